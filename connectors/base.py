@@ -1,0 +1,79 @@
+"""The shapes every connector package fills in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from connectors.schema_store import compile_validator
+
+
+@dataclass(frozen=True)
+class ConnectorVersion:
+    """One version of a connector: its JSON Schema (the contract) and UI hints."""
+
+    connector_type: str
+    version: str
+    schema_path: Path
+    ui_path: Path
+    explicit: bool
+    """Whether ADF writes the version into ``properties.version`` (Spark 1.0 has none)."""
+    support_note: str = ""
+    """Empty when supported; otherwise a sentence shown next to the version."""
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def ui(self) -> dict[str, Any]:
+        return json.loads(self.ui_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def validator(self) -> Any:
+        return compile_validator(self.schema)
+
+    @property
+    def label(self) -> str:
+        return f"{self.version} (end of support)" if self.support_note else self.version
+
+    @property
+    def type_properties_schema(self) -> dict[str, Any]:
+        return self.schema["properties"]["typeProperties"]
+
+
+@dataclass(frozen=True)
+class Connector:
+    """A connector: the ADF ``properties.type`` it owns and its versions."""
+
+    type: str
+    title: str
+    summary: str
+    category: str
+    versions: dict[str, ConnectorVersion]
+    default_version: str
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+    def version(self, version: str) -> ConnectorVersion:
+        return self.versions[version]
+
+    def version_of(self, properties: dict[str, Any]) -> str | None:
+        """The connector version an ADF ``properties`` object is written for.
+
+        Returns None when it names a version this connector does not have.
+        """
+        declared = properties.get("version")
+        if declared is None:
+            implicit = [v.version for v in self.versions.values() if not v.explicit]
+            return implicit[0] if implicit else None
+        for v in self.versions.values():
+            if v.explicit and v.version == declared:
+                return v.version
+        return None
+
+    def matches(self, query: str) -> bool:
+        words = " ".join((self.type, self.title, self.summary, self.category, *self.keywords))
+        return query.strip().lower() in words.lower()

@@ -1,0 +1,248 @@
+"""Converts between ADF ``properties`` and the flat string values of an HTML form.
+
+Form keys: ``tp-<property>`` for typeProperties (with ``__kind``, ``__store``,
+``__secretName``, ``__secretVersion`` for secrets and ``__expression`` for booleans),
+``description``, ``annotations`` (one per line), ``connectVia``, ``param-<n>-name|type|default``.
+A text or integer value that starts with ``@`` is an ADF expression (``@@`` escapes a
+literal ``@``), as in ADF Studio's dynamic content.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.base import Connector, ConnectorVersion
+from connectors.formspec import EXPRESSION, FieldSpec, defaults, field_specs, is_expression
+
+PREFIX = "tp-"
+PARAMETER_TYPES = ("String", "Int", "Float", "Bool", "Array", "Object", "SecureString")
+SECURE_STRING = "SecureString"
+KEY_VAULT = "AzureKeyVaultSecret"
+
+
+def _expression(text: str) -> dict[str, str]:
+    return {"type": "Expression", "value": text}
+
+
+def _text_value(raw: str, spec: FieldSpec) -> Any:
+    if spec.expression and raw.startswith("@") and not raw.startswith("@@"):
+        return _expression(raw)
+    return raw[1:] if raw.startswith("@@") else raw
+
+
+def _integer_value(raw: str, spec: FieldSpec) -> Any:
+    if spec.expression and raw.startswith("@"):
+        return _expression(raw)
+    try:
+        return int(raw)
+    except ValueError:
+        return raw  # the schema reports it as "Enter a whole number ..."
+
+
+def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, Any] | None:
+    kind = data.get(key + "__kind", SECURE_STRING)
+    if kind == KEY_VAULT:
+        secret: dict[str, Any] = {
+            "type": KEY_VAULT,
+            "store": {
+                "referenceName": data.get(key + "__store", "").strip(),
+                "type": "LinkedServiceReference",
+            },
+            "secretName": data.get(key + "__secretName", "").strip(),
+        }
+        version = data.get(key + "__secretVersion", "").strip()
+        if version:
+            secret["secretVersion"] = version
+        return secret
+    typed = data.get(key, "")
+    if typed:
+        return {"type": SECURE_STRING, "value": typed}
+    # Left untouched: keep the stored secret (never a mask) unless asked to clear it.
+    if (
+        data.get(key + "__clear") != "on"
+        and isinstance(stored, dict)
+        and stored.get("type") == SECURE_STRING
+    ):
+        return stored
+    return None
+
+
+def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
+    key = PREFIX + spec.name
+    if spec.widget == "secret":
+        return _secret_value(data, key, stored)
+    raw = data.get(key, "").strip()
+    if raw == "":
+        return None
+    if spec.widget == "boolean":
+        if raw == EXPRESSION:
+            text = data.get(key + "__expression", "").strip()
+            return _expression(text) if text else None
+        return {"true": True, "false": False}.get(raw, raw)
+    if spec.widget == "integer":
+        return _integer_value(raw, spec)
+    if spec.widget == "text":
+        return _text_value(raw, spec)
+    return raw
+
+
+def type_properties_from_form(
+    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The typeProperties the form describes: visible fields only, in schema order."""
+    stored = stored or {}
+    specs = field_specs(version)
+    raw: dict[str, Any] = {}
+    for spec in specs:
+        value = _field_value(spec, data, stored.get(spec.name))
+        if value is not None:
+            raw[spec.name] = value
+    fallback = defaults(version)
+    return {s.name: raw[s.name] for s in specs if s.name in raw and s.visible(raw, fallback)}
+
+
+def _parameter_default(kind: str, raw: str) -> Any:
+    if kind == "Int":
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if kind == "Float":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if kind == "Bool":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    if kind in ("Array", "Object"):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def parameter_rows(data: Mapping[str, str]) -> list[dict[str, str]]:
+    rows = []
+    index = 0
+    while f"param-{index}-name" in data:
+        rows.append(
+            {
+                "name": data.get(f"param-{index}-name", "").strip(),
+                "type": data.get(f"param-{index}-type", "String"),
+                "default": data.get(f"param-{index}-default", ""),
+            }
+        )
+        index += 1
+    return rows
+
+
+def _annotations(text: str) -> list[Any]:
+    out: list[Any] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line[0] in "{[":
+            try:
+                out.append(json.loads(line))
+                continue
+            except ValueError:
+                pass
+        out.append(line)
+    return out
+
+
+def properties_from_form(
+    connector: Connector,
+    version: ConnectorVersion,
+    data: Mapping[str, str],
+    stored: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A whole ADF ``properties`` object, in the order ADF Studio writes it."""
+    stored = stored or {}
+    properties: dict[str, Any] = {}
+    description = data.get("description", "").strip()
+    if description:
+        properties["description"] = description
+    properties["annotations"] = _annotations(data.get("annotations", ""))
+    properties["type"] = connector.type
+    if version.explicit:
+        properties["version"] = version.version
+    properties["typeProperties"] = type_properties_from_form(
+        version, data, stored.get("typeProperties")
+    )
+    runtime = data.get("connectVia", "").strip()
+    if runtime:
+        previous = stored.get("connectVia") or {}
+        connect_via = {"referenceName": runtime, "type": "IntegrationRuntimeReference"}
+        if previous.get("referenceName") == runtime and "parameters" in previous:
+            connect_via["parameters"] = previous["parameters"]
+        properties["connectVia"] = connect_via
+    parameters: dict[str, Any] = {}
+    for row in parameter_rows(data):
+        if not row["name"]:
+            continue
+        spec: dict[str, Any] = {"type": row["type"]}
+        if row["default"] != "":
+            spec["defaultValue"] = _parameter_default(row["type"], row["default"])
+        parameters[row["name"]] = spec
+    if parameters:
+        properties["parameters"] = parameters
+    return properties
+
+
+def _display(value: Any) -> str:
+    if is_expression(value):
+        return str(value.get("value", ""))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith("@"):
+        return "@" + value
+    return "" if value is None else str(value)
+
+
+def form_from_properties(
+    version: ConnectorVersion, properties: Mapping[str, Any]
+) -> dict[str, str]:
+    """Flat form values for editing a stored definition. Secret values are never included."""
+    data: dict[str, str] = {
+        "description": properties.get("description", ""),
+        "annotations": "\n".join(
+            a if isinstance(a, str) else json.dumps(a) for a in properties.get("annotations", [])
+        ),
+        "connectVia": (properties.get("connectVia") or {}).get("referenceName", ""),
+    }
+    tp = properties.get("typeProperties", {})
+    for spec in field_specs(version):
+        key = PREFIX + spec.name
+        value = tp.get(spec.name)
+        if value is None:
+            continue
+        if spec.widget == "secret":
+            data[key + "__kind"] = value.get("type", SECURE_STRING)
+            if value.get("type") == KEY_VAULT:
+                data[key + "__store"] = (value.get("store") or {}).get("referenceName", "")
+                data[key + "__secretName"] = _display(value.get("secretName"))
+                data[key + "__secretVersion"] = _display(value.get("secretVersion"))
+            continue
+        if spec.widget == "boolean" and is_expression(value):
+            data[key] = EXPRESSION
+            data[key + "__expression"] = value.get("value", "")
+            continue
+        data[key] = _display(value)
+    for index, (name, spec) in enumerate((properties.get("parameters") or {}).items()):
+        data[f"param-{index}-name"] = name
+        data[f"param-{index}-type"] = spec.get("type", "String")
+        default = spec.get("defaultValue")
+        if default is None:
+            data[f"param-{index}-default"] = ""
+        elif isinstance(default, (dict, list)):
+            data[f"param-{index}-default"] = json.dumps(default)
+        elif isinstance(default, bool):
+            data[f"param-{index}-default"] = "true" if default else "false"
+        else:
+            data[f"param-{index}-default"] = str(default)
+    return data

@@ -1,0 +1,111 @@
+"""Form fields derived from a connector version's JSON Schema and its UI hints.
+
+Nothing here lists a connector's fields: the schema's ``typeProperties`` says which
+properties exist, their types, allowed values, defaults and descriptions; the UI hints
+add labels, placeholders and when a field shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from connectors.base import ConnectorVersion
+from connectors.schema_store import resolve
+
+EXPRESSION = "expression"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    help: str
+    widget: str
+    """One of: text, integer, boolean, choice, secret."""
+    required: bool
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    expression: bool = False
+    show_when: Mapping[str, list[Any]] = field(default_factory=dict)
+    refresh: bool = False
+    placeholder: str = ""
+
+    def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
+        for prop, allowed in self.show_when.items():
+            value = values.get(prop, defaults.get(prop))
+            if is_expression(value):
+                continue
+            if value not in allowed:
+                return False
+        return True
+
+
+def is_expression(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") == "Expression"
+
+
+def _widget(schema: dict[str, Any]) -> tuple[str, tuple[str, ...], bool]:
+    """(widget, choices, accepts an expression) for one property schema."""
+    ref = str(schema.get("$ref", ""))
+    if ref.endswith("/secret"):
+        return "secret", (), False
+    resolved = resolve(schema)
+    if "enum" in resolved:
+        return "choice", tuple(resolved["enum"]), False
+    branches = [resolve(b) for b in resolved.get("anyOf", [resolved])]
+    expression = any(
+        b.get("properties", {}).get("type", {}).get("const") == "Expression" for b in branches
+    )
+    types = {b.get("type") for b in branches if b.get("type") != "object"}
+    if "boolean" in types:
+        return "boolean", ("true", "false"), expression
+    if "integer" in types:
+        return "integer", (), expression
+    return "text", (), expression
+
+
+def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
+    schema = version.type_properties_schema
+    hints = version.ui.get("fields", {})
+    required = set(schema.get("required", []))
+    specs = []
+    for name, prop_schema in schema["properties"].items():
+        hint = hints.get(name, {})
+        widget, choices, expression = _widget(prop_schema)
+        specs.append(
+            FieldSpec(
+                name=name,
+                label=hint.get("label", name),
+                help=hint.get("help", prop_schema.get("description", "")),
+                widget=widget,
+                required=name in required,
+                choices=choices,
+                default=prop_schema.get("default"),
+                expression=expression,
+                show_when=hint.get("showWhen", {}),
+                refresh=bool(hint.get("refresh")),
+                placeholder=hint.get("placeholder", ""),
+            )
+        )
+    return specs
+
+
+def defaults(version: ConnectorVersion) -> dict[str, Any]:
+    return {
+        name: prop["default"]
+        for name, prop in version.type_properties_schema["properties"].items()
+        if "default" in prop
+    }
+
+
+def conditionally_required(version: ConnectorVersion, values: Mapping[str, Any]) -> set[str]:
+    """Properties the schema's if/then rules require for these values."""
+    needed: set[str] = set()
+    for rule in version.type_properties_schema.get("allOf", []):
+        if "if" in rule and Draft202012Validator(rule["if"]).is_valid(dict(values)):
+            needed.update(rule.get("then", {}).get("required", []))
+    return needed

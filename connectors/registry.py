@@ -1,0 +1,39 @@
+"""The one explicit list of connectors. The portal looks connectors up here only."""
+
+from __future__ import annotations
+
+from connectors import spark
+from connectors.base import Connector, ConnectorVersion
+
+REGISTRY: dict[str, Connector] = {
+    spark.CONNECTOR.type: spark.CONNECTOR,
+}
+
+
+class UnknownConnector(LookupError):
+    pass
+
+
+def connectors() -> list[Connector]:
+    return list(REGISTRY.values())
+
+
+def get_connector(connector_type: str) -> Connector:
+    try:
+        return REGISTRY[connector_type]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY)) or "none"
+        raise UnknownConnector(
+            f"Linked services of type '{connector_type}' are not supported (supported: {known})."
+        ) from None
+
+
+def get_version(connector_type: str, version: str) -> ConnectorVersion:
+    connector = get_connector(connector_type)
+    try:
+        return connector.version(version)
+    except KeyError:
+        known = ", ".join(connector.versions)
+        raise UnknownConnector(
+            f"{connector.title} has no version '{version}' (versions: {known})."
+        ) from None

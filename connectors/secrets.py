@@ -1,0 +1,52 @@
+"""Finding secure strings in ADF JSON, and the mask that stands for them in exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from connectors.problems import json_path
+
+MASK = "**********"
+SECURE_STRING = "SecureString"
+
+
+def is_secure_string(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") == SECURE_STRING
+
+
+def secure_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every ``{"type": "SecureString", ...}`` object with its path."""
+    if is_secure_string(node):
+        yield path, node
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from secure_strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from secure_strings(value, (*path, index))
+
+
+def map_secure_strings(node: Any, change: Callable[[dict[str, Any]], Any]) -> Any:
+    """A copy of ``node`` with every secure string replaced by ``change(it)``."""
+    if is_secure_string(node):
+        return change(node)
+    if isinstance(node, dict):
+        return {key: map_secure_strings(value, change) for key, value in node.items()}
+    if isinstance(node, list):
+        return [map_secure_strings(value, change) for value in node]
+    return node
+
+
+def masked(node: Any) -> Any:
+    """The definition as it may be shown or exported: secret values replaced by the mask."""
+    return map_secure_strings(node, lambda _s: {"type": SECURE_STRING, "value": MASK})
+
+
+def masked_secret_paths(properties: Any) -> list[str]:
+    return [
+        json_path(("properties", *path))
+        for path, secret in secure_strings(properties)
+        if secret.get("value") == MASK
+    ]

@@ -1,0 +1,39 @@
+"""Apache Spark (Spark Thrift Server / HiveServer2) linked services, versions 1.0 and 2.0."""
+
+from pathlib import Path
+
+from connectors.base import Connector, ConnectorVersion
+
+HERE = Path(__file__).parent
+
+CONNECTOR = Connector(
+    type="Spark",
+    title="Spark",
+    summary=(
+        "Apache Spark through a Spark Thrift Server (HiveServer2 protocol), "
+        "Azure HDInsight included."
+    ),
+    category="Azure / Database",
+    keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
+    default_version="2.0",
+    versions={
+        "2.0": ConnectorVersion(
+            connector_type="Spark",
+            version="2.0",
+            schema_path=HERE / "linkedservice-2.0.schema.json",
+            ui_path=HERE / "ui-2.0.json",
+            explicit=True,
+        ),
+        "1.0": ConnectorVersion(
+            connector_type="Spark",
+            version="1.0",
+            schema_path=HERE / "linkedservice-1.0.schema.json",
+            ui_path=HERE / "ui-1.0.json",
+            explicit=False,
+            support_note=(
+                "Spark connector version 1.0 went out of support on 30 September 2025: "
+                "upgrade to 2.0."
+            ),
+        ),
+    },
+)

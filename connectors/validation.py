@@ -1,0 +1,197 @@
+"""Validates ADF linked-service JSON with a connector version's JSON Schema.
+
+jsonschema's raw messages ("... is not valid under any of the given schemas") are turned
+into one plain sentence per problem, placed at the JSON path of the value concerned.
+A schema may carry an ``errorMessage`` keyword (a sentence, or one per failing keyword)
+to say it better still.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import ValidationError
+
+from connectors.base import ConnectorVersion
+from connectors.problems import Problem, json_path
+from connectors.schema_store import common_def, compile_validator
+
+PLACEHOLDER_MESSAGE = "This looks like a documentation placeholder"
+
+_DOCUMENT_VALIDATOR = compile_validator(
+    {
+        "$id": "https://linkwright.dev/schemas/document.json",
+        "type": "object",
+        "required": ["name", "properties"],
+        "properties": {
+            "name": {"$ref": "/schemas/common/linkedservice.json#/$defs/name"},
+            "type": {"$ref": "/schemas/common/linkedservice.json#/$defs/documentType"},
+            "properties": {"type": "object"},
+        },
+        "additionalProperties": False,
+    }
+)
+
+
+def validate_envelope(document: Any) -> list[Problem]:
+    """The outer ``{"name", "type"?, "properties"}`` shape of an ADF linked-service file."""
+    return _problems(_DOCUMENT_VALIDATOR, document, ())
+
+
+_NAME_VALIDATOR = compile_validator(common_def("name"))
+
+
+def validate_name(name: Any) -> list[Problem]:
+    return [Problem("$.name", p.message) for p in _problems(_NAME_VALIDATOR, name, ())]
+
+
+def validate_properties(version: ConnectorVersion, properties: Any) -> list[Problem]:
+    """Problems in a ``properties`` object, paths rooted at ``$.properties``."""
+    return _problems(version.validator, properties, ("properties",))
+
+
+def _problems(validator: Any, instance: Any, prefix: tuple[str | int, ...]) -> list[Problem]:
+    found: list[Problem] = []
+    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path]):
+        found.extend(_explain(error, prefix, validator.schema))
+    # A placeholder such as "<port>" fails several keywords; its own sentence says it all.
+    placeholder_paths = {p.path for p in found if p.message.startswith(PLACEHOLDER_MESSAGE)}
+    unique: dict[tuple[str, str], Problem] = {}
+    for problem in found:
+        if problem.path in placeholder_paths and not problem.message.startswith(
+            PLACEHOLDER_MESSAGE
+        ):
+            continue
+        unique.setdefault((problem.path, problem.message), problem)
+    return list(unique.values())
+
+
+def _explain(
+    error: ValidationError, prefix: tuple[str | int, ...], root: dict[str, Any]
+) -> list[Problem]:
+    path = (*prefix, *error.absolute_path)
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        return _explain_branches(error, prefix, root)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return [Problem(json_path((*path, missing)), _required_message(error, root))]
+    if error.validator == "additionalProperties":
+        extras = _extra_properties(error)
+        return [
+            Problem(json_path((*path, extra)), f"Unknown property '{extra}': remove it.")
+            for extra in extras
+        ]
+    return [Problem(json_path(path), _message(error))]
+
+
+def _explain_branches(
+    error: ValidationError, prefix: tuple[str | int, ...], root: dict[str, Any]
+) -> list[Problem]:
+    """For "X or an expression" choose the branch the user was aiming at."""
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or []:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    instance = error.instance
+    looks_like_expression = isinstance(instance, dict) and instance.get("type") == "Expression"
+
+    def is_expression_branch(index: int) -> bool:
+        schema = error.validator_value[index]
+        return "expression" in str(schema.get("$ref", ""))
+
+    candidates = [
+        i for i in sorted(branches) if is_expression_branch(i) == looks_like_expression
+    ] or sorted(branches)
+    # Prefer a branch whose failure is deeper than a plain type mismatch.
+    best = candidates[0]
+    for index in candidates:
+        if any(e.validator != "type" for e in branches[index]):
+            best = index
+            break
+    explained: list[Problem] = []
+    for sub in branches[best]:
+        explained.extend(_explain(sub, prefix, root))
+    if not looks_like_expression and any(is_expression_branch(i) for i in branches):
+        explained = [
+            Problem(p.path, p.message)
+            if p.message.endswith("expression.")
+            else Problem(p.path, p.message.rstrip(".") + ", or an ADF expression.")
+            for p in explained
+        ]
+    return explained
+
+
+def _custom_message(error: ValidationError) -> str | None:
+    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(custom, str):
+        return custom
+    if isinstance(custom, dict):
+        return custom.get(str(error.validator))
+    return None
+
+
+def _message(error: ValidationError) -> str:
+    custom = _custom_message(error)
+    if custom:
+        return custom
+    value = error.validator_value
+    match error.validator:
+        case "type":
+            names = {
+                "string": "text",
+                "integer": "a whole number",
+                "number": "a number",
+                "boolean": "true or false",
+                "object": "a JSON object",
+                "array": "a JSON array",
+            }
+            wanted = value if isinstance(value, list) else [value]
+            return "Must be " + " or ".join(names.get(w, w) for w in wanted) + "."
+        case "enum":
+            return (
+                f"{error.instance!r} is not allowed. Allowed values: {', '.join(map(str, value))}."
+            )
+        case "const":
+            return f"Must be {value!r}."
+        case "minimum" | "maximum":
+            return f"Must be {'at least' if error.validator == 'minimum' else 'at most'} {value}."
+        case "minLength":
+            return "This field may not be empty." if value == 1 else f"At least {value} characters."
+        case "maxLength":
+            return f"At most {value} characters."
+        case "maxItems":
+            return f"At most {value} items."
+        case "pattern":
+            return f"{error.instance!r} is not in the expected form ({value})."
+        case _:
+            return error.message
+
+
+def _required_message(error: ValidationError, root: dict[str, Any]) -> str:
+    custom = _custom_message(error)
+    if custom:
+        return custom
+    condition = _condition_text(list(error.absolute_schema_path), root)
+    return f"Required when {condition}." if condition else "This field is required."
+
+
+def _condition_text(schema_path: list[str | int], root: dict[str, Any]) -> str | None:
+    """For a rule ``{"if": ..., "then": {"required": [...]}}`` describe its ``if``."""
+    if "then" not in schema_path:
+        return None
+    node: Any = root
+    for key in schema_path[: len(schema_path) - 1 - schema_path[::-1].index("then")]:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    clauses = []
+    for prop, spec in node.get("if", {}).get("properties", {}).items():
+        values = spec.get("enum") or [spec.get("const")]
+        clauses.append(f"{prop} is {' or '.join(map(str, values))}")
+    return " and ".join(clauses) or None
+
+
+def _extra_properties(error: ValidationError) -> list[str]:
+    allowed = set(error.schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [key for key in instance if key not in allowed]

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from portal.roles import Role, has_role, role_of
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "user_role": role_of(user),
+        "can_edit": has_role(user, Role.EDITOR),
+        "is_admin": has_role(user, Role.ADMIN),
+    }

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from portal.views import editor, imports, linkedservices, users
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="linkedservice-list"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
+    path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),
+    path("linkedservices/new/<str:connector_type>/", editor.create, name="linkedservice-create"),
+    path("linkedservices/import/", imports.import_view, name="linkedservice-import"),
+    path("linkedservices/export/", linkedservices.export_all, name="linkedservice-export-all"),
+    path("linkedservices/<int:pk>/", linkedservices.detail, name="linkedservice-detail"),
+    path("linkedservices/<int:pk>/edit/", editor.edit, name="linkedservice-edit"),
+    path("linkedservices/<int:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
+    path("linkedservices/<int:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
+    path("users/", users.user_list, name="user-list"),
+    path("users/<int:pk>/", users.user_update, name="user-update"),
+]

@@ -1,0 +1,48 @@
+"""Import ADF linked-service JSON by pasting or uploading it."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from portal.imports import import_documents
+from portal.views.access import editor_required
+
+log = logging.getLogger("portal.imports")
+
+
+@editor_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"pasted": ""}
+    if request.method == "POST":
+        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+        pasted = request.POST.get("pasted", "")
+        if pasted.strip():
+            files.append(("pasted JSON", pasted.encode("utf-8")))
+        context["pasted"] = pasted
+        if not files:
+            context["nothing"] = True
+            return render(request, "linkedservices/import.html", context, status=400)
+        ok, outcomes = import_documents(
+            files, user=request.user, replace=request.POST.get("replace") == "on"
+        )
+        context["outcomes"] = outcomes
+        if ok:
+            log.info(
+                "import: user=%s names=%s",
+                request.user.get_username(),
+                ",".join(o.name or "?" for o in outcomes),
+            )
+            for outcome in outcomes:
+                verb = "replaced" if outcome.replaced else "imported"
+                messages.success(request, f"'{outcome.name}' {verb}.")
+                for warning in outcome.warnings:
+                    messages.warning(request, f"{outcome.name}: {warning}")
+            if len(outcomes) == 1 and outcomes[0].linked_service is not None:
+                return redirect("linkedservice-detail", pk=outcomes[0].linked_service.pk)
+            return redirect("linkedservice-list")
+        return render(request, "linkedservices/import.html", context, status=400)
+    return render(request, "linkedservices/import.html", context)
