@@ -8,6 +8,7 @@ to say it better still.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import ValidationError
@@ -17,6 +18,7 @@ from connectors.problems import Problem, json_path
 from connectors.schema_store import common_def, compile_validator
 
 PLACEHOLDER_MESSAGE = "This looks like a documentation placeholder"
+_PLACEHOLDER = re.compile(common_def("text")["not"]["pattern"])
 
 _DOCUMENT_VALIDATOR = compile_validator(
     {
@@ -130,6 +132,8 @@ def _custom_message(error: ValidationError) -> str | None:
 
 
 def _message(error: ValidationError) -> str:
+    if isinstance(error.instance, str) and _PLACEHOLDER.search(error.instance):
+        return common_def("text")["errorMessage"]["not"]
     custom = _custom_message(error)
     if custom:
         return custom

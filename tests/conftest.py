@@ -1,0 +1,115 @@
+"""Shared fixtures: users of each role, signed-in clients, and a valid Spark definition."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from portal.roles import Role, set_role
+
+PASSWORD = "correct-horse-battery-staple"
+SECRET = "pa55-Secret-Value-7f3a"
+
+SPARK_V2: dict[str, Any] = {
+    "annotations": [],
+    "type": "Spark",
+    "version": "2.0",
+    "typeProperties": {
+        "host": "spark.example.com",
+        "port": 443,
+        "authenticationType": "UsernameAndPassword",
+        "username": "alice",
+        "password": {"type": "SecureString", "value": SECRET},
+        "httpPath": "cliservice",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_keys(tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test encrypts with its own key file, never the developer's."""
+    monkeypatch.delenv("LINKWRIGHT_SECRET_KEYS", raising=False)
+    settings.SECRET_KEYS_FILE = tmp_path / "secret-keys"
+
+
+def make_user(username: str, role: Role) -> Any:
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    set_role(user, role)
+    return user
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return make_user("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def editor(db: Any) -> Any:
+    return make_user("eddie", Role.EDITOR)
+
+
+@pytest.fixture
+def reader(db: Any) -> Any:
+    return make_user("rita", Role.READER)
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor: Any) -> Client:
+    return signed_in(editor)
+
+
+@pytest.fixture
+def reader_client(reader: Any) -> Client:
+    return signed_in(reader)
+
+
+@pytest.fixture
+def admin_client(admin_user: Any) -> Client:
+    return signed_in(admin_user)
+
+
+@pytest.fixture
+def spark_v2() -> dict[str, Any]:
+    return copy.deepcopy(SPARK_V2)
+
+
+@pytest.fixture
+def saved_service(editor: Any, spark_v2: dict[str, Any]) -> Any:
+    from portal.definitions import save_definition
+
+    return save_definition(
+        user=editor, name="SparkProd", properties=spark_v2, action="create"
+    ).linked_service
+
+
+def form_data(**overrides: str) -> dict[str, str]:
+    """The POST of a filled-in v2.0 editor form."""
+    data = {
+        "name": "SparkFromForm",
+        "version": "2.0",
+        "description": "",
+        "connectVia": "",
+        "annotations": "",
+        "tp-host": "spark.example.com",
+        "tp-port": "443",
+        "tp-authenticationType": "UsernameAndPassword",
+        "tp-username": "alice",
+        "tp-password__kind": "SecureString",
+        "tp-password": SECRET,
+        "tp-httpPath": "cliservice",
+        "param-0-name": "",
+        "param-0-type": "String",
+        "param-0-default": "",
+    }
+    data.update(overrides)
+    return data

@@ -1,0 +1,145 @@
+"""Secrets: encrypted at rest, never in a page, an export or a log line; keys rotate."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from portal.models import LinkedService, Revision, SecretValue
+from tests.conftest import SECRET, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+class Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -> None:
+    capture = Capture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    old_level = root.level
+    root.setLevel(logging.DEBUG)
+    bodies: list[bytes] = []
+    try:
+
+        def keep(response: Any) -> Any:
+            bodies.append(response.content)
+            return response
+
+        keep(editor_client.post("/linkedservices/new/Spark/", form_data(**{"tp-port": "0"})))
+        keep(
+            editor_client.post(
+                "/linkedservices/new/Spark/",
+                form_data(),
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="form_fields",
+            )
+        )
+        keep(
+            editor_client.post(
+                "/linkedservices/new/Spark/",
+                form_data(),
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="code_view",
+            )
+        )
+        keep(editor_client.post("/linkedservices/new/Spark/", form_data()))
+        pk = LinkedService.objects.get().pk
+        for url in (
+            "/linkedservices/",
+            f"/linkedservices/{pk}/",
+            f"/linkedservices/{pk}/edit/",
+            f"/linkedservices/{pk}/export/",
+            "/linkedservices/export/",
+            f"/linkedservices/{pk}/delete/",
+        ):
+            keep(editor_client.get(url))
+        keep(
+            editor_client.post(
+                f"/linkedservices/{pk}/edit/",
+                form_data(
+                    name="SparkFromForm",
+                    based_on="1",
+                    **{"tp-port": "-1", "tp-password": "other-" + SECRET},
+                ),
+            )
+        )
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(old_level)
+    assert len(bodies) == 11
+    for body in bodies:
+        assert SECRET.encode() not in body
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(bodies[8]))
+    assert all(SECRET.encode() not in archive.read(n) for n in archive.namelist())
+    assert capture.lines, "expected some log output"
+    assert not [line for line in capture.lines if SECRET in line]
+
+
+def test_secret_is_encrypted_at_rest(saved_service: Any) -> None:
+    with connection.cursor() as cursor:
+        for table in ("portal_linkedservice", "portal_revision", "portal_secretvalue"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            assert SECRET not in repr(cursor.fetchall()), table
+    assert SecretValue.objects.get().reveal() == SECRET
+
+
+def test_development_keys_are_kept_out_of_git() -> None:
+    import subprocess
+
+    for generated in ("var/secret-keys", "var/django-secret-key", "var/db.sqlite3"):
+        check = subprocess.run(
+            ["git", "check-ignore", "-q", generated], cwd=settings.BASE_DIR, check=False
+        )
+        assert check.returncode == 0, f"{generated} is not ignored by git"
+
+
+def test_rotate_secret_key_re_encrypts_every_secret(saved_service: Any) -> None:
+    before = SecretValue.objects.get().ciphertext
+    old_key = settings.SECRET_KEYS_FILE.read_text()
+    call_command("rotate_secret_key", stdout=io.StringIO())
+    secret = SecretValue.objects.get()
+    assert secret.ciphertext != before
+    assert settings.SECRET_KEYS_FILE.read_text() != old_key
+    assert len(settings.SECRET_KEYS_FILE.read_text().split()) == 1
+    assert secret.reveal() == SECRET
+
+
+def test_rotate_with_environment_keys(saved_service: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    old = settings.SECRET_KEYS_FILE.read_text().strip()
+    new = Fernet.generate_key().decode()
+    monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", old)
+    out = io.StringIO()
+    call_command("rotate_secret_key", "--new-key", new, stdout=out)
+    assert f"LINKWRIGHT_SECRET_KEYS={new}" in out.getvalue()
+    monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", new)
+    assert SecretValue.objects.get().reveal() == SECRET
+
+
+def test_revisions_are_append_only(saved_service: Any) -> None:
+    from portal.models import ImmutableError
+
+    revision = Revision.objects.get()
+    revision.comment = "rewritten"
+    with pytest.raises(ImmutableError):
+        revision.save()
+    with pytest.raises(ImmutableError):
+        revision.delete()
