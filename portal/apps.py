@@ -5,3 +5,6 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Linkwright portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal import audit  # noqa: F401  (connects the sign-in failure signal)

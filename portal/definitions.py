@@ -122,59 +122,117 @@ def save_definition(
     if problems:
         raise DefinitionInvalid(problems)
     properties = canonical_properties(properties)
+    fields = {
+        "name": name,
+        "name_key": LinkedService.key_for(name),
+        "connector": version.connector_type,
+        "connector_version": version.version,
+        "description": properties.get("description", ""),
+    }
     try:
         with transaction.atomic():
-            sealed = seal(properties)
-            text = json.dumps(sealed, ensure_ascii=False)
-            now = timezone.now()
-            fields = {
-                "name": name,
-                "name_key": LinkedService.key_for(name),
-                "connector": version.connector_type,
-                "connector_version": version.version,
-                "description": properties.get("description", ""),
-                "definition": text,
-                "updated_by": user,
-                "updated_at": now,
-            }
+            fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
             if instance is None:
-                linked_service = LinkedService.objects.create(created_by=user, revision=1, **fields)
-                number = 1
-            else:
-                expected = instance.revision if based_on is None else based_on
-                # Compare-and-set: only one writer can move the revision on from `expected`.
-                changed = LinkedService.objects.filter(pk=instance.pk, revision=expected).update(
-                    revision=expected + 1, **fields
+                instance = LinkedService.objects.create(
+                    created_by=user, updated_by=user, revision=0, **fields
                 )
-                if not changed:
-                    raise StaleRevision(LinkedService.objects.get(pk=instance.pk))
-                number = expected + 1
-                linked_service = LinkedService.objects.get(pk=instance.pk)
-            revision = Revision.objects.create(
-                linked_service=linked_service,
-                number=number,
-                name=name,
-                connector=version.connector_type,
-                connector_version=version.version,
-                definition=text,
-                action=action,
-                comment=comment,
-                author=user,
+                based_on = 0
+            linked_service, revision = _append_revision(
+                instance, based_on, fields, user=user, action=action, comment=comment
             )
     except IntegrityError:
-        # Two writers created the same name at once: the unique key decided.
+        # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid(
             [Problem("$.name", f"A linked service named '{name}' exists already.")]
         ) from None
     return SaveResult(linked_service, revision)
 
 
-def delete_definition(*, user: Any, instance: LinkedService, based_on: int | None = None) -> None:
-    """Soft delete: the linked service and its revisions stay, marked deleted."""
+def _append_revision(
+    instance: LinkedService,
+    based_on: int | None,
+    fields: dict[str, Any],
+    *,
+    user: Any,
+    action: str,
+    comment: str,
+) -> tuple[LinkedService, Revision]:
+    """Move the linked service on by one revision, only if nobody else did first.
+
+    The compare-and-set UPDATE is what makes concurrent saves safe on every database:
+    of several writers based on the same revision exactly one matches the WHERE clause.
+    """
+    expected = instance.revision if based_on is None else based_on
+    now = timezone.now()
+    changed = LinkedService.objects.filter(pk=instance.pk, revision=expected).update(
+        revision=expected + 1, updated_by=user, updated_at=now, **fields
+    )
+    if not changed:
+        raise StaleRevision(LinkedService.objects.get(pk=instance.pk))
+    current = LinkedService.objects.get(pk=instance.pk)
+    revision = Revision.objects.create(
+        linked_service=current,
+        number=expected + 1,
+        name=current.name,
+        connector=current.connector,
+        connector_version=current.connector_version,
+        definition=current.definition,
+        action=action,
+        comment=comment,
+        author=user,
+    )
+    return current, revision
+
+
+def delete_definition(
+    *, user: Any, instance: LinkedService, based_on: int | None = None
+) -> Revision:
+    """Soft delete, recorded as a revision; the history stays and can be restored."""
     with transaction.atomic():
-        expected = instance.revision if based_on is None else based_on
-        changed = LinkedService.objects.filter(
-            pk=instance.pk, revision=expected, deleted_at__isnull=True
-        ).update(deleted_at=timezone.now(), updated_by=user, updated_at=timezone.now())
-        if not changed:
-            raise StaleRevision(LinkedService.objects.get(pk=instance.pk))
+        _, revision = _append_revision(
+            instance,
+            based_on,
+            {"deleted_at": timezone.now()},
+            user=user,
+            action=Revision.Action.DELETE,
+            comment="Deleted",
+        )
+    return revision
+
+
+def undelete_definition(*, user: Any, instance: LinkedService) -> Revision:
+    with transaction.atomic():
+        _, revision = _append_revision(
+            instance,
+            None,
+            {"deleted_at": None},
+            user=user,
+            action=Revision.Action.RESTORE,
+            comment="Restored after deletion",
+        )
+    return revision
+
+
+def purge_definition(*, instance: LinkedService) -> None:
+    """Free a deleted linked service's name for reuse. Its revisions stay in the database."""
+    if instance.deleted_at is None:
+        raise ValueError("Only a deleted linked service can be purged.")
+    LinkedService.objects.filter(pk=instance.pk).update(
+        purged_at=timezone.now(), name_key=f"#purged/{instance.pk}"
+    )
+
+
+def restore_revision(
+    *, user: Any, instance: LinkedService, number: int, based_on: int | None = None
+) -> SaveResult:
+    """Make an old revision current again, as a new revision equal to it."""
+    old = instance.revision_at(number)
+    return save_definition(
+        user=user,
+        name=old.name,
+        properties=old.properties,
+        action=Revision.Action.RESTORE,
+        comment=f"Restored revision {number}",
+        instance=instance,
+        based_on=based_on,
+    )

@@ -72,7 +72,7 @@ class LinkedServiceQuerySet(models.QuerySet["LinkedService"]):
         return self.filter(deleted_at__isnull=True)
 
     def deleted(self) -> LinkedServiceQuerySet:
-        return self.filter(deleted_at__isnull=False)
+        return self.filter(deleted_at__isnull=False, purged_at__isnull=True)
 
 
 class LinkedService(models.Model):
@@ -94,6 +94,7 @@ class LinkedService(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = LinkedServiceQuerySet.as_manager()
 
@@ -124,6 +125,13 @@ class LinkedService(models.Model):
     @property
     def support_note(self) -> str:
         return self.connector_definition.support_note
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.revision}"'
+
+    def revision_at(self, number: int) -> Revision:
+        return self.revisions.get(number=number)
 
 
 class Revision(models.Model):
@@ -174,3 +182,105 @@ class Revision(models.Model):
     @property
     def properties(self) -> dict[str, Any]:
         return json.loads(self.definition)
+
+
+class AuditEvent(models.Model):
+    """Who did what, when. Written by :mod:`portal.audit`; never holds a secret."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        EDIT = "edit"
+        DELETE = "delete"
+        RESTORE = "restore"
+        UNDELETE = "undelete"
+        PURGE = "purge"
+        IMPORT = "import"
+        EXPORT = "export"
+        UPGRADE = "upgrade"
+        SIGN_IN_FAILED = "sign-in failed"
+        PERMISSION_DENIED = "permission denied"
+        TOKEN_CREATED = "token created"
+        TOKEN_REVOKED = "token revoked"
+        USER_CHANGED = "user changed"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    object_name = models.CharField(max_length=260, blank=True, db_index=True)
+    linked_service = models.ForeignKey(
+        LinkedService, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revision = models.PositiveIntegerField(null=True)
+    detail = models.TextField(blank=True)
+    remote_addr = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_name}"
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+        """A new token and its key; the key is shown once and never stored."""
+        import secrets
+
+        key = "lw_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[:10], key_hash=cls.hash_key(key)
+        )
+        return token, key
+
+
+def secrets_equal(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two stored secure strings hold the same value (compared, never shown)."""
+    import hmac
+
+    if a.get("secretId") is not None and a.get("secretId") == b.get("secretId"):
+        return True
+
+    def value(secret: dict[str, Any]) -> str:
+        if "secretId" in secret:
+            return SecretValue.objects.get(pk=secret["secretId"]).reveal()
+        return str(secret.get("value", ""))
+
+    return hmac.compare_digest(value(a).encode(), value(b).encode())
+
+
+def revision_changes(old: Revision | None, new: Revision) -> list[Any]:
+    """Property-by-property changes between two revisions, name included."""
+    from connectors.diff import Change, diff
+
+    changes: list[Change] = []
+    if old is not None and old.name != new.name:
+        changes.append(Change("$.name", "changed", old.name, new.name))
+    before = {"properties": old.properties} if old is not None else {}
+    changes.extend(diff(before, {"properties": new.properties}, secrets_equal))
+    return changes

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from portal.views import editor, imports, linkedservices, users
+from portal.views import auditlog, editor, history, imports, linkedservices, tokens, users
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="linkedservice-list"), name="home"),
@@ -13,10 +13,22 @@ urlpatterns = [
     path("linkedservices/new/<str:connector_type>/", editor.create, name="linkedservice-create"),
     path("linkedservices/import/", imports.import_view, name="linkedservice-import"),
     path("linkedservices/export/", linkedservices.export_all, name="linkedservice-export-all"),
+    path("linkedservices/deleted/", history.deleted_list, name="linkedservice-deleted"),
     path("linkedservices/<int:pk>/", linkedservices.detail, name="linkedservice-detail"),
+    path("linkedservices/<int:pk>/history/", history.history, name="linkedservice-history"),
+    path(
+        "linkedservices/<int:pk>/revisions/<int:number>/restore/",
+        history.restore,
+        name="linkedservice-restore",
+    ),
+    path("linkedservices/<int:pk>/undelete/", history.undelete, name="linkedservice-undelete"),
+    path("linkedservices/<int:pk>/purge/", history.purge, name="linkedservice-purge"),
     path("linkedservices/<int:pk>/edit/", editor.edit, name="linkedservice-edit"),
     path("linkedservices/<int:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
     path("linkedservices/<int:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
+    path("audit/", auditlog.audit_log, name="audit-log"),
+    path("tokens/", tokens.token_list, name="token-list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("users/", users.user_list, name="user-list"),
     path("users/<int:pk>/", users.user_update, name="user-update"),
 ]

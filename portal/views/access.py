@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from portal import audit
+from portal.models import AuditEvent
 from portal.roles import Role, has_role
 
 log = logging.getLogger("portal.access")
@@ -27,6 +29,11 @@ def role_required(
                     request.user.get_username(),
                     role.value,
                     request.path,
+                )
+                audit.record(
+                    AuditEvent.Action.PERMISSION_DENIED,
+                    request=request,
+                    detail=f"{request.method} {request.path} needs {role.value}",
                 )
                 raise PermissionDenied(f"This needs the {role.value} role.")
             return view(request, *args, **kwargs)

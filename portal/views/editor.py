@@ -12,9 +12,10 @@ from django.urls import reverse
 from connectors.base import Connector
 from connectors.formdata import form_from_properties
 from connectors.registry import UnknownConnector, connectors, get_connector
+from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
-from portal.models import LinkedService, Revision
+from portal.models import AuditEvent, LinkedService, Revision, revision_changes
 from portal.views.access import editor_required
 
 FIELDS_TARGET = "form_fields"
@@ -79,6 +80,7 @@ def _editor(
     stored = instance.properties if instance is not None else None
     problems = []
     conflict: LinkedService | None = None
+    changes_since: list[Any] = []
 
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
     wants_save = wants_save and "_add_parameter" not in data
@@ -98,7 +100,18 @@ def _editor(
             problems = exc.problems
         except StaleRevision as exc:
             conflict = exc.current
+            based_on = int(data["based_on"]) if data.get("based_on", "").isdigit() else None
+            if based_on:
+                changes_since = revision_changes(
+                    conflict.revision_at(based_on), conflict.revision_at(conflict.revision)
+                )
         else:
+            audit.record(
+                AuditEvent.Action.CREATE if instance is None else AuditEvent.Action.EDIT,
+                request=request,
+                linked_service=result.linked_service,
+                detail=data.get("comment", "").strip(),
+            )
             verb = "created" if instance is None else "saved"
             messages.success(request, f"Linked service '{result.linked_service.name}' {verb}.")
             return redirect("linkedservice-detail", pk=result.linked_service.pk)
@@ -109,6 +122,7 @@ def _editor(
         "connector": connector,
         "instance": instance,
         "conflict": conflict,
+        "changes_since": changes_since,
         "action_url": request.path,
         "cancel_url": reverse("linkedservice-detail", args=[instance.pk])
         if instance

@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from portal import audit
 from portal.imports import import_documents
+from portal.models import AuditEvent
 from portal.views.access import editor_required
 
 log = logging.getLogger("portal.imports")
@@ -31,12 +33,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
         )
         context["outcomes"] = outcomes
         if ok:
-            log.info(
-                "import: user=%s names=%s",
-                request.user.get_username(),
-                ",".join(o.name or "?" for o in outcomes),
-            )
             for outcome in outcomes:
+                audit.record(
+                    AuditEvent.Action.IMPORT,
+                    request=request,
+                    linked_service=outcome.linked_service,
+                    detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
+                )
                 verb = "replaced" if outcome.replaced else "imported"
                 messages.success(request, f"'{outcome.name}' {verb}.")
                 for warning in outcome.warnings:

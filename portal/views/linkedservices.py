@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from connectors.adf_format import dump_linked_service, git_path
 from connectors.registry import connectors
+from portal import audit
 from portal.definitions import StaleRevision, delete_definition
-from portal.models import LinkedService
+from portal.models import AuditEvent, LinkedService
 from portal.views.access import editor_required
 
 log = logging.getLogger("portal.linkedservices")
@@ -77,7 +78,10 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
                 "opened this page: review it before deleting.",
             )
             return redirect("linkedservice-detail", pk=service.pk)
-        messages.success(request, f"Linked service '{service.name}' deleted.")
+        audit.record(AuditEvent.Action.DELETE, request=request, linked_service=service)
+        messages.success(
+            request, f"Linked service '{service.name}' deleted; it can be restored from Deleted."
+        )
         return redirect("linkedservice-list")
     return render(request, "linkedservices/confirm_delete.html", {"service": service})
 
@@ -87,20 +91,24 @@ def export_one(request: HttpRequest, pk: int) -> HttpResponse:
     body = dump_linked_service(service.name, service.properties)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = _attachment(f"{service.name}.json")
-    log.info("export: user=%s linked_service=%s", request.user.get_username(), service.name)
+    audit.record(AuditEvent.Action.EXPORT, request=request, linked_service=service)
     return response
 
 
 def export_all(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        count = 0
         for service in filtered(request):
+            count += 1
             body = dump_linked_service(service.name, service.properties)
             archive.writestr(git_path(service.name), body.encode("utf-8"))
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = _attachment(f"linkedServices-{stamp}.zip")
-    log.info("export all: user=%s", request.user.get_username())
+    audit.record(
+        AuditEvent.Action.EXPORT, request=request, detail=f"zip of {count} linked service(s)"
+    )
     return response
 
 

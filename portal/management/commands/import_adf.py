@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal import audit
 from portal.imports import files_from_paths, import_documents
+from portal.models import AuditEvent
 
 
 class Command(BaseCommand):
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             lines = [f"{o.source}: {p.path}: {p.message}" for o in outcomes for p in o.problems]
             raise CommandError("\n".join([*lines, f"Nothing imported ({len(lines)} problem(s))."]))
         for outcome in outcomes:
+            audit.record(
+                AuditEvent.Action.IMPORT,
+                user=user,
+                linked_service=outcome.linked_service,
+                detail=f"command line, from {outcome.source}",
+            )
             verb = "replaced" if outcome.replaced else "imported"
             self.stdout.write(f"{outcome.source}: {verb} '{outcome.name}'")
         self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} linked service(s) imported."))

@@ -1,0 +1,55 @@
+"""The audit log: one row per thing a person (or script) did, and each refusal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from portal.models import AuditEvent, LinkedService
+
+log = logging.getLogger("portal.audit")
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def record(
+    action: str,
+    *,
+    user: Any = None,
+    request: HttpRequest | None = None,
+    linked_service: LinkedService | None = None,
+    name: str = "",
+    revision: int | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    if user is None and request is not None:
+        user = request.user
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    event = AuditEvent.objects.create(
+        user=user if signed_in else None,
+        username=user.get_username() if signed_in else "",
+        action=action,
+        object_name=name or (linked_service.name if linked_service else ""),
+        linked_service=linked_service,
+        revision=revision if revision is not None else getattr(linked_service, "revision", None),
+        detail=detail[:2000],
+        remote_addr=_address(request),
+    )
+    log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
+    return event
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any
+) -> None:
+    attempted = str(credentials.get("username", ""))[:150]
+    record(
+        AuditEvent.Action.SIGN_IN_FAILED, request=request, detail=f"user name tried: {attempted}"
+    )

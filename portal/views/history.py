@@ -1,0 +1,104 @@
+"""History of a linked service: revisions, diff between two, restore; deleted ones."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from portal import audit
+from portal.definitions import (
+    DefinitionInvalid,
+    StaleRevision,
+    purge_definition,
+    restore_revision,
+    undelete_definition,
+)
+from portal.models import AuditEvent, LinkedService, revision_changes
+from portal.views.access import admin_required, editor_required
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.filter(purged_at__isnull=True), pk=pk)
+    revisions = list(service.revisions.select_related("author"))
+    numbers = [r.number for r in revisions]
+    try:
+        new = int(request.GET.get("new", numbers[0]))
+        old = int(request.GET.get("old", numbers[1] if len(numbers) > 1 else numbers[0]))
+    except ValueError:
+        new, old = numbers[0], numbers[-1]
+    by_number = {r.number: r for r in revisions}
+    changes = None
+    if new in by_number and old in by_number:
+        changes = revision_changes(by_number[old], by_number[new])
+    context = {
+        "service": service,
+        "revisions": revisions,
+        "old": old,
+        "new": new,
+        "changes": changes,
+    }
+    if request.htmx and request.htmx.target == "diff":
+        return render(request, "linkedservices/_diff.html", context)
+    return render(request, "linkedservices/history.html", context)
+
+
+@editor_required
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    if request.method != "POST":
+        return redirect("linkedservice-history", pk=pk)
+    based_on = request.POST.get("based_on", "")
+    try:
+        result = restore_revision(
+            user=request.user,
+            instance=service,
+            number=number,
+            based_on=int(based_on) if based_on.isdigit() else None,
+        )
+    except StaleRevision as exc:
+        messages.error(
+            request,
+            f"Not restored: '{service.name}' changed (now revision {exc.current.revision}) "
+            "since you opened the history.",
+        )
+    except DefinitionInvalid as exc:
+        messages.error(request, "Not restored: " + "; ".join(map(str, exc.problems)))
+    else:
+        audit.record(
+            AuditEvent.Action.RESTORE,
+            request=request,
+            linked_service=result.linked_service,
+            detail=f"restored revision {number}",
+        )
+        messages.success(
+            request, f"Revision {number} restored as revision {result.revision.number}."
+        )
+    return redirect("linkedservice-history", pk=pk)
+
+
+def deleted_list(request: HttpRequest) -> HttpResponse:
+    services = LinkedService.objects.deleted().select_related("updated_by")
+    return render(request, "linkedservices/deleted.html", {"services": services})
+
+
+@editor_required
+def undelete(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.deleted(), pk=pk)
+    if request.method == "POST":
+        undelete_definition(user=request.user, instance=service)
+        audit.record(AuditEvent.Action.UNDELETE, request=request, linked_service=service)
+        messages.success(request, f"'{service.name}' restored with all its revisions.")
+        return redirect("linkedservice-detail", pk=pk)
+    return redirect("linkedservice-deleted")
+
+
+@admin_required
+def purge(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.deleted(), pk=pk)
+    if request.method == "POST":
+        purge_definition(instance=service)
+        audit.record(AuditEvent.Action.PURGE, request=request, linked_service=service)
+        messages.success(request, f"'{service.name}' purged: its name can be used again.")
+        return redirect("linkedservice-deleted")
+    return render(request, "linkedservices/confirm_purge.html", {"service": service})
