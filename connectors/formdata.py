@@ -15,6 +15,7 @@ from typing import Any
 
 from connectors.base import Connector, ConnectorVersion
 from connectors.formspec import EXPRESSION, FieldSpec, defaults, field_specs, is_expression
+from connectors.secrets import MASK
 
 PREFIX = "tp-"
 PARAMETER_TYPES = ("String", "Int", "Float", "Bool", "Array", "Object", "SecureString")
@@ -59,13 +60,14 @@ def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, A
     typed = data.get(key, "")
     if typed:
         return {"type": SECURE_STRING, "value": typed}
-    # Left untouched: keep the stored secret (never a mask) unless asked to clear it.
+    # Left untouched: the mask, which the save resolves to the stored secret at this path
+    # (the mask itself is never stored), unless asked to clear it.
     if (
         data.get(key + "__clear") != "on"
         and isinstance(stored, dict)
         and stored.get("type") == SECURE_STRING
     ):
-        return stored
+        return {"type": SECURE_STRING, "value": MASK}
     return None
 
 

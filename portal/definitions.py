@@ -17,7 +17,7 @@ from django.utils import timezone
 from connectors.adf_format import canonical_properties
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
-from connectors.secrets import MASK, map_secure_strings, masked, secure_strings
+from connectors.secrets import MASK, map_secure_strings, secure_strings
 from connectors.validation import validate_name, validate_properties
 from portal.models import LinkedService, Revision, seal
 
@@ -44,23 +44,33 @@ class SaveResult:
 
 
 def _keep_stored_secrets(
-    properties: dict[str, Any], stored: dict[str, Any] | None
+    properties: dict[str, Any], stored: dict[str, Any] | None, *, trusted: bool
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """A secure string holding the mask means "unchanged": take the stored one instead."""
+    """Resolve "unchanged" secrets to the stored ones; refuse forged references.
+
+    A secure string holding the mask means "keep what is stored at this path". Only
+    revisions the portal wrote itself (``trusted``) may carry ``secretId`` references:
+    from anyone else such a reference could point at another linked service's secret.
+    """
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
     paths = iter([p for p, _ in secure_strings(properties)])
 
     def resolve(secret: dict[str, Any]) -> dict[str, Any]:
         path = next(paths)
-        if "secretId" in secret or secret.get("value") != MASK:
+        where = json_path(("properties", *path))
+        if "secretId" in secret:
+            if not trusted:
+                problems.append(Problem(where, "A secure string has a type and a value only."))
+            return secret
+        if secret.get("value") != MASK:
             return secret
         previous = stored_by_path.get(path)
         if previous and "secretId" in previous:
             return previous
         problems.append(
             Problem(
-                json_path(("properties", *path)),
+                where,
                 "The secret holds the mask (**********), not a value: type the value, or "
                 "reference an Azure Key Vault secret.",
             )
@@ -68,6 +78,14 @@ def _keep_stored_secrets(
         return secret
 
     return map_secure_strings(properties, resolve), problems
+
+
+def _as_validated(properties: dict[str, Any]) -> dict[str, Any]:
+    """What the schema sees: stored references stand in as the mask, the rest as sent."""
+    return map_secure_strings(
+        properties,
+        lambda s: {"type": "SecureString", "value": MASK} if "secretId" in s else s,
+    )
 
 
 def check(
@@ -86,7 +104,7 @@ def check(
         message = f"{connector.title} has no version {properties.get('version')!r}."
         return None, [*problems, Problem("$.properties.version", message)]
     version = connector.version(version_id)
-    problems.extend(validate_properties(version, masked(properties)))
+    problems.extend(validate_properties(version, _as_validated(properties)))
     if isinstance(name, str) and not any(p.path == "$.name" for p in problems):
         clash = LinkedService.objects.filter(name_key=LinkedService.key_for(name))
         if instance is not None:
@@ -109,6 +127,7 @@ def save_definition(
     comment: str = "",
     instance: LinkedService | None = None,
     based_on: int | None = None,
+    trusted_secret_references: bool = False,
 ) -> SaveResult:
     """Create (``instance`` None) or update a linked service and append a revision.
 
@@ -116,9 +135,11 @@ def save_definition(
     :class:`StaleRevision` is raised and nothing is written.
     """
     stored = instance.properties if instance is not None else None
-    properties, secret_problems = _keep_stored_secrets(properties, stored)
+    properties, secret_problems = _keep_stored_secrets(
+        properties, stored, trusted=trusted_secret_references
+    )
     version, problems = check(name, properties, instance)
-    problems = [*problems, *secret_problems]
+    problems = [*secret_problems, *problems]
     if problems:
         raise DefinitionInvalid(problems)
     properties = canonical_properties(properties)
@@ -235,4 +256,5 @@ def restore_revision(
         comment=f"Restored revision {number}",
         instance=instance,
         based_on=based_on,
+        trusted_secret_references=True,
     )

@@ -43,6 +43,8 @@ def seal(properties: dict[str, Any]) -> dict[str, Any]:
     def to_reference(secret: dict[str, Any]) -> dict[str, Any]:
         if "secretId" in secret:
             return {"type": "SecureString", "secretId": secret["secretId"]}
+        if not isinstance(secret.get("value"), str):
+            return secret  # not a secret to keep (the schema refuses it where one belongs)
         return {"type": "SecureString", "secretId": SecretValue.store(secret["value"]).pk}
 
     return map_secure_strings(properties, to_reference)

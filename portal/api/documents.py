@@ -1,0 +1,62 @@
+"""ADF JSON in and out of the API: the exporter's ``{"name", "type", "properties"}`` shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from connectors.adf_format import DOCUMENT_TYPE, canonical_properties
+from connectors.problems import Problem
+from connectors.secrets import masked
+from connectors.validation import validate_envelope
+from portal.models import LinkedService, Revision
+
+READ_ONLY_KEYS = ("id", "etag")
+
+
+class Invalid(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+    def __init__(self, problems: list[Problem], warnings: list[str] | None = None) -> None:
+        body: dict[str, Any] = {"errors": [p.as_dict() for p in problems]}
+        if warnings:
+            body["warnings"] = warnings
+        super().__init__(body)
+
+
+def document(service: LinkedService) -> dict[str, Any]:
+    return {
+        "id": service.pk,
+        "name": service.name,
+        "type": DOCUMENT_TYPE,
+        "etag": str(service.revision),
+        "properties": canonical_properties(masked(service.properties)),
+    }
+
+
+def revision_document(revision: Revision) -> dict[str, Any]:
+    return {
+        "number": revision.number,
+        "action": revision.action,
+        "comment": revision.comment,
+        "author": revision.author.get_username() if revision.author else None,
+        "createdAt": revision.created_at.isoformat(),
+        "connector": revision.connector,
+        "connectorVersion": revision.connector_version,
+        "name": revision.name,
+        "properties": canonical_properties(masked(revision.properties)),
+    }
+
+
+def from_body(data: Any) -> tuple[str, dict[str, Any]]:
+    """The (name, properties) of a request body, or :class:`Invalid`."""
+    if not isinstance(data, dict):
+        raise Invalid([Problem("$", 'Send one JSON object: {"name": ..., "properties": {...}}.')])
+    body = {k: v for k, v in data.items() if k not in READ_ONLY_KEYS}
+    problems = validate_envelope(body)
+    if problems:
+        raise Invalid(problems)
+    return body["name"], body["properties"]

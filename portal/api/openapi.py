@@ -1,0 +1,191 @@
+"""OpenAPI pieces: ADF payloads are described by the connectors' own JSON Schemas.
+
+The schemas are copied into ``components/schemas`` (OpenAPI 3.1 speaks JSON Schema
+2020-12) by :func:`add_connector_schemas`, a drf-spectacular post-processing hook, and
+the views refer to them by ``$ref``. Nothing here repeats a connector property.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter
+
+from connectors.adf_format import DOCUMENT_TYPE
+from connectors.registry import connectors
+from connectors.schema_store import common_schema
+
+COMMON_PREFIX = "/schemas/common/linkedservice.json#/$defs/"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def list_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+def page_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["count", "results"],
+        "properties": {
+            "count": {"type": "integer"},
+            "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]},
+            "results": list_of(item),
+        },
+    }
+
+
+DOCUMENT = ref("LinkedServiceDocument")
+ERRORS = ref("ValidationErrors")
+STALE = ref("StaleRevision")
+REVISION = ref("Revision")
+DIFF = ref("RevisionDiff")
+IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
+IMPORT_RESULT = ref("ImportResult")
+COMMENT = OpenApiParameter("comment", str, description="A comment stored with the new revision.")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag (revision) the change is based on, e.g. "3". 428 without it, '
+    "412 with the current revision when it is stale.",
+)
+
+
+def _component_name(connector_type: str, version: str) -> str:
+    return f"{connector_type}LinkedServiceProperties_{version.replace('.', '_')}"
+
+
+def _rewrite(node: Any, local_prefix: str | None = None) -> Any:
+    """Point every ``$ref`` at ``components/schemas``; keep our error sentences as x-."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("$schema", "$id"):
+                continue
+            if key == "$ref" and isinstance(value, str):
+                name = value.split("#/$defs/")[-1]
+                out[key] = f"#/components/schemas/Common_{name}"
+            elif key == "errorMessage":
+                out["x-errorMessage"] = value
+            else:
+                out[key] = _rewrite(value)
+        return out
+    if isinstance(node, list):
+        return [_rewrite(item) for item in node]
+    return node
+
+
+def connector_components() -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    for name, definition in common_schema()["$defs"].items():
+        components[f"Common_{name}"] = _rewrite(copy.deepcopy(definition))
+    version_refs = []
+    for connector in connectors():
+        for version in connector.versions.values():
+            component = _component_name(connector.type, version.version)
+            components[component] = _rewrite(copy.deepcopy(version.schema))
+            version_refs.append(ref(component))
+    components["LinkedServiceProperties"] = {
+        "description": "The properties of a linked service, per connector and version.",
+        "oneOf": version_refs,
+    }
+    components["LinkedServiceDocument"] = {
+        "type": "object",
+        "description": "A linked service as ADF / Synapse git integration writes it. Secure "
+        "string values are write-only: responses hold the mask **********.",
+        "required": ["name", "properties"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "name": ref("Common_name"),
+            "type": {"const": DOCUMENT_TYPE},
+            "etag": {"type": "string", "readOnly": True, "description": "current revision"},
+            "properties": ref("LinkedServiceProperties"),
+        },
+    }
+    problem = {
+        "type": "object",
+        "required": ["path", "message"],
+        "properties": {
+            "path": {"type": "string", "description": "JSONPath of the value, e.g. $.name"},
+            "message": {"type": "string"},
+        },
+    }
+    components["ValidationErrors"] = {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {"errors": list_of(problem), "warnings": list_of({"type": "string"})},
+    }
+    components["StaleRevision"] = {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "currentRevision": {"type": "integer"},
+            "updatedBy": {"type": ["string", "null"]},
+        },
+    }
+    components["Revision"] = {
+        "type": "object",
+        "properties": {
+            "number": {"type": "integer"},
+            "action": {"type": "string"},
+            "comment": {"type": "string"},
+            "author": {"type": ["string", "null"]},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "connector": {"type": "string"},
+            "connectorVersion": {"type": "string"},
+            "name": {"type": "string"},
+            "properties": ref("LinkedServiceProperties"),
+        },
+    }
+    components["RevisionDiff"] = {
+        "type": "object",
+        "properties": {
+            "from": {"type": "integer"},
+            "to": {"type": "integer"},
+            "changes": list_of(
+                {
+                    "type": "object",
+                    "required": ["path", "kind"],
+                    "properties": {
+                        "path": {"type": "string"},
+                        "kind": {"enum": ["added", "removed", "changed"]},
+                        "secret": {"type": "boolean"},
+                        "old": {},
+                        "new": {},
+                    },
+                }
+            ),
+        },
+    }
+    components["ImportResult"] = {
+        "type": "object",
+        "properties": {
+            "imported": {"type": "boolean"},
+            "results": list_of(
+                {
+                    "type": "object",
+                    "properties": {
+                        "source": {"type": "string"},
+                        "name": {"type": ["string", "null"]},
+                        "replaced": {"type": "boolean"},
+                        "warnings": list_of({"type": "string"}),
+                        "errors": list_of(problem),
+                    },
+                }
+            ),
+        },
+    }
+    return components
+
+
+def add_connector_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(connector_components())
+    return result

@@ -1,0 +1,35 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from portal.api import views
+
+
+def api(view: Any) -> Any:
+    """The API authenticates itself (token or session) and answers 401/403 in JSON."""
+    return login_not_required(view.as_view())
+
+
+urlpatterns = [
+    path("linkedservices/", api(views.LinkedServiceList), name="api-linkedservices"),
+    path("linkedservices/<str:name>", api(views.LinkedServiceDetail), name="api-linkedservice"),
+    path("linkedservices/<str:name>/revisions", api(views.RevisionList), name="api-revisions"),
+    path(
+        "linkedservices/<str:name>/revisions/<int:number>",
+        api(views.RevisionDetail),
+        name="api-revision",
+    ),
+    path(
+        "linkedservices/<str:name>/revisions/<int:number>/restore",
+        api(views.RevisionRestore),
+        name="api-revision-restore",
+    ),
+    path("linkedservices/<str:name>/diff", api(views.RevisionDiff), name="api-diff"),
+    path("linkedservices/<str:name>/export", api(views.ExportOne), name="api-export"),
+    path("deleted/", api(views.DeletedList), name="api-deleted"),
+    path("deleted/<str:name>/restore", api(views.DeletedRestore), name="api-undelete"),
+    path("deleted/<str:name>", api(views.DeletedPurge), name="api-purge"),
+    path("import", api(views.ImportView), name="api-import"),
+    path("export", api(views.ExportAll), name="api-export-all"),
+]

@@ -1,0 +1,399 @@
+"""REST API v1 for linked services: ADF JSON bodies, ETag / If-Match, roles as in the UI."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from connectors.adf_format import dump_linked_service, git_path
+from connectors.problems import Problem
+from portal import audit
+from portal.api import openapi
+from portal.api.documents import Invalid, document, from_body, revision_document
+from portal.api.permissions import RolePermission
+from portal.api.preconditions import PreconditionFailed, expected_revision, with_etag
+from portal.definitions import (
+    DefinitionInvalid,
+    StaleRevision,
+    delete_definition,
+    purge_definition,
+    restore_revision,
+    save_definition,
+    undelete_definition,
+)
+from portal.imports import import_documents
+from portal.models import AuditEvent, LinkedService, Revision, revision_changes
+from portal.roles import Role
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "pageSize"
+    max_page_size = 500
+
+
+def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedService:
+    queryset = queryset if queryset is not None else LinkedService.objects.live()
+    service = queryset.filter(name_key=LinkedService.key_for(name)).first()
+    if service is None:
+        raise Http404(f"No linked service named '{name}'.")
+    return service
+
+
+def _comment(request: Request) -> str:
+    return str(request.query_params.get("comment", ""))[:500]
+
+
+def _save(request: Request, **kwargs: Any) -> Any:
+    try:
+        return save_definition(user=request.user, comment=_comment(request), **kwargs)
+    except DefinitionInvalid as exc:
+        raise Invalid(exc.problems) from None
+    except StaleRevision as exc:
+        raise PreconditionFailed(exc.current) from None
+
+
+class LinkedServiceList(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="List linked services",
+        parameters=[
+            OpenApiParameter("name", str, description="part of the name (case-insensitive)"),
+            OpenApiParameter("connector", str, description="connector type, e.g. Spark"),
+            OpenApiParameter("version", str, description="connector version, e.g. 2.0"),
+        ],
+        responses={200: openapi.page_of(openapi.DOCUMENT)},
+        operation_id="listLinkedServices",
+    )
+    def get(self, request: Request) -> Response:
+        services = LinkedService.objects.live().order_by("name_key")
+        if name := request.query_params.get("name"):
+            services = services.filter(Q(name__icontains=name))
+        if connector := request.query_params.get("connector"):
+            services = services.filter(connector=connector)
+        if version := request.query_params.get("version"):
+            services = services.filter(connector_version=version)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(services, request, view=self)
+        return paginator.get_paginated_response([document(s) for s in page or []])
+
+    @extend_schema(
+        summary="Create a linked service",
+        request={"application/json": openapi.DOCUMENT},
+        parameters=[openapi.COMMENT],
+        responses={201: openapi.DOCUMENT, 400: openapi.ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        name, properties = from_body(request.data)
+        result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
+        audit.record(
+            AuditEvent.Action.CREATE,
+            user=request.user,
+            request=request._request,
+            linked_service=result.linked_service,
+            detail="API",
+        )
+        response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/linkedservices/{result.linked_service.name}"
+        return with_etag(response, result.linked_service)
+
+
+class LinkedServiceDetail(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Get a linked service",
+        responses={200: openapi.DOCUMENT},
+        operation_id="getLinkedService",
+    )
+    def get(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        return with_etag(Response(document(service)), service)
+
+    @extend_schema(
+        summary="Replace a linked service (If-Match required)",
+        request={"application/json": openapi.DOCUMENT},
+        parameters=[openapi.IF_MATCH, openapi.COMMENT],
+        responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
+    )
+    def put(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        based_on = expected_revision(request, service)
+        new_name, properties = from_body(request.data)
+        result = _save(
+            request,
+            name=new_name,
+            properties=properties,
+            action=Revision.Action.EDIT,
+            instance=service,
+            based_on=based_on,
+        )
+        audit.record(
+            AuditEvent.Action.EDIT,
+            user=request.user,
+            request=request._request,
+            linked_service=result.linked_service,
+            detail="API",
+        )
+        return with_etag(Response(document(result.linked_service)), result.linked_service)
+
+    @extend_schema(
+        summary="Delete a linked service (If-Match required; history is kept)",
+        parameters=[openapi.IF_MATCH],
+        responses={204: None, 412: openapi.STALE, 428: None},
+    )
+    def delete(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        based_on = expected_revision(request, service)
+        try:
+            delete_definition(user=request.user, instance=service, based_on=based_on)
+        except StaleRevision as exc:
+            raise PreconditionFailed(exc.current) from None
+        audit.record(
+            AuditEvent.Action.DELETE,
+            user=request.user,
+            request=request._request,
+            linked_service=service,
+            detail="API",
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevisionList(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Revisions of a linked service, newest first",
+        responses={200: openapi.list_of(openapi.REVISION)},
+        operation_id="listRevisions",
+    )
+    def get(self, request: Request, name: str) -> Response:
+        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        revisions = service.revisions.select_related("author")
+        return Response([revision_document(r) for r in revisions])
+
+
+class RevisionDetail(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="One revision", responses={200: openapi.REVISION}, operation_id="getRevision"
+    )
+    def get(self, request: Request, name: str, number: int) -> Response:
+        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        revision = service.revisions.filter(number=number).first()
+        if revision is None:
+            raise Http404(f"'{service.name}' has no revision {number}.")
+        return Response(revision_document(revision))
+
+
+class RevisionRestore(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Make an old revision current (writes a new revision; If-Match required)",
+        request=None,
+        parameters=[openapi.IF_MATCH],
+        responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
+    )
+    def post(self, request: Request, name: str, number: int) -> Response:
+        service = _find(name)
+        based_on = expected_revision(request, service)
+        if not service.revisions.filter(number=number).exists():
+            raise Http404(f"'{service.name}' has no revision {number}.")
+        try:
+            result = restore_revision(
+                user=request.user, instance=service, number=number, based_on=based_on
+            )
+        except DefinitionInvalid as exc:
+            raise Invalid(exc.problems) from None
+        except StaleRevision as exc:
+            raise PreconditionFailed(exc.current) from None
+        audit.record(
+            AuditEvent.Action.RESTORE,
+            user=request.user,
+            request=request._request,
+            linked_service=result.linked_service,
+            detail=f"API: revision {number}",
+        )
+        return with_etag(Response(document(result.linked_service)), result.linked_service)
+
+
+class RevisionDiff(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Differences between two revisions",
+        parameters=[
+            OpenApiParameter("from", int, required=True),
+            OpenApiParameter("to", int, required=True),
+        ],
+        responses={200: openapi.DIFF},
+    )
+    def get(self, request: Request, name: str) -> Response:
+        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        try:
+            old_n, new_n = int(request.query_params["from"]), int(request.query_params["to"])
+        except (KeyError, ValueError):
+            raise Invalid([Problem("$", "Give from= and to= revision numbers.")]) from None
+        revisions = {r.number: r for r in service.revisions.filter(number__in=[old_n, new_n])}
+        missing = [n for n in (old_n, new_n) if n not in revisions]
+        if missing:
+            raise Http404(f"'{service.name}' has no revision {missing[0]}.")
+        changes = revision_changes(revisions[old_n], revisions[new_n])
+        return Response({"from": old_n, "to": new_n, "changes": [c.as_dict() for c in changes]})
+
+
+class DeletedList(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Deleted linked services", responses={200: openapi.list_of(openapi.DOCUMENT)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response([document(s) for s in LinkedService.objects.deleted()])
+
+
+class DeletedRestore(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Restore a deleted linked service with its history",
+        request=None,
+        responses={200: openapi.DOCUMENT},
+    )
+    def post(self, request: Request, name: str) -> Response:
+        service = _find(name, LinkedService.objects.deleted())
+        undelete_definition(user=request.user, instance=service)
+        service.refresh_from_db()
+        audit.record(
+            AuditEvent.Action.UNDELETE,
+            user=request.user,
+            request=request._request,
+            linked_service=service,
+            detail="API",
+        )
+        return with_etag(Response(document(service)), service)
+
+
+class DeletedPurge(APIView):
+    permission_classes = [RolePermission]
+    write_role = Role.ADMIN
+
+    @extend_schema(
+        summary="Purge a deleted linked service so its name can be reused (Admin)",
+        responses={204: None},
+    )
+    def delete(self, request: Request, name: str) -> Response:
+        service = _find(name, LinkedService.objects.deleted())
+        purge_definition(instance=service)
+        audit.record(
+            AuditEvent.Action.PURGE,
+            user=request.user,
+            request=request._request,
+            linked_service=service,
+            detail="API",
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ImportView(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Import ADF linked-service JSON (one document or a list); all or nothing",
+        request={"application/json": openapi.IMPORT_BODY},
+        parameters=[OpenApiParameter("replace", bool, description="replace same-named ones")],
+        responses={201: openapi.IMPORT_RESULT, 400: openapi.IMPORT_RESULT},
+    )
+    def post(self, request: Request) -> Response:
+        import json
+
+        body = request.data if isinstance(request.data, list) else [request.data]
+        files = [
+            (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
+            for i, doc in enumerate(body)
+        ]
+        replace = str(request.query_params.get("replace", "")).lower() in ("1", "true", "yes")
+        ok, outcomes = import_documents(files, user=request.user, replace=replace)
+        result = [
+            {
+                "source": o.source,
+                "name": o.name,
+                "replaced": o.replaced,
+                "warnings": o.warnings,
+                "errors": [p.as_dict() for p in o.problems],
+            }
+            for o in outcomes
+        ]
+        if ok:
+            for outcome in outcomes:
+                audit.record(
+                    AuditEvent.Action.IMPORT,
+                    user=request.user,
+                    request=request._request,
+                    linked_service=outcome.linked_service,
+                    detail="API",
+                )
+        return Response(
+            {"imported": ok, "results": result},
+            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+class ExportOne(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="The ADF git-integration file of one linked service",
+        responses={(200, "application/json"): openapi.DOCUMENT},
+    )
+    def get(self, request: Request, name: str) -> HttpResponse:
+        service = _find(name)
+        audit.record(
+            AuditEvent.Action.EXPORT,
+            user=request.user,
+            request=request._request,
+            linked_service=service,
+            detail="API",
+        )
+        response = HttpResponse(
+            dump_linked_service(service.name, service.properties),
+            content_type="application/json; charset=utf-8",
+        )
+        return with_etag(response, service)
+
+
+class ExportAll(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="A zip of every linked service in ADF git layout",
+        responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        buffer = io.BytesIO()
+        services = list(LinkedService.objects.live())
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for service in services:
+                archive.writestr(
+                    git_path(service.name), dump_linked_service(service.name, service.properties)
+                )
+        audit.record(
+            AuditEvent.Action.EXPORT,
+            user=request.user,
+            request=request._request,
+            detail=f"API zip of {len(services)} linked service(s)",
+        )
+        return HttpResponse(buffer.getvalue(), content_type="application/zip")
