@@ -1,0 +1,176 @@
+"""History tab, diff, restore, deleted list, purge, audit log and token pages."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from portal.definitions import save_definition
+from portal.models import ApiToken, AuditEvent, LinkedService, Revision
+from tests.conftest import PASSWORD, SECRET, SPARK_V2, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def edited(service: Any, user: Any, **tp: Any) -> Any:
+    properties = copy.deepcopy(SPARK_V2)
+    properties["typeProperties"].update(tp)
+    return save_definition(
+        user=user, name=service.name, properties=properties, action="edit", instance=service
+    )
+
+
+def test_history_lists_revisions_and_diffs_two(
+    editor_client: Client, saved_service: Any, editor: Any
+) -> None:
+    edited(
+        saved_service,
+        editor,
+        host="h2.example.com",
+        password={"type": "SecureString", "value": "changed-pw"},
+    )
+    props = copy.deepcopy(SPARK_V2)
+    props["connectVia"] = {"referenceName": "IR1", "type": "IntegrationRuntimeReference"}
+    props["parameters"] = {"p": {"type": "String"}}
+    save_definition(
+        user=editor,
+        name="SparkProd",
+        properties=props,
+        action="edit",
+        instance=LinkedService.objects.get(),
+        comment="via IR1",
+    )
+    html = editor_client.get(f"/linkedservices/{saved_service.pk}/history/").content.decode()
+    assert "via IR1" in html and html.count('name="old"') == 3
+    diff = editor_client.get(
+        f"/linkedservices/{saved_service.pk}/history/?old=1&new=2",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="diff",
+    ).content.decode()
+    assert diff.startswith('<section id="diff"')
+    assert "$.properties.typeProperties.host" in diff and "h2.example.com" in diff
+    assert "secret changed" in diff
+    assert SECRET not in diff and "changed-pw" not in diff
+    nested = editor_client.get(
+        f"/linkedservices/{saved_service.pk}/history/?old=2&new=3"
+    ).content.decode()
+    assert "$.properties.connectVia" in nested and "$.properties.parameters" in nested
+    assert "secret changed" in nested  # revision 3 went back to the first password
+    unchanged = editor_client.get(
+        f"/linkedservices/{saved_service.pk}/history/?old=1&new=3"
+    ).content.decode()
+    assert "secret" not in unchanged.split('id="diff"')[1]
+
+
+def test_restore_writes_a_new_equal_revision(
+    editor_client: Client, saved_service: Any, editor: Any
+) -> None:
+    edited(saved_service, editor, host="h2.example.com")
+    response = editor_client.post(
+        f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "2"}
+    )
+    assert response.status_code == 302
+    service = LinkedService.objects.get()
+    assert service.revision == 3
+    assert service.properties == Revision.objects.get(number=1).properties
+    assert Revision.objects.get(number=3).action == "restore"
+    assert AuditEvent.objects.filter(action="restore").exists()
+
+
+def test_stale_restore_is_refused(editor_client: Client, saved_service: Any, editor: Any) -> None:
+    edited(saved_service, editor, host="h2.example.com")
+    editor_client.post(
+        f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "1"}
+    )
+    assert LinkedService.objects.get().revision == 2
+
+
+def test_conflict_names_who_changed_what(client: Client, saved_service: Any, editor: Any) -> None:
+    from portal.roles import Role
+    from tests.conftest import make_user
+
+    other = make_user("olga", Role.EDITOR)
+    edited(saved_service, other, host="olga.example.com")
+    client.force_login(editor)
+    response = client.post(
+        f"/linkedservices/{saved_service.pk}/edit/",
+        form_data(name="SparkProd", based_on="1", **{"tp-host": "mine.example.com"}),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "olga saved revision 2" in html
+    assert (
+        "$.properties.typeProperties.host: &quot;spark.example.com&quot; → "
+        "&quot;olga.example.com&quot;" in html
+    )
+    assert 'value="mine.example.com"' in html and 'name="based_on" value="2"' in html
+
+
+def test_deleted_list_undelete_and_admin_purge(
+    editor_client: Client, admin_client: Client, saved_service: Any
+) -> None:
+    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "1"})
+    page = editor_client.get("/linkedservices/deleted/").content.decode()
+    assert "SparkProd" in page and "Purge" not in page
+    editor_client.post(f"/linkedservices/{saved_service.pk}/undelete/")
+    assert LinkedService.objects.live().count() == 1
+    assert list(Revision.objects.values_list("action", flat=True)) == [
+        "restore",
+        "delete",
+        "create",
+    ]
+    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "3"})
+    assert editor_client.post(f"/linkedservices/{saved_service.pk}/purge/").status_code == 403
+    warning = admin_client.get(f"/linkedservices/{saved_service.pk}/purge/").content.decode()
+    assert "a new linked service may take the name" in warning
+    admin_client.post(f"/linkedservices/{saved_service.pk}/purge/")
+    listing = admin_client.get("/linkedservices/deleted/").content.decode()
+    assert "SparkProd" not in listing.split("<tbody>")[1]
+    created = editor_client.post("/linkedservices/new/Spark/", form_data(name="SparkProd"))
+    assert created.status_code == 302
+    assert Revision.objects.count() == 5
+
+
+def test_name_of_a_deleted_service_is_taken_until_purged(
+    editor_client: Client, saved_service: Any
+) -> None:
+    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "1"})
+    response = editor_client.post("/linkedservices/new/Spark/", form_data(name="SparkProd"))
+    assert "exists already (deleted; an Admin can purge it)" in response.content.decode()
+
+
+def test_audit_log_records_and_filters(
+    admin_client: Client, editor_client: Client, reader_client: Client, saved_service: Any
+) -> None:
+    editor_client.get(f"/linkedservices/{saved_service.pk}/export/")
+    reader_client.get("/linkedservices/new/")
+    Client().post("/accounts/login/", {"username": "eddie", "password": "wrong"})
+    editor_client.post("/linkedservices/new/Spark/", form_data(name="Second"))
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"export", "permission denied", "sign-in failed", "create"} <= actions
+    page = admin_client.get("/audit/?user=rita").content.decode()
+    assert "permission denied" in page and "export" not in page.split("<tbody>")[1]
+    by_object = admin_client.get("/audit/?object=Second&action=create").content.decode()
+    assert "Second" in by_object
+    failed = admin_client.get("/audit/?action=sign-in+failed").content.decode()
+    assert "user name tried: eddie" in failed and "wrong" not in failed.split("<tbody>")[1]
+    assert editor_client.get("/audit/").status_code == 403
+
+
+def test_tokens_are_created_shown_once_and_revoked(editor_client: Client, editor: Any) -> None:
+    page = editor_client.post("/tokens/", {"name": "deploy"}).content.decode()
+    token = ApiToken.objects.get()
+    key = page.split('<code id="new-token">')[1].split("</code>")[0]
+    assert key.startswith("lw_") and ApiToken.hash_key(key) == token.key_hash
+    assert key not in editor_client.get("/tokens/").content.decode()
+    editor_client.post(f"/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_password_of_sign_in_is_not_in_the_audit(client: Client, editor: Any) -> None:
+    client.post("/accounts/login/", {"username": "eddie", "password": PASSWORD + "x"})
+    assert PASSWORD not in " ".join(AuditEvent.objects.values_list("detail", flat=True))

@@ -1,0 +1,145 @@
+"""No response of any endpoint, page or export, and no log record, holds a stored secret."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from portal.definitions import delete_definition, save_definition
+from portal.models import ApiToken
+from tests.conftest import SECRET, SPARK_V2, form_data
+
+pytestmark = pytest.mark.django_db
+
+OTHER_SECRET = "second-Secret-Value-91c2"
+
+
+def all_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def unpacked(content: bytes) -> bytes:
+    if content[:2] != b"PK":
+        return content
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return b"".join(archive.read(name) for name in archive.namelist())
+
+
+def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    service = save_definition(
+        user=editor, name="Live", properties=SPARK_V2, action="create"
+    ).linked_service
+    changed = dict(
+        SPARK_V2,
+        typeProperties={
+            **SPARK_V2["typeProperties"],
+            "password": {"type": "SecureString", "value": OTHER_SECRET},
+        },
+    )
+    save_definition(user=editor, name="Live", properties=changed, action="edit", instance=service)
+    gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
+    delete_definition(user=editor, instance=gone.linked_service)
+    pk, gone_pk = service.pk, gone.linked_service.pk
+
+    browser = Client()
+    browser.force_login(admin_user)
+    api = APIClient()
+    _, key = ApiToken.issue(admin_user, "sweep")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    requests: dict[str, list[Any]] = {
+        "home": [lambda: browser.get("/")],
+        "login": [lambda: Client().get("/accounts/login/")],
+        "logout": [lambda: Client().post("/accounts/logout/")],
+        "linkedservice-list": [lambda: browser.get("/linkedservices/")],
+        "linkedservice-gallery": [lambda: browser.get("/linkedservices/new/")],
+        "linkedservice-create": [
+            lambda: browser.get("/linkedservices/new/Spark/"),
+            lambda: browser.post("/linkedservices/new/Spark/", form_data(**{"tp-port": "x"})),
+            lambda: browser.post(
+                "/linkedservices/new/Spark/",
+                form_data(),
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="code_view",
+            ),
+        ],
+        "linkedservice-import": [lambda: browser.get("/linkedservices/import/")],
+        "linkedservice-export-all": [lambda: browser.get("/linkedservices/export/")],
+        "linkedservice-deleted": [lambda: browser.get("/linkedservices/deleted/")],
+        "linkedservice-detail": [lambda: browser.get(f"/linkedservices/{pk}/")],
+        "linkedservice-history": [
+            lambda: browser.get(f"/linkedservices/{pk}/history/?old=1&new=2")
+        ],
+        "linkedservice-restore": [
+            lambda: browser.get(f"/linkedservices/{pk}/revisions/1/restore/")
+        ],
+        "linkedservice-undelete": [lambda: browser.get(f"/linkedservices/{gone_pk}/undelete/")],
+        "linkedservice-purge": [lambda: browser.get(f"/linkedservices/{gone_pk}/purge/")],
+        "linkedservice-edit": [
+            lambda: browser.get(f"/linkedservices/{pk}/edit/"),
+            lambda: browser.post(
+                f"/linkedservices/{pk}/edit/",
+                form_data(name="Live", based_on="1", **{"tp-password": ""}),
+            ),
+        ],
+        "linkedservice-delete": [lambda: browser.get(f"/linkedservices/{pk}/delete/")],
+        "linkedservice-export": [lambda: browser.get(f"/linkedservices/{pk}/export/")],
+        "audit-log": [lambda: browser.get("/audit/")],
+        "token-list": [lambda: browser.get("/tokens/")],
+        "token-revoke": [lambda: browser.get("/tokens/1/revoke/")],
+        "user-list": [lambda: browser.get("/users/")],
+        "user-update": [lambda: browser.get(f"/users/{admin_user.pk}/")],
+        "api-schema": [lambda: browser.get("/api/schema/")],
+        "api-docs": [lambda: browser.get("/api/docs/")],
+        "api-linkedservices": [lambda: api.get("/api/v1/linkedservices/")],
+        "api-linkedservice": [
+            lambda: api.get("/api/v1/linkedservices/Live"),
+            lambda: api.put(
+                "/api/v1/linkedservices/Live",
+                {"name": "Live", "properties": {}},
+                format="json",
+                HTTP_IF_MATCH="1",
+            ),
+        ],
+        "api-revisions": [lambda: api.get("/api/v1/linkedservices/Live/revisions")],
+        "api-revision": [lambda: api.get("/api/v1/linkedservices/Live/revisions/1")],
+        "api-revision-restore": [
+            lambda: api.post("/api/v1/linkedservices/Live/revisions/1/restore", HTTP_IF_MATCH="9")
+        ],
+        "api-diff": [lambda: api.get("/api/v1/linkedservices/Live/diff?from=1&to=2")],
+        "api-export": [lambda: api.get("/api/v1/linkedservices/Live/export")],
+        "api-deleted": [lambda: api.get("/api/v1/deleted/")],
+        "api-undelete": [lambda: api.get("/api/v1/deleted/Gone/restore")],
+        "api-purge": [lambda: api.get("/api/v1/deleted/Gone")],
+        "api-import": [lambda: api.post("/api/v1/import", [{"name": "x"}], format="json")],
+        "api-export-all": [lambda: api.get("/api/v1/export")],
+    }
+    assert set(requests) == all_route_names(), "add the new endpoint to this sweep"
+    for name, calls in requests.items():
+        for call in calls:
+            response = call()
+            assert response.status_code < 500, name
+            content = unpacked(response.content)
+            for secret in (SECRET, OTHER_SECRET):
+                assert secret.encode() not in content, name
+    for record in caplog.records:
+        text = record.getMessage() + str(record.args)
+        assert SECRET not in text and OTHER_SECRET not in text
