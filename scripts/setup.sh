@@ -59,4 +59,7 @@ if [ "$want_test" = 1 ]; then
     apt_install chromium
   fi
   command -v openssl >/dev/null || apt_install openssl
+  # A throwaway PostgreSQL cluster runs the database tests a second time.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  command -v runuser >/dev/null || apt_install util-linux
 fi

@@ -6,4 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+.venv/bin/python -m pytest
+# The database-heavy tests again on PostgreSQL (DATABASE_URL), concurrency included.
+bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider \
+  tests/test_database.py tests/test_concurrency.py tests/test_api.py tests/test_history.py \
+  tests/test_import_export.py
