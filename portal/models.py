@@ -136,6 +136,14 @@ class LinkedService(models.Model):
         return self.revisions.get(number=number)
 
 
+class RevisionQuerySet(models.QuerySet["Revision"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Revisions are append-only.")
+
+    def delete(self) -> Any:
+        raise ImmutableError("Revisions are append-only.")
+
+
 class Revision(models.Model):
     """One immutable state of a linked service. Rows are only ever inserted."""
 
@@ -161,6 +169,8 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

@@ -143,3 +143,8 @@ def test_revisions_are_append_only(saved_service: Any) -> None:
         revision.save()
     with pytest.raises(ImmutableError):
         revision.delete()
+    with pytest.raises(ImmutableError):
+        Revision.objects.filter(pk=revision.pk).update(comment="rewritten")
+    with pytest.raises(ImmutableError):
+        Revision.objects.all().delete()
+    assert Revision.objects.get().comment == ""
