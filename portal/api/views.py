@@ -50,6 +50,21 @@ def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedS
     return service
 
 
+def _audit(
+    request: Request,
+    action: str,
+    linked_service: LinkedService | None = None,
+    detail: str = "API",
+) -> None:
+    audit.record(
+        action,
+        user=request.user,
+        request=request._request,
+        linked_service=linked_service,
+        detail=detail,
+    )
+
+
 def _comment(request: Request) -> str:
     return str(request.query_params.get("comment", ""))[:500]
 
@@ -97,13 +112,7 @@ class LinkedServiceList(APIView):
     def post(self, request: Request) -> Response:
         name, properties = from_body(request.data)
         result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
-        audit.record(
-            AuditEvent.Action.CREATE,
-            user=request.user,
-            request=request._request,
-            linked_service=result.linked_service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.CREATE, linked_service=result.linked_service)
         response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/linkedservices/{result.linked_service.name}"
         return with_etag(response, result.linked_service)
@@ -139,13 +148,7 @@ class LinkedServiceDetail(APIView):
             instance=service,
             based_on=based_on,
         )
-        audit.record(
-            AuditEvent.Action.EDIT,
-            user=request.user,
-            request=request._request,
-            linked_service=result.linked_service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.EDIT, linked_service=result.linked_service)
         return with_etag(Response(document(result.linked_service)), result.linked_service)
 
     @extend_schema(
@@ -160,13 +163,7 @@ class LinkedServiceDetail(APIView):
             delete_definition(user=request.user, instance=service, based_on=based_on)
         except StaleRevision as exc:
             raise PreconditionFailed(exc.current) from None
-        audit.record(
-            AuditEvent.Action.DELETE,
-            user=request.user,
-            request=request._request,
-            linked_service=service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.DELETE, linked_service=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -220,10 +217,9 @@ class RevisionRestore(APIView):
             raise Invalid(exc.problems) from None
         except StaleRevision as exc:
             raise PreconditionFailed(exc.current) from None
-        audit.record(
+        _audit(
+            request,
             AuditEvent.Action.RESTORE,
-            user=request.user,
-            request=request._request,
             linked_service=result.linked_service,
             detail=f"API: revision {number}",
         )
@@ -277,13 +273,7 @@ class DeletedRestore(APIView):
         service = _find(name, LinkedService.objects.deleted())
         undelete_definition(user=request.user, instance=service)
         service.refresh_from_db()
-        audit.record(
-            AuditEvent.Action.UNDELETE,
-            user=request.user,
-            request=request._request,
-            linked_service=service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.UNDELETE, linked_service=service)
         return with_etag(Response(document(service)), service)
 
 
@@ -298,13 +288,7 @@ class DeletedPurge(APIView):
     def delete(self, request: Request, name: str) -> Response:
         service = _find(name, LinkedService.objects.deleted())
         purge_definition(instance=service)
-        audit.record(
-            AuditEvent.Action.PURGE,
-            user=request.user,
-            request=request._request,
-            linked_service=service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.PURGE, linked_service=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -339,13 +323,7 @@ class ImportView(APIView):
         ]
         if ok:
             for outcome in outcomes:
-                audit.record(
-                    AuditEvent.Action.IMPORT,
-                    user=request.user,
-                    request=request._request,
-                    linked_service=outcome.linked_service,
-                    detail="API",
-                )
+                _audit(request, AuditEvent.Action.IMPORT, linked_service=outcome.linked_service)
         return Response(
             {"imported": ok, "results": result},
             status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
@@ -361,13 +339,7 @@ class ExportOne(APIView):
     )
     def get(self, request: Request, name: str) -> HttpResponse:
         service = _find(name)
-        audit.record(
-            AuditEvent.Action.EXPORT,
-            user=request.user,
-            request=request._request,
-            linked_service=service,
-            detail="API",
-        )
+        _audit(request, AuditEvent.Action.EXPORT, linked_service=service)
         response = HttpResponse(
             dump_linked_service(service.name, service.properties),
             content_type="application/json; charset=utf-8",
@@ -390,10 +362,9 @@ class ExportAll(APIView):
                 archive.writestr(
                     git_path(service.name), dump_linked_service(service.name, service.properties)
                 )
-        audit.record(
+        _audit(
+            request,
             AuditEvent.Action.EXPORT,
-            user=request.user,
-            request=request._request,
             detail=f"API zip of {len(services)} linked service(s)",
         )
         return HttpResponse(buffer.getvalue(), content_type="application/zip")
