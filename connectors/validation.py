@@ -70,6 +70,10 @@ def _explain(
     error: ValidationError, prefix: tuple[str | int, ...], root: dict[str, Any]
 ) -> list[Problem]:
     path = (*prefix, *error.absolute_path)
+    schema_path = list(error.absolute_schema_path)
+    if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
+        # The instance is a property name, not a value: point at that property.
+        path = (*path, str(error.instance))
     if error.validator in ("anyOf", "oneOf") and error.context:
         return _explain_branches(error, prefix, root)
     if error.validator == "required":
