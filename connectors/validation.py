@@ -151,9 +151,14 @@ def _message(error: ValidationError) -> str:
             wanted = value if isinstance(value, list) else [value]
             return "Must be " + " or ".join(names.get(w, w) for w in wanted) + "."
         case "enum":
-            return (
-                f"{error.instance!r} is not allowed. Allowed values: {', '.join(map(str, value))}."
-            )
+            allowed = ", ".join(map(str, value))
+            instance = error.instance
+            if isinstance(instance, dict) and instance.get("type") == "Expression":
+                return f"An expression is not allowed here. Allowed values: {allowed}."
+            if isinstance(instance, (dict, list)):
+                kind = "A JSON object" if isinstance(instance, dict) else "A JSON array"
+                return f"{kind} is not allowed here. Allowed values: {allowed}."
+            return f"{instance!r} is not allowed. Allowed values: {allowed}."
         case "const":
             return f"Must be {value!r}."
         case "minimum" | "maximum":
