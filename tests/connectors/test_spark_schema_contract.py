@@ -222,7 +222,21 @@ def _invalid_values(row: SeedRow) -> list[tuple[Any, str, str]]:
     allowed = ", ".join(row.allowed)
     wrong: list[Any] = sorted(_every_enum_value(row.prop) - set(row.allowed))
     wrong += ["", row.allowed[0].lower(), row.allowed[0] + " ", 1]
-    return [(value, "", f"{value!r} is not allowed. Allowed values: {allowed}.") for value in wrong]
+    cases = [
+        (value, "", f"{value!r} is not allowed. Allowed values: {allowed}.") for value in wrong
+    ]
+    # The seed's enums take no expressions.
+    cases.append(
+        (
+            expression(f"@linkedService().{row.prop}"),
+            "",
+            f"An expression is not allowed here. Allowed values: {allowed}.",
+        )
+    )
+    cases.append(
+        (list(row.allowed), "", f"A JSON array is not allowed here. Allowed values: {allowed}.")
+    )
+    return cases
 
 
 def _short(value: Any) -> str:
