@@ -122,11 +122,7 @@ def check_document(document: Any, source: str = "<input>") -> ParsedLinkedServic
     version_id = connector.version_of(properties)
     if version_id is None:
         result.problems.append(
-            Problem(
-                "$.properties.version",
-                f"{connector.title} has no version {properties.get('version')!r} "
-                f"(versions: {', '.join(connector.versions)}).",
-            )
+            Problem("$.properties.version", connector.version_problem(properties))
         )
         return result
     version = connector.version(version_id)

@@ -74,6 +74,20 @@ class Connector:
                 return v.version
         return None
 
+    def version_problem(self, properties: dict[str, Any]) -> str:
+        """Why :meth:`version_of` found no version for these properties."""
+        declared = properties.get("version")
+        for v in self.versions.values():
+            if not v.explicit and v.version == declared:
+                return (
+                    f"{self.title} {v.version} definitions have no version property "
+                    f"(ADF writes none): remove it."
+                )
+        known = ", ".join(self.versions)
+        if not isinstance(declared, str):
+            return f'A version is text, for example "{self.default_version}" (versions: {known}).'
+        return f"{self.title} has no version {declared!r} (versions: {known})."
+
     def matches(self, query: str) -> bool:
         words = " ".join((self.type, self.title, self.summary, self.category, *self.keywords))
         return query.strip().lower() in words.lower()

@@ -27,9 +27,15 @@ def _expression(text: str) -> dict[str, str]:
     return {"type": "Expression", "value": text}
 
 
-def _text_value(raw: str, spec: FieldSpec) -> Any:
-    if spec.expression and raw.startswith("@") and not raw.startswith("@@"):
+def _text_or_expression(raw: str) -> Any:
+    if raw.startswith("@") and not raw.startswith("@@"):
         return _expression(raw)
+    return raw[1:] if raw.startswith("@@") else raw
+
+
+def _text_value(raw: str, spec: FieldSpec) -> Any:
+    if spec.expression:
+        return _text_or_expression(raw)
     return raw[1:] if raw.startswith("@@") else raw
 
 
@@ -45,17 +51,22 @@ def _integer_value(raw: str, spec: FieldSpec) -> Any:
 def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, Any] | None:
     kind = data.get(key + "__kind", SECURE_STRING)
     if kind == KEY_VAULT:
+        store: dict[str, Any] = {
+            "referenceName": data.get(key + "__store", "").strip(),
+            "type": "LinkedServiceReference",
+        }
+        previous = (stored.get("store") if isinstance(stored, dict) else None) or {}
+        if previous.get("referenceName") == store["referenceName"] and "parameters" in previous:
+            store["parameters"] = previous["parameters"]
         secret: dict[str, Any] = {
             "type": KEY_VAULT,
-            "store": {
-                "referenceName": data.get(key + "__store", "").strip(),
-                "type": "LinkedServiceReference",
-            },
-            "secretName": data.get(key + "__secretName", "").strip(),
+            "store": store,
+            # Like a text field: "@..." is an expression, "@@" a literal "@".
+            "secretName": _text_or_expression(data.get(key + "__secretName", "").strip()),
         }
         version = data.get(key + "__secretVersion", "").strip()
         if version:
-            secret["secretVersion"] = version
+            secret["secretVersion"] = _text_or_expression(version)
         return secret
     typed = data.get(key, "")
     if typed:

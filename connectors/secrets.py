@@ -12,7 +12,15 @@ SECURE_STRING = "SecureString"
 
 
 def is_secure_string(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == SECURE_STRING
+    """A secure-string value: ``{"type": "SecureString", "value": ...}`` (or, stored, a
+    ``secretId``). A parameter declaration ``{"type": "SecureString", "defaultValue"?}``
+    is not one: it has neither key, and masking or sealing it would corrupt it.
+    """
+    return (
+        isinstance(value, dict)
+        and value.get("type") == SECURE_STRING
+        and ("value" in value or "secretId" in value)
+    )
 
 
 def secure_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:

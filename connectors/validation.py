@@ -72,6 +72,10 @@ def _explain(
     error: ValidationError, prefix: tuple[str | int, ...], root: dict[str, Any]
 ) -> list[Problem]:
     path = (*prefix, *error.absolute_path)
+    schema_path = list(error.absolute_schema_path)
+    if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
+        # The instance is a property name, not a value: point at that property.
+        path = (*path, str(error.instance))
     if error.validator in ("anyOf", "oneOf") and error.context:
         return _explain_branches(error, prefix, root)
     if error.validator == "required":
@@ -151,9 +155,14 @@ def _message(error: ValidationError) -> str:
             wanted = value if isinstance(value, list) else [value]
             return "Must be " + " or ".join(names.get(w, w) for w in wanted) + "."
         case "enum":
-            return (
-                f"{error.instance!r} is not allowed. Allowed values: {', '.join(map(str, value))}."
-            )
+            allowed = ", ".join(map(str, value))
+            instance = error.instance
+            if isinstance(instance, dict) and instance.get("type") == "Expression":
+                return f"An expression is not allowed here. Allowed values: {allowed}."
+            if isinstance(instance, (dict, list)):
+                kind = "A JSON object" if isinstance(instance, dict) else "A JSON array"
+                return f"{kind} is not allowed here. Allowed values: {allowed}."
+            return f"{instance!r} is not allowed. Allowed values: {allowed}."
         case "const":
             return f"Must be {value!r}."
         case "minimum" | "maximum":

@@ -101,7 +101,7 @@ def check(
         return None, [*problems, Problem("$.properties.type", str(exc))]
     version_id = connector.version_of(properties)
     if version_id is None:
-        message = f"{connector.title} has no version {properties.get('version')!r}."
+        message = connector.version_problem(properties)
         return None, [*problems, Problem("$.properties.version", message)]
     version = connector.version(version_id)
     problems.extend(validate_properties(version, _as_validated(properties)))
