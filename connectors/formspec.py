@@ -30,18 +30,32 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     default: Any = None
     expression: bool = False
-    show_when: Mapping[str, list[Any]] = field(default_factory=dict)
+    show_when: Mapping[str, list[Any]] | list[Mapping[str, list[Any]]] = field(
+        default_factory=dict
+    )
     refresh: bool = False
     placeholder: str = ""
 
     def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
-        for prop, allowed in self.show_when.items():
-            value = values.get(prop, defaults.get(prop))
-            if is_expression(value):
-                continue
-            if value not in allowed:
-                return False
-        return True
+        """Shown when every condition of the hint holds (a list of hints: any of them).
+
+        A condition on a property that holds an expression counts as met: the value is
+        only known at run time.
+        """
+        alternatives = self.show_when if isinstance(self.show_when, list) else [self.show_when]
+        return not alternatives or any(
+            _conditions_hold(conditions, values, defaults) for conditions in alternatives
+        )
+
+
+def _conditions_hold(
+    conditions: Mapping[str, list[Any]], values: Mapping[str, Any], defaults: Mapping[str, Any]
+) -> bool:
+    for prop, allowed in conditions.items():
+        value = values.get(prop, defaults.get(prop))
+        if not is_expression(value) and value not in allowed:
+            return False
+    return True
 
 
 def is_expression(value: Any) -> bool:

@@ -145,7 +145,8 @@ def _expected_visible(version: str, values: dict[str, Any]) -> set[str]:
         visible.discard("username")
     if auth not in NEEDS_PASSWORD[version]:
         visible.discard("password")
-    if transport != "HTTP":
+    # HDInsight is reached over HTTP, so its httpPath shows whatever the transport says.
+    if transport != "HTTP" and auth != "WindowsAzureHDInsightService":
         visible.discard("httpPath")
     if not (ssl is True or formspec.is_expression(ssl)):
         visible -= set(TLS_OPTIONS[version])
@@ -212,6 +213,14 @@ def test_http_path_shows_in_1_0_only_over_http(transport: str | None) -> None:
     assert ("httpPath" in _visible("1.0", values)) is (transport == "HTTP")
 
 
+def test_http_path_of_an_hdinsight_definition_is_kept_on_edit() -> None:
+    """The seed's HDInsight example sets httpPath without a transport: editing keeps it."""
+    values = {"authenticationType": "WindowsAzureHDInsightService"}
+    assert "httpPath" in _visible("1.0", values)
+    form = {"tp-authenticationType": "WindowsAzureHDInsightService", "tp-httpPath": "gateway/x"}
+    assert type_properties_from_form(VERSIONS["1.0"], form)["httpPath"] == "gateway/x"
+
+
 @pytest.mark.parametrize("version", ["2.0", "1.0"])
 @pytest.mark.parametrize("ssl", SSL_VALUES, ids=["unset", "true", "false", "expression"])
 def test_tls_options_show_only_with_ssl(version: str, ssl: Any) -> None:
@@ -226,7 +235,8 @@ def test_tls_options_show_only_with_ssl(version: str, ssl: Any) -> None:
 def test_fields_others_depend_on_refresh_the_form(version: str) -> None:
     specs = {s.name: s for s in formspec.field_specs(VERSIONS[version])}
     for spec in specs.values():
-        for prop, values in spec.show_when.items():
+        hints = spec.show_when if isinstance(spec.show_when, list) else [spec.show_when]
+        for prop, values in ((p, v) for hint in hints for p, v in hint.items()):
             source = specs[prop]
             assert source.refresh or len(source.choices) == 1, (spec.name, prop)
             if source.widget == "boolean":
