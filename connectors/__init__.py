@@ -1,0 +1,1 @@
+"""Connector code for Linkwright: plain Python, no Django imports."""

@@ -1,0 +1,1 @@
+"""Azure Data Factory "Spark" linked service: settings and connection test."""
