@@ -18,6 +18,7 @@ from connectors.spark.hive.errors import (
 )
 from connectors.spark.hive.gen.TCLIService import TCLIService
 from connectors.spark.hive.gen.TCLIService import ttypes as t
+from connectors.spark.hive.wire import DeadlineSocket
 
 PROTOCOL_V1 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V1
 PROTOCOL_V6 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6
@@ -161,8 +162,11 @@ class HiveClient:
             raise RuntimeError("no open session")
         return self.session.handle
 
-    @staticmethod
-    def _call(name: str, method: Any, req: Any) -> Any:
+    def _peer_bytes(self) -> bytes:
+        wire = getattr(self.transport, "wire", None)
+        return wire.capture_more() if isinstance(wire, DeadlineSocket) else b""
+
+    def _call(self, name: str, method: Any, req: Any) -> Any:
         try:
             return method(req)
         except TApplicationException as exc:
@@ -171,13 +175,18 @@ class HiveClient:
             ) from exc
         except TProtocolException as exc:
             raise MalformedReply(
-                f"{name}: the reply is not valid Thrift: {exc.message}"
+                f"{name}: the reply is not valid Thrift: {exc.message}",
+                peer_bytes=self._peer_bytes(),
             ) from exc
         except TTransportException as exc:
-            raise PeerClosed(f"{name}: transport failure: {exc.message}") from exc
+            raise PeerClosed(
+                f"{name}: transport failure: {exc.message}",
+                peer_bytes=self._peer_bytes(),
+            ) from exc
         except (EOFError, UnicodeDecodeError) as exc:
             raise MalformedReply(
-                f"{name}: the reply is not valid Thrift: {exc}"
+                f"{name}: the reply is not valid Thrift: {exc}",
+                peer_bytes=self._peer_bytes(),
             ) from exc
 
 

@@ -110,7 +110,7 @@ class SaslTransport(TTransportBase):
         if status not in tuple(SaslStatus) or status == SaslStatus.START:
             raise MalformedReply(
                 f"the reply is not a SASL negotiation message (status byte {status})",
-                peer_bytes=bytes(self.wire.prefix),
+                peer_bytes=self.wire.capture_more(),
             )
         if length > self.max_negotiation_bytes:
             raise FrameTooLarge(

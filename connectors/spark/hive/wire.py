@@ -113,6 +113,21 @@ class DeadlineSocket:
             peer_bytes=bytes(self.prefix),
         )
 
+    def capture_more(self, max_wait: float = 0.2) -> bytes:
+        """Best effort, for diagnostics only: read what the peer has already sent
+        (up to the prefix size, waiting at most ``max_wait``) and return the prefix."""
+        missing = PREFIX_BYTES - len(self.prefix)
+        wait = min(max_wait, self.deadline.remaining())
+        if missing > 0 and wait > 0:
+            try:
+                self.sock.settimeout(wait)
+                data = self.sock.recv(missing)
+            except (OSError, ValueError):
+                data = b""
+            if data:
+                self._record(data)
+        return bytes(self.prefix)
+
     def makefile(
         self, mode: str = "rb", buffering: int | None = None
     ) -> io.BufferedReader:
