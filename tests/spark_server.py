@@ -129,17 +129,22 @@ def java_executable() -> str:
     return found
 
 
-def free_port() -> int:
-    """A port that is free on 127.0.0.1 and on the wildcard address right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(
-            ("", port)
-        )  # HTTP mode listens on all interfaces (Spark ignores bind.host)
-    return port
+def free_port(*, also_wildcard: bool = False, attempts: int = 50) -> int:
+    """A port free on 127.0.0.1 right now (and on the wildcard address, for the
+    HTTP mode, which Spark binds to all interfaces whatever bind.host says)."""
+    for _ in range(attempts):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if not also_wildcard:
+            return port
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.bind(("", port))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port found")
 
 
 def compile_authenticator(directory: Path) -> Path:
@@ -252,7 +257,7 @@ class SparkThriftServer:
     def start(self) -> None:
         for sub in ("tmp", "scratch", "local-scratch", "warehouse"):
             (self.workdir / sub).mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = free_port(also_wildcard=self.mode.http)
         env = dict(os.environ)
         env.update(
             SPARK_LOCAL_IP="127.0.0.1",
