@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 
-from connectors.spark.endpoint import ResolutionError
+from connectors.spark.endpoint import AddressDenied, ResolutionError
 from connectors.spark.hive.errors import (
     CertificateRejected,
     ConnectTimeout,
@@ -51,6 +51,13 @@ def explain(
     fetched without verification after a verification failure;
     ``sasl_port_probe`` tells whether a plain Thrift probe got an answer."""
     where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, AddressDenied):
+        return Advice(
+            f"'{settings.host}' resolves only to addresses this portal may not "
+            f"connect to ({exc}).",
+            "Use the server's routable (private or public) address or name; "
+            "link-local, metadata, multicast and unspecified addresses are blocked.",
+        )
     if isinstance(exc, ResolutionError):
         return Advice(
             f"The name '{settings.host}' could not be resolved ({exc}).",

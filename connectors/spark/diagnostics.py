@@ -18,6 +18,7 @@ from typing import Any
 from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
 from connectors.spark.advice import Advice, explain
 from connectors.spark.endpoint import (
+    AddressDenied,
     Resolution,
     ResolutionError,
     Resolver,
@@ -229,7 +230,7 @@ class _Run:
                 resolver=self.resolver,
             )
             if not resolution.allowed:
-                raise ResolutionError(
+                raise AddressDenied(
                     f"every address of {self.settings.host!r} is refused by the address "
                     f"policy: {resolution.describe()}"
                 )

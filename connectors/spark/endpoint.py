@@ -20,6 +20,10 @@ class ResolutionError(Exception):
     """The host name could not be resolved."""
 
 
+class AddressDenied(ResolutionError):
+    """Every address of the host is refused by the address policy."""
+
+
 @dataclass
 class Resolution:
     allowed: list[IPAddress] = field(default_factory=list)
