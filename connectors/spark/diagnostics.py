@@ -20,7 +20,6 @@ from connectors.spark.advice import Advice, explain
 from connectors.spark.endpoint import (
     AddressDenied,
     Resolution,
-    ResolutionError,
     Resolver,
     open_tcp,
     resolve,
@@ -177,7 +176,9 @@ class _Run:
         started = time.perf_counter()
         try:
             yield detail
-        except (HiveClientError, OSError, ResolutionError) as exc:
+        except _StageFailed:
+            raise
+        except Exception as exc:  # every failure, even unexpected, ends in the report
             self.fail(stage, _ms(started), exc)
             raise _StageFailed from exc
         self._record(stage, StageStatus.PASSED, _ms(started), "; ".join(detail))
@@ -297,7 +298,7 @@ class _Run:
             self.report.certificate = cert
             self.fail(Stage.TLS, elapsed, exc, certificate=cert)
             raise _StageFailed from exc
-        except (HiveClientError, OSError) as exc:
+        except Exception as exc:
             sock.close()
             self.fail(Stage.TLS, _ms(started), exc)
             raise _StageFailed from exc
@@ -360,7 +361,7 @@ class _Run:
             started = time.perf_counter()
             try:
                 transport.open()
-            except (HiveClientError, OSError) as exc:
+            except Exception as exc:
                 wire.close()
                 probe = (
                     self._probe_plain_thrift() if isinstance(exc, PeerClosed) else None
@@ -409,7 +410,7 @@ class _Run:
             session = client.open_session(
                 username=s.username, client_protocol=self.limits.client_protocol
             )
-        except (HiveClientError, OSError) as exc:
+        except Exception as exc:
             http_level = isinstance(exc, HttpStatusError | NotHttpReply) or (
                 transport.last_status is None
             )
