@@ -5,12 +5,13 @@ from __future__ import annotations
 import socket
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from connectors.spark.diagnostics import Stage, StageStatus
+from connectors.spark.diagnostics import Stage, StageStatus, TestReport
 from connectors.spark.settings import ClientLimits
 from tests.fake_server import (
     FakeServer,
@@ -30,7 +31,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
     return TestPki(Path(tmp_path_factory.mktemp("pki")))
 
 
-def timed(port: int, **props: object) -> tuple[float, object]:
+def timed(port: int, **props: Any) -> tuple[float, TestReport]:
     started = time.monotonic()
     report = run(
         port, limits=ClientLimits(connect_timeout_s=5, deadline_s=DEADLINE), **props
@@ -183,9 +184,9 @@ def traced() -> Iterator[None]:
         tracemalloc.stop()
 
 
-def _peak_during(action: object) -> tuple[float, object]:
+def _peak_during(action: Callable[[], TestReport]) -> tuple[float, TestReport]:
     tracemalloc.reset_peak()
-    result = action()  # type: ignore[operator]
+    result = action()
     return tracemalloc.get_traced_memory()[1], result
 
 

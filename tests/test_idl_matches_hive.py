@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from thrift.Thrift import TType
@@ -32,7 +33,7 @@ def _rpc_jar() -> Path | None:
     return jars[0] if jars else None
 
 
-def _our_structs() -> dict[str, type]:
+def _our_structs() -> dict[str, Any]:
     return {
         name: obj
         for name, obj in vars(ttypes).items()
@@ -42,7 +43,7 @@ def _our_structs() -> dict[str, type]:
     }
 
 
-def _our_enums() -> dict[str, type]:
+def _our_enums() -> dict[str, Any]:
     return {
         name: obj
         for name, obj in vars(ttypes).items()
@@ -145,5 +146,5 @@ def test_every_enum_value_matches_hive(java_classes: dict[str, list[str]]) -> No
 
 
 def test_enum_fields_are_i32_like_hive() -> None:
-    spec = ttypes.TOpenSessionReq.thrift_spec[1]
+    spec = ttypes.TOpenSessionReq.thrift_spec[1]  # type: ignore[attr-defined]
     assert spec[:3] == (1, TType.I32, "client_protocol")

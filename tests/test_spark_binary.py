@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from connectors.spark.diagnostics import Stage, StageStatus
@@ -37,7 +39,10 @@ def test_sasl_none_accepts_any_credentials(
     spark_pool: ServerPool, auth: str, username: str | None, password: str | None
 ) -> None:
     server = spark_pool.get("binary-sasl-none")
-    props = {"thriftTransportProtocol": "SASL", "authenticationType": auth}
+    props: dict[str, Any] = {
+        "thriftTransportProtocol": "SASL",
+        "authenticationType": auth,
+    }
     if username:
         props["username"] = username
     report = run(server.port, password=password, **props)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from connectors.net_policy import AddressPolicy
@@ -14,7 +16,7 @@ from connectors.spark.hive.wire import DeadlineSocket
 from tests.helpers import assert_failed_at, assert_passed, run
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
-LOGIN = {
+LOGIN: dict[str, Any] = {
     "thriftTransportProtocol": "HTTP",
     "authenticationType": "UsernameAndPassword",
     "username": CUSTOM_USER,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from connectors.spark.diagnostics import Stage, StageStatus
 from tests.helpers import assert_failed_at, assert_passed, describe, resolver_for, run
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
-HTTP_LOGIN = {
+HTTP_LOGIN: dict[str, Any] = {
     "thriftTransportProtocol": "HTTP",
     "authenticationType": "UsernameAndPassword",
     "username": CUSTOM_USER,
 }
-SASL_LOGIN = {**HTTP_LOGIN, "thriftTransportProtocol": "SASL"}
+SASL_LOGIN: dict[str, Any] = {**HTTP_LOGIN, "thriftTransportProtocol": "SASL"}
 ALIAS = "spark-alias.test"  # resolves to 127.0.0.1 in these tests only; not in the cert
 
 
@@ -60,7 +62,7 @@ def test_https_private_ca_refused_by_system_store(spark_pool: ServerPool) -> Non
 @pytest.mark.spark("https-ca-custom")
 def test_https_hostname_mismatch_only_with_allow_flag(spark_pool: ServerPool) -> None:
     server = spark_pool.get("https-ca-custom")
-    common = {
+    common: dict[str, Any] = {
         "host": ALIAS,
         "password": CUSTOM_PASSWORD,
         "enableSsl": True,
@@ -146,7 +148,7 @@ def test_self_signed_cert_can_be_trusted_via_trusted_cert_path(
 @pytest.mark.spark("https-selfsigned-none")
 def test_v2_certificate_validation_switch(spark_pool: ServerPool) -> None:
     server = spark_pool.get("https-selfsigned-none")
-    props = {"host": "localhost", "authenticationType": "Anonymous"}
+    props: dict[str, Any] = {"host": "localhost", "authenticationType": "Anonymous"}
     report = run(server.port, version="2.0", **props)
     failure = assert_failed_at(report, Stage.TLS)
     assert "enableServerCertificateValidation" in failure.change

@@ -150,8 +150,12 @@ def settings_from_type_properties(
     http_path = _text(tp.get("httpPath")) or default_path
 
     enable_ssl = _flag(tp, "enableSsl", v2, problems)
-    v1_only = ("trustedCertPath", "useSystemTrustStore", "allowHostNameCNMismatch")
-    v1_only += ("allowSelfSignedServerCert",)
+    v1_only = (
+        "trustedCertPath",
+        "useSystemTrustStore",
+        "allowHostNameCNMismatch",
+        "allowSelfSignedServerCert",
+    )
     if v2:
         for key in v1_only:
             if key in tp:

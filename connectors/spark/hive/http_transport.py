@@ -130,7 +130,8 @@ class HttpTransport(TTransportBase):
         except http.client.BadStatusLine as exc:
             peer = self._drop_connection()
             raise NotHttpReply(
-                f"the reply is not HTTP: {str(exc.line)[:80]!r}", peer_bytes=peer
+                f"the reply is not HTTP: {str(exc.args[0] if exc.args else '')[:80]!r}",
+                peer_bytes=peer,
             ) from exc
         except http.client.HTTPException as exc:
             peer = self._drop_connection()
