@@ -301,3 +301,27 @@ def test_shark_server_is_not_testable() -> None:
     failure = assert_failed_at(report, Stage.RESOLVE)
     assert "not testable" in failure.observed
     assert "Upgrade" in failure.change
+
+
+def test_report_serialises_to_json(pki: TestPki) -> None:
+    import json
+
+    ctx = tls_server_context(str(pki.expired.cert_pem), str(pki.expired.key_pem))
+    with FakeServer(silent, tls=ctx) as server:
+        report = run(
+            server.port,
+            host="localhost",
+            enableSsl=True,
+            trustedCertPath=str(pki.ca_pem),
+            thriftTransportProtocol="HTTP",
+            authenticationType="UsernameAndPassword",
+            username="someone",
+            password="do-not-show-me",
+            limits=ClientLimits(deadline_s=5),
+        )
+    text = json.dumps(report.to_dict())
+    data = json.loads(text)
+    assert data["ok"] is False
+    assert [s["status"] for s in data["stages"]][:3] == ["passed", "passed", "failed"]
+    assert data["certificate"]["not_after"].startswith("20")
+    assert "do-not-show-me" not in text
