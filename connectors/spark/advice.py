@@ -50,6 +50,17 @@ def explain(
     """Advice for the first failure. ``certificate`` is the server certificate
     fetched without verification after a verification failure;
     ``sasl_port_probe`` tells whether a plain Thrift probe got an answer."""
+    advice = _explain(exc, settings, certificate, sasl_port_probe)
+    change = advice.change[:1].upper() + advice.change[1:]
+    return Advice(advice.observed, change)
+
+
+def _explain(
+    exc: BaseException,
+    settings: SparkSettings,
+    certificate: CertificateInfo | None,
+    sasl_port_probe: bool | None,
+) -> Advice:
     where = f"{settings.host}:{settings.port}"
     if isinstance(exc, AddressDenied):
         return Advice(
