@@ -30,6 +30,7 @@ from connectors.spark.hive.client import HiveClient
 from connectors.spark.hive.deadline import Deadline
 from connectors.spark.hive.errors import (
     CertificateRejected,
+    ConnectTimeout,
     HiveClientError,
     HttpStatusError,
     NotHttpReply,
@@ -240,20 +241,17 @@ class _Run:
 
     def _connect(self, resolution: Resolution) -> socket.socket:
         with self.stage(Stage.CONNECT) as detail:
-            last: OSError | None = None
+            failures: list[Exception] = []
             for address in resolution.allowed:
                 try:
                     sock = self._tcp(address)
-                except (OSError, HiveClientError) as exc:
-                    last = exc if isinstance(exc, OSError) else last
-                    if len(resolution.allowed) == 1 or not isinstance(exc, OSError):
-                        raise
+                except (OSError, ConnectTimeout) as exc:
+                    failures.append(exc)  # try the next allowed address
                     continue
                 self.address = address
                 detail.append(f"connected to {address} port {self.settings.port}")
                 return sock
-            assert last is not None
-            raise last
+            raise failures[-1]
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _tcp(self, address: IPAddress) -> socket.socket:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from thrift.Thrift import TApplicationException
 from thrift.transport.TTransport import TTransportBase, TTransportException
 
 from connectors.spark.hive.errors import (
+    HiveClientError,
     HiveStatusError,
     MalformedReply,
     PeerClosed,
@@ -140,21 +142,27 @@ class HiveClient:
                 "ExecuteStatement succeeded but returned no operation handle"
             )
         try:
-            if not op.hasResultSet:
-                return None
-            fetch = t.TFetchResultsReq(
-                operationHandle=op,
-                orientation=t.TFetchOrientation.FETCH_NEXT,
-                maxRows=1,
-            )
-            fetched = self._call("FetchResults", self._client.FetchResults, fetch)
-            _check(fetched.status, "FetchResults")
-            return first_value(fetched.results)
-        finally:
-            closed = self._call(
-                "CloseOperation", self._client.CloseOperation, t.TCloseOperationReq(op)
-            )
-            _check(closed.status, "CloseOperation")
+            value = self._fetch_first_value(op) if op.hasResultSet else None
+        except BaseException:
+            # Best effort: the original failure is the one worth reporting.
+            with contextlib.suppress(HiveClientError, OSError):
+                self._close_operation(op)
+            raise
+        self._close_operation(op)
+        return value
+
+    def _fetch_first_value(self, op: t.TOperationHandle) -> Any:
+        fetch = t.TFetchResultsReq(
+            operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=1
+        )
+        fetched = self._call("FetchResults", self._client.FetchResults, fetch)
+        _check(fetched.status, "FetchResults")
+        return first_value(fetched.results)
+
+    def _close_operation(self, op: t.TOperationHandle) -> None:
+        req = t.TCloseOperationReq(op)
+        closed = self._call("CloseOperation", self._client.CloseOperation, req)
+        _check(closed.status, "CloseOperation")
 
     # -- helpers -------------------------------------------------------------
     def _handle(self) -> t.TSessionHandle:
