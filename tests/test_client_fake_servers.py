@@ -325,3 +325,17 @@ def test_report_serialises_to_json(pki: TestPki) -> None:
     assert [s["status"] for s in data["stages"]][:3] == ["passed", "passed", "failed"]
     assert data["certificate"]["not_after"].startswith("20")
     assert "do-not-show-me" not in text
+
+
+def test_unreadable_trusted_cert_path_is_explained(tmp_path: Path) -> None:
+    with FakeServer(silent) as server:
+        report = run(
+            server.port,
+            enableSsl=True,
+            trustedCertPath=str(tmp_path / "missing.pem"),
+            thriftTransportProtocol="HTTP",
+            authenticationType="Anonymous",
+            limits=ClientLimits(deadline_s=5),
+        )
+    failure = assert_failed_at(report, Stage.TLS)
+    assert "trustedCertPath" in failure.change

@@ -20,6 +20,7 @@ from connectors.spark.hive.errors import (
     SaslRejected,
     SaslServerError,
     ThriftApplicationError,
+    TlsConfigurationError,
     TlsHandshakeError,
 )
 from connectors.spark.hive.tls import CertificateInfo
@@ -89,6 +90,12 @@ def _explain(
         )
     if isinstance(exc, CertificateRejected):
         return _certificate_advice(exc, settings, certificate)
+    if isinstance(exc, TlsConfigurationError):
+        return Advice(
+            f"The TLS settings could not be applied: {exc}.",
+            "Check trustedCertPath: it must be a readable PEM file of CA certificates "
+            "on the machine running this test.",
+        )
     if isinstance(exc, TlsHandshakeError):
         return Advice(
             f"{where} did not answer the TLS handshake as a TLS server ({exc.reason or exc}).",

@@ -59,6 +59,10 @@ class TlsHandshakeError(HiveClientError):
         self.reason = reason
 
 
+class TlsConfigurationError(HiveClientError):
+    """The TLS settings cannot be applied (e.g. trustedCertPath unreadable)."""
+
+
 class CertificateRejected(HiveClientError):
     """The server certificate failed verification (chain, dates or host name)."""
 

@@ -14,6 +14,7 @@ from connectors.spark.hive.errors import (
     CertificateRejected,
     DeadlineExceeded,
     PeerClosed,
+    TlsConfigurationError,
     TlsHandshakeError,
 )
 
@@ -149,7 +150,13 @@ def handshake(
     deadline: Deadline,
 ) -> tuple[ssl.SSLSocket, TlsResult]:
     """Run the TLS handshake on a connected socket and explain the verdict."""
-    ctx = build_context(options)
+    try:
+        ctx = build_context(options)
+    except (OSError, ssl.SSLError) as exc:
+        sock.close()
+        raise TlsConfigurationError(
+            f"cannot load trusted certificates from {options.ca_file}: {exc}"
+        ) from exc
     tls = ctx.wrap_socket(
         sock, server_hostname=server_hostname, do_handshake_on_connect=False
     )
