@@ -1,0 +1,520 @@
+"""``run_connection_test``: a staged connection test of a Spark linked service.
+
+Stages run in order and stop at the first failure (CloseSession is still sent
+when a session was opened). Each stage records its status, duration and a
+detail line; the first failure also gets a plain-language explanation.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
+from connectors.spark.advice import Advice, explain
+from connectors.spark.endpoint import (
+    AddressDenied,
+    Resolution,
+    Resolver,
+    open_tcp,
+    resolve,
+    system_resolver,
+)
+from connectors.spark.hive.binary_transport import UnframedTransport
+from connectors.spark.hive.client import HiveClient
+from connectors.spark.hive.deadline import Deadline
+from connectors.spark.hive.errors import (
+    CertificateRejected,
+    ConnectTimeout,
+    HiveClientError,
+    HttpStatusError,
+    NotHttpReply,
+    PeerClosed,
+)
+from connectors.spark.hive.http_transport import HttpTransport
+from connectors.spark.hive.sasl_transport import SaslTransport
+from connectors.spark.hive.tls import CertificateInfo, TlsOptions, TlsResult, handshake
+from connectors.spark.hive.wire import DeadlineSocket
+from connectors.spark.settings import (
+    ClientLimits,
+    ServerType,
+    SparkSettings,
+    TransportProtocol,
+)
+
+
+class StageStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Stage(str, Enum):
+    RESOLVE = "Resolve host"
+    CONNECT = "TCP connect"
+    TLS = "TLS handshake"
+    AUTHENTICATE = "Transport and authentication"
+    OPEN_SESSION = "OpenSession"
+    SERVER_INFO = "Server name and version"
+    QUERY = "SELECT 1"
+    CLOSE_SESSION = "CloseSession"
+
+
+@dataclass
+class StageResult:
+    name: str
+    status: StageStatus
+    duration_ms: float
+    detail: str = ""
+    observed: str | None = None
+    change: str | None = None
+
+
+@dataclass
+class TestReport:
+    __test__ = False  # not a pytest test class
+
+    ok: bool = False
+    stages: list[StageResult] = field(default_factory=list)
+    server_protocol_version: str | None = None
+    server_name: str | None = None
+    server_version: str | None = None
+    certificate: CertificateInfo | None = None
+    total_ms: float = 0.0
+
+    def stage(self, name: Stage | str) -> StageResult:
+        wanted = name.value if isinstance(name, Stage) else name
+        return next(s for s in self.stages if s.name == wanted)
+
+    @property
+    def first_failure(self) -> StageResult | None:
+        return next((s for s in self.stages if s.status == StageStatus.FAILED), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for stage in data["stages"]:
+            stage["status"] = stage["status"].value
+        if self.certificate is not None:
+            cert = data["certificate"]
+            for key in ("not_before", "not_after"):
+                cert[key] = cert[key].isoformat() if cert[key] else None
+        return data
+
+
+class _StageFailed(Exception):
+    """Internal: a stage failed and the test stops (the report says why)."""
+
+
+def run_connection_test(
+    settings: SparkSettings,
+    *,
+    address_policy: AddressCheck | None = None,
+    limits: ClientLimits | None = None,
+    resolver: Resolver = system_resolver,
+) -> TestReport:
+    """Run every stage against the server described by ``settings``."""
+    run = _Run(
+        settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver
+    )
+    started = time.perf_counter()
+    try:
+        run.execute()
+    except _StageFailed:
+        pass
+    finally:
+        run.cleanup()
+        run.skip_remaining()
+    run.report.ok = run.report.first_failure is None
+    run.report.total_ms = round((time.perf_counter() - started) * 1000, 1)
+    return run.report
+
+
+class _Run:
+    def __init__(
+        self,
+        settings: SparkSettings,
+        policy: AddressCheck,
+        limits: ClientLimits,
+        resolver: Resolver,
+    ) -> None:
+        self.settings = settings
+        self.policy = policy
+        self.limits = limits
+        self.resolver = resolver
+        self.deadline = Deadline(limits.deadline_s)
+        self.report = TestReport()
+        self.address: IPAddress | None = None
+        self.transport: Any = None
+        self.client: HiveClient | None = None
+
+    # -- stage bookkeeping -------------------------------------------------------
+    def _record(
+        self, stage: Stage, status: StageStatus, ms: float, detail: str
+    ) -> StageResult:
+        result = StageResult(stage.value, status, round(ms, 1), detail)
+        self.report.stages.append(result)
+        return result
+
+    def skip(self, stage: Stage, why: str) -> None:
+        self._record(stage, StageStatus.SKIPPED, 0.0, why)
+
+    def fail(self, stage: Stage, ms: float, exc: BaseException, **hints: Any) -> None:
+        first = self.report.first_failure is None
+        result = self._record(stage, StageStatus.FAILED, ms, _one_line(exc))
+        if first:
+            advice: Advice = explain(exc, self.settings, **hints)
+            result.observed, result.change = advice.observed, advice.change
+
+    @contextmanager
+    def stage(self, stage: Stage) -> Iterator[list[str]]:
+        """Time a stage; the body appends its detail line to the yielded list."""
+        detail: list[str] = []
+        started = time.perf_counter()
+        try:
+            yield detail
+        except _StageFailed:
+            raise
+        except Exception as exc:  # every failure, even unexpected, ends in the report
+            self.fail(stage, _ms(started), exc)
+            raise _StageFailed from exc
+        self._record(stage, StageStatus.PASSED, _ms(started), "; ".join(detail))
+
+    def skip_remaining(self) -> None:
+        done = {s.name for s in self.report.stages}
+        for stage in Stage:
+            if stage.value not in done:
+                self.skip(stage, "not run: an earlier stage failed")
+
+    # -- the stages --------------------------------------------------------------
+    def execute(self) -> None:
+        s = self.settings
+        if s.server_type == ServerType.SHARK_SERVER:
+            self._record(
+                Stage.RESOLVE,
+                StageStatus.FAILED,
+                0.0,
+                "SharkServer (HiveServer1) speaks a protocol this test does not support",
+            )
+            result = self.report.stages[-1]
+            result.observed = "serverType is SharkServer (HiveServer1): not testable."
+            result.change = (
+                "Upgrade the server to the Spark Thrift Server (HiveServer2 protocol) "
+                "and set serverType to SparkThriftServer; version 2.0 of the connector "
+                "supports only that."
+            )
+            raise _StageFailed
+        resolution = self._resolve()
+        sock = self._connect(resolution)
+        sock = self._tls(sock)
+        wire = DeadlineSocket(sock, self.deadline, peer=f"{s.host}:{s.port}")
+        if s.transport == TransportProtocol.HTTP:
+            self._open_http(wire)
+        else:
+            self._open_binary(wire)
+        try:
+            self._server_info()
+            self._query()
+        finally:
+            self._close_session()
+
+    def _resolve(self) -> Resolution:
+        with self.stage(Stage.RESOLVE) as detail:
+            resolution = resolve(
+                self.settings.host,
+                self.settings.port,
+                policy=self.policy,
+                deadline=self.deadline,
+                resolver=self.resolver,
+            )
+            if not resolution.allowed:
+                raise AddressDenied(
+                    f"every address of {self.settings.host!r} is refused by the address "
+                    f"policy: {resolution.describe()}"
+                )
+            detail.append(f"{self.settings.host} -> {resolution.describe()}")
+        return resolution
+
+    def _connect(self, resolution: Resolution) -> socket.socket:
+        with self.stage(Stage.CONNECT) as detail:
+            failures: list[Exception] = []
+            for address in resolution.allowed:
+                try:
+                    sock = self._tcp(address)
+                except (OSError, ConnectTimeout) as exc:
+                    failures.append(exc)  # try the next allowed address
+                    continue
+                self.address = address
+                detail.append(f"connected to {address} port {self.settings.port}")
+                return sock
+            raise failures[-1]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _tcp(self, address: IPAddress) -> socket.socket:
+        return open_tcp(
+            address,
+            self.settings.port,
+            connect_timeout=self.limits.connect_timeout_s,
+            deadline=self.deadline,
+        )
+
+    def tls_options(self) -> TlsOptions:
+        s = self.settings
+        if s.version == "2.0":
+            return TlsOptions(
+                verify_chain=s.enable_server_certificate_validation,
+                check_hostname=s.enable_server_certificate_validation,
+                use_system_store=True,
+            )
+        return TlsOptions(
+            verify_chain=not s.allow_self_signed_server_cert,
+            check_hostname=not s.allow_host_name_cn_mismatch,
+            ca_file=s.trusted_cert_path,
+            use_system_store=s.use_system_trust_store or not s.trusted_cert_path,
+        )
+
+    def _handshake(
+        self, sock: socket.socket, options: TlsOptions
+    ) -> tuple[Any, TlsResult]:
+        return handshake(sock, self.settings.host, options, self.deadline)
+
+    def _tls(self, sock: socket.socket) -> socket.socket:
+        if not self.settings.enable_ssl:
+            self.skip(Stage.TLS, "enableSsl is false")
+            return sock
+        options = self.tls_options()
+        started = time.perf_counter()
+        try:
+            tls_sock, result = self._handshake(sock, options)
+        except CertificateRejected as exc:
+            elapsed = _ms(started)
+            cert = self._fetch_certificate_unverified()
+            self.report.certificate = cert
+            self.fail(Stage.TLS, elapsed, exc, certificate=cert)
+            raise _StageFailed from exc
+        except Exception as exc:
+            sock.close()
+            self.fail(Stage.TLS, _ms(started), exc)
+            raise _StageFailed from exc
+        self.report.certificate = result.certificate
+        cert_text = (
+            result.certificate.summary() if result.certificate else "no certificate"
+        )
+        self._record(
+            Stage.TLS,
+            StageStatus.PASSED,
+            _ms(started),
+            f"{result.version}, {result.cipher}; {cert_text}; {result.verification}",
+        )
+        return tls_sock
+
+    def _fetch_certificate_unverified(self) -> CertificateInfo | None:
+        """After a verification failure, fetch the certificate (unverified) to
+        show it; a separate connection, to the same checked address."""
+        if self.address is None or self.deadline.remaining() < 0.5:
+            return None
+        try:
+            sock = self._tcp(self.address)
+            tls_sock, result = self._handshake(
+                sock, TlsOptions(verify_chain=False, check_hostname=False)
+            )
+            tls_sock.close()
+            return result.certificate
+        except (HiveClientError, OSError):
+            return None
+
+    def _open_sock(self) -> DeadlineSocket:
+        """A new connection (TCP + TLS as configured) to the checked address."""
+        assert self.address is not None
+        sock = self._tcp(self.address)
+        if self.settings.enable_ssl:
+            sock, _ = self._handshake(sock, self.tls_options())
+        return DeadlineSocket(
+            sock, self.deadline, peer=f"{self.settings.host}:{self.settings.port}"
+        )
+
+    def _new_client(self, transport: Any) -> HiveClient:
+        self.transport = transport
+        self.client = HiveClient(
+            transport, max_string_bytes=self.limits.max_frame_bytes
+        )
+        return self.client
+
+    def _open_binary(self, wire: DeadlineSocket) -> None:
+        s = self.settings
+        credentials = s.credentials()
+        if s.transport == TransportProtocol.SASL:
+            assert credentials is not None
+            transport: Any = SaslTransport(
+                wire,
+                username=credentials[0],
+                password=credentials[1],
+                host=s.host,
+                max_frame_bytes=self.limits.max_frame_bytes,
+            )
+            started = time.perf_counter()
+            try:
+                transport.open()
+            except Exception as exc:
+                wire.close()
+                probe = (
+                    self._probe_plain_thrift() if isinstance(exc, PeerClosed) else None
+                )
+                self.fail(Stage.AUTHENTICATE, _ms(started), exc, sasl_port_probe=probe)
+                raise _StageFailed from exc
+            self._record(
+                Stage.AUTHENTICATE,
+                StageStatus.PASSED,
+                _ms(started),
+                f"SASL PLAIN accepted for user '{credentials[0]}'",
+            )
+        else:
+            transport = UnframedTransport(
+                wire, max_reply_bytes=self.limits.max_frame_bytes
+            )
+            self.skip(
+                Stage.AUTHENTICATE,
+                "Binary transport (NOSASL): no authentication layer",
+            )
+        client = self._new_client(transport)
+        with self.stage(Stage.OPEN_SESSION) as detail:
+            session = client.open_session(
+                username=s.username, client_protocol=self.limits.client_protocol
+            )
+            self.report.server_protocol_version = session.protocol
+            detail.append(f"server protocol {session.protocol}")
+
+    def _open_http(self, wire: DeadlineSocket) -> None:
+        s = self.settings
+        credentials = s.credentials()
+        assert credentials is not None
+        transport = HttpTransport(
+            self._open_sock,
+            host=s.host,
+            port=s.port,
+            path=s.url_path(),
+            username=credentials[0],
+            password=credentials[1],
+            max_body_bytes=self.limits.max_http_body_bytes,
+            first_socket=wire,
+        )
+        client = self._new_client(transport)
+        started = time.perf_counter()
+        try:
+            session = client.open_session(
+                username=s.username, client_protocol=self.limits.client_protocol
+            )
+        except Exception as exc:
+            http_level = isinstance(exc, HttpStatusError | NotHttpReply) or (
+                transport.last_status is None
+            )
+            stage = Stage.AUTHENTICATE if http_level else Stage.OPEN_SESSION
+            if stage == Stage.OPEN_SESSION:
+                self._record(
+                    Stage.AUTHENTICATE,
+                    StageStatus.PASSED,
+                    0.0,
+                    self._http_auth_detail(),
+                )
+            self.fail(stage, _ms(started), exc)
+            raise _StageFailed from exc
+        elapsed = _ms(started)
+        self._record(
+            Stage.AUTHENTICATE, StageStatus.PASSED, elapsed, self._http_auth_detail()
+        )
+        self.report.server_protocol_version = session.protocol
+        self._record(
+            Stage.OPEN_SESSION,
+            StageStatus.PASSED,
+            0.0,
+            f"server protocol {session.protocol} (same HTTP request as authentication)",
+        )
+
+    def _http_auth_detail(self) -> str:
+        transport: HttpTransport = self.transport
+        cookies = ", ".join(sorted(transport.cookies)) or "none"
+        return (
+            f"HTTP {transport.last_status} for POST {transport.path} with Basic "
+            f"authentication as '{self.settings.credentials()[0]}'; cookies: {cookies}"  # type: ignore[index]
+        )
+
+    def _probe_plain_thrift(self) -> bool | None:
+        """Does the port answer a plain (NOSASL) OpenSession? Bounded by the deadline."""
+        if self.address is None or self.deadline.remaining() < 0.5:
+            return None
+        try:
+            wire = self._open_sock()
+        except (HiveClientError, OSError):
+            return None
+        try:
+            client = HiveClient(
+                UnframedTransport(wire, max_reply_bytes=self.limits.max_frame_bytes),
+                max_string_bytes=self.limits.max_frame_bytes,
+            )
+            client.open_session(client_protocol=self.limits.client_protocol)
+            try:
+                client.close_session()
+            except (HiveClientError, OSError):
+                pass
+            return True
+        except (HiveClientError, OSError):
+            return False
+        finally:
+            wire.close()
+
+    def _server_info(self) -> None:
+        assert self.client is not None
+        with self.stage(Stage.SERVER_INFO) as detail:
+            self.report.server_name = self.client.server_name()
+            self.report.server_version = self.client.server_version()
+            detail.append(f"{self.report.server_name} {self.report.server_version}")
+
+    def _query(self) -> None:
+        assert self.client is not None
+        with self.stage(Stage.QUERY) as detail:
+            timeout = max(1, int(self.deadline.remaining()))
+            value = self.client.query_first_value("SELECT 1", timeout_seconds=timeout)
+            if value != 1:
+                raise _UnexpectedValue(f"SELECT 1 returned {value!r}")
+            detail.append("returned 1")
+
+    def _close_session(self) -> None:
+        client = self.client
+        if client is None or client.session is None:
+            return
+        with self.stage(Stage.CLOSE_SESSION) as detail:
+            client.close_session()
+            detail.append("session closed")
+
+    def cleanup(self) -> None:
+        if self.transport is not None:
+            try:
+                self.transport.close()
+            except OSError:
+                pass
+
+
+class _UnexpectedValue(HiveClientError):
+    pass
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())[:500]
+
+
+__all__ = [
+    "Stage",
+    "StageResult",
+    "StageStatus",
+    "TestReport",
+    "run_connection_test",
+]

@@ -1,0 +1,1 @@
+"""A small HiveServer2 (TCLIService) client used to test Spark Thrift Servers."""

@@ -1,0 +1,74 @@
+"""Shared helpers for the connection-test tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.net_policy import AddressPolicy
+from connectors.spark.diagnostics import (
+    Stage,
+    StageStatus,
+    TestReport,
+    run_connection_test,
+)
+from connectors.spark.endpoint import Resolver
+from connectors.spark.settings import ClientLimits, settings_from_type_properties
+
+LOOPBACK_POLICY = AddressPolicy(allow_loopback=True)
+
+
+def run(
+    port: int,
+    *,
+    version: str = "1.0",
+    password: str | None = None,
+    limits: ClientLimits | None = None,
+    resolver: Resolver | None = None,
+    **type_properties: Any,
+) -> TestReport:
+    """Run the connection test against 127.0.0.1 (or ``host=``) on ``port``."""
+    tp: dict[str, Any] = {"host": "127.0.0.1", "port": port}
+    tp.update(type_properties)
+    settings = settings_from_type_properties(version, tp, password)
+    return run_connection_test(
+        settings,
+        address_policy=LOOPBACK_POLICY,
+        limits=limits or ClientLimits(connect_timeout_s=5, deadline_s=60),
+        resolver=resolver or resolver_for({"localhost": "127.0.0.1"}),
+    )
+
+
+def describe(report: TestReport) -> str:
+    return "\n".join(
+        f"{s.name}: {s.status.value} {s.duration_ms}ms {s.detail} | {s.observed} | {s.change}"
+        for s in report.stages
+    )
+
+
+def assert_passed(report: TestReport) -> None:
+    assert report.ok, describe(report)
+
+
+def assert_failed_at(report: TestReport, stage: Stage) -> Any:
+    """Assert the first failure is ``stage``; return that stage's result."""
+    failure = report.first_failure
+    assert failure is not None, describe(report)
+    assert failure.name == stage.value, describe(report)
+    assert failure.observed and failure.change, describe(report)
+    later = report.stages[report.stages.index(failure) + 1 :]
+    assert all(
+        s.status != StageStatus.PASSED or s.name == Stage.CLOSE_SESSION.value
+        for s in later
+    ), describe(report)
+    return failure
+
+
+def resolver_for(mapping: dict[str, str]) -> Resolver:
+    """A resolver answering from ``mapping`` only (tests never use real DNS)."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in mapping:
+            return [mapping[host]]
+        raise OSError(-2, f"Name or service not known: {host}")
+
+    return resolve
