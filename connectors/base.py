@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +47,24 @@ class ConnectorVersion:
 
 
 @dataclass(frozen=True)
+class TestOptions:
+    """How a connection test may behave: where it may connect, and how long it may take."""
+
+    __test__ = False  # not a pytest class
+
+    address_policy: Callable[[Any], str | None]
+    """Called with each resolved IP address; returns None to allow it, or why not."""
+    connect_timeout_s: float = 10.0
+    deadline_s: float = 30.0
+
+
+ConnectionTester = Callable[[ConnectorVersion, dict[str, Any], TestOptions], dict[str, Any]]
+"""(version, typeProperties with secret values in clear, options) -> report dict:
+``{"ok": bool, "stages": [{"name", "status", "duration_ms", "detail", "observed",
+"change"}], ...facts}``. It must never raise, and never put a secret in the report."""
+
+
+@dataclass(frozen=True)
 class Connector:
     """A connector: the ADF ``properties.type`` it owns and its versions."""
 
@@ -56,6 +75,7 @@ class Connector:
     versions: dict[str, ConnectorVersion]
     default_version: str
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    test_connection: ConnectionTester | None = None
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]

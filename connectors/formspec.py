@@ -30,9 +30,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     default: Any = None
     expression: bool = False
-    show_when: Mapping[str, list[Any]] | list[Mapping[str, list[Any]]] = field(
-        default_factory=dict
-    )
+    show_when: Mapping[str, list[Any]] | list[Mapping[str, list[Any]]] = field(default_factory=dict)
     refresh: bool = False
     placeholder: str = ""
 

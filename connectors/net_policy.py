@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # The policy returns None to allow an address, or a reason to refuse it.
 AddressCheck = Callable[[IPAddress], str | None]
@@ -29,6 +30,10 @@ class AddressPolicy:
 
     allow_loopback: bool = False
     allow_private: bool = True
+    allowed: tuple[IPNetwork, ...] = ()
+    """When not empty, only addresses in these networks may be reached."""
+    denied: tuple[IPNetwork, ...] = ()
+    """Networks never reached, whatever else allows them."""
 
     def __call__(self, address: IPAddress) -> str | None:
         ip = _unmap(address)
@@ -40,11 +45,15 @@ class AddressPolicy:
             return f"{ip} is a link-local address"
         if ip.is_multicast:
             return f"{ip} is a multicast address"
+        if any(ip.version == n.version and ip in n for n in self.denied):
+            return f"{ip} is in a denied network"
+        if self.allowed:
+            if any(ip.version == n.version and ip in n for n in self.allowed):
+                return None
+            return f"{ip} is not in an allowed network"
         if ip.is_loopback:
             return None if self.allow_loopback else f"{ip} is a loopback address"
-        if isinstance(ip, ipaddress.IPv4Address) and ip == ipaddress.IPv4Address(
-            "255.255.255.255"
-        ):
+        if isinstance(ip, ipaddress.IPv4Address) and ip == ipaddress.IPv4Address("255.255.255.255"):
             return f"{ip} is the broadcast address"
         if ip.is_private:
             return None if self.allow_private else f"{ip} is a private address"

@@ -43,7 +43,7 @@ class SaveResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _keep_stored_secrets(
+def resolve_secrets(
     properties: dict[str, Any], stored: dict[str, Any] | None, *, trusted: bool
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Resolve "unchanged" secrets to the stored ones; refuse forged references.
@@ -135,7 +135,7 @@ def save_definition(
     :class:`StaleRevision` is raised and nothing is written.
     """
     stored = instance.properties if instance is not None else None
-    properties, secret_problems = _keep_stored_secrets(
+    properties, secret_problems = resolve_secrets(
         properties, stored, trusted=trusted_secret_references
     )
     version, problems = check(name, properties, instance)

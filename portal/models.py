@@ -214,6 +214,7 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token created"
         TOKEN_REVOKED = "token revoked"
         USER_CHANGED = "user changed"
+        TEST = "test connection"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -296,3 +297,48 @@ def revision_changes(old: Revision | None, new: Revision) -> list[Any]:
     before = {"properties": old.properties} if old is not None else {}
     changes.extend(diff(before, {"properties": new.properties}, secrets_equal))
     return changes
+
+
+class ConnectionTest(models.Model):
+    """One press of "Test connection": who, on what, and each stage's result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        PASSED = "passed"
+        FAILED = "failed"
+
+    linked_service = models.ForeignKey(
+        LinkedService, null=True, blank=True, on_delete=models.SET_NULL, related_name="tests"
+    )
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    unsaved = models.BooleanField(default=False)
+    name = models.CharField(max_length=260, blank=True)
+    connector = models.CharField(max_length=100)
+    connector_version = models.CharField(max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    report = models.TextField(blank=True, help_text="JSON stage results; never a secret.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"test of {self.name or 'unsaved'}: {self.status}"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (self.Status.PASSED, self.Status.FAILED)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return json.loads(self.report) if self.report else {}
+
+    @property
+    def first_failure(self) -> dict[str, Any] | None:
+        stages = self.result.get("stages", [])
+        return next((s for s in stages if s.get("status") == "failed"), None)

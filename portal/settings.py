@@ -170,3 +170,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+def _networks(name: str) -> list[str]:
+    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
+
+
+# Connection tests: where they may connect and how much they may do at once.
+CONNECTION_TEST_WORKERS = int(os.environ.get("LINKWRIGHT_TEST_WORKERS", "8"))
+CONNECTION_TEST_MAX_PENDING = int(os.environ.get("LINKWRIGHT_TEST_MAX_PENDING", "64"))
+CONNECTION_TEST_RATE_PER_MINUTE = int(os.environ.get("LINKWRIGHT_TEST_RATE_PER_MINUTE", "20"))
+CONNECTION_TEST_CONNECT_TIMEOUT = float(os.environ.get("LINKWRIGHT_TEST_CONNECT_TIMEOUT", "10"))
+CONNECTION_TEST_DEADLINE = float(os.environ.get("LINKWRIGHT_TEST_DEADLINE", "30"))
+CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK", "") == "1"
+CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
+CONNECTION_TEST_ALLOWED_NETWORKS = _networks("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
+CONNECTION_TEST_DENIED_NETWORKS = _networks("LINKWRIGHT_TEST_DENIED_NETWORKS")

@@ -4,7 +4,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from portal.views import auditlog, editor, history, imports, linkedservices, tokens, users
+from portal.views import (
+    auditlog,
+    editor,
+    history,
+    imports,
+    linkedservices,
+    testing,
+    tokens,
+    users,
+)
 
 urlpatterns = [
     path("api/v1/", include("portal.api.urls")),
@@ -20,6 +29,11 @@ urlpatterns = [
     path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
     path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),
     path("linkedservices/new/<str:connector_type>/", editor.create, name="linkedservice-create"),
+    path(
+        "linkedservices/new/<str:connector_type>/test/",
+        testing.test_unsaved,
+        name="linkedservice-test-new",
+    ),
     path("linkedservices/import/", imports.import_view, name="linkedservice-import"),
     path("linkedservices/export/", linkedservices.export_all, name="linkedservice-export-all"),
     path("linkedservices/deleted/", history.deleted_list, name="linkedservice-deleted"),
@@ -32,6 +46,9 @@ urlpatterns = [
     ),
     path("linkedservices/<int:pk>/undelete/", history.undelete, name="linkedservice-undelete"),
     path("linkedservices/<int:pk>/purge/", history.purge, name="linkedservice-purge"),
+    path("linkedservices/<int:pk>/test/", testing.test_saved, name="linkedservice-test"),
+    path("linkedservices/<int:pk>/edit/test/", testing.test_edited, name="linkedservice-test-form"),
+    path("connection-tests/<int:pk>/", testing.result, name="connection-test"),
     path("linkedservices/<int:pk>/edit/", editor.edit, name="linkedservice-edit"),
     path("linkedservices/<int:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
     path("linkedservices/<int:pk>/export/", linkedservices.export_one, name="linkedservice-export"),

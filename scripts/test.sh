@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
+# Everything the tests need is installed by now: a test that would skip for want of
+# Java, pyspark or chromium fails instead.
+export LINKWRIGHT_REQUIRE_SPARK=1 LINKWRIGHT_REQUIRE_BROWSER=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 if [ $# -gt 0 ]; then

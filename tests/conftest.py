@@ -11,6 +11,8 @@ from django.test import Client
 
 from portal.roles import Role, set_role
 
+pytest_plugins = ["tests.conftest_spark"]
+
 PASSWORD = "correct-horse-battery-staple"
 SECRET = "pa55-Secret-Value-7f3a"
 

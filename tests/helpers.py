@@ -57,8 +57,7 @@ def assert_failed_at(report: TestReport, stage: Stage) -> Any:
     assert failure.observed and failure.change, describe(report)
     later = report.stages[report.stages.index(failure) + 1 :]
     assert all(
-        s.status != StageStatus.PASSED or s.name == Stage.CLOSE_SESSION.value
-        for s in later
+        s.status != StageStatus.PASSED or s.name == Stage.CLOSE_SESSION.value for s in later
     ), describe(report)
     return failure
 

@@ -62,9 +62,7 @@ class TestPki:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(
-                x509.BasicConstraints(ca=True, path_length=None), critical=True
-            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(
                     digital_signature=True,
@@ -113,9 +111,7 @@ class TestPki:
     ) -> IssuedCert:
         now = dt.datetime.now(dt.UTC)
         key = ec.generate_private_key(ec.SECP256R1())
-        subject = _name(
-            common_name if not self_signed else f"{common_name} (self-signed)"
-        )
+        subject = _name(common_name if not self_signed else f"{common_name} (self-signed)")
         issuer_key = key if self_signed else self._ca_key
         issuer_name = subject if self_signed else self._ca_name
         not_after = not_after or now + dt.timedelta(days=30)
@@ -128,18 +124,12 @@ class TestPki:
             .not_valid_before(min(now, not_after) - dt.timedelta(days=2))
             .not_valid_after(not_after)
             .add_extension(_san(dns, ips), critical=False)
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-            )
-            .add_extension(
-                x509.BasicConstraints(ca=False, path_length=None), critical=True
-            )
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         )
         if not self_signed:
             builder = builder.add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                    self._ca_key.public_key()
-                ),
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self._ca_key.public_key()),
                 critical=False,
             )
         cert = builder.sign(issuer_key, hashes.SHA256())
@@ -164,8 +154,6 @@ class TestPki:
         )
         chain = None if self_signed else [self._ca_cert]
         p12.write_bytes(
-            pkcs12.serialize_key_and_certificates(
-                stem.encode(), key, cert, chain, encryption
-            )
+            pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, chain, encryption)
         )
         return IssuedCert(cert_pem, key_pem, p12, subject.rfc4514_string())

@@ -99,9 +99,7 @@ MODES: dict[str, ServerMode] = {
         ServerMode("binary-sasl-none", authentication="NONE"),
         ServerMode("binary-sasl-custom", authentication="CUSTOM"),
         ServerMode("http-custom", http=True, authentication="CUSTOM"),
-        ServerMode(
-            "https-ca-custom", http=True, authentication="CUSTOM", certificate="server"
-        ),
+        ServerMode("https-ca-custom", http=True, authentication="CUSTOM", certificate="server"),
         ServerMode(
             "https-selfsigned-none",
             http=True,
@@ -421,9 +419,7 @@ def _main(argv: list[str]) -> int:
     with server_pool() as pool:
         for name in names:
             server = pool.get(name)
-            print(
-                f"{name}: 127.0.0.1:{server.port} (started in {server.started_in_s:.1f} s)"
-            )
+            print(f"{name}: 127.0.0.1:{server.port} (started in {server.started_in_s:.1f} s)")
         print("Ctrl-C to stop")
         with contextlib.suppress(KeyboardInterrupt):
             while True:

@@ -33,9 +33,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
 
 def timed(port: int, **props: Any) -> tuple[float, TestReport]:
     started = time.monotonic()
-    report = run(
-        port, limits=ClientLimits(connect_timeout_s=5, deadline_s=DEADLINE), **props
-    )
+    report = run(port, limits=ClientLimits(connect_timeout_s=5, deadline_s=DEADLINE), **props)
     return time.monotonic() - started, report
 
 
@@ -89,13 +87,8 @@ def test_connect_timeout_is_separate_from_the_deadline() -> None:
     finally:
         filler.close()
         listener.close()
-    if (
-        report.first_failure is not None
-        and report.first_failure.name != Stage.CONNECT.value
-    ):
-        pytest.skip(
-            "this kernel accepted beyond the backlog; no unanswered SYN to test"
-        )
+    if report.first_failure is not None and report.first_failure.name != Stage.CONNECT.value:
+        pytest.skip("this kernel accepted beyond the backlog; no unanswered SYN to test")
     failure = assert_failed_at(report, Stage.CONNECT)
     assert 0.45 <= elapsed <= 1.0, elapsed
     assert "Nothing answered the TCP connection" in failure.observed
@@ -170,9 +163,7 @@ def test_garbage_reply_is_malformed(transport: str, stage: Stage) -> None:
             limits=ClientLimits(deadline_s=5),
         )
     failure = assert_failed_at(report, stage)
-    assert "\\x07\\x0a\\x0d" in failure.observed or "not HTTP" in failure.detail, (
-        describe(report)
-    )
+    assert "\\x07\\x0a\\x0d" in failure.observed or "not HTTP" in failure.detail, describe(report)
 
 
 @pytest.fixture
@@ -222,9 +213,7 @@ def test_announced_2gb_thrift_string_is_refused_without_allocating() -> None:
             )
         )
     failure = assert_failed_at(report, Stage.OPEN_SESSION)
-    assert "Length exceeded" in failure.detail or "exceeds" in failure.detail, describe(
-        report
-    )
+    assert "Length exceeded" in failure.detail or "exceeds" in failure.detail, describe(report)
     assert peak < 4 * 1024 * 1024, peak
 
 
@@ -277,9 +266,7 @@ def test_expired_certificate(pki: TestPki) -> None:
 
 
 def test_self_signed_with_allow_flag_still_checks_the_host_name(pki: TestPki) -> None:
-    ctx = tls_server_context(
-        str(pki.self_signed.cert_pem), str(pki.self_signed.key_pem)
-    )
+    ctx = tls_server_context(str(pki.self_signed.cert_pem), str(pki.self_signed.key_pem))
     alias = "other-name.test"
     with FakeServer(silent, tls=ctx) as server:
         report = run(

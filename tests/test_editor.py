@@ -107,7 +107,7 @@ def test_new_form_defaults_to_v2_and_shows_only_applicable_fields(editor_client:
         ),
         (
             {"version": "1.0", "tp-authenticationType": "WindowsAzureHDInsightService"},
-            ["username", "password"],
+            ["httpPath", "password", "username"],
         ),
     ],
 )

@@ -34,10 +34,7 @@ def _read_request(conn: socket.socket) -> bytes:
 
 
 def _response(status: str, body: bytes, extra: str = "") -> bytes:
-    return (
-        f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}\r\n".encode()
-        + body
-    )
+    return f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}\r\n".encode() + body
 
 
 def _transport(port: int) -> tuple[HttpTransport, list[DeadlineSocket]]:
@@ -71,9 +68,7 @@ def test_cookie_is_sent_back_on_the_same_connection() -> None:
 
     def handler(conn: socket.socket, stop: threading.Event) -> None:
         seen.append(_read_request(conn))
-        conn.sendall(
-            _response("200 OK", b"one", "Set-Cookie: hive.server2.auth=abc; Path=/\r\n")
-        )
+        conn.sendall(_response("200 OK", b"one", "Set-Cookie: hive.server2.auth=abc; Path=/\r\n"))
         seen.append(_read_request(conn))
         conn.sendall(_response("200 OK", b"two"))
 

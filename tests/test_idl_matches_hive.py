@@ -27,9 +27,7 @@ def _rpc_jar() -> Path | None:
         import pyspark
     except ImportError:
         return None
-    jars = sorted(
-        (Path(pyspark.__file__).parent / "jars").glob("hive-service-rpc-*.jar")
-    )
+    jars = sorted((Path(pyspark.__file__).parent / "jars").glob("hive-service-rpc-*.jar"))
     return jars[0] if jars else None
 
 
@@ -133,9 +131,7 @@ def test_every_enum_value_matches_hive(java_classes: dict[str, list[str]]) -> No
     for name, cls in _our_enums().items():
         java = {
             label: ints[-1]
-            for label, ints in _constants(
-                java_classes[name], '"<init>":(Ljava/lang/String;II)V'
-            )
+            for label, ints in _constants(java_classes[name], '"<init>":(Ljava/lang/String;II)V')
             if ints
         }
         assert java, f"no enum constants found for {name}"

@@ -30,15 +30,11 @@ def test_default_policy_refuses(address: str, why: str) -> None:
     assert reason is not None and why in reason
 
 
-@pytest.mark.parametrize(
-    "address", ["10.1.2.3", "192.168.0.10", "172.16.5.4", "20.50.1.2"]
-)
+@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.0.10", "172.16.5.4", "20.50.1.2"])
 def test_default_policy_allows_private_and_public(address: str) -> None:
     assert AddressPolicy()(ipaddress.ip_address(address)) is None
 
 
 def test_flags() -> None:
     assert AddressPolicy(allow_loopback=True)(ipaddress.ip_address("127.0.0.1")) is None
-    assert (
-        AddressPolicy(allow_private=False)(ipaddress.ip_address("10.0.0.1")) is not None
-    )
+    assert AddressPolicy(allow_private=False)(ipaddress.ip_address("10.0.0.1")) is not None

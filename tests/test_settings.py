@@ -166,9 +166,7 @@ def test_flags_accept_strings_and_booleans() -> None:
         ("3.0", {}, "version"),
     ],
 )
-def test_invalid_properties(
-    version: str, props: dict[str, object], message: str
-) -> None:
+def test_invalid_properties(version: str, props: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError) as err:
         settings_from_type_properties(version, props, None)
     assert message in str(err.value)

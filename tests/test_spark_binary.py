@@ -15,9 +15,7 @@ from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 @pytest.mark.spark("binary-nosasl")
 def test_binary_nosasl_passes_every_stage(spark_pool: ServerPool) -> None:
     server = spark_pool.get("binary-nosasl")
-    report = run(
-        server.port, thriftTransportProtocol="Binary", authenticationType="Anonymous"
-    )
+    report = run(server.port, thriftTransportProtocol="Binary", authenticationType="Anonymous")
     assert_passed(report)
     assert report.server_protocol_version == "V10"
     assert report.server_name == "Spark SQL"
@@ -87,9 +85,7 @@ def test_sasl_custom_wrong_password_fails_authentication(
 @pytest.mark.spark("binary-sasl-none")
 def test_nosasl_client_on_sasl_port_is_told_to_use_sasl(spark_pool: ServerPool) -> None:
     server = spark_pool.get("binary-sasl-none")
-    report = run(
-        server.port, thriftTransportProtocol="Binary", authenticationType="Anonymous"
-    )
+    report = run(server.port, thriftTransportProtocol="Binary", authenticationType="Anonymous")
     failure = assert_failed_at(report, Stage.OPEN_SESSION)
     assert "SASL negotiation message" in failure.observed
     assert "Invalid status" in failure.observed
@@ -101,13 +97,9 @@ def test_sasl_client_on_nosasl_port_is_told_to_use_binary(
     spark_pool: ServerPool,
 ) -> None:
     server = spark_pool.get("binary-nosasl")
-    report = run(
-        server.port, thriftTransportProtocol="SASL", authenticationType="Anonymous"
-    )
+    report = run(server.port, thriftTransportProtocol="SASL", authenticationType="Anonymous")
     failure = assert_failed_at(report, Stage.AUTHENTICATE)
-    assert "plain binary Thrift probe was answered" in failure.observed, describe(
-        report
-    )
+    assert "plain binary Thrift probe was answered" in failure.observed, describe(report)
     assert "thriftTransportProtocol to Binary" in failure.change
 
 
@@ -139,9 +131,7 @@ def test_protocol_version_newer_than_server_is_explained(
         server.port,
         thriftTransportProtocol="Binary",
         authenticationType="Anonymous",
-        limits=ClientLimits(
-            deadline_s=30, client_protocol=11
-        ),  # V12: unknown to Hive 3.1
+        limits=ClientLimits(deadline_s=30, client_protocol=11),  # V12: unknown to Hive 3.1
     )
     failure = assert_failed_at(report, Stage.OPEN_SESSION)
     assert "client_protocol" in failure.detail

@@ -25,9 +25,7 @@ LOGIN: dict[str, Any] = {
 
 @pytest.mark.spark("http-custom")
 @pytest.mark.parametrize("path", ["cliservice", "/cliservice", "/cliservice/"])
-def test_http_custom_passes_with_the_right_password(
-    spark_pool: ServerPool, path: str
-) -> None:
+def test_http_custom_passes_with_the_right_password(spark_pool: ServerPool, path: str) -> None:
     server = spark_pool.get("http-custom")
     report = run(server.port, password=CUSTOM_PASSWORD, httpPath=path, **LOGIN)
     assert_passed(report)
@@ -75,9 +73,7 @@ def test_http_wrong_password_is_a_401(spark_pool: ServerPool) -> None:
 @pytest.mark.spark("http-custom")
 def test_http_wrong_path_is_a_405(spark_pool: ServerPool) -> None:
     server = spark_pool.get("http-custom")
-    report = run(
-        server.port, password=CUSTOM_PASSWORD, httpPath="gateway/spark", **LOGIN
-    )
+    report = run(server.port, password=CUSTOM_PASSWORD, httpPath="gateway/spark", **LOGIN)
     failure = assert_failed_at(report, Stage.AUTHENTICATE)
     assert "POST /gateway/spark (HTTP 405)" in failure.observed
     assert "httpPath" in failure.change

@@ -21,9 +21,7 @@ ALIAS = "spark-alias.test"  # resolves to 127.0.0.1 in these tests only; not in 
 
 @pytest.mark.spark("https-ca-custom")
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
-def test_https_with_ca_from_trusted_cert_path_passes(
-    spark_pool: ServerPool, host: str
-) -> None:
+def test_https_with_ca_from_trusted_cert_path_passes(spark_pool: ServerPool, host: str) -> None:
     server = spark_pool.get("https-ca-custom")
     report = run(
         server.port,
@@ -152,9 +150,7 @@ def test_v2_certificate_validation_switch(spark_pool: ServerPool) -> None:
     report = run(server.port, version="2.0", **props)
     failure = assert_failed_at(report, Stage.TLS)
     assert "enableServerCertificateValidation" in failure.change
-    report = run(
-        server.port, version="2.0", enableServerCertificateValidation=False, **props
-    )
+    report = run(server.port, version="2.0", enableServerCertificateValidation=False, **props)
     assert_passed(report)
 
 

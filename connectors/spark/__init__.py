@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from connectors.base import Connector, ConnectorVersion
+from connectors.spark.connection_test import test_connection
 
 HERE = Path(__file__).parent
 
@@ -16,6 +17,7 @@ CONNECTOR = Connector(
     category="Azure / Database",
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
+    test_connection=test_connection,
     versions={
         "2.0": ConnectorVersion(
             connector_type="Spark",

@@ -65,16 +65,14 @@ def _explain(
     where = f"{settings.host}:{settings.port}"
     if isinstance(exc, AddressDenied):
         return Advice(
-            f"'{settings.host}' resolves only to addresses this portal may not "
-            f"connect to ({exc}).",
+            f"'{settings.host}' resolves only to addresses this portal may not connect to ({exc}).",
             "Use the server's routable (private or public) address or name; "
             "link-local, metadata, multicast and unspecified addresses are blocked.",
         )
     if isinstance(exc, ResolutionError):
         return Advice(
             f"The name '{settings.host}' could not be resolved ({exc}).",
-            "Check the host name. A private cluster's name must resolve from where "
-            "this test runs.",
+            "Check the host name. A private cluster's name must resolve from where this test runs.",
         )
     if isinstance(exc, ConnectTimeout):
         return Advice(
@@ -211,8 +209,7 @@ def _advice_from_peer_bytes(
             )
     if kind == PeerKind.UNKNOWN and isinstance(exc, MalformedReply | FrameTooLarge):
         return Advice(
-            f"The reply is not HiveServer2 Thrift: first bytes {show(exc.peer_bytes)} "
-            f"({exc}).",
+            f"The reply is not HiveServer2 Thrift: first bytes {show(exc.peer_bytes)} ({exc}).",
             "Check that host and port belong to the Spark Thrift Server.",
         )
     return None
@@ -275,9 +272,7 @@ def _certificate_advice(
         )
     self_signed_leaf = "self-signed certificate" in lowered and "chain" not in lowered
     if self_signed_leaf:
-        observed = (
-            f"The server presents a self-signed certificate ({message}).{described}"
-        )
+        observed = f"The server presents a self-signed certificate ({message}).{described}"
         if v1:
             change = (
                 "Set allowSelfSignedServerCert to true, or put this certificate (PEM) "
@@ -296,8 +291,7 @@ def _certificate_advice(
         else "the system trust store"
     )
     observed = (
-        f"The server certificate is not signed by a CA trusted by {source} "
-        f"({message}).{described}"
+        f"The server certificate is not signed by a CA trusted by {source} ({message}).{described}"
     )
     if v1:
         change = (

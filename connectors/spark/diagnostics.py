@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -118,9 +118,7 @@ def run_connection_test(
     resolver: Resolver = system_resolver,
 ) -> TestReport:
     """Run every stage against the server described by ``settings``."""
-    run = _Run(
-        settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver
-    )
+    run = _Run(settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver)
     started = time.perf_counter()
     try:
         run.execute()
@@ -153,9 +151,7 @@ class _Run:
         self.client: HiveClient | None = None
 
     # -- stage bookkeeping -------------------------------------------------------
-    def _record(
-        self, stage: Stage, status: StageStatus, ms: float, detail: str
-    ) -> StageResult:
+    def _record(self, stage: Stage, status: StageStatus, ms: float, detail: str) -> StageResult:
         result = StageResult(stage.value, status, round(ms, 1), detail)
         self.report.stages.append(result)
         return result
@@ -277,9 +273,7 @@ class _Run:
             use_system_store=s.use_system_trust_store or not s.trusted_cert_path,
         )
 
-    def _handshake(
-        self, sock: socket.socket, options: TlsOptions
-    ) -> tuple[Any, TlsResult]:
+    def _handshake(self, sock: socket.socket, options: TlsOptions) -> tuple[Any, TlsResult]:
         return handshake(sock, self.settings.host, options, self.deadline)
 
     def _tls(self, sock: socket.socket) -> socket.socket:
@@ -301,9 +295,7 @@ class _Run:
             self.fail(Stage.TLS, _ms(started), exc)
             raise _StageFailed from exc
         self.report.certificate = result.certificate
-        cert_text = (
-            result.certificate.summary() if result.certificate else "no certificate"
-        )
+        cert_text = result.certificate.summary() if result.certificate else "no certificate"
         self._record(
             Stage.TLS,
             StageStatus.PASSED,
@@ -339,9 +331,7 @@ class _Run:
 
     def _new_client(self, transport: Any) -> HiveClient:
         self.transport = transport
-        self.client = HiveClient(
-            transport, max_string_bytes=self.limits.max_frame_bytes
-        )
+        self.client = HiveClient(transport, max_string_bytes=self.limits.max_frame_bytes)
         return self.client
 
     def _open_binary(self, wire: DeadlineSocket) -> None:
@@ -361,9 +351,7 @@ class _Run:
                 transport.open()
             except Exception as exc:
                 wire.close()
-                probe = (
-                    self._probe_plain_thrift() if isinstance(exc, PeerClosed) else None
-                )
+                probe = self._probe_plain_thrift() if isinstance(exc, PeerClosed) else None
                 self.fail(Stage.AUTHENTICATE, _ms(started), exc, sasl_port_probe=probe)
                 raise _StageFailed from exc
             self._record(
@@ -373,9 +361,7 @@ class _Run:
                 f"SASL PLAIN accepted for user '{credentials[0]}'",
             )
         else:
-            transport = UnframedTransport(
-                wire, max_reply_bytes=self.limits.max_frame_bytes
-            )
+            transport = UnframedTransport(wire, max_reply_bytes=self.limits.max_frame_bytes)
             self.skip(
                 Stage.AUTHENTICATE,
                 "Binary transport (NOSASL): no authentication layer",
@@ -423,9 +409,7 @@ class _Run:
             self.fail(stage, _ms(started), exc)
             raise _StageFailed from exc
         elapsed = _ms(started)
-        self._record(
-            Stage.AUTHENTICATE, StageStatus.PASSED, elapsed, self._http_auth_detail()
-        )
+        self._record(Stage.AUTHENTICATE, StageStatus.PASSED, elapsed, self._http_auth_detail())
         self.report.server_protocol_version = session.protocol
         self._record(
             Stage.OPEN_SESSION,
@@ -456,10 +440,8 @@ class _Run:
                 max_string_bytes=self.limits.max_frame_bytes,
             )
             client.open_session(client_protocol=self.limits.client_protocol)
-            try:
+            with suppress(HiveClientError, OSError):
                 client.close_session()
-            except (HiveClientError, OSError):
-                pass
             return True
         except (HiveClientError, OSError):
             return False
@@ -492,10 +474,8 @@ class _Run:
 
     def cleanup(self) -> None:
         if self.transport is not None:
-            try:
+            with suppress(OSError):
                 self.transport.close()
-            except OSError:
-                pass
 
 
 class _UnexpectedValue(HiveClientError):

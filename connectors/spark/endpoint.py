@@ -112,9 +112,7 @@ def open_tcp(
         sock.connect((str(address), port))
     except TimeoutError as exc:
         sock.close()
-        raise ConnectTimeout(
-            f"no TCP answer from {address}:{port} within {timeout:.1f} s"
-        ) from exc
+        raise ConnectTimeout(f"no TCP answer from {address}:{port} within {timeout:.1f} s") from exc
     except OSError:
         sock.close()
         raise

@@ -114,9 +114,7 @@ def settings_from_type_properties(
         problems.append("host is required")
     port = _port(tp.get("port"), problems)
 
-    server_type = _choice(
-        tp, "serverType", ServerType, ServerType.SPARK_THRIFT_SERVER, problems
-    )
+    server_type = _choice(tp, "serverType", ServerType, ServerType.SPARK_THRIFT_SERVER, problems)
     if v2 and server_type != ServerType.SPARK_THRIFT_SERVER:
         problems.append("serverType must be SparkThriftServer in version 2.0")
 
@@ -143,9 +141,7 @@ def settings_from_type_properties(
         problems.append("username is required for Username authentication")
 
     default_path = (
-        HDINSIGHT_HTTP_PATH
-        if auth == AuthenticationType.HDINSIGHT
-        else DEFAULT_HTTP_PATH
+        HDINSIGHT_HTTP_PATH if auth == AuthenticationType.HDINSIGHT else DEFAULT_HTTP_PATH
     )
     http_path = _text(tp.get("httpPath")) or default_path
 
@@ -161,16 +157,12 @@ def settings_from_type_properties(
             if key in tp:
                 problems.append(f"{key} is not supported in version 2.0")
     elif "enableServerCertificateValidation" in tp:
-        problems.append(
-            "enableServerCertificateValidation is only supported in version 2.0"
-        )
+        problems.append("enableServerCertificateValidation is only supported in version 2.0")
 
     use_system_store = _flag(tp, "useSystemTrustStore", False, problems)
     allow_mismatch = _flag(tp, "allowHostNameCNMismatch", False, problems)
     allow_self_signed = _flag(tp, "allowSelfSignedServerCert", False, problems)
-    validate_server_cert = _flag(
-        tp, "enableServerCertificateValidation", True, problems
-    )
+    validate_server_cert = _flag(tp, "enableServerCertificateValidation", True, problems)
 
     if problems:
         raise SettingsError(problems)
@@ -195,9 +187,7 @@ def settings_from_type_properties(
     )
 
 
-def _default_transport(
-    v2: bool, server_type: ServerType, tp: dict[str, Any]
-) -> TransportProtocol:
+def _default_transport(v2: bool, server_type: ServerType, tp: dict[str, Any]) -> TransportProtocol:
     """Version 2.0 is HTTP only. For 1.0 the documentation gives no default;
     like the Simba Spark ODBC driver behind it: HTTP for HDInsight, Binary for
     SharkServer (HiveServer1), SASL otherwise."""

@@ -47,6 +47,10 @@ REVISION = ref("Revision")
 DIFF = ref("RevisionDiff")
 IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
 IMPORT_RESULT = ref("ImportResult")
+CONNECTION_TEST = ref("ConnectionTest")
+WAIT = OpenApiParameter(
+    "wait", bool, description="Answer when the test has finished (200) instead of at once (202)."
+)
 COMMENT = OpenApiParameter("comment", str, description="A comment stored with the new revision.")
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -162,6 +166,40 @@ def connector_components() -> dict[str, Any]:
                     },
                 }
             ),
+        },
+    }
+    components["ConnectionTest"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"enum": ["queued", "running", "passed", "failed"]},
+            "linkedService": {"type": ["string", "null"]},
+            "revision": {"type": ["integer", "null"]},
+            "unsaved": {"type": "boolean"},
+            "connector": {"type": "string"},
+            "connectorVersion": {"type": "string"},
+            "user": {"type": ["string", "null"]},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "finishedAt": {"type": ["string", "null"], "format": "date-time"},
+            "report": {
+                "type": ["object", "null"],
+                "properties": {
+                    "ok": {"type": "boolean"},
+                    "stages": list_of(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "status": {"enum": ["passed", "failed", "skipped"]},
+                                "duration_ms": {"type": "number"},
+                                "detail": {"type": "string"},
+                                "observed": {"type": ["string", "null"]},
+                                "change": {"type": ["string", "null"]},
+                            },
+                        }
+                    ),
+                },
+            },
         },
     }
     components["ImportResult"] = {

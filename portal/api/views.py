@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from connectors.adf_format import dump_linked_service, git_path
 from connectors.problems import Problem
-from portal import audit
+from portal import audit, connection_tests
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
 from portal.api.permissions import RolePermission
@@ -31,9 +32,15 @@ from portal.definitions import (
     save_definition,
     undelete_definition,
 )
+from portal.definitions import check as check_definition
 from portal.imports import import_documents
-from portal.models import AuditEvent, LinkedService, Revision, revision_changes
+from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, revision_changes
 from portal.roles import Role
+
+
+class TooManyTests(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "test_refused"
 
 
 class Pagination(PageNumberPagination):
@@ -368,3 +375,86 @@ class ExportAll(APIView):
             detail=f"API zip of {len(services)} linked service(s)",
         )
         return HttpResponse(buffer.getvalue(), content_type="application/zip")
+
+
+def _test_response(request: Request, test: ConnectionTest) -> Response:
+    code = status.HTTP_200_OK if test.done else status.HTTP_202_ACCEPTED
+    response = Response(connection_tests.as_document(test), status=code)
+    response["Location"] = f"/api/v1/connection-tests/{test.pk}"
+    return response
+
+
+def _wants_wait(request: Request) -> bool:
+    return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
+
+
+class LinkedServiceTest(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Test the saved linked service's connection",
+        request=None,
+        parameters=[openapi.WAIT],
+        responses={200: openapi.CONNECTION_TEST, 202: openapi.CONNECTION_TEST, 429: None},
+    )
+    def post(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        try:
+            test = connection_tests.start(
+                user=request.user,
+                version=service.connector_definition,
+                name=service.name,
+                linked_service=service,
+                wait=_wants_wait(request),
+            )
+        except connection_tests.TestRefused as exc:
+            raise TooManyTests(str(exc)) from None
+        _audit(request, AuditEvent.Action.TEST, service, f"API test {test.pk}")
+        return _test_response(request, test)
+
+
+class UnsavedTest(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Test an unsaved ADF linked-service document",
+        request={"application/json": openapi.DOCUMENT},
+        parameters=[openapi.WAIT],
+        responses={
+            200: openapi.CONNECTION_TEST,
+            202: openapi.CONNECTION_TEST,
+            400: openapi.ERRORS,
+            429: None,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        name, properties = from_body(request.data)
+        version, problems = check_definition(name, properties)
+        problems = [p for p in problems if p.path != "$.name"]  # a test may reuse a name
+        if problems:
+            raise Invalid(problems)
+        try:
+            test = connection_tests.start(
+                user=request.user,
+                version=version,
+                properties=properties,
+                name=name,
+                wait=_wants_wait(request),
+            )
+        except connection_tests.TestRefused as exc:
+            raise TooManyTests(str(exc)) from None
+        return _test_response(request, test)
+
+
+class ConnectionTestDetail(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="A connection test's status and stage results",
+        responses={200: openapi.CONNECTION_TEST},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        test = ConnectionTest.objects.filter(pk=pk).select_related("user").first()
+        if test is None or (test.unsaved and test.user != request.user):
+            raise Http404("No such connection test.")
+        return _test_response(request, test)

@@ -34,7 +34,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"connectors": found, "query": query})
 
 
-def _connector_or_404(connector_type: str) -> Connector:
+def connector_or_404(connector_type: str) -> Connector:
     try:
         return get_connector(connector_type)
     except UnknownConnector as exc:
@@ -43,13 +43,13 @@ def _connector_or_404(connector_type: str) -> Connector:
 
 @editor_required
 def create(request: HttpRequest, connector_type: str) -> HttpResponse:
-    return _editor(request, _connector_or_404(connector_type), None)
+    return _editor(request, connector_or_404(connector_type), None)
 
 
 @editor_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_object_or_404(LinkedService.objects.live(), pk=pk)
-    return _editor(request, _connector_or_404(instance.connector), instance)
+    return _editor(request, connector_or_404(instance.connector), instance)
 
 
 def _initial_data(
@@ -127,6 +127,10 @@ def _editor(
         "cancel_url": reverse("linkedservice-detail", args=[instance.pk])
         if instance
         else reverse("linkedservice-gallery"),
+        "test_url": reverse("linkedservice-test-form", args=[instance.pk])
+        if instance
+        else reverse("linkedservice-test-new", args=[connector.type]),
+        "testable": connector.test_connection is not None,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:
         return render(request, "linkedservices/_code_view.html", context)

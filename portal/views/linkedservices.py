@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from connectors.adf_format import dump_linked_service, git_path
-from connectors.registry import connectors
+from connectors.registry import connectors, get_connector
 from portal import audit
 from portal.definitions import StaleRevision, delete_definition
 from portal.models import AuditEvent, LinkedService
@@ -56,6 +56,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "service": service,
             "code": dump_linked_service(service.name, service.properties),
             "revisions": service.revisions.select_related("author")[:10],
+            "tests": service.tests.select_related("user")[:5],
+            "testable": get_connector(service.connector).test_connection is not None,
         },
     )
 

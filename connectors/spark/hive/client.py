@@ -96,9 +96,7 @@ class HiveClient:
         if self.session is None:
             return
         handle, self.session = self.session.handle, None
-        resp = self._call(
-            "CloseSession", self._client.CloseSession, t.TCloseSessionReq(handle)
-        )
+        resp = self._call("CloseSession", self._client.CloseSession, t.TCloseSessionReq(handle))
         _check(resp.status, "CloseSession")
 
     def get_info(self, info_type: int) -> str:
@@ -138,9 +136,7 @@ class HiveClient:
         _check(resp.status, "ExecuteStatement")
         op = resp.operationHandle
         if op is None:
-            raise MalformedReply(
-                "ExecuteStatement succeeded but returned no operation handle"
-            )
+            raise MalformedReply("ExecuteStatement succeeded but returned no operation handle")
         try:
             value = self._fetch_first_value(op) if op.hasResultSet else None
         except BaseException:
@@ -178,9 +174,7 @@ class HiveClient:
         try:
             return method(req)
         except TApplicationException as exc:
-            raise ThriftApplicationError(
-                f"{name}: the server answered: {exc.message}"
-            ) from exc
+            raise ThriftApplicationError(f"{name}: the server answered: {exc.message}") from exc
         except TProtocolException as exc:
             raise MalformedReply(
                 f"{name}: the reply is not valid Thrift: {exc.message}",

@@ -15,9 +15,7 @@ class Deadline:
     write, so a slow peer that trickles bytes cannot stretch a test past it.
     """
 
-    def __init__(
-        self, seconds: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         if seconds <= 0:
             raise ValueError("deadline must be positive")
         self._clock = clock
@@ -31,9 +29,7 @@ class Deadline:
     def expired(self) -> bool:
         return self.remaining() <= 0
 
-    def io_timeout(
-        self, cap: float | None = None, *, waiting_for: str = "the server"
-    ) -> float:
+    def io_timeout(self, cap: float | None = None, *, waiting_for: str = "the server") -> float:
         """Timeout for the next blocking socket call, or raise if none is left."""
         left = self.remaining()
         if left <= 0:

@@ -52,9 +52,7 @@ class MalformedReply(HiveClientError):
 class TlsHandshakeError(HiveClientError):
     """The TLS handshake failed for a reason other than certificate checks."""
 
-    def __init__(
-        self, message: str, *, reason: str = "", peer_bytes: bytes = b""
-    ) -> None:
+    def __init__(self, message: str, *, reason: str = "", peer_bytes: bytes = b"") -> None:
         super().__init__(message, peer_bytes=peer_bytes)
         self.reason = reason
 
@@ -66,9 +64,7 @@ class TlsConfigurationError(HiveClientError):
 class CertificateRejected(HiveClientError):
     """The server certificate failed verification (chain, dates or host name)."""
 
-    def __init__(
-        self, message: str, *, verify_code: int = 0, verify_message: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, verify_code: int = 0, verify_message: str = "") -> None:
         super().__init__(message)
         self.verify_code = verify_code
         self.verify_message = verify_message
@@ -86,9 +82,7 @@ class HttpStatusError(HiveClientError):
     """The HTTP endpoint answered with a status other than 200."""
 
     def __init__(self, status: int, reason: str, body: str, *, path: str) -> None:
-        super().__init__(
-            f"HTTP {status} {reason} for POST {path}: {body[:300]}".rstrip(": ")
-        )
+        super().__init__(f"HTTP {status} {reason} for POST {path}: {body[:300]}".rstrip(": "))
         self.status = status
         self.reason = reason
         self.body = body
@@ -106,9 +100,7 @@ class ThriftApplicationError(HiveClientError):
 class HiveStatusError(HiveClientError):
     """A TCLIService response carried an error ``TStatus``."""
 
-    def __init__(
-        self, call: str, message: str, *, sql_state: str | None = None
-    ) -> None:
+    def __init__(self, call: str, message: str, *, sql_state: str | None = None) -> None:
         super().__init__(f"{call} failed: {message}")
         self.call = call
         self.sql_state = sql_state

@@ -31,9 +31,7 @@ _ERROR_BODY_LIMIT = 8 * 1024
 class _PinnedConnection(http.client.HTTPConnection):
     """An HTTPConnection that never resolves or connects by itself."""
 
-    def __init__(
-        self, host: str, port: int, opener: Callable[[], DeadlineSocket]
-    ) -> None:
+    def __init__(self, host: str, port: int, opener: Callable[[], DeadlineSocket]) -> None:
         super().__init__(host, port)
         self._opener = opener
         self.opened = 0
@@ -144,18 +142,12 @@ class HttpTransport(TTransportBase):
         if response.status != 200:
             text = response.read(_ERROR_BODY_LIMIT).decode("utf-8", "replace").strip()
             self._conn.close()
-            raise HttpStatusError(
-                response.status, response.reason, text, path=self.path
-            )
+            raise HttpStatusError(response.status, response.reason, text, path=self.path)
         self._in = self._read_body(response)
 
     def _read_body(self, response: http.client.HTTPResponse) -> bytes:
         declared = response.getheader("Content-Length")
-        if (
-            declared is not None
-            and declared.isdigit()
-            and int(declared) > self.max_body_bytes
-        ):
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             self._conn.close()
             raise FrameTooLarge(
                 f"the HTTP response announces {declared} bytes; the limit is "

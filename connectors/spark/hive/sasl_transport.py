@@ -104,9 +104,7 @@ class SaslTransport(TTransportBase):
         self.wire.sendall(_HEADER.pack(status, len(payload)) + payload)
 
     def _read_negotiation(self) -> tuple[int, bytes]:
-        status, length = _HEADER.unpack(
-            self.wire.recv_exact(_HEADER.size, what="SASL header")
-        )
+        status, length = _HEADER.unpack(self.wire.recv_exact(_HEADER.size, what="SASL header"))
         if status not in tuple(SaslStatus) or status == SaslStatus.START:
             raise MalformedReply(
                 f"the reply is not a SASL negotiation message (status byte {status})",
@@ -142,9 +140,7 @@ class SaslTransport(TTransportBase):
         return chunk
 
     def _read_frame(self) -> None:
-        (length,) = _LENGTH.unpack(
-            self.wire.recv_exact(_LENGTH.size, what="frame header")
-        )
+        (length,) = _LENGTH.unpack(self.wire.recv_exact(_LENGTH.size, what="frame header"))
         # The check happens before any buffer for the frame exists.
         if length > self.max_frame_bytes:
             raise FrameTooLarge(

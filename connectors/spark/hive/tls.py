@@ -60,9 +60,7 @@ class CertificateInfo:
         return self.not_after is not None and self.not_after < datetime.now(UTC)
 
     def names(self) -> str:
-        parts = [f"DNS:{n}" for n in self.dns_names] + [
-            f"IP:{a}" for a in self.ip_addresses
-        ]
+        parts = [f"DNS:{n}" for n in self.dns_names] + [f"IP:{a}" for a in self.ip_addresses]
         return ", ".join(parts) or "(no subjectAltName)"
 
     def summary(self) -> str:
@@ -157,9 +155,7 @@ def handshake(
         raise TlsConfigurationError(
             f"cannot load trusted certificates from {options.ca_file}: {exc}"
         ) from exc
-    tls = ctx.wrap_socket(
-        sock, server_hostname=server_hostname, do_handshake_on_connect=False
-    )
+    tls = ctx.wrap_socket(sock, server_hostname=server_hostname, do_handshake_on_connect=False)
     try:
         tls.settimeout(deadline.io_timeout(waiting_for="the TLS handshake"))
         tls.do_handshake()
@@ -182,9 +178,7 @@ def handshake(
         ) from exc
     except (ConnectionResetError, BrokenPipeError) as exc:
         tls.close()
-        raise PeerClosed(
-            "the server closed the connection during the TLS handshake"
-        ) from exc
+        raise PeerClosed("the server closed the connection during the TLS handshake") from exc
     except OSError as exc:
         tls.close()
         raise TlsHandshakeError(f"TLS handshake failed: {exc}", reason="EOF") from exc
@@ -199,28 +193,18 @@ def handshake(
     result.verification = _explain_pass(options, server_hostname, cert)
     # When the chain is not verified, the name still has to match (unless allowed).
     name_to_check = not options.verify_chain and options.check_hostname
-    if (
-        name_to_check
-        and cert is not None
-        and not hostname_matches(cert, server_hostname)
-    ):
+    if name_to_check and cert is not None and not hostname_matches(cert, server_hostname):
         tls.close()
         raise CertificateRejected(
             f"Hostname mismatch, certificate is not valid for '{server_hostname}'",
-            verify_message=(
-                f"Hostname mismatch, certificate is not valid for '{server_hostname}'"
-            ),
+            verify_message=(f"Hostname mismatch, certificate is not valid for '{server_hostname}'"),
         )
     return tls, result
 
 
 def _explain_pass(options: TlsOptions, host: str, cert: CertificateInfo | None) -> str:
     if not options.verify_chain:
-        kind = (
-            "self-signed"
-            if cert is not None and cert.self_signed
-            else "not self-signed"
-        )
+        kind = "self-signed" if cert is not None and cert.self_signed else "not self-signed"
         text = f"chain NOT verified (allowed by settings); the certificate is {kind}"
         if options.check_hostname:
             text += f"; '{host}' matches the certificate names"

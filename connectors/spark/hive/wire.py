@@ -7,6 +7,7 @@ be explained by what was actually on the wire.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import ssl
@@ -35,8 +36,7 @@ class DeadlineSocket:
 
     def _timed_out(self) -> DeadlineExceeded:
         return DeadlineExceeded(
-            f"{self.peer} sent no answer within the "
-            f"{self.deadline.total_seconds:g} s deadline",
+            f"{self.peer} sent no answer within the {self.deadline.total_seconds:g} s deadline",
             peer_bytes=bytes(self.prefix),
         )
 
@@ -105,9 +105,7 @@ class DeadlineSocket:
         return bytes(buf)
 
     def _closed(self, detail: str = "") -> PeerClosed:
-        seen = (
-            f" (it had sent {self.bytes_received} bytes)" if self.bytes_received else ""
-        )
+        seen = f" (it had sent {self.bytes_received} bytes)" if self.bytes_received else ""
         return PeerClosed(
             f"{self.peer} closed the connection{detail}{seen}",
             peer_bytes=bytes(self.prefix),
@@ -128,9 +126,7 @@ class DeadlineSocket:
                 self._record(data)
         return bytes(self.prefix)
 
-    def makefile(
-        self, mode: str = "rb", buffering: int | None = None
-    ) -> io.BufferedReader:
+    def makefile(self, mode: str = "rb", buffering: int | None = None) -> io.BufferedReader:
         """A read-only file object for :mod:`http.client`, deadline-bounded."""
         if "r" not in mode or "w" in mode:
             raise ValueError("DeadlineSocket.makefile only supports reading")
@@ -140,10 +136,8 @@ class DeadlineSocket:
         """Ignored: timeouts come from the deadline (present for http.client)."""
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 class _DeadlineReader(io.RawIOBase):

@@ -1,0 +1,66 @@
+"""python manage.py test_connection NAME [--json]: test a saved linked service's connection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from portal import connection_tests
+from portal.models import ConnectionTest, LinkedService
+
+MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Tests the connection of a saved linked service stage by stage. Exit status 0 only "
+        "when every stage passed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name")
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        service = (
+            LinkedService.objects.live()
+            .filter(name_key=LinkedService.key_for(options["name"]))
+            .first()
+        )
+        if service is None:
+            raise CommandError(f"No linked service named {options['name']!r}.")
+        try:
+            test = connection_tests.start(
+                user=None,
+                version=service.connector_definition,
+                name=service.name,
+                linked_service=service,
+                wait=True,
+                rate_limited=False,
+            )
+        except connection_tests.TestRefused as exc:
+            raise CommandError(str(exc)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(connection_tests.as_document(test), indent=2))
+        else:
+            self._print(test)
+        if test.status != ConnectionTest.Status.PASSED:
+            raise SystemExit(1)
+
+    def _print(self, test: ConnectionTest) -> None:
+        result = test.result
+        self.stdout.write(f"Connection test of {test.name} (revision {test.revision})")
+        for stage in result.get("stages", []):
+            duration = "" if stage["status"] == "skipped" else f"{stage['duration_ms']:8.1f} ms"
+            line = f"  [{MARKS.get(stage['status'], '?')}] {stage['name']:<30} {duration}"
+            if stage.get("detail"):
+                line += f"  {stage['detail']}"
+            self.stdout.write(line)
+            if stage.get("observed"):
+                self.stdout.write(f"         observed: {stage['observed']}")
+            if stage.get("change"):
+                self.stdout.write(f"         change:   {stage['change']}")
+        verdict = "passed" if test.status == ConnectionTest.Status.PASSED else "FAILED"
+        self.stdout.write(f"{verdict} in {result.get('total_ms', 0):.0f} ms")

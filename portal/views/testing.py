@@ -1,0 +1,98 @@
+"""The "Test connection" button: start a test, then show its checklist as it completes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from portal import audit
+from portal.connection_tests import TestRefused, start
+from portal.editor_form import build_editor_form
+from portal.models import AuditEvent, ConnectionTest, LinkedService
+from portal.views.access import editor_required
+from portal.views.editor import connector_or_404
+
+
+def _respond(request: HttpRequest, test: ConnectionTest | None, error: str = "") -> HttpResponse:
+    context = {"test": test, "error": error}
+    if request.htmx:
+        return render(request, "connection_tests/_result.html", context, status=200)
+    if test is None:
+        messages.error(request, error)
+        return redirect(request.headers.get("Referer") or "linkedservice-list")
+    return redirect("connection-test", pk=test.pk)
+
+
+@editor_required
+def test_unsaved(request: HttpRequest, connector_type: str) -> HttpResponse:
+    """Test the values on a new linked service's form."""
+    return _test_form(request, connector_type, None)
+
+
+@editor_required
+def test_edited(request: HttpRequest, pk: int) -> HttpResponse:
+    """Test the values on an edit form (an untouched password means the stored one)."""
+    instance = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    return _test_form(request, instance.connector, instance)
+
+
+def _test_form(
+    request: HttpRequest, connector_type: str, instance: LinkedService | None
+) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404("POST the form to test it.")
+    connector = connector_or_404(connector_type)
+    data = request.POST.dict()
+    version = connector.versions.get(data.get("version", "")) or connector.version(
+        connector.default_version
+    )
+    stored = instance.properties if instance is not None else None
+    form = build_editor_form(connector, version, data, stored)
+    try:
+        test = start(
+            user=request.user,
+            version=version,
+            properties=form.properties,
+            name=data.get("name", ""),
+            linked_service=instance,
+        )
+    except TestRefused as exc:
+        return _respond(request, None, str(exc))
+    return _respond(request, test)
+
+
+@editor_required
+def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    if request.method != "POST":
+        return redirect("linkedservice-detail", pk=pk)
+    try:
+        test = start(
+            user=request.user,
+            version=service.connector_definition,
+            name=service.name,
+            linked_service=service,
+        )
+    except TestRefused as exc:
+        return _respond(request, None, str(exc))
+    audit.record(
+        AuditEvent.Action.TEST, request=request, linked_service=service, detail=f"test {test.pk}"
+    )
+    return _respond(request, test)
+
+
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    test = get_object_or_404(ConnectionTest, pk=pk)
+    if test.unsaved and test.user != request.user:
+        raise Http404("No such test.")
+    context = {"test": test, "error": ""}
+    if request.htmx:
+        return render(request, "connection_tests/_result.html", context)
+    back = (
+        reverse("linkedservice-detail", args=[test.linked_service_id])
+        if test.linked_service_id
+        else reverse("linkedservice-list")
+    )
+    return render(request, "connection_tests/page.html", {**context, "back": back})
