@@ -80,6 +80,11 @@ def _widget(schema: dict[str, Any]) -> tuple[str, tuple[str, ...], bool]:
     return "text", (), expression
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
 def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
     schema = version.type_properties_schema
     hints = version.ui.get("fields", {})
@@ -92,7 +97,7 @@ def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
             FieldSpec(
                 name=name,
                 label=hint.get("label", name),
-                help=hint.get("help", prop_schema.get("description", "")),
+                help=_sentence(hint.get("help", prop_schema.get("description", ""))),
                 widget=widget,
                 required=name in required,
                 choices=choices,

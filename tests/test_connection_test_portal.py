@@ -38,6 +38,12 @@ def v1_properties(port: int, **tp: Any) -> dict[str, Any]:
     }
 
 
+def saved(user: Any, name: str, properties: dict[str, Any]) -> Any:
+    return save_definition(
+        user=user, name=name, properties=properties, action="create"
+    ).linked_service
+
+
 def wait_for(test_id: int, timeout: float = 60) -> ConnectionTest:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -70,7 +76,10 @@ def test_button_on_the_form_tests_unsaved_values(
         },
     )
     response = editor_client.post(
-        "/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="test_result"
+        "/linkedservices/new/Spark/test/",
+        data,
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="test_result",
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'id="test_result"' in html
@@ -82,10 +91,20 @@ def test_button_on_the_form_tests_unsaved_values(
         f"/connection-tests/{test.pk}/", HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "connection successful" in fragment and "hx-get" not in fragment
-    for stage in ("Resolve host", "TCP connect", "Transport and authentication", "OpenSession",
-                  "Server name and version", "SELECT 1", "CloseSession"):
+    for stage in (
+        "Resolve host",
+        "TCP connect",
+        "Transport and authentication",
+        "OpenSession",
+        "Server name and version",
+        "SELECT 1",
+        "CloseSession",
+    ):
         assert f'data-stage="{stage}"' in fragment
-    assert CUSTOM_PASSWORD not in fragment and CUSTOM_PASSWORD not in ConnectionTest.objects.get().report
+    assert (
+        CUSTOM_PASSWORD not in fragment
+        and CUSTOM_PASSWORD not in ConnectionTest.objects.get().report
+    )
 
 
 @pytest.mark.spark("binary-sasl-custom")
@@ -94,10 +113,15 @@ def test_wrong_password_says_what_to_fix_and_the_saved_page_shows_results(
 ) -> None:
     port = spark_pool.get("binary-sasl-custom").port
     props = v1_properties(
-        port, thriftTransportProtocol="SASL", authenticationType="UsernameAndPassword",
-        username=CUSTOM_USER, password={"type": "SecureString", "value": "wrong-password"},
+        port,
+        thriftTransportProtocol="SASL",
+        authenticationType="UsernameAndPassword",
+        username=CUSTOM_USER,
+        password={"type": "SecureString", "value": "wrong-password"},
     )
-    service = save_definition(user=editor, name="Sasl", properties=props, action="create").linked_service
+    service = save_definition(
+        user=editor, name="Sasl", properties=props, action="create"
+    ).linked_service
     editor_client.post(f"/linkedservices/{service.pk}/test/")
     test = wait_for(ConnectionTest.objects.get().pk)
     assert test.status == "failed" and not test.unsaved and test.revision == 1
@@ -115,14 +139,27 @@ def test_untouched_password_on_the_edit_form_means_the_stored_one(
 ) -> None:
     port = spark_pool.get("binary-sasl-custom").port
     props = v1_properties(
-        port, thriftTransportProtocol="SASL", authenticationType="UsernameAndPassword",
-        username=CUSTOM_USER, password={"type": "SecureString", "value": CUSTOM_PASSWORD},
+        port,
+        thriftTransportProtocol="SASL",
+        authenticationType="UsernameAndPassword",
+        username=CUSTOM_USER,
+        password={"type": "SecureString", "value": CUSTOM_PASSWORD},
     )
-    service = save_definition(user=editor, name="Sasl", properties=props, action="create").linked_service
+    service = save_definition(
+        user=editor, name="Sasl", properties=props, action="create"
+    ).linked_service
     data = form_data(
-        name="Sasl", version="1.0", based_on="1",
-        **{"tp-host": "127.0.0.1", "tp-port": str(port), "tp-thriftTransportProtocol": "SASL",
-           "tp-username": CUSTOM_USER, "tp-password": "", "tp-httpPath": ""},
+        name="Sasl",
+        version="1.0",
+        based_on="1",
+        **{
+            "tp-host": "127.0.0.1",
+            "tp-port": str(port),
+            "tp-thriftTransportProtocol": "SASL",
+            "tp-username": CUSTOM_USER,
+            "tp-password": "",
+            "tp-httpPath": "",
+        },
     )
     editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
     test = wait_for(ConnectionTest.objects.get().pk)
@@ -191,8 +228,9 @@ def test_fifty_tests_against_silent_hosts_leave_pages_responsive(
     client = Client()
     client.force_login(editor)
     with FakeServer(silent) as server:
-        data = form_data(**{"tp-host": "127.0.0.1", "tp-port": str(server.port),
-                            "tp-enableSsl": "false"})
+        data = form_data(
+            **{"tp-host": "127.0.0.1", "tp-port": str(server.port), "tp-enableSsl": "false"}
+        )
         for _ in range(50):
             started = client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
             assert started.status_code == 200
@@ -212,8 +250,11 @@ def test_fifty_tests_against_silent_hosts_leave_pages_responsive(
 def test_api_tests_saved_and_unsaved_definitions(spark_pool: ServerPool, editor: Any) -> None:
     port = spark_pool.get("http-custom").port
     props = v1_properties(
-        port, thriftTransportProtocol="HTTP", authenticationType="UsernameAndPassword",
-        username=CUSTOM_USER, httpPath="cliservice",
+        port,
+        thriftTransportProtocol="HTTP",
+        authenticationType="UsernameAndPassword",
+        username=CUSTOM_USER,
+        httpPath="cliservice",
         password={"type": "SecureString", "value": CUSTOM_PASSWORD},
     )
     save_definition(user=editor, name="Http", properties=props, action="create")
@@ -227,14 +268,20 @@ def test_api_tests_saved_and_unsaved_definitions(spark_pool: ServerPool, editor:
     assert later.status_code in (200, 202)
     assert wait_for(later.json()["id"]).status == "passed"
     assert api.get(f"/api/v1/connection-tests/{later.json()['id']}").json()["status"] == "passed"
-    wrong = {"name": "Http", "properties": {**props, "typeProperties": {
-        **props["typeProperties"], "httpPath": "nothere"}}}
+    wrong = {
+        "name": "Http",
+        "properties": {
+            **props,
+            "typeProperties": {**props["typeProperties"], "httpPath": "nothere"},
+        },
+    }
     unsaved = api.post("/api/v1/test-connection?wait=true", wrong, format="json")
     assert unsaved.json()["status"] == "failed"
     first = next(s for s in unsaved.json()["report"]["stages"] if s["status"] == "failed")
     assert "405" in (first["observed"] or first["detail"])
-    invalid = api.post("/api/v1/test-connection", {"name": "x", "properties": {"type": "Spark"}},
-                       format="json")
+    invalid = api.post(
+        "/api/v1/test-connection", {"name": "x", "properties": {"type": "Spark"}}, format="json"
+    )
     assert invalid.status_code == 400
 
 

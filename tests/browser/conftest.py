@@ -39,6 +39,8 @@ _FAILED = pytest.StashKey[bool]()
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if CHROMIUM.exists():
         return
+    if os.environ.get("LINKWRIGHT_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"{CHROMIUM} not found, and the test command requires it")
     skip = pytest.mark.skip(
         reason=f"{CHROMIUM} not found: install Debian's chromium (bash scripts/setup.sh --test)"
     )
