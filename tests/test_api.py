@@ -221,10 +221,12 @@ def test_reader_can_read_but_not_write(reader_api: APIClient, editor_api: APICli
         reader_api.delete(BASE + "SparkApi", HTTP_IF_MATCH="1"),
         reader_api.post(BASE + "SparkApi/revisions/1/restore", HTTP_IF_MATCH="1"),
         reader_api.post("/api/v1/import", body("Y"), format="json"),
+        reader_api.post(BASE + "SparkApi/test"),
+        reader_api.post("/api/v1/test-connection", body("Z"), format="json"),
     ]
-    assert [w.status_code for w in writes] == [403] * 5
+    assert [w.status_code for w in writes] == [403] * 7
     assert LinkedService.objects.count() == 1
-    assert AuditEvent.objects.filter(action="permission denied").count() == 5
+    assert AuditEvent.objects.filter(action="permission denied").count() == 7
 
 
 def test_unauthenticated_and_revoked_tokens(editor: Any) -> None:

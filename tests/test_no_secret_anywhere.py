@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import zipfile
 from typing import Any
@@ -13,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from portal.definitions import delete_definition, save_definition
-from portal.models import ApiToken
+from portal.models import ApiToken, ConnectionTest
 from tests.conftest import SECRET, SPARK_V2, form_data
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,22 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.linked_service)
     pk, gone_pk = service.pk, gone.linked_service.pk
+    report = {
+        "ok": False,
+        "stages": [
+            {"name": "TCP connect", "status": "failed", "duration_ms": 1.0, "detail": "refused"}
+        ],
+    }
+    test = ConnectionTest.objects.create(
+        linked_service=service,
+        revision=2,
+        name="Live",
+        connector="Spark",
+        connector_version="2.0",
+        user=admin_user,
+        status="failed",
+        report=json.dumps(report),
+    )
 
     browser = Client()
     browser.force_login(admin_user)
@@ -131,6 +148,16 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "api-purge": [lambda: api.get("/api/v1/deleted/Gone")],
         "api-import": [lambda: api.post("/api/v1/import", [{"name": "x"}], format="json")],
         "api-export-all": [lambda: api.get("/api/v1/export")],
+        "linkedservice-test-new": [lambda: browser.get("/linkedservices/new/Spark/test/")],
+        "linkedservice-test": [lambda: browser.get(f"/linkedservices/{pk}/test/")],
+        "linkedservice-test-form": [lambda: browser.get(f"/linkedservices/{pk}/edit/test/")],
+        "connection-test": [
+            lambda: browser.get(f"/connection-tests/{test.pk}/"),
+            lambda: browser.get(f"/connection-tests/{test.pk}/", HTTP_HX_REQUEST="true"),
+        ],
+        "api-test": [lambda: api.get("/api/v1/linkedservices/Live/test")],
+        "api-test-unsaved": [lambda: api.get("/api/v1/test-connection")],
+        "api-connection-test": [lambda: api.get(f"/api/v1/connection-tests/{test.pk}")],
     }
     assert set(requests) == all_route_names(), "add the new endpoint to this sweep"
     for name, calls in requests.items():

@@ -22,6 +22,9 @@ def write_requests(pk: int) -> list[tuple[str, str, dict[str, str]]]:
         ("post", f"/linkedservices/{pk}/edit/", form_data(name="SparkProd", based_on="1")),
         ("get", f"/linkedservices/{pk}/delete/", {}),
         ("post", f"/linkedservices/{pk}/delete/", {"based_on": "1"}),
+        ("post", f"/linkedservices/{pk}/test/", {}),
+        ("post", f"/linkedservices/{pk}/edit/test/", form_data(name="SparkProd")),
+        ("post", "/linkedservices/new/Spark/test/", form_data()),
         ("get", "/linkedservices/import/", {}),
         ("post", "/linkedservices/import/", {"pasted": '{"name": "x", "properties": {}}'}),
     ]
