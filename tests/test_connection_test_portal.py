@@ -196,6 +196,21 @@ def test_metadata_address_is_never_reached(editor_client: Client) -> None:
     assert "169.254.169.254" not in json.dumps(stage_statuses(test))
 
 
+def test_a_refused_host_reveals_only_the_verdict(editor_client: Client, settings: Any) -> None:
+    """What a name resolves to is not shown for hosts the user may not reach."""
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    editor_client.post(
+        "/linkedservices/new/Spark/test/",
+        form_data(**{"tp-host": "localhost", "tp-port": "10000"}),
+        HTTP_HX_REQUEST="true",
+    )
+    test = wait_for(ConnectionTest.objects.get().pk)
+    assert test.first_failure["name"] == "Resolve host"
+    assert "network policy" in test.report
+    for revealing in ("127.0.0.1", "::1", "loopback"):
+        assert revealing not in test.report, revealing
+
+
 def test_loopback_is_refused_unless_allowed(editor_client: Client, settings: Any) -> None:
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
     with FakeServer(silent) as server:

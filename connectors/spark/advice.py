@@ -65,7 +65,7 @@ def _explain(
     where = f"{settings.host}:{settings.port}"
     if isinstance(exc, AddressDenied):
         return Advice(
-            f"'{settings.host}' resolves only to addresses this portal may not connect to ({exc}).",
+            f"'{settings.host}' resolves only to addresses this portal may not connect to.",
             "Use the server's routable (private or public) address or name; "
             "link-local, metadata, multicast and unspecified addresses are blocked.",
         )

@@ -228,10 +228,8 @@ class _Run:
                 resolver=self.resolver,
             )
             if not resolution.allowed:
-                raise AddressDenied(
-                    f"every address of {self.settings.host!r} is refused by the address "
-                    f"policy: {resolution.describe()}"
-                )
+                # Say no more than the verdict: not which addresses, nor why each is refused.
+                raise AddressDenied("this portal's network policy does not allow it")
             detail.append(f"{self.settings.host} -> {resolution.describe()}")
         return resolution
 

@@ -30,8 +30,10 @@ class Resolution:
     denied: list[tuple[IPAddress, str]] = field(default_factory=list)
 
     def describe(self) -> str:
+        """The addresses that will be tried; refused ones are only counted."""
         parts = [str(a) for a in self.allowed]
-        parts += [f"{a} (refused: {why})" for a, why in self.denied]
+        if self.denied:
+            parts.append(f"{len(self.denied)} address(es) refused by the network policy")
         return ", ".join(parts)
 
 
