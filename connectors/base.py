@@ -121,14 +121,26 @@ class Connector:
 
         if self.upgrade is None:
             raise LookupError(f"{self.title} definitions have no upgrade.")
+        from connectors.upgrade import Plan
+
+        title = self.upgrade.title or (
+            f"Upgrade {self.title} {self.upgrade.from_version} → {self.upgrade.to_version}"
+        )
+        if not isinstance(properties, dict) or properties.get("type") != self.type:
+            return Plan.refused(f"This is not a {self.title} definition.", title=title)
+        if self.version_of(properties) != self.upgrade.from_version:
+            return Plan.refused(
+                f"Only {self.title} {self.upgrade.from_version} definitions are upgraded; "
+                f"this one is {properties.get('version')!r}.",
+                title=title,
+            )
         return plan_upgrade(
             self.upgrade.rules,
             properties,
             answers,
             target=self.version(self.upgrade.to_version),
             type_changes=self.upgrade.type_changes,
-            title=self.upgrade.title
-            or f"Upgrade {self.title} {self.upgrade.from_version} → {self.upgrade.to_version}",
+            title=title,
         )
 
     def matches(self, query: str) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from connectors.formspec import is_expression
@@ -165,7 +165,9 @@ class Rule(Protocol):
 
     def applies(self, properties: Mapping[str, Any]) -> bool: ...
 
-    def findings(self, properties: Mapping[str, Any]) -> list[Finding]: ...
+    def findings(
+        self, properties: Mapping[str, Any], answers: Mapping[str, Any]
+    ) -> list[Finding]: ...
 
     def decisions(
         self, properties: Mapping[str, Any], answers: Mapping[str, Any]
@@ -223,6 +225,11 @@ class Plan:
     """Target-schema problems of ``proposed`` (and of unacceptable answers)."""
     type_changes: tuple[TypeChange, ...] = ()
     title: str = ""
+
+    @classmethod
+    def refused(cls, reason: str, *, title: str = "") -> Plan:
+        """A plan blocked before any rule ran."""
+        return cls("blocked", (), (), (), (reason,), None, (), (), title)
 
     @property
     def ready(self) -> bool:
@@ -308,24 +315,12 @@ def plan_upgrade(
     if not isinstance(properties, Mapping) or not isinstance(
         properties.get("typeProperties"), Mapping
     ):
-        return Plan(
-            "blocked",
-            (),
-            (),
-            (),
-            ("The definition has no typeProperties object to upgrade.",),
-            None,
-            (),
-            tuple(type_changes),
-            title,
-        )
+        return Plan.refused("The definition has no typeProperties object to upgrade.", title=title)
     source = copy.deepcopy(dict(properties))
     active = [rule for rule in rules if rule.applies(source)]
 
-    findings: list[Finding] = []
     blocked: list[str] = []
     for rule in active:
-        findings.extend(rule.findings(source))
         blocked.extend(_blockers(rule, source))
 
     # Decisions may depend on earlier answers (e.g. a password only for one auth type),
@@ -333,9 +328,9 @@ def plan_upgrade(
     decisions: dict[str, Decision] = {}
     effective: dict[str, Any] = {}
     for _ in range(len(active) + 2):
-        effective = {
-            d.id: answers.get(d.id, d.proposed) for d in decisions.values()
-        } | {k: v for k, v in answers.items() if k not in decisions}
+        effective = {d.id: answers.get(d.id, d.proposed) for d in decisions.values()} | {
+            k: v for k, v in answers.items() if k not in decisions
+        }
         found: dict[str, Decision] = {}
         for rule in active:
             for decision in rule.decisions(source, effective):
@@ -359,8 +354,10 @@ def plan_upgrade(
         if d.required and (d.id not in answers or f"decision:{d.id}" in {p.path for p in problems})
     )
 
+    findings: list[Finding] = []
     proposed = copy.deepcopy(source)
     for rule in active:
+        findings.extend(rule.findings(source, effective))
         rule.apply(proposed, effective)
 
     dropped = {f.path for f in findings if f.dropped}
