@@ -326,32 +326,37 @@ def plan_upgrade(
     # Decisions may depend on earlier answers (e.g. a password only for one auth type),
     # so collect them until no new one appears.
     decisions: dict[str, Decision] = {}
-    effective: dict[str, Any] = {}
+
+    def effective_answers() -> dict[str, Any]:
+        """Each decision's acceptable answer, or else its proposal."""
+        out = {k: v for k, v in answers.items() if k not in decisions}
+        for d in decisions.values():
+            given = d.id in answers and d.check(answers[d.id]) is None
+            out[d.id] = answers[d.id] if given else d.proposed
+        return out
+
     for _ in range(len(active) + 2):
-        effective = {d.id: answers.get(d.id, d.proposed) for d in decisions.values()} | {
-            k: v for k, v in answers.items() if k not in decisions
-        }
+        effective = effective_answers()
         found: dict[str, Decision] = {}
         for rule in active:
             for decision in rule.decisions(source, effective):
                 found.setdefault(decision.id, decision)
-        if found.keys() == decisions.keys():
-            decisions = found
-            break
+        settled = found.keys() == decisions.keys()
         decisions = found
-    effective = {d.id: answers.get(d.id, d.proposed) for d in decisions.values()}
+        if settled:
+            break
+    effective = {k: v for k, v in effective_answers().items() if k in decisions}
 
     problems: list[Problem] = []
+    refused: set[str] = set()
     for decision in decisions.values():
         if decision.id in answers:
             why = decision.check(answers[decision.id])
             if why:
                 problems.append(Problem(f"decision:{decision.id}", why))
-                effective[decision.id] = decision.proposed
+                refused.add(decision.id)
     pending = tuple(
-        d.id
-        for d in decisions.values()
-        if d.required and (d.id not in answers or f"decision:{d.id}" in {p.path for p in problems})
+        d.id for d in decisions.values() if d.required and (d.id not in answers or d.id in refused)
     )
 
     findings: list[Finding] = []
