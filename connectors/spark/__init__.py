@@ -4,6 +4,8 @@ from pathlib import Path
 
 from connectors.base import Connector, ConnectorVersion
 from connectors.spark.connection_test import test_connection
+from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
+from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
 
@@ -18,6 +20,13 @@ CONNECTOR = Connector(
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
     test_connection=test_connection,
+    upgrade=UpgradePath(
+        from_version="1.0",
+        to_version="2.0",
+        rules=RULES,
+        type_changes=TYPE_CHANGES,
+        title="Upgrade Spark linked service 1.0 → 2.0",
+    ),
     versions={
         "2.0": ConnectorVersion(
             connector_type="Spark",
