@@ -77,11 +77,13 @@ def start(
     linked_service: LinkedService | None = None,
     wait: bool = False,
     rate_limited: bool = True,
+    trusted_references: bool = False,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
     ``properties`` are values typed by a user (an untouched secret holds the mask and
-    means the stored one); None tests ``linked_service`` as saved.
+    means the stored one); None tests ``linked_service`` as saved. ``trusted_references``
+    is for properties the portal derived itself from stored ones (an upgrade proposal).
     """
     stored = linked_service.properties if linked_service is not None else None
     unsaved = properties is not None
@@ -89,7 +91,9 @@ def start(
         if stored is None:
             raise TestRefused("Nothing to test.")
         properties = stored
-    properties, problems = resolve_secrets(properties, stored, trusted=not unsaved)
+    properties, problems = resolve_secrets(
+        properties, stored, trusted=trusted_references or not unsaved
+    )
     if problems:
         raise TestRefused(f"{problems[0].path}: {problems[0].message}")
     connector = get_connector(version.connector_type)

@@ -287,6 +287,13 @@ def secrets_equal(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return hmac.compare_digest(value(a).encode(), value(b).encode())
 
 
+def properties_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Any]:
+    """Property-by-property changes between two stored definitions."""
+    from connectors.diff import diff
+
+    return diff({"properties": old}, {"properties": new}, secrets_equal)
+
+
 def revision_changes(old: Revision | None, new: Revision) -> list[Any]:
     """Property-by-property changes between two revisions, name included."""
     from connectors.diff import Change, diff

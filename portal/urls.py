@@ -12,6 +12,7 @@ from portal.views import (
     linkedservices,
     testing,
     tokens,
+    upgrades,
     users,
 )
 
@@ -49,6 +50,8 @@ urlpatterns = [
     path("linkedservices/<int:pk>/test/", testing.test_saved, name="linkedservice-test"),
     path("linkedservices/<int:pk>/edit/test/", testing.test_edited, name="linkedservice-test-form"),
     path("connection-tests/<int:pk>/", testing.result, name="connection-test"),
+    path("linkedservices/<int:pk>/upgrade/", upgrades.wizard, name="upgrade-wizard"),
+    path("upgrade/", upgrades.overview, name="upgrade-overview"),
     path("linkedservices/<int:pk>/edit/", editor.edit, name="linkedservice-edit"),
     path("linkedservices/<int:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
     path("linkedservices/<int:pk>/export/", linkedservices.export_one, name="linkedservice-export"),

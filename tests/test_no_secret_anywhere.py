@@ -59,6 +59,20 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.linked_service)
     pk, gone_pk = service.pk, gone.linked_service.pk
+    v1 = {
+        "type": "Spark",
+        "typeProperties": {
+            "host": "old.example.com",
+            "port": 443,
+            "thriftTransportProtocol": "HTTP",
+            "authenticationType": "UsernameAndPassword",
+            "username": "u",
+            "password": {"type": "SecureString", "value": SECRET},
+        },
+    }
+    old_pk = save_definition(
+        user=editor, name="Old", properties=v1, action="create"
+    ).linked_service.pk
     report = {
         "ok": False,
         "stages": [
@@ -158,6 +172,27 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "api-test": [lambda: api.get("/api/v1/linkedservices/Live/test")],
         "api-test-unsaved": [lambda: api.get("/api/v1/test-connection")],
         "api-connection-test": [lambda: api.get(f"/api/v1/connection-tests/{test.pk}")],
+        "upgrade-overview": [
+            lambda: browser.get("/upgrade/"),
+            lambda: browser.post("/upgrade/", {"ids": ["all"], "mode": "dry-run"}),
+        ],
+        "upgrade-wizard": [
+            lambda: browser.get(f"/linkedservices/{old_pk}/upgrade/"),
+            lambda: browser.post(
+                f"/linkedservices/{old_pk}/upgrade/",
+                {"step": "decide", "nav": "next", "based_on": "1"},
+            ),
+        ],
+        "api-upgrade-plan": [
+            lambda: api.get("/api/v1/linkedservices/Old/upgrade"),
+            lambda: api.post("/api/v1/linkedservices/Old/upgrade", {"answers": {}}, format="json"),
+        ],
+        "api-upgrade-apply": [
+            lambda: api.post(
+                "/api/v1/linkedservices/Old/upgrade/apply", {}, format="json", HTTP_IF_MATCH="9"
+            )
+        ],
+        "api-upgrade-bulk": [lambda: api.post("/api/v1/upgrade", {}, format="json")],
     }
     assert set(requests) == all_route_names(), "add the new endpoint to this sweep"
     for name, calls in requests.items():

@@ -48,6 +48,24 @@ DIFF = ref("RevisionDiff")
 IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
 IMPORT_RESULT = ref("ImportResult")
 CONNECTION_TEST = ref("ConnectionTest")
+UPGRADE_ANSWERS = {
+    "type": "object",
+    "properties": {
+        "answers": {
+            "type": "object",
+            "description": "decision id -> answer (a secret: a string, or a Key Vault reference)",
+        }
+    },
+}
+UPGRADE_PLAN = ref("UpgradePlan")
+BULK_REQUEST = {
+    "type": "object",
+    "properties": {
+        "names": {"type": "array", "items": {"type": "string"}},
+        "dryRun": {"type": "boolean", "default": True},
+    },
+}
+BULK_REPORT = ref("BulkUpgradeReport")
 WAIT = OpenApiParameter(
     "wait", bool, description="Answer when the test has finished (200) instead of at once (202)."
 )
@@ -200,6 +218,27 @@ def connector_components() -> dict[str, Any]:
                     ),
                 },
             },
+        },
+    }
+    components["UpgradePlan"] = {
+        "type": "object",
+        "properties": {
+            "verdict": {"type": "string"},
+            "findings": list_of({"type": "object"}),
+            "decisions": list_of({"type": "object"}),
+            "pending": list_of({"type": "string"}),
+            "blocked": list_of({"type": "string"}),
+            "proposed": {"oneOf": [ref("LinkedServiceProperties"), {"type": "null"}]},
+            "problems": list_of(problem),
+            "type_changes": list_of({"type": "object"}),
+            "summary": {"type": "string"},
+        },
+    }
+    components["BulkUpgradeReport"] = {
+        "type": "object",
+        "properties": {
+            "applied": {"type": "boolean"},
+            "results": list_of({"type": "object"}),
         },
     }
     components["ImportResult"] = {

@@ -30,6 +30,13 @@ urlpatterns = [
     path("linkedservices/<str:name>/test", api(views.LinkedServiceTest), name="api-test"),
     path("test-connection", api(views.UnsavedTest), name="api-test-unsaved"),
     path("connection-tests/<int:pk>", api(views.ConnectionTestDetail), name="api-connection-test"),
+    path("linkedservices/<str:name>/upgrade", api(views.UpgradePlanView), name="api-upgrade-plan"),
+    path(
+        "linkedservices/<str:name>/upgrade/apply",
+        api(views.UpgradeApplyView),
+        name="api-upgrade-apply",
+    ),
+    path("upgrade", api(views.UpgradeBulkView), name="api-upgrade-bulk"),
     path("deleted/", api(views.DeletedList), name="api-deleted"),
     path("deleted/<str:name>/restore", api(views.DeletedRestore), name="api-undelete"),
     path("deleted/<str:name>", api(views.DeletedPurge), name="api-purge"),

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from connectors.adf_format import dump_linked_service, git_path
 from connectors.problems import Problem
-from portal import audit, connection_tests
+from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
 from portal.api.permissions import RolePermission
@@ -458,3 +458,107 @@ class ConnectionTestDetail(APIView):
         if test is None or (test.unsaved and test.user != request.user):
             raise Http404("No such connection test.")
         return _test_response(request, test)
+
+
+def _upgrade_body(request: Request) -> dict[str, Any]:
+    data = request.data if isinstance(request.data, dict) else {}
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise Invalid(
+            [Problem("$.answers", "Send the answers as an object: {decision id: answer}.")]
+        )
+    return answers
+
+
+class UpgradePlanView(APIView):
+    """Analyse and preview: the plan for one linked service, given optional answers."""
+
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Analyse / preview the upgrade of a linked service (answers optional)",
+        request={"application/json": openapi.UPGRADE_ANSWERS},
+        responses={200: openapi.UPGRADE_PLAN},
+        operation_id="planUpgrade",
+    )
+    def post(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        try:
+            plan = upgrades.plan_for(service, _upgrade_body(request))
+        except upgrades.NotUpgradable as exc:
+            raise Invalid([Problem("$.properties.version", str(exc))]) from None
+        return with_etag(Response(plan.as_dict()), service)
+
+    # Reading the plan without answers is safe for Readers.
+    @extend_schema(
+        summary="Analyse the upgrade of a linked service",
+        responses={200: openapi.UPGRADE_PLAN},
+        operation_id="analyseUpgrade",
+    )
+    def get(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        try:
+            plan = upgrades.plan_for(service)
+        except upgrades.NotUpgradable as exc:
+            raise Invalid([Problem("$.properties.version", str(exc))]) from None
+        return with_etag(Response(plan.as_dict()), service)
+
+
+class UpgradeApplyView(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Apply the upgrade as a new revision (If-Match required)",
+        request={"application/json": openapi.UPGRADE_ANSWERS},
+        parameters=[openapi.IF_MATCH],
+        responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
+    )
+    def post(self, request: Request, name: str) -> Response:
+        service = _find(name)
+        based_on = expected_revision(request, service)
+        try:
+            result = upgrades.apply_upgrade(
+                user=request.user,
+                service=service,
+                answers=_upgrade_body(request),
+                based_on=based_on,
+            )
+        except upgrades.NotUpgradable as exc:
+            raise Invalid([Problem("$", str(exc))]) from None
+        except DefinitionInvalid as exc:
+            raise Invalid(exc.problems) from None
+        except StaleRevision as exc:
+            raise PreconditionFailed(exc.current) from None
+        _audit(request, AuditEvent.Action.UPGRADE, result.linked_service)
+        return with_etag(Response(document(result.linked_service)), result.linked_service)
+
+
+class UpgradeBulkView(APIView):
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="Upgrade many: a dry run by default; apply with dryRun false",
+        request={"application/json": openapi.BULK_REQUEST},
+        responses={200: openapi.BULK_REPORT},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        names = data.get("names")
+        dry_run = data.get("dryRun", True)
+        if names is not None and (
+            not isinstance(names, list) or not all(isinstance(n, str) for n in names)
+        ):
+            raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
+        if not isinstance(dry_run, bool):
+            raise Invalid([Problem("$.dryRun", "true or false.")])
+        services = upgrades.upgradable()
+        if names is not None:
+            keys = [LinkedService.key_for(n) for n in names]
+            services = services.filter(name_key__in=keys)
+        outcomes = upgrades.bulk_upgrade(
+            user=request.user, services=list(services), apply=not dry_run
+        )
+        for outcome in outcomes:
+            if outcome.upgraded:
+                _audit(request, AuditEvent.Action.UPGRADE, outcome.service, "API bulk")
+        return Response({"applied": not dry_run, "results": [o.as_dict() for o in outcomes]})

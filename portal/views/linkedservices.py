@@ -56,6 +56,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "service": service,
             "code": dump_linked_service(service.name, service.properties),
             "revisions": service.revisions.select_related("author")[:10],
+            "latest": service.revisions.first(),
             "tests": service.tests.select_related("user")[:5],
             "testable": get_connector(service.connector).test_connection is not None,
         },

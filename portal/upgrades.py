@@ -1,0 +1,175 @@
+"""Upgrading stored definitions to a connector's next version, one at a time or in bulk.
+
+The rules, findings and decisions come from the connector (``Connector.upgrade``); this
+module only feeds them stored definitions and answers, and saves the result as a revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from connectors.registry import get_connector
+from connectors.secrets import SECURE_STRING
+from connectors.upgrade import Plan, UpgradePath, plan_upgrade
+from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
+from portal.models import LinkedService, Revision
+
+
+class NotUpgradable(Exception):
+    pass
+
+
+def upgrade_path(service: LinkedService) -> UpgradePath | None:
+    path = getattr(get_connector(service.connector), "upgrade", None)
+    if path is None or service.connector_version != path.from_version:
+        return None
+    return path
+
+
+def upgradable() -> QuerySet[LinkedService]:
+    """Live linked services that have an upgrade to a newer connector version."""
+    from connectors.registry import connectors
+
+    sources = [
+        (c.type, c.upgrade.from_version) for c in connectors() if getattr(c, "upgrade", None)
+    ]
+    services = LinkedService.objects.none()
+    for connector_type, version in sources:
+        services = services | LinkedService.objects.live().filter(
+            connector=connector_type, connector_version=version
+        )
+    return services.select_related("updated_by").order_by("name_key")
+
+
+def clean_answers(plan: Plan, raw: dict[str, Any]) -> dict[str, Any]:
+    """Answers as the rules take them; a secret may only be a typed value or a Key Vault
+    reference (never a reference to a stored secret, which could be someone else's)."""
+    answers: dict[str, Any] = {}
+    for decision in plan.decisions:
+        if decision.id not in raw:
+            continue
+        value = raw[decision.id]
+        if decision.kind == "secret":
+            if isinstance(value, dict) and value.get("type") == "AzureKeyVaultSecret":
+                answers[decision.id] = value
+            elif isinstance(value, dict) and isinstance(value.get("value"), str):
+                answers[decision.id] = {"type": SECURE_STRING, "value": value["value"]}
+            elif isinstance(value, str) and value:
+                answers[decision.id] = {"type": SECURE_STRING, "value": value}
+            continue
+        answers[decision.id] = value
+    return answers
+
+
+def plan_for(service: LinkedService, raw_answers: dict[str, Any] | None = None) -> Plan:
+    path = upgrade_path(service)
+    if path is None:
+        raise NotUpgradable(
+            f"'{service.name}' has no upgrade from version {service.connector_version}."
+        )
+    target = get_connector(service.connector).version(path.to_version)
+    properties = service.properties
+
+    def run(answers: dict[str, Any]) -> Plan:
+        return plan_upgrade(
+            path.rules,
+            properties,
+            answers,
+            target=target,
+            type_changes=path.type_changes,
+            title=path.title,
+        )
+
+    first = run({})
+    if not raw_answers:
+        return first
+    return run(clean_answers(first, raw_answers))
+
+
+def apply_upgrade(
+    *,
+    user: Any,
+    service: LinkedService,
+    answers: dict[str, Any] | None = None,
+    based_on: int | None = None,
+) -> SaveResult:
+    """Save the upgraded definition as a new revision (its comment lists what changed)."""
+    plan = plan_for(service, answers)
+    if not plan.ready or plan.proposed is None:
+        reasons = (
+            list(plan.blocked)
+            or [f"needs a decision: {d}" for d in plan.pending]
+            or [str(p) for p in plan.problems]
+        )
+        raise NotUpgradable("; ".join(reasons) or "The upgrade is not ready.")
+    return save_definition(
+        user=user,
+        name=service.name,
+        properties=plan.proposed,
+        action=Revision.Action.UPGRADE,
+        comment=plan.summary(),
+        instance=service,
+        based_on=based_on,
+        trusted_secret_references=True,
+    )
+
+
+@dataclass
+class BulkOutcome:
+    service: LinkedService
+    plan: Plan | None = None
+    upgraded: bool = False
+    revision: int | None = None
+    error: str = ""
+    findings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        plan = self.plan
+        return {
+            "name": self.service.name,
+            "verdict": plan.verdict if plan else "blocked",
+            "upgraded": self.upgraded,
+            "revision": self.revision,
+            "error": self.error or None,
+            "pending": list(plan.pending) if plan else [],
+            "blocked": list(plan.blocked) if plan else [],
+            "changes": [f.line() for f in plan.findings] if plan else [],
+            "proposed": plan.as_dict()["proposed"] if plan else None,
+        }
+
+
+def bulk_upgrade(*, user: Any, services: list[LinkedService], apply: bool) -> list[BulkOutcome]:
+    """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others."""
+    outcomes = []
+    for service in services:
+        outcome = BulkOutcome(service)
+        outcomes.append(outcome)
+        try:
+            outcome.plan = plan_for(service)
+        except NotUpgradable as exc:
+            outcome.error = str(exc)
+            continue
+        if not outcome.plan.ready:
+            outcome.error = _why_not_ready(outcome.plan)
+            continue
+        if not apply:
+            continue
+        try:
+            result = apply_upgrade(user=user, service=service, based_on=service.revision)
+        except (NotUpgradable, StaleRevision, DefinitionInvalid) as exc:
+            outcome.error = str(exc) or type(exc).__name__
+            continue
+        outcome.upgraded, outcome.revision = True, result.revision.number
+    return outcomes
+
+
+def _why_not_ready(plan: Plan) -> str:
+    if plan.blocked:
+        return "blocked: " + "; ".join(plan.blocked)
+    if plan.pending:
+        labels = [plan.decision(d).label for d in plan.pending]
+        return "needs decisions: " + "; ".join(labels)
+    return "; ".join(str(p) for p in plan.problems)

@@ -1,0 +1,226 @@
+"""The upgrade wizard (one linked service) and the upgrade overview (bulk).
+
+Everything shown comes from the connector's upgrade rules: findings, decisions, data-type
+changes. Steps: analyse, types, decide, preview, test, commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from connectors.adf_format import dump_linked_service
+from connectors.registry import get_version
+from connectors.upgrade import Decision, Plan
+from portal import audit
+from portal.connection_tests import TestRefused, start
+from portal.crypto import decrypt, encrypt
+from portal.definitions import DefinitionInvalid, StaleRevision
+from portal.models import AuditEvent, LinkedService, properties_changes
+from portal.roles import Role, has_role
+from portal.upgrades import (
+    NotUpgradable,
+    apply_upgrade,
+    bulk_upgrade,
+    plan_for,
+    upgradable,
+    upgrade_path,
+)
+from portal.views.access import editor_required
+
+STEPS = ("analyse", "types", "decide", "preview", "test", "commit")
+STEP_TITLES = {
+    "analyse": "Analyse",
+    "types": "Data types",
+    "decide": "Decide",
+    "preview": "Preview",
+    "test": "Test",
+    "commit": "Commit",
+}
+
+
+def _secret_key(pk: int) -> str:
+    return f"upgrade-secrets-{pk}"
+
+
+def _answers(request: HttpRequest, service: LinkedService, base: Plan) -> dict[str, Any]:
+    """Answers from the POST; typed secrets are kept encrypted in the session between steps."""
+    stored: dict[str, str] = request.session.get(_secret_key(service.pk), {})
+    answers: dict[str, Any] = {}
+    for decision in base.decisions:
+        key = f"d-{decision.id}"
+        raw = request.POST.get(key)
+        if decision.kind == "secret":
+            if raw:
+                stored[decision.id] = encrypt(raw)
+            if decision.id in stored:
+                answers[decision.id] = decrypt(stored[decision.id])
+            continue
+        if raw is None or raw == "":
+            continue
+        answers[decision.id] = _typed(decision, raw)
+    request.session[_secret_key(service.pk)] = stored
+    return answers
+
+
+def _typed(decision: Decision, raw: str) -> Any:
+    if decision.kind == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    if decision.kind == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _decision_rows(plan: Plan, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for decision in plan.decisions:
+        value = answers.get(decision.id, decision.proposed)
+        rows.append(
+            {
+                "decision": decision,
+                "name": f"d-{decision.id}",
+                "value": "" if decision.kind == "secret" else _shown(value),
+                "entered": decision.kind == "secret" and decision.id in answers,
+                "pending": decision.id in plan.pending,
+            }
+        )
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+@editor_required
+def wizard(request: HttpRequest, pk: int) -> HttpResponse:
+    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    if upgrade_path(service) is None:
+        messages.info(request, f"'{service.name}' is already at the newest connector version.")
+        return redirect("linkedservice-detail", pk=pk)
+    base = plan_for(service)
+    answers = _answers(request, service, base) if request.method == "POST" else {}
+    plan = plan_for(service, answers) if answers else base
+    step = request.POST.get("step", "analyse") if request.method == "POST" else "analyse"
+    nav = request.POST.get("nav", "")
+    test = None
+    if step not in STEPS:
+        step = "analyse"
+    if nav == "back":
+        step = STEPS[max(0, STEPS.index(step) - 1)]
+    elif nav == "next":
+        can_leave = step != "preview" or plan.ready
+        step = STEPS[min(len(STEPS) - 1, STEPS.index(step) + 1)] if can_leave else step
+    elif nav.startswith("goto-") and nav[5:] in STEPS:
+        step = nav[5:]
+    elif nav == "test" and plan.proposed is not None:
+        path = upgrade_path(service)
+        assert path is not None
+        try:
+            test = start(
+                user=request.user,
+                version=get_version(service.connector, path.to_version),
+                properties=plan.proposed,
+                name=service.name,
+                linked_service=service,
+                trusted_references=True,
+            )
+        except TestRefused as exc:
+            messages.error(request, str(exc))
+        step = "test"
+    elif nav == "commit":
+        return _commit(request, service, answers)
+    proposed_code = (
+        dump_linked_service(service.name, plan.proposed) if plan.proposed is not None else ""
+    )
+    context = {
+        "service": service,
+        "plan": plan,
+        "step": step,
+        "steps": [(s, STEP_TITLES[s]) for s in STEPS],
+        "step_index": STEPS.index(step),
+        "decisions": _decision_rows(plan, answers),
+        "current_code": dump_linked_service(service.name, service.properties),
+        "proposed_code": proposed_code,
+        "changes": properties_changes(service.properties, plan.proposed)
+        if plan.proposed is not None
+        else [],
+        "test": test,
+        "based_on": request.POST.get("based_on") or service.revision,
+        "path": upgrade_path(service),
+    }
+    return render(request, "upgrades/wizard.html", context)
+
+
+def _commit(request: HttpRequest, service: LinkedService, answers: dict[str, Any]) -> HttpResponse:
+    based_on = request.POST.get("based_on", "")
+    try:
+        result = apply_upgrade(
+            user=request.user,
+            service=service,
+            answers=answers,
+            based_on=int(based_on) if based_on.isdigit() else None,
+        )
+    except StaleRevision as exc:
+        messages.error(
+            request,
+            f"Not upgraded: '{service.name}' changed (now revision {exc.current.revision}) "
+            "since the wizard started. Start again.",
+        )
+        return redirect("upgrade-wizard", pk=service.pk)
+    except (NotUpgradable, DefinitionInvalid) as exc:
+        messages.error(request, f"Not upgraded: {exc}")
+        return redirect("upgrade-wizard", pk=service.pk)
+    request.session.pop(_secret_key(service.pk), None)
+    audit.record(
+        AuditEvent.Action.UPGRADE,
+        request=request,
+        linked_service=result.linked_service,
+        detail=f"to {result.linked_service.connector_version}",
+    )
+    messages.success(
+        request,
+        f"'{service.name}' upgraded to version {result.linked_service.connector_version} "
+        f"as revision {result.revision.number}.",
+    )
+    return redirect("linkedservice-detail", pk=service.pk)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    services = list(upgradable())
+    outcomes = None
+    if request.method == "POST":
+        if not has_role(request.user, Role.EDITOR):
+            return editor_required(lambda r: HttpResponse())(request)
+        chosen = set(request.POST.getlist("ids"))
+        selected = [s for s in services if str(s.pk) in chosen or "all" in chosen]
+        apply = request.POST.get("mode") == "apply"
+        outcomes = bulk_upgrade(user=request.user, services=selected, apply=apply)
+        for outcome in outcomes:
+            if outcome.upgraded:
+                audit.record(
+                    AuditEvent.Action.UPGRADE,
+                    request=request,
+                    linked_service=outcome.service,
+                    detail="bulk",
+                )
+        if apply:
+            services = list(upgradable())
+    rows = []
+    for service in services:
+        try:
+            rows.append((service, plan_for(service)))
+        except NotUpgradable:
+            continue
+    return render(
+        request,
+        "upgrades/overview.html",
+        {"rows": rows, "outcomes": outcomes, "applied": request.POST.get("mode") == "apply"},
+    )

@@ -1,0 +1,319 @@
+"""The upgrade wizard, overview, bulk upgrade, command line and API."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+from connectors.registry import get_version
+from connectors.validation import validate_properties
+from portal.definitions import save_definition
+from portal.models import ApiToken, LinkedService, Revision, SecretValue
+
+pytestmark = pytest.mark.django_db
+
+SASL_USERNAME = {
+    "description": "legacy cluster",
+    "annotations": ["team-a"],
+    "type": "Spark",
+    "typeProperties": {
+        "host": "spark.internal",
+        "port": 10000,
+        "thriftTransportProtocol": "SASL",
+        "authenticationType": "Username",
+        "username": "etl",
+    },
+    "connectVia": {"referenceName": "SelfHostedIR", "type": "IntegrationRuntimeReference"},
+    "parameters": {"db": {"type": "String", "defaultValue": "default"}},
+}
+READY = {
+    "type": "Spark",
+    "typeProperties": {
+        "host": "ready.example.com",
+        "port": 443,
+        "thriftTransportProtocol": "HTTP",
+        "authenticationType": "UsernameAndPassword",
+        "username": "svc",
+        "password": {"type": "SecureString", "value": "ready-Secret-1"},
+        "httpPath": "cliservice",
+        "enableSsl": True,
+    },
+}
+BLOCKED = {
+    "type": "Spark",
+    "typeProperties": {
+        "host": "x.example.com",
+        "port": 10000,
+        "authenticationType": {"type": "Expression", "value": "@linkedService().auth"},
+    },
+}
+
+
+def create(user: Any, name: str, properties: dict[str, Any]) -> LinkedService:
+    if properties is BLOCKED:
+        # Stored before the schema refused it (e.g. imported by an older release): no
+        # rule can turn it into a valid 2.0 definition, so its upgrade is blocked.
+        return LinkedService.objects.create(
+            name=name,
+            name_key=name.casefold(),
+            connector="Spark",
+            connector_version="1.0",
+            definition=json.dumps(properties),
+            revision=1,
+            created_by=user,
+            updated_by=user,
+        )
+    return save_definition(
+        user=user, name=name, properties=properties, action="create"
+    ).linked_service
+
+
+def step_of(html: str) -> str:
+    return re.search(r'data-step="([^"]+)"', html).group(1)
+
+
+def test_list_marks_v1_and_offers_upgrade(editor_client: Client, editor: Any) -> None:
+    service = create(editor, "Old", SASL_USERNAME)
+    html = editor_client.get("/linkedservices/").content.decode()
+    assert "past end of support" in html and f"/linkedservices/{service.pk}/upgrade/" in html
+
+
+def test_overview_gives_each_a_verdict(editor_client: Client, editor: Any) -> None:
+    create(editor, "Old", SASL_USERNAME)
+    create(editor, "Ready", READY)
+    create(editor, "Stuck", BLOCKED)
+    html = editor_client.get("/upgrade/").content.decode()
+    rows = dict(re.findall(r'<tr data-name="([^"]+)">(.*?)</tr>', html, re.S))
+    assert "ready" in rows["Ready"] and "checked" in rows["Ready"]
+    assert "needs decisions" in rows["Old"] and "Authentication type" in rows["Old"]
+    assert "blocked" in rows["Stuck"]
+
+
+def test_wizard_walks_every_step_to_commit_and_rolls_back(
+    editor_client: Client, editor: Any
+) -> None:
+    service = create(editor, "Old", SASL_USERNAME)
+    url = f"/linkedservices/{service.pk}/upgrade/"
+    html = editor_client.get(url).content.decode()
+    assert step_of(html) == "analyse"
+    rules = set(re.findall(r'data-rule="([^"]+)"', html))
+    assert {"version", "transport", "username-auth", "enable-ssl-default"} <= rules
+    assert "HTTP mode" in html
+    html = editor_client.post(
+        url, {"step": "analyse", "nav": "next", "based_on": "1"}
+    ).content.decode()
+    assert step_of(html) == "types" and "TimestampType" in html and "DateTimeOffset" in html
+    html = editor_client.post(
+        url, {"step": "types", "nav": "next", "based_on": "1"}
+    ).content.decode()
+    assert step_of(html) == "decide"
+    assert set(re.findall(r'name="(d-[^"]+)"', html)) >= {
+        "d-port",
+        "d-httpPath",
+        "d-authenticationType",
+    }
+    answers = {
+        "d-port": "10001",
+        "d-httpPath": "cliservice",
+        "d-authenticationType": "UsernameAndPassword",
+    }
+    html = editor_client.post(
+        url, {"step": "decide", "nav": "goto-decide", "based_on": "1", **answers}
+    ).content.decode()
+    assert 'name="d-password"' in html  # asked only now that the chosen type needs it
+    typed = "n3w-Upgrade-Secret"
+    html = editor_client.post(
+        url, {"step": "decide", "nav": "next", "based_on": "1", **answers, "d-password": typed}
+    ).content.decode()
+    assert step_of(html) == "preview" and typed not in html
+    assert "validates against the version 2.0 schema" in html
+    assert "&quot;version&quot;: &quot;2.0&quot;" in html and "**********" in html
+    for step in ("preview", "test"):
+        html = editor_client.post(
+            url, {"step": step, "nav": "next", "based_on": "1", **answers}
+        ).content.decode()
+    assert step_of(html) == "commit" and typed not in html
+    response = editor_client.post(
+        url, {"step": "commit", "nav": "commit", "based_on": "1", **answers}
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.connector_version == "2.0" and service.revision == 2
+    props = service.properties
+    assert (
+        validate_properties(
+            get_version("Spark", "2.0"),
+            {
+                **props,
+                "typeProperties": {
+                    **props["typeProperties"],
+                    "password": {"type": "SecureString", "value": "x"},
+                },
+            },
+        )
+        == []
+    )
+    tp = props["typeProperties"]
+    assert tp["thriftTransportProtocol"] == "HTTP" and tp["port"] == 10001
+    assert tp["authenticationType"] == "UsernameAndPassword" and tp["enableSsl"] is False
+    assert SecretValue.objects.get(pk=tp["password"]["secretId"]).reveal() == typed
+    for kept in ("description", "annotations", "connectVia", "parameters"):
+        assert props[kept] == SASL_USERNAME[kept]
+    upgrade = Revision.objects.get(number=2)
+    assert upgrade.action == "upgrade" and "thriftTransportProtocol" in upgrade.comment
+    assert Revision.objects.get(number=1).connector_version == "1.0"
+    detail = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    assert "Roll back the upgrade" in detail
+    editor_client.post(f"/linkedservices/{service.pk}/revisions/1/restore/", {"based_on": "2"})
+    service.refresh_from_db()
+    assert (
+        service.connector_version == "1.0"
+        and service.properties == Revision.objects.get(number=1).properties
+    )
+    assert service.revision == 3
+
+
+def test_preview_refuses_to_go_on_until_decided(editor_client: Client, editor: Any) -> None:
+    service = create(editor, "Old", SASL_USERNAME)
+    url = f"/linkedservices/{service.pk}/upgrade/"
+    html = editor_client.post(
+        url, {"step": "preview", "nav": "next", "based_on": "1"}
+    ).content.decode()
+    assert step_of(html) == "preview"
+    assert re.search(
+        r'<button class="primary" type="submit" name="nav" value="next" disabled', html
+    )
+
+
+def test_stale_commit_is_refused(editor_client: Client, editor: Any) -> None:
+    service = create(editor, "Ready", READY)
+    save_definition(user=editor, name="Ready", properties=READY, action="edit", instance=service)
+    response = editor_client.post(
+        f"/linkedservices/{service.pk}/upgrade/",
+        {"step": "commit", "nav": "commit", "based_on": "1"},
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.connector_version == "1.0"
+
+
+def test_bulk_dry_run_then_apply(editor_client: Client, editor: Any) -> None:
+    ready = create(editor, "Ready", READY)
+    old = create(editor, "Old", SASL_USERNAME)
+    stuck = create(editor, "Stuck", BLOCKED)
+    ids = [str(ready.pk), str(old.pk), str(stuck.pk)]
+    dry = editor_client.post("/upgrade/", {"ids": ids, "mode": "dry-run"}).content.decode()
+    assert "Dry run" in dry and "would upgrade" in dry and "needs decisions" in dry
+    assert LinkedService.objects.filter(connector_version="2.0").count() == 0
+    report = editor_client.post("/upgrade/", {"ids": ids, "mode": "apply"}).content.decode()
+    assert "upgraded (revision 2)" in report and "blocked" in report
+    assert list(
+        LinkedService.objects.filter(connector_version="2.0").values_list("name", flat=True)
+    ) == ["Ready"]
+    ready.refresh_from_db()
+    secret_id = ready.properties["typeProperties"]["password"]["secretId"]
+    assert SecretValue.objects.get(pk=secret_id).reveal() == "ready-Secret-1"
+
+
+def test_readers_cannot_upgrade(reader_client: Client, editor: Any) -> None:
+    service = create(editor, "Ready", READY)
+    assert reader_client.get(f"/linkedservices/{service.pk}/upgrade/").status_code == 403
+    assert (
+        reader_client.post("/upgrade/", {"ids": [service.pk], "mode": "apply"}).status_code == 403
+    )
+    assert reader_client.get("/upgrade/").status_code == 200
+
+
+def test_command_line(editor: Any) -> None:
+    create(editor, "Ready", READY)
+    create(editor, "Old", SASL_USERNAME)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as status:
+        call_command("upgrade_spark", "--dry-run", stdout=out)
+    assert status.value.code == 1
+    assert (
+        "ready     Ready" in out.getvalue() and "NOT READY Old: needs decisions" in out.getvalue()
+    )
+    out = io.StringIO()
+    call_command("upgrade_spark", "--dry-run", "--name", "ready", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert [r["name"] for r in report["results"]] == ["Ready"] and report["applied"] is False
+    assert "ready-Secret-1" not in out.getvalue()
+    out = io.StringIO()
+    call_command("upgrade_spark", "--apply", "--name", "Ready", stdout=out)
+    assert "upgraded  Ready (revision 2)" in out.getvalue()
+    assert LinkedService.objects.get(name="Ready").connector_version == "2.0"
+    with pytest.raises(SystemExit):
+        call_command("upgrade_spark", "--apply", stdout=io.StringIO())
+
+
+def test_api_analyse_preview_apply_and_bulk(editor: Any, reader: Any) -> None:
+    create(editor, "Old", SASL_USERNAME)
+    create(editor, "Ready", READY)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(editor, 't')[1]}")
+    plan = api.get("/api/v1/linkedservices/Old/upgrade").json()
+    assert plan["verdict"] == "needs-decisions" and "authenticationType" in plan["pending"]
+    answers = {"port": 10001, "httpPath": "cliservice", "authenticationType": "Anonymous"}
+    preview = api.post(
+        "/api/v1/linkedservices/Old/upgrade", {"answers": answers}, format="json"
+    ).json()
+    assert preview["verdict"] == "ready" and preview["proposed"]["version"] == "2.0"
+    assert (
+        api.post(
+            "/api/v1/linkedservices/Old/upgrade/apply", {"answers": answers}, format="json"
+        ).status_code
+        == 428
+    )
+    assert (
+        api.post(
+            "/api/v1/linkedservices/Old/upgrade/apply",
+            {"answers": answers},
+            format="json",
+            HTTP_IF_MATCH='"9"',
+        ).status_code
+        == 412
+    )
+    applied = api.post(
+        "/api/v1/linkedservices/Old/upgrade/apply",
+        {"answers": answers},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert applied.status_code == 200 and applied.json()["properties"]["version"] == "2.0"
+    bulk = api.post("/api/v1/upgrade", {"dryRun": True}, format="json").json()
+    assert [r["name"] for r in bulk["results"]] == ["Ready"] and bulk["applied"] is False
+    done = api.post("/api/v1/upgrade", {"names": ["Ready"], "dryRun": False}, format="json").json()
+    assert done["results"][0]["upgraded"] is True
+    reader_api = APIClient()
+    reader_api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(reader, 'r')[1]}")
+    assert reader_api.post("/api/v1/upgrade", {"dryRun": False}, format="json").status_code == 403
+
+
+def test_api_refuses_a_forged_secret_answer(editor: Any, saved_service: Any) -> None:
+    create(editor, "Old", SASL_USERNAME)
+    stolen = saved_service.properties["typeProperties"]["password"]["secretId"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(editor, 't')[1]}")
+    answers = {
+        "port": 10001,
+        "httpPath": "cliservice",
+        "authenticationType": "UsernameAndPassword",
+        "password": {"type": "SecureString", "secretId": stolen},
+    }
+    response = api.post(
+        "/api/v1/linkedservices/Old/upgrade/apply",
+        {"answers": answers},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+    service = LinkedService.objects.get(name="Old")
+    assert service.connector_version == "1.0"
