@@ -105,7 +105,8 @@ def check(
         return None, [*problems, Problem("$.properties.version", message)]
     version = connector.version(version_id)
     problems.extend(validate_properties(version, _as_validated(properties)))
-    if isinstance(name, str) and not any(p.path == "$.name" for p in problems):
+    renamed = instance is None or LinkedService.key_for(str(name)) != instance.name_key
+    if renamed and isinstance(name, str) and not any(p.path == "$.name" for p in problems):
         clash = LinkedService.objects.filter(name_key=LinkedService.key_for(name))
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
@@ -190,7 +191,14 @@ def _append_revision(
     )
     if not changed:
         raise StaleRevision(LinkedService.objects.get(pk=instance.pk))
-    current = LinkedService.objects.get(pk=instance.pk)
+    if instance.revision == expected:
+        # Our copy was the row the UPDATE matched: bring it up to date without a read.
+        current = instance
+        for key, value in fields.items():
+            setattr(current, key, value)
+        current.revision, current.updated_by, current.updated_at = expected + 1, user, now
+    else:
+        current = LinkedService.objects.get(pk=instance.pk)
     revision = Revision.objects.create(
         linked_service=current,
         number=expected + 1,
