@@ -59,6 +59,18 @@ def reader(db: Any) -> Any:
     return make_user("rita", Role.READER)
 
 
+def api_for(user: Any) -> Any:
+    """A REST client authenticated with a fresh personal token of ``user``."""
+    from rest_framework.test import APIClient
+
+    from portal.models import ApiToken
+
+    client = APIClient()
+    _, key = ApiToken.issue(user, "tests")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
 def signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)

@@ -10,18 +10,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal.models import ApiToken, AuditEvent, LinkedService, Revision, SecretValue
-from tests.conftest import SECRET, SPARK_V2
+from tests.conftest import SECRET, SPARK_V2, api_for
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/linkedservices/"
-
-
-def api_for(user: Any) -> APIClient:
-    client = APIClient()
-    _, key = ApiToken.issue(user, "tests")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 @pytest.fixture

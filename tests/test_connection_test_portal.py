@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.test import APIClient
 
 from portal.definitions import save_definition
-from portal.models import ApiToken, AuditEvent, ConnectionTest
-from tests.conftest import form_data
+from portal.models import AuditEvent, ConnectionTest
+from tests.conftest import api_for, form_data
 from tests.fake_server import FakeServer, silent
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
@@ -273,8 +272,7 @@ def test_api_tests_saved_and_unsaved_definitions(spark_pool: ServerPool, editor:
         password={"type": "SecureString", "value": CUSTOM_PASSWORD},
     )
     save_definition(user=editor, name="Http", properties=props, action="create")
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(editor, 't')[1]}")
+    api = api_for(editor)
     done = api.post("/api/v1/linkedservices/Http/test?wait=true")
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "passed"

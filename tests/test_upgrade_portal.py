@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.test import APIClient
 
 from connectors.registry import get_version
 from connectors.validation import validate_properties
 from portal.definitions import save_definition
-from portal.models import ApiToken, LinkedService, Revision, SecretValue
+from portal.models import LinkedService, Revision, SecretValue
+from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
 
@@ -257,8 +257,7 @@ def test_command_line(editor: Any) -> None:
 def test_api_analyse_preview_apply_and_bulk(editor: Any, reader: Any) -> None:
     create(editor, "Old", SASL_USERNAME)
     create(editor, "Ready", READY)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(editor, 't')[1]}")
+    api = api_for(editor)
     plan = api.get("/api/v1/linkedservices/Old/upgrade").json()
     assert plan["verdict"] == "needs-decisions" and "authenticationType" in plan["pending"]
     answers = {"port": 10001, "httpPath": "cliservice", "authenticationType": "Anonymous"}
@@ -292,16 +291,14 @@ def test_api_analyse_preview_apply_and_bulk(editor: Any, reader: Any) -> None:
     assert [r["name"] for r in bulk["results"]] == ["Ready"] and bulk["applied"] is False
     done = api.post("/api/v1/upgrade", {"names": ["Ready"], "dryRun": False}, format="json").json()
     assert done["results"][0]["upgraded"] is True
-    reader_api = APIClient()
-    reader_api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(reader, 'r')[1]}")
+    reader_api = api_for(reader)
     assert reader_api.post("/api/v1/upgrade", {"dryRun": False}, format="json").status_code == 403
 
 
 def test_api_refuses_a_forged_secret_answer(editor: Any, saved_service: Any) -> None:
     create(editor, "Old", SASL_USERNAME)
     stolen = saved_service.properties["typeProperties"]["password"]["secretId"]
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(editor, 't')[1]}")
+    api = api_for(editor)
     answers = {
         "port": 10001,
         "httpPath": "cliservice",
