@@ -20,7 +20,6 @@ from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
 from portal.definitions import DefinitionInvalid, StaleRevision
 from portal.models import AuditEvent, LinkedService, properties_changes
-from portal.roles import Role, has_role
 from portal.upgrades import (
     NotUpgradable,
     apply_upgrade,
@@ -194,33 +193,35 @@ def _commit(request: HttpRequest, service: LinkedService, answers: dict[str, Any
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    services = list(upgradable())
-    outcomes = None
+    """Every definition on a version past its end of support, with a verdict each."""
     if request.method == "POST":
-        if not has_role(request.user, Role.EDITOR):
-            return editor_required(lambda r: HttpResponse())(request)
-        chosen = set(request.POST.getlist("ids"))
-        selected = [s for s in services if str(s.pk) in chosen or "all" in chosen]
-        apply = request.POST.get("mode") == "apply"
-        outcomes = bulk_upgrade(user=request.user, services=selected, apply=apply)
-        for outcome in outcomes:
-            if outcome.upgraded:
-                audit.record(
-                    AuditEvent.Action.UPGRADE,
-                    request=request,
-                    linked_service=outcome.service,
-                    detail="bulk",
-                )
-        if apply:
-            services = list(upgradable())
+        return _bulk(request)
+    return _render_overview(request, None, applied=False)
+
+
+@editor_required
+def _bulk(request: HttpRequest) -> HttpResponse:
+    chosen = set(request.POST.getlist("ids"))
+    selected = [s for s in upgradable() if str(s.pk) in chosen or "all" in chosen]
+    apply = request.POST.get("mode") == "apply"
+    outcomes = bulk_upgrade(user=request.user, services=selected, apply=apply)
+    for outcome in outcomes:
+        if outcome.upgraded:
+            audit.record(
+                AuditEvent.Action.UPGRADE,
+                request=request,
+                linked_service=outcome.service,
+                detail="bulk",
+            )
+    return _render_overview(request, outcomes, applied=apply)
+
+
+def _render_overview(request: HttpRequest, outcomes: Any, *, applied: bool) -> HttpResponse:
     rows = []
-    for service in services:
+    for service in upgradable():
         try:
             rows.append((service, plan_for(service)))
         except NotUpgradable:
             continue
-    return render(
-        request,
-        "upgrades/overview.html",
-        {"rows": rows, "outcomes": outcomes, "applied": request.POST.get("mode") == "apply"},
-    )
+    context = {"rows": rows, "outcomes": outcomes, "applied": applied}
+    return render(request, "upgrades/overview.html", context)
