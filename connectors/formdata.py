@@ -195,12 +195,18 @@ def properties_from_form(
             connect_via["parameters"] = previous["parameters"]
         properties["connectVia"] = connect_via
     parameters: dict[str, Any] = {}
+    stored_parameters = stored.get("parameters") or {}
     for row in parameter_rows(data):
         if not row["name"]:
             continue
         spec: dict[str, Any] = {"type": row["type"]}
         if row["default"] != "":
             spec["defaultValue"] = _parameter_default(row["type"], row["default"])
+        elif row["type"] == SECURE_STRING and "defaultValue" in stored_parameters.get(
+            row["name"], {}
+        ):
+            # A secure default is never shown: left empty, it keeps the stored one.
+            spec["defaultValue"] = MASK
         parameters[row["name"]] = spec
     if parameters:
         properties["parameters"] = parameters
@@ -250,8 +256,8 @@ def form_from_properties(
         data[f"param-{index}-name"] = name
         data[f"param-{index}-type"] = spec.get("type", "String")
         default = spec.get("defaultValue")
-        if default is None:
-            data[f"param-{index}-default"] = ""
+        if default is None or spec.get("type") == SECURE_STRING:
+            data[f"param-{index}-default"] = ""  # a secure default is never shown
         elif isinstance(default, (dict, list)):
             data[f"param-{index}-default"] = json.dumps(default)
         elif isinstance(default, bool):

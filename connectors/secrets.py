@@ -48,8 +48,46 @@ def map_secure_strings(node: Any, change: Callable[[dict[str, Any]], Any]) -> An
 
 
 def masked(node: Any) -> Any:
-    """The definition as it may be shown or exported: secret values replaced by the mask."""
-    return map_secure_strings(node, lambda _s: {"type": SECURE_STRING, "value": MASK})
+    """The definition as it may be shown or exported: secret values replaced by the mask,
+    SecureString parameter defaults included (in ADF's shape: the mask as a string)."""
+    return unwrap_secret_parameters(
+        map_secure_strings(node, lambda _s: {"type": SECURE_STRING, "value": MASK})
+    )
+
+
+def _map_secret_parameters(properties: Any, change: Callable[[Any], Any]) -> Any:
+    parameters = properties.get("parameters") if isinstance(properties, dict) else None
+    if not isinstance(parameters, dict):
+        return properties
+    changed = {}
+    for name, spec in parameters.items():
+        if isinstance(spec, dict) and spec.get("type") == SECURE_STRING and "defaultValue" in spec:
+            spec = {**spec, "defaultValue": change(spec["defaultValue"])}
+        changed[name] = spec
+    return {**properties, "parameters": changed}
+
+
+def wrap_secret_parameters(properties: Any) -> Any:
+    """A SecureString parameter's default is a secret too: hold it as a secure string, so
+    that it is encrypted, masked, compared and kept untouched like any other."""
+    return _map_secret_parameters(
+        properties,
+        lambda default: (
+            {"type": SECURE_STRING, "value": default} if isinstance(default, str) else default
+        ),
+    )
+
+
+def unwrap_secret_parameters(properties: Any) -> Any:
+    """Back to ADF's shape: the default is a string again (the mask for a stored one)."""
+
+    def plain(default: Any) -> Any:
+        if not is_secure_string(default):
+            return default
+        value = default.get("value")
+        return value if isinstance(value, str) else MASK
+
+    return _map_secret_parameters(properties, plain)
 
 
 def masked_secret_paths(properties: Any) -> list[str]:

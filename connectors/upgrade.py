@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from connectors.formspec import is_expression
 from connectors.problems import Problem, json_path
-from connectors.secrets import MASK, SECURE_STRING, is_secure_string, map_secure_strings
+from connectors.secrets import (
+    MASK,
+    SECURE_STRING,
+    is_secure_string,
+    map_secure_strings,
+    unwrap_secret_parameters,
+)
 from connectors.validation import validate_properties
 
 if TYPE_CHECKING:
@@ -262,16 +268,20 @@ class Plan:
 
 
 def _mask_clear(properties: dict[str, Any]) -> dict[str, Any]:
-    return map_secure_strings(
-        properties, lambda s: {"type": SECURE_STRING, "value": MASK} if "value" in s else s
+    return unwrap_secret_parameters(
+        map_secure_strings(
+            properties, lambda s: {"type": SECURE_STRING, "value": MASK} if "value" in s else s
+        )
     )
 
 
 def _as_validated(properties: dict[str, Any]) -> dict[str, Any]:
     """What the schema sees: a stored ``secretId`` reference stands in as the mask."""
-    return map_secure_strings(
-        properties,
-        lambda s: {"type": SECURE_STRING, "value": MASK} if "secretId" in s else s,
+    return unwrap_secret_parameters(
+        map_secure_strings(
+            properties,
+            lambda s: {"type": SECURE_STRING, "value": MASK} if "secretId" in s else s,
+        )
     )
 
 

@@ -17,7 +17,13 @@ from django.utils import timezone
 from connectors.adf_format import canonical_properties
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
-from connectors.secrets import MASK, map_secure_strings, secure_strings
+from connectors.secrets import (
+    MASK,
+    map_secure_strings,
+    secure_strings,
+    unwrap_secret_parameters,
+    wrap_secret_parameters,
+)
 from connectors.validation import validate_name, validate_properties
 from portal.models import LinkedService, Revision, seal
 
@@ -104,7 +110,9 @@ def check(
         message = connector.version_problem(properties)
         return None, [*problems, Problem("$.properties.version", message)]
     version = connector.version(version_id)
-    problems.extend(validate_properties(version, _as_validated(properties)))
+    problems.extend(
+        validate_properties(version, unwrap_secret_parameters(_as_validated(properties)))
+    )
     renamed = instance is None or LinkedService.key_for(str(name)) != instance.name_key
     if renamed and isinstance(name, str) and not any(p.path == "$.name" for p in problems):
         clash = LinkedService.objects.filter(name_key=LinkedService.key_for(name))
@@ -136,6 +144,7 @@ def save_definition(
     :class:`StaleRevision` is raised and nothing is written.
     """
     stored = instance.properties if instance is not None else None
+    properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(
         properties, stored, trusted=trusted_secret_references
     )

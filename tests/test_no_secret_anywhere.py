@@ -20,6 +20,7 @@ from tests.conftest import SECRET, SPARK_V2, form_data
 pytestmark = pytest.mark.django_db
 
 OTHER_SECRET = "second-Secret-Value-91c2"
+PARAM_SECRET = "parameter-Secret-Default-77"
 
 
 def all_route_names() -> set[str]:
@@ -55,6 +56,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "password": {"type": "SecureString", "value": OTHER_SECRET},
         },
     )
+    changed["parameters"] = {"token": {"type": "SecureString", "defaultValue": PARAM_SECRET}}
     save_definition(user=editor, name="Live", properties=changed, action="edit", instance=service)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.linked_service)
@@ -200,8 +202,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             response = call()
             assert response.status_code < 500, name
             content = unpacked(response.content)
-            for secret in (SECRET, OTHER_SECRET):
+            for secret in (SECRET, OTHER_SECRET, PARAM_SECRET):
                 assert secret.encode() not in content, name
     for record in caplog.records:
         text = record.getMessage() + str(record.args)
-        assert SECRET not in text and OTHER_SECRET not in text
+        assert all(secret not in text for secret in (SECRET, OTHER_SECRET, PARAM_SECRET))
