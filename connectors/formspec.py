@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonschema import Draft202012Validator
 
@@ -56,7 +56,7 @@ def _conditions_hold(
     return True
 
 
-def is_expression(value: Any) -> bool:
+def is_expression(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict) and value.get("type") == "Expression"
 
 

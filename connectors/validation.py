@@ -153,7 +153,7 @@ def _message(error: ValidationError) -> str:
                 "array": "a JSON array",
             }
             wanted = value if isinstance(value, list) else [value]
-            return "Must be " + " or ".join(names.get(w, w) for w in wanted) + "."
+            return "Must be " + " or ".join(names.get(str(w), str(w)) for w in wanted) + "."
         case "enum":
             allowed = ", ".join(map(str, value))
             instance = error.instance

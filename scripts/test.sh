@@ -9,6 +9,7 @@ bash scripts/setup.sh --test
 export LINKWRIGHT_REQUIRE_SPARK=1 LINKWRIGHT_REQUIRE_BROWSER=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy connectors
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
