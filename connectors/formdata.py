@@ -18,6 +18,8 @@ from connectors.formspec import EXPRESSION, FieldSpec, defaults, field_specs, is
 from connectors.secrets import MASK
 
 PREFIX = "tp-"
+EMPTY_TEXT = '""'
+"""Typed as a String parameter's default: the empty string (an empty field is no default)."""
 PARAMETER_TYPES = ("String", "Int", "Float", "Bool", "Array", "Object", "SecureString")
 SECURE_STRING = "SecureString"
 KEY_VAULT = "AzureKeyVaultSecret"
@@ -134,7 +136,7 @@ def _parameter_default(kind: str, raw: str) -> Any:
             return json.loads(raw)
         except ValueError:
             return raw
-    return raw
+    return "" if raw == EMPTY_TEXT else raw
 
 
 def parameter_rows(data: Mapping[str, str]) -> list[dict[str, str]]:
@@ -262,6 +264,8 @@ def form_from_properties(
             data[f"param-{index}-default"] = json.dumps(default)
         elif isinstance(default, bool):
             data[f"param-{index}-default"] = "true" if default else "false"
+        elif default == "":
+            data[f"param-{index}-default"] = EMPTY_TEXT
         else:
             data[f"param-{index}-default"] = str(default)
     return data

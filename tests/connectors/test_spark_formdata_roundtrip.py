@@ -310,15 +310,15 @@ def test_switching_to_key_vault(version: str, properties: dict[str, Any]) -> Non
     assert PASSWORD not in repr(back)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap: an empty form default means 'no default', so a String parameter's "
-    'defaultValue "" is lost.',
-)
 def test_empty_string_parameter_default_round_trips() -> None:
+    """An empty field is no default; the empty string is shown and typed as ``""``."""
     properties = _v2(
         {"host": "spark.example.com", "port": 443, "authenticationType": "Anonymous"},
         parameters={"p": {"type": "String", "defaultValue": ""}},
     )
     form = form_from_properties(VERSIONS["2.0"], properties)
+    assert form["param-0-default"] == '""'
     assert properties_from_form(SPARK, VERSIONS["2.0"], form, stored=properties) == properties
+    form["param-0-default"] = ""
+    back = properties_from_form(SPARK, VERSIONS["2.0"], form, stored=properties)
+    assert back["parameters"] == {"p": {"type": "String"}}
