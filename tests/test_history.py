@@ -174,3 +174,13 @@ def test_tokens_are_created_shown_once_and_revoked(editor_client: Client, editor
 def test_password_of_sign_in_is_not_in_the_audit(client: Client, editor: Any) -> None:
     client.post("/accounts/login/", {"username": "eddie", "password": PASSWORD + "x"})
     assert PASSWORD not in " ".join(AuditEvent.objects.values_list("detail", flat=True))
+
+
+def test_diff_shows_values_as_json(editor_client: Client, saved_service: Any, editor: Any) -> None:
+    edited(saved_service, editor, enableSsl=False, port=10001, host="h2.example.com")
+    html = editor_client.get(
+        f"/linkedservices/{saved_service.pk}/history/?old=1&new=2"
+    ).content.decode()
+    assert "<code>false</code>" in html and "False" not in html.split('id="diff"')[1]
+    assert "<code>443</code>" in html and "<code>10001</code>" in html
+    assert "<code>&quot;h2.example.com&quot;</code>" in html  # text is quoted, as in JSON

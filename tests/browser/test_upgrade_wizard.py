@@ -74,6 +74,10 @@ def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(
     expect(page.locator("#code-before")).not_to_contain_text('"version"')
     expect(page.locator("#code-after")).to_contain_text('"version": "2.0"')
     expect(page.locator("#code-after")).to_contain_text('"thriftTransportProtocol": "HTTP"')
+    from tests.browser.test_new_linked_service import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "upgrade-preview.png"), full_page=True)
     page.get_by_role("button", name="Next").click()
 
     # 5. Test (the button is there; no server listens at spark.internal, so skip pressing).
