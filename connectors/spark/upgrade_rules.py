@@ -525,6 +525,32 @@ class TlsOptionsRule(_Rule):
             tp["enableServerCertificateValidation"] = value
 
 
+class TrustStoreRule(_Rule):
+    """TLS in 1.0 with no TLS option set trusted the CA file installed with the IR."""
+
+    id = "tls-trust-store"
+    title = "1.0 trusted the IR's cacerts.pem; 2.0 uses the system trust store"
+
+    def applies(self, properties: Mapping[str, Any]) -> bool:
+        tp = _tp(properties)
+        ssl = tp.get("enableSsl")
+        uses_tls = ssl is True or is_expression(ssl)
+        return uses_tls and not any(key in tp for key in TLS_OPTIONS)
+
+    def findings(self, properties: Mapping[str, Any], answers: Mapping[str, Any]) -> list[Finding]:
+        return [
+            self._finding(
+                "enableServerCertificateValidation",
+                None,
+                "2.0 validates the server certificate against the system trust store "
+                "(1.0 used the cacerts.pem file installed with the integration runtime)",
+                "the system trust store: if the server's certificate comes from a private "
+                "CA, add that CA to the trust store of the integration runtime's machine",
+                severity="warning",
+            )
+        ]
+
+
 TYPE_CHANGES: tuple[TypeChange, ...] = (
     TypeChange(
         "ByteType",
@@ -622,6 +648,7 @@ RULES: tuple[_Rule, ...] = (
     UsernameAuthRule(),
     EnableSslDefaultRule(),
     TlsOptionsRule(),
+    TrustStoreRule(),
     DataTypesRule(),
     CarryOverRule(),
 )

@@ -50,6 +50,7 @@ def test_rules_in_their_declared_order() -> None:
         "username-auth",
         "enable-ssl-default",
         "tls-options",
+        "tls-trust-store",
         "data-types",
         "carry-over",
     ]
@@ -585,3 +586,42 @@ def test_the_summary_has_one_line_per_finding() -> None:
     assert len(lines) == 1 + len(result.findings)
     assert any("serverType" in line and "SparkThriftServer" in line for line in lines)
     assert any(re.search(r"port: was 10000; .* 10001", line) for line in lines)
+
+
+def test_tls_without_options_warns_that_the_trust_store_changes() -> None:
+    """1.0 TLS with no TLS option trusted the IR's cacerts.pem; 2.0 uses the system store."""
+    from connectors.registry import get_connector
+
+    spark = get_connector("Spark")
+    assert spark.upgrade is not None
+    target = spark.version(spark.upgrade.to_version)
+    from connectors.upgrade import plan_upgrade
+
+    properties = {
+        "type": "Spark",
+        "typeProperties": {
+            "host": "h.example.com",
+            "port": 443,
+            "thriftTransportProtocol": "HTTP",
+            "authenticationType": "Anonymous",
+            "httpPath": "cliservice",
+            "enableSsl": True,
+        },
+    }
+    plan = plan_upgrade(spark.upgrade.rules, properties, target=target)
+    found = [f for f in plan.findings if f.rule_id == "tls-trust-store"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert "cacerts.pem" in found[0].needs and "system trust store" in found[0].proposal
+    assert plan.ready and "enableServerCertificateValidation" not in plan.proposed["typeProperties"]
+    with_option = {
+        **properties,
+        "typeProperties": {**properties["typeProperties"], "trustedCertPath": "/ca.pem"},
+    }
+    other = plan_upgrade(spark.upgrade.rules, with_option, target=target)
+    assert not [f for f in other.findings if f.rule_id == "tls-trust-store"]
+    without_tls = {
+        **properties,
+        "typeProperties": {**properties["typeProperties"], "enableSsl": False},
+    }
+    none = plan_upgrade(spark.upgrade.rules, without_tls, target=target)
+    assert not [f for f in none.findings if f.rule_id == "tls-trust-store"]
