@@ -96,3 +96,14 @@ def masked_secret_paths(properties: Any) -> list[str]:
         for path, secret in secure_strings(properties)
         if secret.get("value") == MASK
     ]
+
+
+def as_validated(properties: Any) -> Any:
+    """What a schema sees: a stored ``secretId`` reference stands in as the mask (a value
+    is there), and SecureString parameter defaults are strings again; the rest as sent."""
+    return unwrap_secret_parameters(
+        map_secure_strings(
+            properties,
+            lambda s: {"type": SECURE_STRING, "value": MASK} if "secretId" in s else s,
+        )
+    )

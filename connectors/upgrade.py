@@ -29,6 +29,7 @@ from connectors.problems import Problem, json_path
 from connectors.secrets import (
     MASK,
     SECURE_STRING,
+    as_validated,
     is_secure_string,
     map_secure_strings,
     unwrap_secret_parameters,
@@ -275,16 +276,6 @@ def _mask_clear(properties: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _as_validated(properties: dict[str, Any]) -> dict[str, Any]:
-    """What the schema sees: a stored ``secretId`` reference stands in as the mask."""
-    return unwrap_secret_parameters(
-        map_secure_strings(
-            properties,
-            lambda s: {"type": SECURE_STRING, "value": MASK} if "secretId" in s else s,
-        )
-    )
-
-
 def _source_keys(properties: Mapping[str, Any]) -> list[str]:
     """JSON paths of every property a plan must account for."""
     paths = [json_path(("properties", k)) for k in properties if k != "typeProperties"]
@@ -383,7 +374,7 @@ def plan_upgrade(
         if finding.dropped and _present(proposed, finding.path):
             blocked.append(f"{finding.path} is said to be dropped but is still there.")
 
-    problems.extend(validate_properties(target, _as_validated(proposed)))
+    problems.extend(validate_properties(target, as_validated(proposed)))
     # A schema problem where a pending decision will put its answer waits for that
     # answer; any other one cannot be fixed by answering, so it blocks.
     waiting = {decisions[d].path for d in pending}

@@ -19,9 +19,9 @@ from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
 from connectors.secrets import (
     MASK,
+    as_validated,
     map_secure_strings,
     secure_strings,
-    unwrap_secret_parameters,
     wrap_secret_parameters,
 )
 from connectors.validation import validate_name, validate_properties
@@ -86,14 +86,6 @@ def resolve_secrets(
     return map_secure_strings(properties, resolve), problems
 
 
-def _as_validated(properties: dict[str, Any]) -> dict[str, Any]:
-    """What the schema sees: stored references stand in as the mask, the rest as sent."""
-    return map_secure_strings(
-        properties,
-        lambda s: {"type": "SecureString", "value": MASK} if "secretId" in s else s,
-    )
-
-
 def check(
     name: Any, properties: Any, instance: LinkedService | None = None
 ) -> tuple[Any, list[Problem]]:
@@ -110,9 +102,7 @@ def check(
         message = connector.version_problem(properties)
         return None, [*problems, Problem("$.properties.version", message)]
     version = connector.version(version_id)
-    problems.extend(
-        validate_properties(version, unwrap_secret_parameters(_as_validated(properties)))
-    )
+    problems.extend(validate_properties(version, as_validated(properties)))
     renamed = instance is None or LinkedService.key_for(str(name)) != instance.name_key
     if renamed and isinstance(name, str) and not any(p.path == "$.name" for p in problems):
         clash = LinkedService.objects.filter(name_key=LinkedService.key_for(name))

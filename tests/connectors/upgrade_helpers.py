@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 from connectors.registry import get_connector
-from connectors.upgrade import Plan, _as_validated
+from connectors.secrets import as_validated
+from connectors.upgrade import Plan
 from connectors.validation import validate_properties
 
 SPARK = get_connector("Spark")
@@ -40,11 +41,11 @@ def v1(**type_properties: Any) -> dict[str, Any]:
 
 
 def v1_problems(properties: dict[str, Any]) -> list[Any]:
-    return validate_properties(V1, _as_validated(properties))
+    return validate_properties(V1, as_validated(properties))
 
 
 def v2_problems(properties: dict[str, Any]) -> list[Any]:
-    return validate_properties(V2, _as_validated(properties))
+    return validate_properties(V2, as_validated(properties))
 
 
 def plan(properties: dict[str, Any], answers: dict[str, Any] | None = None) -> Plan:
