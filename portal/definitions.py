@@ -8,7 +8,7 @@ new ones, and writes the current state and a new revision in one transaction.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -46,7 +46,6 @@ class StaleRevision(Exception):
 class SaveResult:
     linked_service: LinkedService
     revision: Revision
-    warnings: list[str] = field(default_factory=list)
 
 
 def resolve_secrets(

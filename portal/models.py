@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from connectors.registry import get_version
-from connectors.secrets import map_secure_strings, masked
+from connectors.secrets import map_secure_strings, masked, secure_strings
 
 
 class ImmutableError(Exception):
@@ -64,9 +64,7 @@ def unseal(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def _references(properties: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    map_secure_strings(properties, lambda s: found.append(s) or s)
-    return [s for s in found if "secretId" in s]
+    return [s for _, s in secure_strings(properties) if "secretId" in s]
 
 
 class LinkedServiceQuerySet(models.QuerySet["LinkedService"]):
@@ -294,16 +292,12 @@ def properties_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Any]:
     return diff({"properties": old}, {"properties": new}, secrets_equal)
 
 
-def revision_changes(old: Revision | None, new: Revision) -> list[Any]:
+def revision_changes(old: Revision, new: Revision) -> list[Any]:
     """Property-by-property changes between two revisions, name included."""
-    from connectors.diff import Change, diff
+    from connectors.diff import Change
 
-    changes: list[Change] = []
-    if old is not None and old.name != new.name:
-        changes.append(Change("$.name", "changed", old.name, new.name))
-    before = {"properties": old.properties} if old is not None else {}
-    changes.extend(diff(before, {"properties": new.properties}, secrets_equal))
-    return changes
+    renamed = [Change("$.name", "changed", old.name, new.name)] if old.name != new.name else []
+    return [*renamed, *properties_changes(old.properties, new.properties)]
 
 
 class ConnectionTest(models.Model):
