@@ -7,8 +7,10 @@ typeProperties, connectVia, parameters. Everything inside keeps the order it has
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +60,15 @@ def dump_linked_service(name: str, properties: Mapping[str, Any]) -> str:
 
 def git_path(name: str) -> str:
     return f"linkedService/{name}.json"
+
+
+def git_archive(services: Iterable[tuple[str, Mapping[str, Any]]]) -> bytes:
+    """A zip of ``(name, properties)`` pairs in ADF's git layout (secrets masked)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, properties in services:
+            archive.writestr(git_path(name), dump_linked_service(name, properties).encode())
+    return buffer.getvalue()
 
 
 @dataclass
@@ -222,6 +233,7 @@ __all__ = [
     "canonical_properties",
     "check_document",
     "dump_linked_service",
+    "git_archive",
     "git_path",
     "parse_linked_service",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -16,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connectors.adf_format import dump_linked_service, git_path
+from connectors.adf_format import dump_linked_service, git_archive
 from connectors.problems import Problem
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
@@ -362,19 +360,14 @@ class ExportAll(APIView):
         responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
     )
     def get(self, request: Request) -> HttpResponse:
-        buffer = io.BytesIO()
         services = list(LinkedService.objects.live())
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for service in services:
-                archive.writestr(
-                    git_path(service.name), dump_linked_service(service.name, service.properties)
-                )
+        body = git_archive((s.name, s.properties) for s in services)
         _audit(
             request,
             AuditEvent.Action.EXPORT,
             detail=f"API zip of {len(services)} linked service(s)",
         )
-        return HttpResponse(buffer.getvalue(), content_type="application/zip")
+        return HttpResponse(body, content_type="application/zip")
 
 
 def _test_response(request: Request, test: ConnectionTest) -> Response:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -13,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from connectors.adf_format import dump_linked_service, git_path
+from connectors.adf_format import dump_linked_service, git_archive
 from connectors.registry import connectors, get_connector
 from portal import audit
 from portal.definitions import StaleRevision, delete_definition
@@ -99,18 +97,15 @@ def export_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export_all(request: HttpRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        count = 0
-        for service in filtered(request):
-            count += 1
-            body = dump_linked_service(service.name, service.properties)
-            archive.writestr(git_path(service.name), body.encode("utf-8"))
+    services = list(filtered(request))
+    body = git_archive((s.name, s.properties) for s in services)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(body, content_type="application/zip")
     response["Content-Disposition"] = _attachment(f"linkedServices-{stamp}.zip")
     audit.record(
-        AuditEvent.Action.EXPORT, request=request, detail=f"zip of {count} linked service(s)"
+        AuditEvent.Action.EXPORT,
+        request=request,
+        detail=f"zip of {len(services)} linked service(s)",
     )
     return response
 
