@@ -81,6 +81,9 @@ class Connector:
     test_connection: ConnectionTester | None = None
     upgrade: UpgradePath | None = None
     """How definitions of an old version move to a newer one (None: no upgrade)."""
+    secret_target: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """properties -> the effective value of each property that decides where or how the
+    connector's secrets are sent (see :mod:`connectors.secret_targets`)."""
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]

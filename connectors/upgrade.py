@@ -32,6 +32,7 @@ from connectors.secrets import (
     as_validated,
     is_secure_string,
     map_secure_strings,
+    secure_strings,
     unwrap_secret_parameters,
 )
 from connectors.validation import validate_properties
@@ -298,6 +299,50 @@ def _blockers(rule: Rule, properties: Mapping[str, Any]) -> list[str]:
     return list(method(properties)) if method else []
 
 
+RETYPE = "retype-secret:"
+
+
+def _retype_decisions(
+    source: dict[str, Any], proposed: dict[str, Any]
+) -> list[tuple[Decision, tuple[str | int, ...]]]:
+    """A stored secret carried into a proposal that sends it elsewhere, or otherwise,
+    must be typed again (see :mod:`connectors.secret_targets`): one decision each."""
+    from connectors.secret_targets import changed_properties, target_of
+
+    changed = changed_properties(target_of(source), target_of(proposed))
+    if not changed:
+        return []
+    before = dict(secure_strings(source))
+    carried = [
+        path
+        for path, secret in secure_strings(proposed)
+        if before.get(path) == secret and ("secretId" in secret or secret.get("value") == MASK)
+    ]
+    return [
+        (
+            Decision(
+                id=RETYPE + json_path(("properties", *path)),
+                label=f"Type the {path[-1]} again",
+                help=(
+                    f"The upgrade changes how the {path[-1]} is sent ({', '.join(changed)}); "
+                    "a stored secret is only ever sent to the target it was typed for."
+                ),
+                kind="secret",
+                rule_id="secret-target",
+                path=json_path(("properties", *path)),
+            ),
+            path,
+        )
+        for path in carried
+    ]
+
+
+def _set_at(node: Any, path: tuple[str | int, ...], value: Any) -> None:
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
 def plan_upgrade(
     rules: Sequence[Rule],
     properties: Any,
@@ -365,6 +410,16 @@ def plan_upgrade(
     for rule in active:
         findings.extend(rule.findings(source, effective))
         rule.apply(proposed, effective)
+    for decision, where in _retype_decisions(source, proposed):
+        decisions[decision.id] = decision
+        answer = answers.get(decision.id)
+        if decision.id not in answers:
+            pending = (*pending, decision.id)
+        elif why := decision.check(answer):
+            problems.append(Problem(f"decision:{decision.id}", why))
+            pending = (*pending, decision.id)
+        else:
+            _set_at(proposed, where, answer)
 
     dropped = {f.path for f in findings if f.dropped}
     for path in _source_keys(source):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from connectors.adf_format import canonical_properties
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
+from connectors.secret_targets import refusal, target_of
 from connectors.secrets import (
     MASK,
     as_validated,
@@ -25,7 +26,7 @@ from connectors.secrets import (
     wrap_secret_parameters,
 )
 from connectors.validation import validate_name, validate_properties
-from portal.models import LinkedService, Revision, seal
+from portal.models import LinkedService, Revision, SecretValue, seal
 
 
 class DefinitionInvalid(Exception):
@@ -51,14 +52,18 @@ class SaveResult:
 def resolve_secrets(
     properties: dict[str, Any], stored: dict[str, Any] | None, *, trusted: bool
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Resolve "unchanged" secrets to the stored ones; refuse forged references.
+    """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
+    refuse to reuse a stored secret for a target other than the one it was typed for.
 
     A secure string holding the mask means "keep what is stored at this path". Only
     revisions the portal wrote itself (``trusted``) may carry ``secretId`` references:
     from anyone else such a reference could point at another linked service's secret.
+    Every save and every connection test comes through here, so this is where a stored
+    secret is kept from following a changed host, port, transport or TLS setting.
     """
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
+    reused: list[tuple[tuple[str | int, ...], int]] = []
     paths = iter([p for p, _ in secure_strings(properties)])
 
     def resolve(secret: dict[str, Any]) -> dict[str, Any]:
@@ -67,11 +72,14 @@ def resolve_secrets(
         if "secretId" in secret:
             if not trusted:
                 problems.append(Problem(where, "A secure string has a type and a value only."))
+            else:
+                reused.append((path, secret["secretId"]))
             return secret
         if secret.get("value") != MASK:
             return secret
         previous = stored_by_path.get(path)
         if previous and "secretId" in previous:
+            reused.append((path, previous["secretId"]))
             return previous
         problems.append(
             Problem(
@@ -82,7 +90,31 @@ def resolve_secrets(
         )
         return secret
 
-    return map_secure_strings(properties, resolve), problems
+    resolved = map_secure_strings(properties, resolve)
+    problems.extend(_target_problems(resolved, reused))
+    return resolved, problems
+
+
+def _secret_label(path: tuple[str | int, ...]) -> str:
+    if len(path) >= 3 and path[0] == "parameters" and path[-1] == "defaultValue":
+        return f"default value of parameter {path[1]}"
+    return str(path[-1]) if path else "secret"
+
+
+def _target_problems(
+    properties: dict[str, Any], reused: list[tuple[tuple[str | int, ...], int]]
+) -> list[Problem]:
+    """A problem for each stored secret whose recorded target differs from this one."""
+    if not reused:
+        return []
+    current = target_of(properties)
+    bound = SecretValue.targets([secret_id for _, secret_id in reused])
+    problems = []
+    for path, secret_id in reused:
+        why = refusal(_secret_label(path), bound.get(secret_id), current)
+        if why:
+            problems.append(Problem(json_path(("properties", *path)), why))
+    return problems
 
 
 def check(

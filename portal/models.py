@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 
 from connectors.registry import get_version
+from connectors.secret_targets import decode as decode_target
+from connectors.secret_targets import encode as encode_target
+from connectors.secret_targets import target_of
 from connectors.secrets import map_secure_strings, masked, secure_strings
 
 
@@ -20,16 +23,28 @@ class SecretValue(models.Model):
     """One secret, encrypted. Rows are only re-encrypted (key rotation), never changed."""
 
     ciphertext = models.TextField()
+    target = models.TextField(
+        blank=True,
+        default="",
+        help_text="JSON: where and how the secret was to be sent when it was typed "
+        "(connectors.secret_targets); it may only be reused for that target.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"secret #{self.pk}"
 
     @classmethod
-    def store(cls, plaintext: str) -> SecretValue:
+    def store(cls, plaintext: str, target: dict[str, Any]) -> SecretValue:
         from portal.crypto import encrypt
 
-        return cls.objects.create(ciphertext=encrypt(plaintext))
+        return cls.objects.create(ciphertext=encrypt(plaintext), target=encode_target(target))
+
+    @classmethod
+    def targets(cls, ids: list[int]) -> dict[int, dict[str, Any] | None]:
+        """The target each of these secrets was typed for (None: not recorded)."""
+        rows = cls.objects.filter(pk__in=ids).values_list("pk", "target")
+        return {pk: decode_target(text) for pk, text in rows}
 
     def reveal(self) -> str:
         from portal.crypto import decrypt
@@ -38,14 +53,17 @@ class SecretValue(models.Model):
 
 
 def seal(properties: dict[str, Any]) -> dict[str, Any]:
-    """Replace clear secure-string values by references to new encrypted rows."""
+    """Replace clear secure-string values by references to new encrypted rows, each bound
+    to the target these properties send it to."""
+    target = target_of(properties)
 
     def to_reference(secret: dict[str, Any]) -> dict[str, Any]:
         if "secretId" in secret:
             return {"type": "SecureString", "secretId": secret["secretId"]}
         if not isinstance(secret.get("value"), str):
             return secret  # not a secret to keep (the schema refuses it where one belongs)
-        return {"type": "SecureString", "secretId": SecretValue.store(secret["value"]).pk}
+        stored = SecretValue.store(secret["value"], target)
+        return {"type": "SecureString", "secretId": stored.pk}
 
     return map_secure_strings(properties, to_reference)
 

@@ -90,7 +90,7 @@ def test_update_with_current_etag_then_stale_etag(editor_api: APIClient) -> None
 def test_put_with_masked_password_keeps_the_secret(editor_api: APIClient) -> None:
     create(editor_api)
     document = editor_api.get(BASE + "SparkApi").json()
-    document["properties"]["typeProperties"]["port"] = 10001
+    document["properties"]["typeProperties"]["username"] = "someone-else"
     response = editor_api.put(BASE + "SparkApi", document, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.json()
     secret_id = LinkedService.objects.get().properties["typeProperties"]["password"]["secretId"]

@@ -300,13 +300,13 @@ def test_untouched_password_keeps_the_stored_secret(
 ) -> None:
     before = saved_service.properties["typeProperties"]["password"]
     data = form_data(
-        name="SparkProd", based_on="1", **{"tp-password": typed, "tp-host": "new.example.com"}
+        name="SparkProd", based_on="1", **{"tp-password": typed, "tp-username": "etl2"}
     )
     response = editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()
     saved_service.refresh_from_db()
     assert saved_service.properties["typeProperties"]["password"] == before
-    assert saved_service.properties["typeProperties"]["host"] == "new.example.com"
+    assert saved_service.properties["typeProperties"]["username"] == "etl2"
     assert SecretValue.objects.count() == 1
     assert SecretValue.objects.get().reveal() == SECRET
     assert saved_service.revision == 2

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from connectors.base import Connector, ConnectorVersion
 from connectors.spark.connection_test import test_connection
+from connectors.spark.secret_target import spark_secret_target
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
 from connectors.upgrade import UpgradePath
 
@@ -20,6 +21,7 @@ CONNECTOR = Connector(
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
     test_connection=test_connection,
+    secret_target=spark_secret_target,
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",

@@ -25,7 +25,7 @@ from upgrade_helpers import (
 
 from connectors.spark import settings as spark_settings
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES, v1_transport
-from connectors.upgrade import Rule, type_path
+from connectors.upgrade import RETYPE, Rule, type_path
 
 DATA = Path(__file__).parent / "data"
 TP = "$.properties.typeProperties."
@@ -499,14 +499,18 @@ def test_expressions_parameters_connect_via_description_annotations_carry_over()
 # --- secrets ---------------------------------------------------------------------------
 
 
+RETYPE_PASSWORD = RETYPE + type_path("password")
+
+
 @pytest.mark.parametrize("secret", [STORED_SECRET, CLEAR_SECRET, KEY_VAULT_SECRET])
 def test_a_secret_carries_over_untouched_and_unseen(secret) -> None:
     props = v1(
         authenticationType="UsernameAndPassword",
         username="bob",
         password=secret,
-        thriftTransportProtocol="SASL",
-        allowSelfSignedServerCert=True,
+        thriftTransportProtocol="HTTP",
+        enableSsl=True,
+        useSystemTrustStore=True,
     )
     result = plan(props, proposals(props))
     assert result.verdict == "ready", result.blocked
@@ -525,6 +529,25 @@ def test_a_secret_carries_over_untouched_and_unseen(secret) -> None:
     assert SECRET_TEXT not in exported
     if "secretId" in secret:
         assert result.as_dict()["proposed"]["typeProperties"]["password"] == secret
+
+
+def test_a_stored_password_the_upgrade_sends_elsewhere_must_be_typed_again() -> None:
+    props = v1(
+        authenticationType="UsernameAndPassword",
+        username="bob",
+        password=STORED_SECRET,
+        thriftTransportProtocol="SASL",
+        allowSelfSignedServerCert=True,
+    )
+    result = plan(props, proposals(props))
+    assert result.verdict == "needs-decisions" and result.pending == (RETYPE_PASSWORD,)
+    retype = result.decision(RETYPE_PASSWORD)
+    assert retype.kind == "secret" and retype.proposed is None
+    assert "thriftTransportProtocol" in retype.help and "port" in retype.help
+    answered = plan(props, proposals(props) | {RETYPE_PASSWORD: CLEAR_SECRET})
+    assert answered.verdict == "ready"
+    assert answered.proposed["typeProperties"]["password"] == CLEAR_SECRET
+    assert SECRET_TEXT not in json.dumps(answered.as_dict())
 
 
 def test_a_password_answer_never_shows_up() -> None:

@@ -7,7 +7,15 @@ from typing import Any
 
 from upgrade_helpers import CLEAR_SECRET, SECRET_TEXT, STORED_SECRET, V2, expr
 
-from connectors.upgrade import SECRET_SHOWN, Decision, Finding, plan_upgrade, shown, type_path
+from connectors.upgrade import (
+    RETYPE,
+    SECRET_SHOWN,
+    Decision,
+    Finding,
+    plan_upgrade,
+    shown,
+    type_path,
+)
 
 VALID_V2_TP = {"host": "h.example.com", "port": 443, "authenticationType": "Anonymous"}
 
@@ -109,9 +117,24 @@ def test_decisions_may_depend_on_earlier_answers() -> None:
 
 def test_stored_secrets_validate_as_the_mask_and_stay_references() -> None:
     tp = {**VALID_V2_TP, "authenticationType": "UsernameAndPassword", "username": "u"}
-    result = _plan({**tp, "password": STORED_SECRET}, ToyRule())
+    source = {
+        "type": "Spark",
+        "version": "2.0",
+        "typeProperties": {**tp, "password": STORED_SECRET},
+    }
+    result = plan_upgrade([ToyRule()], source, target=V2)
     assert result.verdict == "ready"
     assert result.proposed["typeProperties"]["password"] == STORED_SECRET
+
+
+def test_a_stored_secret_whose_target_changes_is_asked_for_again() -> None:
+    tp = {**VALID_V2_TP, "authenticationType": "UsernameAndPassword", "username": "u"}
+    result = _plan({**tp, "password": STORED_SECRET}, ToyRule())  # SASL → HTTPS
+    (retype,) = [d for d in result.decisions if d.id.startswith(RETYPE)]
+    assert result.pending == (retype.id,) and result.verdict == "needs-decisions"
+    answered = _plan({**tp, "password": STORED_SECRET}, ToyRule(), {retype.id: CLEAR_SECRET})
+    assert answered.verdict == "ready"
+    assert answered.proposed["typeProperties"]["password"] == CLEAR_SECRET
 
 
 def test_as_dict_masks_a_clear_secret() -> None:
