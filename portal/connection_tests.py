@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,17 +23,27 @@ from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.net_policy import AddressPolicy
+from connectors.problems import Problem
+from connectors.redaction import redact
 from connectors.registry import get_connector
+from connectors.secret_targets import target_of
+from connectors.secrets import secure_strings
+from portal import audit
 from portal.definitions import resolve_secrets
-from portal.models import ConnectionTest, LinkedService, unseal
+from portal.models import AuditEvent, ConnectionTest, LinkedService, unseal
 
 log = logging.getLogger("portal.connection_tests")
 
 
 class TestRefused(Exception):
-    """The test was not started (not testable, too many, or too often)."""
+    """The test was not started (not testable, too many, or too often). ``problems``
+    says where, when the definition itself is why (e.g. a secret sent elsewhere)."""
 
     __test__ = False
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 _lock = threading.Lock()
@@ -78,12 +89,15 @@ def start(
     wait: bool = False,
     rate_limited: bool = True,
     trusted_references: bool = False,
+    request: Any = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
     ``properties`` are values typed by a user (an untouched secret holds the mask and
     means the stored one); None tests ``linked_service`` as saved. ``trusted_references``
     is for properties the portal derived itself from stored ones (an upgrade proposal).
+    Every test, saved or not, is audited with the target it goes to; so is a test
+    refused because a stored secret would go to another target than its own.
     """
     stored = linked_service.properties if linked_service is not None else None
     unsaved = properties is not None
@@ -95,7 +109,9 @@ def start(
         properties, stored, trusted=trusted_references or not unsaved
     )
     if problems:
-        raise TestRefused(f"{problems[0].path}: {problems[0].message}")
+        why = f"{problems[0].path}: {problems[0].message}"
+        _audit(request, user, linked_service, name, f"refused: {why}")
+        raise TestRefused(why, problems)
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
         raise TestRefused(f"{connector.title} linked services cannot be tested here.")
@@ -118,9 +134,16 @@ def start(
             connector_version=version.version,
             user=user,
         )
-        type_properties = unseal(properties).get("typeProperties", {})
+        clear = unseal(properties)
+        _audit(request, user, linked_service, name, _described(test, properties))
         future: Future[None] = pool.submit(
-            _run, test.pk, connector.test_connection, version, type_properties, options()
+            _run,
+            test.pk,
+            connector.test_connection,
+            version,
+            clear.get("typeProperties", {}),
+            options(),
+            _Redaction.of(clear),
         )
     except BaseException:
         slots.release()
@@ -132,12 +155,61 @@ def start(
     return test
 
 
+def _audit(
+    request: Any, user: Any, linked_service: LinkedService | None, name: str, detail: str
+) -> None:
+    audit.record(
+        AuditEvent.Action.TEST,
+        request=request,
+        user=user,
+        linked_service=linked_service,
+        name=name or (linked_service.name if linked_service else "(unsaved)"),
+        detail=detail,
+    )
+
+
+def _described(test: ConnectionTest, properties: dict[str, Any]) -> str:
+    """Which test this was and where it went, as the audit log shows it."""
+    what = "unsaved values" if test.unsaved else f"revision {test.revision}"
+    target = ", ".join(
+        f"{key}={json.dumps(value, ensure_ascii=False)}"
+        for key, value in target_of(properties).items()
+        if value is not None
+    )
+    return f"test {test.pk} of {what}" + (f" to {target}" if target else "")
+
+
+@dataclass(frozen=True)
+class _Redaction:
+    """The typed secrets of a test, to take out of whatever the peer sent back."""
+
+    secrets: tuple[str, ...]
+    companions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, clear: dict[str, Any]) -> _Redaction:
+        secrets = tuple(
+            s["value"] for _, s in secure_strings(clear) if isinstance(s.get("value"), str)
+        )
+        type_properties = clear.get("typeProperties")
+        companions = tuple(
+            value
+            for value in (type_properties.values() if isinstance(type_properties, dict) else ())
+            if isinstance(value, str)
+        )
+        return cls(secrets, companions)
+
+    def __call__(self, report: Any) -> Any:
+        return redact(report, self.secrets, self.companions)
+
+
 def _run(
     pk: int,
     tester: Any,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     test_options: TestOptions,
+    redaction: _Redaction,
 ) -> None:
     close_old_connections()
     try:
@@ -157,6 +229,7 @@ def _run(
                     }
                 ],
             }
+        report = redaction(report)
         status = ConnectionTest.Status.PASSED if report.get("ok") else ConnectionTest.Status.FAILED
         ConnectionTest.objects.filter(pk=pk).update(
             status=status, finished_at=timezone.now(), report=json.dumps(report, default=str)

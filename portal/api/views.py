@@ -377,6 +377,11 @@ def _test_response(request: Request, test: ConnectionTest) -> Response:
     return response
 
 
+def _refusal(exc: connection_tests.TestRefused) -> Exception:
+    """A definition that may not be tested is a 400 at its path; anything else a 429."""
+    return Invalid(exc.problems) if exc.problems else TooManyTests(str(exc))
+
+
 def _wants_wait(request: Request) -> bool:
     return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
 
@@ -399,10 +404,10 @@ class LinkedServiceTest(APIView):
                 name=service.name,
                 linked_service=service,
                 wait=_wants_wait(request),
+                request=request,
             )
         except connection_tests.TestRefused as exc:
-            raise TooManyTests(str(exc)) from None
-        _audit(request, AuditEvent.Action.TEST, service, f"API test {test.pk}")
+            raise _refusal(exc) from None
         return _test_response(request, test)
 
 
@@ -433,9 +438,10 @@ class UnsavedTest(APIView):
                 properties=properties,
                 name=name,
                 wait=_wants_wait(request),
+                request=request,
             )
         except connection_tests.TestRefused as exc:
-            raise TooManyTests(str(exc)) from None
+            raise _refusal(exc) from None
         return _test_response(request, test)
 
 

@@ -7,10 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from portal import audit
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
-from portal.models import AuditEvent, ConnectionTest, LinkedService
+from portal.models import ConnectionTest, LinkedService
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
@@ -57,6 +56,7 @@ def _test_form(
             properties=form.properties,
             name=data.get("name", ""),
             linked_service=instance,
+            request=request,
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
@@ -74,12 +74,10 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             version=service.connector_definition,
             name=service.name,
             linked_service=service,
+            request=request,
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
-    audit.record(
-        AuditEvent.Action.TEST, request=request, linked_service=service, detail=f"test {test.pk}"
-    )
     return _respond(request, test)
 
 

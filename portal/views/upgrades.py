@@ -130,6 +130,7 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
                 name=service.name,
                 linked_service=service,
                 trusted_references=True,
+                request=request,
             )
         except TestRefused as exc:
             messages.error(request, str(exc))
