@@ -186,3 +186,17 @@ CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK"
 CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
 CONNECTION_TEST_ALLOWED_NETWORKS = _networks("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
 CONNECTION_TEST_DENIED_NETWORKS = _networks("LINKWRIGHT_TEST_DENIED_NETWORKS")
+# How long a web request may wait for a verdict (``?wait=true``) before answering 202 with
+# the test to poll, and how many requests of one process may wait at once (the others answer
+# 202 at once), so that waiting never holds every web thread. Keep both well under the web
+# server's worker timeout and thread count.
+CONNECTION_TEST_WAIT_SECONDS = float(os.environ.get("LINKWRIGHT_TEST_WAIT_SECONDS", "10"))
+CONNECTION_TEST_MAX_WAITING = int(os.environ.get("LINKWRIGHT_TEST_MAX_WAITING", "4"))
+# A test still queued or running this many seconds after it was started was interrupted (its
+# process died). Unset: the longest a test can take -- its deadline once for each place in
+# the queue, ceil(MAX_PENDING / WORKERS) -- plus a minute.
+CONNECTION_TEST_INTERRUPTED_AFTER = (
+    float(os.environ["LINKWRIGHT_TEST_INTERRUPTED_AFTER"])
+    if os.environ.get("LINKWRIGHT_TEST_INTERRUPTED_AFTER")
+    else None
+)
