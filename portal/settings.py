@@ -5,7 +5,10 @@ Everything a deployment changes comes from the environment:
 - ``LINKWRIGHT_DATA_DIR``: where the SQLite database and generated keys live (default var/).
 - ``LINKWRIGHT_SECRET_KEYS``: comma-separated Fernet keys for secrets at rest, newest first;
   when unset a development key is generated in the data directory on first run.
-- ``DJANGO_SECRET_KEY``, ``LINKWRIGHT_DEBUG``, ``LINKWRIGHT_ALLOWED_HOSTS``.
+- ``DJANGO_SECRET_KEY``, ``LINKWRIGHT_DEBUG``, ``LINKWRIGHT_ALLOWED_HOSTS``,
+  ``LINKWRIGHT_CSRF_TRUSTED_ORIGINS`` (comma-separated, e.g. ``https://portal.example.com``).
+- ``LINKWRIGHT_STATIC_COLLECTED=1`` (set by scripts/run-production.sh): serve the static files
+  collected by ``collectstatic``, compressed and with hashed names, instead of finding them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ DEBUG = os.environ.get("LINKWRIGHT_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("LINKWRIGHT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
+
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("LINKWRIGHT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 SECRET_KEYS_FILE = DATA_DIR / "secret-keys"
 
@@ -94,6 +101,7 @@ def _database_from_url(url: str) -> dict[str, object]:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -130,7 +138,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+if os.environ.get("LINKWRIGHT_STATIC_COLLECTED") == "1":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+else:
+    WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
