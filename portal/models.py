@@ -328,16 +328,16 @@ def interrupted_cutoff() -> datetime:
 
 
 class ConnectionTestQuerySet(models.QuerySet["ConnectionTest"]):
+    @staticmethod
+    def _interrupted() -> models.Q:
+        return models.Q(status__in=ConnectionTest.UNFINISHED, created_at__lt=interrupted_cutoff())
+
     def interrupted(self) -> ConnectionTestQuerySet:
         """Tests whose process died before they finished (what ``from_db`` reports failed)."""
-        return self.filter(
-            status__in=ConnectionTest.UNFINISHED, created_at__lt=interrupted_cutoff()
-        )
+        return self.filter(self._interrupted())
 
     def not_interrupted(self) -> ConnectionTestQuerySet:
-        return self.exclude(
-            status__in=ConnectionTest.UNFINISHED, created_at__lt=interrupted_cutoff()
-        )
+        return self.exclude(self._interrupted())
 
 
 class ConnectionTest(models.Model):

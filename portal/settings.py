@@ -37,9 +37,13 @@ ALLOWED_HOSTS = os.environ.get("LINKWRIGHT_ALLOWED_HOSTS", "127.0.0.1,localhost,
     ","
 )
 
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("LINKWRIGHT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+
+def _env_list(name: str) -> list[str]:
+    """A comma-separated environment variable's items."""
+    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
+
+
+CSRF_TRUSTED_ORIGINS = _env_list("LINKWRIGHT_CSRF_TRUSTED_ORIGINS")
 
 SECRET_KEYS_FILE = DATA_DIR / "secret-keys"
 
@@ -186,10 +190,6 @@ LOGGING = {
 }
 
 
-def _networks(name: str) -> list[str]:
-    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
-
-
 # Connection tests: where they may connect and how much they may do at once.
 CONNECTION_TEST_WORKERS = int(os.environ.get("LINKWRIGHT_TEST_WORKERS", "8"))
 CONNECTION_TEST_MAX_PENDING = int(os.environ.get("LINKWRIGHT_TEST_MAX_PENDING", "64"))
@@ -198,8 +198,8 @@ CONNECTION_TEST_CONNECT_TIMEOUT = float(os.environ.get("LINKWRIGHT_TEST_CONNECT_
 CONNECTION_TEST_DEADLINE = float(os.environ.get("LINKWRIGHT_TEST_DEADLINE", "30"))
 CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK", "") == "1"
 CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
-CONNECTION_TEST_ALLOWED_NETWORKS = _networks("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
-CONNECTION_TEST_DENIED_NETWORKS = _networks("LINKWRIGHT_TEST_DENIED_NETWORKS")
+CONNECTION_TEST_ALLOWED_NETWORKS = _env_list("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
+CONNECTION_TEST_DENIED_NETWORKS = _env_list("LINKWRIGHT_TEST_DENIED_NETWORKS")
 # How long a web request may wait for a verdict (``?wait=true``) before answering 202 with
 # the test to poll, and how many requests of one process may wait at once (the others answer
 # 202 at once), so that waiting never holds every web thread. Keep both well under the web
