@@ -33,6 +33,11 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[8]
 
 
+def p95(values: list[float]) -> float:
+    """95th percentile (inclusive method: interpolated between the samples)."""
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
 def _version(package: str) -> str:
     try:
         return metadata.version(package)

@@ -3,7 +3,8 @@
 Tests run on a small thread pool; at most ``CONNECTION_TEST_MAX_PENDING`` wait or run at
 once, each user may start ``CONNECTION_TEST_RATE_PER_MINUTE`` a minute, and every test has
 the connector's own deadline. The request that starts a test returns at once; the page
-polls for the result (htmx), the API and the CLI may wait for it.
+polls for the result (htmx). The API may wait for it, at most ``CONNECTION_TEST_WAIT_SECONDS``
+(then the client polls); the CLI, not a web worker, waits for the verdict.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import ipaddress
 import json
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_until_done
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,7 +33,13 @@ from connectors.secret_targets import target_of
 from connectors.secrets import secure_strings
 from portal import audit
 from portal.definitions import resolve_secrets
-from portal.models import AuditEvent, ConnectionTest, LinkedService, unseal
+from portal.models import (
+    AuditEvent,
+    ConnectionTest,
+    ConnectionTestQuerySet,
+    LinkedService,
+    unseal,
+)
 
 log = logging.getLogger("portal.connection_tests")
 
@@ -116,7 +125,9 @@ def start(
     if connector.test_connection is None:
         raise TestRefused(f"{connector.title} linked services cannot be tested here.")
     since = timezone.now() - timedelta(minutes=1)
-    recent = ConnectionTest.objects.filter(user=user, created_at__gte=since).count()
+    recent = (
+        ConnectionTest.objects.filter(user=user, created_at__gte=since).not_interrupted().count()
+    )
     if rate_limited and recent >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
         raise TestRefused(
             f"You started {recent} tests in the last minute; wait a moment and try again."
@@ -149,8 +160,45 @@ def start(
         slots.release()
         raise
     future.add_done_callback(lambda _f: slots.release())
-    if wait:
-        future.result(timeout=settings.CONNECTION_TEST_DEADLINE + 30)
+    if wait and _wait_briefly(future):
+        test.refresh_from_db()
+    return test
+
+
+def _wait_briefly(future: Future[None]) -> bool:
+    """Wait at most ``CONNECTION_TEST_WAIT_SECONDS`` for a test; never raise.
+
+    Only ``CONNECTION_TEST_MAX_WAITING`` requests of this process wait at once, so that
+    the others' threads stay free for pages; the rest do not wait at all. True when the
+    test has finished.
+    """
+    if not _waiting_slots().acquire(blocking=False):
+        return future.done()
+    try:
+        done, _ = wait_until_done([future], timeout=settings.CONNECTION_TEST_WAIT_SECONDS)
+    finally:
+        _waiting_slots().release()
+    return bool(done)
+
+
+_waiting: threading.BoundedSemaphore | None = None
+
+
+def _waiting_slots() -> threading.BoundedSemaphore:
+    global _waiting
+    with _lock:
+        if _waiting is None:
+            _waiting = threading.BoundedSemaphore(max(settings.CONNECTION_TEST_MAX_WAITING, 0))
+        return _waiting
+
+
+def wait_for_verdict(test: ConnectionTest, poll_seconds: float = 0.2) -> ConnectionTest:
+    """Wait, as long as it takes, until ``test`` has passed or failed (for the command line).
+
+    It ends: a test that outlives its deadline by a margin is read as interrupted (failed).
+    """
+    while not test.done:
+        time.sleep(poll_seconds)
         test.refresh_from_db()
     return test
 
@@ -212,8 +260,14 @@ def _run(
     redaction: _Redaction,
 ) -> None:
     close_old_connections()
+
+    def this_test() -> ConnectionTestQuerySet:
+        # A test already reported interrupted stays so: it neither runs nor gets a verdict.
+        return ConnectionTest.objects.filter(pk=pk).not_interrupted()
+
     try:
-        ConnectionTest.objects.filter(pk=pk).update(status=ConnectionTest.Status.RUNNING)
+        if not this_test().update(status=ConnectionTest.Status.RUNNING):
+            return
         try:
             report = tester(version, type_properties, test_options)
         except Exception as exc:  # noqa: BLE001 - a tester must not raise; say so if it does
@@ -229,9 +283,10 @@ def _run(
                     }
                 ],
             }
-        report = redaction(report)
+        # As stored (anything not JSON as its text), then without the typed secrets.
+        report = redaction(json.loads(json.dumps(report, default=str)))
         status = ConnectionTest.Status.PASSED if report.get("ok") else ConnectionTest.Status.FAILED
-        ConnectionTest.objects.filter(pk=pk).update(
+        this_test().update(
             status=status, finished_at=timezone.now(), report=json.dumps(report, default=str)
         )
     finally:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from connectors.registry import get_version
 from connectors.secret_targets import decode as decode_target
@@ -318,8 +321,49 @@ def revision_changes(old: Revision, new: Revision) -> list[Any]:
     return [*renamed, *properties_changes(old.properties, new.properties)]
 
 
+INTERRUPTED_DETAIL = (
+    "The test was interrupted: it was still unfinished long after its deadline (the portal "
+    "was restarted or its worker stopped). Test again."
+)
+
+
+def interrupted_after() -> float:
+    """Seconds after its start past which an unfinished test was interrupted.
+
+    ``CONNECTION_TEST_INTERRUPTED_AFTER`` when set; otherwise the longest a live test can
+    take -- its deadline for each place it may wait in the queue, then its own run -- plus
+    a minute, so that a queued test is never taken for a dead one.
+    """
+    if settings.CONNECTION_TEST_INTERRUPTED_AFTER is not None:
+        return float(settings.CONNECTION_TEST_INTERRUPTED_AFTER)
+    rounds = math.ceil(settings.CONNECTION_TEST_MAX_PENDING / settings.CONNECTION_TEST_WORKERS)
+    return settings.CONNECTION_TEST_DEADLINE * max(rounds, 1) + 60
+
+
+def interrupted_cutoff() -> datetime:
+    """Unfinished tests started before this moment were interrupted."""
+    return timezone.now() - timedelta(seconds=interrupted_after())
+
+
+class ConnectionTestQuerySet(models.QuerySet["ConnectionTest"]):
+    @staticmethod
+    def _interrupted() -> models.Q:
+        return models.Q(status__in=ConnectionTest.UNFINISHED, created_at__lt=interrupted_cutoff())
+
+    def interrupted(self) -> ConnectionTestQuerySet:
+        """Tests whose process died before they finished (what ``from_db`` reports failed)."""
+        return self.filter(self._interrupted())
+
+    def not_interrupted(self) -> ConnectionTestQuerySet:
+        return self.exclude(self._interrupted())
+
+
 class ConnectionTest(models.Model):
-    """One press of "Test connection": who, on what, and each stage's result."""
+    """One press of "Test connection": who, on what, and each stage's result.
+
+    A test left queued or running by a process that died is read as failed ("the test was
+    interrupted") by every reader: see ``from_db``.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -343,11 +387,35 @@ class ConnectionTest(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     report = models.TextField(blank=True, help_text="JSON stage results; never a secret.")
 
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+    objects = ConnectionTestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"test of {self.name or 'unsaved'}: {self.status}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> ConnectionTest:
+        test = super().from_db(db, field_names, values)
+        if not {"status", "created_at"} & test.get_deferred_fields():
+            test._fail_if_interrupted()
+        return test
+
+    def _fail_if_interrupted(self) -> None:
+        if self.status not in self.UNFINISHED or self.created_at >= interrupted_cutoff():
+            return
+        self.status = self.Status.FAILED
+        self.finished_at = self.created_at + timedelta(seconds=interrupted_after())
+        stage = {
+            "name": "Connection test",
+            "status": "failed",
+            "duration_ms": 0,
+            "detail": INTERRUPTED_DETAIL,
+        }
+        self.report = json.dumps({"ok": False, "interrupted": True, "stages": [stage]})
 
     @property
     def done(self) -> bool:

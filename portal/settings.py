@@ -5,7 +5,10 @@ Everything a deployment changes comes from the environment:
 - ``LINKWRIGHT_DATA_DIR``: where the SQLite database and generated keys live (default var/).
 - ``LINKWRIGHT_SECRET_KEYS``: comma-separated Fernet keys for secrets at rest, newest first;
   when unset a development key is generated in the data directory on first run.
-- ``DJANGO_SECRET_KEY``, ``LINKWRIGHT_DEBUG``, ``LINKWRIGHT_ALLOWED_HOSTS``.
+- ``DJANGO_SECRET_KEY``, ``LINKWRIGHT_DEBUG``, ``LINKWRIGHT_ALLOWED_HOSTS``,
+  ``LINKWRIGHT_CSRF_TRUSTED_ORIGINS`` (comma-separated, e.g. ``https://portal.example.com``).
+- ``LINKWRIGHT_STATIC_COLLECTED=1`` (set by scripts/run-production.sh): serve the static files
+  collected by ``collectstatic``, compressed and with hashed names, instead of finding them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ DEBUG = os.environ.get("LINKWRIGHT_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("LINKWRIGHT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
+
+
+def _env_list(name: str) -> list[str]:
+    """A comma-separated environment variable's items."""
+    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
+
+
+CSRF_TRUSTED_ORIGINS = _env_list("LINKWRIGHT_CSRF_TRUSTED_ORIGINS")
 
 SECRET_KEYS_FILE = DATA_DIR / "secret-keys"
 
@@ -94,6 +105,7 @@ def _database_from_url(url: str) -> dict[str, object]:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -130,7 +142,13 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+if os.environ.get("LINKWRIGHT_STATIC_COLLECTED") == "1":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+else:
+    WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -172,10 +190,6 @@ LOGGING = {
 }
 
 
-def _networks(name: str) -> list[str]:
-    return [n.strip() for n in os.environ.get(name, "").split(",") if n.strip()]
-
-
 # Connection tests: where they may connect and how much they may do at once.
 CONNECTION_TEST_WORKERS = int(os.environ.get("LINKWRIGHT_TEST_WORKERS", "8"))
 CONNECTION_TEST_MAX_PENDING = int(os.environ.get("LINKWRIGHT_TEST_MAX_PENDING", "64"))
@@ -184,5 +198,19 @@ CONNECTION_TEST_CONNECT_TIMEOUT = float(os.environ.get("LINKWRIGHT_TEST_CONNECT_
 CONNECTION_TEST_DEADLINE = float(os.environ.get("LINKWRIGHT_TEST_DEADLINE", "30"))
 CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK", "") == "1"
 CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
-CONNECTION_TEST_ALLOWED_NETWORKS = _networks("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
-CONNECTION_TEST_DENIED_NETWORKS = _networks("LINKWRIGHT_TEST_DENIED_NETWORKS")
+CONNECTION_TEST_ALLOWED_NETWORKS = _env_list("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
+CONNECTION_TEST_DENIED_NETWORKS = _env_list("LINKWRIGHT_TEST_DENIED_NETWORKS")
+# How long a web request may wait for a verdict (``?wait=true``) before answering 202 with
+# the test to poll, and how many requests of one process may wait at once (the others answer
+# 202 at once), so that waiting never holds every web thread. Keep both well under the web
+# server's worker timeout and thread count.
+CONNECTION_TEST_WAIT_SECONDS = float(os.environ.get("LINKWRIGHT_TEST_WAIT_SECONDS", "10"))
+CONNECTION_TEST_MAX_WAITING = int(os.environ.get("LINKWRIGHT_TEST_MAX_WAITING", "4"))
+# A test still queued or running this many seconds after it was started was interrupted (its
+# process died). Unset: the longest a test can take -- its deadline once for each place in
+# the queue, ceil(MAX_PENDING / WORKERS) -- plus a minute.
+CONNECTION_TEST_INTERRUPTED_AFTER = (
+    float(os.environ["LINKWRIGHT_TEST_INTERRUPTED_AFTER"])
+    if os.environ.get("LINKWRIGHT_TEST_INTERRUPTED_AFTER")
+    else None
+)

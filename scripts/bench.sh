@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark: installs the test needs (scripts/setup.sh --test), then each module
-# in bench/ (every bench/*.py not starting with "_"). Each one starts its own real Spark Thrift
-# Servers on 127.0.0.1, stops by itself, and rewrites its section of docs/benchmarks.md.
-#   bash scripts/bench.sh      (about 2 minutes on 2 cores)
+# in bench/ (every bench/*.py not starting with "_"). Each one starts what it measures on
+# 127.0.0.1 (real Spark Thrift Servers; the production server on a throwaway PostgreSQL),
+# stops by itself, and rewrites its section of docs/benchmarks.md.
+#   bash scripts/bench.sh      (about 5 minutes on 2 cores)
 # Exits non-zero when a benchmark misses its goal; the figures are written anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."

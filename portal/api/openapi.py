@@ -67,7 +67,13 @@ BULK_REQUEST = {
 }
 BULK_REPORT = ref("BulkUpgradeReport")
 WAIT = OpenApiParameter(
-    "wait", bool, description="Answer when the test has finished (200) instead of at once (202)."
+    "wait",
+    bool,
+    description=(
+        "Wait for the verdict (200), at most LINKWRIGHT_TEST_WAIT_SECONDS (10 s); a test still "
+        "running by then, or when too many requests wait already, answers 202 with the test "
+        "and its URL to poll in Location."
+    ),
 )
 COMMENT = OpenApiParameter("comment", str, description="A comment stored with the new revision.")
 IF_MATCH = OpenApiParameter(

@@ -37,11 +37,11 @@ class Command(BaseCommand):
                 version=service.connector_definition,
                 name=service.name,
                 linked_service=service,
-                wait=True,
                 rate_limited=False,
             )
         except connection_tests.TestRefused as exc:
             raise CommandError(str(exc)) from None
+        test = connection_tests.wait_for_verdict(test)
         if options["json"]:
             self.stdout.write(json.dumps(connection_tests.as_document(test), indent=2))
         else:

@@ -1,0 +1,132 @@
+"""A test whose process died (worker killed, deploy, OOM) is read as failed, "interrupted"."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from portal import connection_tests
+from portal.models import ConnectionTest, interrupted_after
+from tests.conftest import api_for, form_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def left_unfinished(user: Any, seconds_ago: float, **fields: Any) -> ConnectionTest:
+    """A row as a process that died mid-test leaves it."""
+    test = ConnectionTest.objects.create(
+        user=user, connector="Spark", connector_version="2.0", **fields
+    )
+    created = timezone.now() - timedelta(seconds=seconds_ago)
+    ConnectionTest.objects.filter(pk=test.pk).update(created_at=created)
+    return test
+
+
+def test_by_default_a_test_is_interrupted_only_after_every_test_queued_before_it_could_run(
+    settings: Any,
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = None
+    settings.CONNECTION_TEST_DEADLINE = 30.0
+    settings.CONNECTION_TEST_WORKERS = 8
+    settings.CONNECTION_TEST_MAX_PENDING = 64
+    assert interrupted_after() == 30 * 8 + 60
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 45.0
+    assert interrupted_after() == 45.0
+
+
+def test_a_test_left_running_reads_as_interrupted_on_its_page_in_history_and_the_api(
+    editor: Any, editor_client: Client, saved_service: Any, settings: Any
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = None
+    test = left_unfinished(
+        editor,
+        interrupted_after() + 1,
+        status=ConnectionTest.Status.RUNNING,
+        linked_service=saved_service,
+        name=saved_service.name,
+        revision=1,
+    )
+    fragment = editor_client.get(
+        f"/connection-tests/{test.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "connection failed" in fragment and "The test was interrupted" in fragment
+    assert "hx-get" not in fragment, "the page would poll a dead test forever"
+    detail = editor_client.get(f"/linkedservices/{saved_service.pk}/").content.decode()
+    assert "Failed" in detail and "Running" not in detail
+    response = api_for(editor).get(f"/api/v1/connection-tests/{test.pk}")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["status"] == "failed" and document["finishedAt"]
+    assert document["report"]["interrupted"] is True
+    assert "The test was interrupted" in document["report"]["stages"][0]["detail"]
+    assert ConnectionTest.objects.get(pk=test.pk).status == "failed"
+
+
+def test_a_test_queued_within_its_allowance_is_still_pending(editor: Any, settings: Any) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = None
+    test = left_unfinished(editor, interrupted_after() - 30, status=ConnectionTest.Status.QUEUED)
+    response = api_for(editor).get(f"/api/v1/connection-tests/{test.pk}")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert not ConnectionTest.objects.interrupted().exists()
+
+
+def test_the_command_waits_for_a_test_whose_worker_died_and_exits_1_saying_so(
+    saved_service: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 0.5
+
+    def worker_died(pk: int, *args: Any) -> None:
+        """The row stays queued, as when the process running it is killed."""
+
+    monkeypatch.setattr(connection_tests, "_run", worker_died)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("test_connection", saved_service.name, stdout=out)
+    assert exit_status.value.code == 1
+    assert "The test was interrupted" in out.getvalue() and "FAILED" in out.getvalue()
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("test_connection", saved_service.name, "--json", stdout=out)
+    assert json.loads(out.getvalue())["status"] == "failed"
+
+
+def test_interrupted_tests_never_count_against_the_rate_limit(
+    editor: Any, editor_client: Client, settings: Any
+) -> None:
+    settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 5.0
+    for _ in range(2):
+        left_unfinished(editor, 20, status=ConnectionTest.Status.RUNNING)
+    data = form_data(**{"tp-host": "@x"})
+    for _ in range(2):
+        started = editor_client.post(
+            "/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true"
+        )
+        assert "tests in the last minute" not in started.content.decode()
+    assert ConnectionTest.objects.count() == 4
+    refused = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    assert "You started 2 tests in the last minute" in refused.content.decode()
+
+
+def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
+    editor: Any, settings: Any
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 5.0
+    test = left_unfinished(editor, 20, status=ConnectionTest.Status.QUEUED)
+    ran: list[int] = []
+
+    def tester(*args: Any) -> dict[str, Any]:
+        ran.append(1)
+        return {"ok": True, "stages": []}
+
+    connection_tests._run(test.pk, tester, None, {}, connection_tests.options())
+    assert ran == []
+    test.refresh_from_db()
+    assert test.status == "failed" and test.result["interrupted"] is True
