@@ -67,7 +67,8 @@ def _explain(
         return Advice(
             f"'{settings.host}' resolves only to addresses this portal may not connect to.",
             "Use the server's routable (private or public) address or name; "
-            "link-local, metadata, multicast and unspecified addresses are blocked.",
+            "link-local, metadata and platform endpoints, shared (CGNAT), multicast and "
+            "unspecified addresses, and IPv6 forms of them, are blocked.",
         )
     if isinstance(exc, ResolutionError):
         return Advice(
