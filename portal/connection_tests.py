@@ -60,11 +60,12 @@ def network_policy() -> AddressPolicy:
     )
 
 
-def options() -> TestOptions:
+def options(ca_certificate: str | None = None) -> TestOptions:
     return TestOptions(
         address_policy=network_policy(),
         connect_timeout_s=settings.CONNECTION_TEST_CONNECT_TIMEOUT,
         deadline_s=settings.CONNECTION_TEST_DEADLINE,
+        ca_certificate=ca_certificate,
     )
 
 
@@ -78,12 +79,15 @@ def start(
     wait: bool = False,
     rate_limited: bool = True,
     trusted_references: bool = False,
+    ca_certificate: str | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
     ``properties`` are values typed by a user (an untouched secret holds the mask and
     means the stored one); None tests ``linked_service`` as saved. ``trusted_references``
     is for properties the portal derived itself from stored ones (an upgrade proposal).
+    ``ca_certificate`` is PEM text (checked by ``parse_ca_pem``) for this test only: it is
+    handed to the connector and never stored.
     """
     stored = linked_service.properties if linked_service is not None else None
     unsaved = properties is not None
@@ -120,7 +124,12 @@ def start(
         )
         type_properties = unseal(properties).get("typeProperties", {})
         future: Future[None] = pool.submit(
-            _run, test.pk, connector.test_connection, version, type_properties, options()
+            _run,
+            test.pk,
+            connector.test_connection,
+            version,
+            type_properties,
+            options(ca_certificate),
         )
     except BaseException:
         slots.release()
