@@ -1,4 +1,8 @@
-"""Personal token authentication: ``Authorization: Token <key>`` (or ``Bearer <key>``)."""
+"""Personal token authentication: ``Authorization: Token <key>`` (or ``Bearer <key>``).
+
+Revoked and expired tokens are refused (401); what a read-only token may do is decided by
+:class:`portal.api.permissions.RolePermission`.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
+        if token.expired:
+            assert token.expires_at is not None
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new "
+                "one on the API tokens page."
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
