@@ -186,3 +186,11 @@ CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK"
 CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
 CONNECTION_TEST_ALLOWED_NETWORKS = _networks("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
 CONNECTION_TEST_DENIED_NETWORKS = _networks("LINKWRIGHT_TEST_DENIED_NETWORKS")
+
+# Sign-in throttling (portal.sign_in_throttle): failures within the cool-off lock an account
+# (from any address) or an address (whatever the user names) until they are that old.
+SIGN_IN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LINKWRIGHT_SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("LINKWRIGHT_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+SIGN_IN_COOL_OFF_SECONDS = int(os.environ.get("LINKWRIGHT_SIGN_IN_COOL_OFF", "900"))
