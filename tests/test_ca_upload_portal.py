@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from connectors.ca_certificates import MAX_PEM_CHARS
+from portal.definitions import save_definition
 from portal.models import ConnectionTest
 from tests.conftest import api_for, form_data
 from tests.fake_server import FakeServer, silent, tls_server_context
@@ -146,3 +147,38 @@ def test_the_api_refuses_a_ca_certificate_that_is_not_pem(editor: Any) -> None:
         (error,) = response.json()["errors"]
         assert error["path"] == "$.caCertificate" and error["message"]
     assert not ConnectionTest.objects.exists()
+
+
+def test_a_saved_linked_service_is_tested_with_an_uploaded_ca(
+    editor_client: Client, editor: Any, pki: TestPki
+) -> None:
+    ctx = tls_server_context(str(pki.server.cert_pem), str(pki.server.key_pem))
+    with FakeServer(silent, tls=ctx) as server:
+        tp = {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "thriftTransportProtocol": "HTTP",
+            "authenticationType": "Anonymous",
+            "enableSsl": True,
+            "trustedCertPath": IR_PATH,
+        }
+        service = save_definition(
+            user=editor,
+            name="SavedTls",
+            properties={"type": "Spark", "typeProperties": tp},
+            action="create",
+        ).linked_service
+        assert (
+            'name="ca_certificate"'
+            in editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+        )
+        upload = SimpleUploadedFile("ca.pem", pki.ca_pem.read_bytes())
+        test = finished(
+            editor_client.post(
+                f"/linkedservices/{service.pk}/test/",
+                {"ca_certificate": upload},
+                HTTP_HX_REQUEST="true",
+            )
+        )
+    assert tls_stage(test)["status"] == "passed"
+    assert "uploaded for this test stood in" in tls_stage(test)["detail"]
