@@ -60,5 +60,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "A personal token from the API tokens page: `Token lw_...`.",
+            "description": "A personal token from the API tokens page: `Token lw_...`. "
+            "A read-only token gets 403 on every write method; an expired one gets 401.",
         }
