@@ -59,6 +59,9 @@ class TestOptions:
     """Called with each resolved IP address; returns None to allow it, or why not."""
     connect_timeout_s: float = 10.0
     deadline_s: float = 30.0
+    ca_certificate: str | None = None
+    """CA certificates (PEM text, checked by ``connectors.ca_certificates``) uploaded for
+    this one test; they stand in for a CA file the integration runtime would read."""
 
 
 ConnectionTester = Callable[[ConnectorVersion, dict[str, Any], TestOptions], dict[str, Any]]

@@ -17,16 +17,35 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The policy returns None to allow an address, or a reason to refuse it.
 AddressCheck = Callable[[IPAddress], str | None]
 
-_CLOUD_METADATA = {
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("fd00:ec2::254"),
+_METADATA = {
+    ipaddress.ip_address("169.254.169.254"): "a cloud metadata endpoint",
+    ipaddress.ip_address("fd00:ec2::254"): "a cloud metadata endpoint",
+    ipaddress.ip_address("100.100.100.200"): "a cloud metadata endpoint",
+    ipaddress.ip_address("168.63.129.16"): "the Azure platform endpoint (WireServer)",
+}
+_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+_BROADCAST = ipaddress.ip_address("255.255.255.255")
+
+# IPv6 ranges whose addresses carry an IPv4 address, and where (RFC 6052 prefix
+# lengths for NAT64: a local-use /48 may be subdivided, so each length is read).
+_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+_NAT64_SLICES = {
+    48: ((6, 8), (9, 11)),
+    56: ((7, 8), (9, 12)),
+    64: ((9, 13),),
+    96: ((12, 16),),
 }
 
 
 @dataclass(frozen=True)
 class AddressPolicy:
-    """Default policy: refuse link-local (incl. cloud metadata), multicast,
-    unspecified and reserved addresses; loopback and private ranges by flag."""
+    """Default policy: refuse link-local, metadata and platform endpoints, multicast,
+    unspecified, reserved and shared (CGNAT) addresses; loopback and private ranges by
+    flag. An IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4,
+    Teredo) is judged as that IPv4 address."""
 
     allow_loopback: bool = False
     allow_private: bool = True
@@ -36,25 +55,41 @@ class AddressPolicy:
     """Networks never reached, whatever else allows them."""
 
     def __call__(self, address: IPAddress) -> str | None:
-        ip = _unmap(address)
-        if ip in _CLOUD_METADATA:
-            return f"{ip} is a cloud metadata endpoint"
+        if isinstance(address, ipaddress.IPv6Address):
+            embedded = embedded_ipv4(address)
+            if embedded:
+                if _within(address, self.denied):
+                    return f"{address} is in a denied network"
+                for ipv4 in embedded:
+                    reason = self._judge(ipv4)
+                    if reason is not None:
+                        return f"{address} carries {ipv4}: {reason}"
+                return None
+        return self._judge(address)
+
+    def _judge(self, ip: IPAddress) -> str | None:
+        if ip in _METADATA:
+            return f"{ip} is {_METADATA[ip]}"
         if ip.is_unspecified:
             return f"{ip} is the unspecified address"
         if ip.is_link_local:
             return f"{ip} is a link-local address"
         if ip.is_multicast:
             return f"{ip} is a multicast address"
-        if any(ip.version == n.version and ip in n for n in self.denied):
+        if ip == _BROADCAST:
+            return f"{ip} is the broadcast address"
+        if ip.version == 4 and ip in _THIS_NETWORK:
+            return f"{ip} is in 0.0.0.0/8 (this network)"
+        if _within(ip, self.denied):
             return f"{ip} is in a denied network"
         if self.allowed:
-            if any(ip.version == n.version and ip in n for n in self.allowed):
+            if _within(ip, self.allowed):
                 return None
             return f"{ip} is not in an allowed network"
+        if ip.version == 4 and ip in _SHARED:
+            return f"{ip} is in the shared address space 100.64.0.0/10 (carrier-grade NAT)"
         if ip.is_loopback:
             return None if self.allow_loopback else f"{ip} is a loopback address"
-        if isinstance(ip, ipaddress.IPv4Address) and ip == ipaddress.IPv4Address("255.255.255.255"):
-            return f"{ip} is the broadcast address"
         if ip.is_private:
             return None if self.allow_private else f"{ip} is a private address"
         if ip.is_reserved:
@@ -62,11 +97,34 @@ class AddressPolicy:
         return None
 
 
-def _unmap(address: IPAddress) -> IPAddress:
-    """Treat ``::ffff:a.b.c.d`` exactly like ``a.b.c.d``."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
+def _within(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    return any(ip.version == n.version and ip in n for n in networks)
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries (empty when none): IPv4-mapped,
+    IPv4-compatible, NAT64 (64:ff9b::/96 and every RFC 6052 layout of 64:ff9b:1::/48),
+    6to4 (2002::/16) and Teredo (2001::/32: server and client)."""
+    if address.ipv4_mapped is not None:
+        return (address.ipv4_mapped,)
+    if address.sixtofour is not None:
+        return (address.sixtofour,)
+    if address.teredo is not None:
+        return address.teredo
+    packed = address.packed
+    if address in _NAT64_WELL_KNOWN or (
+        address in _COMPATIBLE and int(address) > 1  # not :: nor ::1
+    ):
+        return (ipaddress.IPv4Address(packed[12:]),)
+    if address in _NAT64_LOCAL:
+        readings = [
+            ipaddress.IPv4Address(b"".join(packed[a:b] for a, b in slices))
+            for slices in _NAT64_SLICES.values()
+        ]
+        # A layout that reads an address in 0.0.0.0/8 is not the one in use (no NAT64
+        # translates to it), unless every layout does.
+        return tuple(ip for ip in readings if ip not in _THIS_NETWORK) or (readings[-1],)
+    return ()
 
 
 def allow_all(address: IPAddress) -> str | None:

@@ -51,5 +51,8 @@ def _sign_in_failed(
 ) -> None:
     attempted = str(credentials.get("username", ""))[:150]
     record(
-        AuditEvent.Action.SIGN_IN_FAILED, request=request, detail=f"user name tried: {attempted}"
+        AuditEvent.Action.SIGN_IN_FAILED,
+        request=request,
+        name=attempted,  # what portal.sign_in_throttle counts per account
+        detail=f"user name tried: {attempted}",
     )

@@ -80,11 +80,12 @@ def network_policy() -> AddressPolicy:
     )
 
 
-def options() -> TestOptions:
+def options(ca_certificate: str | None = None) -> TestOptions:
     return TestOptions(
         address_policy=network_policy(),
         connect_timeout_s=settings.CONNECTION_TEST_CONNECT_TIMEOUT,
         deadline_s=settings.CONNECTION_TEST_DEADLINE,
+        ca_certificate=ca_certificate,
     )
 
 
@@ -99,6 +100,7 @@ def start(
     rate_limited: bool = True,
     trusted_references: bool = False,
     request: Any = None,
+    ca_certificate: str | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
@@ -107,6 +109,8 @@ def start(
     is for properties the portal derived itself from stored ones (an upgrade proposal).
     Every test, saved or not, is audited with the target it goes to; so is a test
     refused because a stored secret would go to another target than its own.
+    ``ca_certificate`` is PEM text (checked by ``parse_ca_pem``) for this test only: it is
+    handed to the connector and never stored.
     """
     stored = linked_service.properties if linked_service is not None else None
     unsaved = properties is not None
@@ -153,7 +157,7 @@ def start(
             connector.test_connection,
             version,
             clear.get("typeProperties", {}),
-            options(),
+            options(ca_certificate),
             _Redaction.of(clear),
         )
     except BaseException:

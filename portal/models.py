@@ -229,6 +229,7 @@ class AuditEvent(models.Model):
         EXPORT = "export"
         UPGRADE = "upgrade"
         SIGN_IN_FAILED = "sign-in failed"
+        SIGN_IN_LOCKED = "sign-in locked"
         PERMISSION_DENIED = "permission denied"
         TOKEN_CREATED = "token created"
         TOKEN_REVOKED = "token revoked"
@@ -257,7 +258,11 @@ class AuditEvent(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal token for scripts. Only a hash of the key is stored."""
+    """A personal token for scripts. Only a hash of the key is stored.
+
+    A token acts with its user's role, or only reads when ``read_only``; it stops working
+    at ``expires_at`` (None: tokens made before expiry existed).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=100)
@@ -266,6 +271,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -279,14 +286,27 @@ class ApiToken(models.Model):
 
         return hashlib.sha256(key.encode()).hexdigest()
 
+    @property
+    def expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: Any, name: str, *, read_only: bool = False, expires_at: Any = None
+    ) -> tuple[ApiToken, str]:
         """A new token and its key; the key is shown once and never stored."""
         import secrets
 
         key = "lw_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, prefix=key[:10], key_hash=cls.hash_key(key)
+            user=user,
+            name=name,
+            prefix=key[:10],
+            key_hash=cls.hash_key(key),
+            read_only=read_only,
+            expires_at=expires_at,
         )
         return token, key
 

@@ -214,3 +214,11 @@ CONNECTION_TEST_INTERRUPTED_AFTER = (
     if os.environ.get("LINKWRIGHT_TEST_INTERRUPTED_AFTER")
     else None
 )
+
+# Sign-in throttling (portal.sign_in_throttle): failures within the cool-off lock an account
+# (from any address) or an address (whatever the user names) until they are that old.
+SIGN_IN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LINKWRIGHT_SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("LINKWRIGHT_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+SIGN_IN_COOL_OFF_SECONDS = int(os.environ.get("LINKWRIGHT_SIGN_IN_COOL_OFF", "900"))

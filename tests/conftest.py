@@ -31,6 +31,14 @@ SPARK_V2: dict[str, Any] = {
 }
 
 
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A throw-away test CA with its certificates (tests/pki.py)."""
+    from tests.pki import TestPki
+
+    return TestPki(tmp_path_factory.mktemp("pki"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_keys(tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test encrypts with its own key file, never the developer's."""

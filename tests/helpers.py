@@ -24,9 +24,11 @@ def run(
     password: str | None = None,
     limits: ClientLimits | None = None,
     resolver: Resolver | None = None,
+    ca_certificate: str | None = None,
     **type_properties: Any,
 ) -> TestReport:
-    """Run the connection test against 127.0.0.1 (or ``host=``) on ``port``."""
+    """Run the connection test against 127.0.0.1 (or ``host=``) on ``port``;
+    ``ca_certificate`` is PEM text uploaded for the test."""
     tp: dict[str, Any] = {"host": "127.0.0.1", "port": port}
     tp.update(type_properties)
     settings = settings_from_type_properties(version, tp, password)
@@ -35,6 +37,7 @@ def run(
         address_policy=LOOPBACK_POLICY,
         limits=limits or ClientLimits(connect_timeout_s=5, deadline_s=60),
         resolver=resolver or resolver_for({"localhost": "127.0.0.1"}),
+        ca_certificate=ca_certificate,
     )
 
 
@@ -42,6 +45,13 @@ def describe(report: TestReport) -> str:
     return "\n".join(
         f"{s.name}: {s.status.value} {s.duration_ms}ms {s.detail} | {s.observed} | {s.change}"
         for s in report.stages
+    )
+
+
+def report_text(report: TestReport) -> str:
+    """Everything a report says, without timings."""
+    return "\n".join(
+        f"{s.name}: {s.status.value} {s.detail} | {s.observed} | {s.change}" for s in report.stages
     )
 
 

@@ -6,7 +6,6 @@ import socket
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,11 +23,6 @@ from tests.helpers import assert_failed_at, describe, resolver_for, run
 from tests.pki import TestPki
 
 DEADLINE = 1.0
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
-    return TestPki(Path(tmp_path_factory.mktemp("pki")))
 
 
 def timed(port: int, **props: Any) -> tuple[float, TestReport]:
@@ -257,7 +251,8 @@ def test_expired_certificate(pki: TestPki) -> None:
             server.port,
             host="localhost",
             enableSsl=True,
-            trustedCertPath=str(pki.ca_pem),
+            trustedCertPath="/on/the/integration/runtime/ca.pem",
+            ca_certificate=pki.ca_pem.read_text(),
             thriftTransportProtocol="HTTP",
             authenticationType="Anonymous",
             limits=ClientLimits(deadline_s=5),
@@ -302,7 +297,8 @@ def test_report_serialises_to_json(pki: TestPki) -> None:
             server.port,
             host="localhost",
             enableSsl=True,
-            trustedCertPath=str(pki.ca_pem),
+            trustedCertPath="/on/the/integration/runtime/ca.pem",
+            ca_certificate=pki.ca_pem.read_text(),
             thriftTransportProtocol="HTTP",
             authenticationType="UsernameAndPassword",
             username="someone",
@@ -315,17 +311,3 @@ def test_report_serialises_to_json(pki: TestPki) -> None:
     assert [s["status"] for s in data["stages"]][:3] == ["passed", "passed", "failed"]
     assert data["certificate"]["not_after"].startswith("20")
     assert "do-not-show-me" not in text
-
-
-def test_unreadable_trusted_cert_path_is_explained(tmp_path: Path) -> None:
-    with FakeServer(silent) as server:
-        report = run(
-            server.port,
-            enableSsl=True,
-            trustedCertPath=str(tmp_path / "missing.pem"),
-            thriftTransportProtocol="HTTP",
-            authenticationType="Anonymous",
-            limits=ClientLimits(deadline_s=5),
-        )
-    failure = assert_failed_at(report, Stage.TLS)
-    assert "trustedCertPath" in failure.change

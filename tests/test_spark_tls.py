@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from connectors.spark.diagnostics import Stage, StageStatus
-from tests.helpers import assert_failed_at, assert_passed, describe, resolver_for, run
+from tests.helpers import (
+    assert_failed_at,
+    assert_passed,
+    describe,
+    report_text,
+    resolver_for,
+    run,
+)
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 HTTP_LOGIN: dict[str, Any] = {
@@ -17,27 +25,75 @@ HTTP_LOGIN: dict[str, Any] = {
 }
 SASL_LOGIN: dict[str, Any] = {**HTTP_LOGIN, "thriftTransportProtocol": "SASL"}
 ALIAS = "spark-alias.test"  # resolves to 127.0.0.1 in these tests only; not in the cert
+# A CA file on the integration runtime's machine: never opened here; the tests upload
+# the CA certificate it would hold.
+IR_CA_PATH = r"C:\SHIR\certs\ca.pem"
+
+
+def uploaded(pem: Path) -> dict[str, Any]:
+    """trustedCertPath on the integration runtime, and the CA certificate it would hold."""
+    return {"trustedCertPath": IR_CA_PATH, "ca_certificate": pem.read_text()}
 
 
 @pytest.mark.spark("https-ca-custom")
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
-def test_https_with_ca_from_trusted_cert_path_passes(spark_pool: ServerPool, host: str) -> None:
+def test_https_with_an_uploaded_ca_for_trusted_cert_path_passes(
+    spark_pool: ServerPool, host: str
+) -> None:
     server = spark_pool.get("https-ca-custom")
     report = run(
         server.port,
         host=host,
         password=CUSTOM_PASSWORD,
         enableSsl=True,
-        trustedCertPath=str(spark_pool.pki.ca_pem),
+        **uploaded(spark_pool.pki.ca_pem),
         **HTTP_LOGIN,
     )
     assert_passed(report)
     tls = report.stage(Stage.TLS).detail
     assert "issuer CN=Linkwright Test CA" in tls
     assert "subject CN=localhost" in tls
-    assert f"chain verified against trusted CAs from {spark_pool.pki.ca_pem}" in tls
+    assert "chain verified against the CA certificate uploaded for this test" in tls
+    assert "the CA certificate uploaded for this test stood in for it" in tls
     assert f"'{host}' matches the certificate" in tls
     assert report.certificate is not None and report.certificate.not_after is not None
+
+
+@pytest.mark.spark("https-ca-custom")
+def test_https_private_ca_in_trusted_cert_path_fails_without_the_uploaded_ca(
+    spark_pool: ServerPool,
+) -> None:
+    server = spark_pool.get("https-ca-custom")
+    report = run(
+        server.port,
+        host="localhost",
+        password=CUSTOM_PASSWORD,
+        enableSsl=True,
+        trustedCertPath=IR_CA_PATH,
+        **HTTP_LOGIN,
+    )
+    failure = assert_failed_at(report, Stage.TLS)
+    assert "not signed by a CA trusted by the system trust store" in failure.observed
+    assert "file on the self-hosted integration runtime" in failure.observed
+    assert "Upload the CA certificate in that file (PEM) with the test" in failure.change
+    assert "this portal never reads" in failure.detail
+    assert IR_CA_PATH not in report_text(report)
+
+
+@pytest.mark.spark("https-ca-custom")
+def test_an_uploaded_ca_that_did_not_issue_the_certificate_fails(spark_pool: ServerPool) -> None:
+    server = spark_pool.get("https-ca-custom")
+    report = run(
+        server.port,
+        host="localhost",
+        password=CUSTOM_PASSWORD,
+        enableSsl=True,
+        **uploaded(spark_pool.pki.self_signed.cert_pem),
+        **HTTP_LOGIN,
+    )
+    failure = assert_failed_at(report, Stage.TLS)
+    assert "not signed by a CA trusted by the CA certificate uploaded" in failure.observed
+    assert "Upload the issuing CA certificate" in failure.change
 
 
 @pytest.mark.spark("https-ca-custom")
@@ -64,7 +120,7 @@ def test_https_hostname_mismatch_only_with_allow_flag(spark_pool: ServerPool) ->
         "host": ALIAS,
         "password": CUSTOM_PASSWORD,
         "enableSsl": True,
-        "trustedCertPath": str(spark_pool.pki.ca_pem),
+        **uploaded(spark_pool.pki.ca_pem),
         "resolver": resolver_for({ALIAS: "127.0.0.1"}),
         **HTTP_LOGIN,
     }
@@ -87,7 +143,7 @@ def test_https_wrong_password_is_a_401_over_tls(spark_pool: ServerPool) -> None:
         host="localhost",
         password="nope",
         enableSsl=True,
-        trustedCertPath=str(spark_pool.pki.ca_pem),
+        **uploaded(spark_pool.pki.ca_pem),
         **HTTP_LOGIN,
     )
     failure = assert_failed_at(report, Stage.AUTHENTICATE)
@@ -128,7 +184,7 @@ def test_self_signed_accepted_with_allow_flag(spark_pool: ServerPool) -> None:
 
 
 @pytest.mark.spark("https-selfsigned-none")
-def test_self_signed_cert_can_be_trusted_via_trusted_cert_path(
+def test_self_signed_cert_can_be_trusted_by_uploading_it_for_trusted_cert_path(
     spark_pool: ServerPool,
 ) -> None:
     server = spark_pool.get("https-selfsigned-none")
@@ -136,7 +192,7 @@ def test_self_signed_cert_can_be_trusted_via_trusted_cert_path(
         server.port,
         host="localhost",
         enableSsl=True,
-        trustedCertPath=str(spark_pool.pki.self_signed.cert_pem),
+        **uploaded(spark_pool.pki.self_signed.cert_pem),
         thriftTransportProtocol="HTTP",
         authenticationType="Anonymous",
     )
@@ -162,7 +218,7 @@ def test_binary_tls_with_sasl_passes(spark_pool: ServerPool) -> None:
         host="localhost",
         password=CUSTOM_PASSWORD,
         enableSsl=True,
-        trustedCertPath=str(spark_pool.pki.ca_pem),
+        **uploaded(spark_pool.pki.ca_pem),
         **SASL_LOGIN,
     )
     assert_passed(report)
@@ -204,7 +260,7 @@ def test_tls_client_on_plain_port_is_told_to_disable_ssl(
         host="localhost",
         password=CUSTOM_PASSWORD,
         enableSsl=True,
-        trustedCertPath=str(spark_pool.pki.ca_pem),
+        **uploaded(spark_pool.pki.ca_pem),
         **{**HTTP_LOGIN, "thriftTransportProtocol": transport},
     )
     failure = assert_failed_at(report, Stage.TLS)

@@ -47,11 +47,14 @@ def explain(
     *,
     certificate: CertificateInfo | None = None,
     sasl_port_probe: bool | None = None,
+    uploaded_ca: bool = False,
 ) -> Advice:
     """Advice for the first failure. ``certificate`` is the server certificate
     fetched without verification after a verification failure;
-    ``sasl_port_probe`` tells whether a plain Thrift probe got an answer."""
-    advice = _explain(exc, settings, certificate, sasl_port_probe)
+    ``sasl_port_probe`` tells whether a plain Thrift probe got an answer;
+    ``uploaded_ca`` whether a CA certificate uploaded for the test stood in for
+    trustedCertPath."""
+    advice = _explain(exc, settings, certificate, sasl_port_probe, uploaded_ca)
     change = advice.change[:1].upper() + advice.change[1:]
     return Advice(advice.observed, change)
 
@@ -61,13 +64,15 @@ def _explain(
     settings: SparkSettings,
     certificate: CertificateInfo | None,
     sasl_port_probe: bool | None,
+    uploaded_ca: bool = False,
 ) -> Advice:
     where = f"{settings.host}:{settings.port}"
     if isinstance(exc, AddressDenied):
         return Advice(
             f"'{settings.host}' resolves only to addresses this portal may not connect to.",
             "Use the server's routable (private or public) address or name; "
-            "link-local, metadata, multicast and unspecified addresses are blocked.",
+            "link-local, metadata and platform endpoints, shared (CGNAT), multicast and "
+            "unspecified addresses, and IPv6 forms of them, are blocked.",
         )
     if isinstance(exc, ResolutionError):
         return Advice(
@@ -87,12 +92,11 @@ def _explain(
             "HDInsight: 443) and that the server is running.",
         )
     if isinstance(exc, CertificateRejected):
-        return _certificate_advice(exc, settings, certificate)
+        return _certificate_advice(exc, settings, certificate, uploaded_ca)
     if isinstance(exc, TlsConfigurationError):
         return Advice(
             f"The TLS settings could not be applied: {exc}.",
-            "Check trustedCertPath: it must be a readable PEM file of CA certificates "
-            "on the machine running this test.",
+            "Upload the CA certificate as PEM text ('-----BEGIN CERTIFICATE-----').",
         )
     if isinstance(exc, TlsHandshakeError):
         return Advice(
@@ -245,7 +249,10 @@ def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice
 
 
 def _certificate_advice(
-    exc: CertificateRejected, settings: SparkSettings, cert: CertificateInfo | None
+    exc: CertificateRejected,
+    settings: SparkSettings,
+    cert: CertificateInfo | None,
+    uploaded_ca: bool,
 ) -> Advice:
     v1 = settings.version == "1.0"
     message = exc.verify_message or str(exc)
@@ -276,7 +283,8 @@ def _certificate_advice(
         if v1:
             change = (
                 "Set allowSelfSignedServerCert to true, or put this certificate (PEM) "
-                "in trustedCertPath with useSystemTrustStore false."
+                "in trustedCertPath on the integration runtime with useSystemTrustStore "
+                "false, and upload it with the test."
             )
         else:
             change = (
@@ -286,17 +294,26 @@ def _certificate_advice(
             )
         return Advice(observed, change)
     source = (
-        settings.trusted_cert_path
-        if v1 and settings.trusted_cert_path and not settings.use_system_trust_store
-        else "the system trust store"
+        "the CA certificate uploaded for this test" if uploaded_ca else "the system trust store"
     )
     observed = (
         f"The server certificate is not signed by a CA trusted by {source} ({message}).{described}"
     )
-    if v1:
+    if v1 and settings.names_ca_file:
+        observed += (
+            " trustedCertPath is a file on the self-hosted integration runtime, which this "
+            "portal never reads."
+        )
+        what = "the issuing CA certificate" if uploaded_ca else "the CA certificate in that file"
         change = (
-            "Put the issuing CA certificate (PEM) in trustedCertPath and set "
-            "useSystemTrustStore to false, or set allowSelfSignedServerCert to true."
+            f"Upload {what} (PEM) with the test to check the chain as the integration "
+            "runtime will, or set allowSelfSignedServerCert to true."
+        )
+    elif v1:
+        change = (
+            "Put the issuing CA certificate (PEM) in trustedCertPath on the integration "
+            "runtime and set useSystemTrustStore to false (upload it with the test to "
+            "check), or set allowSelfSignedServerCert to true."
         )
     else:
         change = (

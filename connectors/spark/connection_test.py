@@ -71,7 +71,12 @@ def test_connection(
     limits = ClientLimits(
         connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s
     )
-    report = run_connection_test(settings, address_policy=options.address_policy, limits=limits)
+    report = run_connection_test(
+        settings,
+        address_policy=options.address_policy,
+        limits=limits,
+        ca_certificate=options.ca_certificate,
+    )
     return report.to_dict()
 
 

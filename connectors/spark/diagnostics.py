@@ -116,9 +116,16 @@ def run_connection_test(
     address_policy: AddressCheck | None = None,
     limits: ClientLimits | None = None,
     resolver: Resolver = system_resolver,
+    ca_certificate: str | None = None,
 ) -> TestReport:
-    """Run every stage against the server described by ``settings``."""
+    """Run every stage against the server described by ``settings``.
+
+    ``ca_certificate`` is PEM text uploaded for this test (already checked by
+    :func:`connectors.ca_certificates.parse_ca_pem`); it stands in for a 1.0
+    ``trustedCertPath``, a file on the integration runtime that is never opened here.
+    """
     run = _Run(settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver)
+    run.ca_pem = ca_certificate
     started = time.perf_counter()
     try:
         run.execute()
@@ -149,6 +156,7 @@ class _Run:
         self.address: IPAddress | None = None
         self.transport: Any = None
         self.client: HiveClient | None = None
+        self.ca_pem: str | None = None
 
     # -- stage bookkeeping -------------------------------------------------------
     def _record(self, stage: Stage, status: StageStatus, ms: float, detail: str) -> StageResult:
@@ -264,21 +272,54 @@ class _Run:
                 check_hostname=s.enable_server_certificate_validation,
                 use_system_store=True,
             )
+        # trustedCertPath is a file on the integration runtime: never opened here. A CA
+        # certificate uploaded for this test stands in for it.
+        ca_pem = self.ca_pem if s.names_ca_file else None
         return TlsOptions(
             verify_chain=not s.allow_self_signed_server_cert,
             check_hostname=not s.allow_host_name_cn_mismatch,
-            ca_file=s.trusted_cert_path,
-            use_system_store=s.use_system_trust_store or not s.trusted_cert_path,
+            ca_pem=ca_pem,
+            use_system_store=ca_pem is None,
         )
+
+    def trust_note(self, options: TlsOptions) -> str:
+        """What the TLS stage says about trustedCertPath and an uploaded CA certificate."""
+        s = self.settings
+        if s.names_ca_file:
+            note = (
+                "trustedCertPath names a file on the self-hosted integration runtime, "
+                "which this portal never reads"
+            )
+            if options.ca_pem:
+                return note + "; the CA certificate uploaded for this test stood in for it"
+            if options.verify_chain:
+                return note + (
+                    "; the chain was checked against the system trust store instead: "
+                    "upload that CA certificate with the test to check it as the "
+                    "integration runtime will"
+                )
+            return note
+        if not self.ca_pem:
+            return ""
+        if s.version == "2.0":
+            why = "version 2.0 always uses the system trust store"
+        elif s.trusted_cert_path:
+            why = "useSystemTrustStore is true"
+        else:
+            why = "the definition names no trustedCertPath"
+        return f"the uploaded CA certificate was not used: {why}"
 
     def _handshake(self, sock: socket.socket, options: TlsOptions) -> tuple[Any, TlsResult]:
         return handshake(sock, self.settings.host, options, self.deadline)
 
     def _tls(self, sock: socket.socket) -> socket.socket:
         if not self.settings.enable_ssl:
-            self.skip(Stage.TLS, "enableSsl is false")
+            unused = "; the uploaded CA certificate was not used" if self.ca_pem else ""
+            self.skip(Stage.TLS, "enableSsl is false" + unused)
             return sock
         options = self.tls_options()
+        note = self.trust_note(options)
+        uploaded = options.ca_pem is not None
         started = time.perf_counter()
         try:
             tls_sock, result = self._handshake(sock, options)
@@ -286,11 +327,13 @@ class _Run:
             elapsed = _ms(started)
             cert = self._fetch_certificate_unverified()
             self.report.certificate = cert
-            self.fail(Stage.TLS, elapsed, exc, certificate=cert)
+            self.fail(Stage.TLS, elapsed, exc, certificate=cert, uploaded_ca=uploaded)
+            self._add_note(note)
             raise _StageFailed from exc
         except Exception as exc:
             sock.close()
-            self.fail(Stage.TLS, _ms(started), exc)
+            self.fail(Stage.TLS, _ms(started), exc, uploaded_ca=uploaded)
+            self._add_note(note)
             raise _StageFailed from exc
         self.report.certificate = result.certificate
         cert_text = result.certificate.summary() if result.certificate else "no certificate"
@@ -300,7 +343,12 @@ class _Run:
             _ms(started),
             f"{result.version}, {result.cipher}; {cert_text}; {result.verification}",
         )
+        self._add_note(note)
         return tls_sock
+
+    def _add_note(self, note: str) -> None:
+        if note:
+            self.report.stages[-1].detail += f"; {note}"
 
     def _fetch_certificate_unverified(self) -> CertificateInfo | None:
         """After a verification failure, fetch the certificate (unverified) to

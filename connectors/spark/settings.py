@@ -79,6 +79,12 @@ class SparkSettings:
             return user, ANONYMOUS_PASSWORD
         return user, self.password or ""
 
+    @property
+    def names_ca_file(self) -> bool:
+        """Whether a 1.0 definition verifies against its own CA file (trustedCertPath),
+        a file on the integration runtime's machine."""
+        return bool(self.trusted_cert_path) and not self.use_system_trust_store
+
     def url_path(self) -> str:
         return "/" + self.http_path.lstrip("/")
 

@@ -1,4 +1,8 @@
-"""Personal token authentication: ``Authorization: Token <key>`` (or ``Bearer <key>``)."""
+"""Personal token authentication: ``Authorization: Token <key>`` (or ``Bearer <key>``).
+
+Revoked and expired tokens are refused (401); what a read-only token may do is decided by
+:class:`portal.api.permissions.RolePermission`.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
+        if token.expired:
+            assert token.expires_at is not None
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new "
+                "one on the API tokens page."
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -50,5 +60,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "A personal token from the API tokens page: `Token lw_...`.",
+            "description": "A personal token from the API tokens page: `Token lw_...`. "
+            "A read-only token gets 403 on every write method; an expired one gets 401.",
         }

@@ -13,6 +13,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter
 
 from connectors.adf_format import DOCUMENT_TYPE
+from connectors.ca_certificates import MAX_PEM_CHARS
 from connectors.registry import connectors
 from connectors.schema_store import common_schema
 
@@ -48,6 +49,16 @@ DIFF = ref("RevisionDiff")
 IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
 IMPORT_RESULT = ref("ImportResult")
 CONNECTION_TEST = ref("ConnectionTest")
+CA_CERTIFICATE = {
+    "type": "string",
+    "maxLength": MAX_PEM_CHARS,
+    "description": "CA certificates (PEM) for this test only, never stored: they stand in "
+    "for a 1.0 trustedCertPath, a file on the integration runtime this portal never reads.",
+}
+TEST_BODY = {
+    "allOf": [DOCUMENT, {"type": "object", "properties": {"caCertificate": CA_CERTIFICATE}}]
+}
+SAVED_TEST_BODY = {"type": "object", "properties": {"caCertificate": CA_CERTIFICATE}}
 UPGRADE_ANSWERS = {
     "type": "object",
     "properties": {

@@ -1,4 +1,7 @@
-"""Reader reads, Editor writes, Admin purges: the portal's roles for the API."""
+"""Reader reads, Editor writes, Admin purges: the portal's roles for the API.
+
+A read-only token reads whatever its user's role may read and writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from portal import audit
-from portal.models import AuditEvent
+from portal.models import ApiToken, AuditEvent
 from portal.roles import Role, has_role
 
 
@@ -26,10 +29,22 @@ class RolePermission(BasePermission):
         allowed = has_role(request.user, needed)
         if not allowed:
             self.message = f"This needs the {needed.value} role."
+            why = f"needs {needed.value}"
+        elif request.method not in SAFE_METHODS and _read_only_token(request):
+            allowed = False
+            self.message = (
+                f"This token is read-only: it may not {request.method}. Use a read-write token."
+            )
+            why = "read-only token"
+        if not allowed:
             audit.record(
                 AuditEvent.Action.PERMISSION_DENIED,
                 user=request.user,
                 request=request._request,
-                detail=f"API {request.method} {request.path} needs {needed.value}",
+                detail=f"API {request.method} {request.path}: {why}",
             )
         return allowed
+
+
+def _read_only_token(request: Request) -> bool:
+    return isinstance(request.auth, ApiToken) and request.auth.read_only

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.adf_format import dump_linked_service, git_archive
+from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
@@ -382,6 +383,20 @@ def _refusal(exc: connection_tests.TestRefused) -> Exception:
     return Invalid(exc.problems) if exc.problems else TooManyTests(str(exc))
 
 
+def _ca_certificate(request: Request) -> str | None:
+    """The ``caCertificate`` of a test request's body (PEM, this test only), or None."""
+    data = request.data if isinstance(request.data, dict) else {}
+    text = data.get("caCertificate")
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise Invalid([Problem("$.caCertificate", "Send the CA certificate as PEM text.")])
+    try:
+        return parse_ca_pem(text)
+    except CaCertificateError as exc:
+        raise Invalid([Problem("$.caCertificate", str(exc))]) from None
+
+
 def _wants_wait(request: Request) -> bool:
     return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
 
@@ -391,12 +406,13 @@ class LinkedServiceTest(APIView):
 
     @extend_schema(
         summary="Test the saved linked service's connection",
-        request=None,
+        request={"application/json": openapi.SAVED_TEST_BODY},
         parameters=[openapi.WAIT],
         responses={200: openapi.CONNECTION_TEST, 202: openapi.CONNECTION_TEST, 429: None},
     )
     def post(self, request: Request, name: str) -> Response:
         service = _find(name)
+        ca_certificate = _ca_certificate(request)
         try:
             test = connection_tests.start(
                 user=request.user,
@@ -405,6 +421,7 @@ class LinkedServiceTest(APIView):
                 linked_service=service,
                 wait=_wants_wait(request),
                 request=request,
+                ca_certificate=ca_certificate,
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None
@@ -416,7 +433,7 @@ class UnsavedTest(APIView):
 
     @extend_schema(
         summary="Test an unsaved ADF linked-service document",
-        request={"application/json": openapi.DOCUMENT},
+        request={"application/json": openapi.TEST_BODY},
         parameters=[openapi.WAIT],
         responses={
             200: openapi.CONNECTION_TEST,
@@ -426,7 +443,11 @@ class UnsavedTest(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        name, properties = from_body(request.data)
+        ca_certificate = _ca_certificate(request)
+        body = request.data
+        if isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k != "caCertificate"}
+        name, properties = from_body(body)
         version, problems = check_definition(name, properties)
         problems = [p for p in problems if p.path != "$.name"]  # a test may reuse a name
         if problems:
@@ -439,6 +460,7 @@ class UnsavedTest(APIView):
                 name=name,
                 wait=_wants_wait(request),
                 request=request,
+                ca_certificate=ca_certificate,
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None

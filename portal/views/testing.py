@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, LinkedService
@@ -57,10 +58,31 @@ def _test_form(
             name=data.get("name", ""),
             linked_service=instance,
             request=request,
+            ca_certificate=_uploaded_ca(request),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
     return _respond(request, test)
+
+
+def _uploaded_ca(request: HttpRequest) -> str | None:
+    """The CA certificate uploaded with this test (PEM), or None; read, never stored."""
+    upload = request.FILES.get("ca_certificate")
+    if upload is None:
+        return None
+    if upload.size is None or upload.size > MAX_PEM_CHARS:
+        raise TestRefused(
+            f"The CA certificate file is larger than {MAX_PEM_CHARS} bytes; upload only "
+            "the CA certificates (PEM)."
+        )
+    try:
+        return parse_ca_pem(upload.read().decode("ascii"))
+    except UnicodeDecodeError:
+        raise TestRefused(
+            "The CA certificate must be PEM text (this file is binary, perhaps DER)."
+        ) from None
+    except CaCertificateError as exc:
+        raise TestRefused(str(exc)) from None
 
 
 @editor_required
@@ -75,6 +97,7 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             name=service.name,
             linked_service=service,
             request=request,
+            ca_certificate=_uploaded_ca(request),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))

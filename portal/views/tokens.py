@@ -1,6 +1,8 @@
-"""Personal API tokens: each user creates and revokes their own."""
+"""Personal API tokens: each user creates and revokes their own, read-only or not, expiring."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,18 +12,47 @@ from django.utils import timezone
 from portal import audit
 from portal.models import ApiToken, AuditEvent
 
+LIFETIMES_DAYS = (7, 30, 90, 365)
+DEFAULT_LIFETIME_DAYS = 90
+SCOPES = {"read-write": "read and write (your role)", "read-only": "read only"}
+
 
 def token_list(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
+        scope = request.POST.get("scope", "read-write")
+        days = request.POST.get("lifetime", str(DEFAULT_LIFETIME_DAYS))
         if not name:
             messages.error(request, "Give the token a name, e.g. the script that uses it.")
+        elif scope not in SCOPES:
+            messages.error(request, "Choose read and write, or read only.")
+        elif not days.isdigit() or int(days) not in LIFETIMES_DAYS:
+            messages.error(
+                request, f"Choose a lifetime of {', '.join(map(str, LIFETIMES_DAYS))} days."
+            )
         else:
-            token, new_key = ApiToken.issue(request.user, name)
-            audit.record(AuditEvent.Action.TOKEN_CREATED, request=request, name=token.name)
+            token, new_key = ApiToken.issue(
+                request.user,
+                name,
+                read_only=scope == "read-only",
+                expires_at=timezone.now() + timedelta(days=int(days)),
+            )
+            audit.record(
+                AuditEvent.Action.TOKEN_CREATED,
+                request=request,
+                name=token.name,
+                detail=f"{SCOPES[scope]}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC",
+            )
     tokens = ApiToken.objects.filter(user=request.user)
-    response = render(request, "tokens/list.html", {"tokens": tokens, "new_key": new_key})
+    context = {
+        "tokens": tokens,
+        "new_key": new_key,
+        "scopes": SCOPES,
+        "lifetimes": LIFETIMES_DAYS,
+        "default_lifetime": DEFAULT_LIFETIME_DAYS,
+    }
+    response = render(request, "tokens/list.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -58,7 +58,7 @@ class TlsHandshakeError(HiveClientError):
 
 
 class TlsConfigurationError(HiveClientError):
-    """The TLS settings cannot be applied (e.g. trustedCertPath unreadable)."""
+    """The TLS settings cannot be applied (e.g. an unusable uploaded CA certificate)."""
 
 
 class CertificateRejected(HiveClientError):

@@ -25,19 +25,20 @@ class TlsOptions:
 
     ``verify_chain=False`` accepts any certificate (allowSelfSignedServerCert, or
     enableServerCertificateValidation=false); ``check_hostname=False`` accepts a
-    certificate issued for another name (allowHostNameCNMismatch).
+    certificate issued for another name (allowHostNameCNMismatch). ``ca_pem`` holds
+    CA certificates as PEM text (uploaded for one test); no file is ever read.
     """
 
     verify_chain: bool = True
     check_hostname: bool = True
-    ca_file: str | None = None
+    ca_pem: str | None = None
     use_system_store: bool = True
 
     def describe_trust(self) -> str:
         if not self.verify_chain:
             return "certificate chain not verified"
-        if self.ca_file and not self.use_system_store:
-            return f"trusted CAs from {self.ca_file}"
+        if self.ca_pem and not self.use_system_store:
+            return "the CA certificate uploaded for this test"
         return "the system trust store"
 
 
@@ -89,10 +90,10 @@ def build_context(options: TlsOptions) -> ssl.SSLContext:
         return ctx
     ctx.verify_mode = ssl.CERT_REQUIRED
     ctx.check_hostname = options.check_hostname
-    if options.use_system_store or not options.ca_file:
+    if options.use_system_store or not options.ca_pem:
         ctx.load_default_certs(ssl.Purpose.SERVER_AUTH)
-    if options.ca_file and not options.use_system_store:
-        ctx.load_verify_locations(cafile=options.ca_file)
+    if options.ca_pem and not options.use_system_store:
+        ctx.load_verify_locations(cadata=options.ca_pem)
     return ctx
 
 
@@ -152,9 +153,7 @@ def handshake(
         ctx = build_context(options)
     except (OSError, ssl.SSLError) as exc:
         sock.close()
-        raise TlsConfigurationError(
-            f"cannot load trusted certificates from {options.ca_file}: {exc}"
-        ) from exc
+        raise TlsConfigurationError(f"cannot use the uploaded CA certificate: {exc}") from exc
     tls = ctx.wrap_socket(sock, server_hostname=server_hostname, do_handshake_on_connect=False)
     try:
         tls.settimeout(deadline.io_timeout(waiting_for="the TLS handshake"))
