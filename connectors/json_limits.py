@@ -19,8 +19,8 @@ MAX_JSON_DEPTH = 64
 """Objects and arrays nested in one another, counting the outermost one."""
 
 TOO_DEEP = (
-    f"The JSON nests objects and arrays more than {MAX_JSON_DEPTH} levels deep; "
-    f"the limit is {MAX_JSON_DEPTH}."
+    f"The JSON nests objects and arrays more than {MAX_JSON_DEPTH} levels deep "
+    f"(the limit is {MAX_JSON_DEPTH})"
 )
 
 _SPECIAL = re.compile(r'[\[\]{}"\\]')
@@ -33,8 +33,10 @@ CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 class TooDeep(ValueError):
     """JSON text nested deeper than :data:`MAX_JSON_DEPTH`; ``position`` is where."""
 
-    def __init__(self, position: int) -> None:
-        super().__init__(TOO_DEEP)
+    def __init__(self, text: str, position: int) -> None:
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        super().__init__(f"{TOO_DEEP}: line {line}, column {column}.")
         self.position = position
 
 
@@ -54,7 +56,7 @@ def check_depth(text: str) -> None:
         elif not in_string:
             depth += _DEPTH_CHANGE[char]
             if depth > MAX_JSON_DEPTH:
-                raise TooDeep(found.start())
+                raise TooDeep(text, found.start())
 
 
 def loads(text: str) -> Any:

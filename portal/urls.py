@@ -61,3 +61,7 @@ urlpatterns = [
     path("users/", users.user_list, name="user-list"),
     path("users/<int:pk>/", users.user_update, name="user-update"),
 ]
+
+handler400 = "portal.api.errors.bad_request"
+handler404 = "portal.api.errors.not_found"
+handler500 = "portal.api.errors.server_error"

@@ -146,8 +146,9 @@ def connector_components() -> dict[str, Any]:
     }
     components["StaleRevision"] = {
         "type": "object",
+        "required": ["errors", "currentRevision"],
         "properties": {
-            "detail": {"type": "string"},
+            "errors": list_of(problem),
             "currentRevision": {"type": "integer"},
             "updatedBy": {"type": ["string", "null"]},
         },

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
-from connectors.formdata import form_from_properties
+from connectors.formdata import form_from_properties, too_deep_fields
 from connectors.registry import UnknownConnector, connectors, get_connector
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
@@ -78,13 +78,15 @@ def _editor(
         data["version"] = version_id
     version = connector.version(version_id)
     stored = instance.properties if instance is not None else None
-    problems = []
+    problems: list[Any] = []
     conflict: LinkedService | None = None
     changes_since: list[Any] = []
 
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
     wants_save = wants_save and "_add_parameter" not in data
     if wants_save:
+        problems = too_deep_fields(data)
+    if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
         try:
             result = save_definition(
