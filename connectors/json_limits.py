@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from connectors.schema_store import common_def
+
 MAX_JSON_DEPTH = 64
 """Objects and arrays nested in one another, counting the outermost one."""
 
@@ -26,8 +28,9 @@ TOO_DEEP = (
 _SPECIAL = re.compile(r'[\[\]{}"\\]')
 _DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
 
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The common schema's own rules for names and for descriptions (free text).
+CONTROL_CHARACTERS = re.compile(common_def("name")["not"]["pattern"])
+CONTROL_IN_TEXT = re.compile(common_def("description")["not"]["pattern"])
 
 
 class TooDeep(ValueError):
@@ -65,8 +68,11 @@ def loads(text: str) -> Any:
     return json.loads(text)
 
 
-def control_character(text: str, *, multiline: bool = False) -> str | None:
-    """The first control character in ``text`` as ``U+XXXX``, or None. ``multiline``
-    text may hold tabs and line breaks."""
+def control_character_problem(text: str, *, multiline: bool = False) -> str | None:
+    """A sentence naming the first control character in ``text``, or None if it has none.
+    ``multiline`` text (a comment, a description) may hold tabs and line breaks."""
     found = (CONTROL_IN_TEXT if multiline else CONTROL_CHARACTERS).search(text)
-    return None if found is None else f"U+{ord(found.group()):04X}"
+    if found is None:
+        return None
+    allowed = " other than tabs and line breaks" if multiline else ""
+    return f"Control characters{allowed} are not accepted here (found U+{ord(found.group()):04X})."

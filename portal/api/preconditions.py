@@ -8,6 +8,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from portal.models import LinkedService
+from portal.numbers import whole_number
 
 
 class PreconditionRequired(APIException):
@@ -46,7 +47,7 @@ def expected_revision(request: Request, current: LinkedService) -> int:
     if header == "*":
         return current.revision
     tags = [t.strip().removeprefix("W/").strip('"') for t in header.split(",")]
-    numbers = [int(t) for t in tags if t.isascii() and t.isdigit()]
+    numbers = [whole_number(t) for t in tags]
     if current.revision not in numbers:
         raise PreconditionFailed(current)
     return current.revision

@@ -15,7 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.adf_format import dump_linked_service, git_archive
+from connectors.json_limits import control_character_problem
 from connectors.problems import Problem
+from connectors.validation import validate_name
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
@@ -33,6 +35,7 @@ from portal.definitions import (
 from portal.definitions import check as check_definition
 from portal.imports import import_documents
 from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, revision_changes
+from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
 
 
@@ -53,6 +56,14 @@ def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedS
     if service is None:
         raise Http404(f"No linked service named '{name}'.")
     return service
+
+
+def _number(raw: object, field: str) -> int:
+    """A whole number from a path segment or query parameter, or a 400 naming the field."""
+    number = whole_number(str(raw) if isinstance(raw, int) else raw)
+    if number is None:
+        raise Invalid([Problem(field, f"A whole number from 0 to {MAX_DB_INTEGER}.")])
+    return number
 
 
 def _audit(
@@ -194,7 +205,7 @@ class RevisionDetail(APIView):
     )
     def get(self, request: Request, name: str, number: int) -> Response:
         service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        revision = service.revisions.filter(number=number).first()
+        revision = service.revisions.filter(number=_number(number, "{number}")).first()
         if revision is None:
             raise Http404(f"'{service.name}' has no revision {number}.")
         return Response(revision_document(revision))
@@ -212,7 +223,7 @@ class RevisionRestore(APIView):
     def post(self, request: Request, name: str, number: int) -> Response:
         service = _find(name)
         based_on = expected_revision(request, service)
-        if not service.revisions.filter(number=number).exists():
+        if not service.revisions.filter(number=_number(number, "{number}")).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
         try:
             result = restore_revision(
@@ -244,10 +255,8 @@ class RevisionDiff(APIView):
     )
     def get(self, request: Request, name: str) -> Response:
         service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        try:
-            old_n, new_n = int(request.query_params["from"]), int(request.query_params["to"])
-        except (KeyError, ValueError):
-            raise Invalid([Problem("$", "Give from= and to= revision numbers.")]) from None
+        old_n = _number(request.query_params.get("from"), "?from")
+        new_n = _number(request.query_params.get("to"), "?to")
         revisions = {r.number: r for r in service.revisions.filter(number__in=[old_n, new_n])}
         missing = [n for n in (old_n, new_n) if n not in revisions]
         if missing:
@@ -423,7 +432,8 @@ class UnsavedTest(APIView):
     def post(self, request: Request) -> Response:
         name, properties = from_body(request.data)
         version, problems = check_definition(name, properties)
-        problems = [p for p in problems if p.path != "$.name"]  # a test may reuse a name
+        # A test may reuse a name, but the name must still follow the rules.
+        problems = [*validate_name(name), *(p for p in problems if p.path != "$.name")]
         if problems:
             raise Invalid(problems)
         try:
@@ -447,7 +457,7 @@ class ConnectionTestDetail(APIView):
         responses={200: openapi.CONNECTION_TEST},
     )
     def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=pk).select_related("user").first()
+        test = ConnectionTest.objects.filter(pk=_number(pk, "{pk}")).select_related("user").first()
         if test is None or (test.unsaved and test.user != request.user):
             raise Http404("No such connection test.")
         return _test_response(request, test)
@@ -544,6 +554,9 @@ class UpgradeBulkView(APIView):
             raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
         if not isinstance(dry_run, bool):
             raise Invalid([Problem("$.dryRun", "true or false.")])
+        for index, name in enumerate(names or []):
+            if problem := control_character_problem(name):
+                raise Invalid([Problem(f"$.names[{index}]", problem)])
         services = upgrades.upgradable()
         if names is not None:
             keys = [LinkedService.key_for(n) for n in names]

@@ -16,6 +16,7 @@ from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
 from portal.models import AuditEvent, LinkedService, Revision, revision_changes
+from portal.numbers import whole_number
 from portal.views.access import editor_required
 
 FIELDS_TARGET = "form_fields"
@@ -96,13 +97,13 @@ def _editor(
                 action=Revision.Action.CREATE if instance is None else Revision.Action.EDIT,
                 comment=data.get("comment", "").strip(),
                 instance=instance,
-                based_on=int(data["based_on"]) if data.get("based_on", "").isdigit() else None,
+                based_on=whole_number(data.get("based_on")),
             )
         except DefinitionInvalid as exc:
             problems = exc.problems
         except StaleRevision as exc:
             conflict = exc.current
-            based_on = int(data["based_on"]) if data.get("based_on", "").isdigit() else None
+            based_on = whole_number(data.get("based_on"))
             if based_on:
                 changes_since = revision_changes(
                     conflict.revision_at(based_on), conflict.revision_at(conflict.revision)

@@ -15,6 +15,7 @@ from portal.definitions import (
     undelete_definition,
 )
 from portal.models import AuditEvent, LinkedService, revision_changes
+from portal.numbers import whole_number
 from portal.views.access import admin_required, editor_required
 
 
@@ -54,7 +55,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             user=request.user,
             instance=service,
             number=number,
-            based_on=int(based_on) if based_on.isdigit() else None,
+            based_on=whole_number(based_on),
         )
     except StaleRevision as exc:
         messages.error(
