@@ -246,6 +246,7 @@ def connector_components() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "imported": {"type": "boolean"},
+            "errors": list_of(problem),
             "results": list_of(
                 {
                     "type": "object",

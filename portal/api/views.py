@@ -39,6 +39,13 @@ from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
 
 
+class Conflict(APIException):
+    """Another writer got there first (no If-Match was involved): try again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 class TooManyTests(APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "test_refused"
@@ -285,7 +292,13 @@ class DeletedRestore(APIView):
     )
     def post(self, request: Request, name: str) -> Response:
         service = _find(name, LinkedService.objects.deleted())
-        undelete_definition(user=request.user, instance=service)
+        try:
+            undelete_definition(user=request.user, instance=service)
+        except StaleRevision as exc:
+            raise Conflict(
+                f"'{exc.current.name}' changed while it was being restored (now revision "
+                f"{exc.current.revision}); it may be restored already: fetch it again."
+            ) from None
         service.refresh_from_db()
         _audit(request, AuditEvent.Action.UNDELETE, linked_service=service)
         return with_etag(Response(document(service)), service)
@@ -313,12 +326,17 @@ class ImportView(APIView):
         summary="Import ADF linked-service JSON (one document or a list); all or nothing",
         request={"application/json": openapi.IMPORT_BODY},
         parameters=[OpenApiParameter("replace", bool, description="replace same-named ones")],
-        responses={201: openapi.IMPORT_RESULT, 400: openapi.IMPORT_RESULT},
+        responses={
+            201: openapi.IMPORT_RESULT,
+            400: openapi.IMPORT_RESULT,
+            409: openapi.IMPORT_RESULT,
+        },
     )
     def post(self, request: Request) -> Response:
         import json
 
-        body = request.data if isinstance(request.data, list) else [request.data]
+        many = isinstance(request.data, list)
+        body = request.data if many else [request.data]
         files = [
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
             for i, doc in enumerate(body)
@@ -338,9 +356,16 @@ class ImportView(APIView):
         if ok:
             for outcome in outcomes:
                 _audit(request, AuditEvent.Action.IMPORT, linked_service=outcome.linked_service)
+            return Response({"imported": True, "results": result}, status=status.HTTP_201_CREATED)
+        errors = [
+            {"path": f"$[{i}]{p.path[1:]}" if many else p.path, "message": p.message}
+            for i, o in enumerate(outcomes)
+            for p in o.problems
+        ]
+        raced = any(o.conflict for o in outcomes)
         return Response(
-            {"imported": ok, "results": result},
-            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+            {"imported": False, "errors": errors, "results": result},
+            status=status.HTTP_409_CONFLICT if raced else status.HTTP_400_BAD_REQUEST,
         )
 
 

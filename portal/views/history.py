@@ -87,7 +87,11 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
 def undelete(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(LinkedService.objects.deleted(), pk=pk)
     if request.method == "POST":
-        undelete_definition(user=request.user, instance=service)
+        try:
+            undelete_definition(user=request.user, instance=service)
+        except StaleRevision:
+            messages.error(request, f"'{service.name}' changed meanwhile: see its state here.")
+            return redirect("linkedservice-deleted")
         audit.record(AuditEvent.Action.UNDELETE, request=request, linked_service=service)
         messages.success(request, f"'{service.name}' restored with all its revisions.")
         return redirect("linkedservice-detail", pk=pk)
