@@ -139,14 +139,12 @@ def test_concurrent_replacing_imports_of_one_document_end_in_201_or_409(editor: 
     results = _race(
         _each_with_its_own_client(
             key,
-            lambda client, _i: client.post(
-                "/api/v1/import?replace=true", document, format="json"
-            ),
+            lambda client, _i: client.post("/api/v1/import?replace=true", document, format="json"),
         )
     )
     statuses = [r[0] if isinstance(r, tuple) else r for r in results]
     assert set(statuses) <= {201, 409} and 201 in statuses, statuses
-    for status, body in (r for r in results if r[0] == 409):
+    for _, body in (r for r in results if r[0] == 409):
         assert body["imported"] is False
         assert "changed while this import ran" in body["errors"][0]["message"]
     service = LinkedService.objects.get()
@@ -169,7 +167,7 @@ def test_concurrent_undeletes_of_one_name_restore_it_once(editor: Any) -> None:
     )
     statuses = sorted(r[0] if isinstance(r, tuple) else r for r in results)
     assert statuses.count(200) == 1 and set(statuses) <= {200, 404, 409}, statuses
-    for status, body in (r for r in results if r[0] != 200):
+    for _, body in (r for r in results if r[0] != 200):
         assert body["errors"][0]["message"]
     service = LinkedService.objects.get()
     assert service.deleted_at is None and service.revision == 3
