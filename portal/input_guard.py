@@ -26,7 +26,8 @@ def _texts(request: HttpRequest) -> Iterator[tuple[str, str, bool]]:
         yield f"?{key}", key, False
         for value in values:
             yield f"?{key}", value, True
-    if request.method == "POST" and request.content_type in FORM_TYPES:
+    is_form = request.method == "POST" and request.content_type in FORM_TYPES
+    if is_form and not request.path.startswith(API_PREFIX):  # the API takes JSON only
         for key, values in request.POST.lists():
             yield key, key, False
             for value in values:
