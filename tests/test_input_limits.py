@@ -296,3 +296,12 @@ def test_an_if_match_that_is_no_revision_is_a_stale_precondition(
     response = api_for(editor).delete("/api/v1/linkedservices/SparkProd", HTTP_IF_MATCH=etag)
     assert response.status_code == 412
     assert response.json()["currentRevision"] == 1
+
+
+def test_a_name_with_spaces_and_accents_makes_a_valid_location_header(editor: Any) -> None:
+    response = api_for(editor).post(
+        "/api/v1/linkedservices/", {"name": "Spark Prod é", "properties": SPARK_V2}, format="json"
+    )
+    assert response.status_code == 201
+    assert response["Location"] == "/api/v1/linkedservices/Spark%20Prod%20%C3%A9"
+    assert api_for(editor).get(response["Location"]).status_code == 200

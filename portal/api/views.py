@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -137,7 +138,7 @@ class LinkedServiceList(APIView):
         result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
         _audit(request, AuditEvent.Action.CREATE, linked_service=result.linked_service)
         response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
-        response["Location"] = f"/api/v1/linkedservices/{result.linked_service.name}"
+        response["Location"] = f"/api/v1/linkedservices/{quote(result.linked_service.name)}"
         return with_etag(response, result.linked_service)
 
 
