@@ -11,7 +11,7 @@ from django.db import transaction
 
 from connectors.adf_format import parse_linked_service
 from connectors.problems import Problem
-from portal.definitions import DefinitionInvalid, save_definition
+from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.models import LinkedService, Revision
 
 
@@ -23,6 +23,8 @@ class ImportOutcome:
     replaced: bool = False
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conflict: bool = False
+    """Another writer changed the linked service while this import ran."""
 
 
 class _Rollback(Exception):
@@ -87,6 +89,16 @@ def _import_one(outcome: ImportOutcome, *, user: Any, replace: bool, comment: st
         )
     except DefinitionInvalid as exc:
         outcome.problems.extend(exc.problems)
+        return
+    except StaleRevision as exc:
+        outcome.conflict = True
+        outcome.problems.append(
+            Problem(
+                "$.name",
+                f"'{exc.current.name}' changed while this import ran (now revision "
+                f"{exc.current.revision}); nothing was imported: import again.",
+            )
+        )
         return
     outcome.linked_service = result.linked_service
     outcome.replaced = existing is not None

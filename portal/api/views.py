@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -16,7 +17,9 @@ from rest_framework.views import APIView
 
 from connectors.adf_format import dump_linked_service, git_archive
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
+from connectors.json_limits import control_character_problem
 from connectors.problems import Problem
+from connectors.validation import validate_name
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
@@ -34,7 +37,15 @@ from portal.definitions import (
 from portal.definitions import check as check_definition
 from portal.imports import import_documents
 from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, revision_changes
+from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
+
+
+class Conflict(APIException):
+    """Another writer got there first (no If-Match was involved): try again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class TooManyTests(APIException):
@@ -54,6 +65,14 @@ def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedS
     if service is None:
         raise Http404(f"No linked service named '{name}'.")
     return service
+
+
+def _number(raw: object, field: str) -> int:
+    """A whole number from a path segment or query parameter, or a 400 naming the field."""
+    number = whole_number(str(raw) if isinstance(raw, int) else raw)
+    if number is None:
+        raise Invalid([Problem(field, f"A whole number from 0 to {MAX_DB_INTEGER}.")])
+    return number
 
 
 def _audit(
@@ -120,7 +139,7 @@ class LinkedServiceList(APIView):
         result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
         _audit(request, AuditEvent.Action.CREATE, linked_service=result.linked_service)
         response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
-        response["Location"] = f"/api/v1/linkedservices/{result.linked_service.name}"
+        response["Location"] = f"/api/v1/linkedservices/{quote(result.linked_service.name)}"
         return with_etag(response, result.linked_service)
 
 
@@ -195,7 +214,7 @@ class RevisionDetail(APIView):
     )
     def get(self, request: Request, name: str, number: int) -> Response:
         service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        revision = service.revisions.filter(number=number).first()
+        revision = service.revisions.filter(number=_number(number, "{number}")).first()
         if revision is None:
             raise Http404(f"'{service.name}' has no revision {number}.")
         return Response(revision_document(revision))
@@ -213,7 +232,7 @@ class RevisionRestore(APIView):
     def post(self, request: Request, name: str, number: int) -> Response:
         service = _find(name)
         based_on = expected_revision(request, service)
-        if not service.revisions.filter(number=number).exists():
+        if not service.revisions.filter(number=_number(number, "{number}")).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
         try:
             result = restore_revision(
@@ -245,10 +264,8 @@ class RevisionDiff(APIView):
     )
     def get(self, request: Request, name: str) -> Response:
         service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        try:
-            old_n, new_n = int(request.query_params["from"]), int(request.query_params["to"])
-        except (KeyError, ValueError):
-            raise Invalid([Problem("$", "Give from= and to= revision numbers.")]) from None
+        old_n = _number(request.query_params.get("from"), "?from")
+        new_n = _number(request.query_params.get("to"), "?to")
         revisions = {r.number: r for r in service.revisions.filter(number__in=[old_n, new_n])}
         missing = [n for n in (old_n, new_n) if n not in revisions]
         if missing:
@@ -277,7 +294,13 @@ class DeletedRestore(APIView):
     )
     def post(self, request: Request, name: str) -> Response:
         service = _find(name, LinkedService.objects.deleted())
-        undelete_definition(user=request.user, instance=service)
+        try:
+            undelete_definition(user=request.user, instance=service)
+        except StaleRevision as exc:
+            raise Conflict(
+                f"'{exc.current.name}' changed while it was being restored (now revision "
+                f"{exc.current.revision}); it may be restored already: fetch it again."
+            ) from None
         service.refresh_from_db()
         _audit(request, AuditEvent.Action.UNDELETE, linked_service=service)
         return with_etag(Response(document(service)), service)
@@ -305,12 +328,17 @@ class ImportView(APIView):
         summary="Import ADF linked-service JSON (one document or a list); all or nothing",
         request={"application/json": openapi.IMPORT_BODY},
         parameters=[OpenApiParameter("replace", bool, description="replace same-named ones")],
-        responses={201: openapi.IMPORT_RESULT, 400: openapi.IMPORT_RESULT},
+        responses={
+            201: openapi.IMPORT_RESULT,
+            400: openapi.IMPORT_RESULT,
+            409: openapi.IMPORT_RESULT,
+        },
     )
     def post(self, request: Request) -> Response:
         import json
 
-        body = request.data if isinstance(request.data, list) else [request.data]
+        many = isinstance(request.data, list)
+        body = request.data if many else [request.data]
         files = [
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
             for i, doc in enumerate(body)
@@ -330,9 +358,16 @@ class ImportView(APIView):
         if ok:
             for outcome in outcomes:
                 _audit(request, AuditEvent.Action.IMPORT, linked_service=outcome.linked_service)
+            return Response({"imported": True, "results": result}, status=status.HTTP_201_CREATED)
+        errors = [
+            {"path": f"$[{i}]{p.path[1:]}" if many else p.path, "message": p.message}
+            for i, o in enumerate(outcomes)
+            for p in o.problems
+        ]
+        raced = any(o.conflict for o in outcomes)
         return Response(
-            {"imported": ok, "results": result},
-            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+            {"imported": False, "errors": errors, "results": result},
+            status=status.HTTP_409_CONFLICT if raced else status.HTTP_400_BAD_REQUEST,
         )
 
 
@@ -449,7 +484,8 @@ class UnsavedTest(APIView):
             body = {k: v for k, v in body.items() if k != "caCertificate"}
         name, properties = from_body(body)
         version, problems = check_definition(name, properties)
-        problems = [p for p in problems if p.path != "$.name"]  # a test may reuse a name
+        # A test may reuse a name, but the name must still follow the rules.
+        problems = [*validate_name(name), *(p for p in problems if p.path != "$.name")]
         if problems:
             raise Invalid(problems)
         try:
@@ -475,7 +511,7 @@ class ConnectionTestDetail(APIView):
         responses={200: openapi.CONNECTION_TEST},
     )
     def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=pk).select_related("user").first()
+        test = ConnectionTest.objects.filter(pk=_number(pk, "{pk}")).select_related("user").first()
         if test is None or (test.unsaved and test.user != request.user):
             raise Http404("No such connection test.")
         return _test_response(request, test)
@@ -572,6 +608,9 @@ class UpgradeBulkView(APIView):
             raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
         if not isinstance(dry_run, bool):
             raise Invalid([Problem("$.dryRun", "true or false.")])
+        for index, name in enumerate(names or []):
+            if problem := control_character_problem(name):
+                raise Invalid([Problem(f"$.names[{index}]", problem)])
         services = upgrades.upgradable()
         if names is not None:
             keys = [LinkedService.key_for(n) for n in names]

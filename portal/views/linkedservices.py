@@ -16,6 +16,7 @@ from connectors.registry import connectors, get_connector
 from portal import audit
 from portal.definitions import StaleRevision, delete_definition
 from portal.models import AuditEvent, LinkedService
+from portal.numbers import whole_number
 from portal.views.access import editor_required
 
 log = logging.getLogger("portal.linkedservices")
@@ -70,7 +71,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
             delete_definition(
                 user=request.user,
                 instance=service,
-                based_on=int(based_on) if based_on.isdigit() else None,
+                based_on=whole_number(based_on),
             )
         except StaleRevision as exc:
             messages.error(
