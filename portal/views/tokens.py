@@ -15,10 +15,12 @@ from portal.models import ApiToken, AuditEvent
 LIFETIMES_DAYS = (7, 30, 90, 365)
 DEFAULT_LIFETIME_DAYS = 90
 SCOPES = {"read-write": "read and write (your role)", "read-only": "read only"}
+# The new key waits in the session between the POST and the page it redirects to, which
+# shows it once and removes it.
+NEW_KEY_SESSION = "linkwright_new_token_key"
 
 
 def token_list(request: HttpRequest) -> HttpResponse:
-    new_key = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
         scope = request.POST.get("scope", "read-write")
@@ -44,6 +46,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 name=token.name,
                 detail=f"{SCOPES[scope]}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC",
             )
+            request.session[NEW_KEY_SESSION] = new_key
+        return redirect("token-list")  # post/redirect/get: a reload creates nothing
+    new_key = request.session.pop(NEW_KEY_SESSION, None)
     tokens = ApiToken.objects.filter(user=request.user)
     context = {
         "tokens": tokens,
