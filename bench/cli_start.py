@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._report import machine_facts, markdown_table, median, p90, write_section
+from bench._report import machine_facts, markdown_table, median, p90, publish
 from tests.spark_server import server_pool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,11 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{median(theirs) - median(floor):.3f} s. Goal {'met' if met else '**missed**'}.",
         ]
     )
-    print(text)
-    if not args.no_write:
-        write_section(SECTION, text)
-        print("written to docs/benchmarks.md")
-    return 0 if met else 1
+    return publish(SECTION, text, write=not args.no_write, met=met)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._report import machine_facts, markdown_table, median, p90, write_section
+from bench._report import machine_facts, markdown_table, median, p90, publish
 from connectors.spark.hive.tls import TlsOptions, build_context, shared_context
 from connectors.spark.hive.tls_contexts import CONTEXTS
 from tests.fake_server import FakeServer, silent, tls_server_context
@@ -132,11 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Goal {'met' if met else '**missed**'}.",
         ]
     )
-    print(text)
-    if not args.no_write:
-        write_section(SECTION, text)
-        print("written to docs/benchmarks.md")
-    return 0 if met else 1
+    return publish(SECTION, text, write=not args.no_write, met=met)
 
 
 if __name__ == "__main__":
