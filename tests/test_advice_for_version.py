@@ -107,27 +107,19 @@ def test_a_refused_anonymous_or_username_login_is_told_to_use_username_and_passw
 # -- against real Spark Thrift Servers ----------------------------------------------
 
 
-@pytest.mark.spark("binary-nosasl")
-def test_v2_against_a_binary_only_server_says_version_2_cannot_reach_it(
-    spark_pool: ServerPool,
+@pytest.mark.spark("binary-nosasl", "binary-sasl-custom")
+@pytest.mark.parametrize(
+    ("mode", "observed"),
+    [("binary-nosasl", "binary Thrift port"), ("binary-sasl-custom", "SASL negotiation message")],
+)
+def test_v2_against_a_binary_or_sasl_only_server_says_version_2_cannot_reach_it(
+    spark_pool: ServerPool, mode: str, observed: str
 ) -> None:
-    port = spark_pool.get("binary-nosasl").port
+    port = spark_pool.get(mode).port
     report = run(port, version="2.0", password=CUSTOM_PASSWORD, **V2_LOGIN)
     failure = assert_failed_at(report, Stage.AUTHENTICATE)
-    assert "binary Thrift port" in failure.observed
+    assert observed in failure.observed
     assert failure.change.startswith("This is a binary port; version 2.0 needs the server's HTTP")
-    assert "cannot reach it as configured" in failure.change
-    assert "thriftTransportProtocol" not in failure.change
-
-
-@pytest.mark.spark("binary-sasl-custom")
-def test_v2_against_a_sasl_only_server_says_version_2_cannot_reach_it(
-    spark_pool: ServerPool,
-) -> None:
-    port = spark_pool.get("binary-sasl-custom").port
-    report = run(port, version="2.0", password=CUSTOM_PASSWORD, **V2_LOGIN)
-    failure = assert_failed_at(report, Stage.AUTHENTICATE)
-    assert "SASL negotiation message" in failure.observed
     assert "cannot reach it as configured" in failure.change
     assert "thriftTransportProtocol" not in failure.change
 
