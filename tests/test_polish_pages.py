@@ -66,10 +66,14 @@ def test_a_refused_token_form_also_redirects_and_creates_nothing(editor_client: 
     assert not ApiToken.objects.exists()
 
 
-def test_the_new_key_is_not_kept_in_the_session_once_shown(editor_client: Client) -> None:
+def test_the_new_key_waits_encrypted_in_the_session_and_is_gone_once_shown(
+    editor_client: Client,
+) -> None:
     editor_client.post("/tokens/", {"name": "deploy"})
-    assert "linkwright_new_token_key" in editor_client.session
-    editor_client.get("/tokens/")
+    held = editor_client.session["linkwright_new_token_key"]
+    page = editor_client.get("/tokens/").content.decode()
+    key = page.split('<code id="new-token">')[1].split("</code>")[0]
+    assert key not in held and not held.startswith("lw_")
     assert "linkwright_new_token_key" not in editor_client.session
 
 
