@@ -252,8 +252,8 @@ def _credentials_refused(observed: str, settings: SparkSettings) -> Advice:
         )
     if auth == AuthenticationType.USERNAME:
         return Advice(
-            observed + " With Username authentication no password is sent; this server "
-            "checks passwords.",
+            observed + " With Username authentication the portal sends the user name "
+            "without a real password; this server checks passwords.",
             SET_USER_AND_PASSWORD + ".",
         )
     return Advice(observed, "Check username and password.")
