@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.numbers import DatabaseInteger
 from portal.views import (
+    assets,
     auditlog,
     editor,
     history,
@@ -29,6 +30,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", RedirectView.as_view(pattern_name="linkedservice-list"), name="home"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
