@@ -45,6 +45,23 @@ def saved(user: Any, properties: dict[str, Any], name: str = "Encrypted") -> Lin
     ).linked_service
 
 
+def edit_post(**overrides: str) -> dict[str, str]:
+    """The save of the edit form of :func:`encrypted`, revision 1."""
+    return {
+        "name": "Encrypted",
+        "version": "1.0",
+        "based_on": "1",
+        "tp-host": "127.0.0.1",
+        "tp-port": "10000",
+        "tp-thriftTransportProtocol": "SASL",
+        "tp-authenticationType": "UsernameAndPassword",
+        "tp-username": CUSTOM_USER,
+        "tp-password__kind": "SecureString",
+        "_save": "1",
+        **overrides,
+    }
+
+
 def edit_form(client: Client, service: LinkedService) -> str:
     return client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
 
@@ -69,20 +86,7 @@ def test_saving_the_form_untouched_keeps_the_encrypted_credential(
     editor_client: Client, editor: Any
 ) -> None:
     service = saved(editor, encrypted())
-    data = {
-        "name": "Encrypted",
-        "version": "1.0",
-        "based_on": "1",
-        "tp-host": "127.0.0.1",
-        "tp-port": "10000",
-        "tp-thriftTransportProtocol": "SASL",
-        "tp-authenticationType": "UsernameAndPassword",
-        "tp-username": CUSTOM_USER,
-        "tp-password__kind": "SecureString",
-        "tp-password": "",
-        "test_password": "typed-for-a-test",
-        "_save": "1",
-    }
+    data = edit_post(**{"tp-password": "", "test_password": "typed-for-a-test"})
     response = editor_client.post(f"/linkedservices/{service.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     service.refresh_from_db()
@@ -98,19 +102,7 @@ def test_typing_a_password_on_the_form_replaces_the_encrypted_credential(
     editor_client: Client, editor: Any
 ) -> None:
     service = saved(editor, encrypted())
-    data = {
-        "name": "Encrypted",
-        "version": "1.0",
-        "based_on": "1",
-        "tp-host": "127.0.0.1",
-        "tp-port": "10000",
-        "tp-thriftTransportProtocol": "SASL",
-        "tp-authenticationType": "UsernameAndPassword",
-        "tp-username": CUSTOM_USER,
-        "tp-password__kind": "SecureString",
-        "tp-password": "a-new-one",
-        "_save": "1",
-    }
+    data = edit_post(**{"tp-password": "a-new-one"})
     assert editor_client.post(f"/linkedservices/{service.pk}/edit/", data).status_code == 302
     service.refresh_from_db()
     tp = service.properties["typeProperties"]
