@@ -123,6 +123,19 @@ def test_the_form_shows_a_reference_to_an_undeclared_parameter_as_a_warning(
 
 
 @pytest.mark.django_db
+def test_pages_show_a_definition_with_exported_leftovers(
+    editor_client: Client, editor: Any
+) -> None:
+    service = saved(editor, encrypted(port="10000", password=False))
+    assert service.properties["typeProperties"]["password"] is False
+    for page in ("", "history/", "export/"):
+        response = editor_client.get(f"/linkedservices/{service.pk}/{page}")
+        assert response.status_code == 200, page
+    exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
+    assert '"port": "10000"' in exported and '"password": false' in exported
+
+
+@pytest.mark.django_db
 def test_a_test_password_that_is_not_text_is_refused_at_its_path(editor: Any) -> None:
     saved(editor, encrypted())
     response = api_for(editor).post(
@@ -170,9 +183,12 @@ def test_a_one_off_password_tests_an_encrypted_definition_and_is_never_kept(
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "passed", done.json()["report"]
 
+    # Values ADF accepts as written in real files test as ADF reads them.
+    tolerated = encrypted(port)
+    tolerated["typeProperties"].update(port=str(port), thriftTransportProtocol="SASL ")
     unsaved = api.post(
         "/api/v1/test-connection?wait=true",
-        {"name": "Encrypted", "properties": encrypted(port), "testPassword": CUSTOM_PASSWORD},
+        {"name": "Encrypted", "properties": tolerated, "testPassword": CUSTOM_PASSWORD},
         format="json",
     )
     assert unsaved.json()["status"] == "passed", unsaved.json()["report"]

@@ -14,8 +14,11 @@ import pytest
 from spark_contract import SPARK, VERSIONS, expression
 
 from connectors.adf_format import DOCUMENT_TYPE, parse_linked_service
+from connectors.base import TestOptions
 from connectors.formdata import form_from_properties, properties_from_form
 from connectors.secrets import masked
+from connectors.spark.connection_test import test_connection as spark_test
+from connectors.spark.settings import settings_from_type_properties
 from connectors.validation import check_properties
 
 HOST_EXPRESSION = "@{linkedService().hostName}"
@@ -362,3 +365,27 @@ def test_a_lower_case_parameter_type_is_written_as_studio_spells_it_once_edited(
     values = form_from_properties(VERSIONS[version], properties)
     assert values["param-0-type"] == "SecureString"
     assert values["param-0-default"] == "", "a secure default is never shown"
+
+
+# --- the connection test reads tolerated values as ADF does -------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS_IDS)
+def test_the_connection_settings_read_tolerated_values_as_adf_does(version: str) -> None:
+    tp = json.loads(
+        studio_file(version, port="10001", authenticationType="Anonymous", password=False)
+    )["properties"]["typeProperties"]
+    tp["thriftTransportProtocol"] = "HTTP "
+    settings = settings_from_type_properties(version, tp, None)
+    assert settings.port == 10001
+    assert settings.transport.value == "HTTP"
+
+
+@pytest.mark.parametrize("version", VERSIONS_IDS)
+def test_a_connection_test_names_a_plain_string_expression_before_connecting(
+    version: str,
+) -> None:
+    tp = json.loads(studio_file(version, host=HOST_EXPRESSION))["properties"]["typeProperties"]
+    report = spark_test(VERSIONS[version], tp, TestOptions(lambda _address: "no network"))
+    observed = report["stages"][0]["observed"]
+    assert f"host is the ADF expression {HOST_EXPRESSION!r}" in observed
