@@ -118,3 +118,29 @@ def test_upgrade_carries_a_secure_parameter_default(editor: Any) -> None:
     assert plan.ready, (plan.pending, plan.blocked, plan.problems)
     assert plan.proposed["parameters"]["token"] == service.properties["parameters"]["token"]
     assert DEFAULT not in json.dumps(plan.as_dict())
+
+
+def test_a_lower_case_securestring_parameter_default_is_a_secret_too(
+    editor: Any, editor_client: Client
+) -> None:
+    properties = copy.deepcopy(SPARK_V2)
+    properties["parameters"] = {"token": {"type": "securestring", "defaultValue": DEFAULT}}
+    created = api_for(editor).post(
+        "/api/v1/linkedservices/", {"name": "LowerCase", "properties": properties}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["properties"]["parameters"] == {
+        "token": {"type": "securestring", "defaultValue": "**********"}
+    }
+    service = LinkedService.objects.get()
+    assert DEFAULT not in service.definition
+    stored = service.properties["parameters"]["token"]["defaultValue"]
+    assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
+    for url in (
+        f"/linkedservices/{service.pk}/",
+        f"/linkedservices/{service.pk}/edit/",
+        f"/linkedservices/{service.pk}/export/",
+    ):
+        assert DEFAULT not in editor_client.get(url).content.decode(), url
+    for secret in SecretValue.objects.all():
+        assert DEFAULT not in secret.target
