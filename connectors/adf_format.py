@@ -18,9 +18,8 @@ from connectors import json_limits
 from connectors.base import Connector, ConnectorVersion
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
-from connectors.schema_store import resolve
 from connectors.secrets import MASK, masked, masked_secret_paths
-from connectors.validation import validate_envelope, validate_properties
+from connectors.validation import check_properties, validate_envelope
 
 DOCUMENT_TYPE = "Microsoft.DataFactory/factories/linkedservices"
 PROPERTIES_ORDER = (
@@ -142,92 +141,54 @@ def check_document(document: Any, source: str = "<input>") -> ParsedLinkedServic
         return result
     version = connector.version(version_id)
     result.connector, result.version = connector, version
-    properties = _normalise(version, properties)
-    properties, dropped = _drop_exported_leftovers(version, properties)
-    result.warnings.extend(dropped)
+    result.warnings.extend(str(w) for w in layout_warnings(document))
+    checked = check_properties(version, properties)
+    result.warnings.extend(str(w) for w in checked.warnings)
     result.masked_secrets = masked_secret_paths(properties)
-    result.problems.extend(validate_properties(version, properties))
-    result.properties = canonical_properties(properties)
+    result.problems.extend(checked.problems)
+    # Kept as written: the values ADF accepts are stored as the file has them.
+    result.properties = properties
     return result
 
 
-def _normalise(version: ConnectorVersion, properties: dict[str, Any]) -> dict[str, Any]:
-    """Accept enum values with stray spaces, as in ADF's REST spec (``"HTTP "``)."""
-    tp = properties.get("typeProperties")
-    if not isinstance(tp, dict):
-        return properties
-    schemas = version.type_properties_schema["properties"]
-    fixed = {}
-    for key, value in tp.items():
-        enum = resolve(schemas.get(key, {})).get("enum")
-        if enum and isinstance(value, str) and value not in enum and value.strip() in enum:
-            value = value.strip()
-        fixed[key] = value
-    return {**properties, "typeProperties": fixed}
+_DOCUMENT_ORDER = ("name", "type", "properties")
 
 
-_JSON_TYPES = {
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-    type(None): "null",
-}
-
-
-def _accepted_types(schema: dict[str, Any]) -> set[str]:
-    schema = resolve(schema)
-    types: set[str] = set()
-    for branch in (resolve(b) for b in schema.get("anyOf", [])):
-        types |= _accepted_types(branch)
-    if "type" in schema:
-        declared = schema["type"]
-        types |= set(declared if isinstance(declared, list) else [declared])
-    for key in ("enum",):
-        types |= {_JSON_TYPES[type(v)] for v in schema.get(key, [])}
-    if "const" in schema:
-        types.add(_JSON_TYPES[type(schema["const"])])
-    if "integer" in types:
-        types.add("number")
-    return types
-
-
-def _drop_exported_leftovers(
-    version: ConnectorVersion, properties: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """Remove optional values real exports contain but the contract does not allow.
-
-    Only properties the contract does not know, and known optional ones whose JSON type
-    cannot be right (``"password": false``), are dropped; each drop is reported.
-    A wrong value of the right type (a typo in an enum, a placeholder) stays an error.
-    """
-    tp = properties.get("typeProperties")
-    if not isinstance(tp, dict):
-        return properties, []
-    schema = version.type_properties_schema
-    known = schema["properties"]
-    required = set(schema.get("required", []))
-    kept: dict[str, Any] = {}
-    warnings: list[str] = []
-    for key, value in tp.items():
-        path = json_path(("properties", "typeProperties", key))
-        if key not in known:
+def _order_warnings(
+    keys: list[str], order: tuple[str, ...], where: tuple[str, ...]
+) -> list[Problem]:
+    warnings = []
+    latest: str | None = None
+    for key in (k for k in keys if k in order):
+        if latest is not None and order.index(key) < order.index(latest):
             warnings.append(
-                f"{path}: dropped '{key}', which {version.connector_type} {version.version} "
-                f"does not have (value {json.dumps(value)[:60]})."
+                Problem(
+                    json_path((*where, key)),
+                    f"'{key}' is written after '{latest}'; ADF Studio writes "
+                    f"{', '.join(order)} in that order.",
+                )
             )
-            continue
-        value_type = _JSON_TYPES.get(type(value), "unknown")
-        if key not in required and value_type not in _accepted_types(known[key]):
-            warnings.append(
-                f"{path}: dropped {json.dumps(value)[:60]}, a {value_type} where "
-                f"{' or '.join(sorted(_accepted_types(known[key])))} is expected."
+        else:
+            latest = key
+    return warnings
+
+
+def layout_warnings(document: dict[str, Any]) -> list[Problem]:
+    """How a file's layout differs from ADF Studio's: a missing top-level ``type``, keys
+    in another order. None of it is an error: ADF reads such files."""
+    warnings: list[Problem] = []
+    if "type" not in document:
+        warnings.append(
+            Problem(
+                "$.type",
+                f"The file has no type; it is read as a linked service ({DOCUMENT_TYPE}).",
             )
-            continue
-        kept[key] = value
-    return {**properties, "typeProperties": kept}, warnings
+        )
+    warnings.extend(_order_warnings(list(document), _DOCUMENT_ORDER, ()))
+    properties = document.get("properties")
+    if isinstance(properties, dict):
+        warnings.extend(_order_warnings(list(properties), PROPERTIES_ORDER, ("properties",)))
+    return warnings
 
 
 __all__ = [
@@ -239,5 +200,6 @@ __all__ = [
     "dump_linked_service",
     "git_archive",
     "git_path",
+    "layout_warnings",
     "parse_linked_service",
 ]

@@ -15,9 +15,18 @@ from typing import Any
 
 from connectors import json_limits
 from connectors.base import Connector, ConnectorVersion
-from connectors.formspec import EXPRESSION, FieldSpec, defaults, field_specs, is_expression
+from connectors.expressions import is_expression_text
+from connectors.formspec import (
+    EXPRESSION,
+    HELD,
+    FieldSpec,
+    defaults,
+    field_specs,
+    is_expression,
+)
 from connectors.problems import Problem
-from connectors.secrets import MASK
+from connectors.secrets import MASK, is_secret_parameter
+from connectors.tolerance import parameter_type
 
 PREFIX = "tp-"
 EMPTY_TEXT = '""'
@@ -27,29 +36,39 @@ SECURE_STRING = "SecureString"
 KEY_VAULT = "AzureKeyVaultSecret"
 
 
-def _expression(text: str) -> dict[str, str]:
+def _expression(text: str, stored: Any = None) -> Any:
+    """An expression in the form the stored value had: ADF Studio's plain string
+    (``"@{linkedService().host}"``) stays a plain string; otherwise the object."""
+    if is_expression_text(stored) or not text.startswith("@"):
+        return text
     return {"type": "Expression", "value": text}
 
 
-def _text_or_expression(raw: str) -> Any:
-    if raw.startswith("@") and not raw.startswith("@@"):
-        return _expression(raw)
-    return raw[1:] if raw.startswith("@@") else raw
+def _text_or_expression(raw: str, stored: Any = None) -> Any:
+    """Text as ADF holds it: ``@...`` is an expression, ``@@...`` a literal ``@`` (kept
+    escaped, as ADF writes it), ``@{...}`` inside the text an interpolation."""
+    if is_expression_text(raw):
+        return _expression(raw, stored)
+    return raw
 
 
-def _text_value(raw: str, spec: FieldSpec) -> Any:
+def _text_value(raw: str, spec: FieldSpec, stored: Any) -> Any:
     if spec.expression:
-        return _text_or_expression(raw)
-    return raw[1:] if raw.startswith("@@") else raw
+        return _text_or_expression(raw, stored)
+    return raw
 
 
-def _integer_value(raw: str, spec: FieldSpec) -> Any:
+def _integer_value(raw: str, spec: FieldSpec, stored: Any) -> Any:
     if spec.expression and raw.startswith("@"):
-        return _expression(raw)
+        return _expression(raw, stored)
     try:
         return int(raw)
     except ValueError:
         return raw  # the schema reports it as "Enter a whole number ..."
+
+
+def _stored_part(stored: Any, name: str) -> Any:
+    return stored.get(name) if isinstance(stored, dict) else None
 
 
 def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, Any] | None:
@@ -66,11 +85,15 @@ def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, A
             "type": KEY_VAULT,
             "store": store,
             # Like a text field: "@..." is an expression, "@@" a literal "@".
-            "secretName": _text_or_expression(data.get(key + "__secretName", "").strip()),
+            "secretName": _text_or_expression(
+                data.get(key + "__secretName", "").strip(), _stored_part(stored, "secretName")
+            ),
         }
         version = data.get(key + "__secretVersion", "").strip()
         if version:
-            secret["secretVersion"] = _text_or_expression(version)
+            secret["secretVersion"] = _text_or_expression(
+                version, _stored_part(stored, "secretVersion")
+            )
         return secret
     typed = data.get(key, "")
     if typed:
@@ -90,18 +113,21 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
     key = PREFIX + spec.name
     if spec.widget == "secret":
         return _secret_value(data, key, stored)
+    if spec.widget == HELD:
+        # Only ADF can read it: kept as stored, never typed (see type_properties_from_form).
+        return stored
     raw = data.get(key, "").strip()
     if raw == "":
         return None
     if spec.widget == "boolean":
         if raw == EXPRESSION:
             text = data.get(key + "__expression", "").strip()
-            return _expression(text) if text else None
+            return _expression(text, stored) if text else None
         return {"true": True, "false": False}.get(raw, raw)
     if spec.widget == "integer":
-        return _integer_value(raw, spec)
+        return _integer_value(raw, spec, stored)
     if spec.widget == "text":
-        return _text_value(raw, spec)
+        return _text_value(raw, spec, stored)
     return raw
 
 
@@ -116,6 +142,10 @@ def type_properties_from_form(
         value = _field_value(spec, data, stored.get(spec.name))
         if value is not None:
             raw[spec.name] = value
+    for spec in specs:
+        if spec.widget == HELD and raw.get(spec.held_for) not in (None, False):
+            # A password typed (or a Key Vault secret chosen) replaces the encrypted one.
+            raw.pop(spec.name, None)
     fallback = defaults(version)
     return {s.name: raw[s.name] for s in specs if s.name in raw and s.visible(raw, fallback)}
 
@@ -234,12 +264,12 @@ def properties_from_form(
 
 
 def _display(value: Any) -> str:
+    """A value as typed in the form: an expression as its text (either form), a string
+    as ADF holds it (``@@x`` stays ``@@x``)."""
     if is_expression(value):
         return str(value.get("value", ""))
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith("@"):
-        return "@" + value
     return "" if value is None else str(value)
 
 
@@ -267,16 +297,19 @@ def form_from_properties(
                 data[key + "__secretName"] = _display(value.get("secretName"))
                 data[key + "__secretVersion"] = _display(value.get("secretVersion"))
             continue
-        if spec.widget == "boolean" and is_expression(value):
+        if spec.widget == HELD:
+            continue  # never a form value: kept from the stored definition
+        if spec.widget == "boolean" and (is_expression(value) or is_expression_text(value)):
             data[key] = EXPRESSION
-            data[key + "__expression"] = value.get("value", "")
+            data[key + "__expression"] = _display(value)
             continue
         data[key] = _display(value)
     for index, (name, spec) in enumerate((properties.get("parameters") or {}).items()):
         data[f"param-{index}-name"] = name
-        data[f"param-{index}-type"] = spec.get("type", "String")
+        # Edited in the portal, a type is written as ADF Studio spells it.
+        data[f"param-{index}-type"] = parameter_type(spec) or "String"
         default = spec.get("defaultValue")
-        if default is None or spec.get("type") == SECURE_STRING:
+        if default is None or is_secret_parameter(spec):
             data[f"param-{index}-default"] = ""  # a secure default is never shown
         elif isinstance(default, (dict, list)):
             data[f"param-{index}-default"] = json.dumps(default)

@@ -11,10 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+from connectors import expressions
 from connectors.base import ConnectorVersion
+from connectors.encrypted_credentials import KEYWORD
 from connectors.schema_store import resolve
 
 EXPRESSION = "expression"
+HELD = "held"
+"""The widget of an encrypted credential: shown as held by ADF, never typed."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class FieldSpec:
     label: str
     help: str
     widget: str
-    """One of: text, integer, boolean, choice, secret."""
+    """One of: text, integer, boolean, choice, secret, held."""
     required: bool
     choices: tuple[str, ...] = ()
     default: Any = None
@@ -31,13 +35,17 @@ class FieldSpec:
     show_when: Mapping[str, list[Any]] | list[Mapping[str, list[Any]]] = field(default_factory=dict)
     refresh: bool = False
     placeholder: str = ""
+    held_for: str = ""
+    """For a held (encrypted) credential: the secret property it holds."""
 
     def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
         """Shown when every condition of the hint holds (a list of hints: any of them).
 
         A condition on a property that holds an expression counts as met: the value is
-        only known at run time.
+        only known at run time. A held credential shows only when there is one.
         """
+        if self.widget == HELD:
+            return values.get(self.name) not in (None, "")
         alternatives = self.show_when if isinstance(self.show_when, list) else [self.show_when]
         return not alternatives or any(
             _conditions_hold(conditions, values, defaults) for conditions in alternatives
@@ -49,18 +57,22 @@ def _conditions_hold(
 ) -> bool:
     for prop, allowed in conditions.items():
         value = values.get(prop, defaults.get(prop))
-        if not is_expression(value) and value not in allowed:
+        if not expressions.is_expression(value) and value not in allowed:
             return False
     return True
 
 
 def is_expression(value: Any) -> TypeGuard[dict[str, Any]]:
+    """The ``{"type": "Expression"}`` object form (see :mod:`connectors.expressions` for
+    both forms)."""
     return isinstance(value, dict) and value.get("type") == "Expression"
 
 
 def _widget(schema: dict[str, Any]) -> tuple[str, tuple[str, ...], bool]:
     """(widget, choices, accepts an expression) for one property schema."""
     ref = str(schema.get("$ref", ""))
+    if KEYWORD in schema:
+        return HELD, (), False
     if ref.endswith("/secret"):
         return "secret", (), False
     resolved = resolve(schema)
@@ -104,6 +116,7 @@ def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
                 show_when=hint.get("showWhen", {}),
                 refresh=bool(hint.get("refresh")),
                 placeholder=hint.get("placeholder", ""),
+                held_for=str(prop_schema.get(KEYWORD, "")),
             )
         )
     return specs

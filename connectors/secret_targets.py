@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from connectors.registry import REGISTRY
+from connectors.secrets import is_secret_parameter
 
 PARAMETERS = "parameters"
 
@@ -46,7 +47,7 @@ def target_of(properties: Any) -> dict[str, Any]:
         target[PARAMETERS] = {
             name: spec.get("defaultValue")
             for name, spec in (parameters.items() if isinstance(parameters, dict) else ())
-            if isinstance(spec, dict) and spec.get("type") != "SecureString"
+            if isinstance(spec, dict) and not is_secret_parameter(spec)
         }
     return target
 

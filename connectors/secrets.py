@@ -78,13 +78,20 @@ def masked(node: Any) -> Any:
     )
 
 
+def is_secret_parameter(spec: Any) -> bool:
+    """A SecureString parameter declaration; ADF reads its type regardless of case
+    (``"securestring"``), and so must everything that keeps its default secret."""
+    declared = spec.get("type") if isinstance(spec, dict) else None
+    return isinstance(declared, str) and declared.lower() == SECURE_STRING.lower()
+
+
 def _map_secret_parameters(properties: Any, change: Callable[[Any], Any]) -> Any:
     parameters = properties.get("parameters") if isinstance(properties, dict) else None
     if not isinstance(parameters, dict):
         return properties
     changed = {}
     for name, spec in parameters.items():
-        if isinstance(spec, dict) and spec.get("type") == SECURE_STRING and "defaultValue" in spec:
+        if is_secret_parameter(spec) and "defaultValue" in spec:
             spec = {**spec, "defaultValue": change(spec["defaultValue"])}
         changed[name] = spec
     return {**properties, "parameters": changed}

@@ -9,12 +9,14 @@ to say it better still.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import ConnectorVersion
 from connectors.problems import Problem, json_path
 from connectors.schema_store import common_def, compile_validator
+from connectors.tolerance import lenient_reading
 
 if TYPE_CHECKING:  # only annotations here; jsonschema loads with the first validator
     from jsonschema import ValidationError
@@ -56,9 +58,32 @@ def validate_name(name: Any) -> list[Problem]:
     return [Problem("$.name", p.message) for p in _problems(_name_validator(), name, ())]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a definition's check found: errors (nothing is stored while there are any)
+    and warnings (values ADF accepts, read otherwise than written, kept as written)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_properties(version: ConnectorVersion, properties: Any) -> Checked:
+    """Errors and warnings of a ``properties`` object, paths rooted at ``$.properties``.
+
+    The schema validates the definition as ADF reads it (:mod:`connectors.tolerance`);
+    a value read otherwise that is an error anyway gets no warning besides.
+    """
+    reading = lenient_reading(version, properties)
+    problems = _problems(version.validator, reading.view, ("properties",))
+    # A value read otherwise that is wrong anyway needs no warning besides its error; an
+    # ignored one does: it says why a required property is then missing.
+    wrong = {p.path for p in problems} - reading.ignored
+    return Checked(problems, [w for w in reading.warnings if w.path not in wrong])
+
+
 def validate_properties(version: ConnectorVersion, properties: Any) -> list[Problem]:
     """Problems in a ``properties`` object, paths rooted at ``$.properties``."""
-    return _problems(version.validator, properties, ("properties",))
+    return check_properties(version, properties).problems
 
 
 def _problems(validator: Any, instance: Any, prefix: tuple[str | int, ...]) -> list[Problem]:

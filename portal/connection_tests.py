@@ -25,6 +25,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
+from connectors.encrypted_credentials import with_one_off_secret
 from connectors.net_policy import AddressPolicy
 from connectors.problems import Problem
 from connectors.redaction import redact
@@ -101,6 +102,7 @@ def start(
     trusted_references: bool = False,
     request: Any = None,
     ca_certificate: str | None = None,
+    one_off_password: str | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
@@ -110,7 +112,9 @@ def start(
     Every test, saved or not, is audited with the target it goes to; so is a test
     refused because a stored secret would go to another target than its own.
     ``ca_certificate`` is PEM text (checked by ``parse_ca_pem``) for this test only: it is
-    handed to the connector and never stored.
+    handed to the connector and never stored. ``one_off_password`` stands in, for this
+    test only, for a password the definition holds encrypted (``encryptedCredential``):
+    never stored, never audited, and taken out of whatever the peer sends back.
     """
     stored = linked_service.properties if linked_service is not None else None
     unsaved = properties is not None
@@ -149,7 +153,7 @@ def start(
             connector_version=version.version,
             user=user,
         )
-        clear = unseal(properties)
+        clear = with_one_off_secret(version, unseal(properties), one_off_password)
         _audit(request, user, linked_service, name, _described(test, properties))
         future: Future[None] = pool.submit(
             _run,

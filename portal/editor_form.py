@@ -13,8 +13,9 @@ from typing import Any
 from connectors.adf_format import dump_linked_service
 from connectors.base import Connector, ConnectorVersion
 from connectors.formdata import PARAMETER_TYPES, PREFIX, parameter_rows, properties_from_form
-from connectors.formspec import FieldSpec, conditionally_required, defaults, field_specs
+from connectors.formspec import HELD, FieldSpec, conditionally_required, defaults, field_specs
 from connectors.problems import Problem
+from connectors.validation import check_properties
 
 TYPE_PROPERTIES = "$.properties.typeProperties."
 ENVELOPE_FIELDS = {
@@ -64,6 +65,9 @@ class BoundField:
         }
 
     stored_secret: bool = False
+    held_by: str = ""
+    """For a secret: the encrypted credential (e.g. encryptedCredential) that holds it
+    instead, as ADF wrote it; empty when there is none."""
 
 
 # Shown in the Code panel while Name is empty: plainly not a name (ADF forbids < and >).
@@ -101,6 +105,11 @@ class EditorForm:
 
     parameter_types = PARAMETER_TYPES
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """Values ADF accepts but reads otherwise than written (see connectors.tolerance)."""
+        return check_properties(self.version, self.properties).warnings
+
     def errors_for(self, name: str) -> list[str]:
         return self.field_errors.get(name, [])
 
@@ -135,6 +144,12 @@ def build_editor_form(
         value = stored_tp.get(name)
         return isinstance(value, dict) and value.get("type") == "SecureString"
 
+    held_by = {
+        spec.held_for: spec.name
+        for spec in field_specs(version)
+        if spec.widget == HELD and type_properties.get(spec.name) not in (None, "")
+    }
+
     fields = [
         BoundField(
             spec=spec,
@@ -145,6 +160,7 @@ def build_editor_form(
             errors=field_errors.get(PREFIX + spec.name, []),
             data=data,
             stored_secret=spec.widget == "secret" and stored_secret(spec.name),
+            held_by=held_by.get(spec.name, ""),
         )
         for spec in field_specs(version)
     ]

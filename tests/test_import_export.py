@@ -121,7 +121,9 @@ def test_existing_name_needs_replace(editor_client: Client, saved_service: Any) 
     assert "exists already; choose replace" in response.content.decode()
 
 
-def test_http_with_trailing_space_and_exported_leftovers(editor_client: Client) -> None:
+def test_http_with_trailing_space_and_exported_leftovers_are_kept_as_written_with_warnings(
+    editor_client: Client,
+) -> None:
     text = json.dumps(
         {
             "name": "Legacy",
@@ -144,12 +146,14 @@ def test_http_with_trailing_space_and_exported_leftovers(editor_client: Client) 
     assert tp == {
         "host": "h.example.com",
         "port": 10001,
-        "thriftTransportProtocol": "HTTP",
+        "thriftTransportProtocol": "HTTP ",
         "authenticationType": "Anonymous",
+        "password": False,
+        "encryptedCredential": "ew0KICAiVmVyc2lvbiI6ICIyMDE3LTExLTMwIiwNCn0=",
     }
     shown = editor_client.get(response["Location"]).content.decode()
-    assert "dropped false, a boolean where object is expected" in shown
-    assert "dropped &#x27;encryptedCredential&#x27;" in shown
+    assert "password is false where object is expected; ADF ignores it" in shown
+    assert "has stray spaces; ADF reads it as &quot;HTTP&quot;" in shown
 
 
 def test_invalid_json_reports_line_and_column(editor_client: Client) -> None:

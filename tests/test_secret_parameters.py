@@ -27,6 +27,15 @@ def with_secure_parameter(properties: dict[str, Any], default: str = DEFAULT) ->
     return properties
 
 
+def assert_never_shown(client: Client, service: LinkedService) -> None:
+    for url in (
+        f"/linkedservices/{service.pk}/",
+        f"/linkedservices/{service.pk}/edit/",
+        f"/linkedservices/{service.pk}/export/",
+    ):
+        assert DEFAULT not in client.get(url).content.decode(), url
+
+
 def test_secure_parameter_default_is_encrypted_masked_and_kept(
     editor: Any, editor_client: Client
 ) -> None:
@@ -42,12 +51,7 @@ def test_secure_parameter_default_is_encrypted_masked_and_kept(
     assert DEFAULT not in service.definition
     stored = service.properties["parameters"]["token"]["defaultValue"]
     assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
-    for url in (
-        f"/linkedservices/{service.pk}/",
-        f"/linkedservices/{service.pk}/edit/",
-        f"/linkedservices/{service.pk}/export/",
-    ):
-        assert DEFAULT not in editor_client.get(url).content.decode(), url
+    assert_never_shown(editor_client, service)
     exported = json.loads(editor_client.get(f"/linkedservices/{service.pk}/export/").content)
     assert exported["properties"]["parameters"]["token"] == {
         "type": "SecureString",
@@ -118,3 +122,24 @@ def test_upgrade_carries_a_secure_parameter_default(editor: Any) -> None:
     assert plan.ready, (plan.pending, plan.blocked, plan.problems)
     assert plan.proposed["parameters"]["token"] == service.properties["parameters"]["token"]
     assert DEFAULT not in json.dumps(plan.as_dict())
+
+
+def test_a_lower_case_securestring_parameter_default_is_a_secret_too(
+    editor: Any, editor_client: Client
+) -> None:
+    properties = copy.deepcopy(SPARK_V2)
+    properties["parameters"] = {"token": {"type": "securestring", "defaultValue": DEFAULT}}
+    created = api_for(editor).post(
+        "/api/v1/linkedservices/", {"name": "LowerCase", "properties": properties}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["properties"]["parameters"] == {
+        "token": {"type": "securestring", "defaultValue": "**********"}
+    }
+    service = LinkedService.objects.get()
+    assert DEFAULT not in service.definition
+    stored = service.properties["parameters"]["token"]["defaultValue"]
+    assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
+    assert_never_shown(editor_client, service)
+    for secret in SecretValue.objects.all():
+        assert DEFAULT not in secret.target

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.formspec import is_expression
+from connectors.encrypted_credentials import one_off_needed
+from connectors.expressions import expression_text, is_expression, literal
 from connectors.spark.diagnostics import Stage, run_connection_test
 from connectors.spark.settings import ClientLimits, SettingsError, settings_from_type_properties
 
@@ -21,8 +22,8 @@ def _unresolvable(type_properties: dict[str, Any]) -> list[str]:
     for name, value in type_properties.items():
         if is_expression(value):
             found.append(
-                f"{name} is the ADF expression {value.get('value')!r}, which only Data Factory "
-                "can evaluate"
+                f"{name} is the ADF expression {expression_text(value)!r}, which only Data "
+                "Factory can evaluate"
             )
         elif isinstance(value, dict) and value.get("type") == "AzureKeyVaultSecret":
             secret = value.get("secretName")
@@ -55,6 +56,10 @@ def _refused(observed: str, change: str) -> dict[str, Any]:
 def test_connection(
     version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
 ) -> dict[str, Any]:
+    needed = one_off_needed(version, type_properties)
+    if needed:
+        return _refused(needed, "Test again with the password typed for this test.")
+    type_properties = {name: literal(value) for name, value in type_properties.items()}
     unresolved = _unresolvable(type_properties)
     if unresolved:
         return _refused(

@@ -55,10 +55,15 @@ CA_CERTIFICATE = {
     "description": "CA certificates (PEM) for this test only, never stored: they stand in "
     "for a 1.0 trustedCertPath, a file on the integration runtime this portal never reads.",
 }
-TEST_BODY = {
-    "allOf": [DOCUMENT, {"type": "object", "properties": {"caCertificate": CA_CERTIFICATE}}]
+TEST_PASSWORD = {
+    "type": "string",
+    "writeOnly": True,
+    "description": "The password, for this test only, of a definition whose password ADF "
+    "holds encrypted (encryptedCredential): never stored, never logged.",
 }
-SAVED_TEST_BODY = {"type": "object", "properties": {"caCertificate": CA_CERTIFICATE}}
+ONE_OFF = {"caCertificate": CA_CERTIFICATE, "testPassword": TEST_PASSWORD}
+TEST_BODY = {"allOf": [DOCUMENT, {"type": "object", "properties": ONE_OFF}]}
+SAVED_TEST_BODY = {"type": "object", "properties": ONE_OFF}
 UPGRADE_ANSWERS = {
     "type": "object",
     "properties": {

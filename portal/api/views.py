@@ -432,6 +432,22 @@ def _ca_certificate(request: Request) -> str | None:
         raise Invalid([Problem("$.caCertificate", str(exc))]) from None
 
 
+TEST_PASSWORD = "testPassword"
+ONE_OFF_FIELDS = ("caCertificate", TEST_PASSWORD)
+
+
+def _test_password(request: Request) -> str | None:
+    """The ``testPassword`` of a test request's body: for a definition whose password ADF
+    holds encrypted (``encryptedCredential``), for this test only, never stored."""
+    data = request.data if isinstance(request.data, dict) else {}
+    value = data.get(TEST_PASSWORD)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Invalid([Problem("$." + TEST_PASSWORD, "Send the password as text.")])
+    return value
+
+
 def _wants_wait(request: Request) -> bool:
     return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
 
@@ -457,6 +473,7 @@ class LinkedServiceTest(APIView):
                 wait=_wants_wait(request),
                 request=request,
                 ca_certificate=ca_certificate,
+                one_off_password=_test_password(request),
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None
@@ -479,9 +496,10 @@ class UnsavedTest(APIView):
     )
     def post(self, request: Request) -> Response:
         ca_certificate = _ca_certificate(request)
+        test_password = _test_password(request)
         body = request.data
         if isinstance(body, dict):
-            body = {k: v for k, v in body.items() if k != "caCertificate"}
+            body = {k: v for k, v in body.items() if k not in ONE_OFF_FIELDS}
         name, properties = from_body(body)
         version, problems = check_definition(name, properties)
         # A test may reuse a name, but the name must still follow the rules.
@@ -497,6 +515,7 @@ class UnsavedTest(APIView):
                 wait=_wants_wait(request),
                 request=request,
                 ca_certificate=ca_certificate,
+                one_off_password=test_password,
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None

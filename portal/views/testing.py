@@ -14,6 +14,10 @@ from portal.models import ConnectionTest, LinkedService
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
+TEST_PASSWORD = "test_password"
+"""The form field of a password typed for one test of a definition whose password ADF
+holds encrypted; read for that test, never stored."""
+
 
 def _respond(request: HttpRequest, test: ConnectionTest | None, error: str = "") -> HttpResponse:
     context = {"test": test, "error": error}
@@ -59,6 +63,7 @@ def _test_form(
             linked_service=instance,
             request=request,
             ca_certificate=_uploaded_ca(request),
+            one_off_password=request.POST.get(TEST_PASSWORD) or None,
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
@@ -98,6 +103,7 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             linked_service=service,
             request=request,
             ca_certificate=_uploaded_ca(request),
+            one_off_password=request.POST.get(TEST_PASSWORD) or None,
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))

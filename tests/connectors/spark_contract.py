@@ -125,6 +125,9 @@ DIFFERENCES: tuple[tuple[str, Any, bool, bool], ...] = (
 TOP_LEVEL = frozenset({"type", "version", "connectVia", "description", "annotations", "parameters"})
 # What ADF has on every linked service although the connector's tables do not list it.
 COMMON_TOP_LEVEL = ("description", "annotations", "parameters")
+# typeProperties ADF Studio writes although the seed's tables do not list them: the
+# credential it holds encrypted, written instead of the password (issue 9).
+ADF_WRITTEN = ("encryptedCredential",)
 
 # authenticationType -> the properties the seed's descriptions say it uses. The seed's
 # "Required" column says No for username/password: they are conditionally required.

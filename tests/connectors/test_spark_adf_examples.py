@@ -79,7 +79,10 @@ def test_example_with_real_values_parses_and_dumps_the_same_content(
     text = _filled_in(name)
     parsed = parse_linked_service(text, name)
     assert parsed.problems == []
-    assert parsed.warnings == []
+    # The documentation's examples have no top-level type: read as a linked service.
+    assert parsed.warnings == [
+        f"$.type: The file has no type; it is read as a linked service ({DOCUMENT_TYPE})."
+    ]
     assert parsed.masked_secrets == []
     assert parsed.version is not None and parsed.version.version == version
     source = json.loads(text)
@@ -268,7 +271,7 @@ def _document(version: str, **type_properties: Any) -> str:
         "authenticationType": "Anonymous",
         **type_properties,
     }
-    return json.dumps({"name": "Spark1", "properties": properties})
+    return json.dumps({"name": "Spark1", "type": DOCUMENT_TYPE, "properties": properties})
 
 
 @pytest.mark.parametrize("version", ["2.0", "1.0"])
@@ -281,14 +284,18 @@ def _document(version: str, **type_properties: Any) -> str:
         ("authenticationType", "Anonymous ", "Anonymous"),
     ],
 )
-def test_enum_values_with_stray_spaces_are_accepted(
+def test_enum_values_with_stray_spaces_are_accepted_with_a_warning_and_kept_as_written(
     version: str, prop: str, given: str, stored: str
 ) -> None:
     parsed = parse_linked_service(_document(version, **{prop: given}))
     assert parsed.problems == []
-    assert parsed.properties["typeProperties"][prop] == stored
+    assert parsed.properties["typeProperties"][prop] == given
+    assert parsed.warnings == [
+        f"$.properties.typeProperties.{prop}: {prop} {json.dumps(given)} has stray spaces; "
+        f"ADF reads it as {json.dumps(stored)}, and it is kept as written."
+    ]
     dumped = dump_linked_service(parsed.name or "", parsed.properties)
-    assert f'"{prop}": "{stored}"' in dumped
+    assert f'"{prop}": "{given}"' in dumped
 
 
 @pytest.mark.parametrize(
@@ -303,23 +310,22 @@ def test_other_wrong_enum_values_stay_errors(version: str, given: str) -> None:
 
 
 @pytest.mark.parametrize("version", ["2.0", "1.0"])
-def test_exported_leftovers_become_warnings_and_are_dropped(version: str) -> None:
+def test_exported_leftovers_become_warnings_and_are_kept_as_written(version: str) -> None:
     parsed = parse_linked_service(
         _document(version, password=False, encryptedCredential="ew0KICAiVmVyc2lvbiI6ICIyMDE3")
     )
     assert parsed.problems == []
-    assert "password" not in parsed.properties["typeProperties"]
-    assert "encryptedCredential" not in parsed.properties["typeProperties"]
-    assert len(parsed.warnings) == 2
-    password, credential = parsed.warnings
-    assert password.startswith("$.properties.typeProperties.password: dropped false")
-    assert "object" in password
-    assert credential.startswith("$.properties.typeProperties.encryptedCredential: ")
-    assert f"Spark {version} does not have" in credential
+    assert parsed.properties["typeProperties"]["password"] is False
+    assert parsed.properties["typeProperties"]["encryptedCredential"] == (
+        "ew0KICAiVmVyc2lvbiI6ICIyMDE3"
+    )
+    [password] = parsed.warnings
+    assert password.startswith("$.properties.typeProperties.password: password is false ")
+    assert "ADF ignores it" in password and "kept as written" in password
 
 
 @pytest.mark.parametrize("version", ["2.0", "1.0"])
-def test_a_dropped_password_that_is_required_is_then_reported(version: str) -> None:
+def test_an_ignored_password_that_is_required_is_then_reported(version: str) -> None:
     parsed = parse_linked_service(
         _document(
             version, authenticationType="UsernameAndPassword", username="admin", password=False

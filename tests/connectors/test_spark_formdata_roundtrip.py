@@ -140,8 +140,9 @@ CASES: list[Any] = [
                 "host": "spark.example.com",
                 "port": 443,
                 "authenticationType": "UsernameAndPassword",
-                "username": "@admin",
-                "password": key_vault_secret("@secret", secretVersion=expression("@pipeline().v")),
+                # ADF's escape for a literal "@": kept escaped, as ADF holds it.
+                "username": "@@admin",
+                "password": key_vault_secret("@@secret", secretVersion=expression("@pipeline().v")),
                 "httpPath": "@@double",
             }
         ),

@@ -1,0 +1,66 @@
+"""``encryptedCredential``: a credential Data Factory holds encrypted.
+
+ADF Studio writes a linked service's credential encrypted (by ADF, or by the self-hosted
+integration runtime that will use it) and then omits the secret it stands for. Only ADF
+can read it: here it is kept verbatim, never shown as a secret to type, and a connection
+test needs the secret typed for that test only. The schema marks such a property with
+``"encryptedCredentialOf": "<the secret property it holds>"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import ConnectorVersion
+
+KEYWORD = "encryptedCredentialOf"
+
+
+def held_credentials(version: ConnectorVersion) -> dict[str, str]:
+    """encrypted-credential property -> the secret property it holds, from the schema."""
+    return {
+        name: str(schema[KEYWORD])
+        for name, schema in version.type_properties_schema.get("properties", {}).items()
+        if KEYWORD in schema
+    }
+
+
+def held_secrets(version: ConnectorVersion, type_properties: Any) -> list[tuple[str, str]]:
+    """(encrypted credential, secret) pairs whose secret only the encrypted one holds."""
+    if not isinstance(type_properties, dict):
+        return []
+    return [
+        (held, secret)
+        for held, secret in held_credentials(version).items()
+        if type_properties.get(held) not in (None, "")
+        and type_properties.get(secret) in (None, False)
+    ]
+
+
+def with_one_off_secret(
+    version: ConnectorVersion, properties: dict[str, Any], value: str | None
+) -> dict[str, Any]:
+    """A copy of ``properties`` (secrets in clear) with ``value`` standing in, for one
+    connection test, for each secret only an encrypted credential holds."""
+    type_properties = properties.get("typeProperties")
+    pairs = held_secrets(version, type_properties)
+    if not value or not pairs:
+        return properties
+    assert isinstance(type_properties, dict)
+    filled = dict(type_properties)
+    for _, secret in pairs:
+        filled[secret] = {"type": "SecureString", "value": value}
+    return {**properties, "typeProperties": filled}
+
+
+def one_off_needed(version: ConnectorVersion, type_properties: Any) -> str | None:
+    """What a connection test needs typed, or None."""
+    pairs = held_secrets(version, type_properties)
+    if not pairs:
+        return None
+    held, secret = pairs[0]
+    return (
+        f"The {secret} is held encrypted by Data Factory ({held}), which only ADF and its "
+        f"integration runtime can read. Type the {secret} for this test: it is used for "
+        f"this test only and never stored."
+    )
