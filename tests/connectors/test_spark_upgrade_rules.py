@@ -522,9 +522,12 @@ def test_a_secret_carries_over_untouched_and_unseen(secret) -> None:
     assert SECRET_TEXT not in shown and "secretId" not in shown
     assert "spark-password" not in shown  # not even the Key Vault secret's name
     exported = json.dumps(result.as_dict())
-    assert SECRET_TEXT not in exported
-    if "secretId" in secret:
-        assert result.as_dict()["proposed"]["typeProperties"]["password"] == secret
+    assert SECRET_TEXT not in exported and "secretId" not in exported
+    if "secretId" in secret:  # shown as the mask, like every stored secret
+        assert result.as_dict()["proposed"]["typeProperties"]["password"] == {
+            "type": "SecureString",
+            "value": "**********",
+        }
 
 
 def test_a_password_answer_never_shows_up() -> None:
