@@ -97,3 +97,11 @@ def set_role(user: Any, role: Role) -> None:
         group, _ = Group.objects.get_or_create(name=role.value)
         user.groups.add(group)
     grant(user, Factory.default(), role)
+
+
+def test_visible(user: Any, test: Any) -> bool:
+    """A connection test is seen by whoever may read its resource's factory; an unsaved
+    one only by the user who ran it."""
+    if test.unsaved or test.resource is None:
+        return bool(test.user_id == getattr(user, "pk", None)) or not test.unsaved
+    return role_of(user, test.resource.factory) is not None

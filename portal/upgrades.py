@@ -11,11 +11,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
 from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
-from portal.models import Resource, Revision
+from portal.models import Factory, Resource, Revision
 
 
 class NotUpgradable(Exception):
@@ -29,17 +30,22 @@ def upgrade_path(service: Resource) -> UpgradePath | None:
     return path
 
 
-def upgradable() -> QuerySet[Resource]:
-    """Live linked services that have an upgrade to a newer connector version."""
+def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
+    """Live linked services of ``factory`` (default: the default factory) that have an
+    upgrade to a newer connector version."""
     from connectors.registry import connectors
 
+    factory = factory or Factory.default()
     sources = [
         (c.type, c.upgrade.from_version) for c in connectors() if getattr(c, "upgrade", None)
     ]
     services = Resource.objects.none()
     for connector_type, version in sources:
         services = services | Resource.objects.live().filter(
-            connector=connector_type, connector_version=version
+            factory=factory,
+            kind=LINKED_SERVICE.name,
+            connector=connector_type,
+            connector_version=version,
         )
     return services.select_related("updated_by").order_by("name_key")
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from portal.views import (
     auditlog,
     editor,
+    factories,
     history,
     imports,
     linkedservices,
@@ -29,7 +30,14 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="linkedservice-list"), name="home"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("factories/", resources.factory_list, name="factory-list"),
+    path("factories/", factories.factory_list, name="factory-list"),
+    path("factories/<str:factory>/roles/", factories.factory_roles, name="factory-roles"),
+    path("factories/<str:factory>/new/", editor.gallery, name="resource-gallery"),
+    path(
+        "factories/<str:factory>/new/<str:connector_type>/",
+        editor.create,
+        name="resource-create",
+    ),
     path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
     path(
         "factories/<str:factory>/<str:kind>/<str:name>/",

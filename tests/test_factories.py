@@ -361,3 +361,39 @@ def test_cli_imports_and_exports_per_factory(tmp_path: Any, sales: Factory) -> N
         "linkedService/Blob.json",
     ]
     assert BLOB_SECRET not in (tmp_path / "out" / "linkedService" / "Blob.json").read_text()
+
+
+def test_a_site_admin_creates_a_factory_and_its_admin_grants_roles_in_it(
+    admin_user: Any, bob: Any
+) -> None:
+    from tests.conftest import signed_in
+
+    client = signed_in(admin_user)
+    created = client.post(
+        "/factories/", {"name": "finance", "kind": "synapse", "description": "Finance"}
+    )
+    assert created.status_code == 302
+    finance = Factory.objects.get(name="finance")
+    assert finance.is_workspace
+    assert signed_in(bob).get("/factories/finance/").status_code == 404
+    granted = client.post("/factories/finance/roles/", {"user": bob.pk, "role": "Reader"})
+    assert granted.status_code == 302
+    assert signed_in(bob).get("/factories/finance/").status_code == 200
+    assert (
+        signed_in(bob).post("/factories/", {"name": "mine", "kind": "dataFactory"}).status_code
+        == 200
+    )
+    assert not Factory.objects.filter(name="mine").exists()
+    assert signed_in(bob).get("/factories/finance/roles/").status_code == 403
+
+
+def test_the_form_creates_a_spark_linked_service_in_the_factory_of_its_url(
+    alice: Any, sales: Factory
+) -> None:
+    from tests.conftest import form_data, signed_in
+
+    response = signed_in(alice).post("/factories/sales/new/Spark/", form_data())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Resource.objects.get(name="SparkFromForm")
+    assert (created.factory, created.kind, created.connector) == (sales, "linkedService", "Spark")
+    assert SECRET not in created.definition

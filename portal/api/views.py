@@ -32,7 +32,7 @@ from portal.definitions import (
 )
 from portal.imports import export_archive, export_file, import_documents
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, revision_changes
-from portal.roles import Role
+from portal.roles import Role, test_visible
 
 
 class TooManyTests(APIException):
@@ -435,8 +435,8 @@ class ConnectionTestDetail(ScopedView):
         responses={200: openapi.CONNECTION_TEST},
     )
     def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=pk).select_related("user").first()
-        if test is None or (test.unsaved and test.user != request.user):
+        test = ConnectionTest.objects.filter(pk=pk).select_related("user", "resource").first()
+        if test is None or not test_visible(request.user, test):
             raise Http404("No such connection test.")
         return _test_response(request, test)
 
@@ -522,7 +522,7 @@ class UpgradeBulkView(ScopedView):
             raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
         if not isinstance(dry_run, bool):
             raise Invalid([Problem("$.dryRun", "true or false.")])
-        services = upgrades.upgradable()
+        services = upgrades.upgradable(self.factory)
         if names is not None:
             keys = [Resource.key_for(n) for n in names]
             services = services.filter(name_key__in=keys)

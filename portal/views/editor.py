@@ -23,7 +23,7 @@ CODE_TARGET = "code_view"
 
 
 @editor_required
-def gallery(request: HttpRequest) -> HttpResponse:
+def gallery(request: HttpRequest, factory: str | None = None) -> HttpResponse:
     query = request.GET.get("q", "")
     found = [c for c in connectors() if c.matches(query)] if query else connectors()
     template = (
@@ -31,7 +31,8 @@ def gallery(request: HttpRequest) -> HttpResponse:
         if request.htmx and request.htmx.target == "gallery"
         else "linkedservices/gallery.html"
     )
-    return render(request, template, {"connectors": found, "query": query})
+    home = request.factory if factory else None  # type: ignore[attr-defined]
+    return render(request, template, {"connectors": found, "query": query, "factory": home})
 
 
 def connector_or_404(connector_type: str) -> Connector:
@@ -42,7 +43,8 @@ def connector_or_404(connector_type: str) -> Connector:
 
 
 @editor_required
-def create(request: HttpRequest, connector_type: str) -> HttpResponse:
+def create(request: HttpRequest, connector_type: str, factory: str | None = None) -> HttpResponse:
+    """A new linked service, in the factory of the URL (or the default one)."""
     return _editor(request, connector_or_404(connector_type), None)
 
 
@@ -95,6 +97,7 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
                 comment=data.get("comment", "").strip(),
                 instance=instance,
                 based_on=int(data["based_on"]) if data.get("based_on", "").isdigit() else None,
+                factory=getattr(request, "factory", None),
             )
         except DefinitionInvalid as exc:
             problems = exc.problems

@@ -26,18 +26,12 @@ from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets
 from portal.imports import export_file
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
 from portal.references import incoming, outgoing
-from portal.roles import Role, has_role, visible_factories
+from portal.roles import Role, has_role
 from portal.views.access import editor_required, reader_required
 
 
 def resource_url(resource: Resource) -> str:
     return reverse("resource-detail", args=[resource.factory.name, resource.kind, resource.name])
-
-
-def factory_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "resources/factories.html", {"factories": visible_factories(request.user)}
-    )
 
 
 @reader_required

@@ -11,6 +11,7 @@ from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
+from portal.roles import test_visible
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
@@ -105,8 +106,8 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    test = get_object_or_404(ConnectionTest, pk=pk)
-    if test.unsaved and test.user != request.user:
+    test = get_object_or_404(ConnectionTest.objects.select_related("resource"), pk=pk)
+    if not test_visible(request.user, test):
         raise Http404("No such test.")
     context = {"test": test, "error": ""}
     if request.htmx:

@@ -28,7 +28,7 @@ from portal.upgrades import (
     upgradable,
     upgrade_path,
 )
-from portal.views.access import editor_required
+from portal.views.access import editor_required, reader_required
 
 STEPS = ("analyse", "types", "decide", "preview", "test", "commit")
 STEP_TITLES = {
@@ -193,6 +193,7 @@ def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) ->
     return redirect("linkedservice-detail", pk=service.pk)
 
 
+@reader_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Every definition on a version past its end of support, with a verdict each."""
     if request.method == "POST":
