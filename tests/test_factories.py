@@ -397,3 +397,24 @@ def test_the_form_creates_a_spark_linked_service_in_the_factory_of_its_url(
     created = Resource.objects.get(name="SparkFromForm")
     assert (created.factory, created.kind, created.connector) == (sales, "linkedService", "Spark")
     assert SECRET not in created.definition
+
+
+def test_the_import_page_of_a_factory_imports_every_kind_into_it_and_warns_of_broken_references(
+    alice: Any, sales: Factory
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import signed_in
+
+    files = [
+        SimpleUploadedFile("Blob.json", json.dumps(blob_service()).encode()),
+        SimpleUploadedFile("Orphan.json", json.dumps(
+            {**dataset("Orphan", "Missing"), "type": "Microsoft.DataFactory/factories/datasets"}
+        ).encode()),
+    ]  # fmt: skip
+    response = signed_in(alice).post("/factories/sales/import/", {"files": files}, follow=True)
+    assert response.status_code == 200
+    kinds = sorted(Resource.objects.filter(factory=sales).values_list("kind", "name"))
+    assert kinds == [("dataset", "Orphan"), ("linkedService", "Blob")]
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("'Missing'" in m and "broken" in m for m in shown)
