@@ -418,3 +418,29 @@ def test_the_import_page_of_a_factory_imports_every_kind_into_it_and_warns_of_br
     assert kinds == [("dataset", "Orphan"), ("linkedService", "Blob")]
     shown = [str(m) for m in response.context["messages"]]
     assert any("'Missing'" in m and "broken" in m for m in shown)
+
+
+def test_history_diff_restore_and_delete_pages_work_for_a_dataset(alice: Any) -> None:
+    from tests.conftest import signed_in
+
+    client = api_for(alice)
+    client.post(url("sales", "linkedService"), blob_service(), format="json")
+    client.post(url("sales", "dataset"), dataset("Sales", "Blob"), format="json")
+    changed = dataset("Sales", "Blob")
+    changed["properties"]["description"] = "orders"
+    client.put(url("sales", "dataset", "Sales"), changed, format="json", HTTP_IF_MATCH='"1"')
+    stored = Resource.objects.get(kind="dataset")
+    browser = signed_in(alice)
+    history = browser.get(f"/linkedservices/{stored.pk}/history/?old=1&new=2")
+    assert history.status_code == 200
+    assert "$.properties.description" in history.content.decode()
+    restored = browser.post(f"/linkedservices/{stored.pk}/revisions/1/restore/", {"based_on": "2"})
+    assert restored.status_code == 302
+    assert Resource.objects.get(kind="dataset").revision == 3
+    assert browser.get(f"/linkedservices/{stored.pk}/delete/").status_code == 200
+    deleted = browser.post(f"/linkedservices/{stored.pk}/delete/", {"based_on": "3"})
+    assert deleted.status_code == 302
+    assert Resource.objects.get(kind="dataset").deleted_at is not None
+    blob = Resource.objects.get(kind="linkedService")
+    assert browser.post(f"/linkedservices/{blob.pk}/delete/", {"based_on": "1"}).status_code == 302
+    assert Resource.objects.get(kind="linkedService").deleted_at is not None
