@@ -36,7 +36,7 @@ from connectors.kinds import (
 from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
-from portal.definitions import DefinitionInvalid, save_definition
+from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.models import Factory, Resource, Revision
 
 
@@ -49,6 +49,8 @@ class ImportOutcome:
     replaced: bool = False
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conflict: bool = False
+    """Another writer changed the resource while this import ran."""
     properties: dict[str, Any] = field(default_factory=dict, repr=False)
     raw: bytes = field(default=b"", repr=False)
 
@@ -194,6 +196,16 @@ def _import_one(
         )
     except DefinitionInvalid as exc:
         outcome.problems.extend(exc.problems)
+        return
+    except StaleRevision as exc:
+        outcome.conflict = True
+        outcome.problems.append(
+            Problem(
+                "$.name",
+                f"'{exc.current.name}' changed while this import ran (now revision "
+                f"{exc.current.revision}); nothing was imported: import again.",
+            )
+        )
         return
     outcome.resource = result.resource
     outcome.replaced = existing is not None

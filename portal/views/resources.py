@@ -25,6 +25,7 @@ from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets, save_definition
 from portal.imports import export_file
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
+from portal.numbers import whole_number
 from portal.references import incoming, outgoing
 from portal.roles import Role, has_role
 from portal.views.access import editor_required, reader_required
@@ -148,7 +149,7 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
             properties=properties,
             action=Revision.Action.EDIT,
             instance=resource,
-            based_on=int(based_on) if based_on.isdigit() else None,
+            based_on=whole_number(based_on),
             update_references=request.POST.get("update_references") == "on",
         )
     except DefinitionInvalid as exc:
