@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from connectors import json_limits
 from connectors.adf_format import parse_linked_service
 from connectors.documents import document_of, envelope_problems
 from connectors.kinds import (
@@ -74,9 +75,12 @@ def kind_of_file(source: str, document: Any) -> ResourceKind:
 def _read(outcome: ImportOutcome, raw: bytes) -> None:
     """Fill ``outcome`` from the file's bytes: its kind, name, properties and problems."""
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = json_limits.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         outcome.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
+        return
+    except json_limits.TooDeep as exc:
+        outcome.problems.append(Problem("$", str(exc)))
         return
     except json.JSONDecodeError as exc:
         outcome.problems.append(

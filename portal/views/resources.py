@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from connectors import json_limits
 from connectors.kinds import KINDS, ResourceKind
 from connectors.problems import Problem
 from connectors.registry import has_form
@@ -103,7 +104,9 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
 
 def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
     try:
-        document = json.loads(text)
+        document = json_limits.loads(text)
+    except json_limits.TooDeep as exc:
+        return None, None, [Problem("$", str(exc))]
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
