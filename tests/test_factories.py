@@ -473,3 +473,12 @@ def test_a_synapse_workspace_gives_and_takes_documents_in_synapse_spelling(
         url("hr", "linkedService", "SparkProd"), created.json(), format="json", HTTP_IF_MATCH='"1"'
     )
     assert again.status_code == 200, again.content
+
+
+def test_home_leads_a_user_without_a_role_in_the_default_factory_to_their_factories(
+    bob: Any, reader: Any
+) -> None:
+    from tests.conftest import signed_in
+
+    assert signed_in(bob).get("/")["Location"] == "/factories/"
+    assert signed_in(reader).get("/")["Location"] == "/linkedservices/"
