@@ -107,3 +107,12 @@ def write_section(key: str, body: str, path: Path = DOC) -> None:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+
+
+def publish(key: str, text: str, *, write: bool, met: bool) -> int:
+    """Print the section, write it to docs/benchmarks.md unless told not to; exit status."""
+    print(text)
+    if write:
+        write_section(key, text)
+        print("written to docs/benchmarks.md")
+    return 0 if met else 1

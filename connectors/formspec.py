@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
-from jsonschema import Draft202012Validator
-
 from connectors.base import ConnectorVersion
 from connectors.schema_store import resolve
 
@@ -123,6 +121,12 @@ def conditionally_required(version: ConnectorVersion, values: Mapping[str, Any])
     """Properties the schema's if/then rules require for these values."""
     needed: set[str] = set()
     for rule in version.type_properties_schema.get("allOf", []):
-        if "if" in rule and Draft202012Validator(rule["if"]).is_valid(dict(values)):
+        if "if" in rule and _matches(rule["if"], values):
             needed.update(rule.get("then", {}).get("required", []))
     return needed
+
+
+def _matches(schema: dict[str, Any], values: Mapping[str, Any]) -> bool:
+    from jsonschema import Draft202012Validator  # on first use: ~0.1 s to import
+
+    return bool(Draft202012Validator(schema).is_valid(dict(values)))

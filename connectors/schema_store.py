@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+if TYPE_CHECKING:  # imported when first used: jsonschema costs ~0.1 s at start-up
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 COMMON_SCHEMA_PATH = Path(__file__).parent / "common" / "linkedservice.schema.json"
 
@@ -20,11 +21,15 @@ def common_schema() -> dict[str, Any]:
 
 @cache
 def schema_registry() -> Registry:
+    from referencing import Registry, Resource
+
     schema = common_schema()
     return Registry().with_resource(schema["$id"], Resource.from_contents(schema))
 
 
 def compile_validator(schema: dict[str, Any]) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, registry=schema_registry())
 

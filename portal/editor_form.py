@@ -66,6 +66,10 @@ class BoundField:
     stored_secret: bool = False
 
 
+# Shown in the Code panel while Name is empty: plainly not a name (ADF forbids < and >).
+NAME_MISSING = "<name missing: enter a Name>"
+
+
 @dataclass
 class EditorForm:
     connector: Connector
@@ -86,7 +90,7 @@ class EditorForm:
 
     @property
     def code(self) -> str:
-        return dump_linked_service(self.name or "NewLinkedService", self.properties)
+        return dump_linked_service(self.name or NAME_MISSING, self.properties)
 
     @property
     def parameters(self) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.numbers import DatabaseInteger
 from portal.views import (
+    assets,
     auditlog,
     editor,
     factories,
@@ -30,6 +31,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", factories.home, name="home"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("factories/", factories.factory_list, name="factory-list"),

@@ -161,7 +161,7 @@ def test_audit_log_records_and_filters(
 
 
 def test_tokens_are_created_shown_once_and_revoked(editor_client: Client, editor: Any) -> None:
-    page = editor_client.post("/tokens/", {"name": "deploy"}).content.decode()
+    page = editor_client.post("/tokens/", {"name": "deploy"}, follow=True).content.decode()
     token = ApiToken.objects.get()
     key = page.split('<code id="new-token">')[1].split("</code>")[0]
     assert key.startswith("lw_") and ApiToken.hash_key(key) == token.key_hash

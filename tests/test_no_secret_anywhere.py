@@ -114,6 +114,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
 
     requests: dict[str, list[Any]] = {
         "home": [lambda: browser.get("/")],
+        "favicon": [lambda: Client().get("/favicon.ico")],
         "login": [lambda: Client().get("/accounts/login/")],
         "logout": [lambda: Client().post("/accounts/logout/")],
         "linkedservice-list": [lambda: browser.get("/linkedservices/")],

@@ -106,7 +106,7 @@ def test_unknown_tokens_and_no_token_use_the_error_shape_too() -> None:
 
 def test_the_tokens_page_chooses_scope_and_expiry(editor_client: Client, editor: Any) -> None:
     page = editor_client.post(
-        "/tokens/", {"name": "reports", "scope": "read-only", "lifetime": "7"}
+        "/tokens/", {"name": "reports", "scope": "read-only", "lifetime": "7"}, follow=True
     ).content.decode()
     token = ApiToken.objects.get()
     assert token.read_only

@@ -25,7 +25,7 @@ from connectors.spark.hive.errors import (
 )
 from connectors.spark.hive.tls import CertificateInfo
 from connectors.spark.peer_bytes import PeerKind, classify, sasl_message, show
-from connectors.spark.settings import SparkSettings, TransportProtocol
+from connectors.spark.settings import AuthenticationType, SparkSettings, TransportProtocol
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,28 @@ SET_SASL = "set thriftTransportProtocol to SASL"
 SET_BINARY = "set thriftTransportProtocol to Binary"
 SET_SSL_ON = "set enableSsl to true"
 SET_SSL_OFF = "set enableSsl to false (or use the server's TLS port)"
+SET_USER_AND_PASSWORD = (
+    "set authenticationType to UsernameAndPassword, with the username and password "
+    "the server accepts"
+)
+# Version 2.0 speaks HTTP only: advice never names a transport it does not allow.
+V2_HTTP_PORT = (
+    "This is a binary port; version 2.0 needs the server's HTTP port "
+    "(hive.server2.thrift.http.port, 10001 by default; HDInsight: 443). If the server runs "
+    "in binary mode only (hive.server2.transport.mode=binary, with or without SASL), "
+    "version 2.0 cannot reach it as configured: switch the server to http (or all) mode."
+)
+
+
+def _is_v2(settings: SparkSettings) -> bool:
+    return settings.version == "2.0"
+
+
+def _transport_words(settings: SparkSettings) -> str:
+    """What to check when a reply does not fit: the settings this version has."""
+    if _is_v2(settings):
+        return "that the port is the server's HTTP port and enableSsl matches it"
+    return "that thriftTransportProtocol and enableSsl match its configuration"
 
 
 def explain(
@@ -104,9 +126,8 @@ def _explain(
             f"The port looks like a plain (non-TLS) port: {SET_SSL_OFF}.",
         )
     if isinstance(exc, SaslRejected):
-        return Advice(
-            f"The server refused the user name or password ({exc}).",
-            "Check username and password (and authenticationType).",
+        return _credentials_refused(
+            f"The server refused the user name or password ({exc}).", settings
         )
     if isinstance(exc, HttpStatusError):
         return _http_status_advice(exc, settings)
@@ -125,14 +146,13 @@ def _explain(
             f"The server announced a message of {exc.announced} bytes, above the "
             f"{exc.limit}-byte limit; nothing that large was read.",
             "Such a length usually means the reply is not what the transport setting "
-            "expects: check thriftTransportProtocol and enableSsl.",
+            f"expects: check {_transport_words(settings)}.",
         )
     if isinstance(exc, DeadlineExceeded):
         return Advice(
             f"{where} accepted the connection but did not answer in time ({exc}).",
-            "Check that the port belongs to the Spark Thrift Server and that "
-            "thriftTransportProtocol and enableSsl match it; a busy server may also "
-            "need more time.",
+            "Check that the port belongs to the Spark Thrift Server and "
+            f"{_transport_words(settings)}; a busy server may also need more time.",
         )
     if isinstance(exc, HiveStatusError):
         return Advice(
@@ -148,8 +168,8 @@ def _explain(
         seen = f" (first bytes: {show(exc.peer_bytes)})" if exc.peer_bytes else ""
         return Advice(
             f"The reply from {where} does not follow the expected protocol: {exc}{seen}.",
-            "Check that host and port are the Spark Thrift Server and that "
-            "thriftTransportProtocol and enableSsl match its configuration.",
+            "Check that host and port are the Spark Thrift Server and "
+            f"{_transport_words(settings)}.",
         )
     if isinstance(exc, socket.gaierror):
         return Advice(f"Name resolution failed: {exc}.", "Check the host name.")
@@ -183,12 +203,12 @@ def _advice_from_peer_bytes(
         return Advice(
             f"The port answered with a SASL negotiation message ('{text}'): the "
             "server uses binary Thrift with SASL authentication.",
-            SET_SASL + ".",
+            V2_HTTP_PORT if _is_v2(settings) else SET_SASL + ".",
         )
     if kind == PeerKind.THRIFT_BINARY and transport == TransportProtocol.HTTP:
         return Advice(
-            "The port answered with binary Thrift, not HTTP.",
-            f"{SET_BINARY} (or {SET_SASL}).",
+            "The port answered with binary Thrift, not HTTP: this is a binary port.",
+            V2_HTTP_PORT if _is_v2(settings) else f"{SET_BINARY} (or {SET_SASL}).",
         )
     if kind == PeerKind.NOTHING and isinstance(exc, PeerClosed):
         if transport == TransportProtocol.SASL:
@@ -209,7 +229,9 @@ def _advice_from_peer_bytes(
             return Advice(
                 "The server closed the connection without any HTTP response: the "
                 "port is likely a binary Thrift port.",
-                f"{SET_BINARY} or {SET_SASL}, or use the server's HTTP port.",
+                V2_HTTP_PORT
+                if _is_v2(settings)
+                else f"{SET_BINARY} or {SET_SASL}, or use the server's HTTP port.",
             )
     if kind == PeerKind.UNKNOWN and isinstance(exc, MalformedReply | FrameTooLarge):
         return Advice(
@@ -219,12 +241,29 @@ def _advice_from_peer_bytes(
     return None
 
 
+def _credentials_refused(observed: str, settings: SparkSettings) -> Advice:
+    """The server refused the credentials sent: advise only fields this definition has."""
+    auth = settings.authentication_type
+    if auth == AuthenticationType.ANONYMOUS:
+        return Advice(
+            observed + " With Anonymous authentication the portal sends the user "
+            "'anonymous'; this server wants a real user.",
+            SET_USER_AND_PASSWORD + ".",
+        )
+    if auth == AuthenticationType.USERNAME:
+        return Advice(
+            observed + " With Username authentication the portal sends the user name "
+            "without a real password; this server checks passwords.",
+            SET_USER_AND_PASSWORD + ".",
+        )
+    return Advice(observed, "Check username and password.")
+
+
 def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice:
     body = f": {exc.body[:200]}" if exc.body else ""
     if exc.status == 401:
-        return Advice(
-            f"The server rejected the credentials (HTTP 401{body}).",
-            "Check username and password (and authenticationType).",
+        return _credentials_refused(
+            f"The server rejected the credentials (HTTP 401{body}).", settings
         )
     if exc.status in (404, 405):
         return Advice(
@@ -237,7 +276,8 @@ def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice
             f"The server refused access (HTTP 403{body}).",
             "Check that this user may connect to the server.",
         )
-    if exc.status == 500 and not settings.username:
+    anonymous = settings.authentication_type == AuthenticationType.ANONYMOUS
+    if exc.status == 500 and not settings.username and not anonymous:
         return Advice(
             f"The server failed with HTTP 500{body}.",
             "HiveServer2 over HTTP needs a non-empty username: set username.",

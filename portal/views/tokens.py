@@ -4,21 +4,39 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from portal import audit
+from portal import audit, crypto
 from portal.models import ApiToken, AuditEvent
 
 LIFETIMES_DAYS = (7, 30, 90, 365)
 DEFAULT_LIFETIME_DAYS = 90
 SCOPES = {"read-write": "read and write (your role)", "read-only": "read only"}
+# The new key waits in the session, encrypted with the secret keys, between the POST and the
+# page it redirects to, which shows it once and removes it; unread, it expires.
+NEW_KEY_SESSION = "linkwright_new_token_key"
+NEW_KEY_SHOWN_WITHIN_S = 300
+
+
+def _hold_new_key(request: HttpRequest, key: str) -> None:
+    request.session[NEW_KEY_SESSION] = crypto.encrypt(key)
+
+
+def _take_new_key(request: HttpRequest) -> str | None:
+    sealed = request.session.pop(NEW_KEY_SESSION, None)
+    if not sealed:
+        return None
+    try:
+        return crypto.fernet().decrypt(sealed.encode("ascii"), ttl=NEW_KEY_SHOWN_WITHIN_S).decode()
+    except InvalidToken:
+        return None
 
 
 def token_list(request: HttpRequest) -> HttpResponse:
-    new_key = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
         scope = request.POST.get("scope", "read-write")
@@ -44,6 +62,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 name=token.name,
                 detail=f"{SCOPES[scope]}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC",
             )
+            _hold_new_key(request, new_key)
+        return redirect("token-list")  # post/redirect/get: a reload creates nothing
+    new_key = _take_new_key(request)
     tokens = ApiToken.objects.filter(user=request.user)
     context = {
         "tokens": tokens,

@@ -26,6 +26,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# Elements wider than the viewport, for the failure message; scrollWidth > innerWidth
+# is the verdict.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && !el.closest('table, pre, .tabs')) {
+      const cls = typeof el.className === 'string' ? el.className.trim() : '';
+      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (cls ? '.' + cls.replace(/ +/g, '.') : '') + ' right=' + Math.round(box.right));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, inner: width, wide: wide.slice(0, 8)};
+}"""
 TIMEOUT_MS = 15_000
 REPO = Path(__file__).resolve().parents[2]
 FAILURES = REPO / "test-results" / "browser"
@@ -110,11 +126,59 @@ def context(browser: Any, live_server: Any) -> Generator[Any]:
     context.close()
 
 
+def assert_fits_phone(page: Any, where: str = "") -> None:
+    """At 390 px wide the page scrolls only vertically (wide tables and code scroll inside
+    their own box). Checks the page as it is now, then restores the desktop viewport."""
+    page.set_viewport_size(PHONE)
+    try:
+        assert_fits_phone_at(page, where or page.url)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def assert_fits_phone_at(page: Any, where: str) -> None:
+    """The phone-width check of a page already at 390 px wide."""
+    found = page.evaluate(OVERFLOW)
+    assert found["scroll"] <= found["inner"], (
+        f"{where} overflows at {PHONE['width']} px: scrollWidth {found['scroll']} > "
+        f"innerWidth {found['inner']}; too wide: {found['wide']}"
+    )
+
+
+def _is_page_visit(response: Any, page: Any) -> bool:
+    request = response.request
+    return (
+        request.resource_type == "document"
+        and request.method == "GET"
+        and request.frame == page.main_frame
+        and response.status == 200
+        and "text/html" in response.headers.get("content-type", "")
+    )
+
+
 @pytest.fixture
 def page(context: Any, request: pytest.FixtureRequest) -> Generator[Any]:
+    """A browser page; every page it visits (GET) is checked again at 390 px wide at the end."""
     page = context.new_page()
+    visited: list[str] = []
+
+    def keep_visit(response: Any) -> None:
+        if _is_page_visit(response, page) and response.url not in visited:
+            visited.append(response.url)
+
+    page.on("response", keep_visit)
     yield page
-    if request.node.stash.get(_FAILED, False):
+    failed = request.node.stash.get(_FAILED, False)
+    if not failed:
+        phone = context.new_page()
+        try:
+            for url in visited:
+                phone.set_viewport_size(PHONE)
+                phone.goto(url)
+                assert_fits_phone_at(phone, url)
+        finally:
+            phone.close()
+    if failed:
         FAILURES.mkdir(parents=True, exist_ok=True)
         stem = request.node.name.replace("/", "_")
         page.screenshot(path=str(FAILURES / f"{stem}.png"), full_page=True)

@@ -9,9 +9,28 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
+from tests.browser.conftest import assert_fits_phone
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.spark("binary-sasl-custom")]
+
+# WCAG contrast ratio of an element's text colour on its (first opaque) background.
+CONTRAST = """(el) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                     : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  let node = el, bg = null;
+  while (node && !bg) {
+    const value = rgb(getComputedStyle(node).backgroundColor);
+    if (value.length < 4 || value[3] > 0) bg = value;
+    node = node.parentElement;
+  }
+  const fg = lum(rgb(getComputedStyle(el).color)), back = lum(bg || [255, 255, 255]);
+  return (Math.max(fg, back) + 0.05) / (Math.min(fg, back) + 0.05);
+}"""
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +86,7 @@ def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
         "CloseSession",
     ):
         expect(result.locator(f'li.stage-passed[data-stage="{stage}"]')).to_be_visible()
+    assert_fits_phone(page, "a passed test on the detail page")
 
     # A bad definition, unsaved on the edit form: a wrong password fails at authentication.
     page.goto(f"{live_server.url}/linkedservices/{service.pk}/edit/")
@@ -78,7 +98,10 @@ def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
     expect(failed).to_have_attribute("data-stage", "Transport and authentication")
     expect(failed).to_contain_text("What to change")
     expect(result).to_contain_text("values on the form, unsaved")
-    expect(result.locator('li.stage-skipped[data-stage="SELECT 1"]')).to_be_visible()
+    skipped = result.locator('li.stage-skipped[data-stage="SELECT 1"]')
+    expect(skipped).to_be_visible()
+    assert skipped.evaluate(CONTRAST) >= 4.5, "skipped-stage text below WCAG AA contrast"
+    assert_fits_phone(page, "a failed test on the edit form")
     assert "not-the-password" not in page.content()
     assert CUSTOM_PASSWORD not in page.content()
     page.screenshot(path=str(_screenshot_dir() / "test-connection.png"), full_page=True)

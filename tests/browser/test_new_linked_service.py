@@ -16,6 +16,7 @@ from playwright.sync_api import ConsoleMessage, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from portal.models import Resource, unseal
+from tests.browser.conftest import assert_fits_phone
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def test_editor_creates_spark_linked_service(
     js_errors: list[str] = []
 
     def keep_console_error(message: ConsoleMessage) -> None:
-        # "Failed to load resource" is logged for the favicon's 404 and the form's 400.
+        # "Failed to load resource" is logged for the form's 400.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             js_errors.append(message.text)
 
@@ -181,6 +182,7 @@ def test_editor_creates_spark_linked_service(
     assert not Resource.objects.filter(name=NAME).exists()
     keep_page()
     shoot(page, "form.png")
+    assert_fits_phone(page, "the form with a field error")
 
     # Fix the port and create.
     field(page, "port").locator("input").fill("443")
@@ -204,6 +206,7 @@ def test_editor_creates_spark_linked_service(
     expect(row).to_contain_text(editor_login["username"])
     keep_page()
     shoot(page, "list.png")
+    assert_fits_phone(page, "the list")
 
     # Stored encrypted, with the password that was typed the second time.
     service = Resource.objects.get(name=NAME)

@@ -17,6 +17,7 @@ from connectors.spark.hive.errors import (
     TlsConfigurationError,
     TlsHandshakeError,
 )
+from connectors.spark.hive.tls_contexts import CONTEXTS, context_key
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class TlsResult:
 
 
 def build_context(options: TlsOptions) -> ssl.SSLContext:
+    """A fresh context for ``options`` (loads the trust store each time)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if not options.verify_chain:
@@ -95,6 +97,17 @@ def build_context(options: TlsOptions) -> ssl.SSLContext:
     if options.ca_pem and not options.use_system_store:
         ctx.load_verify_locations(cadata=options.ca_pem)
     return ctx
+
+
+def shared_context(options: TlsOptions) -> ssl.SSLContext:
+    """The context for ``options``, built once per set of trust options and reused."""
+    key = context_key(
+        verify_chain=options.verify_chain,
+        check_hostname=options.check_hostname,
+        use_system_store=options.use_system_store,
+        ca_pem=options.ca_pem,
+    )
+    return CONTEXTS.get(key, lambda: build_context(options))
 
 
 def parse_certificate(der: bytes) -> CertificateInfo:
@@ -150,7 +163,7 @@ def handshake(
 ) -> tuple[ssl.SSLSocket, TlsResult]:
     """Run the TLS handshake on a connected socket and explain the verdict."""
     try:
-        ctx = build_context(options)
+        ctx = shared_context(options)
     except (OSError, ssl.SSLError) as exc:
         sock.close()
         raise TlsConfigurationError(f"cannot use the uploaded CA certificate: {exc}") from exc

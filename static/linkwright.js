@@ -1,0 +1,84 @@
+// Linkwright's small page helpers (the pages work without them).
+(function () {
+  "use strict";
+
+  // Keep focus on the control the user was on when htmx replaces the block around it
+  // (e.g. choosing "Azure Key Vault" with the arrow keys refreshes the field block).
+  var focused = null;
+
+  function describe(element) {
+    if (!element || element === document.body) return null;
+    var checkable = element.type === "radio" || element.type === "checkbox";
+    return {
+      id: element.id || "",
+      name: element.getAttribute("name") || "",
+      value: checkable ? element.value : null,
+      start: typeof element.selectionStart === "number" ? element.selectionStart : null,
+    };
+  }
+
+  function find(saved) {
+    if (saved.id) {
+      var byId = document.getElementById(saved.id);
+      if (byId) return byId;
+    }
+    if (!saved.name) return null;
+    var candidates = document.getElementsByName(saved.name);
+    for (var i = 0; i < candidates.length; i++) {
+      if (saved.value === null || candidates[i].value === saved.value) return candidates[i];
+    }
+    return null;
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    focused = target && active && target.contains(active) ? describe(active) : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focused) return;
+    var saved = focused;
+    focused = null;
+    var element = find(saved);
+    if (!element || element === document.activeElement) return;
+    element.focus({ preventScroll: true });
+    if (saved.start !== null && typeof element.setSelectionRange === "function") {
+      try {
+        element.setSelectionRange(saved.start, saved.start);
+      } catch (ignored) {
+        // Not every input type has a caret (e.g. number).
+      }
+    }
+  });
+
+  // Copy buttons: <button data-copy="ID"> copies the text of the element with that id.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var status = button.parentNode.querySelector(".copy-done");
+    var done = function (text) {
+      if (status) status.textContent = text;
+    };
+    var text = source.textContent.trim();
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { done("Copied."); },
+        function () { selectText(source); done("Press Ctrl+C to copy."); }
+      );
+    } else {
+      selectText(source);
+      done("Press Ctrl+C to copy.");
+    }
+  });
+
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+})();
