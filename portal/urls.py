@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal.numbers import DatabaseInteger
@@ -9,9 +8,11 @@ from portal.views import (
     assets,
     auditlog,
     editor,
+    factories,
     history,
     imports,
     linkedservices,
+    resources,
     sign_in,
     testing,
     tokens,
@@ -29,10 +30,30 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
-    path("", RedirectView.as_view(pattern_name="linkedservice-list"), name="home"),
+    path("", factories.home, name="home"),
     path("favicon.ico", assets.favicon, name="favicon"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("factories/", factories.factory_list, name="factory-list"),
+    path("factories/<str:factory>/roles/", factories.factory_roles, name="factory-roles"),
+    path("factories/<str:factory>/new/", editor.gallery, name="resource-gallery"),
+    path("factories/<str:factory>/import/", imports.import_view, name="resource-import"),
+    path(
+        "factories/<str:factory>/new/<str:connector_type>/",
+        editor.create,
+        name="resource-create",
+    ),
+    path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/",
+        resources.resource_detail,
+        name="resource-detail",
+    ),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/json/",
+        resources.resource_edit_json,
+        name="resource-edit-json",
+    ),
     path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
     path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),
     path("linkedservices/new/<str:connector_type>/", editor.create, name="linkedservice-create"),

@@ -11,7 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from portal.definitions import StaleRevision, save_definition
-from portal.models import ApiToken, LinkedService, Revision
+from portal.models import ApiToken, Resource, Revision
 from tests.conftest import SPARK_V2
 
 WRITERS = 8
@@ -65,9 +65,9 @@ def test_concurrent_api_updates_from_one_revision(editor: Any) -> None:
 
     statuses = _race(update)
     assert sorted(statuses) == [200] + [412] * (WRITERS - 1), statuses
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert service.revision == 2
-    revisions = list(Revision.objects.filter(linked_service=service).order_by("number"))
+    revisions = list(Revision.objects.filter(resource=service).order_by("number"))
     assert [r.number for r in revisions] == [1, 2]
     winner = statuses.index(200)
     assert service.properties["typeProperties"]["host"] == f"writer{winner}.example.com"
@@ -87,7 +87,7 @@ def test_concurrent_saves_in_the_model_layer(editor: Any) -> None:
                 name="Raced",
                 properties=properties,
                 action="edit",
-                instance=first.linked_service,
+                instance=first.resource,
                 based_on=1,
             )
         except StaleRevision:
@@ -117,7 +117,7 @@ def test_concurrent_creates_of_one_name(editor: Any) -> None:
 
     outcomes = _race(create)
     assert outcomes.count("created") == 1, outcomes
-    assert LinkedService.objects.count() == 1 and Revision.objects.count() == 1
+    assert Resource.objects.count() == 1 and Revision.objects.count() == 1
 
 
 def _each_with_its_own_client(key: str, request: Any) -> Any:
@@ -147,9 +147,9 @@ def test_concurrent_replacing_imports_of_one_document_end_in_201_or_409(editor: 
     for _, body in (r for r in results if r[0] == 409):
         assert body["imported"] is False
         assert "changed while this import ran" in body["errors"][0]["message"]
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert service.revision == 1 + statuses.count(201)
-    assert Revision.objects.filter(linked_service=service).count() == service.revision
+    assert Revision.objects.filter(resource=service).count() == service.revision
 
 
 @pytest.mark.django_db(transaction=True)
@@ -158,7 +158,7 @@ def test_concurrent_undeletes_of_one_name_restore_it_once(editor: Any) -> None:
 
     _, key = ApiToken.issue(editor, "race")
     saved = save_definition(user=editor, name="Undeleted", properties=SPARK_V2, action="create")
-    delete_definition(user=editor, instance=saved.linked_service)
+    delete_definition(user=editor, instance=saved.resource)
 
     results = _race(
         _each_with_its_own_client(
@@ -169,5 +169,5 @@ def test_concurrent_undeletes_of_one_name_restore_it_once(editor: Any) -> None:
     assert statuses.count(200) == 1 and set(statuses) <= {200, 404, 409}, statuses
     for _, body in (r for r in results if r[0] != 200):
         assert body["errors"][0]["message"]
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert service.deleted_at is None and service.revision == 3

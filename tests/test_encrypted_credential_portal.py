@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from portal.definitions import save_definition
-from portal.models import AuditEvent, ConnectionTest, LinkedService, SecretValue
+from portal.models import AuditEvent, ConnectionTest, Resource, SecretValue
 from tests.conftest import api_for
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 from tests.test_connection_test_portal import wait_for
@@ -39,10 +39,8 @@ def encrypted(port: int = 10000, **tp: Any) -> dict[str, Any]:
     }
 
 
-def saved(user: Any, properties: dict[str, Any], name: str = "Encrypted") -> LinkedService:
-    return save_definition(
-        user=user, name=name, properties=properties, action="import"
-    ).linked_service
+def saved(user: Any, properties: dict[str, Any], name: str = "Encrypted") -> Resource:
+    return save_definition(user=user, name=name, properties=properties, action="import").resource
 
 
 def edit_post(**overrides: str) -> dict[str, str]:
@@ -62,7 +60,7 @@ def edit_post(**overrides: str) -> dict[str, str]:
     }
 
 
-def edit_form(client: Client, service: LinkedService) -> str:
+def edit_form(client: Client, service: Resource) -> str:
     return client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
 
 

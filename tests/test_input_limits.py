@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from connectors.json_limits import MAX_JSON_DEPTH
-from portal.models import LinkedService, Revision
+from portal.models import Resource, Revision
 from tests.conftest import SPARK_V2, api_for, form_data
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_a_pasted_import_nested_too_deep_is_refused_on_the_page(editor_client: C
     response = editor_client.post("/linkedservices/import/", {"pasted": body_text(DEPTH)})
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_an_uploaded_file_nested_too_deep_is_refused_on_the_page(editor_client: Client) -> None:
@@ -107,7 +107,7 @@ def test_the_forms_annotations_nested_too_deep_are_a_field_error(editor_client: 
     )
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_a_parameter_default_nested_too_deep_is_a_field_error(editor_client: Client) -> None:
@@ -135,7 +135,7 @@ def test_names_with_line_breaks_or_control_characters_break_the_name_rule(
         "message": "A name may not contain control characters (line breaks, tabs, U+0000 "
         "and the like).",
     } in response.json()["errors"]
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_an_imported_name_with_a_line_break_is_refused(editor: Any) -> None:
@@ -161,7 +161,7 @@ def test_a_description_with_nul_is_refused_but_line_breaks_are_kept(editor: Any)
         format="json",
     )
     assert kept.status_code == 201
-    assert LinkedService.objects.get().description == "line 1\nline\t2"
+    assert Resource.objects.get().description == "line 1\nline\t2"
 
 
 @pytest.mark.parametrize(
@@ -230,14 +230,14 @@ def test_the_form_refuses_a_nul_in_a_field_with_a_400_page(editor_client: Client
     )
     assert response.status_code == 400
     assert "description" in response.content.decode() and "U+0000" in response.content.decode()
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_the_form_gives_a_field_error_for_a_name_with_a_line_break(editor_client: Client) -> None:
     response = editor_client.post("/linkedservices/new/Spark/", form_data(name="Two\r\nLines"))
     assert response.status_code == 400
     assert "may not contain control characters" in response.content.decode()
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 HUGE = "99999999999999999999"

@@ -21,8 +21,10 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from connectors.registry import UnknownConnector
 from portal.api.parsers import BodyTooLarge
 from portal.api.preconditions import PreconditionFailed
+from portal.definitions import DefinitionInvalid, StaleRevision
 
 API_PREFIX = "/api/"
 
@@ -53,7 +55,23 @@ def _as_errors(data: Any, path: str) -> dict[str, Any]:
     return {"errors": [{"path": path, "message": str(m)} for m in messages]}
 
 
+def _as_api_exception(exc: Exception) -> Exception:
+    """The save service's refusals, in the API's terms (the one place they are mapped)."""
+    from portal.api.documents import Invalid
+
+    if isinstance(exc, DefinitionInvalid):
+        return Invalid(exc.problems)
+    if isinstance(exc, StaleRevision):
+        return PreconditionFailed(exc.current)
+    if isinstance(exc, UnknownConnector):  # e.g. testing a resource kept as a document
+        from connectors.problems import Problem
+
+        return Invalid([Problem("$.properties.type", str(exc))])
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _as_api_exception(exc)
     if isinstance(exc, RequestDataTooBig):
         exc = BodyTooLarge()
     response = drf_exception_handler(exc, context)

@@ -1,11 +1,11 @@
-"""REST API v1 for linked services: ADF JSON bodies, ETag / If-Match, roles as in the UI."""
+"""REST API v1 for resources of every kind in a factory: ADF JSON bodies, ETag / If-Match,
+roles as in the UI. Refusals of the save service become 400/412 in ``portal.api.errors``."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -13,20 +13,14 @@ from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from connectors.adf_format import dump_linked_service, git_archive
-from connectors.ca_certificates import CaCertificateError, parse_ca_pem
-from connectors.json_limits import control_character_problem
 from connectors.problems import Problem
-from connectors.validation import validate_name
-from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
-from portal.api.permissions import RolePermission
-from portal.api.preconditions import PreconditionFailed, expected_revision, with_etag
+from portal.api.preconditions import expected_revision, with_etag
+from portal.api.requests import audit_api, comment, flag
+from portal.api.scope import ScopedView, resource_url
 from portal.definitions import (
-    DefinitionInvalid,
     StaleRevision,
     delete_definition,
     purge_definition,
@@ -34,9 +28,8 @@ from portal.definitions import (
     save_definition,
     undelete_definition,
 )
-from portal.definitions import check as check_definition
-from portal.imports import import_documents
-from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, revision_changes
+from portal.imports import export_archive, export_file, import_documents
+from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
 
@@ -48,26 +41,13 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class TooManyTests(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "test_refused"
-
-
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "pageSize"
     max_page_size = 500
 
 
-def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedService:
-    queryset = queryset if queryset is not None else LinkedService.objects.live()
-    service = queryset.filter(name_key=LinkedService.key_for(name)).first()
-    if service is None:
-        raise Http404(f"No linked service named '{name}'.")
-    return service
-
-
-def _number(raw: object, field: str) -> int:
+def number_from(raw: object, field: str) -> int:
     """A whole number from a path segment or query parameter, or a 400 naming the field."""
     number = whole_number(str(raw) if isinstance(raw, int) else raw)
     if number is None:
@@ -75,37 +55,11 @@ def _number(raw: object, field: str) -> int:
     return number
 
 
-def _audit(
-    request: Request,
-    action: str,
-    linked_service: LinkedService | None = None,
-    detail: str = "API",
-) -> None:
-    audit.record(
-        action,
-        user=request.user,
-        request=request._request,
-        linked_service=linked_service,
-        detail=detail,
-    )
-
-
-def _comment(request: Request) -> str:
-    return str(request.query_params.get("comment", ""))[:500]
-
-
 def _save(request: Request, **kwargs: Any) -> Any:
-    try:
-        return save_definition(user=request.user, comment=_comment(request), **kwargs)
-    except DefinitionInvalid as exc:
-        raise Invalid(exc.problems) from None
-    except StaleRevision as exc:
-        raise PreconditionFailed(exc.current) from None
+    return save_definition(user=request.user, comment=comment(request), **kwargs)
 
 
-class LinkedServiceList(APIView):
-    permission_classes = [RolePermission]
-
+class ResourceList(ScopedView):
     @extend_schema(
         summary="List linked services",
         parameters=[
@@ -117,7 +71,7 @@ class LinkedServiceList(APIView):
         operation_id="listLinkedServices",
     )
     def get(self, request: Request) -> Response:
-        services = LinkedService.objects.live().order_by("name_key")
+        services = self.resources().live().order_by("name_key")
         if name := request.query_params.get("name"):
             services = services.filter(Q(name__icontains=name))
         if connector := request.query_params.get("connector"):
@@ -135,24 +89,28 @@ class LinkedServiceList(APIView):
         responses={201: openapi.DOCUMENT, 400: openapi.ERRORS},
     )
     def post(self, request: Request) -> Response:
-        name, properties = from_body(request.data)
-        result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
-        _audit(request, AuditEvent.Action.CREATE, linked_service=result.linked_service)
-        response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
-        response["Location"] = f"/api/v1/linkedservices/{quote(result.linked_service.name)}"
-        return with_etag(response, result.linked_service)
+        name, properties = from_body(request.data, self.kind)
+        result = _save(
+            request,
+            name=name,
+            properties=properties,
+            action=Revision.Action.CREATE,
+            **self.scope(),
+        )
+        audit_api(request, AuditEvent.Action.CREATE, resource=result.resource)
+        response = Response(document(result.resource), status=status.HTTP_201_CREATED)
+        response["Location"] = resource_url(result.resource)
+        return with_etag(response, result.resource)
 
 
-class LinkedServiceDetail(APIView):
-    permission_classes = [RolePermission]
-
+class ResourceDetail(ScopedView):
     @extend_schema(
         summary="Get a linked service",
         responses={200: openapi.DOCUMENT},
         operation_id="getLinkedService",
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         return with_etag(Response(document(service)), service)
 
     @extend_schema(
@@ -162,9 +120,9 @@ class LinkedServiceDetail(APIView):
         responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
     )
     def put(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
-        new_name, properties = from_body(request.data)
+        new_name, properties = from_body(request.data, self.kind)
         result = _save(
             request,
             name=new_name,
@@ -172,9 +130,10 @@ class LinkedServiceDetail(APIView):
             action=Revision.Action.EDIT,
             instance=service,
             based_on=based_on,
+            update_references=flag(request, "updateReferences"),
         )
-        _audit(request, AuditEvent.Action.EDIT, linked_service=result.linked_service)
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
+        audit_api(request, AuditEvent.Action.EDIT, resource=result.resource)
+        return with_etag(Response(document(result.resource)), result.resource)
 
     @extend_schema(
         summary="Delete a linked service (If-Match required; history is kept)",
@@ -182,47 +141,38 @@ class LinkedServiceDetail(APIView):
         responses={204: None, 412: openapi.STALE, 428: None},
     )
     def delete(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
-        try:
-            delete_definition(user=request.user, instance=service, based_on=based_on)
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
-        _audit(request, AuditEvent.Action.DELETE, linked_service=service)
+        delete_definition(user=request.user, instance=service, based_on=based_on)
+        audit_api(request, AuditEvent.Action.DELETE, resource=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RevisionList(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionList(ScopedView):
     @extend_schema(
         summary="Revisions of a linked service, newest first",
         responses={200: openapi.list_of(openapi.REVISION)},
         operation_id="listRevisions",
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
         revisions = service.revisions.select_related("author")
         return Response([revision_document(r) for r in revisions])
 
 
-class RevisionDetail(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionDetail(ScopedView):
     @extend_schema(
         summary="One revision", responses={200: openapi.REVISION}, operation_id="getRevision"
     )
     def get(self, request: Request, name: str, number: int) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        revision = service.revisions.filter(number=_number(number, "{number}")).first()
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
+        revision = service.revisions.filter(number=number_from(number, "{number}")).first()
         if revision is None:
             raise Http404(f"'{service.name}' has no revision {number}.")
         return Response(revision_document(revision))
 
 
-class RevisionRestore(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionRestore(ScopedView):
     @extend_schema(
         summary="Make an old revision current (writes a new revision; If-Match required)",
         request=None,
@@ -230,30 +180,23 @@ class RevisionRestore(APIView):
         responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
     )
     def post(self, request: Request, name: str, number: int) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
-        if not service.revisions.filter(number=_number(number, "{number}")).exists():
+        if not service.revisions.filter(number=number_from(number, "{number}")).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
-        try:
-            result = restore_revision(
-                user=request.user, instance=service, number=number, based_on=based_on
-            )
-        except DefinitionInvalid as exc:
-            raise Invalid(exc.problems) from None
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
-        _audit(
+        result = restore_revision(
+            user=request.user, instance=service, number=number, based_on=based_on
+        )
+        audit_api(
             request,
             AuditEvent.Action.RESTORE,
-            linked_service=result.linked_service,
+            resource=result.resource,
             detail=f"API: revision {number}",
         )
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
+        return with_etag(Response(document(result.resource)), result.resource)
 
 
-class RevisionDiff(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionDiff(ScopedView):
     @extend_schema(
         summary="Differences between two revisions",
         parameters=[
@@ -263,9 +206,9 @@ class RevisionDiff(APIView):
         responses={200: openapi.DIFF},
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
-        old_n = _number(request.query_params.get("from"), "?from")
-        new_n = _number(request.query_params.get("to"), "?to")
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
+        old_n = number_from(request.query_params.get("from"), "?from")
+        new_n = number_from(request.query_params.get("to"), "?to")
         revisions = {r.number: r for r in service.revisions.filter(number__in=[old_n, new_n])}
         missing = [n for n in (old_n, new_n) if n not in revisions]
         if missing:
@@ -274,26 +217,22 @@ class RevisionDiff(APIView):
         return Response({"from": old_n, "to": new_n, "changes": [c.as_dict() for c in changes]})
 
 
-class DeletedList(APIView):
-    permission_classes = [RolePermission]
-
+class DeletedList(ScopedView):
     @extend_schema(
         summary="Deleted linked services", responses={200: openapi.list_of(openapi.DOCUMENT)}
     )
     def get(self, request: Request) -> Response:
-        return Response([document(s) for s in LinkedService.objects.deleted()])
+        return Response([document(s) for s in self.resources().deleted()])
 
 
-class DeletedRestore(APIView):
-    permission_classes = [RolePermission]
-
+class DeletedRestore(ScopedView):
     @extend_schema(
         summary="Restore a deleted linked service with its history",
         request=None,
         responses={200: openapi.DOCUMENT},
     )
     def post(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.deleted())
+        service = self.find(name, self.resources().deleted())
         try:
             undelete_definition(user=request.user, instance=service)
         except StaleRevision as exc:
@@ -302,12 +241,11 @@ class DeletedRestore(APIView):
                 f"{exc.current.revision}); it may be restored already: fetch it again."
             ) from None
         service.refresh_from_db()
-        _audit(request, AuditEvent.Action.UNDELETE, linked_service=service)
+        audit_api(request, AuditEvent.Action.UNDELETE, resource=service)
         return with_etag(Response(document(service)), service)
 
 
-class DeletedPurge(APIView):
-    permission_classes = [RolePermission]
+class DeletedPurge(ScopedView):
     write_role = Role.ADMIN
 
     @extend_schema(
@@ -315,15 +253,13 @@ class DeletedPurge(APIView):
         responses={204: None},
     )
     def delete(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.deleted())
+        service = self.find(name, self.resources().deleted())
         purge_definition(instance=service)
-        _audit(request, AuditEvent.Action.PURGE, linked_service=service)
+        audit_api(request, AuditEvent.Action.PURGE, resource=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ImportView(APIView):
-    permission_classes = [RolePermission]
-
+class ImportView(ScopedView):
     @extend_schema(
         summary="Import ADF linked-service JSON (one document or a list); all or nothing",
         request={"application/json": openapi.IMPORT_BODY},
@@ -343,8 +279,10 @@ class ImportView(APIView):
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
             for i, doc in enumerate(body)
         ]
-        replace = str(request.query_params.get("replace", "")).lower() in ("1", "true", "yes")
-        ok, outcomes = import_documents(files, user=request.user, replace=replace)
+        replace = flag(request, "replace")
+        ok, outcomes = import_documents(
+            files, user=request.user, replace=replace, factory=self.factory
+        )
         result = [
             {
                 "source": o.source,
@@ -357,7 +295,7 @@ class ImportView(APIView):
         ]
         if ok:
             for outcome in outcomes:
-                _audit(request, AuditEvent.Action.IMPORT, linked_service=outcome.linked_service)
+                audit_api(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
             return Response({"imported": True, "results": result}, status=status.HTTP_201_CREATED)
         errors = [
             {"path": f"$[{i}]{p.path[1:]}" if many else p.path, "message": p.message}
@@ -371,273 +309,31 @@ class ImportView(APIView):
         )
 
 
-class ExportOne(APIView):
-    permission_classes = [RolePermission]
-
+class ExportOne(ScopedView):
     @extend_schema(
         summary="The ADF git-integration file of one linked service",
         responses={(200, "application/json"): openapi.DOCUMENT},
     )
     def get(self, request: Request, name: str) -> HttpResponse:
-        service = _find(name)
-        _audit(request, AuditEvent.Action.EXPORT, linked_service=service)
+        service = self.find(name)
+        audit_api(request, AuditEvent.Action.EXPORT, resource=service)
         response = HttpResponse(
-            dump_linked_service(service.name, service.properties),
-            content_type="application/json; charset=utf-8",
+            export_file(service), content_type="application/json; charset=utf-8"
         )
         return with_etag(response, service)
 
 
-class ExportAll(APIView):
-    permission_classes = [RolePermission]
-
+class ExportAll(ScopedView):
     @extend_schema(
         summary="A zip of every linked service in ADF git layout",
         responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
     )
     def get(self, request: Request) -> HttpResponse:
-        services = list(LinkedService.objects.live())
-        body = git_archive((s.name, s.properties) for s in services)
-        _audit(
+        services = list(Resource.objects.live().filter(factory=self.factory))
+        body = export_archive(services)
+        audit_api(
             request,
             AuditEvent.Action.EXPORT,
-            detail=f"API zip of {len(services)} linked service(s)",
+            detail=f"API zip of {len(services)} {self.kind.plural.lower()}",
         )
         return HttpResponse(body, content_type="application/zip")
-
-
-def _test_response(request: Request, test: ConnectionTest) -> Response:
-    code = status.HTTP_200_OK if test.done else status.HTTP_202_ACCEPTED
-    response = Response(connection_tests.as_document(test), status=code)
-    response["Location"] = f"/api/v1/connection-tests/{test.pk}"
-    return response
-
-
-def _refusal(exc: connection_tests.TestRefused) -> Exception:
-    """A definition that may not be tested is a 400 at its path; anything else a 429."""
-    return Invalid(exc.problems) if exc.problems else TooManyTests(str(exc))
-
-
-def _ca_certificate(request: Request) -> str | None:
-    """The ``caCertificate`` of a test request's body (PEM, this test only), or None."""
-    data = request.data if isinstance(request.data, dict) else {}
-    text = data.get("caCertificate")
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        raise Invalid([Problem("$.caCertificate", "Send the CA certificate as PEM text.")])
-    try:
-        return parse_ca_pem(text)
-    except CaCertificateError as exc:
-        raise Invalid([Problem("$.caCertificate", str(exc))]) from None
-
-
-TEST_PASSWORD = "testPassword"
-ONE_OFF_FIELDS = ("caCertificate", TEST_PASSWORD)
-
-
-def _test_password(request: Request) -> str | None:
-    """The ``testPassword`` of a test request's body: for a definition whose password ADF
-    holds encrypted (``encryptedCredential``), for this test only, never stored."""
-    data = request.data if isinstance(request.data, dict) else {}
-    value = data.get(TEST_PASSWORD)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise Invalid([Problem("$." + TEST_PASSWORD, "Send the password as text.")])
-    return value
-
-
-def _wants_wait(request: Request) -> bool:
-    return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
-
-
-class LinkedServiceTest(APIView):
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="Test the saved linked service's connection",
-        request={"application/json": openapi.SAVED_TEST_BODY},
-        parameters=[openapi.WAIT],
-        responses={200: openapi.CONNECTION_TEST, 202: openapi.CONNECTION_TEST, 429: None},
-    )
-    def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
-        ca_certificate = _ca_certificate(request)
-        try:
-            test = connection_tests.start(
-                user=request.user,
-                version=service.connector_definition,
-                name=service.name,
-                linked_service=service,
-                wait=_wants_wait(request),
-                request=request,
-                ca_certificate=ca_certificate,
-                one_off_password=_test_password(request),
-            )
-        except connection_tests.TestRefused as exc:
-            raise _refusal(exc) from None
-        return _test_response(request, test)
-
-
-class UnsavedTest(APIView):
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="Test an unsaved ADF linked-service document",
-        request={"application/json": openapi.TEST_BODY},
-        parameters=[openapi.WAIT],
-        responses={
-            200: openapi.CONNECTION_TEST,
-            202: openapi.CONNECTION_TEST,
-            400: openapi.ERRORS,
-            429: None,
-        },
-    )
-    def post(self, request: Request) -> Response:
-        ca_certificate = _ca_certificate(request)
-        test_password = _test_password(request)
-        body = request.data
-        if isinstance(body, dict):
-            body = {k: v for k, v in body.items() if k not in ONE_OFF_FIELDS}
-        name, properties = from_body(body)
-        version, problems = check_definition(name, properties)
-        # A test may reuse a name, but the name must still follow the rules.
-        problems = [*validate_name(name), *(p for p in problems if p.path != "$.name")]
-        if problems:
-            raise Invalid(problems)
-        try:
-            test = connection_tests.start(
-                user=request.user,
-                version=version,
-                properties=properties,
-                name=name,
-                wait=_wants_wait(request),
-                request=request,
-                ca_certificate=ca_certificate,
-                one_off_password=test_password,
-            )
-        except connection_tests.TestRefused as exc:
-            raise _refusal(exc) from None
-        return _test_response(request, test)
-
-
-class ConnectionTestDetail(APIView):
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="A connection test's status and stage results",
-        responses={200: openapi.CONNECTION_TEST},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=_number(pk, "{pk}")).select_related("user").first()
-        if test is None or (test.unsaved and test.user != request.user):
-            raise Http404("No such connection test.")
-        return _test_response(request, test)
-
-
-def _upgrade_body(request: Request) -> dict[str, Any]:
-    data = request.data if isinstance(request.data, dict) else {}
-    answers = data.get("answers", {})
-    if not isinstance(answers, dict):
-        raise Invalid(
-            [Problem("$.answers", "Send the answers as an object: {decision id: answer}.")]
-        )
-    return answers
-
-
-class UpgradePlanView(APIView):
-    """Analyse and preview: the plan for one linked service, given optional answers."""
-
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="Analyse / preview the upgrade of a linked service (answers optional)",
-        request={"application/json": openapi.UPGRADE_ANSWERS},
-        responses={200: openapi.UPGRADE_PLAN},
-        operation_id="planUpgrade",
-    )
-    def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
-        try:
-            plan = upgrades.plan_for(service, _upgrade_body(request))
-        except upgrades.NotUpgradable as exc:
-            raise Invalid([Problem("$.properties.version", str(exc))]) from None
-        return with_etag(Response(plan.as_dict()), service)
-
-    # Reading the plan without answers is safe for Readers.
-    @extend_schema(
-        summary="Analyse the upgrade of a linked service",
-        responses={200: openapi.UPGRADE_PLAN},
-        operation_id="analyseUpgrade",
-    )
-    def get(self, request: Request, name: str) -> Response:
-        service = _find(name)
-        try:
-            plan = upgrades.plan_for(service)
-        except upgrades.NotUpgradable as exc:
-            raise Invalid([Problem("$.properties.version", str(exc))]) from None
-        return with_etag(Response(plan.as_dict()), service)
-
-
-class UpgradeApplyView(APIView):
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="Apply the upgrade as a new revision (If-Match required)",
-        request={"application/json": openapi.UPGRADE_ANSWERS},
-        parameters=[openapi.IF_MATCH],
-        responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
-    )
-    def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
-        based_on = expected_revision(request, service)
-        try:
-            result = upgrades.apply_upgrade(
-                user=request.user,
-                service=service,
-                answers=_upgrade_body(request),
-                based_on=based_on,
-            )
-        except upgrades.NotUpgradable as exc:
-            raise Invalid([Problem("$", str(exc))]) from None
-        except DefinitionInvalid as exc:
-            raise Invalid(exc.problems) from None
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
-        _audit(request, AuditEvent.Action.UPGRADE, result.linked_service)
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
-
-
-class UpgradeBulkView(APIView):
-    permission_classes = [RolePermission]
-
-    @extend_schema(
-        summary="Upgrade many: a dry run by default; apply with dryRun false",
-        request={"application/json": openapi.BULK_REQUEST},
-        responses={200: openapi.BULK_REPORT},
-    )
-    def post(self, request: Request) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        names = data.get("names")
-        dry_run = data.get("dryRun", True)
-        if names is not None and (
-            not isinstance(names, list) or not all(isinstance(n, str) for n in names)
-        ):
-            raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
-        if not isinstance(dry_run, bool):
-            raise Invalid([Problem("$.dryRun", "true or false.")])
-        for index, name in enumerate(names or []):
-            if problem := control_character_problem(name):
-                raise Invalid([Problem(f"$.names[{index}]", problem)])
-        services = upgrades.upgradable()
-        if names is not None:
-            keys = [LinkedService.key_for(n) for n in names]
-            services = services.filter(name_key__in=keys)
-        outcomes = upgrades.bulk_upgrade(
-            user=request.user, services=list(services), apply=not dry_run
-        )
-        for outcome in outcomes:
-            if outcome.upgraded:
-                _audit(request, AuditEvent.Action.UPGRADE, outcome.service, "API bulk")
-        return Response({"applied": not dry_run, "results": [o.as_dict() for o in outcomes]})

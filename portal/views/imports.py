@@ -1,4 +1,4 @@
-"""Import ADF linked-service JSON by pasting or uploading it."""
+"""Import ADF JSON of any kind by pasting or uploading it, into one factory."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ log = logging.getLogger("portal.imports")
 
 
 @editor_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: HttpRequest, factory: str | None = None) -> HttpResponse:
+    """Import pasted or uploaded files into the factory of the URL (or the default one)."""
     context: dict[str, object] = {"pasted": ""}
     if request.method == "POST":
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
@@ -29,7 +30,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
             context["nothing"] = True
             return render(request, "linkedservices/import.html", context, status=400)
         ok, outcomes = import_documents(
-            files, user=request.user, replace=request.POST.get("replace") == "on"
+            files,
+            user=request.user,
+            replace=request.POST.get("replace") == "on",
+            factory=request.factory,  # type: ignore[attr-defined]
         )
         context["outcomes"] = outcomes
         if ok:
@@ -37,15 +41,17 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 audit.record(
                     AuditEvent.Action.IMPORT,
                     request=request,
-                    linked_service=outcome.linked_service,
+                    resource=outcome.resource,
                     detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
                 )
                 verb = "replaced" if outcome.replaced else "imported"
                 messages.success(request, f"'{outcome.name}' {verb}.")
                 for warning in outcome.warnings:
                     messages.warning(request, f"{outcome.name}: {warning}")
-            if len(outcomes) == 1 and outcomes[0].linked_service is not None:
-                return redirect("linkedservice-detail", pk=outcomes[0].linked_service.pk)
+            if len(outcomes) == 1 and outcomes[0].resource is not None:
+                return redirect("linkedservice-detail", pk=outcomes[0].resource.pk)
+            if factory is not None:
+                return redirect("resource-list", factory)
             return redirect("linkedservice-list")
         return render(request, "linkedservices/import.html", context, status=400)
     return render(request, "linkedservices/import.html", context)

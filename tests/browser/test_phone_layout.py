@@ -48,7 +48,7 @@ def test_every_page_fits_a_phone_screen(
     first = save_definition(
         user=admin, name="PhoneSpark", properties=v1(LONG_HOST), action="create"
     )
-    service = first.linked_service
+    service = first.resource
     save_definition(
         user=admin,
         name="PhoneSpark",
@@ -57,9 +57,9 @@ def test_every_page_fits_a_phone_screen(
         instance=service,
     )
     gone = save_definition(user=admin, name="PhoneGone", properties=v1("gone"), action="create")
-    delete_definition(user=admin, instance=gone.linked_service)
+    delete_definition(user=admin, instance=gone.resource)
     test = ConnectionTest.objects.create(
-        linked_service=service,
+        resource=service,
         revision=2,
         name="PhoneSpark",
         connector="Spark",

@@ -7,7 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.models import ConnectionTest, LinkedService  # loaded by django.setup() anyway
+from connectors.kinds import LINKED_SERVICE
+from connectors.registry import has_form
+from portal.management.factory_option import add_factory_option, factory_from
+from portal.models import ConnectionTest, Resource  # loaded by django.setup() anyway
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
 
@@ -24,23 +27,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from portal import connection_tests
 
         service = (
-            LinkedService.objects.live()
-            .filter(name_key=LinkedService.key_for(options["name"]))
+            Resource.objects.live()
+            .filter(
+                factory=factory_from(options),
+                kind=LINKED_SERVICE.name,
+                name_key=Resource.key_for(options["name"]),
+            )
             .first()
         )
-        if service is None:
+        if service is None or not has_form(service.kind, service.connector):
             raise CommandError(f"No linked service named {options['name']!r}.")
         try:
             test = connection_tests.start(
                 user=None,
                 version=service.connector_definition,
                 name=service.name,
-                linked_service=service,
+                resource=service,
                 rate_limited=False,
             )
         except connection_tests.TestRefused as exc:
