@@ -186,6 +186,8 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
     if not isinstance(document.get("properties"), dict):
         entry.error("The resource has no properties object.", "$.properties")
         return
+    if SECURE_STRING.encode() not in entry.raw:
+        return  # the common case, found without walking the document
     for where in clear_secret_paths(document):
         entry.warn("a secure string holds a value in clear; it is exported as the mask", where)
 
@@ -242,19 +244,28 @@ def _report_duplicate_names(files: list[RepositoryFile]) -> None:
 def export_bytes(
     document: Any, *, original: bytes | None = None, style: FileStyle | None = None
 ) -> bytes:
-    """A resource's file: ``original`` itself when ``document`` is what it holds (and it
-    holds no secret in clear), else ``document`` in ``style`` (the original's when not
-    given, ADF Studio's for a new resource), secrets masked."""
-    safe = masked_document(document)
+    """A resource's file: ``original`` itself when ``document`` is what it holds (secrets
+    masked or not) and it holds no secret in clear; else ``document`` in ``style`` (the
+    original's when not given, ADF Studio's for a new resource), secrets masked."""
     if original is not None:
-        try:
-            if json.loads(original.decode("utf-8-sig")) == safe:
-                return original
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            pass
+        before = _loads_or_none(original)
+        unchanged = before == document or before == masked_document(document)
+        if before is not None and unchanged and not _holds_clear_secret(before, original):
+            return original
         if style is None:
             style = detect_style(original)
-    return render(safe, style or STUDIO_STYLE)
+    return render(masked_document(document), style or STUDIO_STYLE)
+
+
+def _loads_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _holds_clear_secret(document: Any, raw: bytes) -> bool:
+    return SECURE_STRING.encode() in raw and bool(clear_secret_paths(document))
 
 
 def write_folder(root: Path, files: Iterable[tuple[str, bytes]]) -> int:

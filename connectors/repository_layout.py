@@ -9,7 +9,6 @@ folders ADF does not write) is not a resource: it is kept as is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 RESOURCE_FOLDERS: dict[str, str] = {
     # Data Factory and Synapse
@@ -52,8 +51,9 @@ class Placement:
 
 
 def place(path: str) -> Placement:
-    """The kind and expected resource name of a repository file, from its path alone."""
-    parts = PurePosixPath(path).parts
+    """The kind and expected resource name of a repository file, from its clean posix path
+    (``repository_source.safe_relative_path``) alone."""
+    parts = path.split("/")
     if len(parts) == 1:
         return Placement(None, why_kept="a file beside the resource folders")
     folder, file_name = parts[0], parts[-1]

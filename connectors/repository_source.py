@@ -14,7 +14,7 @@ import os
 import stat
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from connectors.repository_layout import RESOURCE_FOLDERS
 
@@ -50,7 +50,7 @@ def safe_relative_path(name: str) -> str:
         raise RepositoryRefused(f"'{name}' climbs out of the repository with '..'.")
     if not parts:
         raise RepositoryRefused(f"'{name}' is not a file path.")
-    return str(PurePosixPath(*parts))
+    return "/".join(parts)
 
 
 class _Budget:

@@ -195,3 +195,12 @@ def test_names_are_unique_per_kind_regardless_of_case() -> None:
 def test_a_factory_file_without_properties_is_still_a_resource() -> None:
     parsed = parse_repository([("factory/f.json", json_bytes({"name": "f", "location": "x"}))])
     assert parsed.ok and parsed.files[0].kind == "factory"
+
+
+def test_an_unedited_resource_whose_stored_secret_is_known_exports_its_masked_original() -> None:
+    files = repository()
+    raw = files["linkedService/Blob_Store.json"]
+    (entry,) = parse_repository([("linkedService/Blob_Store.json", raw)]).files
+    unsealed = copy.deepcopy(entry.document)
+    unsealed["properties"]["typeProperties"]["connectionString"]["value"] = "DefaultEndpoints=x"
+    assert export_bytes(unsealed, original=raw, style=entry.style) == raw
