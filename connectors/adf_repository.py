@@ -257,6 +257,16 @@ def export_bytes(
     return render(masked_document(document), style or STUDIO_STYLE)
 
 
+def unedited_bytes(original: bytes) -> bytes:
+    """What an unedited imported file exports as: its own bytes, unless it held a secret in
+    clear, which is then masked (the rest of the document re-serialised in the file's
+    style)."""
+    document = _loads_or_none(original)
+    if document is None or not _holds_clear_secret(document, original):
+        return original
+    return render(masked_document(document), detect_style(original))
+
+
 def _loads_or_none(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
@@ -310,6 +320,7 @@ __all__ = [
     "parse_file",
     "parse_repository",
     "read_repository",
+    "unedited_bytes",
     "repository_files",
     "write_folder",
     "write_zip",

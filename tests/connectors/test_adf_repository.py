@@ -10,6 +10,7 @@ from connectors.adf_repository import (
     parse_repository,
     read_repository,
     repository_files,
+    unedited_bytes,
     write_folder,
     write_zip,
 )
@@ -204,3 +205,13 @@ def test_an_unedited_resource_whose_stored_secret_is_known_exports_its_masked_or
     unsealed = copy.deepcopy(entry.document)
     unsealed["properties"]["typeProperties"]["connectionString"]["value"] = "DefaultEndpoints=x"
     assert export_bytes(unsealed, original=raw, style=entry.style) == raw
+
+
+def test_unedited_bytes_are_the_original_unless_a_secret_was_in_clear() -> None:
+    files = repository()
+    blob = files["linkedService/Blob_Store.json"]
+    assert unedited_bytes(blob) == blob
+    clear = blob.replace(b"**********", b"AccountKey=abc")
+    out = unedited_bytes(clear)
+    assert b"AccountKey" not in out and detect_style(out) == detect_style(clear)
+    assert unedited_bytes(b"not json") == b"not json"
