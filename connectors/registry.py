@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connectors import spark
 from connectors.base import Connector, ConnectorVersion
+from connectors.kinds import LINKED_SERVICE
 
 REGISTRY: dict[str, Connector] = {
     spark.CONNECTOR.type: spark.CONNECTOR,
@@ -37,3 +38,13 @@ def get_version(connector_type: str, version: str) -> ConnectorVersion:
         raise UnknownConnector(
             f"{connector.title} has no version '{version}' (versions: {known})."
         ) from None
+
+
+def has_form(kind: str, connector_type: object) -> bool:
+    """Whether resources of this kind and type are authored with a schema-driven form (and
+    validated by the connector's JSON Schema); anything else is kept as a document."""
+    return (
+        kind == LINKED_SERVICE.name
+        and isinstance(connector_type, str)
+        and (connector_type in REGISTRY)
+    )

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from portal.models import AuditEvent, LinkedService
+from portal.models import AuditEvent, Resource
 
 log = logging.getLogger("portal.audit")
 
@@ -23,10 +23,11 @@ def record(
     *,
     user: Any = None,
     request: HttpRequest | None = None,
-    linked_service: LinkedService | None = None,
+    resource: Resource | None = None,
     name: str = "",
     revision: int | None = None,
     detail: str = "",
+    factory: Any = None,
 ) -> AuditEvent:
     if user is None and request is not None:
         user = request.user
@@ -35,9 +36,10 @@ def record(
         user=user if signed_in else None,
         username=user.get_username() if signed_in else "",
         action=action,
-        object_name=name or (linked_service.name if linked_service else ""),
-        linked_service=linked_service,
-        revision=revision if revision is not None else getattr(linked_service, "revision", None),
+        object_name=name or (resource.name if resource else ""),
+        resource=resource,
+        factory=factory or (resource.factory if resource is not None else None),
+        revision=revision if revision is not None else getattr(resource, "revision", None),
         detail=detail[:2000],
         remote_addr=_address(request),
     )

@@ -37,7 +37,7 @@ from portal.models import (
     AuditEvent,
     ConnectionTest,
     ConnectionTestQuerySet,
-    LinkedService,
+    Resource,
     unseal,
 )
 
@@ -95,7 +95,7 @@ def start(
     version: ConnectorVersion,
     properties: dict[str, Any] | None = None,
     name: str = "",
-    linked_service: LinkedService | None = None,
+    resource: Resource | None = None,
     wait: bool = False,
     rate_limited: bool = True,
     trusted_references: bool = False,
@@ -105,14 +105,14 @@ def start(
     """Queue a test and return its row.
 
     ``properties`` are values typed by a user (an untouched secret holds the mask and
-    means the stored one); None tests ``linked_service`` as saved. ``trusted_references``
+    means the stored one); None tests ``resource`` as saved. ``trusted_references``
     is for properties the portal derived itself from stored ones (an upgrade proposal).
     Every test, saved or not, is audited with the target it goes to; so is a test
     refused because a stored secret would go to another target than its own.
     ``ca_certificate`` is PEM text (checked by ``parse_ca_pem``) for this test only: it is
     handed to the connector and never stored.
     """
-    stored = linked_service.properties if linked_service is not None else None
+    stored = resource.properties if resource is not None else None
     unsaved = properties is not None
     if properties is None:
         if stored is None:
@@ -123,7 +123,7 @@ def start(
     )
     if problems:
         why = f"{problems[0].path}: {problems[0].message}"
-        _audit(request, user, linked_service, name, f"refused: {why}")
+        _audit(request, user, resource, name, f"refused: {why}")
         raise TestRefused(why, problems)
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
@@ -141,8 +141,8 @@ def start(
         raise TestRefused("Too many connection tests are running; try again in a moment.")
     try:
         test = ConnectionTest.objects.create(
-            linked_service=linked_service,
-            revision=linked_service.revision if linked_service else None,
+            resource=resource,
+            revision=resource.revision if resource else None,
             unsaved=unsaved,
             name=name,
             connector=version.connector_type,
@@ -150,7 +150,7 @@ def start(
             user=user,
         )
         clear = unseal(properties)
-        _audit(request, user, linked_service, name, _described(test, properties))
+        _audit(request, user, resource, name, _described(test, properties))
         future: Future[None] = pool.submit(
             _run,
             test.pk,
@@ -207,15 +207,13 @@ def wait_for_verdict(test: ConnectionTest, poll_seconds: float = 0.2) -> Connect
     return test
 
 
-def _audit(
-    request: Any, user: Any, linked_service: LinkedService | None, name: str, detail: str
-) -> None:
+def _audit(request: Any, user: Any, resource: Resource | None, name: str, detail: str) -> None:
     audit.record(
         AuditEvent.Action.TEST,
         request=request,
         user=user,
-        linked_service=linked_service,
-        name=name or (linked_service.name if linked_service else "(unsaved)"),
+        resource=resource,
+        name=name or (resource.name if resource else "(unsaved)"),
         detail=detail,
     )
 

@@ -1,8 +1,10 @@
-"""Saving linked-service definitions: one validated, all-or-nothing path for every writer.
+"""Saving resources of every kind: one validated, all-or-nothing path for every writer.
 
 The form, the importer, the CLI and the API all come through :func:`save_definition`,
-which checks the name and the connector's JSON Schema, keeps untouched secrets, encrypts
-new ones, and writes the current state and a new revision in one transaction.
+which checks the name, the connector's JSON Schema where the registry has one for the
+resource's kind and type (anything else is kept as a document, its envelope checked),
+keeps untouched secrets, encrypts new ones wherever they are in the document, and writes
+the current state and a new revision in one transaction.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
+from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem, json_path
-from connectors.registry import UnknownConnector, get_connector
+from connectors.references import rename_references
+from connectors.registry import UnknownConnector, get_connector, has_form
 from connectors.secret_targets import refusal, target_of
 from connectors.secrets import (
     MASK,
@@ -26,7 +30,8 @@ from connectors.secrets import (
     wrap_secret_parameters,
 )
 from connectors.validation import validate_name, validate_properties
-from portal.models import LinkedService, Revision, SecretValue, seal
+from portal.models import Factory, Resource, Revision, SecretValue, seal
+from portal.references import incoming, still_referenced
 
 
 class DefinitionInvalid(Exception):
@@ -38,14 +43,14 @@ class DefinitionInvalid(Exception):
 class StaleRevision(Exception):
     """The definition changed since the revision the edit was based on."""
 
-    def __init__(self, current: LinkedService) -> None:
+    def __init__(self, current: Resource) -> None:
         super().__init__(f"{current.name} is at revision {current.revision}")
         self.current = current
 
 
 @dataclass
 class SaveResult:
-    linked_service: LinkedService
+    resource: Resource
     revision: Revision
 
 
@@ -118,34 +123,44 @@ def _target_problems(
 
 
 def check(
-    name: Any, properties: Any, instance: LinkedService | None = None
+    name: Any,
+    properties: Any,
+    instance: Resource | None = None,
+    *,
+    factory: Factory | None = None,
+    kind: str = LINKED_SERVICE.name,
 ) -> tuple[Any, list[Problem]]:
-    """Validate a definition; returns (connector version, problems)."""
+    """Validate a definition; returns (connector version or None for a document, problems)."""
     problems = validate_name(name)
     if not isinstance(properties, dict):
         return None, [*problems, Problem("$.properties", "Must be a JSON object.")]
-    try:
-        connector = get_connector(str(properties.get("type")))
-    except UnknownConnector as exc:
-        return None, [*problems, Problem("$.properties.type", str(exc))]
-    version_id = connector.version_of(properties)
-    if version_id is None:
-        message = connector.version_problem(properties)
-        return None, [*problems, Problem("$.properties.version", message)]
-    version = connector.version(version_id)
-    problems.extend(validate_properties(version, as_validated(properties)))
-    renamed = instance is None or LinkedService.key_for(str(name)) != instance.name_key
+    version = None
+    if has_form(kind, properties.get("type")):
+        try:
+            connector = get_connector(str(properties.get("type")))
+        except UnknownConnector as exc:  # pragma: no cover - has_form said it is known
+            return None, [*problems, Problem("$.properties.type", str(exc))]
+        version_id = connector.version_of(properties)
+        if version_id is None:
+            message = connector.version_problem(properties)
+            return None, [*problems, Problem("$.properties.version", message)]
+        version = connector.version(version_id)
+        problems.extend(validate_properties(version, as_validated(properties)))
+    factory = factory or (instance.factory if instance is not None else Factory.default())
+    renamed = instance is None or Resource.key_for(str(name)) != instance.name_key
     if renamed and isinstance(name, str) and not any(p.path == "$.name" for p in problems):
-        clash = LinkedService.objects.filter(name_key=LinkedService.key_for(name))
+        clash = Resource.objects.filter(factory=factory, kind=kind, name_key=Resource.key_for(name))
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         other = clash.first()
         if other is not None:
             where = " (deleted; an Admin can purge it)" if other.deleted_at else ""
-            problems.append(
-                Problem("$.name", f"A linked service named '{other.name}' exists already{where}.")
-            )
+            problems.append(Problem("$.name", _exists(kind, other.name, where)))
     return version, problems
+
+
+def _exists(kind: str, name: str, where: str = "") -> str:
+    return f"A {get_kind(kind).title.lower()} named '{name}' exists already{where}."
 
 
 def save_definition(
@@ -155,72 +170,125 @@ def save_definition(
     properties: dict[str, Any],
     action: str,
     comment: str = "",
-    instance: LinkedService | None = None,
+    instance: Resource | None = None,
     based_on: int | None = None,
     trusted_secret_references: bool = False,
+    factory: Factory | None = None,
+    kind: str = LINKED_SERVICE.name,
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+    update_references: bool = False,
 ) -> SaveResult:
-    """Create (``instance`` None) or update a linked service and append a revision.
+    """Create (``instance`` None) or update a resource and append a revision.
 
-    ``based_on`` is the revision the caller edited; if another save came in between,
-    :class:`StaleRevision` is raised and nothing is written.
+    Renaming a resource that others reference is refused, naming them, unless
+    ``update_references``: then each of them gets its own revision naming the new name.
+
+    ``factory`` and ``kind`` place a new resource (default: the default factory, a linked
+    service); an existing one keeps its own. ``based_on`` is the revision the caller
+    edited; if another save came in between, :class:`StaleRevision` is raised and nothing
+    is written. ``source_path`` and ``source_bytes`` record the file an import read.
     """
+    if instance is not None:
+        factory, kind = instance.factory, instance.kind
+    factory = factory or Factory.default()
     stored = instance.properties if instance is not None else None
     properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(
         properties, stored, trusted=trusted_secret_references
     )
-    version, problems = check(name, properties, instance)
+    version, problems = check(name, properties, instance, factory=factory, kind=kind)
     problems = [*secret_problems, *problems]
+    renamed = (
+        instance is not None
+        and isinstance(name, str)
+        and Resource.key_for(name) != instance.name_key
+    )
+    referencing = incoming(instance) if renamed and instance is not None else []
+    if referencing and not update_references and instance is not None:
+        problems.extend(still_referenced(instance, "renamed"))
     if problems:
         raise DefinitionInvalid(problems)
-    properties = canonical_properties(properties)
+    if version is not None:
+        properties = canonical_properties(properties)
+    description = properties.get("description", "")
     fields = {
         "name": name,
-        "name_key": LinkedService.key_for(name),
-        "connector": version.connector_type,
-        "connector_version": version.version,
-        "description": properties.get("description", ""),
+        "name_key": Resource.key_for(name),
+        "connector": version.connector_type if version else _text(properties.get("type"), 100),
+        "connector_version": version.version if version else _text(properties.get("version"), 20),
+        "description": description if isinstance(description, str) else "",
     }
     try:
         with transaction.atomic():
             fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
             if instance is None:
-                instance = LinkedService.objects.create(
-                    created_by=user, updated_by=user, revision=0, **fields
-                )
+                instance = Resource.objects.create(
+                    factory=factory, kind=kind, created_by=user, updated_by=user, revision=0,
+                    **fields,
+                )  # fmt: skip
                 based_on = 0
-            linked_service, revision = _append_revision(
-                instance, based_on, fields, user=user, action=action, comment=comment
+            source = {"source_path": source_path, "source_bytes": source_bytes}
+            old_name = instance.name
+            resource, revision = _append_revision(
+                instance, based_on, fields, user=user, action=action, comment=comment, **source
             )
+            for source_resource in {link.source.pk: link.source for link in referencing}.values():
+                _follow_rename(source_resource, resource, old_name, user=user)
     except IntegrityError:
         # Two writers took the same name at once: the unique key decided.
-        raise DefinitionInvalid(
-            [Problem("$.name", f"A linked service named '{name}' exists already.")]
-        ) from None
-    return SaveResult(linked_service, revision)
+        raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
+    return SaveResult(resource, revision)
+
+
+def _follow_rename(referencing: Resource, renamed: Resource, old_name: str, *, user: Any) -> None:
+    """Point ``referencing`` at the new name of ``renamed``, as a revision of its own."""
+    kind = get_kind(renamed.kind)
+    properties = rename_references(
+        referencing.properties,
+        kind,
+        old_name,
+        renamed.name,
+        lambda a, b: Resource.key_for(a) == Resource.key_for(b),
+    )
+    fields = {"definition": json.dumps(properties, ensure_ascii=False)}
+    _append_revision(
+        referencing,
+        None,
+        fields,
+        user=user,
+        action=Revision.Action.EDIT,
+        comment=f"{kind.title} '{old_name}' renamed to '{renamed.name}'",
+    )
+
+
+def _text(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
 
 
 def _append_revision(
-    instance: LinkedService,
+    instance: Resource,
     based_on: int | None,
     fields: dict[str, Any],
     *,
     user: Any,
     action: str,
     comment: str,
-) -> tuple[LinkedService, Revision]:
-    """Move the linked service on by one revision, only if nobody else did first.
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+) -> tuple[Resource, Revision]:
+    """Move the resource on by one revision, only if nobody else did first.
 
     The compare-and-set UPDATE is what makes concurrent saves safe on every database:
     of several writers based on the same revision exactly one matches the WHERE clause.
     """
     expected = instance.revision if based_on is None else based_on
     now = timezone.now()
-    changed = LinkedService.objects.filter(pk=instance.pk, revision=expected).update(
+    changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
         revision=expected + 1, updated_by=user, updated_at=now, **fields
     )
     if not changed:
-        raise StaleRevision(LinkedService.objects.get(pk=instance.pk))
+        raise StaleRevision(Resource.objects.get(pk=instance.pk))
     if instance.revision == expected:
         # Our copy was the row the UPDATE matched: bring it up to date without a read.
         current = instance
@@ -228,9 +296,9 @@ def _append_revision(
             setattr(current, key, value)
         current.revision, current.updated_by, current.updated_at = expected + 1, user, now
     else:
-        current = LinkedService.objects.get(pk=instance.pk)
+        current = Resource.objects.get(pk=instance.pk)
     revision = Revision.objects.create(
-        linked_service=current,
+        resource=current,
         number=expected + 1,
         name=current.name,
         connector=current.connector,
@@ -239,14 +307,19 @@ def _append_revision(
         action=action,
         comment=comment,
         author=user,
+        source_path=source_path,
+        source_bytes=source_bytes,
     )
     return current, revision
 
 
-def delete_definition(
-    *, user: Any, instance: LinkedService, based_on: int | None = None
-) -> Revision:
-    """Soft delete, recorded as a revision; the history stays and can be restored."""
+def delete_definition(*, user: Any, instance: Resource, based_on: int | None = None) -> Revision:
+    """Soft delete, recorded as a revision; the history stays and can be restored.
+
+    Refused (:class:`DefinitionInvalid`) while other resources reference it."""
+    problems = still_referenced(instance, "deleted")
+    if problems:
+        raise DefinitionInvalid(problems)
     with transaction.atomic():
         _, revision = _append_revision(
             instance,
@@ -259,7 +332,7 @@ def delete_definition(
     return revision
 
 
-def undelete_definition(*, user: Any, instance: LinkedService) -> Revision:
+def undelete_definition(*, user: Any, instance: Resource) -> Revision:
     with transaction.atomic():
         _, revision = _append_revision(
             instance,
@@ -272,17 +345,17 @@ def undelete_definition(*, user: Any, instance: LinkedService) -> Revision:
     return revision
 
 
-def purge_definition(*, instance: LinkedService) -> None:
-    """Free a deleted linked service's name for reuse. Its revisions stay in the database."""
+def purge_definition(*, instance: Resource) -> None:
+    """Free a deleted resource's name for reuse. Its revisions stay in the database."""
     if instance.deleted_at is None:
-        raise ValueError("Only a deleted linked service can be purged.")
-    LinkedService.objects.filter(pk=instance.pk).update(
+        raise ValueError("Only a deleted resource can be purged.")
+    Resource.objects.filter(pk=instance.pk).update(
         purged_at=timezone.now(), name_key=f"#purged/{instance.pk}"
     )
 
 
 def restore_revision(
-    *, user: Any, instance: LinkedService, number: int, based_on: int | None = None
+    *, user: Any, instance: Resource, number: int, based_on: int | None = None
 ) -> SaveResult:
     """Make an old revision current again, as a new revision equal to it."""
     old = instance.revision_at(number)

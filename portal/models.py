@@ -1,4 +1,4 @@
-"""Linked services, their append-only revisions, and secrets encrypted at rest."""
+"""Factories, their resources of every kind, append-only revisions, and encrypted secrets."""
 
 from __future__ import annotations
 
@@ -88,21 +88,81 @@ def _references(properties: Any) -> list[dict[str, Any]]:
     return [s for _, s in secure_strings(properties) if "secretId" in s]
 
 
-class LinkedServiceQuerySet(models.QuerySet["LinkedService"]):
-    def live(self) -> LinkedServiceQuerySet:
+class Factory(models.Model):
+    """An ADF data factory or a Synapse workspace: the home of its resources."""
+
+    class Kind(models.TextChoices):
+        DATA_FACTORY = "dataFactory", "Data Factory"
+        SYNAPSE = "synapse", "Synapse workspace"
+
+    DEFAULT_NAME = "default"
+
+    name = models.CharField(max_length=63, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DATA_FACTORY)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "factories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_workspace(self) -> bool:
+        return self.kind == self.Kind.SYNAPSE
+
+    @classmethod
+    def default(cls) -> Factory:
+        """The factory that routes without a factory in them (and data from before) use."""
+        factory, _ = cls.objects.get_or_create(name=cls.DEFAULT_NAME)
+        return factory
+
+
+class FactoryRole(models.Model):
+    """A user's role (Reader, Editor, Admin) in one factory; none means no access to it."""
+
+    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factory_roles"
+    )
+    role = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "user"], name="one_role_per_factory")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} in {self.factory}"
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def live(self) -> ResourceQuerySet:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self) -> LinkedServiceQuerySet:
+    def deleted(self) -> ResourceQuerySet:
         return self.filter(deleted_at__isnull=False, purged_at__isnull=True)
 
+    def of_kind(self, kind: str) -> ResourceQuerySet:
+        return self.filter(kind=kind)
 
-class LinkedService(models.Model):
-    """The current state of one linked service; its history is in :class:`Revision`."""
 
+class Resource(models.Model):
+    """The current state of one resource of any kind in a factory; history in :class:`Revision`.
+
+    ``kind`` is a name from :mod:`connectors.kinds`; ``connector`` is the resource's
+    ``properties.type`` (``Spark``, ``AzureBlobStorage``, ``DelimitedText``...) and
+    ``connector_version`` its version, empty where the kind or type has none.
+    """
+
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="resources")
+    kind = models.CharField(max_length=40, default="linkedService")
     name = models.CharField(max_length=260)
-    name_key = models.CharField(max_length=260, unique=True, editable=False)
-    connector = models.CharField(max_length=100)
-    connector_version = models.CharField(max_length=20)
+    name_key = models.CharField(max_length=260, editable=False)
+    connector = models.CharField(max_length=100, blank=True)
+    connector_version = models.CharField(max_length=20, blank=True)
     description = models.TextField(blank=True)
     definition = models.TextField(help_text="ADF properties JSON; secrets as references.")
     revision = models.PositiveIntegerField(default=0)
@@ -117,11 +177,16 @@ class LinkedService(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = LinkedServiceQuerySet.as_manager()
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_key"]
         indexes = [models.Index(fields=["connector", "connector_version"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "kind", "name_key"], name="one_name_per_factory_and_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -164,7 +229,7 @@ class RevisionQuerySet(models.QuerySet["Revision"]):
 
 
 class Revision(models.Model):
-    """One immutable state of a linked service. Rows are only ever inserted."""
+    """One immutable state of a resource. Rows are only ever inserted."""
 
     class Action(models.TextChoices):
         CREATE = "create"
@@ -174,9 +239,7 @@ class Revision(models.Model):
         UPGRADE = "upgrade"
         DELETE = "delete"
 
-    linked_service = models.ForeignKey(
-        LinkedService, on_delete=models.PROTECT, related_name="revisions"
-    )
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
     name = models.CharField(max_length=260)
     connector = models.CharField(max_length=100)
@@ -188,6 +251,12 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    source_path = models.CharField(
+        max_length=1000, null=True, blank=True, help_text="Path in the imported repository."
+    )
+    source_bytes = models.BinaryField(
+        null=True, blank=True, help_text="The imported file exactly (null unless imported)."
+    )
 
     objects = RevisionQuerySet.as_manager()
 
@@ -195,7 +264,7 @@ class Revision(models.Model):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["linked_service", "number"], name="one_revision_number_per_service"
+                fields=["resource", "number"], name="one_revision_number_per_service"
             )
         ]
 
@@ -243,9 +312,10 @@ class AuditEvent(models.Model):
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
     object_name = models.CharField(max_length=260, blank=True, db_index=True)
-    linked_service = models.ForeignKey(
-        LinkedService, null=True, on_delete=models.SET_NULL, related_name="+"
+    factory = models.ForeignKey(
+        Factory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    resource = models.ForeignKey(Resource, null=True, on_delete=models.SET_NULL, related_name="+")
     revision = models.PositiveIntegerField(null=True)
     detail = models.TextField(blank=True)
     remote_addr = models.GenericIPAddressField(null=True)
@@ -391,8 +461,8 @@ class ConnectionTest(models.Model):
         PASSED = "passed"
         FAILED = "failed"
 
-    linked_service = models.ForeignKey(
-        LinkedService, null=True, blank=True, on_delete=models.SET_NULL, related_name="tests"
+    resource = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="tests"
     )
     revision = models.PositiveIntegerField(null=True, blank=True)
     unsaved = models.BooleanField(default=False)

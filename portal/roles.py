@@ -1,4 +1,10 @@
-"""Reader, Editor and Admin: what a signed-in user may do."""
+"""Reader, Editor and Admin: what a signed-in user may do, in each factory.
+
+A role is granted per factory (:class:`portal.models.FactoryRole`); a user sees only the
+factories they have a role in, and a superuser is Admin everywhere. The site role (the
+Admin group) says who manages users and reads the audit log. Routes without a factory in
+them act on the default factory.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,13 @@ class Role(StrEnum):
 RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 
 
-def role_of(user: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def site_role(user: Any) -> Role | None:
+    """The role from the user's groups: Admin manages users for the whole portal."""
+    if not _active(user):
         return None
     if user.is_superuser:
         return Role.ADMIN
@@ -27,15 +38,70 @@ def role_of(user: Any) -> Role | None:
     return Role.READER
 
 
-def has_role(user: Any, needed: Role) -> bool:
-    role = role_of(user)
+def role_of(user: Any, factory: Any = None) -> Role | None:
+    """The user's role in ``factory`` (default: the default factory); None: no access."""
+    from portal.models import Factory, FactoryRole
+
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    factory = factory or Factory.default()
+    cache = user.__dict__.setdefault("_factory_roles", {})
+    if factory.pk not in cache:
+        row = FactoryRole.objects.filter(user=user, factory=factory).first()
+        cache[factory.pk] = Role(row.role) if row else None
+    return cache[factory.pk]
+
+
+def has_role(user: Any, needed: Role, factory: Any = None) -> bool:
+    role = role_of(user, factory)
     return role is not None and RANK[role] >= RANK[needed]
 
 
+def has_site_role(user: Any, needed: Role) -> bool:
+    role = site_role(user)
+    return role is not None and RANK[role] >= RANK[needed]
+
+
+def visible_factories(user: Any) -> Any:
+    """The factories ``user`` has a role in (all of them for a superuser)."""
+    from portal.models import Factory
+
+    if not _active(user):
+        return Factory.objects.none()
+    if user.is_superuser:
+        return Factory.objects.all()
+    return Factory.objects.filter(roles__user=user)
+
+
+def grant(user: Any, factory: Any, role: Role | None) -> None:
+    """Give ``user`` ``role`` in ``factory`` (None: take their access away)."""
+    from portal.models import FactoryRole
+
+    user.__dict__.pop("_factory_roles", None)
+    if role is None:
+        FactoryRole.objects.filter(user=user, factory=factory).delete()
+        return
+    FactoryRole.objects.update_or_create(user=user, factory=factory, defaults={"role": role})
+
+
 def set_role(user: Any, role: Role) -> None:
+    """The site role, which is also the user's role in the default factory."""
     from django.contrib.auth.models import Group
+
+    from portal.models import Factory
 
     user.groups.remove(*user.groups.filter(name__in=[r.value for r in Role]))
     if role != Role.READER:
         group, _ = Group.objects.get_or_create(name=role.value)
         user.groups.add(group)
+    grant(user, Factory.default(), role)
+
+
+def test_visible(user: Any, test: Any) -> bool:
+    """A connection test is seen by whoever may read its resource's factory; an unsaved
+    one only by the user who ran it."""
+    if test.unsaved or test.resource is None:
+        return bool(test.user_id == getattr(user, "pk", None)) or not test.unsaved
+    return role_of(user, test.resource.factory) is not None

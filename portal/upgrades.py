@@ -11,35 +11,41 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
 from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
-from portal.models import LinkedService, Revision
+from portal.models import Factory, Resource, Revision
 
 
 class NotUpgradable(Exception):
     pass
 
 
-def upgrade_path(service: LinkedService) -> UpgradePath | None:
+def upgrade_path(service: Resource) -> UpgradePath | None:
     path = getattr(get_connector(service.connector), "upgrade", None)
     if path is None or service.connector_version != path.from_version:
         return None
     return path
 
 
-def upgradable() -> QuerySet[LinkedService]:
-    """Live linked services that have an upgrade to a newer connector version."""
+def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
+    """Live linked services of ``factory`` (default: the default factory) that have an
+    upgrade to a newer connector version."""
     from connectors.registry import connectors
 
+    factory = factory or Factory.default()
     sources = [
         (c.type, c.upgrade.from_version) for c in connectors() if getattr(c, "upgrade", None)
     ]
-    services = LinkedService.objects.none()
+    services = Resource.objects.none()
     for connector_type, version in sources:
-        services = services | LinkedService.objects.live().filter(
-            connector=connector_type, connector_version=version
+        services = services | Resource.objects.live().filter(
+            factory=factory,
+            kind=LINKED_SERVICE.name,
+            connector=connector_type,
+            connector_version=version,
         )
     return services.select_related("updated_by").order_by("name_key")
 
@@ -64,7 +70,7 @@ def clean_answers(plan: Plan, raw: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-def plan_for(service: LinkedService, raw_answers: dict[str, Any] | None = None) -> Plan:
+def plan_for(service: Resource, raw_answers: dict[str, Any] | None = None) -> Plan:
     path = upgrade_path(service)
     if path is None:
         raise NotUpgradable(
@@ -92,7 +98,7 @@ def plan_for(service: LinkedService, raw_answers: dict[str, Any] | None = None) 
 def apply_upgrade(
     *,
     user: Any,
-    service: LinkedService,
+    service: Resource,
     answers: dict[str, Any] | None = None,
     based_on: int | None = None,
 ) -> SaveResult:
@@ -119,7 +125,7 @@ def apply_upgrade(
 
 @dataclass
 class BulkOutcome:
-    service: LinkedService
+    service: Resource
     plan: Plan | None = None
     upgraded: bool = False
     revision: int | None = None
@@ -141,7 +147,7 @@ class BulkOutcome:
         }
 
 
-def bulk_upgrade(*, user: Any, services: list[LinkedService], apply: bool) -> list[BulkOutcome]:
+def bulk_upgrade(*, user: Any, services: list[Resource], apply: bool) -> list[BulkOutcome]:
     """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others."""
     outcomes = []
     for service in services:

@@ -111,7 +111,7 @@ def saved_service(editor: Any, spark_v2: dict[str, Any]) -> Any:
 
     return save_definition(
         user=editor, name="SparkProd", properties=spark_v2, action="create"
-    ).linked_service
+    ).resource
 
 
 def form_data(**overrides: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from portal.models import ApiToken, AuditEvent, LinkedService, Revision, SecretValue
+from portal.models import ApiToken, AuditEvent, Resource, Revision, SecretValue
 from tests.conftest import SECRET, SPARK_V2, api_for
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_create_errors_are_a_list_of_paths_and_messages(editor_api: APIClient) -
         "message": "Enter a whole number from 1 to 65535, or an ADF expression.",
     } in errors
     assert any(e["path"] == "$.properties.typeProperties.authenticationType" for e in errors)
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_update_requires_if_match(editor_api: APIClient) -> None:
@@ -83,7 +83,7 @@ def test_update_with_current_etag_then_stale_etag(editor_api: APIClient) -> None
     )
     assert stale.status_code == 412
     assert stale.json()["currentRevision"] == 2 and stale["ETag"] == '"2"'
-    current = LinkedService.objects.get()
+    current = Resource.objects.get()
     assert current.properties["typeProperties"]["host"] == "h2.example.com"
 
 
@@ -93,7 +93,7 @@ def test_put_with_masked_password_keeps_the_secret(editor_api: APIClient) -> Non
     document["properties"]["typeProperties"]["username"] = "someone-else"
     response = editor_api.put(BASE + "SparkApi", document, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.json()
-    secret_id = LinkedService.objects.get().properties["typeProperties"]["password"]["secretId"]
+    secret_id = Resource.objects.get().properties["typeProperties"]["password"]["secretId"]
     assert SecretValue.objects.get(pk=secret_id).reveal() == SECRET
     assert SecretValue.objects.count() == 1
 
@@ -167,7 +167,7 @@ def test_revisions_diff_and_restore(editor_api: APIClient) -> None:
     assert restored.json()["properties"]["typeProperties"]["host"] == "spark.example.com"
     same = editor_api.get(BASE + "SparkApi/diff?from=1&to=3").json()
     assert same["changes"] == []
-    secret_id = LinkedService.objects.get().properties["typeProperties"]["password"]["secretId"]
+    secret_id = Resource.objects.get().properties["typeProperties"]["password"]["secretId"]
     assert SecretValue.objects.get(pk=secret_id).reveal() == SECRET
 
 
@@ -197,7 +197,7 @@ def test_import_and_export(editor_api: APIClient) -> None:
     )
     assert bad.status_code == 400
     assert bad.json()["results"][1]["errors"][0]["path"] == "$.properties.typeProperties.port"
-    assert LinkedService.objects.count() == 2
+    assert Resource.objects.count() == 2
     exported = editor_api.get(BASE + "One/export")
     assert exported.content.decode().startswith('{\n\t"name": "One"')
     assert SECRET.encode() not in exported.content
@@ -218,7 +218,7 @@ def test_reader_can_read_but_not_write(reader_api: APIClient, editor_api: APICli
         reader_api.post("/api/v1/test-connection", body("Z"), format="json"),
     ]
     assert [w.status_code for w in writes] == [403] * 7
-    assert LinkedService.objects.count() == 1
+    assert Resource.objects.count() == 1
     assert AuditEvent.objects.filter(action="permission denied").count() == 7
 
 
@@ -281,7 +281,7 @@ def test_a_forged_secret_reference_is_refused(editor_api: APIClient, saved_servi
         "path": "$.properties.typeProperties.password",
         "message": "A secure string has a type and a value only.",
     } in response.json()["errors"]
-    assert not LinkedService.objects.filter(name_key="thief").exists()
+    assert not Resource.objects.filter(name_key="thief").exists()
 
 
 def test_odd_secure_strings_outside_secrets_do_not_crash(editor_api: APIClient) -> None:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from portal.models import ApiToken, LinkedService, Revision, SecretValue
+from portal.models import ApiToken, Resource, Revision, SecretValue
 from tests.conftest import SPARK_V2
 
 KNOWN_KEYS = [
@@ -110,7 +110,7 @@ bodies = documents | json_values
 
 def snapshot() -> tuple[Any, ...]:
     return (
-        list(LinkedService.objects.order_by("pk").values_list("name", "revision", "definition")),
+        list(Resource.objects.order_by("pk").values_list("name", "revision", "definition")),
         Revision.objects.count(),
         SecretValue.objects.count(),
     )
@@ -162,7 +162,7 @@ def test_create_never_fails_with_5xx(fuzz_client: APIClient, body: Any) -> None:
 @FUZZ
 @given(body=bodies)
 def test_update_never_fails_with_5xx(fuzz_client: APIClient, body: Any) -> None:
-    target = LinkedService.objects.live().order_by("pk").first()  # renamed by earlier examples
+    target = Resource.objects.live().order_by("pk").first()  # renamed by earlier examples
     before = snapshot()
     response = fuzz_client.put(
         f"/api/v1/linkedservices/{target.name}",

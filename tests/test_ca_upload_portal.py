@@ -167,7 +167,7 @@ def test_a_saved_linked_service_is_tested_with_an_uploaded_ca(
             name="SavedTls",
             properties={"type": "Spark", "typeProperties": tp},
             action="create",
-        ).linked_service
+        ).resource
         assert (
             'name="ca_certificate"'
             in editor_client.get(f"/linkedservices/{service.pk}/").content.decode()

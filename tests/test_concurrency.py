@@ -11,7 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from portal.definitions import StaleRevision, save_definition
-from portal.models import ApiToken, LinkedService, Revision
+from portal.models import ApiToken, Resource, Revision
 from tests.conftest import SPARK_V2
 
 WRITERS = 8
@@ -65,9 +65,9 @@ def test_concurrent_api_updates_from_one_revision(editor: Any) -> None:
 
     statuses = _race(update)
     assert sorted(statuses) == [200] + [412] * (WRITERS - 1), statuses
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert service.revision == 2
-    revisions = list(Revision.objects.filter(linked_service=service).order_by("number"))
+    revisions = list(Revision.objects.filter(resource=service).order_by("number"))
     assert [r.number for r in revisions] == [1, 2]
     winner = statuses.index(200)
     assert service.properties["typeProperties"]["host"] == f"writer{winner}.example.com"
@@ -87,7 +87,7 @@ def test_concurrent_saves_in_the_model_layer(editor: Any) -> None:
                 name="Raced",
                 properties=properties,
                 action="edit",
-                instance=first.linked_service,
+                instance=first.resource,
                 based_on=1,
             )
         except StaleRevision:
@@ -117,4 +117,4 @@ def test_concurrent_creates_of_one_name(editor: Any) -> None:
 
     outcomes = _race(create)
     assert outcomes.count("created") == 1, outcomes
-    assert LinkedService.objects.count() == 1 and Revision.objects.count() == 1
+    assert Resource.objects.count() == 1 and Revision.objects.count() == 1

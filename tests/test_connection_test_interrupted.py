@@ -49,7 +49,7 @@ def test_a_test_left_running_reads_as_interrupted_on_its_page_in_history_and_the
         editor,
         interrupted_after() + 1,
         status=ConnectionTest.Status.RUNNING,
-        linked_service=saved_service,
+        resource=saved_service,
         name=saved_service.name,
         revision=1,
     )

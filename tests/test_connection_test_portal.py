@@ -40,9 +40,7 @@ def v1_properties(port: int, **tp: Any) -> dict[str, Any]:
 
 
 def saved(user: Any, name: str, properties: dict[str, Any]) -> Any:
-    return save_definition(
-        user=user, name=name, properties=properties, action="create"
-    ).linked_service
+    return save_definition(user=user, name=name, properties=properties, action="create").resource
 
 
 def wait_for(test_id: int, timeout: float = 60) -> ConnectionTest:
@@ -85,7 +83,7 @@ def test_button_on_the_form_tests_unsaved_values(
     html = response.content.decode()
     assert response.status_code == 200 and 'id="test_result"' in html
     test = ConnectionTest.objects.get()
-    assert test.unsaved and test.linked_service is None
+    assert test.unsaved and test.resource is None
     assert f'hx-get="/connection-tests/{test.pk}/"' in html or test.done
     wait_for(test.pk)
     fragment = editor_client.get(
@@ -120,9 +118,7 @@ def test_wrong_password_says_what_to_fix_and_the_saved_page_shows_results(
         username=CUSTOM_USER,
         password={"type": "SecureString", "value": "wrong-password"},
     )
-    service = save_definition(
-        user=editor, name="Sasl", properties=props, action="create"
-    ).linked_service
+    service = save_definition(user=editor, name="Sasl", properties=props, action="create").resource
     editor_client.post(f"/linkedservices/{service.pk}/test/")
     test = wait_for(ConnectionTest.objects.get().pk)
     assert test.status == "failed" and not test.unsaved and test.revision == 1
@@ -146,9 +142,7 @@ def test_untouched_password_on_the_edit_form_means_the_stored_one(
         username=CUSTOM_USER,
         password={"type": "SecureString", "value": CUSTOM_PASSWORD},
     )
-    service = save_definition(
-        user=editor, name="Sasl", properties=props, action="create"
-    ).linked_service
+    service = save_definition(user=editor, name="Sasl", properties=props, action="create").resource
     data = form_data(
         name="Sasl",
         version="1.0",

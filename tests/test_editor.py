@@ -10,7 +10,7 @@ from django.test import Client
 
 from connectors import registry
 from connectors.base import Connector
-from portal.models import LinkedService, Revision, SecretValue
+from portal.models import Resource, Revision, SecretValue
 from tests.conftest import SECRET, form_data
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_switching_controls_rerenders_the_field_block(
         "enableServerCertificateValidation",
     }
     assert sorted(set(shown_fields(html)) & optional) == sorted(expected)
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_code_view_fragment_shows_live_json_without_secret(editor_client: Client) -> None:
@@ -151,7 +151,7 @@ def test_invalid_port_is_reported_at_the_field_and_nothing_is_stored(editor_clie
         "Enter a whole number from 1 to 65535, or an ADF expression."
     ]
     assert SECRET not in html
-    assert not LinkedService.objects.exists() and not SecretValue.objects.exists()
+    assert not Resource.objects.exists() and not SecretValue.objects.exists()
 
 
 def test_missing_username_is_required_by_the_auth_type(editor_client: Client) -> None:
@@ -165,7 +165,7 @@ def test_create_stores_adf_json_and_encrypts_the_password(
     editor_client: Client, editor: Any
 ) -> None:
     response = editor_client.post(CREATE_URL, form_data(description="Prod cluster"))
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/linkedservices/{service.pk}/"
     assert service.connector == "Spark" and service.connector_version == "2.0"
@@ -211,7 +211,7 @@ def test_expressions_parameters_connect_via_and_annotations(editor_client: Clien
         }
     )
     assert editor_client.post(CREATE_URL, data).status_code == 302
-    props = LinkedService.objects.get().masked_properties
+    props = Resource.objects.get().masked_properties
     tp = props["typeProperties"]
     assert tp["host"] == {"type": "Expression", "value": "@linkedService().host"}
     assert tp["port"] == {"type": "Expression", "value": "@linkedService().port"}
@@ -247,7 +247,7 @@ def test_key_vault_password(editor_client: Client) -> None:
         }
     )
     assert editor_client.post(CREATE_URL, data).status_code == 302
-    assert LinkedService.objects.get().properties["typeProperties"]["password"] == {
+    assert Resource.objects.get().properties["typeProperties"]["password"] == {
         "type": "AzureKeyVaultSecret",
         "store": {"referenceName": "KeyVault1", "type": "LinkedServiceReference"},
         "secretName": "spark-password",
@@ -270,7 +270,7 @@ def test_name_rules(editor_client: Client, name: str, message: str) -> None:
     response = editor_client.post(CREATE_URL, form_data(name=name))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_names_with_spaces_dashes_and_underscores_are_fine(editor_client: Client) -> None:
@@ -283,7 +283,7 @@ def test_names_are_unique_regardless_of_case(editor_client: Client, saved_servic
     assert (
         "A linked service named &#x27;SparkProd&#x27; exists already." in response.content.decode()
     )
-    assert LinkedService.objects.count() == 1
+    assert Resource.objects.count() == 1
 
 
 def test_edit_page_never_contains_the_secret(editor_client: Client, saved_service: Any) -> None:
@@ -345,7 +345,7 @@ def test_stale_edit_is_refused_and_keeps_typed_values(
     assert "Not saved" in html and "mine.example.com" in html
     saved_service.refresh_from_db()
     assert saved_service.properties["typeProperties"]["host"] == "theirs.example.com"
-    assert Revision.objects.filter(linked_service=saved_service).count() == 2
+    assert Revision.objects.filter(resource=saved_service).count() == 2
 
 
 def test_refresh_without_javascript_saves_nothing(editor_client: Client) -> None:
@@ -353,7 +353,7 @@ def test_refresh_without_javascript_saves_nothing(editor_client: Client) -> None
     response = editor_client.post(CREATE_URL, data)
     assert response.status_code == 200
     assert "username" in shown_fields(response.content.decode())
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_delete_asks_for_confirmation_and_keeps_history(
@@ -361,9 +361,9 @@ def test_delete_asks_for_confirmation_and_keeps_history(
 ) -> None:
     url = f"/linkedservices/{saved_service.pk}/delete/"
     assert "Delete “SparkProd”?" in editor_client.get(url).content.decode()
-    assert LinkedService.objects.live().count() == 1
+    assert Resource.objects.live().count() == 1
     assert editor_client.post(url, {"based_on": "1"}).status_code == 302
-    assert not LinkedService.objects.live().exists()
+    assert not Resource.objects.live().exists()
     assert list(saved_service.revisions.values_list("number", "action")) == [
         (2, "delete"),
         (1, "create"),

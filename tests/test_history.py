@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from portal.definitions import save_definition
-from portal.models import ApiToken, AuditEvent, LinkedService, Revision
+from portal.models import ApiToken, AuditEvent, Resource, Revision
 from tests.conftest import PASSWORD, SECRET, SPARK_V2, form_data
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_history_lists_revisions_and_diffs_two(
         name="SparkProd",
         properties=props,
         action="edit",
-        instance=LinkedService.objects.get(),
+        instance=Resource.objects.get(),
         comment="via IR1",
     )
     html = editor_client.get(f"/linkedservices/{saved_service.pk}/history/").content.decode()
@@ -73,7 +73,7 @@ def test_restore_writes_a_new_equal_revision(
         f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "2"}
     )
     assert response.status_code == 302
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert service.revision == 3
     assert service.properties == Revision.objects.get(number=1).properties
     assert Revision.objects.get(number=3).action == "restore"
@@ -85,7 +85,7 @@ def test_stale_restore_is_refused(editor_client: Client, saved_service: Any, edi
     editor_client.post(
         f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "1"}
     )
-    assert LinkedService.objects.get().revision == 2
+    assert Resource.objects.get().revision == 2
 
 
 def test_conflict_names_who_changed_what(client: Client, saved_service: Any, editor: Any) -> None:
@@ -116,7 +116,7 @@ def test_deleted_list_undelete_and_admin_purge(
     page = editor_client.get("/linkedservices/deleted/").content.decode()
     assert "SparkProd" in page and "Purge" not in page
     editor_client.post(f"/linkedservices/{saved_service.pk}/undelete/")
-    assert LinkedService.objects.live().count() == 1
+    assert Resource.objects.live().count() == 1
     assert list(Revision.objects.values_list("action", flat=True)) == [
         "restore",
         "delete",

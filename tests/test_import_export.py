@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from connectors.adf_format import dump_linked_service
-from portal.models import LinkedService, SecretValue
+from portal.models import Resource, SecretValue
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_documentation_placeholders_are_refused_naming_the_property(
     ):
         assert f"$.properties.{path}</code>" in html, path
     assert "documentation placeholder" in html
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 @pytest.mark.parametrize("example", SPARK_EXAMPLES, ids=lambda p: p.name)
@@ -75,7 +75,7 @@ def test_examples_with_real_values_import_and_export_with_the_same_content(
     original = json.loads(real_values(example.read_text()))
     response = paste(editor_client, real_values(example.read_text()))
     assert response.status_code == 302, response.content.decode()
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     exported = editor_client.get(f"/linkedservices/{service.pk}/export/")
     assert SECRET.encode() not in exported.content
     back = json.loads(exported.content)
@@ -87,7 +87,7 @@ def test_examples_with_real_values_import_and_export_with_the_same_content(
 
 def test_git_format_file_round_trips_byte_for_byte(editor_client: Client) -> None:
     assert paste(editor_client, GIT_FORMAT).status_code == 302
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
     assert exported == GIT_FORMAT
 
@@ -95,7 +95,7 @@ def test_git_format_file_round_trips_byte_for_byte(editor_client: Client) -> Non
 def test_secure_string_round_trip_keeps_the_secret_on_replace(editor_client: Client) -> None:
     source = real_values((EXAMPLES / "docs_connector-spark_linkedservice_v2.json").read_text())
     paste(editor_client, source)
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
     assert '"value": "**********"' in exported
     again = paste(editor_client, exported, replace="on")
@@ -140,7 +140,7 @@ def test_http_with_trailing_space_and_exported_leftovers(editor_client: Client) 
     )
     response = paste(editor_client, text)
     assert response.status_code == 302
-    tp = LinkedService.objects.get().properties["typeProperties"]
+    tp = Resource.objects.get().properties["typeProperties"]
     assert tp == {
         "host": "h.example.com",
         "port": 10001,
@@ -175,7 +175,7 @@ def test_upload_of_several_files_is_all_or_nothing(editor_client: Client, spark_
     html = response.content.decode()
     assert response.status_code == 400
     assert "Bad.json</strong> <code>$.properties.typeProperties.port</code>" in html
-    assert not LinkedService.objects.exists() and not SecretValue.objects.exists()
+    assert not Resource.objects.exists() and not SecretValue.objects.exists()
 
 
 def test_export_all_is_a_zip_in_git_layout(editor_client: Client, saved_service: Any) -> None:
@@ -196,7 +196,7 @@ def test_cli_import_and_export(tmp_path: Path, editor: Any) -> None:
     out = io.StringIO()
     call_command("import_adf", str(tmp_path / "repo"), "--user", "eddie", stdout=out)
     assert "imported 'SparkGit'" in out.getvalue()
-    assert LinkedService.objects.get().created_by == editor
+    assert Resource.objects.get().created_by == editor
     call_command("export_adf", str(tmp_path / "out"), stdout=io.StringIO())
     assert (tmp_path / "out" / "linkedService" / "SparkGit.json").read_text("utf-8") == GIT_FORMAT
 
@@ -213,7 +213,7 @@ def test_cli_import_reports_each_problem_and_imports_nothing(tmp_path: Path, db:
         "documentation placeholder (<...>): put in the real value, or an ADF expression." in lines
     )
     assert lines[-1] == "Nothing imported (1 problem(s))."
-    assert not LinkedService.objects.exists()
+    assert not Resource.objects.exists()
 
 
 def test_cli_exit_status_is_non_zero_on_problems(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     caplog.set_level(logging.DEBUG)
     service = save_definition(
         user=editor, name="Live", properties=SPARK_V2, action="create"
-    ).linked_service
+    ).resource
     changed = dict(
         SPARK_V2,
         typeProperties={
@@ -59,8 +59,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     changed["parameters"] = {"token": {"type": "SecureString", "defaultValue": PARAM_SECRET}}
     save_definition(user=editor, name="Live", properties=changed, action="edit", instance=service)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
-    delete_definition(user=editor, instance=gone.linked_service)
-    pk, gone_pk = service.pk, gone.linked_service.pk
+    delete_definition(user=editor, instance=gone.resource)
+    pk, gone_pk = service.pk, gone.resource.pk
     v1 = {
         "type": "Spark",
         "typeProperties": {
@@ -72,9 +72,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "password": {"type": "SecureString", "value": SECRET},
         },
     }
-    old_pk = save_definition(
-        user=editor, name="Old", properties=v1, action="create"
-    ).linked_service.pk
+    old_pk = save_definition(user=editor, name="Old", properties=v1, action="create").resource.pk
     report = {
         "ok": False,
         "stages": [
@@ -82,7 +80,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         ],
     }
     test = ConnectionTest.objects.create(
-        linked_service=service,
+        resource=service,
         revision=2,
         name="Live",
         connector="Spark",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portal.models import LinkedService
+from portal.models import Resource
 from tests.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_reader_gets_403_on_every_write(reader_client: Client, saved_service: An
         assert response.status_code == 403, (method, url)
     saved_service.refresh_from_db()
     assert saved_service.revision == 1 and saved_service.deleted_at is None
-    assert LinkedService.objects.count() == 1
+    assert Resource.objects.count() == 1
 
 
 def test_reader_can_view_and_export(reader_client: Client, saved_service: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from portal.models import LinkedService, Revision, SecretValue, revision_changes
+from portal.models import Resource, Revision, SecretValue, revision_changes
 from portal.upgrades import plan_for
 from tests.conftest import SPARK_V2, api_for, form_data
 
@@ -38,7 +38,7 @@ def test_secure_parameter_default_is_encrypted_masked_and_kept(
         "token": {"type": "SecureString", "defaultValue": "**********"},
         "db": {"type": "String", "defaultValue": "default"},
     }
-    service = LinkedService.objects.get()
+    service = Resource.objects.get()
     assert DEFAULT not in service.definition
     stored = service.properties["parameters"]["token"]["defaultValue"]
     assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
@@ -113,7 +113,7 @@ def test_upgrade_carries_a_secure_parameter_default(editor: Any) -> None:
             },
         }
     )
-    service = save_definition(user=editor, name="Up", properties=v1, action="create").linked_service
+    service = save_definition(user=editor, name="Up", properties=v1, action="create").resource
     plan = plan_for(service)
     assert plan.ready, (plan.pending, plan.blocked, plan.problems)
     assert plan.proposed["parameters"]["token"] == service.properties["parameters"]["token"]

@@ -24,7 +24,7 @@ from connectors.formdata import form_from_properties
 from connectors.registry import REGISTRY, get_version
 from connectors.spark.secret_target import SECRET_TARGET
 from portal.definitions import save_definition
-from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, SecretValue
+from portal.models import AuditEvent, ConnectionTest, Resource, Revision, SecretValue
 from tests.conftest import api_for
 from tests.fake_server import FakeServer
 
@@ -177,19 +177,19 @@ def _build(case: str, recorder: Recorder) -> tuple[dict[str, Any], dict[str, Any
     return stored, changed, masked
 
 
-def _via_form_test(client: Client, service: LinkedService, masked: dict[str, Any]) -> str:
+def _via_form_test(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     data = _form(service, masked)
     response = client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
     return response.content.decode()
 
 
-def _via_form_save(client: Client, service: LinkedService, masked: dict[str, Any]) -> str:
+def _via_form_save(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     response = client.post(f"/linkedservices/{service.pk}/edit/", _form(service, masked))
     assert response.status_code == 400
     return response.content.decode()
 
 
-def _form(service: LinkedService, masked: dict[str, Any]) -> dict[str, str]:
+def _form(service: Resource, masked: dict[str, Any]) -> dict[str, str]:
     version = get_version("Spark", "2.0" if masked.get("version") == "2.0" else "1.0")
     data = form_from_properties(version, masked)
     data.update(name=service.name, version=version.version, based_on=str(service.revision))
@@ -197,7 +197,7 @@ def _form(service: LinkedService, masked: dict[str, Any]) -> dict[str, str]:
     return data
 
 
-def _via_api_put(client: Client, service: LinkedService, masked: dict[str, Any]) -> str:
+def _via_api_put(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     api = api_for(service.created_by)
     body = {"name": service.name, "properties": masked}
     response = api.put(
@@ -207,7 +207,7 @@ def _via_api_put(client: Client, service: LinkedService, masked: dict[str, Any])
     return json.dumps(response.json())
 
 
-def _via_api_import(client: Client, service: LinkedService, masked: dict[str, Any]) -> str:
+def _via_api_import(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     api = api_for(service.created_by)
     body = {"name": service.name, "properties": masked}
     response = api.post("/api/v1/import?replace=true", body, format="json")
@@ -215,14 +215,14 @@ def _via_api_import(client: Client, service: LinkedService, masked: dict[str, An
     return json.dumps(response.json())
 
 
-def _via_import_page(client: Client, service: LinkedService, masked: dict[str, Any]) -> str:
+def _via_import_page(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     pasted = json.dumps({"name": service.name, "properties": masked})
     response = client.post("/linkedservices/import/", {"pasted": pasted, "replace": "on"})
     assert response.status_code == 400
     return response.content.decode()
 
 
-PATHS: dict[str, Callable[[Client, LinkedService, dict[str, Any]], str]] = {
+PATHS: dict[str, Callable[[Client, Resource, dict[str, Any]], str]] = {
     "edit form, Test connection": _via_form_test,
     "edit form, Save": _via_form_save,
     "API replace": _via_api_put,
@@ -239,7 +239,7 @@ def test_a_changed_target_with_an_untouched_password_is_refused_and_nothing_is_s
     stored, _changed, masked = _build(case, recorder)
     service = save_definition(
         user=editor, name="Target", properties=stored, action="create"
-    ).linked_service
+    ).resource
     answer = PATHS[path](editor_client, service, masked)
     assert "typed for another target" in answer and case in answer
     time.sleep(0.2)  # a test that had started would be connecting by now
@@ -257,7 +257,7 @@ def test_the_recorder_would_have_seen_a_password_typed_again(
     stored, changed, _masked = _build("host", recorder)
     service = save_definition(
         user=editor, name="Target", properties=stored, action="create"
-    ).linked_service
+    ).resource
     data = _form(service, changed)
     data["tp-password"] = PASSWORD
     editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
@@ -287,10 +287,10 @@ def test_a_saved_definition_whose_secret_was_moved_before_the_rule_is_not_tested
     stored, changed, _masked = _build("host", recorder)
     service = save_definition(
         user=editor, name="Target", properties=stored, action="create"
-    ).linked_service
+    ).resource
     moved = json.loads(service.definition)
     moved["typeProperties"]["host"] = "127.0.0.1"
-    LinkedService.objects.filter(pk=service.pk).update(definition=json.dumps(moved))
+    Resource.objects.filter(pk=service.pk).update(definition=json.dumps(moved))
     response = editor_client.post(
         f"/linkedservices/{service.pk}/test/", HTTP_HX_REQUEST="true"
     ).content.decode()
@@ -307,7 +307,7 @@ def test_restoring_an_old_revision_restores_its_own_secret_with_its_own_target(
     stored, changed, _masked = _build("host", recorder)
     service = save_definition(
         user=editor, name="Target", properties=stored, action="create"
-    ).linked_service
+    ).resource
     changed["typeProperties"]["password"]["value"] = "Another-Secret-2"
     save_definition(
         user=editor,
@@ -348,7 +348,7 @@ def test_unsaved_and_refused_tests_are_audited_with_their_target(
     stored, changed, masked = _build("host", recorder)
     service = save_definition(
         user=editor, name="Target", properties=stored, action="create"
-    ).linked_service
+    ).resource
     _via_form_test(editor_client, service, masked)
     data = _form(service, changed)
     data["tp-password"] = PASSWORD

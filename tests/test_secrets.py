@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from portal.models import LinkedService, Revision, SecretValue
+from portal.models import Resource, Revision, SecretValue
 from tests.conftest import SECRET, form_data
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -
             )
         )
         keep(editor_client.post("/linkedservices/new/Spark/", form_data()))
-        pk = LinkedService.objects.get().pk
+        pk = Resource.objects.get().pk
         for url in (
             "/linkedservices/",
             f"/linkedservices/{pk}/",
@@ -94,7 +94,7 @@ def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -
 
 def test_secret_is_encrypted_at_rest(saved_service: Any) -> None:
     with connection.cursor() as cursor:
-        for table in ("portal_linkedservice", "portal_revision", "portal_secretvalue"):
+        for table in ("portal_resource", "portal_revision", "portal_secretvalue"):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             assert SECRET not in repr(cursor.fetchall()), table
     assert SecretValue.objects.get().reveal() == SECRET

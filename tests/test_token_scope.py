@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from portal.api.urls import urlpatterns
-from portal.models import ApiToken, AuditEvent, ConnectionTest, LinkedService, Revision
+from portal.models import ApiToken, AuditEvent, ConnectionTest, Resource, Revision
 from tests.conftest import SPARK_V2
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_a_read_only_token_reads_but_gets_403_on_every_write_method(
             assert error["path"] == "$" and "read-only" in error["message"]
             refused += 1
     assert refused == 4 * len(urlpatterns)
-    assert LinkedService.objects.count() == 1 and Revision.objects.count() == 1
+    assert Resource.objects.count() == 1 and Revision.objects.count() == 1
     assert not ConnectionTest.objects.exists()
     denied = AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION_DENIED)
     assert denied.count() == refused

@@ -14,7 +14,7 @@ from django.test import Client
 from connectors.registry import get_version
 from connectors.validation import validate_properties
 from portal.definitions import save_definition
-from portal.models import LinkedService, Revision, SecretValue
+from portal.models import Resource, Revision, SecretValue
 from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +56,11 @@ BLOCKED = {
 }
 
 
-def create(user: Any, name: str, properties: dict[str, Any]) -> LinkedService:
+def create(user: Any, name: str, properties: dict[str, Any]) -> Resource:
     if properties is BLOCKED:
         # Stored before the schema refused it (e.g. imported by an older release): no
         # rule can turn it into a valid 2.0 definition, so its upgrade is blocked.
-        return LinkedService.objects.create(
+        return Resource.objects.create(
             name=name,
             name_key=name.casefold(),
             connector="Spark",
@@ -70,9 +70,7 @@ def create(user: Any, name: str, properties: dict[str, Any]) -> LinkedService:
             created_by=user,
             updated_by=user,
         )
-    return save_definition(
-        user=user, name=name, properties=properties, action="create"
-    ).linked_service
+    return save_definition(user=user, name=name, properties=properties, action="create").resource
 
 
 def step_of(html: str) -> str:
@@ -211,11 +209,11 @@ def test_bulk_dry_run_then_apply(editor_client: Client, editor: Any) -> None:
     ids = [str(ready.pk), str(old.pk), str(stuck.pk)]
     dry = editor_client.post("/upgrade/", {"ids": ids, "mode": "dry-run"}).content.decode()
     assert "Dry run" in dry and "would upgrade" in dry and "needs decisions" in dry
-    assert LinkedService.objects.filter(connector_version="2.0").count() == 0
+    assert Resource.objects.filter(connector_version="2.0").count() == 0
     report = editor_client.post("/upgrade/", {"ids": ids, "mode": "apply"}).content.decode()
     assert "upgraded (revision 2)" in report and "blocked" in report
     assert list(
-        LinkedService.objects.filter(connector_version="2.0").values_list("name", flat=True)
+        Resource.objects.filter(connector_version="2.0").values_list("name", flat=True)
     ) == ["Ready"]
     ready.refresh_from_db()
     secret_id = ready.properties["typeProperties"]["password"]["secretId"]
@@ -249,7 +247,7 @@ def test_command_line(editor: Any) -> None:
     out = io.StringIO()
     call_command("upgrade_spark", "--apply", "--name", "Ready", stdout=out)
     assert "upgraded  Ready (revision 2)" in out.getvalue()
-    assert LinkedService.objects.get(name="Ready").connector_version == "2.0"
+    assert Resource.objects.get(name="Ready").connector_version == "2.0"
     with pytest.raises(SystemExit):
         call_command("upgrade_spark", "--apply", stdout=io.StringIO())
 
@@ -312,5 +310,5 @@ def test_api_refuses_a_forged_secret_answer(editor: Any, saved_service: Any) -> 
         HTTP_IF_MATCH='"1"',
     )
     assert response.status_code == 400
-    service = LinkedService.objects.get(name="Old")
+    service = Resource.objects.get(name="Old")
     assert service.connector_version == "1.0"

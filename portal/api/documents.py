@@ -7,11 +7,11 @@ from typing import Any
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from connectors.adf_format import DOCUMENT_TYPE, canonical_properties
+from connectors.documents import document_of, envelope_problems
+from connectors.kinds import KINDS, LINKED_SERVICE, ResourceKind
 from connectors.problems import Problem
-from connectors.secrets import masked
 from connectors.validation import validate_envelope
-from portal.models import LinkedService, Revision
+from portal.models import Resource, Revision
 
 READ_ONLY_KEYS = ("id", "etag")
 
@@ -27,13 +27,20 @@ class Invalid(APIException):
         super().__init__(body)
 
 
-def document(service: LinkedService) -> dict[str, Any]:
+def document(resource: Resource) -> dict[str, Any]:
+    """The resource as ADF writes it (secrets masked), with its id and ETag."""
+    shown = document_of(
+        KINDS[resource.kind],
+        resource.name,
+        resource.properties,
+        workspace=resource.factory.is_workspace,
+    )
     return {
-        "id": service.pk,
-        "name": service.name,
-        "type": DOCUMENT_TYPE,
-        "etag": str(service.revision),
-        "properties": canonical_properties(masked(service.properties)),
+        "id": resource.pk,
+        "name": shown["name"],
+        "type": shown["type"],
+        "etag": str(resource.revision),
+        "properties": shown["properties"],
     }
 
 
@@ -47,16 +54,19 @@ def revision_document(revision: Revision) -> dict[str, Any]:
         "connector": revision.connector,
         "connectorVersion": revision.connector_version,
         "name": revision.name,
-        "properties": canonical_properties(masked(revision.properties)),
+        "properties": document_of(
+            KINDS[revision.resource.kind], revision.name, revision.properties
+        )["properties"],
     }
 
 
-def from_body(data: Any) -> tuple[str, dict[str, Any]]:
-    """The (name, properties) of a request body, or :class:`Invalid`."""
+def from_body(data: Any, kind: ResourceKind = LINKED_SERVICE) -> tuple[str, dict[str, Any]]:
+    """The (name, properties) of a request body for a resource of ``kind``, or
+    :class:`Invalid`."""
     if not isinstance(data, dict):
         raise Invalid([Problem("$", 'Send one JSON object: {"name": ..., "properties": {...}}.')])
     body = {k: v for k, v in data.items() if k not in READ_ONLY_KEYS}
-    problems = validate_envelope(body)
+    problems = validate_envelope(body) if kind is LINKED_SERVICE else envelope_problems(kind, body)
     if problems:
         raise Invalid(problems)
     return body["name"], body["properties"]

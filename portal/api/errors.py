@@ -14,11 +14,24 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.api.preconditions import PreconditionFailed
+from portal.definitions import DefinitionInvalid, StaleRevision
 
 _AUTHENTICATION = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
 
 
+def _as_api_exception(exc: Exception) -> Exception:
+    """The save service's refusals, in the API's terms (the one place they are mapped)."""
+    from portal.api.documents import Invalid
+
+    if isinstance(exc, DefinitionInvalid):
+        return Invalid(exc.problems)
+    if isinstance(exc, StaleRevision):
+        return PreconditionFailed(exc.current)
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,4 +1,4 @@
-"""Reader reads, Editor writes, Admin purges: the portal's roles for the API.
+"""Reader reads, Editor writes, Admin purges: the portal's roles in a factory, for the API.
 
 A read-only token reads whatever its user's role may read and writes nothing.
 """
@@ -26,7 +26,7 @@ class RolePermission(BasePermission):
             if request.method in SAFE_METHODS
             else getattr(view, "write_role", Role.EDITOR)
         )
-        allowed = has_role(request.user, needed)
+        allowed = has_role(request.user, needed, getattr(view, "factory", None))
         if not allowed:
             self.message = f"This needs the {needed.value} role."
             why = f"needs {needed.value}"

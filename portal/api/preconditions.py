@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from portal.models import LinkedService
+from portal.models import Resource
 
 
 class PreconditionRequired(APIException):
@@ -20,7 +20,7 @@ class PreconditionFailed(APIException):
     status_code = 412
     default_code = "precondition_failed"
 
-    def __init__(self, current: LinkedService) -> None:
+    def __init__(self, current: Resource) -> None:
         super().__init__(
             f"'{current.name}' is now at revision {current.revision}; "
             "fetch it again and re-apply your change."
@@ -37,7 +37,7 @@ class PreconditionFailed(APIException):
         }
 
 
-def expected_revision(request: Request, current: LinkedService) -> int:
+def expected_revision(request: Request, current: Resource) -> int:
     """The revision the client based its change on (If-Match), checked against the current."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
@@ -51,6 +51,6 @@ def expected_revision(request: Request, current: LinkedService) -> int:
     return current.revision
 
 
-def with_etag(response: Any, service: LinkedService) -> Any:
+def with_etag(response: Any, service: Resource) -> Any:
     response["ETag"] = service.etag
     return response

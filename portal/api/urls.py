@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.api import views
+from portal.api import factories, views
 
 
 def api(view: Any) -> Any:
@@ -11,9 +11,27 @@ def api(view: Any) -> Any:
     return login_not_required(view.as_view())
 
 
+FACTORY = "factories/<str:factory>/<str:kind>/"
+
 urlpatterns = [
-    path("linkedservices/", api(views.LinkedServiceList), name="api-linkedservices"),
-    path("linkedservices/<str:name>", api(views.LinkedServiceDetail), name="api-linkedservice"),
+    path("factories/", api(factories.FactoryList), name="api-factories"),
+    path(FACTORY, api(views.ResourceList), name="api-factory-resources"),
+    path(FACTORY + "<str:name>", api(views.ResourceDetail), name="api-factory-resource"),
+    path(FACTORY + "<str:name>/revisions", api(views.RevisionList)),
+    path(FACTORY + "<str:name>/revisions/<int:number>", api(views.RevisionDetail)),
+    path(FACTORY + "<str:name>/revisions/<int:number>/restore", api(views.RevisionRestore)),
+    path(FACTORY + "<str:name>/diff", api(views.RevisionDiff)),
+    path(FACTORY + "<str:name>/export", api(views.ExportOne)),
+    path(FACTORY + "<str:name>/references", api(factories.ReferenceList)),
+    path("factories/<str:factory>/deleted/<str:kind>/", api(views.DeletedList)),
+    path(
+        "factories/<str:factory>/deleted/<str:kind>/<str:name>/restore", api(views.DeletedRestore)
+    ),
+    path("factories/<str:factory>/deleted/<str:kind>/<str:name>", api(views.DeletedPurge)),
+    path("factories/<str:factory>/import", api(views.ImportView), name="api-factory-import"),
+    path("factories/<str:factory>/export", api(views.ExportAll), name="api-factory-export"),
+    path("linkedservices/", api(views.ResourceList), name="api-linkedservices"),
+    path("linkedservices/<str:name>", api(views.ResourceDetail), name="api-linkedservice"),
     path("linkedservices/<str:name>/revisions", api(views.RevisionList), name="api-revisions"),
     path(
         "linkedservices/<str:name>/revisions/<int:number>",

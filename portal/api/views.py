@@ -1,40 +1,38 @@
-"""REST API v1 for linked services: ADF JSON bodies, ETag / If-Match, roles as in the UI."""
+"""REST API v1 for resources of every kind in a factory: ADF JSON bodies, ETag / If-Match,
+roles as in the UI. Refusals of the save service become 400/412 in ``portal.api.errors``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from connectors.adf_format import dump_linked_service, git_archive
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
-from portal.api.permissions import RolePermission
-from portal.api.preconditions import PreconditionFailed, expected_revision, with_etag
+from portal.api.preconditions import expected_revision, with_etag
+from portal.api.scope import ScopedView, resource_url
+from portal.definitions import check as check_definition
 from portal.definitions import (
-    DefinitionInvalid,
-    StaleRevision,
     delete_definition,
     purge_definition,
     restore_revision,
     save_definition,
     undelete_definition,
 )
-from portal.definitions import check as check_definition
-from portal.imports import import_documents
-from portal.models import AuditEvent, ConnectionTest, LinkedService, Revision, revision_changes
-from portal.roles import Role
+from portal.imports import export_archive, export_file, import_documents
+from portal.models import AuditEvent, ConnectionTest, Resource, Revision, revision_changes
+from portal.roles import Role, test_visible
 
 
 class TooManyTests(APIException):
@@ -48,25 +46,17 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def _find(name: str, queryset: QuerySet[LinkedService] | None = None) -> LinkedService:
-    queryset = queryset if queryset is not None else LinkedService.objects.live()
-    service = queryset.filter(name_key=LinkedService.key_for(name)).first()
-    if service is None:
-        raise Http404(f"No linked service named '{name}'.")
-    return service
-
-
 def _audit(
     request: Request,
     action: str,
-    linked_service: LinkedService | None = None,
+    resource: Resource | None = None,
     detail: str = "API",
 ) -> None:
     audit.record(
         action,
         user=request.user,
         request=request._request,
-        linked_service=linked_service,
+        resource=resource,
         detail=detail,
     )
 
@@ -76,17 +66,10 @@ def _comment(request: Request) -> str:
 
 
 def _save(request: Request, **kwargs: Any) -> Any:
-    try:
-        return save_definition(user=request.user, comment=_comment(request), **kwargs)
-    except DefinitionInvalid as exc:
-        raise Invalid(exc.problems) from None
-    except StaleRevision as exc:
-        raise PreconditionFailed(exc.current) from None
+    return save_definition(user=request.user, comment=_comment(request), **kwargs)
 
 
-class LinkedServiceList(APIView):
-    permission_classes = [RolePermission]
-
+class ResourceList(ScopedView):
     @extend_schema(
         summary="List linked services",
         parameters=[
@@ -98,7 +81,7 @@ class LinkedServiceList(APIView):
         operation_id="listLinkedServices",
     )
     def get(self, request: Request) -> Response:
-        services = LinkedService.objects.live().order_by("name_key")
+        services = self.resources().live().order_by("name_key")
         if name := request.query_params.get("name"):
             services = services.filter(Q(name__icontains=name))
         if connector := request.query_params.get("connector"):
@@ -116,24 +99,28 @@ class LinkedServiceList(APIView):
         responses={201: openapi.DOCUMENT, 400: openapi.ERRORS},
     )
     def post(self, request: Request) -> Response:
-        name, properties = from_body(request.data)
-        result = _save(request, name=name, properties=properties, action=Revision.Action.CREATE)
-        _audit(request, AuditEvent.Action.CREATE, linked_service=result.linked_service)
-        response = Response(document(result.linked_service), status=status.HTTP_201_CREATED)
-        response["Location"] = f"/api/v1/linkedservices/{result.linked_service.name}"
-        return with_etag(response, result.linked_service)
+        name, properties = from_body(request.data, self.kind)
+        result = _save(
+            request,
+            name=name,
+            properties=properties,
+            action=Revision.Action.CREATE,
+            **self.scope(),
+        )
+        _audit(request, AuditEvent.Action.CREATE, resource=result.resource)
+        response = Response(document(result.resource), status=status.HTTP_201_CREATED)
+        response["Location"] = resource_url(result.resource)
+        return with_etag(response, result.resource)
 
 
-class LinkedServiceDetail(APIView):
-    permission_classes = [RolePermission]
-
+class ResourceDetail(ScopedView):
     @extend_schema(
         summary="Get a linked service",
         responses={200: openapi.DOCUMENT},
         operation_id="getLinkedService",
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         return with_etag(Response(document(service)), service)
 
     @extend_schema(
@@ -143,9 +130,9 @@ class LinkedServiceDetail(APIView):
         responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
     )
     def put(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
-        new_name, properties = from_body(request.data)
+        new_name, properties = from_body(request.data, self.kind)
         result = _save(
             request,
             name=new_name,
@@ -153,9 +140,10 @@ class LinkedServiceDetail(APIView):
             action=Revision.Action.EDIT,
             instance=service,
             based_on=based_on,
+            update_references=_flag(request, "updateReferences"),
         )
-        _audit(request, AuditEvent.Action.EDIT, linked_service=result.linked_service)
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
+        _audit(request, AuditEvent.Action.EDIT, resource=result.resource)
+        return with_etag(Response(document(result.resource)), result.resource)
 
     @extend_schema(
         summary="Delete a linked service (If-Match required; history is kept)",
@@ -163,47 +151,38 @@ class LinkedServiceDetail(APIView):
         responses={204: None, 412: openapi.STALE, 428: None},
     )
     def delete(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
-        try:
-            delete_definition(user=request.user, instance=service, based_on=based_on)
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
-        _audit(request, AuditEvent.Action.DELETE, linked_service=service)
+        delete_definition(user=request.user, instance=service, based_on=based_on)
+        _audit(request, AuditEvent.Action.DELETE, resource=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RevisionList(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionList(ScopedView):
     @extend_schema(
         summary="Revisions of a linked service, newest first",
         responses={200: openapi.list_of(openapi.REVISION)},
         operation_id="listRevisions",
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
         revisions = service.revisions.select_related("author")
         return Response([revision_document(r) for r in revisions])
 
 
-class RevisionDetail(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionDetail(ScopedView):
     @extend_schema(
         summary="One revision", responses={200: openapi.REVISION}, operation_id="getRevision"
     )
     def get(self, request: Request, name: str, number: int) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
         revision = service.revisions.filter(number=number).first()
         if revision is None:
             raise Http404(f"'{service.name}' has no revision {number}.")
         return Response(revision_document(revision))
 
 
-class RevisionRestore(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionRestore(ScopedView):
     @extend_schema(
         summary="Make an old revision current (writes a new revision; If-Match required)",
         request=None,
@@ -211,30 +190,23 @@ class RevisionRestore(APIView):
         responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
     )
     def post(self, request: Request, name: str, number: int) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
         if not service.revisions.filter(number=number).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
-        try:
-            result = restore_revision(
-                user=request.user, instance=service, number=number, based_on=based_on
-            )
-        except DefinitionInvalid as exc:
-            raise Invalid(exc.problems) from None
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
+        result = restore_revision(
+            user=request.user, instance=service, number=number, based_on=based_on
+        )
         _audit(
             request,
             AuditEvent.Action.RESTORE,
-            linked_service=result.linked_service,
+            resource=result.resource,
             detail=f"API: revision {number}",
         )
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
+        return with_etag(Response(document(result.resource)), result.resource)
 
 
-class RevisionDiff(APIView):
-    permission_classes = [RolePermission]
-
+class RevisionDiff(ScopedView):
     @extend_schema(
         summary="Differences between two revisions",
         parameters=[
@@ -244,7 +216,7 @@ class RevisionDiff(APIView):
         responses={200: openapi.DIFF},
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.filter(purged_at__isnull=True))
+        service = self.find(name, self.resources().filter(purged_at__isnull=True))
         try:
             old_n, new_n = int(request.query_params["from"]), int(request.query_params["to"])
         except (KeyError, ValueError):
@@ -257,34 +229,29 @@ class RevisionDiff(APIView):
         return Response({"from": old_n, "to": new_n, "changes": [c.as_dict() for c in changes]})
 
 
-class DeletedList(APIView):
-    permission_classes = [RolePermission]
-
+class DeletedList(ScopedView):
     @extend_schema(
         summary="Deleted linked services", responses={200: openapi.list_of(openapi.DOCUMENT)}
     )
     def get(self, request: Request) -> Response:
-        return Response([document(s) for s in LinkedService.objects.deleted()])
+        return Response([document(s) for s in self.resources().deleted()])
 
 
-class DeletedRestore(APIView):
-    permission_classes = [RolePermission]
-
+class DeletedRestore(ScopedView):
     @extend_schema(
         summary="Restore a deleted linked service with its history",
         request=None,
         responses={200: openapi.DOCUMENT},
     )
     def post(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.deleted())
+        service = self.find(name, self.resources().deleted())
         undelete_definition(user=request.user, instance=service)
         service.refresh_from_db()
-        _audit(request, AuditEvent.Action.UNDELETE, linked_service=service)
+        _audit(request, AuditEvent.Action.UNDELETE, resource=service)
         return with_etag(Response(document(service)), service)
 
 
-class DeletedPurge(APIView):
-    permission_classes = [RolePermission]
+class DeletedPurge(ScopedView):
     write_role = Role.ADMIN
 
     @extend_schema(
@@ -292,15 +259,13 @@ class DeletedPurge(APIView):
         responses={204: None},
     )
     def delete(self, request: Request, name: str) -> Response:
-        service = _find(name, LinkedService.objects.deleted())
+        service = self.find(name, self.resources().deleted())
         purge_definition(instance=service)
-        _audit(request, AuditEvent.Action.PURGE, linked_service=service)
+        _audit(request, AuditEvent.Action.PURGE, resource=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ImportView(APIView):
-    permission_classes = [RolePermission]
-
+class ImportView(ScopedView):
     @extend_schema(
         summary="Import ADF linked-service JSON (one document or a list); all or nothing",
         request={"application/json": openapi.IMPORT_BODY},
@@ -315,8 +280,10 @@ class ImportView(APIView):
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
             for i, doc in enumerate(body)
         ]
-        replace = str(request.query_params.get("replace", "")).lower() in ("1", "true", "yes")
-        ok, outcomes = import_documents(files, user=request.user, replace=replace)
+        replace = _flag(request, "replace")
+        ok, outcomes = import_documents(
+            files, user=request.user, replace=replace, factory=self.factory
+        )
         result = [
             {
                 "source": o.source,
@@ -329,44 +296,39 @@ class ImportView(APIView):
         ]
         if ok:
             for outcome in outcomes:
-                _audit(request, AuditEvent.Action.IMPORT, linked_service=outcome.linked_service)
+                _audit(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
         return Response(
             {"imported": ok, "results": result},
             status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
         )
 
 
-class ExportOne(APIView):
-    permission_classes = [RolePermission]
-
+class ExportOne(ScopedView):
     @extend_schema(
         summary="The ADF git-integration file of one linked service",
         responses={(200, "application/json"): openapi.DOCUMENT},
     )
     def get(self, request: Request, name: str) -> HttpResponse:
-        service = _find(name)
-        _audit(request, AuditEvent.Action.EXPORT, linked_service=service)
+        service = self.find(name)
+        _audit(request, AuditEvent.Action.EXPORT, resource=service)
         response = HttpResponse(
-            dump_linked_service(service.name, service.properties),
-            content_type="application/json; charset=utf-8",
+            export_file(service), content_type="application/json; charset=utf-8"
         )
         return with_etag(response, service)
 
 
-class ExportAll(APIView):
-    permission_classes = [RolePermission]
-
+class ExportAll(ScopedView):
     @extend_schema(
         summary="A zip of every linked service in ADF git layout",
         responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
     )
     def get(self, request: Request) -> HttpResponse:
-        services = list(LinkedService.objects.live())
-        body = git_archive((s.name, s.properties) for s in services)
+        services = list(Resource.objects.live().filter(factory=self.factory))
+        body = export_archive(services)
         _audit(
             request,
             AuditEvent.Action.EXPORT,
-            detail=f"API zip of {len(services)} linked service(s)",
+            detail=f"API zip of {len(services)} {self.kind.plural.lower()}",
         )
         return HttpResponse(body, content_type="application/zip")
 
@@ -374,7 +336,7 @@ class ExportAll(APIView):
 def _test_response(request: Request, test: ConnectionTest) -> Response:
     code = status.HTTP_200_OK if test.done else status.HTTP_202_ACCEPTED
     response = Response(connection_tests.as_document(test), status=code)
-    response["Location"] = f"/api/v1/connection-tests/{test.pk}"
+    response["Location"] = reverse("api-connection-test", args=[test.pk])
     return response
 
 
@@ -397,13 +359,15 @@ def _ca_certificate(request: Request) -> str | None:
         raise Invalid([Problem("$.caCertificate", str(exc))]) from None
 
 
+def _flag(request: Request, name: str) -> bool:
+    return str(request.query_params.get(name, "")).lower() in ("1", "true", "yes")
+
+
 def _wants_wait(request: Request) -> bool:
-    return str(request.query_params.get("wait", "")).lower() in ("1", "true", "yes")
+    return _flag(request, "wait")
 
 
-class LinkedServiceTest(APIView):
-    permission_classes = [RolePermission]
-
+class LinkedServiceTest(ScopedView):
     @extend_schema(
         summary="Test the saved linked service's connection",
         request={"application/json": openapi.SAVED_TEST_BODY},
@@ -411,14 +375,14 @@ class LinkedServiceTest(APIView):
         responses={200: openapi.CONNECTION_TEST, 202: openapi.CONNECTION_TEST, 429: None},
     )
     def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         ca_certificate = _ca_certificate(request)
         try:
             test = connection_tests.start(
                 user=request.user,
                 version=service.connector_definition,
                 name=service.name,
-                linked_service=service,
+                resource=service,
                 wait=_wants_wait(request),
                 request=request,
                 ca_certificate=ca_certificate,
@@ -428,9 +392,7 @@ class LinkedServiceTest(APIView):
         return _test_response(request, test)
 
 
-class UnsavedTest(APIView):
-    permission_classes = [RolePermission]
-
+class UnsavedTest(ScopedView):
     @extend_schema(
         summary="Test an unsaved ADF linked-service document",
         request={"application/json": openapi.TEST_BODY},
@@ -467,16 +429,14 @@ class UnsavedTest(APIView):
         return _test_response(request, test)
 
 
-class ConnectionTestDetail(APIView):
-    permission_classes = [RolePermission]
-
+class ConnectionTestDetail(ScopedView):
     @extend_schema(
         summary="A connection test's status and stage results",
         responses={200: openapi.CONNECTION_TEST},
     )
     def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=pk).select_related("user").first()
-        if test is None or (test.unsaved and test.user != request.user):
+        test = ConnectionTest.objects.filter(pk=pk).select_related("user", "resource").first()
+        if test is None or not test_visible(request.user, test):
             raise Http404("No such connection test.")
         return _test_response(request, test)
 
@@ -491,10 +451,8 @@ def _upgrade_body(request: Request) -> dict[str, Any]:
     return answers
 
 
-class UpgradePlanView(APIView):
+class UpgradePlanView(ScopedView):
     """Analyse and preview: the plan for one linked service, given optional answers."""
-
-    permission_classes = [RolePermission]
 
     @extend_schema(
         summary="Analyse / preview the upgrade of a linked service (answers optional)",
@@ -503,7 +461,7 @@ class UpgradePlanView(APIView):
         operation_id="planUpgrade",
     )
     def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         try:
             plan = upgrades.plan_for(service, _upgrade_body(request))
         except upgrades.NotUpgradable as exc:
@@ -517,7 +475,7 @@ class UpgradePlanView(APIView):
         operation_id="analyseUpgrade",
     )
     def get(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         try:
             plan = upgrades.plan_for(service)
         except upgrades.NotUpgradable as exc:
@@ -525,9 +483,7 @@ class UpgradePlanView(APIView):
         return with_etag(Response(plan.as_dict()), service)
 
 
-class UpgradeApplyView(APIView):
-    permission_classes = [RolePermission]
-
+class UpgradeApplyView(ScopedView):
     @extend_schema(
         summary="Apply the upgrade as a new revision (If-Match required)",
         request={"application/json": openapi.UPGRADE_ANSWERS},
@@ -535,7 +491,7 @@ class UpgradeApplyView(APIView):
         responses={200: openapi.DOCUMENT, 400: openapi.ERRORS, 412: openapi.STALE, 428: None},
     )
     def post(self, request: Request, name: str) -> Response:
-        service = _find(name)
+        service = self.find(name)
         based_on = expected_revision(request, service)
         try:
             result = upgrades.apply_upgrade(
@@ -546,17 +502,11 @@ class UpgradeApplyView(APIView):
             )
         except upgrades.NotUpgradable as exc:
             raise Invalid([Problem("$", str(exc))]) from None
-        except DefinitionInvalid as exc:
-            raise Invalid(exc.problems) from None
-        except StaleRevision as exc:
-            raise PreconditionFailed(exc.current) from None
-        _audit(request, AuditEvent.Action.UPGRADE, result.linked_service)
-        return with_etag(Response(document(result.linked_service)), result.linked_service)
+        _audit(request, AuditEvent.Action.UPGRADE, result.resource)
+        return with_etag(Response(document(result.resource)), result.resource)
 
 
-class UpgradeBulkView(APIView):
-    permission_classes = [RolePermission]
-
+class UpgradeBulkView(ScopedView):
     @extend_schema(
         summary="Upgrade many: a dry run by default; apply with dryRun false",
         request={"application/json": openapi.BULK_REQUEST},
@@ -572,9 +522,9 @@ class UpgradeBulkView(APIView):
             raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
         if not isinstance(dry_run, bool):
             raise Invalid([Problem("$.dryRun", "true or false.")])
-        services = upgrades.upgradable()
+        services = upgrades.upgradable(self.factory)
         if names is not None:
-            keys = [LinkedService.key_for(n) for n in names]
+            keys = [Resource.key_for(n) for n in names]
             services = services.filter(name_key__in=keys)
         outcomes = upgrades.bulk_upgrade(
             user=request.user, services=list(services), apply=not dry_run

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portal.models import AuditEvent
-from portal.views.access import admin_required
+from portal.views.access import site_admin_required as admin_required
 
 
 @admin_required

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from connectors.base import Connector
 from connectors.formdata import form_from_properties
-from connectors.registry import UnknownConnector, connectors, get_connector
+from connectors.registry import UnknownConnector, connectors, get_connector, has_form
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
-from portal.models import AuditEvent, LinkedService, Revision, revision_changes
+from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.views.access import editor_required
 
 FIELDS_TARGET = "form_fields"
@@ -23,7 +23,7 @@ CODE_TARGET = "code_view"
 
 
 @editor_required
-def gallery(request: HttpRequest) -> HttpResponse:
+def gallery(request: HttpRequest, factory: str | None = None) -> HttpResponse:
     query = request.GET.get("q", "")
     found = [c for c in connectors() if c.matches(query)] if query else connectors()
     template = (
@@ -31,7 +31,8 @@ def gallery(request: HttpRequest) -> HttpResponse:
         if request.htmx and request.htmx.target == "gallery"
         else "linkedservices/gallery.html"
     )
-    return render(request, template, {"connectors": found, "query": query})
+    home = request.factory if factory else None  # type: ignore[attr-defined]
+    return render(request, template, {"connectors": found, "query": query, "factory": home})
 
 
 def connector_or_404(connector_type: str) -> Connector:
@@ -42,18 +43,21 @@ def connector_or_404(connector_type: str) -> Connector:
 
 
 @editor_required
-def create(request: HttpRequest, connector_type: str) -> HttpResponse:
+def create(request: HttpRequest, connector_type: str, factory: str | None = None) -> HttpResponse:
+    """A new linked service, in the factory of the URL (or the default one)."""
     return _editor(request, connector_or_404(connector_type), None)
 
 
 @editor_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    instance = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(instance.kind, instance.connector):
+        return redirect("resource-edit-json", instance.factory.name, instance.kind, instance.name)
     return _editor(request, connector_or_404(instance.connector), instance)
 
 
 def _initial_data(
-    request: HttpRequest, connector: Connector, instance: LinkedService | None
+    request: HttpRequest, connector: Connector, instance: Resource | None
 ) -> dict[str, str]:
     if instance is None:
         return {"version": request.GET.get("version", connector.default_version)}
@@ -65,9 +69,7 @@ def _initial_data(
     return data
 
 
-def _editor(
-    request: HttpRequest, connector: Connector, instance: LinkedService | None
-) -> HttpResponse:
+def _editor(request: HttpRequest, connector: Connector, instance: Resource | None) -> HttpResponse:
     if request.method == "POST":
         data: dict[str, str] = request.POST.dict()
     else:
@@ -79,7 +81,7 @@ def _editor(
     version = connector.version(version_id)
     stored = instance.properties if instance is not None else None
     problems = []
-    conflict: LinkedService | None = None
+    conflict: Resource | None = None
     changes_since: list[Any] = []
 
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
@@ -95,6 +97,7 @@ def _editor(
                 comment=data.get("comment", "").strip(),
                 instance=instance,
                 based_on=int(data["based_on"]) if data.get("based_on", "").isdigit() else None,
+                factory=getattr(request, "factory", None),
             )
         except DefinitionInvalid as exc:
             problems = exc.problems
@@ -109,12 +112,12 @@ def _editor(
             audit.record(
                 AuditEvent.Action.CREATE if instance is None else AuditEvent.Action.EDIT,
                 request=request,
-                linked_service=result.linked_service,
+                resource=result.resource,
                 detail=data.get("comment", "").strip(),
             )
             verb = "created" if instance is None else "saved"
-            messages.success(request, f"Linked service '{result.linked_service.name}' {verb}.")
-            return redirect("linkedservice-detail", pk=result.linked_service.pk)
+            messages.success(request, f"Linked service '{result.resource.name}' {verb}.")
+            return redirect("linkedservice-detail", pk=result.resource.pk)
 
     form = build_editor_form(connector, version, data, stored, problems)
     context: dict[str, Any] = {

@@ -14,12 +14,13 @@ from portal.definitions import (
     restore_revision,
     undelete_definition,
 )
-from portal.models import AuditEvent, LinkedService, revision_changes
-from portal.views.access import admin_required, editor_required
+from portal.models import AuditEvent, Resource, revision_changes
+from portal.views.access import admin_required, editor_required, reader_required
 
 
+@reader_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.filter(purged_at__isnull=True), pk=pk)
+    service = get_object_or_404(Resource.objects.filter(purged_at__isnull=True), pk=pk)
     revisions = list(service.revisions.select_related("author"))
     numbers = [r.number for r in revisions]
     try:
@@ -45,7 +46,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @editor_required
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
     if request.method != "POST":
         return redirect("linkedservice-history", pk=pk)
     based_on = request.POST.get("based_on", "")
@@ -68,7 +69,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         audit.record(
             AuditEvent.Action.RESTORE,
             request=request,
-            linked_service=result.linked_service,
+            resource=result.resource,
             detail=f"restored revision {number}",
         )
         messages.success(
@@ -77,17 +78,22 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return redirect("linkedservice-history", pk=pk)
 
 
+@reader_required
 def deleted_list(request: HttpRequest) -> HttpResponse:
-    services = LinkedService.objects.deleted().select_related("updated_by")
+    services = (
+        Resource.objects.deleted()
+        .filter(factory=request.factory)  # type: ignore[attr-defined]
+        .select_related("updated_by")
+    )
     return render(request, "linkedservices/deleted.html", {"services": services})
 
 
 @editor_required
 def undelete(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.deleted(), pk=pk)
+    service = get_object_or_404(Resource.objects.deleted(), pk=pk)
     if request.method == "POST":
         undelete_definition(user=request.user, instance=service)
-        audit.record(AuditEvent.Action.UNDELETE, request=request, linked_service=service)
+        audit.record(AuditEvent.Action.UNDELETE, request=request, resource=service)
         messages.success(request, f"'{service.name}' restored with all its revisions.")
         return redirect("linkedservice-detail", pk=pk)
     return redirect("linkedservice-deleted")
@@ -95,10 +101,10 @@ def undelete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 def purge(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.deleted(), pk=pk)
+    service = get_object_or_404(Resource.objects.deleted(), pk=pk)
     if request.method == "POST":
         purge_definition(instance=service)
-        audit.record(AuditEvent.Action.PURGE, request=request, linked_service=service)
+        audit.record(AuditEvent.Action.PURGE, request=request, resource=service)
         messages.success(request, f"'{service.name}' purged: its name can be used again.")
         return redirect("linkedservice-deleted")
     return render(request, "linkedservices/confirm_purge.html", {"service": service})

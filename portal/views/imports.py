@@ -37,15 +37,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 audit.record(
                     AuditEvent.Action.IMPORT,
                     request=request,
-                    linked_service=outcome.linked_service,
+                    resource=outcome.resource,
                     detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
                 )
                 verb = "replaced" if outcome.replaced else "imported"
                 messages.success(request, f"'{outcome.name}' {verb}.")
                 for warning in outcome.warnings:
                     messages.warning(request, f"{outcome.name}: {warning}")
-            if len(outcomes) == 1 and outcomes[0].linked_service is not None:
-                return redirect("linkedservice-detail", pk=outcomes[0].linked_service.pk)
+            if len(outcomes) == 1 and outcomes[0].resource is not None:
+                return redirect("linkedservice-detail", pk=outcomes[0].resource.pk)
             return redirect("linkedservice-list")
         return render(request, "linkedservices/import.html", context, status=400)
     return render(request, "linkedservices/import.html", context)

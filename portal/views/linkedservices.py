@@ -11,18 +11,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from connectors.adf_format import dump_linked_service, git_archive
-from connectors.registry import connectors, get_connector
+from connectors.kinds import KINDS, LINKED_SERVICE
+from connectors.registry import connectors, get_connector, has_form
 from portal import audit
-from portal.definitions import StaleRevision, delete_definition
-from portal.models import AuditEvent, LinkedService
-from portal.views.access import editor_required
+from portal.definitions import DefinitionInvalid, StaleRevision, delete_definition
+from portal.imports import export_archive, export_file
+from portal.models import AuditEvent, Factory, Resource
+from portal.views.access import editor_required, reader_required
+from portal.views.resources import resource_url
 
 log = logging.getLogger("portal.linkedservices")
 
 
-def filtered(request: HttpRequest) -> QuerySet[LinkedService]:
-    services = LinkedService.objects.live().select_related("updated_by")
+def filtered(request: HttpRequest) -> QuerySet[Resource]:
+    services = (
+        Resource.objects.live()
+        .filter(factory=Factory.default(), kind=LINKED_SERVICE.name)
+        .select_related("updated_by")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         services = services.filter(Q(name__icontains=query) | Q(description__icontains=query))
@@ -33,6 +39,7 @@ def filtered(request: HttpRequest) -> QuerySet[LinkedService]:
     return services
 
 
+@reader_required
 def linkedservice_list(request: HttpRequest) -> HttpResponse:
     context = {
         "services": filtered(request),
@@ -45,14 +52,17 @@ def linkedservice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "linkedservices/list.html", context)
 
 
+@reader_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(service.kind, service.connector):
+        return redirect(resource_url(service))
     return render(
         request,
         "linkedservices/detail.html",
         {
             "service": service,
-            "code": dump_linked_service(service.name, service.properties),
+            "code": export_file(service),
             "revisions": service.revisions.select_related("author")[:10],
             "latest": service.revisions.first(),
             "tests": service.tests.select_related("user")[:5],
@@ -63,7 +73,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @editor_required
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
     if request.method == "POST":
         based_on = request.POST.get("based_on", "")
         try:
@@ -79,26 +89,34 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
                 "opened this page: review it before deleting.",
             )
             return redirect("linkedservice-detail", pk=service.pk)
-        audit.record(AuditEvent.Action.DELETE, request=request, linked_service=service)
+        except DefinitionInvalid as exc:
+            for problem in exc.problems:
+                messages.error(request, problem.message)
+            return redirect("linkedservice-detail", pk=service.pk)
+        audit.record(AuditEvent.Action.DELETE, request=request, resource=service)
         messages.success(
-            request, f"Linked service '{service.name}' deleted; it can be restored from Deleted."
+            request,
+            f"{KINDS[service.kind].title} '{service.name}' deleted; it can be restored from "
+            "Deleted.",
         )
         return redirect("linkedservice-list")
     return render(request, "linkedservices/confirm_delete.html", {"service": service})
 
 
+@reader_required
 def export_one(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
-    body = dump_linked_service(service.name, service.properties)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
+    body = export_file(service)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = _attachment(f"{service.name}.json")
-    audit.record(AuditEvent.Action.EXPORT, request=request, linked_service=service)
+    audit.record(AuditEvent.Action.EXPORT, request=request, resource=service)
     return response
 
 
+@reader_required
 def export_all(request: HttpRequest) -> HttpResponse:
     services = list(filtered(request))
-    body = git_archive((s.name, s.properties) for s in services)
+    body = export_archive(services)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(body, content_type="application/zip")
     response["Content-Disposition"] = _attachment(f"linkedServices-{stamp}.zip")

@@ -10,7 +10,8 @@ from django.urls import reverse
 from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
-from portal.models import ConnectionTest, LinkedService
+from portal.models import ConnectionTest, Resource
+from portal.roles import test_visible
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
@@ -34,12 +35,12 @@ def test_unsaved(request: HttpRequest, connector_type: str) -> HttpResponse:
 @editor_required
 def test_edited(request: HttpRequest, pk: int) -> HttpResponse:
     """Test the values on an edit form (an untouched password means the stored one)."""
-    instance = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    instance = get_object_or_404(Resource.objects.live(), pk=pk)
     return _test_form(request, instance.connector, instance)
 
 
 def _test_form(
-    request: HttpRequest, connector_type: str, instance: LinkedService | None
+    request: HttpRequest, connector_type: str, instance: Resource | None
 ) -> HttpResponse:
     if request.method != "POST":
         raise Http404("POST the form to test it.")
@@ -56,7 +57,7 @@ def _test_form(
             version=version,
             properties=form.properties,
             name=data.get("name", ""),
-            linked_service=instance,
+            resource=instance,
             request=request,
             ca_certificate=_uploaded_ca(request),
         )
@@ -87,7 +88,7 @@ def _uploaded_ca(request: HttpRequest) -> str | None:
 
 @editor_required
 def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
     if request.method != "POST":
         return redirect("linkedservice-detail", pk=pk)
     try:
@@ -95,7 +96,7 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             version=service.connector_definition,
             name=service.name,
-            linked_service=service,
+            resource=service,
             request=request,
             ca_certificate=_uploaded_ca(request),
         )
@@ -105,15 +106,15 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    test = get_object_or_404(ConnectionTest, pk=pk)
-    if test.unsaved and test.user != request.user:
+    test = get_object_or_404(ConnectionTest.objects.select_related("resource"), pk=pk)
+    if not test_visible(request.user, test):
         raise Http404("No such test.")
     context = {"test": test, "error": ""}
     if request.htmx:
         return render(request, "connection_tests/_result.html", context)
     back = (
-        reverse("linkedservice-detail", args=[test.linked_service_id])
-        if test.linked_service_id
+        reverse("linkedservice-detail", args=[test.resource_id])
+        if test.resource_id
         else reverse("linkedservice-list")
     )
     return render(request, "connection_tests/page.html", {**context, "back": back})

@@ -19,7 +19,7 @@ from portal import audit
 from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
 from portal.definitions import DefinitionInvalid, StaleRevision
-from portal.models import AuditEvent, LinkedService, properties_changes
+from portal.models import AuditEvent, Resource, properties_changes
 from portal.upgrades import (
     NotUpgradable,
     apply_upgrade,
@@ -28,7 +28,7 @@ from portal.upgrades import (
     upgradable,
     upgrade_path,
 )
-from portal.views.access import editor_required
+from portal.views.access import editor_required, reader_required
 
 STEPS = ("analyse", "types", "decide", "preview", "test", "commit")
 STEP_TITLES = {
@@ -45,7 +45,7 @@ def _secret_key(pk: int) -> str:
     return f"upgrade-secrets-{pk}"
 
 
-def _answers(request: HttpRequest, service: LinkedService, base: Plan) -> dict[str, Any]:
+def _answers(request: HttpRequest, service: Resource, base: Plan) -> dict[str, Any]:
     """Answers from the POST; typed secrets are kept encrypted in the session between steps."""
     stored: dict[str, str] = request.session.get(_secret_key(service.pk), {})
     answers: dict[str, Any] = {}
@@ -100,7 +100,7 @@ def _shown(value: Any) -> str:
 
 @editor_required
 def wizard(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(LinkedService.objects.live(), pk=pk)
+    service = get_object_or_404(Resource.objects.live(), pk=pk)
     if upgrade_path(service) is None:
         messages.info(request, f"'{service.name}' is already at the newest connector version.")
         return redirect("linkedservice-detail", pk=pk)
@@ -128,7 +128,7 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
                 version=get_version(service.connector, path.to_version),
                 properties=plan.proposed,
                 name=service.name,
-                linked_service=service,
+                resource=service,
                 trusted_references=True,
                 request=request,
             )
@@ -159,7 +159,7 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "upgrades/wizard.html", context)
 
 
-def _commit(request: HttpRequest, service: LinkedService, answers: dict[str, Any]) -> HttpResponse:
+def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) -> HttpResponse:
     based_on = request.POST.get("based_on", "")
     try:
         result = apply_upgrade(
@@ -182,17 +182,18 @@ def _commit(request: HttpRequest, service: LinkedService, answers: dict[str, Any
     audit.record(
         AuditEvent.Action.UPGRADE,
         request=request,
-        linked_service=result.linked_service,
-        detail=f"to {result.linked_service.connector_version}",
+        resource=result.resource,
+        detail=f"to {result.resource.connector_version}",
     )
     messages.success(
         request,
-        f"'{service.name}' upgraded to version {result.linked_service.connector_version} "
+        f"'{service.name}' upgraded to version {result.resource.connector_version} "
         f"as revision {result.revision.number}.",
     )
     return redirect("linkedservice-detail", pk=service.pk)
 
 
+@reader_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Every definition on a version past its end of support, with a verdict each."""
     if request.method == "POST":
@@ -211,7 +212,7 @@ def _bulk(request: HttpRequest) -> HttpResponse:
             audit.record(
                 AuditEvent.Action.UPGRADE,
                 request=request,
-                linked_service=outcome.service,
+                resource=outcome.service,
                 detail="bulk",
             )
     return _render_overview(request, outcomes, applied=apply)

@@ -9,8 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.roles import Role, role_of, set_role
-from portal.views.access import admin_required
+from portal.roles import Role, set_role
+from portal.roles import site_role as role_of
+from portal.views.access import site_admin_required as admin_required
 
 ROLE_CHOICES = [(r.value, r.value) for r in Role]
 

@@ -49,7 +49,7 @@ def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
     }
     service = save_definition(
         user=editor_user, name="SaslCustom", properties=properties, action="create"
-    ).linked_service
+    ).resource
     sign_in(page, live_server, editor_login)
 
     # A good definition, saved: every stage passes.

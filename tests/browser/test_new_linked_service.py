@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from portal.models import LinkedService, unseal
+from portal.models import Resource, unseal
 
 pytestmark = pytest.mark.browser
 
@@ -178,7 +178,7 @@ def test_editor_creates_spark_linked_service(
     expect(field(page, "username").locator("input")).to_have_value(SPARK_USER)
     # The password is not sent back to the browser, so it is typed again.
     expect(password).to_have_value("")
-    assert not LinkedService.objects.filter(name=NAME).exists()
+    assert not Resource.objects.filter(name=NAME).exists()
     keep_page()
     shoot(page, "form.png")
 
@@ -206,7 +206,7 @@ def test_editor_creates_spark_linked_service(
     shoot(page, "list.png")
 
     # Stored encrypted, with the password that was typed the second time.
-    service = LinkedService.objects.get(name=NAME)
+    service = Resource.objects.get(name=NAME)
     assert SPARK_PASSWORD not in service.definition
     tp = unseal(service.properties)["typeProperties"]
     assert tp["password"] == {"type": "SecureString", "value": SPARK_PASSWORD}

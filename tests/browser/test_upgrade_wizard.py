@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
-from portal.models import LinkedService
+from portal.models import Resource
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(
 ) -> None:
     service = save_definition(
         user=editor_user, name="LegacySasl", properties=V1_SASL_USERNAME, action="create"
-    ).linked_service
+    ).resource
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
@@ -97,7 +97,7 @@ def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(
     # One click rolls back to the 1.0 revision.
     page.get_by_role("button", name="Roll back the upgrade").click()
     expect(page.locator(".messages")).to_contain_text("Revision 1 restored as revision 3")
-    service = LinkedService.objects.get(pk=service.pk)
+    service = Resource.objects.get(pk=service.pk)
     assert service.connector_version == "1.0"
     assert service.properties["typeProperties"] == V1_SASL_USERNAME["typeProperties"]
     assert TYPED_PASSWORD not in page.content()

@@ -1,4 +1,4 @@
-"""python manage.py export_adf DIR: write every linked service in ADF git layout."""
+"""python manage.py export_adf DIR [--factory NAME]: write a factory in ADF git layout."""
 
 from __future__ import annotations
 
@@ -7,22 +7,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from connectors.adf_format import dump_linked_service, git_path
-from portal.models import LinkedService
+from portal.imports import export_directory
+from portal.management.factory_option import add_factory_option, factory_from
+from portal.models import Resource
 
 
 class Command(BaseCommand):
-    help = "Writes DIR/linkedService/<name>.json for every linked service, as ADF Studio does."
+    help = "Writes DIR/<kind folder>/<name>.json for every resource of a factory, as ADF does."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", metavar="DIR")
+        add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(options["directory"])
-        count = 0
-        for service in LinkedService.objects.live():
-            target = root / git_path(service.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(dump_linked_service(service.name, service.properties), "utf-8")
-            count += 1
-        self.stdout.write(self.style.SUCCESS(f"{count} linked service(s) written to {root}."))
+        factory = factory_from(options)
+        resources = Resource.objects.live().filter(factory=factory).select_related("factory")
+        count = export_directory(resources, root)
+        self.stdout.write(self.style.SUCCESS(f"{count} resource(s) written to {root}."))

@@ -1,4 +1,4 @@
-"""python manage.py import_adf PATH...: import ADF linked-service files, all or none."""
+"""python manage.py import_adf PATH... [--factory NAME]: import ADF files, all or none."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal import audit
 from portal.imports import files_from_paths, import_documents
+from portal.management.factory_option import add_factory_option, factory_from
 from portal.models import AuditEvent
 
 
 class Command(BaseCommand):
     help = (
-        "Imports ADF / Synapse linked-service JSON files, or folders in git layout "
-        "(linkedService/<name>.json). Nothing is imported when any file has a problem."
+        "Imports ADF / Synapse resource JSON files, or folders in git layout "
+        "(linkedService/<name>.json, dataset/, pipeline/...). Nothing is imported when any "
+        "file has a problem."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,6 +26,7 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="replace existing ones as a new revision"
         )
         parser.add_argument("--user", help="user name recorded as the author")
+        add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = None
@@ -34,7 +37,10 @@ class Command(BaseCommand):
         files, missing = files_from_paths(options["paths"])
         if missing:
             raise CommandError("\n".join(missing))
-        ok, outcomes = import_documents(files, user=user, replace=options["replace"])
+        factory = factory_from(options)
+        ok, outcomes = import_documents(
+            files, user=user, replace=options["replace"], factory=factory
+        )
         for outcome in outcomes:
             for warning in outcome.warnings:
                 self.stderr.write(f"{outcome.source}: warning: {warning}")
@@ -45,9 +51,9 @@ class Command(BaseCommand):
             audit.record(
                 AuditEvent.Action.IMPORT,
                 user=user,
-                linked_service=outcome.linked_service,
+                resource=outcome.resource,
                 detail=f"command line, from {outcome.source}",
             )
             verb = "replaced" if outcome.replaced else "imported"
             self.stdout.write(f"{outcome.source}: {verb} '{outcome.name}'")
-        self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} linked service(s) imported."))
+        self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} resource(s) imported."))

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal import connection_tests
-from portal.models import ConnectionTest, LinkedService
+from portal.models import ConnectionTest, Resource
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
 
@@ -24,11 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        service = (
-            LinkedService.objects.live()
-            .filter(name_key=LinkedService.key_for(options["name"]))
-            .first()
-        )
+        service = Resource.objects.live().filter(name_key=Resource.key_for(options["name"])).first()
         if service is None:
             raise CommandError(f"No linked service named {options['name']!r}.")
         try:
@@ -36,7 +32,7 @@ class Command(BaseCommand):
                 user=None,
                 version=service.connector_definition,
                 name=service.name,
-                linked_service=service,
+                resource=service,
                 rate_limited=False,
             )
         except connection_tests.TestRefused as exc:

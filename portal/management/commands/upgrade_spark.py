@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal import audit
-from portal.models import AuditEvent, LinkedService
+from portal.models import AuditEvent, Resource
 from portal.upgrades import bulk_upgrade, upgradable
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {options['user']!r}.")
         services = upgradable().filter(connector=self.connector)
         if options["name"]:
-            services = services.filter(name_key=LinkedService.key_for(options["name"]))
+            services = services.filter(name_key=Resource.key_for(options["name"]))
             if not services.exists():
                 raise CommandError(
                     f"No {self.connector} linked service {options['name']!r} to upgrade."
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 audit.record(
                     AuditEvent.Action.UPGRADE,
                     user=user,
-                    linked_service=outcome.service,
+                    resource=outcome.service,
                     detail="command line",
                 )
         if options["json"]:

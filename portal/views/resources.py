@@ -1,0 +1,167 @@
+"""Factories and their resources of every kind: list, detail (formatted JSON with its
+references as links), and editing as JSON with a diff before saving.
+
+One set of views for every kind; the connector registry says which resources also have
+a schema-driven form (:func:`connectors.registry.has_form`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from connectors.kinds import KINDS, ResourceKind
+from connectors.problems import Problem
+from connectors.registry import has_form
+from portal import audit
+from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets, save_definition
+from portal.imports import export_file
+from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
+from portal.references import incoming, outgoing
+from portal.roles import Role, has_role
+from portal.views.access import editor_required, reader_required
+
+
+def resource_url(resource: Resource) -> str:
+    return reverse("resource-detail", args=[resource.factory.name, resource.kind, resource.name])
+
+
+@reader_required
+def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    resources = Resource.objects.live().filter(factory=home).select_related("updated_by")
+    kind = request.GET.get("kind", "")
+    if kind:
+        resources = resources.filter(kind=kind)
+    if query := request.GET.get("q", "").strip():
+        resources = resources.filter(Q(name__icontains=query) | Q(connector__icontains=query))
+    rows = [(r, KINDS.get(r.kind)) for r in resources.order_by("kind", "name_key")]
+    return render(
+        request,
+        "resources/list.html",
+        {"factory": home, "rows": rows, "kinds": KINDS.values(), "kind": kind, "q": query or ""},
+    )
+
+
+def _resource(request: HttpRequest, kind: str, name: str) -> tuple[Resource, ResourceKind]:
+    if kind not in KINDS:
+        raise Http404(f"No resource kind '{kind}'.")
+    resource = (
+        Resource.objects.live()
+        .filter(factory=request.factory, kind=kind, name_key=Resource.key_for(name))  # type: ignore[attr-defined]
+        .select_related("factory", "updated_by")
+        .first()
+    )
+    if resource is None:
+        raise Http404(f"No {KINDS[kind].title.lower()} named '{name}'.")
+    return resource, KINDS[kind]
+
+
+def linked_json(resource: Resource) -> SafeString:
+    """The exported JSON, escaped, with each reference's name a link to its target (or
+    marked broken)."""
+    text = str(escape(export_file(resource)))
+    for link in outgoing(resource):
+        needle = escape(json.dumps(link.reference.name, ensure_ascii=False))
+        if link.target is None:
+            anchor = f'<span class="broken" title="Not in this factory (broken)">{needle}</span>'
+        else:
+            anchor = f'<a href="{escape(resource_url(link.target))}">{needle}</a>'
+        key = escape('"referenceName": ')
+        text = text.replace(f"{key}{needle}", f"{key}{anchor}")
+    return mark_safe(text)  # noqa: S308 - built from escaped text only
+
+
+@reader_required
+def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    resource, resource_kind = _resource(request, kind, name)
+    return render(
+        request,
+        "resources/detail.html",
+        {
+            "factory": resource.factory,
+            "resource": resource,
+            "kind": resource_kind,
+            "code": linked_json(resource),
+            "references": outgoing(resource),
+            "referenced_by": incoming(resource),
+            "has_form": has_form(resource.kind, resource.connector),
+            "revisions": resource.revisions.select_related("author")[:10],
+            "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
+        },
+    )
+
+
+def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
+    from connectors.documents import envelope_problems
+
+    problems = envelope_problems(KINDS[resource.kind], document)
+    if problems:
+        return None, None, problems
+    return document["name"], document.get("properties", {}), []
+
+
+@editor_required
+def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    """Edit a resource as JSON: check it, show what changes, then save it as a revision."""
+    resource, resource_kind = _resource(request, kind, name)
+    context: dict[str, Any] = {
+        "factory": resource.factory,
+        "resource": resource,
+        "kind": resource_kind,
+        "text": export_file(resource),
+        "based_on": resource.revision,
+    }
+    if request.method != "POST":
+        return render(request, "resources/edit_json.html", context)
+    text = request.POST.get("text", "")
+    based_on = request.POST.get("based_on", "")
+    context.update(text=text, based_on=based_on)
+    new_name, properties, problems = _parse(text, resource)
+    if not problems:
+        resolved, problems = resolve_secrets(properties, resource.properties, trusted=False)
+    if problems:
+        context["problems"] = problems
+        return render(request, "resources/edit_json.html", context, status=400)
+    if "save" not in request.POST:
+        context["changes"] = properties_changes(resource.properties, resolved)
+        context["renamed"] = new_name != resource.name
+        context["preview"] = True
+        return render(request, "resources/edit_json.html", context)
+    try:
+        result = save_definition(
+            user=request.user,
+            name=new_name or "",
+            properties=properties,
+            action=Revision.Action.EDIT,
+            instance=resource,
+            based_on=int(based_on) if based_on.isdigit() else None,
+            update_references=request.POST.get("update_references") == "on",
+        )
+    except DefinitionInvalid as exc:
+        context["problems"] = exc.problems
+        return render(request, "resources/edit_json.html", context, status=400)
+    except StaleRevision as exc:
+        context["problems"] = [
+            Problem("$", f"'{exc.current.name}' is now at revision {exc.current.revision}: "
+                    "someone saved in between. Reload it and re-apply your change.")
+        ]  # fmt: skip
+        return render(request, "resources/edit_json.html", context, status=409)
+    audit.record(AuditEvent.Action.EDIT, request=request, resource=result.resource)
+    messages.success(
+        request, f"'{result.resource.name}' saved as revision {result.revision.number}."
+    )
+    return redirect(resource_url(result.resource))
