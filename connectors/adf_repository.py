@@ -24,7 +24,7 @@ from typing import Any
 
 from connectors.file_style import STUDIO_STYLE, FileStyle, detect_style, render
 from connectors.problems import json_path
-from connectors.repository_layout import place
+from connectors.repository_layout import has_properties, place
 from connectors.repository_source import (
     DEFAULT_LIMITS,
     Limits,
@@ -34,9 +34,6 @@ from connectors.repository_source import (
     safe_relative_path,
 )
 from connectors.secrets import MASK, SECURE_STRING, map_secure_strings, secure_strings
-
-ENVELOPE_WITHOUT_PROPERTIES = frozenset({"factory"})
-"""Kinds whose file may have no ``properties`` (a factory without global parameters)."""
 
 
 class Status(StrEnum):
@@ -181,7 +178,7 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
                 "ADF names each file after its resource.",
                 "$.name",
             )
-    if "properties" not in document and entry.kind in ENVELOPE_WITHOUT_PROPERTIES:
+    if "properties" not in document and not has_properties(entry.kind or ""):
         return
     if not isinstance(document.get("properties"), dict):
         entry.error("The resource has no properties object.", "$.properties")
@@ -308,7 +305,6 @@ def repository_files(repository: Repository) -> list[tuple[str, bytes]]:
 
 
 __all__ = [
-    "ENVELOPE_WITHOUT_PROPERTIES",
     "ReportLine",
     "Repository",
     "RepositoryFile",

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.repository_layout import RESOURCE_FOLDERS
+from connectors.kinds import kind_for_folder
 
 MB = 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -88,7 +88,7 @@ def _strip_common_folder(files: list[tuple[str, bytes]]) -> list[tuple[str, byte
     if len(tops) != 1 or any("/" not in path for path, _ in files):
         return files
     (top,) = tops
-    if top in RESOURCE_FOLDERS:
+    if kind_for_folder(top) is not None:
         return files
     return [(path.split("/", 1)[1], data) for path, data in files]
 

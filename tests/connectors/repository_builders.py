@@ -105,6 +105,9 @@ def documents() -> dict[str, dict[str, Any]]:
             "properties": {"jobProperties": {"file": "abfss://x/job.py"}},
         },
         "bigDataPool/Pool1.json": {"name": "Pool1", "properties": {"nodeCount": 3}},
+        "sparkConfiguration/Conf.json": {"name": "Conf", "properties": {"configs": {}}},
+        "kqlscript/Kql.json": {"name": "Kql", "properties": {"content": {"query": "T"}}},
+        "globalParameters/default.json": {"name": "default", "properties": {"env": "prod"}},
     }
 
 
@@ -113,6 +116,7 @@ OTHER_FILES: dict[str, bytes] = {
     "README.md": b"# Our factory\r\n",
     "ARMTemplateParametersForFactory.json": b'{\n  "$schema": "x"\n}\n',
     "linkedService/notes.txt": b"not a resource",
+    "sqlPool/Dw.json": b'{"name": "Dw", "properties": {}}',
 }
 
 
