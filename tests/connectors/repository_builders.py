@@ -16,7 +16,10 @@ ONE_LINE = FileStyle(indent=None)
 STYLES = [TAB_LF, FOUR_CRLF_NEWLINE, TWO_LF_NEWLINE_BOM, ONE_LINE]
 
 
-def spark_linked_service(name: str = "SparkProd") -> dict[str, Any]:
+def spark_v2_linked_service(name: str = "SparkProd") -> dict[str, Any]:
+    """A Spark 2.0 linked service as the connector's schema takes it today (its secret
+    parameter's default is the mask: a new resource cannot be created with a masked
+    password, so it has none)."""
     return {
         "name": name,
         "type": "Microsoft.DataFactory/factories/linkedservices",
@@ -25,13 +28,11 @@ def spark_linked_service(name: str = "SparkProd") -> dict[str, Any]:
             "type": "Spark",
             "version": "2.0",
             "typeProperties": {
-                "host": "@{linkedService().hostName}",
-                "port": "443",
-                "authenticationType": "UsernameAndPassword",
-                "username": "etl",
-                "encryptedCredential": "ZXhhbXBsZQ==",
+                "host": "spark.example.com",
+                "port": 443,
+                "authenticationType": "Anonymous",
+                "httpPath": "cliservice",
             },
-            "parameters": {"hostName": {"type": "string"}},
         },
     }
 
@@ -39,12 +40,13 @@ def spark_linked_service(name: str = "SparkProd") -> dict[str, Any]:
 def documents() -> dict[str, dict[str, Any]]:
     """One resource of every folder kind, keyed by its path (Data Factory and Synapse)."""
     return {
-        "linkedService/SparkProd.json": spark_linked_service(),
+        "linkedService/SparkProd.json": spark_v2_linked_service(),
         "linkedService/Blob_Store.json": {
             "properties": {  # properties first, name after: key order is kept
                 "type": "AzureBlobStorage",
                 "typeProperties": {
-                    "connectionString": {"type": "SecureString", "value": "**********"}
+                    "connectionString": "DefaultEndpointsProtocol=https;AccountName=contoso;",
+                    "encryptedCredential": "ZXhhbXBsZQ==",
                 },
             },
             "name": "Blob_Store",
@@ -110,6 +112,18 @@ def documents() -> dict[str, dict[str, Any]]:
         "globalParameters/default.json": {"name": "default", "properties": {"env": "prod"}},
     }
 
+
+MASKED_SECRET_FILE = render(
+    {
+        "name": "Sql_Dw",
+        "properties": {
+            "type": "AzureSqlDW",
+            "typeProperties": {"connectionString": {"type": "SecureString", "value": "**********"}},
+        },
+    },
+    FileStyle(indent="    ", newline="\r\n"),
+)
+"""A linked service whose secret was exported masked (``linkedService/Sql_Dw.json``)."""
 
 OTHER_FILES: dict[str, bytes] = {
     "publish_config.json": b'{"publishBranch": "adf_publish"}',

@@ -18,6 +18,7 @@ from connectors.file_style import STUDIO_STYLE, detect_style, render
 from connectors.repository_layout import resource_path
 from connectors.secrets import MASK
 from tests.connectors.repository_builders import (
+    MASKED_SECRET_FILE,
     OTHER_FILES,
     STYLES,
     as_zip,
@@ -54,6 +55,7 @@ def test_key_order_of_each_file_is_kept_when_parsed() -> None:
     parsed = read_repository(as_zip(repository()))
     blob = next(f for f in parsed.files if f.path == "linkedService/Blob_Store.json")
     assert list(blob.document or {}) == ["properties", "name"]
+    assert list((blob.document or {})["properties"]) == ["type", "typeProperties"]
 
 
 def test_each_folder_gives_its_kind_and_files_beside_them_are_kept_as_is() -> None:
@@ -153,10 +155,8 @@ def test_a_secret_in_clear_is_reported_and_never_exported_in_clear() -> None:
 
 
 def test_a_secret_already_masked_is_exported_as_the_original_bytes() -> None:
-    files = repository()
-    assert (
-        _exported(files)["linkedService/Blob_Store.json"] == files["linkedService/Blob_Store.json"]
-    )
+    files = {**repository(), "linkedService/Sql_Dw.json": MASKED_SECRET_FILE}
+    assert _exported(files)["linkedService/Sql_Dw.json"] == MASKED_SECRET_FILE
 
 
 @pytest.mark.parametrize(
@@ -199,17 +199,15 @@ def test_a_factory_file_without_properties_is_still_a_resource() -> None:
 
 
 def test_an_unedited_resource_whose_stored_secret_is_known_exports_its_masked_original() -> None:
-    files = repository()
-    raw = files["linkedService/Blob_Store.json"]
-    (entry,) = parse_repository([("linkedService/Blob_Store.json", raw)]).files
+    raw = MASKED_SECRET_FILE
+    (entry,) = parse_repository([("linkedService/Sql_Dw.json", raw)]).files
     unsealed = copy.deepcopy(entry.document)
-    unsealed["properties"]["typeProperties"]["connectionString"]["value"] = "DefaultEndpoints=x"
+    unsealed["properties"]["typeProperties"]["connectionString"]["value"] = "Server=x"
     assert export_bytes(unsealed, original=raw, style=entry.style) == raw
 
 
 def test_unedited_bytes_are_the_original_unless_a_secret_was_in_clear() -> None:
-    files = repository()
-    blob = files["linkedService/Blob_Store.json"]
+    blob = MASKED_SECRET_FILE
     assert unedited_bytes(blob) == blob
     clear = blob.replace(b"**********", b"AccountKey=abc")
     out = unedited_bytes(clear)

@@ -3,9 +3,9 @@ import json
 import pytest
 
 from connectors.file_style import STUDIO_STYLE, FileStyle, detect_style, render
-from tests.connectors.repository_builders import STYLES, spark_linked_service
+from tests.connectors.repository_builders import STYLES, spark_v2_linked_service
 
-DOCUMENT = spark_linked_service()
+DOCUMENT = spark_v2_linked_service()
 
 
 @pytest.mark.parametrize("style", STYLES, ids=lambda s: s.describe())

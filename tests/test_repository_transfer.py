@@ -1,0 +1,156 @@
+"""Whole repositories into a factory and back out, byte for byte: the service, the command
+line, the Import page and the API."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.adf_repository import Status, write_folder
+from connectors.file_style import detect_style
+from portal.definitions import save_definition
+from portal.imports import export_repository, import_repository
+from portal.models import Factory, RepositoryFile, Resource, Revision
+from tests.connectors.repository_builders import (
+    MASKED_SECRET_FILE,
+    OTHER_FILES,
+    STYLES,
+    as_zip,
+    json_bytes,
+    repository,
+)
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.fixture
+def contoso(db: Any) -> Factory:
+    return Factory.objects.create(name="contoso")
+
+
+def test_a_repository_imported_then_exported_unedited_is_the_same_files_byte_for_byte(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    result = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert result.ok, [str(line) for line in result.report]
+    assert dict(export_repository(contoso)) == files
+
+
+def test_every_file_gets_a_report_line_and_lands_in_the_chosen_factory(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    result = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert {line.path for line in result.report} == set(files)
+    statuses = {line.path: line.status for line in result.report}
+    assert statuses["publish_config.json"] is Status.KEPT
+    assert statuses["sqlPool/Dw.json"] is Status.KEPT
+    assert statuses["linkedService/SparkProd.json"] is Status.IMPORTED
+    assert Resource.objects.filter(factory=contoso).count() == len(result.outcomes)
+    assert not Resource.objects.exclude(factory=contoso).exists()
+    assert RepositoryFile.objects.filter(factory=contoso).count() == len(OTHER_FILES)
+    revision = Revision.objects.get(resource__name="Copy Sales")
+    assert revision.source_path == "pipeline/Copy Sales.json"
+    assert bytes(revision.source_bytes) == files["pipeline/Copy Sales.json"]
+
+
+def test_a_file_with_an_error_imports_nothing_unless_bad_files_are_skipped(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    files["dataset/Broken.json"] = b'{"name": "Broken", "properties": '
+    files["pipeline/Mismatch.json"] = json_bytes({"name": "Other", "properties": {}})
+    refused = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert not refused.ok and not Resource.objects.exists()
+    assert not RepositoryFile.objects.exists()
+    errors = {(line.path, line.json_path) for line in refused.report if line.status == "error"}
+    assert errors == {("dataset/Broken.json", "$"), ("pipeline/Mismatch.json", "$.name")}
+    assert refused.summary() == "Nothing imported: 2 file(s) with errors."
+
+    skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
+    assert skipped.ok and skipped.skipped == ["dataset/Broken.json", "pipeline/Mismatch.json"]
+    assert Resource.objects.filter(factory=contoso).count() == len(skipped.outcomes) > 10
+    assert "2 bad file(s) skipped" in skipped.summary()
+
+
+def test_a_resource_the_connector_refuses_is_an_error_and_can_be_skipped(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    spark = json.loads(files["linkedService/SparkProd.json"].decode("utf-8-sig"))
+    spark["properties"]["typeProperties"]["port"] = 70000
+    files["linkedService/SparkProd.json"] = json_bytes(spark)
+    refused = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert not refused.ok and not Resource.objects.exists()
+    (line,) = [x for x in refused.report if x.status is Status.ERROR]
+    assert line.path == "linkedService/SparkProd.json"
+    assert line.json_path == "$.properties.typeProperties.port"
+    skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
+    assert skipped.ok and skipped.skipped == ["linkedService/SparkProd.json"]
+    assert not Resource.objects.filter(name="SparkProd").exists()
+
+
+def test_an_edited_resource_is_exported_at_its_path_in_its_files_style(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository(style_of=lambda _p: STYLES[1])
+    import_repository(as_zip(files), user=editor, factory=contoso)
+    pipeline = Resource.objects.get(factory=contoso, name="Copy Sales")
+    properties = copy.deepcopy(pipeline.properties)
+    properties["description"] = "edited in the portal"
+    save_definition(
+        user=editor,
+        name=pipeline.name,
+        properties=properties,
+        action=Revision.Action.EDIT,
+        instance=pipeline,
+    )
+    exported = dict(export_repository(contoso))
+    out = exported["pipeline/Copy Sales.json"]
+    assert out != files["pipeline/Copy Sales.json"]
+    assert json.loads(out)["properties"]["description"] == "edited in the portal"
+    assert detect_style(out) == STYLES[1]
+    unchanged = {p: b for p, b in exported.items() if p != "pipeline/Copy Sales.json"}
+    assert unchanged == {p: b for p, b in files.items() if p != "pipeline/Copy Sales.json"}
+
+
+def test_a_new_resource_is_exported_in_studio_style_at_its_kind_folder(
+    contoso: Factory, editor: Any
+) -> None:
+    save_definition(
+        user=editor,
+        name="Fresh",
+        properties={"type": "Wait", "activities": []},
+        action=Revision.Action.CREATE,
+        factory=contoso,
+        kind="pipeline",
+    )
+    exported = dict(export_repository(contoso))
+    assert exported["pipeline/Fresh.json"].startswith(b'{\n\t"name": "Fresh"')
+
+
+def test_secrets_imported_in_clear_are_exported_masked(contoso: Factory, editor: Any) -> None:
+    files = repository()
+    clear = MASKED_SECRET_FILE.replace(b"**********", b"Password=k3y")
+    files["linkedService/Sql_Dw.json"] = clear
+    assert import_repository(as_zip(files), user=editor, factory=contoso).ok
+    exported = dict(export_repository(contoso))
+    assert exported["linkedService/Sql_Dw.json"] == MASKED_SECRET_FILE
+    assert not any(b"k3y" in data for data in exported.values())
+
+
+def test_a_folder_imports_like_its_zip(contoso: Factory, editor: Any, tmp_path: Path) -> None:
+    files = repository()
+    write_folder(tmp_path, files.items())
+    assert import_repository(tmp_path, user=editor, factory=contoso).ok
+    assert dict(export_repository(contoso)) == files
