@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from connectors.adf_repository import Status, write_folder
 from connectors.file_style import detect_style
@@ -22,6 +23,7 @@ from tests.connectors.repository_builders import (
     OTHER_FILES,
     STYLES,
     as_zip,
+    documents,
     json_bytes,
     repository,
 )
@@ -154,3 +156,55 @@ def test_a_folder_imports_like_its_zip(contoso: Factory, editor: Any, tmp_path: 
     write_folder(tmp_path, files.items())
     assert import_repository(tmp_path, user=editor, factory=contoso).ok
     assert dict(export_repository(contoso)) == files
+
+
+def test_the_command_line_imports_a_zip_and_exports_the_same_files(
+    contoso: Factory, editor: Any, tmp_path: Path
+) -> None:
+    files = repository()
+    (tmp_path / "repo.zip").write_bytes(as_zip(files, prefix="contoso-main/"))
+    out = io.StringIO()
+    call_command(
+        "import_adf", str(tmp_path / "repo.zip"), "--factory", "contoso", "--user", "eddie",
+        stdout=out,
+    )  # fmt: skip
+    assert "README.md: kept as is: a file beside the resource folders" in out.getvalue()
+    assert "notebook/Explore.json: imported: notebook 'Explore'" in out.getvalue()
+    call_command("export_adf", str(tmp_path / "out"), "--factory", "contoso", stdout=out)
+    written = {
+        p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    }
+    assert written == files
+
+
+def test_the_command_line_reports_every_error_and_imports_nothing_or_skips_them(
+    contoso: Factory, tmp_path: Path
+) -> None:
+    files = {**repository(), "trigger/Bad.json": b"[]"}
+    write_folder(tmp_path, files.items())
+    with pytest.raises(CommandError) as refused:
+        call_command("import_adf", str(tmp_path), "--factory", "contoso")
+    lines = str(refused.value).splitlines()
+    assert (
+        "trigger/Bad.json: error: $: A resource file holds one JSON object with name and properties."
+        in lines
+    )
+    assert lines[-1] == "Nothing imported: 1 file(s) with errors."
+    assert not Resource.objects.exists()
+    out = io.StringIO()
+    call_command(
+        "import_adf", str(tmp_path), "--factory", "contoso", "--skip-bad-files", stdout=out
+    )
+    assert "1 bad file(s) skipped" in out.getvalue()
+    assert Resource.objects.filter(factory=contoso).count() == len(documents())
+
+
+def test_the_command_line_refuses_an_unsafe_zip_before_importing(
+    contoso: Factory, tmp_path: Path
+) -> None:
+    (tmp_path / "evil.zip").write_bytes(as_zip({"../../etc/x.json": b"{}"}))
+    with pytest.raises(CommandError, match=r"refused: '\.\./\.\./etc/x\.json' climbs out"):
+        call_command("import_adf", str(tmp_path / "evil.zip"), "--factory", "contoso")
+    assert not Resource.objects.exists()
