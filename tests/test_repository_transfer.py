@@ -187,10 +187,8 @@ def test_the_command_line_reports_every_error_and_imports_nothing_or_skips_them(
     with pytest.raises(CommandError) as refused:
         call_command("import_adf", str(tmp_path), "--factory", "contoso")
     lines = str(refused.value).splitlines()
-    assert (
-        "trigger/Bad.json: error: $: A resource file holds one JSON object with name and properties."
-        in lines
-    )
+    bad = "trigger/Bad.json: error: $: A resource file holds one JSON object with name and "
+    assert bad + "properties." in lines
     assert lines[-1] == "Nothing imported: 1 file(s) with errors."
     assert not Resource.objects.exists()
     out = io.StringIO()
