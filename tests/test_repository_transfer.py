@@ -18,6 +18,8 @@ from connectors.file_style import detect_style
 from portal.definitions import save_definition
 from portal.imports import export_repository, import_repository
 from portal.models import Factory, RepositoryFile, Resource, Revision
+from portal.roles import Role, grant
+from tests.conftest import api_for
 from tests.connectors.repository_builders import (
     MASKED_SECRET_FILE,
     OTHER_FILES,
@@ -205,4 +207,72 @@ def test_the_command_line_refuses_an_unsafe_zip_before_importing(
     (tmp_path / "evil.zip").write_bytes(as_zip({"../../etc/x.json": b"{}"}))
     with pytest.raises(CommandError, match=r"refused: '\.\./\.\./etc/x\.json' climbs out"):
         call_command("import_adf", str(tmp_path / "evil.zip"), "--factory", "contoso")
+    assert not Resource.objects.exists()
+
+
+@pytest.fixture
+def contoso_editor_api(contoso: Factory, editor: Any) -> Any:
+    grant(editor, contoso, Role.EDITOR)
+    return api_for(editor)
+
+
+def test_the_api_imports_a_zip_body_and_exports_the_same_zip_content(
+    contoso_editor_api: Any,
+) -> None:
+    files = repository()
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import", as_zip(files), content_type="application/zip"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["imported"] is True
+    assert {line["file"] for line in body["files"]} == set(files)
+    assert {"file": "README.md", "status": "kept as is", "path": "", "message": (
+        "a file beside the resource folders"
+    )} in body["files"]  # fmt: skip
+    exported = contoso_editor_api.get("/api/v1/factories/contoso/export")
+    assert exported.status_code == 200
+    assert unzip(exported.content) == files
+
+
+def test_the_api_takes_a_multipart_zip_and_answers_400_with_each_files_errors(
+    contoso_editor_api: Any,
+) -> None:
+    files = {**repository(), "dataset/Bad.json": b"{"}
+    upload = io.BytesIO(as_zip(files))
+    upload.name = "repo.zip"
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import", {"repository": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    errors = [line for line in response.json()["files"] if line["status"] == "error"]
+    assert [(e["file"], e["path"]) for e in errors] == [("dataset/Bad.json", "$")]
+    assert not Resource.objects.exists()
+    upload.seek(0)
+    skipped = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import?skipBadFiles=true",
+        {"repository": upload},
+        format="multipart",
+    )
+    assert skipped.status_code == 201 and "1 bad file(s) skipped" in skipped.json()["summary"]
+
+
+def test_the_api_refuses_an_unsafe_zip_with_a_clear_error(contoso_editor_api: Any) -> None:
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import",
+        as_zip({"/etc/passwd.json": b"{}"}),
+        content_type="application/zip",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == (
+        "'/etc/passwd.json' is an absolute path; every path must be relative."
+    )
+
+
+def test_a_reader_of_the_factory_cannot_import_a_repository(contoso: Factory, reader: Any) -> None:
+    grant(reader, contoso, Role.READER)
+    response = api_for(reader).post(
+        "/api/v1/factories/contoso/import", as_zip(repository()), content_type="application/zip"
+    )
+    assert response.status_code == 403
     assert not Resource.objects.exists()

@@ -12,11 +12,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from connectors.adf_repository import write_zip
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
+from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
 from portal import audit, connection_tests, upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document, from_body, revision_document
@@ -30,7 +33,7 @@ from portal.definitions import (
     save_definition,
     undelete_definition,
 )
-from portal.imports import export_archive, export_file, import_documents
+from portal.imports import export_file, export_repository, import_documents, import_repository
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, revision_changes
 from portal.roles import Role, test_visible
 
@@ -266,15 +269,31 @@ class DeletedPurge(ScopedView):
 
 
 class ImportView(ScopedView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(
-        summary="Import ADF linked-service JSON (one document or a list); all or nothing",
-        request={"application/json": openapi.IMPORT_BODY},
-        parameters=[OpenApiParameter("replace", bool, description="replace same-named ones")],
+        summary="Import ADF JSON (one document or a list), or a whole repository (a zip of "
+        "its root: the body as application/zip, or the multipart field 'repository'); all "
+        "or nothing unless skipBadFiles",
+        request={
+            "application/json": openapi.IMPORT_BODY,
+            "application/zip": openapi.ZIP,
+            "multipart/form-data": openapi.REPOSITORY_UPLOAD,
+        },
+        parameters=[
+            OpenApiParameter("replace", bool, description="replace same-named ones"),
+            OpenApiParameter(
+                "skipBadFiles", bool, description="repository: import the good files anyway"
+            ),
+        ],
         responses={201: openapi.IMPORT_RESULT, 400: openapi.IMPORT_RESULT},
     )
     def post(self, request: Request) -> Response:
         import json
 
+        archive = _repository_upload(request)
+        if archive is not None:
+            return self._import_repository(request, archive)
         body = request.data if isinstance(request.data, list) else [request.data]
         files = [
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
@@ -284,23 +303,71 @@ class ImportView(ScopedView):
         ok, outcomes = import_documents(
             files, user=request.user, replace=replace, factory=self.factory
         )
-        result = [
-            {
-                "source": o.source,
-                "name": o.name,
-                "replaced": o.replaced,
-                "warnings": o.warnings,
-                "errors": [p.as_dict() for p in o.problems],
-            }
-            for o in outcomes
-        ]
         if ok:
             for outcome in outcomes:
                 _audit(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
         return Response(
-            {"imported": ok, "results": result},
+            {"imported": ok, "results": _import_results(outcomes)},
             status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
         )
+
+    def _import_repository(self, request: Request, archive: bytes) -> Response:
+        try:
+            result = import_repository(
+                archive,
+                user=request.user,
+                factory=self.factory,
+                replace=_flag(request, "replace"),
+                skip_bad_files=_flag(request, "skipBadFiles"),
+            )
+        except RepositoryRefused as exc:
+            raise Invalid([Problem("$", str(exc))]) from exc
+        for outcome in result.outcomes:
+            _audit(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
+        return Response(
+            {
+                "imported": result.ok,
+                "summary": result.summary(),
+                "files": [line.as_dict() for line in result.report],
+                "results": _import_results(result.outcomes),
+            },
+            status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+def _import_results(outcomes: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": o.source,
+            "name": o.name,
+            "replaced": o.replaced,
+            "warnings": o.warnings,
+            "errors": [p.as_dict() for p in o.problems],
+        }
+        for o in outcomes
+    ]
+
+
+ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
+
+
+def _repository_upload(request: Request) -> bytes | None:
+    """A repository zip sent as the body, or as the multipart field ``repository``; None
+    for JSON. At most the repository's uncompressed limit is read."""
+    content_type = (request.content_type or "").split(";")[0].strip().lower()
+    if content_type in ZIP_TYPES:
+        data = request._request.read(DEFAULT_LIMITS.max_total_bytes + 1)
+        if len(data) > DEFAULT_LIMITS.max_total_bytes:
+            raise Invalid([Problem("$", "The zip is over 100 MB.")])
+        return data
+    if content_type == "multipart/form-data":
+        upload = request.FILES.get("repository")
+        if upload is None:
+            raise Invalid([Problem("$.repository", "Send the repository zip in 'repository'.")])
+        if upload.size > DEFAULT_LIMITS.max_total_bytes:
+            raise Invalid([Problem("$.repository", "The zip is over 100 MB.")])
+        return upload.read()
+    return None
 
 
 class ExportOne(ScopedView):
@@ -319,18 +386,20 @@ class ExportOne(ScopedView):
 
 class ExportAll(ScopedView):
     @extend_schema(
-        summary="A zip of every linked service in ADF git layout",
+        summary="A zip of the factory's repository: every resource at the path it was "
+        "imported from (unedited ones byte for byte), and the files kept as is",
         responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
     )
     def get(self, request: Request) -> HttpResponse:
-        services = list(Resource.objects.live().filter(factory=self.factory))
-        body = export_archive(services)
+        files = export_repository(self.factory)
         _audit(
             request,
             AuditEvent.Action.EXPORT,
-            detail=f"API zip of {len(services)} {self.kind.plural.lower()}",
+            detail=f"API zip of factory '{self.factory.name}' ({len(files)} files)",
         )
-        return HttpResponse(body, content_type="application/zip")
+        response = HttpResponse(write_zip(files), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{self.factory.name}.zip"'
+        return response
 
 
 def _test_response(request: Request, test: ConnectionTest) -> Response:
