@@ -19,7 +19,7 @@ from portal.definitions import save_definition
 from portal.imports import export_repository, import_repository
 from portal.models import Factory, RepositoryFile, Resource, Revision
 from portal.roles import Role, grant
-from tests.conftest import api_for
+from tests.conftest import api_for, signed_in
 from tests.connectors.repository_builders import (
     MASKED_SECRET_FILE,
     OTHER_FILES,
@@ -276,3 +276,40 @@ def test_a_reader_of_the_factory_cannot_import_a_repository(contoso: Factory, re
     )
     assert response.status_code == 403
     assert not Resource.objects.exists()
+
+
+def test_the_import_page_takes_a_repository_zip_and_shows_each_files_line(
+    contoso: Factory, editor: Any
+) -> None:
+    grant(editor, contoso, Role.EDITOR)
+    files = repository()
+    upload = io.BytesIO(as_zip(files))
+    upload.name = "contoso.zip"
+    response = signed_in(editor).post("/factories/contoso/import/", {"repository": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "resource(s) imported, 5 file(s) kept as is." in page
+    assert "<code>publish_config.json</code></td><td>kept as is</td>" in page
+    assert Resource.objects.filter(factory=contoso).count() == len(documents())
+
+
+def test_the_import_page_shows_a_refused_zip_and_imports_nothing(
+    contoso: Factory, editor: Any
+) -> None:
+    grant(editor, contoso, Role.EDITOR)
+    upload = io.BytesIO(as_zip({"linkedService/../../x.json": b"{}"}))
+    upload.name = "evil.zip"
+    response = signed_in(editor).post("/factories/contoso/import/", {"repository": upload})
+    assert response.status_code == 400
+    assert "Refused, nothing was read: &#x27;linkedService/../../x.json&#x27; climbs out" in (
+        response.content.decode()
+    )
+    assert not Resource.objects.exists()
+
+
+def test_the_import_page_of_a_factory_needs_a_role_in_it(contoso: Factory, editor: Any) -> None:
+    response = signed_in(editor).get("/factories/contoso/import/")
+    assert response.status_code == 404
+    grant(editor, contoso, Role.READER)
+    response = signed_in(editor).get("/factories/contoso/import/")
+    assert response.status_code == 403
