@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from connectors.registry import get_version
+from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
@@ -210,7 +210,10 @@ class Resource(models.Model):
 
     @property
     def support_note(self) -> str:
-        return self.connector_definition.support_note
+        """What the connector says of this version's support ("" for a document)."""
+        if not has_form(self.kind, self.connector):
+            return ""
+        return str(self.connector_definition.support_note)
 
     @property
     def etag(self) -> str:

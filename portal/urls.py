@@ -32,8 +32,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("factories/", factories.factory_list, name="factory-list"),
     path("factories/<str:factory>/roles/", factories.factory_roles, name="factory-roles"),
-    path("factories/<str:factory>/import/", imports.import_view, name="resource-import"),
     path("factories/<str:factory>/new/", editor.gallery, name="resource-gallery"),
+    path("factories/<str:factory>/import/", imports.import_view, name="resource-import"),
     path(
         "factories/<str:factory>/new/<str:connector_type>/",
         editor.create,

@@ -397,3 +397,50 @@ def test_the_form_creates_a_spark_linked_service_in_the_factory_of_its_url(
     created = Resource.objects.get(name="SparkFromForm")
     assert (created.factory, created.kind, created.connector) == (sales, "linkedService", "Spark")
     assert SECRET not in created.definition
+
+
+def test_the_import_page_of_a_factory_imports_every_kind_into_it_and_warns_of_broken_references(
+    alice: Any, sales: Factory
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import signed_in
+
+    files = [
+        SimpleUploadedFile("Blob.json", json.dumps(blob_service()).encode()),
+        SimpleUploadedFile("Orphan.json", json.dumps(
+            {**dataset("Orphan", "Missing"), "type": "Microsoft.DataFactory/factories/datasets"}
+        ).encode()),
+    ]  # fmt: skip
+    response = signed_in(alice).post("/factories/sales/import/", {"files": files}, follow=True)
+    assert response.status_code == 200
+    kinds = sorted(Resource.objects.filter(factory=sales).values_list("kind", "name"))
+    assert kinds == [("dataset", "Orphan"), ("linkedService", "Blob")]
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("'Missing'" in m and "broken" in m for m in shown)
+
+
+def test_history_diff_restore_and_delete_pages_work_for_a_dataset(alice: Any) -> None:
+    from tests.conftest import signed_in
+
+    client = api_for(alice)
+    client.post(url("sales", "linkedService"), blob_service(), format="json")
+    client.post(url("sales", "dataset"), dataset("Sales", "Blob"), format="json")
+    changed = dataset("Sales", "Blob")
+    changed["properties"]["description"] = "orders"
+    client.put(url("sales", "dataset", "Sales"), changed, format="json", HTTP_IF_MATCH='"1"')
+    stored = Resource.objects.get(kind="dataset")
+    browser = signed_in(alice)
+    history = browser.get(f"/linkedservices/{stored.pk}/history/?old=1&new=2")
+    assert history.status_code == 200
+    assert "$.properties.description" in history.content.decode()
+    restored = browser.post(f"/linkedservices/{stored.pk}/revisions/1/restore/", {"based_on": "2"})
+    assert restored.status_code == 302
+    assert Resource.objects.get(kind="dataset").revision == 3
+    assert browser.get(f"/linkedservices/{stored.pk}/delete/").status_code == 200
+    deleted = browser.post(f"/linkedservices/{stored.pk}/delete/", {"based_on": "3"})
+    assert deleted.status_code == 302
+    assert Resource.objects.get(kind="dataset").deleted_at is not None
+    blob = Resource.objects.get(kind="linkedService")
+    assert browser.post(f"/linkedservices/{blob.pk}/delete/", {"based_on": "1"}).status_code == 302
+    assert Resource.objects.get(kind="linkedService").deleted_at is not None

@@ -20,6 +20,7 @@ from tests.conftest import SECRET, SPARK_V2, form_data
 pytestmark = pytest.mark.django_db
 
 OTHER_SECRET = "second-Secret-Value-91c2"
+DOCUMENT_SECRET = "document-Secret-Value-5e1"
 PARAM_SECRET = "parameter-Secret-Default-77"
 
 
@@ -61,6 +62,21 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.resource)
     pk, gone_pk = service.pk, gone.resource.pk
+    blob = {
+        "type": "AzureBlobStorage",
+        "typeProperties": {
+            "connectionString": {"type": "SecureString", "value": DOCUMENT_SECRET},
+            "nested": [{"key": {"type": "SecureString", "value": DOCUMENT_SECRET}}],
+        },
+    }
+    save_definition(user=editor, name="Blob", properties=blob, action="create")
+    dataset = {
+        "type": "DelimitedText",
+        "linkedServiceName": {"referenceName": "Blob", "type": "LinkedServiceReference"},
+    }
+    save_definition(user=editor, name="Data", properties=dataset, action="create", kind="dataset")
+    f = "/api/v1/factories/default/linkedService"
+    page = "/factories/default"
     v1 = {
         "type": "Spark",
         "typeProperties": {
@@ -194,14 +210,57 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         ],
         "api-upgrade-bulk": [lambda: api.post("/api/v1/upgrade", {}, format="json")],
     }
+    requests.update(
+        {
+            "factory-list": [lambda: browser.get("/factories/")],
+            "factory-roles": [lambda: browser.get(f"{page}/roles/")],
+            "resource-list": [lambda: browser.get(f"{page}/")],
+            "resource-gallery": [lambda: browser.get(f"{page}/new/")],
+            "resource-create": [lambda: browser.get(f"{page}/new/Spark/")],
+            "resource-import": [lambda: browser.get(f"{page}/import/")],
+            "resource-detail": [
+                lambda: browser.get(f"{page}/linkedService/Blob/"),
+                lambda: browser.get(f"{page}/linkedService/Live/"),
+                lambda: browser.get(f"{page}/dataset/Data/"),
+            ],
+            "resource-edit-json": [
+                lambda: browser.get(f"{page}/linkedService/Blob/json/"),
+                lambda: browser.get(f"{page}/linkedService/Live/json/"),
+            ],
+            "api-factories": [lambda: api.get("/api/v1/factories/")],
+            "api-factory-resources": [lambda: api.get(f"{f}/")],
+            "api-factory-resource": [lambda: api.get(f"{f}/Blob"), lambda: api.get(f"{f}/Live")],
+            "api-f-revisions": [lambda: api.get(f"{f}/Blob/revisions")],
+            "api-f-revision": [lambda: api.get(f"{f}/Blob/revisions/1")],
+            "api-f-revision-restore": [
+                lambda: api.post(f"{f}/Blob/revisions/1/restore", HTTP_IF_MATCH="9")
+            ],
+            "api-f-diff": [lambda: api.get(f"{f}/Live/diff?from=1&to=2")],
+            "api-f-export": [lambda: api.get(f"{f}/Blob/export")],
+            "api-references": [lambda: api.get(f"{f}/Blob/references")],
+            "api-f-deleted": [lambda: api.get("/api/v1/factories/default/deleted/linkedService/")],
+            "api-f-undelete": [
+                lambda: api.get("/api/v1/factories/default/deleted/linkedService/Gone/restore")
+            ],
+            "api-f-purge": [
+                lambda: api.get("/api/v1/factories/default/deleted/linkedService/Gone")
+            ],
+            "api-factory-import": [
+                lambda: api.post("/api/v1/factories/default/import", [{"name": "x"}], format="json")
+            ],
+            "api-factory-export": [lambda: api.get("/api/v1/factories/default/export")],
+        }
+    )
     assert set(requests) == all_route_names(), "add the new endpoint to this sweep"
     for name, calls in requests.items():
         for call in calls:
             response = call()
             assert response.status_code < 500, name
             content = unpacked(response.content)
-            for secret in (SECRET, OTHER_SECRET, PARAM_SECRET):
+            for secret in (SECRET, OTHER_SECRET, PARAM_SECRET, DOCUMENT_SECRET):
                 assert secret.encode() not in content, name
     for record in caplog.records:
         text = record.getMessage() + str(record.args)
-        assert all(secret not in text for secret in (SECRET, OTHER_SECRET, PARAM_SECRET))
+        assert all(
+            secret not in text for secret in (SECRET, OTHER_SECRET, PARAM_SECRET, DOCUMENT_SECRET)
+        )

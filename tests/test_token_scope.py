@@ -18,7 +18,13 @@ from tests.conftest import SPARK_V2
 pytestmark = pytest.mark.django_db
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
-ARGUMENTS = {"name": "SparkProd", "number": 1, "pk": 1}
+ARGUMENTS = {
+    "name": "SparkProd",
+    "number": 1,
+    "pk": 1,
+    "factory": "default",
+    "kind": "linkedService",
+}
 
 
 def client_with(key: str) -> APIClient:

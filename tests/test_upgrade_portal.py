@@ -14,7 +14,7 @@ from django.test import Client
 from connectors.registry import get_version
 from connectors.validation import validate_properties
 from portal.definitions import save_definition
-from portal.models import Resource, Revision, SecretValue
+from portal.models import Factory, Resource, Revision, SecretValue
 from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def create(user: Any, name: str, properties: dict[str, Any]) -> Resource:
         # Stored before the schema refused it (e.g. imported by an older release): no
         # rule can turn it into a valid 2.0 definition, so its upgrade is blocked.
         return Resource.objects.create(
+            factory=Factory.default(),
             name=name,
             name_key=name.casefold(),
             connector="Spark",

@@ -13,6 +13,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from connectors.registry import UnknownConnector
 from portal.api.preconditions import PreconditionFailed
 from portal.definitions import DefinitionInvalid, StaleRevision
 
@@ -27,6 +28,10 @@ def _as_api_exception(exc: Exception) -> Exception:
         return Invalid(exc.problems)
     if isinstance(exc, StaleRevision):
         return PreconditionFailed(exc.current)
+    if isinstance(exc, UnknownConnector):  # e.g. testing a resource kept as a document
+        from connectors.problems import Problem
+
+        return Invalid([Problem("$.properties.type", str(exc))])
     return exc
 
 

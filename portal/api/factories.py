@@ -9,12 +9,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.permissions import RolePermission
 from portal.api.scope import ScopedView, resource_url
 from portal.references import Link, incoming, outgoing
 from portal.roles import role_of, visible_factories
 
 
 class FactoryList(APIView):
+    """Any signed-in user lists the factories they have a role in (read-only)."""
+
+    permission_classes = [RolePermission]
+    needs_factory_role = False
+
     @extend_schema(summary="The factories you have a role in, with your role")
     def get(self, request: Request) -> Response:
         return Response(

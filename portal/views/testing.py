@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
+from connectors.registry import has_form
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
@@ -89,6 +90,8 @@ def _uploaded_ca(request: HttpRequest) -> str | None:
 @editor_required
 def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(service.kind, service.connector):
+        raise Http404("Only linked services of a connector the portal knows can be tested.")
     if request.method != "POST":
         return redirect("linkedservice-detail", pk=pk)
     try:

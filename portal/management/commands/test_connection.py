@@ -7,7 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from connectors.kinds import LINKED_SERVICE
+from connectors.registry import has_form
 from portal import connection_tests
+from portal.management.factory_option import add_factory_option, factory_from
 from portal.models import ConnectionTest, Resource
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
@@ -22,10 +25,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        service = Resource.objects.live().filter(name_key=Resource.key_for(options["name"])).first()
-        if service is None:
+        service = (
+            Resource.objects.live()
+            .filter(
+                factory=factory_from(options),
+                kind=LINKED_SERVICE.name,
+                name_key=Resource.key_for(options["name"]),
+            )
+            .first()
+        )
+        if service is None or not has_form(service.kind, service.connector):
             raise CommandError(f"No linked service named {options['name']!r}.")
         try:
             test = connection_tests.start(

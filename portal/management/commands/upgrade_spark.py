@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal import audit
+from portal.management.factory_option import add_factory_option, factory_from
 from portal.models import AuditEvent, Resource
 from portal.upgrades import bulk_upgrade, upgradable
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="only this linked service")
         parser.add_argument("--json", action="store_true", help="a machine-readable report")
         parser.add_argument("--user", help="user name recorded as the author")
+        add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = None
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.")
-        services = upgradable().filter(connector=self.connector)
+        services = upgradable(factory_from(options)).filter(connector=self.connector)
         if options["name"]:
             services = services.filter(name_key=Resource.key_for(options["name"]))
             if not services.exists():
