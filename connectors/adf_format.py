@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from connectors import json_limits
 from connectors.base import Connector, ConnectorVersion
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
@@ -99,9 +100,12 @@ def _decode(raw: bytes | str) -> str:
 def parse_linked_service(raw: bytes | str, source: str = "<input>") -> ParsedLinkedService:
     result = ParsedLinkedService(source=source)
     try:
-        document = json.loads(_decode(raw))
+        document = json_limits.loads(_decode(raw))
     except UnicodeDecodeError as exc:
         result.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
+        return result
+    except json_limits.TooDeep as exc:
+        result.problems.append(Problem("$", str(exc)))
         return result
     except json.JSONDecodeError as exc:
         result.problems.append(

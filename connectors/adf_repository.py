@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from connectors import json_limits
 from connectors.file_style import STUDIO_STYLE, FileStyle, detect_style, render
 from connectors.problems import json_path
 from connectors.repository_layout import has_properties, place
@@ -153,7 +154,10 @@ def parse_file(path: str, raw: bytes) -> RepositoryFile:
         entry.error(f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}).")
         return entry
     try:
-        document = json.loads(text)
+        document = json_limits.loads(text)
+    except json_limits.TooDeep as exc:
+        entry.error(str(exc))
+        return entry
     except json.JSONDecodeError as exc:
         entry.error(f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
         return entry

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from connectors.problems import json_path
-from connectors.secrets import is_secure_string
+from connectors.problems import PathLink, json_path, path_parts
+from connectors.secrets import is_secure_string, map_secure_strings
 
 Kind = Literal["added", "removed", "changed"]
 SECRET_SHOWN = "(secret)"
@@ -56,53 +56,63 @@ def _short(value: Any) -> str:
 SecretsEqual = Callable[[dict[str, Any], dict[str, Any]], bool]
 
 
+_ABSENT = object()
+"""Stands for a key one side does not have."""
+
+
 def diff(
     old: Any, new: Any, secrets_equal: SecretsEqual, path: tuple[str | int, ...] = ()
 ) -> list[Change]:
-    """Changes from ``old`` to ``new``, depth first, in the order keys appear."""
-    here = json_path(path)
-    if is_secure_string(old) or is_secure_string(new):
+    """Changes from ``old`` to ``new``, depth first, in the order keys appear.
+
+    Iterative (an explicit stack of pairs still to compare): safe at any depth.
+    """
+    changes: list[Change] = []
+    stack: list[tuple[Any, Any, PathLink]] = [(old, new, None)]
+    while stack:
+        a, b, link = stack.pop()
+        if a is _ABSENT or b is _ABSENT:
+            changes.append(_one_sided(path_parts(link, path), a, b))
+        elif isinstance(a, dict) and isinstance(b, dict) and not _either_secret(a, b):
+            keys = [*a, *[k for k in b if k not in a]]
+            stack.extend((a.get(k, _ABSENT), b.get(k, _ABSENT), (k, link)) for k in reversed(keys))
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            pairs = list(enumerate(zip(a, b, strict=True)))
+            stack.extend((x, y, (i, link)) for i, (x, y) in reversed(pairs))
+        elif change := _compare(a, b, secrets_equal, json_path(path_parts(link, path))):
+            changes.append(change)
+    return changes
+
+
+def _either_secret(old: Any, new: Any) -> bool:
+    return is_secure_string(old) or is_secure_string(new)
+
+
+def _compare(old: Any, new: Any, secrets_equal: SecretsEqual, here: str) -> Change | None:
+    """Two values not compared part by part: equal, or one change."""
+    if _either_secret(old, new):
         if is_secure_string(old) and is_secure_string(new):
-            return [] if secrets_equal(old, new) else [Change(here, "changed", secret=True)]
+            return None if secrets_equal(old, new) else Change(here, "changed", secret=True)
         if old is None:
-            return [Change(here, "added", secret=is_secure_string(new), new=_safe(new))]
+            return Change(here, "added", secret=is_secure_string(new), new=_safe(new))
         if new is None:
-            return [Change(here, "removed", secret=is_secure_string(old), old=_safe(old))]
-        return [Change(here, "changed", _safe(old), _safe(new), secret=True)]
-    if isinstance(old, dict) and isinstance(new, dict):
-        changes: list[Change] = []
-        for key in [*old, *[k for k in new if k not in old]]:
-            if key not in new:
-                changes.extend(_one_sided(old[key], (*path, key), "removed"))
-            elif key not in old:
-                changes.extend(_one_sided(new[key], (*path, key), "added"))
-            else:
-                changes.extend(diff(old[key], new[key], secrets_equal, (*path, key)))
-        return changes
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        changes = []
-        for index, (a, b) in enumerate(zip(old, new, strict=True)):
-            changes.extend(diff(a, b, secrets_equal, (*path, index)))
-        return changes
+            return Change(here, "removed", secret=is_secure_string(old), old=_safe(old))
+        return Change(here, "changed", _safe(old), _safe(new), secret=True)
     if old == new and type(old) is type(new):
-        return []
-    return [Change(here, "changed", _safe(old), _safe(new))]
+        return None
+    return Change(here, "changed", _safe(old), _safe(new))
 
 
-def _one_sided(value: Any, path: tuple[str | int, ...], kind: Kind) -> list[Change]:
+def _one_sided(path: tuple[str | int, ...], old: Any, new: Any) -> Change:
+    kind: Kind = "added" if old is _ABSENT else "removed"
+    value = new if old is _ABSENT else old
     secret = is_secure_string(value)
     shown = SECRET_SHOWN if secret else _safe(value)
     if kind == "added":
-        return [Change(json_path(path), kind, new=shown, secret=secret)]
-    return [Change(json_path(path), kind, old=shown, secret=secret)]
+        return Change(json_path(path), kind, new=shown, secret=secret)
+    return Change(json_path(path), kind, old=shown, secret=secret)
 
 
 def _safe(value: Any) -> Any:
     """A value with every secure string inside it replaced by a marker."""
-    if is_secure_string(value):
-        return SECRET_SHOWN
-    if isinstance(value, dict):
-        return {k: _safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_safe(v) for v in value]
-    return value
+    return map_secure_strings(value, lambda _s: SECRET_SHOWN)

@@ -13,8 +13,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from connectors import json_limits
 from connectors.base import Connector, ConnectorVersion
 from connectors.formspec import EXPRESSION, FieldSpec, defaults, field_specs, is_expression
+from connectors.problems import Problem
 from connectors.secrets import MASK
 
 PREFIX = "tp-"
@@ -133,8 +135,8 @@ def _parameter_default(kind: str, raw: str) -> Any:
         return {"true": True, "false": False}.get(raw.lower(), raw)
     if kind in ("Array", "Object"):
         try:
-            return json.loads(raw)
-        except ValueError:
+            return json_limits.loads(raw)
+        except ValueError:  # TooDeep included: :func:`too_deep_fields` refuses it
             return raw
     return "" if raw == EMPTY_TEXT else raw
 
@@ -162,12 +164,28 @@ def _annotations(text: str) -> list[Any]:
             continue
         if line[0] in "{[":
             try:
-                out.append(json.loads(line))
+                out.append(json_limits.loads(line))
                 continue
             except ValueError:
                 pass
         out.append(line)
     return out
+
+
+def too_deep_fields(data: Mapping[str, str]) -> list[Problem]:
+    """The form's JSON fields (annotations, parameter defaults) nested deeper than
+    :data:`json_limits.MAX_JSON_DEPTH`, one problem per field, to refuse before saving."""
+    typed = [
+        ("$.properties.annotations", line) for line in data.get("annotations", "").splitlines()
+    ]
+    typed += [("$.properties.parameters", row["default"]) for row in parameter_rows(data)]
+    problems: dict[str, Problem] = {}
+    for path, text in typed:
+        try:
+            json_limits.check_depth(text)
+        except json_limits.TooDeep as exc:
+            problems.setdefault(path, Problem(path, str(exc)))
+    return list(problems.values())
 
 
 def properties_from_form(

@@ -30,3 +30,16 @@ def json_path(parts: Iterable[str | int]) -> str:
             escaped = part.replace("\\", "\\\\").replace("'", "\\'")
             out += f"['{escaped}']"
     return out
+
+
+PathLink = tuple[str | int, "PathLink"] | None
+"""A JSON path built while walking a document: (last key, the parent's link). Walkers
+extend it in constant time at any depth; :func:`path_parts` turns it into a tuple."""
+
+
+def path_parts(link: PathLink, prefix: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    while link is not None:
+        key, link = link
+        parts.append(key)
+    return (*prefix, *reversed(parts))

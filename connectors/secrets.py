@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from connectors.problems import json_path
+from connectors.problems import PathLink, json_path, path_parts
 
 MASK = "**********"
 SECURE_STRING = "SecureString"
@@ -24,27 +24,50 @@ def is_secure_string(value: Any) -> bool:
 
 
 def secure_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:
-    """Every ``{"type": "SecureString", ...}`` object with its path."""
-    if is_secure_string(node):
-        yield path, node
-        return
+    """Every ``{"type": "SecureString", ...}`` object with its path, in document order.
+
+    Iterative (an explicit stack): safe at any depth.
+    """
+    stack: list[tuple[Any, PathLink]] = [(node, None)]
+    while stack:
+        value, link = stack.pop()
+        if is_secure_string(value):
+            yield path_parts(link, path), value
+        else:
+            stack.extend((child, (key, link)) for key, child in reversed(children(value)))
+
+
+def children(node: Any) -> list[tuple[str | int, Any]]:
+    """The (key or index, value) pairs directly inside a JSON object or array."""
     if isinstance(node, dict):
-        for key, value in node.items():
-            yield from secure_strings(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from secure_strings(value, (*path, index))
+        return list(node.items())
+    if isinstance(node, list):
+        return list(enumerate(node))
+    return []
 
 
 def map_secure_strings(node: Any, change: Callable[[dict[str, Any]], Any]) -> Any:
-    """A copy of ``node`` with every secure string replaced by ``change(it)``."""
-    if is_secure_string(node):
-        return change(node)
-    if isinstance(node, dict):
-        return {key: map_secure_strings(value, change) for key, value in node.items()}
-    if isinstance(node, list):
-        return [map_secure_strings(value, change) for value in node]
-    return node
+    """A copy of ``node`` with every secure string replaced by ``change(it)``.
+
+    ``change`` is called in document order (as :func:`secure_strings` yields them).
+    Iterative (an explicit stack): safe at any depth.
+    """
+    top: dict[str | int, Any] = {}
+    stack: list[tuple[Any, dict | list, str | int]] = [(node, top, 0)]
+    while stack:
+        value, parent, key = stack.pop()
+        if is_secure_string(value):
+            copy = change(value)
+        elif isinstance(value, (dict, list)):
+            copy = {} if isinstance(value, dict) else []
+            stack.extend((child, copy, k) for k, child in reversed(children(value)))
+        else:
+            copy = value
+        if isinstance(parent, dict):
+            parent[key] = copy
+        else:
+            parent.append(copy)
+    return top[0]
 
 
 def masked(node: Any) -> Any:

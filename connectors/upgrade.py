@@ -28,12 +28,11 @@ from connectors.formspec import is_expression
 from connectors.problems import Problem, json_path
 from connectors.secrets import (
     MASK,
-    SECURE_STRING,
     as_validated,
     is_secure_string,
     map_secure_strings,
+    masked,
     secure_strings,
-    unwrap_secret_parameters,
 )
 from connectors.validation import validate_properties
 
@@ -255,26 +254,18 @@ class Plan:
         return "\n".join([head, *(f.line() for f in self.findings)])
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON for the portal; a secret value typed in clear is masked."""
+        """JSON for the portal: every secret masked (typed in clear or stored)."""
         return {
             "verdict": self.verdict,
             "findings": [f.as_dict() for f in self.findings],
             "decisions": [d.as_dict() for d in self.decisions],
             "pending": list(self.pending),
             "blocked": list(self.blocked),
-            "proposed": None if self.proposed is None else _mask_clear(self.proposed),
+            "proposed": None if self.proposed is None else masked(self.proposed),
             "problems": [p.as_dict() for p in self.problems],
             "type_changes": [t.as_dict() for t in self.type_changes],
             "summary": self.summary(),
         }
-
-
-def _mask_clear(properties: dict[str, Any]) -> dict[str, Any]:
-    return unwrap_secret_parameters(
-        map_secure_strings(
-            properties, lambda s: {"type": SECURE_STRING, "value": MASK} if "value" in s else s
-        )
-    )
 
 
 def _source_keys(properties: Mapping[str, Any]) -> list[str]:

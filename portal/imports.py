@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from connectors import json_limits
 from connectors.adf_format import parse_linked_service
 from connectors.adf_repository import (
     ReportLine,
@@ -47,7 +48,7 @@ from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
-from portal.definitions import DefinitionInvalid, save_definition
+from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.models import Factory, RepositoryFile, Resource, Revision
 
 
@@ -60,6 +61,8 @@ class ImportOutcome:
     replaced: bool = False
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conflict: bool = False
+    """Another writer changed the resource while this import ran."""
     properties: dict[str, Any] = field(default_factory=dict, repr=False)
     raw: bytes = field(default=b"", repr=False)
 
@@ -83,9 +86,12 @@ def kind_of_file(source: str, document: Any) -> ResourceKind:
 def _read(outcome: ImportOutcome, raw: bytes) -> None:
     """Fill ``outcome`` from the file's bytes: its kind, name, properties and problems."""
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = json_limits.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         outcome.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
+        return
+    except json_limits.TooDeep as exc:
+        outcome.problems.append(Problem("$", str(exc)))
         return
     except json.JSONDecodeError as exc:
         outcome.problems.append(
@@ -205,6 +211,16 @@ def _import_one(
         )
     except DefinitionInvalid as exc:
         outcome.problems.extend(exc.problems)
+        return
+    except StaleRevision as exc:
+        outcome.conflict = True
+        outcome.problems.append(
+            Problem(
+                "$.name",
+                f"'{exc.current.name}' changed while this import ran (now revision "
+                f"{exc.current.revision}); nothing was imported: import again.",
+            )
+        )
         return
     outcome.resource = result.resource
     outcome.replaced = existing is not None

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.numbers import DatabaseInteger
 from portal.views import (
     auditlog,
     editor,
@@ -18,6 +19,8 @@ from portal.views import (
     upgrades,
     users,
 )
+
+register_converter(DatabaseInteger, "id")
 
 urlpatterns = [
     path("api/v1/", include("portal.api.urls")),
@@ -61,26 +64,30 @@ urlpatterns = [
     path("linkedservices/import/", imports.import_view, name="linkedservice-import"),
     path("linkedservices/export/", linkedservices.export_all, name="linkedservice-export-all"),
     path("linkedservices/deleted/", history.deleted_list, name="linkedservice-deleted"),
-    path("linkedservices/<int:pk>/", linkedservices.detail, name="linkedservice-detail"),
-    path("linkedservices/<int:pk>/history/", history.history, name="linkedservice-history"),
+    path("linkedservices/<id:pk>/", linkedservices.detail, name="linkedservice-detail"),
+    path("linkedservices/<id:pk>/history/", history.history, name="linkedservice-history"),
     path(
-        "linkedservices/<int:pk>/revisions/<int:number>/restore/",
+        "linkedservices/<id:pk>/revisions/<id:number>/restore/",
         history.restore,
         name="linkedservice-restore",
     ),
-    path("linkedservices/<int:pk>/undelete/", history.undelete, name="linkedservice-undelete"),
-    path("linkedservices/<int:pk>/purge/", history.purge, name="linkedservice-purge"),
-    path("linkedservices/<int:pk>/test/", testing.test_saved, name="linkedservice-test"),
-    path("linkedservices/<int:pk>/edit/test/", testing.test_edited, name="linkedservice-test-form"),
-    path("connection-tests/<int:pk>/", testing.result, name="connection-test"),
-    path("linkedservices/<int:pk>/upgrade/", upgrades.wizard, name="upgrade-wizard"),
+    path("linkedservices/<id:pk>/undelete/", history.undelete, name="linkedservice-undelete"),
+    path("linkedservices/<id:pk>/purge/", history.purge, name="linkedservice-purge"),
+    path("linkedservices/<id:pk>/test/", testing.test_saved, name="linkedservice-test"),
+    path("linkedservices/<id:pk>/edit/test/", testing.test_edited, name="linkedservice-test-form"),
+    path("connection-tests/<id:pk>/", testing.result, name="connection-test"),
+    path("linkedservices/<id:pk>/upgrade/", upgrades.wizard, name="upgrade-wizard"),
     path("upgrade/", upgrades.overview, name="upgrade-overview"),
-    path("linkedservices/<int:pk>/edit/", editor.edit, name="linkedservice-edit"),
-    path("linkedservices/<int:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
-    path("linkedservices/<int:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
+    path("linkedservices/<id:pk>/edit/", editor.edit, name="linkedservice-edit"),
+    path("linkedservices/<id:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
+    path("linkedservices/<id:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
     path("audit/", auditlog.audit_log, name="audit-log"),
     path("tokens/", tokens.token_list, name="token-list"),
-    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("users/", users.user_list, name="user-list"),
-    path("users/<int:pk>/", users.user_update, name="user-update"),
+    path("users/<id:pk>/", users.user_update, name="user-update"),
 ]
+
+handler400 = "portal.api.errors.bad_request"
+handler404 = "portal.api.errors.not_found"
+handler500 = "portal.api.errors.server_error"

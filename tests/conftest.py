@@ -46,6 +46,13 @@ def _isolated_keys(tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
     settings.SECRET_KEYS_FILE = tmp_path / "secret-keys"
 
 
+@pytest.fixture(autouse=True)
+def _waits_for_verdicts(settings: Any) -> None:
+    """``?wait=true`` waits for the verdict in tests, however loaded the machine; the tests
+    of the wait bound set it themselves."""
+    settings.CONNECTION_TEST_WAIT_SECONDS = 120.0
+
+
 def make_user(username: str, role: Role) -> Any:
     user = get_user_model().objects.create_user(username, password=PASSWORD)
     set_role(user, role)

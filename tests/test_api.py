@@ -69,7 +69,7 @@ def test_update_requires_if_match(editor_api: APIClient) -> None:
     create(editor_api)
     put = editor_api.put(BASE + "SparkApi", body(host="h2.example.com"), format="json")
     assert put.status_code == 428
-    assert "If-Match" in put.json()["detail"]
+    assert put.json()["errors"][0]["path"] == "If-Match"
 
 
 def test_update_with_current_etag_then_stale_etag(editor_api: APIClient) -> None:

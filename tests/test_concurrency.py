@@ -118,3 +118,56 @@ def test_concurrent_creates_of_one_name(editor: Any) -> None:
     outcomes = _race(create)
     assert outcomes.count("created") == 1, outcomes
     assert Resource.objects.count() == 1 and Revision.objects.count() == 1
+
+
+def _each_with_its_own_client(key: str, request: Any) -> Any:
+    def work(index: int) -> tuple[int, Any]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        response = request(client, index)
+        return response.status_code, response.json()
+
+    return work
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_replacing_imports_of_one_document_end_in_201_or_409(editor: Any) -> None:
+    _, key = ApiToken.issue(editor, "race")
+    save_definition(user=editor, name="Imported", properties=SPARK_V2, action="create")
+    document = {"name": "Imported", "properties": SPARK_V2}
+
+    results = _race(
+        _each_with_its_own_client(
+            key,
+            lambda client, _i: client.post("/api/v1/import?replace=true", document, format="json"),
+        )
+    )
+    statuses = [r[0] if isinstance(r, tuple) else r for r in results]
+    assert set(statuses) <= {201, 409} and 201 in statuses, statuses
+    for _, body in (r for r in results if r[0] == 409):
+        assert body["imported"] is False
+        assert "changed while this import ran" in body["errors"][0]["message"]
+    service = Resource.objects.get()
+    assert service.revision == 1 + statuses.count(201)
+    assert Revision.objects.filter(resource=service).count() == service.revision
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_undeletes_of_one_name_restore_it_once(editor: Any) -> None:
+    from portal.definitions import delete_definition
+
+    _, key = ApiToken.issue(editor, "race")
+    saved = save_definition(user=editor, name="Undeleted", properties=SPARK_V2, action="create")
+    delete_definition(user=editor, instance=saved.resource)
+
+    results = _race(
+        _each_with_its_own_client(
+            key, lambda client, _i: client.post("/api/v1/deleted/Undeleted/restore")
+        )
+    )
+    statuses = sorted(r[0] if isinstance(r, tuple) else r for r in results)
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 404, 409}, statuses
+    for _, body in (r for r in results if r[0] != 200):
+        assert body["errors"][0]["message"]
+    service = Resource.objects.get()
+    assert service.deleted_at is None and service.revision == 3

@@ -126,7 +126,9 @@ def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
         ran.append(1)
         return {"ok": True, "stages": []}
 
-    connection_tests._run(test.pk, tester, None, {}, connection_tests.options())
+    connection_tests._run(
+        test.pk, tester, None, {}, connection_tests.options(), connection_tests._Redaction((), ())
+    )
     assert ran == []
     test.refresh_from_db()
     assert test.status == "failed" and test.result["interrupted"] is True

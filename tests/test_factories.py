@@ -444,3 +444,19 @@ def test_history_diff_restore_and_delete_pages_work_for_a_dataset(alice: Any) ->
     blob = Resource.objects.get(kind="linkedService")
     assert browser.post(f"/linkedservices/{blob.pk}/delete/", {"based_on": "1"}).status_code == 302
     assert Resource.objects.get(kind="linkedService").deleted_at is not None
+
+
+def test_a_document_nested_too_deep_is_refused_at_import(alice: Any, sales: Factory) -> None:
+    from portal.imports import import_documents
+
+    deep: Any = "leaf"
+    for _ in range(200):
+        deep = [deep]
+    document = {"name": "Deep", "type": "Microsoft.DataFactory/factories/pipelines"}
+    document["properties"] = {"activities": deep}
+    ok, outcomes = import_documents(
+        [("pipeline/Deep.json", json.dumps(document).encode())], user=alice, factory=sales
+    )
+    assert not ok
+    assert outcomes[0].problems[0].path == "$"
+    assert not Resource.objects.exists()

@@ -313,3 +313,29 @@ def test_api_refuses_a_forged_secret_answer(editor: Any, saved_service: Any) -> 
     assert response.status_code == 400
     service = Resource.objects.get(name="Old")
     assert service.connector_version == "1.0"
+
+
+def test_upgrade_api_shows_stored_secrets_as_the_mask_not_their_id(
+    editor: Any, reader: Any
+) -> None:
+    v1_with_password = {
+        **READY,
+        "typeProperties": {
+            **READY["typeProperties"],
+            "password": {"type": "SecureString", "value": "s3cret-V1"},
+        },
+    }
+    create(editor, "Stored", v1_with_password)
+    bodies = [
+        api_for(reader).get("/api/v1/linkedservices/Stored/upgrade"),
+        api_for(editor).post("/api/v1/linkedservices/Stored/upgrade", {}, format="json"),
+        api_for(editor).post("/api/v1/upgrade", {"dryRun": True}, format="json"),
+    ]
+    for response in bodies:
+        assert response.status_code == 200
+        assert "secretId" not in response.content.decode()
+        assert "s3cret-V1" not in response.content.decode()
+    plan, _, bulk = (r.json() for r in bodies)
+    masked = {"type": "SecureString", "value": "**********"}
+    assert plan["proposed"]["typeProperties"]["password"] == masked
+    assert bulk["results"][0]["proposed"]["typeProperties"]["password"] == masked

@@ -165,8 +165,9 @@ def connector_components() -> dict[str, Any]:
     }
     components["StaleRevision"] = {
         "type": "object",
+        "required": ["errors", "currentRevision"],
         "properties": {
-            "detail": {"type": "string"},
+            "errors": list_of(problem),
             "currentRevision": {"type": "integer"},
             "updatedBy": {"type": ["string", "null"]},
         },
@@ -264,6 +265,7 @@ def connector_components() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "imported": {"type": "boolean"},
+            "errors": list_of(problem),
             "summary": {"type": "string", "description": "repository imports"},
             "files": list_of(
                 {
@@ -297,7 +299,38 @@ def connector_components() -> dict[str, Any]:
     return components
 
 
+ERROR_RESPONSES = {
+    "400": "Invalid input: the errors name each field (a body path, ?query, {segment}).",
+    "401": "No token, or an unknown or revoked one.",
+    "403": "The role does not allow it.",
+    "404": "No such linked service, revision or endpoint.",
+    "405": "Method not allowed.",
+    "406": "Only JSON responses are offered.",
+    "409": "Another writer got there first; fetch again and retry.",
+    "413": "The body is larger than the upload limit.",
+    "415": "Send JSON (application/json).",
+}
+"""Error responses every operation may give, all in the ValidationErrors shape."""
+SPECIFIC_ERRORS = {
+    "412": ("If-Match is not the current revision.", STALE),
+    "428": ("Send If-Match with the ETag the change is based on.", ERRORS),
+    "429": ("Too many connection tests: wait a moment.", ERRORS),
+}
+"""Error responses of the operations that declare them."""
+
+
 def add_connector_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular post-processing hook."""
+    """drf-spectacular post-processing hook: the connector schemas, and the error
+    responses (in one shape) on every operation."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(connector_components())
+    errors = {"application/json": {"schema": ERRORS}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": errors})
+            for code, (description, schema) in SPECIFIC_ERRORS.items():
+                if code in responses:
+                    content = {"application/json": {"schema": schema}}
+                    responses[code] = {"description": description, "content": content}
     return result

@@ -8,12 +8,14 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from portal.models import Resource
+from portal.numbers import whole_number
 
 
 class PreconditionRequired(APIException):
     status_code = 428
     default_detail = "Send If-Match with the ETag (revision) you based this change on."
     default_code = "precondition_required"
+    error_path = "If-Match"
 
 
 class PreconditionFailed(APIException):
@@ -29,7 +31,7 @@ class PreconditionFailed(APIException):
 
     def body(self) -> dict[str, Any]:
         return {
-            "detail": str(self.detail),
+            "errors": [{"path": "If-Match", "message": str(self.detail)}],
             "currentRevision": self.current.revision,
             "updatedBy": self.current.updated_by.get_username()
             if self.current.updated_by
@@ -45,7 +47,7 @@ def expected_revision(request: Request, current: Resource) -> int:
     if header == "*":
         return current.revision
     tags = [t.strip().removeprefix("W/").strip('"') for t in header.split(",")]
-    numbers = [int(t) for t in tags if t.isdigit()]
+    numbers = [whole_number(t) for t in tags]
     if current.revision not in numbers:
         raise PreconditionFailed(current)
     return current.revision

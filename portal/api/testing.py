@@ -13,11 +13,13 @@ from rest_framework.response import Response
 
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
+from connectors.validation import validate_name
 from portal import connection_tests
 from portal.api import openapi
 from portal.api.documents import Invalid, from_body
 from portal.api.requests import flag
 from portal.api.scope import ScopedView
+from portal.api.views import number_from
 from portal.definitions import check as check_definition
 from portal.models import ConnectionTest
 from portal.roles import test_visible
@@ -102,7 +104,8 @@ class UnsavedTest(ScopedView):
             body = {k: v for k, v in body.items() if k != "caCertificate"}
         name, properties = from_body(body)
         version, problems = check_definition(name, properties)
-        problems = [p for p in problems if p.path != "$.name"]  # a test may reuse a name
+        # A test may reuse a name, but the name must still follow the rules.
+        problems = [*validate_name(name), *(p for p in problems if p.path != "$.name")]
         if problems:
             raise Invalid(problems)
         try:
@@ -126,7 +129,11 @@ class ConnectionTestDetail(ScopedView):
         responses={200: openapi.CONNECTION_TEST},
     )
     def get(self, request: Request, pk: int) -> Response:
-        test = ConnectionTest.objects.filter(pk=pk).select_related("user", "resource").first()
+        test = (
+            ConnectionTest.objects.filter(pk=number_from(pk, "{pk}"))
+            .select_related("user", "resource")
+            .first()
+        )
         if test is None or not test_visible(request.user, test):
             raise Http404("No such connection test.")
         return _test_response(request, test)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from connectors.json_limits import control_character_problem
 from connectors.problems import Problem
 from portal import upgrades
 from portal.api import openapi
@@ -99,6 +100,9 @@ class UpgradeBulkView(ScopedView):
             raise Invalid([Problem("$.names", "A list of linked-service names, or leave it out.")])
         if not isinstance(dry_run, bool):
             raise Invalid([Problem("$.dryRun", "true or false.")])
+        for index, name in enumerate(names or []):
+            if problem := control_character_problem(name):
+                raise Invalid([Problem(f"$.names[{index}]", problem)])
         services = upgrades.upgradable(self.factory)
         if names is not None:
             keys = [Resource.key_for(n) for n in names]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from portal.api.preconditions import expected_revision, with_etag
 from portal.api.requests import audit_api, comment, flag
 from portal.api.scope import ScopedView, resource_url
 from portal.definitions import (
+    StaleRevision,
     delete_definition,
     purge_definition,
     restore_revision,
@@ -29,13 +31,29 @@ from portal.definitions import (
 )
 from portal.imports import export_file, import_documents
 from portal.models import AuditEvent, Revision, revision_changes
+from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
+
+
+class Conflict(APIException):
+    """Another writer got there first (no If-Match was involved): try again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "pageSize"
     max_page_size = 500
+
+
+def number_from(raw: object, field: str) -> int:
+    """A whole number from a path segment or query parameter, or a 400 naming the field."""
+    number = whole_number(str(raw) if isinstance(raw, int) else raw)
+    if number is None:
+        raise Invalid([Problem(field, f"A whole number from 0 to {MAX_DB_INTEGER}.")])
+    return number
 
 
 def _save(request: Request, **kwargs: Any) -> Any:
@@ -149,7 +167,7 @@ class RevisionDetail(ScopedView):
     )
     def get(self, request: Request, name: str, number: int) -> Response:
         service = self.find(name, self.resources().filter(purged_at__isnull=True))
-        revision = service.revisions.filter(number=number).first()
+        revision = service.revisions.filter(number=number_from(number, "{number}")).first()
         if revision is None:
             raise Http404(f"'{service.name}' has no revision {number}.")
         return Response(revision_document(revision))
@@ -165,7 +183,7 @@ class RevisionRestore(ScopedView):
     def post(self, request: Request, name: str, number: int) -> Response:
         service = self.find(name)
         based_on = expected_revision(request, service)
-        if not service.revisions.filter(number=number).exists():
+        if not service.revisions.filter(number=number_from(number, "{number}")).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
         result = restore_revision(
             user=request.user, instance=service, number=number, based_on=based_on
@@ -190,10 +208,8 @@ class RevisionDiff(ScopedView):
     )
     def get(self, request: Request, name: str) -> Response:
         service = self.find(name, self.resources().filter(purged_at__isnull=True))
-        try:
-            old_n, new_n = int(request.query_params["from"]), int(request.query_params["to"])
-        except (KeyError, ValueError):
-            raise Invalid([Problem("$", "Give from= and to= revision numbers.")]) from None
+        old_n = number_from(request.query_params.get("from"), "?from")
+        new_n = number_from(request.query_params.get("to"), "?to")
         revisions = {r.number: r for r in service.revisions.filter(number__in=[old_n, new_n])}
         missing = [n for n in (old_n, new_n) if n not in revisions]
         if missing:
@@ -218,7 +234,13 @@ class DeletedRestore(ScopedView):
     )
     def post(self, request: Request, name: str) -> Response:
         service = self.find(name, self.resources().deleted())
-        undelete_definition(user=request.user, instance=service)
+        try:
+            undelete_definition(user=request.user, instance=service)
+        except StaleRevision as exc:
+            raise Conflict(
+                f"'{exc.current.name}' changed while it was being restored (now revision "
+                f"{exc.current.revision}); it may be restored already: fetch it again."
+            ) from None
         service.refresh_from_db()
         audit_api(request, AuditEvent.Action.UNDELETE, resource=service)
         return with_etag(Response(document(service)), service)
@@ -256,7 +278,11 @@ class ImportView(ScopedView):
                 "skipBadFiles", bool, description="repository: import the good files anyway"
             ),
         ],
-        responses={201: openapi.IMPORT_RESULT, 400: openapi.IMPORT_RESULT},
+        responses={
+            201: openapi.IMPORT_RESULT,
+            400: openapi.IMPORT_RESULT,
+            409: openapi.IMPORT_RESULT,
+        },
     )
     def post(self, request: Request) -> Response:
         import json
@@ -264,7 +290,8 @@ class ImportView(ScopedView):
         archive = repositories.repository_upload(request)
         if archive is not None:
             return repositories.import_response(request, self.factory, archive)
-        body = request.data if isinstance(request.data, list) else [request.data]
+        many = isinstance(request.data, list)
+        body = request.data if many else [request.data]
         files = [
             (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
             for i, doc in enumerate(body)
@@ -286,9 +313,16 @@ class ImportView(ScopedView):
         if ok:
             for outcome in outcomes:
                 audit_api(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
+            return Response({"imported": True, "results": result}, status=status.HTTP_201_CREATED)
+        errors = [
+            {"path": f"$[{i}]{p.path[1:]}" if many else p.path, "message": p.message}
+            for i, o in enumerate(outcomes)
+            for p in o.problems
+        ]
+        raced = any(o.conflict for o in outcomes)
         return Response(
-            {"imported": ok, "results": result},
-            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+            {"imported": False, "errors": errors, "results": result},
+            status=status.HTTP_409_CONFLICT if raced else status.HTTP_400_BAD_REQUEST,
         )
 
 

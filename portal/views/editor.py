@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
-from connectors.formdata import form_from_properties
+from connectors.formdata import form_from_properties, too_deep_fields
 from connectors.registry import UnknownConnector, connectors, get_connector, has_form
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
 from portal.models import AuditEvent, Resource, Revision, revision_changes
+from portal.numbers import whole_number
 from portal.views.access import editor_required
 
 FIELDS_TARGET = "form_fields"
@@ -80,13 +81,15 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
         data["version"] = version_id
     version = connector.version(version_id)
     stored = instance.properties if instance is not None else None
-    problems = []
+    problems: list[Any] = []
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
     wants_save = wants_save and "_add_parameter" not in data
     if wants_save:
+        problems = too_deep_fields(data)
+    if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
         try:
             result = save_definition(
@@ -96,14 +99,14 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
                 action=Revision.Action.CREATE if instance is None else Revision.Action.EDIT,
                 comment=data.get("comment", "").strip(),
                 instance=instance,
-                based_on=int(data["based_on"]) if data.get("based_on", "").isdigit() else None,
+                based_on=whole_number(data.get("based_on")),
                 factory=getattr(request, "factory", None),
             )
         except DefinitionInvalid as exc:
             problems = exc.problems
         except StaleRevision as exc:
             conflict = exc.current
-            based_on = int(data["based_on"]) if data.get("based_on", "").isdigit() else None
+            based_on = whole_number(data.get("based_on"))
             if based_on:
                 changes_since = revision_changes(
                     conflict.revision_at(based_on), conflict.revision_at(conflict.revision)

@@ -15,6 +15,7 @@ from portal.definitions import (
     undelete_definition,
 )
 from portal.models import AuditEvent, Resource, revision_changes
+from portal.numbers import whole_number
 from portal.views.access import admin_required, editor_required, reader_required
 
 
@@ -55,7 +56,7 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             user=request.user,
             instance=service,
             number=number,
-            based_on=int(based_on) if based_on.isdigit() else None,
+            based_on=whole_number(based_on),
         )
     except StaleRevision as exc:
         messages.error(
@@ -92,7 +93,11 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
 def undelete(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Resource.objects.deleted(), pk=pk)
     if request.method == "POST":
-        undelete_definition(user=request.user, instance=service)
+        try:
+            undelete_definition(user=request.user, instance=service)
+        except StaleRevision:
+            messages.error(request, f"'{service.name}' changed meanwhile: see its state here.")
+            return redirect("linkedservice-deleted")
         audit.record(AuditEvent.Action.UNDELETE, request=request, resource=service)
         messages.success(request, f"'{service.name}' restored with all its revisions.")
         return redirect("linkedservice-detail", pk=pk)

@@ -17,6 +17,7 @@ from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, delete_definition
 from portal.imports import export_archive, export_file
 from portal.models import AuditEvent, Factory, Resource
+from portal.numbers import whole_number
 from portal.views.access import editor_required, reader_required
 from portal.views.resources import resource_url
 
@@ -80,7 +81,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
             delete_definition(
                 user=request.user,
                 instance=service,
-                based_on=int(based_on) if based_on.isdigit() else None,
+                based_on=whole_number(based_on),
             )
         except StaleRevision as exc:
             messages.error(

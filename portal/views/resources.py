@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from connectors import json_limits
 from connectors.kinds import KINDS, ResourceKind
 from connectors.problems import Problem
 from connectors.registry import has_form
@@ -25,6 +26,7 @@ from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets, save_definition
 from portal.imports import export_file
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
+from portal.numbers import whole_number
 from portal.references import incoming, outgoing
 from portal.roles import Role, has_role
 from portal.views.access import editor_required, reader_required
@@ -102,7 +104,9 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
 
 def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
     try:
-        document = json.loads(text)
+        document = json_limits.loads(text)
+    except json_limits.TooDeep as exc:
+        return None, None, [Problem("$", str(exc))]
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
@@ -148,7 +152,7 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
             properties=properties,
             action=Revision.Action.EDIT,
             instance=resource,
-            based_on=int(based_on) if based_on.isdigit() else None,
+            based_on=whole_number(based_on),
             update_references=request.POST.get("update_references") == "on",
         )
     except DefinitionInvalid as exc:

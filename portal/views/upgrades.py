@@ -20,6 +20,7 @@ from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
 from portal.definitions import DefinitionInvalid, StaleRevision
 from portal.models import AuditEvent, Resource, properties_changes
+from portal.numbers import whole_number
 from portal.upgrades import (
     NotUpgradable,
     apply_upgrade,
@@ -166,7 +167,7 @@ def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) ->
             user=request.user,
             service=service,
             answers=answers,
-            based_on=int(based_on) if based_on.isdigit() else None,
+            based_on=whole_number(based_on),
         )
     except StaleRevision as exc:
         messages.error(

@@ -165,6 +165,7 @@ def test_a_secret_already_masked_is_exported_as_the_original_bytes() -> None:
         (b"{not json", "$", "Not valid JSON at line 1, column 2"),
         (b"\xff\xfe{}", "$", "not UTF-8"),
         (b"[1, 2]", "$", "one JSON object"),
+        (b"[" * 100_000, "$", "nests objects and arrays more than 64 levels deep"),
         (json_bytes({"properties": {}}), "$.name", "no name"),
         (json_bytes({"name": "Bad"}), "$.properties", "no properties"),
         (json_bytes({"name": "Other", "properties": {}}), "$.name", "differs from the file name"),

@@ -527,8 +527,10 @@ def test_a_secret_carries_over_untouched_and_unseen(secret) -> None:
     assert "spark-password" not in shown  # not even the Key Vault secret's name
     exported = json.dumps(result.as_dict())
     assert SECRET_TEXT not in exported
-    if "secretId" in secret:
-        assert result.as_dict()["proposed"]["typeProperties"]["password"] == secret
+    if "secretId" in secret:  # kept as the reference, shown as the mask
+        assert result.proposed["typeProperties"]["password"] == secret
+        shown_password = result.as_dict()["proposed"]["typeProperties"]["password"]
+        assert shown_password == {"type": "SecureString", "value": "**********"}
 
 
 def test_a_stored_password_the_upgrade_sends_elsewhere_must_be_typed_again() -> None:
