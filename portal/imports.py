@@ -345,7 +345,18 @@ def import_repository(
                     factory=factory, path=f.path, defaults={"data": f.raw}
                 )
     report = [line for f in repository.files for line in lines[f.path]]
+    if not ok:
+        report = [_not_imported(line) for line in report]
     return RepositoryImport(ok, report, outcomes, sorted(bad) if ok else [])
+
+
+def _not_imported(line: ReportLine) -> ReportLine:
+    """A good file's line when nothing was imported says so."""
+    if line.status is not Status.IMPORTED or line.message.endswith("other files have errors)"):
+        return line
+    return ReportLine(
+        line.path, line.status, f"{line.message} (not imported: other files have errors)"
+    )
 
 
 def _report_of(outcome: ImportOutcome, read: list[ReportLine], done: bool) -> list[ReportLine]:

@@ -80,6 +80,8 @@ def test_a_file_with_an_error_imports_nothing_unless_bad_files_are_skipped(
     errors = {(line.path, line.json_path) for line in refused.report if line.status == "error"}
     assert errors == {("dataset/Broken.json", "$"), ("pipeline/Mismatch.json", "$.name")}
     assert refused.summary() == "Nothing imported: 2 file(s) with errors."
+    spark = next(x for x in refused.report if x.path == "linkedService/SparkProd.json")
+    assert spark.message == "linkedService 'SparkProd' (not imported: other files have errors)"
 
     skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
     assert skipped.ok and skipped.skipped == ["dataset/Broken.json", "pipeline/Mismatch.json"]
