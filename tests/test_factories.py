@@ -460,3 +460,25 @@ def test_a_document_nested_too_deep_is_refused_at_import(alice: Any, sales: Fact
     assert not ok
     assert outcomes[0].problems[0].path == "$"
     assert not Resource.objects.exists()
+
+
+def test_a_synapse_workspace_gives_and_takes_documents_in_synapse_spelling(
+    alice: Any, hr: Factory
+) -> None:
+    grant(alice, hr, Role.EDITOR)
+    client = api_for(alice)
+    created = client.post(url("hr", "linkedService"), spark(), format="json")
+    assert created.json()["type"] == "Microsoft.Synapse/workspaces/linkedservices"
+    again = client.put(
+        url("hr", "linkedService", "SparkProd"), created.json(), format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert again.status_code == 200, again.content
+
+
+def test_home_leads_a_user_without_a_role_in_the_default_factory_to_their_factories(
+    bob: Any, reader: Any
+) -> None:
+    from tests.conftest import signed_in
+
+    assert signed_in(bob).get("/")["Location"] == "/factories/"
+    assert signed_in(reader).get("/")["Location"] == "/linkedservices/"

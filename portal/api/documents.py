@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from connectors.documents import document_of, envelope_problems
-from connectors.kinds import KINDS, LINKED_SERVICE, ResourceKind
+from connectors.kinds import KINDS, LINKED_SERVICE, ResourceKind, kind_for_document_type
 from connectors.problems import Problem
 from connectors.validation import validate_envelope
 from portal.models import Resource, Revision
@@ -66,6 +66,8 @@ def from_body(data: Any, kind: ResourceKind = LINKED_SERVICE) -> tuple[str, dict
     if not isinstance(data, dict):
         raise Invalid([Problem("$", 'Send one JSON object: {"name": ..., "properties": {...}}.')])
     body = {k: v for k, v in data.items() if k not in READ_ONLY_KEYS}
+    if kind_for_document_type(body.get("type")) is kind:
+        body.pop("type")  # either service's spelling (Data Factory or Synapse) is this kind's
     problems = validate_envelope(body) if kind is LINKED_SERVICE else envelope_problems(kind, body)
     if problems:
         raise Invalid(problems)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from portal import audit
 from portal.models import AuditEvent, Factory, FactoryRole
-from portal.roles import Role, grant, has_site_role, visible_factories
+from portal.roles import Role, grant, has_site_role, role_of, visible_factories
 from portal.views.access import admin_required
 
 
@@ -27,6 +27,14 @@ class NewFactoryForm(forms.ModelForm):
         if Factory.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError("A factory with this name exists already.")
         return name
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The default factory's linked services for those with a role in it, else the list
+    of the factories the user has a role in."""
+    if role_of(request.user) is not None:
+        return redirect("linkedservice-list")
+    return redirect("factory-list")
 
 
 def factory_list(request: HttpRequest) -> HttpResponse:
