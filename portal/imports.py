@@ -9,6 +9,9 @@ envelope checked. Each revision keeps the path and the exact bytes it was import
 
 :func:`export_file` and :func:`export_archive` write resources as ADF Studio's git
 integration does (secure strings masked).
+
+:func:`import_repository` and :func:`export_repository` take in and give back a whole
+repository (a folder or a zip of its root) byte for byte, through ``connectors.adf_repository``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,13 @@ from django.db import transaction
 
 from connectors import json_limits
 from connectors.adf_format import parse_linked_service
+from connectors.adf_repository import (
+    ReportLine,
+    Status,
+    export_bytes,
+    read_repository,
+    unedited_bytes,
+)
 from connectors.documents import document_of, envelope_problems
 from connectors.kinds import (
     KINDS,
@@ -37,8 +47,9 @@ from connectors.kinds import (
 from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
+from connectors.repository_layout import place
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
-from portal.models import Factory, Resource, Revision
+from portal.models import Factory, RepositoryFile, Resource, Revision
 
 
 @dataclass
@@ -268,3 +279,168 @@ def files_from_paths(paths: list[str]) -> tuple[list[tuple[str, bytes]], list[st
         else:
             problems.append(f"{path}: no such file or folder")
     return found, problems
+
+
+# --- Whole repositories (a folder or a zip of its root), byte for byte -------------------
+
+
+@dataclass
+class RepositoryImport:
+    """Importing a repository: one or more report lines per file, in the repository's order."""
+
+    ok: bool
+    """Everything asked for was imported (with skip_bad_files: every good file)."""
+    report: list[ReportLine]
+    outcomes: list[ImportOutcome]
+    """The resources imported (empty when nothing was)."""
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        imported = sum(1 for o in self.outcomes if o.resource is not None)
+        kept = len({line.path for line in self.report if line.status is Status.KEPT})
+        if not self.ok:
+            bad = len({line.path for line in self.report if line.status is Status.ERROR})
+            return f"Nothing imported: {bad} file(s) with errors."
+        skipped = f", {len(self.skipped)} bad file(s) skipped" if self.skipped else ""
+        return f"{imported} resource(s) imported, {kept} file(s) kept as is{skipped}."
+
+
+def import_repository(
+    source: Path | bytes,
+    *,
+    user: Any,
+    factory: Factory | None = None,
+    replace: bool = False,
+    skip_bad_files: bool = False,
+) -> RepositoryImport:
+    """Import the root of an ADF or Synapse git repository (a folder, or a zip's bytes)
+    into ``factory`` in one transaction, each resource with the path and exact bytes it came
+    from; the files that are not resources are kept as is (and exported back).
+
+    When any file has an error nothing is imported, unless ``skip_bad_files``: then every
+    other file is. Raises RepositoryRefused (before anything is parsed) for unsafe input.
+    """
+    factory = factory or Factory.default()
+    repository = read_repository(source)
+    lines = {f.path: f.report for f in repository.files}
+    bad = {f.path for f in repository.files if not f.ok}
+    outcomes: list[ImportOutcome] = []
+    ok = not bad or skip_bad_files
+    with transaction.atomic():
+        while ok:
+            files = [(f.path, f.raw) for f in repository.resources if f.path not in bad]
+            done, outcomes = import_documents(files, user=user, replace=replace, factory=factory)
+            for outcome in outcomes:
+                lines[outcome.source] = _report_of(outcome, lines[outcome.source], done)
+            failed = {o.source for o in outcomes if o.problems}
+            if done:
+                break
+            bad |= failed
+            outcomes = []
+            ok = skip_bad_files and bool(failed)
+        if ok:
+            kept = [f for f in repository.files if f.kind is None]
+            for f in kept:
+                RepositoryFile.objects.update_or_create(
+                    factory=factory, path=f.path, defaults={"data": f.raw}
+                )
+    report = [line for f in repository.files for line in lines[f.path]]
+    if not ok:
+        report = [_not_imported(line) for line in report]
+    return RepositoryImport(ok, report, outcomes, sorted(bad) if ok else [])
+
+
+def _not_imported(line: ReportLine) -> ReportLine:
+    """A good file's line when nothing was imported says so."""
+    if line.status is not Status.IMPORTED or line.message.endswith("other files have errors)"):
+        return line
+    return ReportLine(
+        line.path, line.status, f"{line.message} (not imported: other files have errors)"
+    )
+
+
+def _report_of(outcome: ImportOutcome, read: list[ReportLine], done: bool) -> list[ReportLine]:
+    """The report lines of one resource file: what reading it found, then the import's."""
+    path = outcome.source
+    lines = [line for line in read if line.status is not Status.IMPORTED]
+    lines += [ReportLine(path, Status.ERROR, p.message, p.path) for p in outcome.problems]
+    for warning in outcome.warnings:
+        where, _, message = warning.partition(": ")
+        if where.startswith("$") and message:
+            lines.append(ReportLine(path, Status.WARNING, message, where))
+        else:
+            lines.append(ReportLine(path, Status.WARNING, warning))
+    if not outcome.problems:
+        verb = "replaced" if outcome.replaced else "imported"
+        what = f"{outcome.kind.name} '{outcome.name}'"
+        message = what if done else f"{what} (not {verb}: other files have errors)"
+        if done and outcome.replaced:
+            message += " (replaced, as a new revision)"
+        lines.insert(0, ReportLine(path, Status.IMPORTED, message))
+    return lines
+
+
+def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
+    """Every live resource of ``factory`` and every file kept as is, as ``(path, bytes)``:
+    an unedited imported resource is its original file at its original path; an edited
+    one is re-serialised in its file's style; a new one in ADF Studio's, at
+    ``<kind folder>/<name>.json``. Secure strings are never written in clear."""
+    resources = list(Resource.objects.live().filter(factory=factory).select_related("factory"))
+    sources = _import_sources(resources)
+    files = [_export_entry(r, sources.get(r.pk)) for r in resources]
+    taken = {path for path, _ in files}
+    for kept in RepositoryFile.objects.filter(factory=factory):
+        if kept.path not in taken:
+            files.append((kept.path, unedited_bytes(bytes(kept.data))))
+    return sorted(files)
+
+
+def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | None, bytes]]:
+    """Each resource's latest imported revision: (number, path, bytes)."""
+    found: dict[int, tuple[int, str | None, bytes]] = {}
+    rows = (
+        Revision.objects.filter(resource__in=resources, source_bytes__isnull=False)
+        .order_by("resource_id", "number")
+        .values_list("resource_id", "number", "source_path", "source_bytes")
+    )
+    for resource_id, number, path, data in rows.iterator(chunk_size=500):
+        found[resource_id] = (number, path, bytes(data))
+    return found
+
+
+def _export_entry(
+    resource: Resource, source: tuple[int, str | None, bytes] | None
+) -> tuple[str, bytes]:
+    path = export_path(resource)
+    if source is None:
+        return path, export_file(resource).encode()
+    number, source_path, original = source
+    if source_path and _is_path_of(source_path, resource):
+        path = source_path
+    if number == resource.revision:
+        return path, unedited_bytes(original)
+    document = _document_like(original, resource)
+    return path, export_bytes(document, original=original)
+
+
+def _is_path_of(path: str, resource: Resource) -> bool:
+    placement = place(path)
+    return placement.kind == resource.kind and placement.name_from_path == resource.name
+
+
+def _document_like(original: bytes, resource: Resource) -> dict[str, Any]:
+    """The resource's current name and properties in the original file's document (its
+    other top-level keys and their order kept)."""
+    current = document_of(
+        KINDS[resource.kind],
+        resource.name,
+        resource.properties,
+        workspace=resource.factory.is_workspace,
+    )
+    try:
+        before = json.loads(original.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return current
+    if not isinstance(before, dict):
+        return current
+    return {**before, "name": current["name"], "properties": current["properties"]}

@@ -522,3 +522,22 @@ class ConnectionTest(models.Model):
     def first_failure(self) -> dict[str, Any] | None:
         stages = self.result.get("stages", [])
         return next((s for s in stages if s.get("status") == "failed"), None)
+
+
+class RepositoryFile(models.Model):
+    """A file of an imported repository that is not a resource (``publish_config.json``, a
+    README, files of kinds the portal does not keep): kept as is, exported back as is."""
+
+    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="kept_files")
+    path = models.CharField(max_length=1000)
+    data = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "path"], name="one_kept_file_per_path")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory}: {self.path}"

@@ -199,7 +199,7 @@ def test_cli_import_and_export(tmp_path: Path, editor: Any) -> None:
     (repo / "SparkGit.json").write_text(GIT_FORMAT, encoding="utf-8")
     out = io.StringIO()
     call_command("import_adf", str(tmp_path / "repo"), "--user", "eddie", stdout=out)
-    assert "imported 'SparkGit'" in out.getvalue()
+    assert "linkedService/SparkGit.json: imported: linkedService 'SparkGit'" in out.getvalue()
     assert Resource.objects.get().created_by == editor
     call_command("export_adf", str(tmp_path / "out"), stdout=io.StringIO())
     assert (tmp_path / "out" / "linkedService" / "SparkGit.json").read_text("utf-8") == GIT_FORMAT

@@ -48,6 +48,8 @@ REVISION = ref("Revision")
 DIFF = ref("RevisionDiff")
 IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
 IMPORT_RESULT = ref("ImportResult")
+ZIP = {"type": "string", "format": "binary", "description": "a zip of a repository's root"}
+REPOSITORY_UPLOAD = {"type": "object", "properties": {"repository": ZIP}}
 CONNECTION_TEST = ref("ConnectionTest")
 CA_CERTIFICATE = {
     "type": "string",
@@ -269,6 +271,22 @@ def connector_components() -> dict[str, Any]:
         "properties": {
             "imported": {"type": "boolean"},
             "errors": list_of(problem),
+            "summary": {"type": "string", "description": "repository imports"},
+            "files": list_of(
+                {
+                    "type": "object",
+                    "description": "a repository's report: one or more lines per file",
+                    "properties": {
+                        "file": {"type": "string"},
+                        "status": {
+                            "type": "string",
+                            "enum": ["imported", "kept as is", "warning", "error"],
+                        },
+                        "path": {"type": "string", "description": "JSON path, if any"},
+                        "message": {"type": "string"},
+                    },
+                }
+            ),
             "results": list_of(
                 {
                     "type": "object",

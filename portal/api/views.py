@@ -11,11 +11,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from connectors.problems import Problem
-from portal.api import openapi
+from portal.api import openapi, repositories
 from portal.api.documents import Invalid, document, from_body, revision_document
 from portal.api.preconditions import expected_revision, with_etag
 from portal.api.requests import audit_api, comment, flag
@@ -28,8 +29,8 @@ from portal.definitions import (
     save_definition,
     undelete_definition,
 )
-from portal.imports import export_archive, export_file, import_documents
-from portal.models import AuditEvent, Resource, Revision, revision_changes
+from portal.imports import export_file, import_documents
+from portal.models import AuditEvent, Revision, revision_changes
 from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
 
@@ -260,10 +261,23 @@ class DeletedPurge(ScopedView):
 
 
 class ImportView(ScopedView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(
-        summary="Import ADF linked-service JSON (one document or a list); all or nothing",
-        request={"application/json": openapi.IMPORT_BODY},
-        parameters=[OpenApiParameter("replace", bool, description="replace same-named ones")],
+        summary="Import ADF JSON (one document or a list), or a whole repository (a zip of "
+        "its root: the body as application/zip, or the multipart field 'repository'); all "
+        "or nothing unless skipBadFiles",
+        request={
+            "application/json": openapi.IMPORT_BODY,
+            "application/zip": openapi.ZIP,
+            "multipart/form-data": openapi.REPOSITORY_UPLOAD,
+        },
+        parameters=[
+            OpenApiParameter("replace", bool, description="replace same-named ones"),
+            OpenApiParameter(
+                "skipBadFiles", bool, description="repository: import the good files anyway"
+            ),
+        ],
         responses={
             201: openapi.IMPORT_RESULT,
             400: openapi.IMPORT_RESULT,
@@ -273,6 +287,9 @@ class ImportView(ScopedView):
     def post(self, request: Request) -> Response:
         import json
 
+        archive = repositories.repository_upload(request)
+        if archive is not None:
+            return repositories.import_response(request, self.factory, archive)
         many = isinstance(request.data, list)
         body = request.data if many else [request.data]
         files = [
@@ -325,15 +342,9 @@ class ExportOne(ScopedView):
 
 class ExportAll(ScopedView):
     @extend_schema(
-        summary="A zip of every linked service in ADF git layout",
+        summary="A zip of the factory's repository: every resource at the path it was "
+        "imported from (unedited ones byte for byte), and the files kept as is",
         responses={(200, "application/zip"): {"type": "string", "format": "binary"}},
     )
     def get(self, request: Request) -> HttpResponse:
-        services = list(Resource.objects.live().filter(factory=self.factory))
-        body = export_archive(services)
-        audit_api(
-            request,
-            AuditEvent.Action.EXPORT,
-            detail=f"API zip of {len(services)} {self.kind.plural.lower()}",
-        )
-        return HttpResponse(body, content_type="application/zip")
+        return repositories.export_response(request, self.factory)

@@ -1,4 +1,4 @@
-"""Import ADF JSON of any kind by pasting or uploading it, into one factory."""
+"""Import ADF JSON by pasting or uploading files, or a whole repository as a zip."""
 
 from __future__ import annotations
 
@@ -8,50 +8,80 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
 from portal import audit
-from portal.imports import import_documents
-from portal.models import AuditEvent
+from portal.imports import import_documents, import_repository
+from portal.models import AuditEvent, Factory
 from portal.views.access import editor_required
 
 log = logging.getLogger("portal.imports")
+TEMPLATE = "linkedservices/import.html"
 
 
 @editor_required
 def import_view(request: HttpRequest, factory: str | None = None) -> HttpResponse:
-    """Import pasted or uploaded files into the factory of the URL (or the default one)."""
-    context: dict[str, object] = {"pasted": ""}
-    if request.method == "POST":
-        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
-        pasted = request.POST.get("pasted", "")
-        if pasted.strip():
-            files.append(("pasted JSON", pasted.encode("utf-8")))
-        context["pasted"] = pasted
-        if not files:
-            context["nothing"] = True
-            return render(request, "linkedservices/import.html", context, status=400)
-        ok, outcomes = import_documents(
-            files,
-            user=request.user,
-            replace=request.POST.get("replace") == "on",
-            factory=request.factory,  # type: ignore[attr-defined]
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    context: dict[str, object] = {"pasted": "", "factory": home}
+    if request.method != "POST":
+        return render(request, TEMPLATE, context)
+    if "repository" in request.FILES:
+        return _import_repository(request, home, context)
+    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+    pasted = request.POST.get("pasted", "")
+    if pasted.strip():
+        files.append(("pasted JSON", pasted.encode("utf-8")))
+    context["pasted"] = pasted
+    if not files:
+        context["nothing"] = True
+        return render(request, TEMPLATE, context, status=400)
+    ok, outcomes = import_documents(
+        files, user=request.user, replace=request.POST.get("replace") == "on", factory=home
+    )
+    context["outcomes"] = outcomes
+    if not ok:
+        return render(request, TEMPLATE, context, status=400)
+    for outcome in outcomes:
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            request=request,
+            resource=outcome.resource,
+            detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
         )
-        context["outcomes"] = outcomes
-        if ok:
-            for outcome in outcomes:
-                audit.record(
-                    AuditEvent.Action.IMPORT,
-                    request=request,
-                    resource=outcome.resource,
-                    detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
-                )
-                verb = "replaced" if outcome.replaced else "imported"
-                messages.success(request, f"'{outcome.name}' {verb}.")
-                for warning in outcome.warnings:
-                    messages.warning(request, f"{outcome.name}: {warning}")
-            if len(outcomes) == 1 and outcomes[0].resource is not None:
-                return redirect("linkedservice-detail", pk=outcomes[0].resource.pk)
-            if factory is not None:
-                return redirect("resource-list", factory)
-            return redirect("linkedservice-list")
-        return render(request, "linkedservices/import.html", context, status=400)
-    return render(request, "linkedservices/import.html", context)
+        verb = "replaced" if outcome.replaced else "imported"
+        messages.success(request, f"'{outcome.name}' {verb}.")
+        for warning in outcome.warnings:
+            messages.warning(request, f"{outcome.name}: {warning}")
+    if len(outcomes) == 1 and outcomes[0].resource is not None:
+        return redirect("linkedservice-detail", pk=outcomes[0].resource.pk)
+    if factory is not None:
+        return redirect("resource-list", factory=home.name)
+    return redirect("linkedservice-list")
+
+
+def _import_repository(
+    request: HttpRequest, home: Factory, context: dict[str, object]
+) -> HttpResponse:
+    upload = request.FILES["repository"]
+    if upload.size is not None and upload.size > DEFAULT_LIMITS.max_total_bytes:
+        context["refused"] = "The zip is over 100 MB."
+        return render(request, TEMPLATE, context, status=400)
+    try:
+        result = import_repository(
+            upload.read(),
+            user=request.user,
+            factory=home,
+            replace=request.POST.get("replace") == "on",
+            skip_bad_files=request.POST.get("skip_bad_files") == "on",
+        )
+    except RepositoryRefused as exc:
+        context["refused"] = str(exc)
+        return render(request, TEMPLATE, context, status=400)
+    for outcome in result.outcomes:
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            request=request,
+            resource=outcome.resource,
+            detail=f"from {upload.name}: {outcome.source}",
+        )
+    context["repository"] = result
+    return render(request, TEMPLATE, context, status=200 if result.ok else 400)

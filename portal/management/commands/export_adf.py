@@ -1,4 +1,4 @@
-"""python manage.py export_adf DIR [--factory NAME]: write a factory in ADF git layout."""
+"""python manage.py export_adf DIR [--factory NAME]: write a factory as its git repository."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from portal.imports import export_directory
+from connectors.adf_repository import write_folder
+from portal.imports import export_repository
 from portal.management.factory_option import add_factory_option, factory_from
-from portal.models import Resource
 
 
 class Command(BaseCommand):
-    help = "Writes DIR/<kind folder>/<name>.json for every resource of a factory, as ADF does."
+    help = (
+        "Writes every resource of a factory under DIR at the path it was imported from "
+        "(new ones at <kind folder>/<name>.json), unedited ones byte for byte, and the files "
+        "kept as is; secure strings masked."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", metavar="DIR")
@@ -22,6 +26,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(options["directory"])
         factory = factory_from(options)
-        resources = Resource.objects.live().filter(factory=factory).select_related("factory")
-        count = export_directory(resources, root)
-        self.stdout.write(self.style.SUCCESS(f"{count} resource(s) written to {root}."))
+        count = write_folder(root, export_repository(factory))
+        self.stdout.write(self.style.SUCCESS(f"{count} file(s) written to {root}."))

@@ -1,0 +1,327 @@
+"""A whole ADF or Synapse git repository, in and out, byte for byte.
+
+``read_repository`` takes the repository's root (a folder, or the bytes of a zip of it)
+and gives one ``RepositoryFile`` per file: its posix path and exact bytes, its kind (from
+its folder, see ``repository_layout``), and for a resource the parsed JSON (dicts keep the
+file's key order), its ``FileStyle``, and the report lines for that file. Files that are not
+resources (``publish_config.json``, a README, ...) are kept as is, with a line saying so.
+
+``export_bytes`` gives a resource's file back: exactly its original bytes when the document
+is unchanged, otherwise the document re-serialised in the file's own style (ADF Studio's for
+a new resource). Secure string values are never written in clear.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from connectors import json_limits
+from connectors.file_style import STUDIO_STYLE, FileStyle, detect_style, render
+from connectors.problems import json_path
+from connectors.repository_layout import has_properties, place
+from connectors.repository_source import (
+    DEFAULT_LIMITS,
+    Limits,
+    RepositoryRefused,
+    read_folder,
+    read_zip,
+    safe_relative_path,
+)
+from connectors.secrets import MASK, SECURE_STRING, map_secure_strings, secure_strings
+
+
+class Status(StrEnum):
+    IMPORTED = "imported"
+    KEPT = "kept as is"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    path: str
+    status: Status
+    message: str = ""
+    json_path: str = ""
+
+    def __str__(self) -> str:
+        where = f" {self.json_path}:" if self.json_path else ""
+        text = f" {self.message}" if self.message else ""
+        return f"{self.path}: {self.status}:{where}{text}".rstrip(":")
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "file": self.path,
+            "status": str(self.status),
+            "path": self.json_path,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RepositoryFile:
+    path: str
+    raw: bytes
+    kind: str | None = None
+    """The resource kind (``linkedService``, ``dataset``, ...); ``None`` when kept as is."""
+    name: str | None = None
+    document: dict[str, Any] | None = None
+    style: FileStyle | None = None
+    report: list[ReportLine] = field(default_factory=list)
+
+    @property
+    def is_resource(self) -> bool:
+        return self.kind is not None
+
+    @property
+    def ok(self) -> bool:
+        return not any(line.status is Status.ERROR for line in self.report)
+
+    @property
+    def resource_type(self) -> str | None:
+        properties = (self.document or {}).get("properties")
+        value = properties.get("type") if isinstance(properties, dict) else None
+        return value if isinstance(value, str) else None
+
+    def error(self, message: str, where: str = "$") -> None:
+        self.report.append(ReportLine(self.path, Status.ERROR, message, where))
+
+    def warn(self, message: str, where: str = "") -> None:
+        self.report.append(ReportLine(self.path, Status.WARNING, message, where))
+
+
+@dataclass
+class Repository:
+    files: list[RepositoryFile]
+
+    @property
+    def resources(self) -> list[RepositoryFile]:
+        return [f for f in self.files if f.is_resource]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    @property
+    def report(self) -> list[ReportLine]:
+        return [line for f in self.files for line in f.report]
+
+    def counts(self) -> dict[str, int]:
+        counts = {str(status): 0 for status in Status}
+        for f in self.files:
+            statuses = {line.status for line in f.report}
+            worst = next(
+                s
+                for s in (Status.ERROR, Status.WARNING, Status.KEPT, Status.IMPORTED)
+                if s in statuses
+            )
+            counts[str(worst)] += 1
+        return counts
+
+
+def read_repository(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> Repository:
+    """A repository root (folder) or a zip of it. Raises RepositoryRefused for unsafe input."""
+    files = read_zip(source, limits) if isinstance(source, bytes) else read_folder(source, limits)
+    return parse_repository(files)
+
+
+def parse_repository(files: Iterable[tuple[str, bytes]]) -> Repository:
+    parsed = [parse_file(path, raw) for path, raw in files]
+    _report_duplicate_names(parsed)
+    for f in parsed:
+        if not f.report:
+            f.report.append(ReportLine(f.path, Status.IMPORTED, f"{f.kind} '{f.name}'"))
+    return Repository(parsed)
+
+
+def parse_file(path: str, raw: bytes) -> RepositoryFile:
+    path = safe_relative_path(path)
+    placement = place(path)
+    entry = RepositoryFile(path=path, raw=raw, kind=placement.kind)
+    if placement.kind is None:
+        entry.report.append(ReportLine(path, Status.KEPT, placement.why_kept))
+        return entry
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        entry.error(f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}).")
+        return entry
+    try:
+        document = json_limits.loads(text)
+    except json_limits.TooDeep as exc:
+        entry.error(str(exc))
+        return entry
+    except json.JSONDecodeError as exc:
+        entry.error(f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
+        return entry
+    entry.style = detect_style(raw)
+    _check_envelope(entry, document, placement.name_from_path or "")
+    return entry
+
+
+def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> None:
+    if not isinstance(document, dict):
+        entry.error("A resource file holds one JSON object with name and properties.")
+        return
+    entry.document = document
+    name = document.get("name")
+    if not isinstance(name, str) or not name:
+        entry.error("The resource has no name.", "$.name")
+    else:
+        entry.name = name
+        if name != file_stem:
+            entry.error(
+                f"The name '{name}' differs from the file name '{file_stem}.json'; "
+                "ADF names each file after its resource.",
+                "$.name",
+            )
+    if "properties" not in document and not has_properties(entry.kind or ""):
+        return
+    if not isinstance(document.get("properties"), dict):
+        entry.error("The resource has no properties object.", "$.properties")
+        return
+    if SECURE_STRING.encode() not in entry.raw:
+        return  # the common case, found without walking the document
+    for where in clear_secret_paths(document):
+        entry.warn("a secure string holds a value in clear; it is exported as the mask", where)
+
+
+def clear_secret_paths(document: Any) -> list[str]:
+    """JSON paths of secret values written in clear (not the mask) in a resource document."""
+    paths = [
+        json_path(path)
+        for path, secret in secure_strings(document)
+        if "value" in secret and secret["value"] != MASK
+    ]
+    for name, default in _secret_parameter_defaults(document):
+        if default != MASK:
+            paths.append(json_path(("properties", "parameters", name, "defaultValue")))
+    return paths
+
+
+def _secret_parameter_defaults(document: Any) -> list[tuple[str, Any]]:
+    properties = document.get("properties") if isinstance(document, dict) else None
+    parameters = properties.get("parameters") if isinstance(properties, dict) else None
+    if not isinstance(parameters, dict):
+        return []
+    return [
+        (name, spec["defaultValue"])
+        for name, spec in parameters.items()
+        if isinstance(spec, dict)
+        and spec.get("type") == SECURE_STRING
+        and isinstance(spec.get("defaultValue"), str)
+    ]
+
+
+def masked_document(document: Any) -> Any:
+    """The document as it may be written out: every secure string value, and every
+    SecureString parameter default, is the mask."""
+    out = map_secure_strings(document, lambda _s: {"type": SECURE_STRING, "value": MASK})
+    for name, _default in _secret_parameter_defaults(out):
+        parameter = out["properties"]["parameters"][name]
+        out["properties"]["parameters"][name] = {**parameter, "defaultValue": MASK}
+    return out
+
+
+def _report_duplicate_names(files: list[RepositoryFile]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for f in files:
+        if f.kind is None or f.name is None:
+            continue
+        key = (f.kind, f.name.casefold())
+        if key in seen:
+            f.error(f"'{f.name}' is also defined in {seen[key]} (names ignore case).", "$.name")
+        else:
+            seen[key] = f.path
+
+
+def export_bytes(
+    document: Any, *, original: bytes | None = None, style: FileStyle | None = None
+) -> bytes:
+    """A resource's file: ``original`` itself when ``document`` is what it holds (secrets
+    masked or not) and it holds no secret in clear; else ``document`` in ``style`` (the
+    original's when not given, ADF Studio's for a new resource), secrets masked."""
+    if original is not None:
+        before = _loads_or_none(original)
+        unchanged = before == document or before == masked_document(document)
+        if before is not None and unchanged and not _holds_clear_secret(before, original):
+            return original
+        if style is None:
+            style = detect_style(original)
+    return render(masked_document(document), style or STUDIO_STYLE)
+
+
+def unedited_bytes(original: bytes) -> bytes:
+    """What an unedited imported file exports as: its own bytes, unless it held a secret in
+    clear, which is then masked (the rest of the document re-serialised in the file's
+    style)."""
+    document = _loads_or_none(original)
+    if document is None or not _holds_clear_secret(document, original):
+        return original
+    return render(masked_document(document), detect_style(original))
+
+
+def _loads_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _holds_clear_secret(document: Any, raw: bytes) -> bool:
+    return SECURE_STRING.encode() in raw and bool(clear_secret_paths(document))
+
+
+def write_folder(root: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write ``(path, bytes)`` under ``root``; returns how many files were written."""
+    count = 0
+    for path, data in files:
+        target = root / safe_relative_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        count += 1
+    return count
+
+
+def write_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of ``(path, bytes)``, deflated, with a fixed timestamp (the same content gives
+    the same zip)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files:
+            info = zipfile.ZipInfo(safe_relative_path(path), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def repository_files(repository: Repository) -> list[tuple[str, bytes]]:
+    """Every file of a repository as read, for writing it back unchanged."""
+    return [(f.path, f.raw) for f in repository.files]
+
+
+__all__ = [
+    "ReportLine",
+    "Repository",
+    "RepositoryFile",
+    "RepositoryRefused",
+    "Status",
+    "clear_secret_paths",
+    "export_bytes",
+    "masked_document",
+    "parse_file",
+    "parse_repository",
+    "read_repository",
+    "unedited_bytes",
+    "repository_files",
+    "write_folder",
+    "write_zip",
+]

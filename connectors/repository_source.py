@@ -1,0 +1,194 @@
+"""Reading every file of a repository, from a folder or a zip, refusing unsafe input first.
+
+Nothing is parsed and nothing is written before the whole input has passed: no ``..`` or
+absolute path, no symbolic link, at most ``max_entries`` files, at most ``max_total_bytes``
+uncompressed (the sizes a zip declares are checked first, and the bytes actually read
+are counted too, so a zip that lies about its sizes is stopped as well), no single JSON
+file over ``max_json_bytes``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.kinds import kind_for_folder
+
+MB = 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+class RepositoryRefused(Exception):
+    """The input is refused as a whole; nothing was read into the portal."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_entries: int = 10_000
+    max_total_bytes: int = 100 * MB
+    max_json_bytes: int = 50 * MB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _size(count: int) -> str:
+    return f"{count:,} bytes ({count / MB:.1f} MB)"
+
+
+def safe_relative_path(name: str) -> str:
+    """``name`` as a clean posix path inside the repository, or RepositoryRefused."""
+    unified = name.replace("\\", "/")
+    if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":"):
+        raise RepositoryRefused(f"'{name}' is an absolute path; every path must be relative.")
+    parts = [p for p in unified.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise RepositoryRefused(f"'{name}' climbs out of the repository with '..'.")
+    if not parts:
+        raise RepositoryRefused(f"'{name}' is not a file path.")
+    return "/".join(parts)
+
+
+class _Budget:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.total = 0
+
+    def check_count(self, count: int) -> None:
+        if count > self.limits.max_entries:
+            raise RepositoryRefused(
+                f"The repository has {count:,} files; at most "
+                f"{self.limits.max_entries:,} are accepted."
+            )
+
+    def check_file(self, path: str, size: int) -> None:
+        if path.endswith(".json") and size > self.limits.max_json_bytes:
+            raise RepositoryRefused(
+                f"'{path}' is {_size(size)}; a JSON file may be at most "
+                f"{_size(self.limits.max_json_bytes)}."
+            )
+
+    def add(self, size: int) -> None:
+        self.total += size
+        if self.total > self.limits.max_total_bytes:
+            raise RepositoryRefused(
+                f"The repository is over {_size(self.limits.max_total_bytes)} uncompressed; "
+                "nothing was imported."
+            )
+
+
+def _strip_common_folder(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """A zip made of the repository's folder (``repo-main/linkedService/...``) reads as
+    its root, when no file sits at the top and every file shares that one folder."""
+    tops = {path.split("/", 1)[0] for path, _ in files}
+    if len(tops) != 1 or any("/" not in path for path, _ in files):
+        return files
+    (top,) = tops
+    if kind_for_folder(top) is not None:
+        return files
+    return [(path.split("/", 1)[1], data) for path, data in files]
+
+
+def read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, bytes]]:
+    """``(posix path, bytes)`` of every file in a zip of a repository, in zip order."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise RepositoryRefused(f"Not a zip file ({exc}).") from exc
+    budget = _Budget(limits)
+    with archive:
+        infos = archive.infolist()
+        budget.check_count(len(infos))
+        entries: list[tuple[str, zipfile.ZipInfo]] = []
+        declared = 0
+        for info in infos:
+            path = safe_relative_path(info.filename)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise RepositoryRefused(f"'{info.filename}' is a symbolic link.")
+            if info.is_dir():
+                continue
+            budget.check_file(path, info.file_size)
+            declared += info.file_size
+            entries.append((path, info))
+        if declared > limits.max_total_bytes:
+            raise RepositoryRefused(
+                f"The zip declares {_size(declared)} uncompressed; at most "
+                f"{_size(limits.max_total_bytes)} are accepted."
+            )
+        files = []
+        seen: set[str] = set()
+        for path, info in entries:
+            if path in seen:
+                raise RepositoryRefused(f"'{path}' is in the zip twice.")
+            seen.add(path)
+            files.append((path, _read_entry(archive, info, path, budget)))
+    return _strip_common_folder(files)
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, b: _Budget) -> bytes:
+    out = bytearray()
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                out += chunk
+                b.add(len(chunk))
+                b.check_file(path, len(out))
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        raise RepositoryRefused(f"'{path}' cannot be read from the zip ({exc}).") from exc
+    return bytes(out)
+
+
+def read_folder(root: Path, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, bytes]]:
+    """``(posix path, bytes)`` of every file under ``root``, sorted by path.
+
+    ``.git`` is skipped (it is git's, not the repository's content).
+    """
+    if not root.is_dir():
+        raise RepositoryRefused(f"{root} is not a folder.")
+    budget = _Budget(limits)
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        base = Path(folder)
+        for d in dirs:
+            if (base / d).is_symlink():
+                raise RepositoryRefused(f"'{(base / d).relative_to(root)}' is a symbolic link.")
+        for name in names:
+            full = base / name
+            relative = full.relative_to(root).as_posix()
+            if full.is_symlink():
+                raise RepositoryRefused(f"'{relative}' is a symbolic link.")
+            found.append((relative, full))
+            budget.check_count(len(found))
+    found.sort()
+    declared = 0
+    for relative, full in found:
+        size = full.stat().st_size
+        budget.check_file(relative, size)
+        declared += size
+    if declared > limits.max_total_bytes:
+        raise RepositoryRefused(
+            f"The folder holds {_size(declared)}; at most "
+            f"{_size(limits.max_total_bytes)} are accepted."
+        )
+    files = []
+    for relative, full in found:
+        data = full.read_bytes()
+        budget.check_file(relative, len(data))
+        budget.add(len(data))
+        files.append((relative, data))
+    return files
+
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "RepositoryRefused",
+    "read_folder",
+    "read_zip",
+    "safe_relative_path",
+]

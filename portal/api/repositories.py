@@ -1,0 +1,79 @@
+"""Whole repositories through the API: a zip in (the body, or the multipart field
+``repository``), the factory's repository zip out; one report line per file."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from connectors.adf_repository import write_zip
+from connectors.problems import Problem
+from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
+from portal.api.documents import Invalid
+from portal.api.requests import audit_api, flag
+from portal.imports import export_repository, import_repository
+from portal.models import AuditEvent, Factory
+
+ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
+TOO_BIG = "The zip is over 100 MB."
+
+
+def repository_upload(request: Request) -> bytes | None:
+    """A repository zip sent as the body, or as the multipart field ``repository``; None
+    for JSON. At most the repository's uncompressed limit is read."""
+    content_type = (request.content_type or "").split(";")[0].strip().lower()
+    if content_type in ZIP_TYPES:
+        data = request._request.read(DEFAULT_LIMITS.max_total_bytes + 1)
+        if len(data) > DEFAULT_LIMITS.max_total_bytes:
+            raise Invalid([Problem("$", TOO_BIG)])
+        return bytes(data)
+    if content_type == "multipart/form-data":
+        upload = request.FILES.get("repository")
+        if upload is None:
+            raise Invalid([Problem("$.repository", "Send the repository zip in 'repository'.")])
+        if upload.size is not None and upload.size > DEFAULT_LIMITS.max_total_bytes:
+            raise Invalid([Problem("$.repository", TOO_BIG)])
+        return upload.read()
+    return None
+
+
+def import_response(request: Request, factory: Factory, archive: bytes) -> Response:
+    """201 with the report when imported, 400 with it when not; 400 ``errors`` if refused."""
+    try:
+        result = import_repository(
+            archive,
+            user=request.user,
+            factory=factory,
+            replace=flag(request, "replace"),
+            skip_bad_files=flag(request, "skipBadFiles"),
+        )
+    except RepositoryRefused as exc:
+        raise Invalid([Problem("$", str(exc))]) from exc
+    for outcome in result.outcomes:
+        audit_api(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
+    return Response(
+        {
+            "imported": result.ok,
+            "summary": result.summary(),
+            "files": [line.as_dict() for line in result.report],
+            "results": [
+                {"source": o.source, "name": o.name, "replaced": o.replaced}
+                for o in result.outcomes
+            ],
+        },
+        status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def export_response(request: Request, factory: Factory) -> HttpResponse:
+    files = export_repository(factory)
+    audit_api(
+        request,
+        AuditEvent.Action.EXPORT,
+        detail=f"API zip of factory '{factory.name}' ({len(files)} files)",
+    )
+    response = HttpResponse(write_zip(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{factory.name}.zip"'
+    return response

@@ -1,0 +1,156 @@
+"""Repositories built in memory, in the shapes ADF and Synapse git integration write."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from connectors.file_style import FileStyle, render
+
+TAB_LF = FileStyle(indent="\t")
+FOUR_CRLF_NEWLINE = FileStyle(indent="    ", newline="\r\n", final_newline=True)
+TWO_LF_NEWLINE_BOM = FileStyle(indent="  ", final_newline=True, bom=True)
+ONE_LINE = FileStyle(indent=None)
+STYLES = [TAB_LF, FOUR_CRLF_NEWLINE, TWO_LF_NEWLINE_BOM, ONE_LINE]
+
+
+def spark_v2_linked_service(name: str = "SparkProd") -> dict[str, Any]:
+    """A Spark 2.0 linked service as the connector's schema takes it today (its secret
+    parameter's default is the mask: a new resource cannot be created with a masked
+    password, so it has none)."""
+    return {
+        "name": name,
+        "type": "Microsoft.DataFactory/factories/linkedservices",
+        "properties": {
+            "annotations": [],
+            "type": "Spark",
+            "version": "2.0",
+            "typeProperties": {
+                "host": "spark.example.com",
+                "port": 443,
+                "authenticationType": "Anonymous",
+                "httpPath": "cliservice",
+            },
+        },
+    }
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    """One resource of every folder kind, keyed by its path (Data Factory and Synapse)."""
+    return {
+        "linkedService/SparkProd.json": spark_v2_linked_service(),
+        "linkedService/Blob_Store.json": {
+            "properties": {  # properties first, name after: key order is kept
+                "type": "AzureBlobStorage",
+                "typeProperties": {
+                    "connectionString": "DefaultEndpointsProtocol=https;AccountName=contoso;",
+                    "encryptedCredential": "ZXhhbXBsZQ==",
+                },
+            },
+            "name": "Blob_Store",
+        },
+        "dataset/Sales Ünïcode 売上.json": {
+            "name": "Sales Ünïcode 売上",
+            "properties": {
+                "linkedServiceName": {
+                    "referenceName": "SparkProd",
+                    "type": "LinkedServiceReference",
+                },
+                "type": "SparkObject",
+                "typeProperties": {"table": "ventes_€", "schema": "dbo"},
+                "annotations": [],
+            },
+            "type": "Microsoft.DataFactory/factories/datasets",
+        },
+        "pipeline/Copy Sales.json": {
+            "name": "Copy Sales",
+            "properties": {
+                "activities": [{"name": "Copy", "type": "Copy", "inputs": [], "outputs": []}],
+                "annotations": [],
+            },
+        },
+        "trigger/Nightly.json": {
+            "name": "Nightly",
+            "properties": {"type": "ScheduleTrigger", "runtimeState": "Started"},
+        },
+        "dataflow/Clean.json": {
+            "name": "Clean",
+            "properties": {"type": "MappingDataFlow", "typeProperties": {"script": "a\nb"}},
+        },
+        "integrationRuntime/SelfHosted.json": {
+            "name": "SelfHosted",
+            "properties": {"type": "SelfHosted"},
+        },
+        "credential/Uami.json": {"name": "Uami", "properties": {"type": "ManagedIdentity"}},
+        "managedVirtualNetwork/default.json": {"name": "default", "properties": {}},
+        "managedVirtualNetwork/default/managedPrivateEndpoint/Sql.json": {
+            "name": "Sql",
+            "properties": {"privateLinkResourceId": "/subscriptions/x", "groupId": "sqlServer"},
+        },
+        "factory/contoso-adf.json": {
+            "name": "contoso-adf",
+            "properties": {"globalParameters": {"env": {"type": "String", "value": "prod"}}},
+            "location": "westeurope",
+        },
+        "notebook/Explore.json": {
+            "name": "Explore",
+            "properties": {"nbformat": 4, "cells": [{"cell_type": "code", "source": ["1+1"]}]},
+        },
+        "sqlscript/Report.json": {
+            "name": "Report",
+            "properties": {"content": {"query": "SELECT 1"}, "type": "SqlQuery"},
+        },
+        "sparkJobDefinition/Job.json": {
+            "name": "Job",
+            "properties": {"jobProperties": {"file": "abfss://x/job.py"}},
+        },
+        "bigDataPool/Pool1.json": {"name": "Pool1", "properties": {"nodeCount": 3}},
+        "sparkConfiguration/Conf.json": {"name": "Conf", "properties": {"configs": {}}},
+        "kqlscript/Kql.json": {"name": "Kql", "properties": {"content": {"query": "T"}}},
+        "globalParameters/default.json": {"name": "default", "properties": {"env": "prod"}},
+    }
+
+
+MASKED_SECRET_FILE = render(
+    {
+        "name": "Sql_Dw",
+        "properties": {
+            "type": "AzureSqlDW",
+            "typeProperties": {"connectionString": {"type": "SecureString", "value": "**********"}},
+        },
+    },
+    FileStyle(indent="    ", newline="\r\n"),
+)
+"""A linked service whose secret was exported masked (``linkedService/Sql_Dw.json``)."""
+
+OTHER_FILES: dict[str, bytes] = {
+    "publish_config.json": b'{"publishBranch": "adf_publish"}',
+    "README.md": b"# Our factory\r\n",
+    "ARMTemplateParametersForFactory.json": b'{\n  "$schema": "x"\n}\n',
+    "linkedService/notes.txt": b"not a resource",
+    "sqlPool/Dw.json": b'{"name": "Dw", "properties": {}}',
+}
+
+
+def repository(style_of: Any = None) -> dict[str, bytes]:
+    """Every kind, each file in a style taken in turn from STYLES, plus files beside them."""
+    files: dict[str, bytes] = {}
+    for index, (path, document) in enumerate(documents().items()):
+        style = style_of(path) if style_of else STYLES[index % len(STYLES)]
+        files[path] = render(document, style)
+    files.update(OTHER_FILES)
+    return files
+
+
+def as_zip(files: dict[str, bytes], prefix: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(prefix + path, data)
+    return buffer.getvalue()
+
+
+def json_bytes(document: Any) -> bytes:
+    return json.dumps(document).encode()

@@ -1,0 +1,317 @@
+"""Whole repositories into a factory and back out, byte for byte: the service, the command
+line, the Import page and the API."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from connectors.adf_repository import Status, write_folder
+from connectors.file_style import detect_style
+from portal.definitions import save_definition
+from portal.imports import export_repository, import_repository
+from portal.models import Factory, RepositoryFile, Resource, Revision
+from portal.roles import Role, grant
+from tests.conftest import api_for, signed_in
+from tests.connectors.repository_builders import (
+    MASKED_SECRET_FILE,
+    OTHER_FILES,
+    STYLES,
+    as_zip,
+    documents,
+    json_bytes,
+    repository,
+)
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.fixture
+def contoso(db: Any) -> Factory:
+    return Factory.objects.create(name="contoso")
+
+
+def test_a_repository_imported_then_exported_unedited_is_the_same_files_byte_for_byte(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    result = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert result.ok, [str(line) for line in result.report]
+    assert dict(export_repository(contoso)) == files
+
+
+def test_every_file_gets_a_report_line_and_lands_in_the_chosen_factory(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    result = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert {line.path for line in result.report} == set(files)
+    statuses = {line.path: line.status for line in result.report}
+    assert statuses["publish_config.json"] is Status.KEPT
+    assert statuses["sqlPool/Dw.json"] is Status.KEPT
+    assert statuses["linkedService/SparkProd.json"] is Status.IMPORTED
+    assert Resource.objects.filter(factory=contoso).count() == len(result.outcomes)
+    assert not Resource.objects.exclude(factory=contoso).exists()
+    assert RepositoryFile.objects.filter(factory=contoso).count() == len(OTHER_FILES)
+    revision = Revision.objects.get(resource__name="Copy Sales")
+    assert revision.source_path == "pipeline/Copy Sales.json"
+    assert bytes(revision.source_bytes) == files["pipeline/Copy Sales.json"]
+
+
+def test_a_file_with_an_error_imports_nothing_unless_bad_files_are_skipped(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    files["dataset/Broken.json"] = b'{"name": "Broken", "properties": '
+    files["pipeline/Mismatch.json"] = json_bytes({"name": "Other", "properties": {}})
+    refused = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert not refused.ok and not Resource.objects.exists()
+    assert not RepositoryFile.objects.exists()
+    errors = {(line.path, line.json_path) for line in refused.report if line.status == "error"}
+    assert errors == {("dataset/Broken.json", "$"), ("pipeline/Mismatch.json", "$.name")}
+    assert refused.summary() == "Nothing imported: 2 file(s) with errors."
+    spark = next(x for x in refused.report if x.path == "linkedService/SparkProd.json")
+    assert spark.message == "linkedService 'SparkProd' (not imported: other files have errors)"
+
+    skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
+    assert skipped.ok and skipped.skipped == ["dataset/Broken.json", "pipeline/Mismatch.json"]
+    assert Resource.objects.filter(factory=contoso).count() == len(skipped.outcomes) > 10
+    assert "2 bad file(s) skipped" in skipped.summary()
+
+
+def test_a_resource_the_connector_refuses_is_an_error_and_can_be_skipped(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository()
+    spark = json.loads(files["linkedService/SparkProd.json"].decode("utf-8-sig"))
+    spark["properties"]["typeProperties"]["port"] = 70000
+    files["linkedService/SparkProd.json"] = json_bytes(spark)
+    refused = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert not refused.ok and not Resource.objects.exists()
+    (line,) = [x for x in refused.report if x.status is Status.ERROR]
+    assert line.path == "linkedService/SparkProd.json"
+    assert line.json_path == "$.properties.typeProperties.port"
+    skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
+    assert skipped.ok and skipped.skipped == ["linkedService/SparkProd.json"]
+    assert not Resource.objects.filter(name="SparkProd").exists()
+
+
+def test_an_edited_resource_is_exported_at_its_path_in_its_files_style(
+    contoso: Factory, editor: Any
+) -> None:
+    files = repository(style_of=lambda _p: STYLES[1])
+    import_repository(as_zip(files), user=editor, factory=contoso)
+    pipeline = Resource.objects.get(factory=contoso, name="Copy Sales")
+    properties = copy.deepcopy(pipeline.properties)
+    properties["description"] = "edited in the portal"
+    save_definition(
+        user=editor,
+        name=pipeline.name,
+        properties=properties,
+        action=Revision.Action.EDIT,
+        instance=pipeline,
+    )
+    exported = dict(export_repository(contoso))
+    out = exported["pipeline/Copy Sales.json"]
+    assert out != files["pipeline/Copy Sales.json"]
+    assert json.loads(out)["properties"]["description"] == "edited in the portal"
+    assert detect_style(out) == STYLES[1]
+    unchanged = {p: b for p, b in exported.items() if p != "pipeline/Copy Sales.json"}
+    assert unchanged == {p: b for p, b in files.items() if p != "pipeline/Copy Sales.json"}
+
+
+def test_a_new_resource_is_exported_in_studio_style_at_its_kind_folder(
+    contoso: Factory, editor: Any
+) -> None:
+    save_definition(
+        user=editor,
+        name="Fresh",
+        properties={"type": "Wait", "activities": []},
+        action=Revision.Action.CREATE,
+        factory=contoso,
+        kind="pipeline",
+    )
+    exported = dict(export_repository(contoso))
+    assert exported["pipeline/Fresh.json"].startswith(b'{\n\t"name": "Fresh"')
+
+
+def test_secrets_imported_in_clear_are_exported_masked(contoso: Factory, editor: Any) -> None:
+    files = repository()
+    clear = MASKED_SECRET_FILE.replace(b"**********", b"Password=k3y")
+    files["linkedService/Sql_Dw.json"] = clear
+    assert import_repository(as_zip(files), user=editor, factory=contoso).ok
+    exported = dict(export_repository(contoso))
+    assert exported["linkedService/Sql_Dw.json"] == MASKED_SECRET_FILE
+    assert not any(b"k3y" in data for data in exported.values())
+
+
+def test_a_folder_imports_like_its_zip(contoso: Factory, editor: Any, tmp_path: Path) -> None:
+    files = repository()
+    write_folder(tmp_path, files.items())
+    assert import_repository(tmp_path, user=editor, factory=contoso).ok
+    assert dict(export_repository(contoso)) == files
+
+
+def test_the_command_line_imports_a_zip_and_exports_the_same_files(
+    contoso: Factory, editor: Any, tmp_path: Path
+) -> None:
+    files = repository()
+    (tmp_path / "repo.zip").write_bytes(as_zip(files, prefix="contoso-main/"))
+    out = io.StringIO()
+    call_command(
+        "import_adf", str(tmp_path / "repo.zip"), "--factory", "contoso", "--user", "eddie",
+        stdout=out,
+    )  # fmt: skip
+    assert "README.md: kept as is: a file beside the resource folders" in out.getvalue()
+    assert "notebook/Explore.json: imported: notebook 'Explore'" in out.getvalue()
+    call_command("export_adf", str(tmp_path / "out"), "--factory", "contoso", stdout=out)
+    written = {
+        p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    }
+    assert written == files
+
+
+def test_the_command_line_reports_every_error_and_imports_nothing_or_skips_them(
+    contoso: Factory, tmp_path: Path
+) -> None:
+    files = {**repository(), "trigger/Bad.json": b"[]"}
+    write_folder(tmp_path, files.items())
+    with pytest.raises(CommandError) as refused:
+        call_command("import_adf", str(tmp_path), "--factory", "contoso")
+    lines = str(refused.value).splitlines()
+    bad = "trigger/Bad.json: error: $: A resource file holds one JSON object with name and "
+    assert bad + "properties." in lines
+    assert lines[-1] == "Nothing imported: 1 file(s) with errors."
+    assert not Resource.objects.exists()
+    out = io.StringIO()
+    call_command(
+        "import_adf", str(tmp_path), "--factory", "contoso", "--skip-bad-files", stdout=out
+    )
+    assert "1 bad file(s) skipped" in out.getvalue()
+    assert Resource.objects.filter(factory=contoso).count() == len(documents())
+
+
+def test_the_command_line_refuses_an_unsafe_zip_before_importing(
+    contoso: Factory, tmp_path: Path
+) -> None:
+    (tmp_path / "evil.zip").write_bytes(as_zip({"../../etc/x.json": b"{}"}))
+    with pytest.raises(CommandError, match=r"refused: '\.\./\.\./etc/x\.json' climbs out"):
+        call_command("import_adf", str(tmp_path / "evil.zip"), "--factory", "contoso")
+    assert not Resource.objects.exists()
+
+
+@pytest.fixture
+def contoso_editor_api(contoso: Factory, editor: Any) -> Any:
+    grant(editor, contoso, Role.EDITOR)
+    return api_for(editor)
+
+
+def test_the_api_imports_a_zip_body_and_exports_the_same_zip_content(
+    contoso_editor_api: Any,
+) -> None:
+    files = repository()
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import", as_zip(files), content_type="application/zip"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["imported"] is True
+    assert {line["file"] for line in body["files"]} == set(files)
+    assert {"file": "README.md", "status": "kept as is", "path": "", "message": (
+        "a file beside the resource folders"
+    )} in body["files"]  # fmt: skip
+    exported = contoso_editor_api.get("/api/v1/factories/contoso/export")
+    assert exported.status_code == 200
+    assert unzip(exported.content) == files
+
+
+def test_the_api_takes_a_multipart_zip_and_answers_400_with_each_files_errors(
+    contoso_editor_api: Any,
+) -> None:
+    files = {**repository(), "dataset/Bad.json": b"{"}
+    upload = io.BytesIO(as_zip(files))
+    upload.name = "repo.zip"
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import", {"repository": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    errors = [line for line in response.json()["files"] if line["status"] == "error"]
+    assert [(e["file"], e["path"]) for e in errors] == [("dataset/Bad.json", "$")]
+    assert not Resource.objects.exists()
+    upload.seek(0)
+    skipped = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import?skipBadFiles=true",
+        {"repository": upload},
+        format="multipart",
+    )
+    assert skipped.status_code == 201 and "1 bad file(s) skipped" in skipped.json()["summary"]
+
+
+def test_the_api_refuses_an_unsafe_zip_with_a_clear_error(contoso_editor_api: Any) -> None:
+    response = contoso_editor_api.post(
+        "/api/v1/factories/contoso/import",
+        as_zip({"/etc/passwd.json": b"{}"}),
+        content_type="application/zip",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == (
+        "'/etc/passwd.json' is an absolute path; every path must be relative."
+    )
+
+
+def test_a_reader_of_the_factory_cannot_import_a_repository(contoso: Factory, reader: Any) -> None:
+    grant(reader, contoso, Role.READER)
+    response = api_for(reader).post(
+        "/api/v1/factories/contoso/import", as_zip(repository()), content_type="application/zip"
+    )
+    assert response.status_code == 403
+    assert not Resource.objects.exists()
+
+
+def test_the_import_page_takes_a_repository_zip_and_shows_each_files_line(
+    contoso: Factory, editor: Any
+) -> None:
+    grant(editor, contoso, Role.EDITOR)
+    files = repository()
+    upload = io.BytesIO(as_zip(files))
+    upload.name = "contoso.zip"
+    response = signed_in(editor).post("/factories/contoso/import/", {"repository": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "resource(s) imported, 5 file(s) kept as is." in page
+    assert "<code>publish_config.json</code></td><td>kept as is</td>" in page
+    assert Resource.objects.filter(factory=contoso).count() == len(documents())
+
+
+def test_the_import_page_shows_a_refused_zip_and_imports_nothing(
+    contoso: Factory, editor: Any
+) -> None:
+    grant(editor, contoso, Role.EDITOR)
+    upload = io.BytesIO(as_zip({"linkedService/../../x.json": b"{}"}))
+    upload.name = "evil.zip"
+    response = signed_in(editor).post("/factories/contoso/import/", {"repository": upload})
+    assert response.status_code == 400
+    assert "Refused, nothing was read: &#x27;linkedService/../../x.json&#x27; climbs out" in (
+        response.content.decode()
+    )
+    assert not Resource.objects.exists()
+
+
+def test_the_import_page_of_a_factory_needs_a_role_in_it(contoso: Factory, editor: Any) -> None:
+    response = signed_in(editor).get("/factories/contoso/import/")
+    assert response.status_code == 404
+    grant(editor, contoso, Role.READER)
+    response = signed_in(editor).get("/factories/contoso/import/")
+    assert response.status_code == 403
