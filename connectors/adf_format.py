@@ -22,6 +22,8 @@ from connectors.secrets import MASK, masked, masked_secret_paths
 from connectors.validation import check_properties, validate_envelope
 
 DOCUMENT_TYPE = "Microsoft.DataFactory/factories/linkedservices"
+SYNAPSE_DOCUMENT_TYPE = "Microsoft.Synapse/workspaces/linkedservices"
+"""How a Synapse workspace's git files spell a linked service's top-level ``type``."""
 PROPERTIES_ORDER = (
     "description",
     "annotations",
@@ -194,6 +196,7 @@ def layout_warnings(document: dict[str, Any]) -> list[Problem]:
 __all__ = [
     "DOCUMENT_TYPE",
     "MASK",
+    "SYNAPSE_DOCUMENT_TYPE",
     "ParsedLinkedService",
     "canonical_properties",
     "check_document",

@@ -28,6 +28,8 @@ from tests.connectors.repository_builders import (
     documents,
     json_bytes,
     repository,
+    synapse_documents,
+    synapse_repository,
 )
 
 
@@ -48,6 +50,26 @@ def test_a_repository_imported_then_exported_unedited_is_the_same_files_byte_for
     result = import_repository(as_zip(files), user=editor, factory=contoso)
     assert result.ok, [str(line) for line in result.report]
     assert dict(export_repository(contoso)) == files
+
+
+def test_a_synapse_repository_with_a_spark_linked_service_round_trips_byte_for_byte(
+    db: Any, editor: Any
+) -> None:
+    workspace = Factory.objects.create(name="contoso-syn", kind=Factory.Kind.SYNAPSE)
+    files = synapse_repository()
+    spark = files["linkedService/SparkProd.json"]
+    assert b'"type": "Microsoft.Synapse/workspaces/linkedservices"' in spark.replace(b"\t", b"")
+    result = import_repository(as_zip(files), user=editor, factory=workspace)
+    assert result.ok, [str(line) for line in result.report]
+    resource = Resource.objects.get(factory=workspace, kind="linkedService", name="SparkProd")
+    assert resource.properties["type"] == "Spark"
+    assert all(
+        d["type"].startswith("Microsoft.Synapse/workspaces/")
+        or d["type"] == "Microsoft.Synapse/workspaces"
+        for d in synapse_documents().values()
+    )
+    assert Resource.objects.filter(factory=workspace).count() == len(synapse_documents())
+    assert dict(export_repository(workspace)) == files
 
 
 def test_every_file_gets_a_report_line_and_lands_in_the_chosen_factory(

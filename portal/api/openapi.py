@@ -12,7 +12,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
 
-from connectors.adf_format import DOCUMENT_TYPE
+from connectors.adf_format import DOCUMENT_TYPE, SYNAPSE_DOCUMENT_TYPE
 from connectors.ca_certificates import MAX_PEM_CHARS
 from connectors.registry import connectors
 from connectors.schema_store import common_schema
@@ -150,7 +150,7 @@ def connector_components() -> dict[str, Any]:
         "properties": {
             "id": {"type": "integer", "readOnly": True},
             "name": ref("Common_name"),
-            "type": {"const": DOCUMENT_TYPE},
+            "type": {"enum": [DOCUMENT_TYPE, SYNAPSE_DOCUMENT_TYPE]},
             "etag": {"type": "string", "readOnly": True, "description": "current revision"},
             "properties": ref("LinkedServiceProperties"),
         },

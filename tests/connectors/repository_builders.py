@@ -154,3 +154,29 @@ def as_zip(files: dict[str, bytes], prefix: str = "") -> bytes:
 
 def json_bytes(document: Any) -> bytes:
     return json.dumps(document).encode()
+
+
+def synapse_documents() -> dict[str, dict[str, Any]]:
+    """:func:`documents` as a Synapse workspace's git integration writes them: every file's
+    top-level ``type`` spelled ``Microsoft.Synapse/workspaces/...``."""
+    from pathlib import PurePosixPath
+
+    from connectors.kinds import kind_for_folder
+
+    result: dict[str, dict[str, Any]] = {}
+    for path, document in documents().items():
+        kind = kind_for_folder(str(PurePosixPath(path).parent))
+        assert kind is not None, path
+        synapse = {key: value for key, value in document.items() if key != "type"}
+        result[path] = {"name": synapse.pop("name"), "type": kind.document_type(True), **synapse}
+    return result
+
+
+def synapse_repository() -> dict[str, bytes]:
+    """A Synapse-layout repository: every kind, each file in a style from STYLES in turn."""
+    files = {
+        path: render(document, STYLES[index % len(STYLES)])
+        for index, (path, document) in enumerate(synapse_documents().items())
+    }
+    files.update(OTHER_FILES)
+    return files

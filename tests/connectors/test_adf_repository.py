@@ -214,3 +214,21 @@ def test_unedited_bytes_are_the_original_unless_a_secret_was_in_clear() -> None:
     out = unedited_bytes(clear)
     assert b"AccountKey" not in out and detect_style(out) == detect_style(clear)
     assert unedited_bytes(b"not json") == b"not json"
+
+
+def test_a_synapse_linked_service_file_parses_with_its_type_kept() -> None:
+    from connectors.adf_format import SYNAPSE_DOCUMENT_TYPE, parse_linked_service
+    from tests.connectors.repository_builders import synapse_documents
+
+    document = synapse_documents()["linkedService/SparkProd.json"]
+    assert document["type"] == SYNAPSE_DOCUMENT_TYPE
+    parsed = parse_linked_service(render(document, STYLES[0]))
+    assert parsed.ok, [str(p) for p in parsed.problems]
+    assert parsed.name == "SparkProd"
+
+
+def test_a_synapse_repository_exports_unedited_byte_for_byte() -> None:
+    from tests.connectors.repository_builders import synapse_repository
+
+    files = synapse_repository()
+    assert _exported(files) == files
