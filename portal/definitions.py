@@ -10,6 +10,7 @@ the current state and a new revision in one transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,8 +130,12 @@ def check(
     *,
     factory: Factory | None = None,
     kind: str = LINKED_SERVICE.name,
+    name_is_free: bool = False,
 ) -> tuple[Any, list[Problem]]:
-    """Validate a definition; returns (connector version or None for a document, problems)."""
+    """Validate a definition; returns (connector version or None for a document, problems).
+
+    ``name_is_free``: the caller has already looked the name up in the factory (an import
+    does, for all its files in one query); the unique constraint still decides a race."""
     problems = validate_name(name)
     if not isinstance(properties, dict):
         return None, [*problems, Problem("$.properties", "Must be a JSON object.")]
@@ -148,7 +153,12 @@ def check(
         problems.extend(validate_properties(version, as_validated(properties)))
     factory = factory or (instance.factory if instance is not None else Factory.default())
     renamed = instance is None or Resource.key_for(str(name)) != instance.name_key
-    if renamed and isinstance(name, str) and not any(p.path == "$.name" for p in problems):
+    if (
+        renamed
+        and not name_is_free
+        and isinstance(name, str)
+        and not any(p.path == "$.name" for p in problems)
+    ):
         clash = Resource.objects.filter(factory=factory, kind=kind, name_key=Resource.key_for(name))
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
@@ -192,13 +202,9 @@ def save_definition(
     if instance is not None:
         factory, kind = instance.factory, instance.kind
     factory = factory or Factory.default()
-    stored = instance.properties if instance is not None else None
-    properties = wrap_secret_parameters(properties)
-    properties, secret_problems = resolve_secrets(
-        properties, stored, trusted=trusted_secret_references
+    properties, version, problems = _checked(
+        name, properties, instance, factory, kind, trusted=trusted_secret_references
     )
-    version, problems = check(name, properties, instance, factory=factory, kind=kind)
-    problems = [*secret_problems, *problems]
     renamed = (
         instance is not None
         and isinstance(name, str)
@@ -209,16 +215,7 @@ def save_definition(
         problems.extend(still_referenced(instance, "renamed"))
     if problems:
         raise DefinitionInvalid(problems)
-    if version is not None:
-        properties = canonical_properties(properties)
-    description = properties.get("description", "")
-    fields = {
-        "name": name,
-        "name_key": Resource.key_for(name),
-        "connector": version.connector_type if version else _text(properties.get("type"), 100),
-        "connector_version": version.version if version else _text(properties.get("version"), 20),
-        "description": description if isinstance(description, str) else "",
-    }
+    properties, fields = _fields(name, properties, version)
     try:
         with transaction.atomic():
             fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
@@ -239,6 +236,130 @@ def save_definition(
         # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
     return SaveResult(resource, revision)
+
+
+def _checked(
+    name: Any,
+    properties: dict[str, Any],
+    instance: Resource | None,
+    factory: Factory,
+    kind: str,
+    *,
+    trusted: bool,
+    name_is_free: bool = False,
+) -> tuple[dict[str, Any], Any, list[Problem]]:
+    """Secrets resolved and the definition checked: (properties, version, problems)."""
+    stored = instance.properties if instance is not None else None
+    properties = wrap_secret_parameters(properties)
+    properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
+    version, problems = check(
+        name, properties, instance, factory=factory, kind=kind, name_is_free=name_is_free
+    )
+    return properties, version, [*secret_problems, *problems]
+
+
+def _fields(
+    name: str, properties: dict[str, Any], version: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(properties as stored, the resource's columns but its definition)."""
+    if version is not None:
+        properties = canonical_properties(properties)
+    description = properties.get("description", "")
+    fields = {
+        "name": name,
+        "name_key": Resource.key_for(name),
+        "connector": version.connector_type if version else _text(properties.get("type"), 100),
+        "connector_version": version.version if version else _text(properties.get("version"), 20),
+        "description": description if isinstance(description, str) else "",
+    }
+    return properties, fields
+
+
+@dataclass
+class NewDefinition:
+    """One resource to create by :func:`create_definitions` (an imported file)."""
+
+    name: str
+    properties: dict[str, Any]
+    kind: str
+    comment: str = ""
+    source_path: str | None = None
+    source_bytes: bytes | None = None
+
+
+CREATE_BATCH = 500
+
+
+def create_definitions(
+    entries: list[NewDefinition], *, user: Any, action: str, factory: Factory
+) -> Sequence[SaveResult | list[Problem]]:
+    """Create many new resources at once, each with its first revision: the same checks,
+    secret handling and stored state as :func:`save_definition` for a new resource, written
+    in batches. The caller has found none of the names in ``factory`` (one query for all);
+    the unique key still refuses a name taken meanwhile.
+
+    Returns one SaveResult per entry, or, when any entry has problems, each entry's
+    problems (and nothing is written)."""
+    checked = []
+    all_problems: list[list[Problem]] = []
+    for entry in entries:
+        properties, version, problems = _checked(
+            entry.name, entry.properties, None, factory, entry.kind, trusted=False,
+            name_is_free=True,
+        )  # fmt: skip
+        all_problems.append(problems)
+        checked.append((properties, version))
+    if any(all_problems):
+        return all_problems
+    results: list[SaveResult] = []
+    try:
+        with transaction.atomic():
+            for start in range(0, len(entries), CREATE_BATCH):
+                end = start + CREATE_BATCH
+                batch = list(zip(entries[start:end], checked[start:end], strict=True))
+                resources = []
+                for entry, (properties, version) in batch:
+                    properties, fields = _fields(entry.name, properties, version)
+                    fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                    resources.append(
+                        Resource(
+                            factory=factory, kind=entry.kind, created_by=user, updated_by=user,
+                            revision=1, **fields,
+                        )
+                    )  # fmt: skip
+                Resource.objects.bulk_create(resources)
+                revisions = [
+                    Revision(
+                        resource=resource,
+                        number=1,
+                        name=resource.name,
+                        connector=resource.connector,
+                        connector_version=resource.connector_version,
+                        definition=resource.definition,
+                        action=action,
+                        comment=entry.comment,
+                        author=user,
+                        source_path=entry.source_path,
+                        source_bytes=entry.source_bytes,
+                    )
+                    for resource, (entry, _) in zip(resources, batch, strict=True)
+                ]
+                Revision.objects.bulk_create(revisions)
+                results.extend(SaveResult(r, v) for r, v in zip(resources, revisions, strict=True))
+    except IntegrityError:
+        # Another writer took one of the names meanwhile: say which, write nothing.
+        taken = set(
+            Resource.objects.filter(
+                factory=factory, name_key__in=[Resource.key_for(e.name) for e in entries]
+            ).values_list("kind", "name_key")
+        )
+        return [
+            [Problem("$.name", _exists(e.kind, e.name))]
+            if (e.kind, Resource.key_for(e.name)) in taken
+            else []
+            for e in entries
+        ]
+    return results
 
 
 def _follow_rename(referencing: Resource, renamed: Resource, old_name: str, *, user: Any) -> None:

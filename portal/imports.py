@@ -48,7 +48,13 @@ from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
-from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
+from portal.definitions import (
+    DefinitionInvalid,
+    NewDefinition,
+    StaleRevision,
+    create_definitions,
+    save_definition,
+)
 from portal.models import Factory, RepositoryFile, Resource, Revision
 
 
@@ -150,8 +156,17 @@ def import_documents(
     _warn_broken_references(outcomes, factory, set(seen))
     try:
         with transaction.atomic():
+            existing = _existing(outcomes, factory)
+            new = []
             for outcome in outcomes:
-                _import_one(outcome, factory, user=user, replace=replace, comment=comment)
+                key = (outcome.kind.name, Resource.key_for(outcome.name or ""))
+                if key in existing:
+                    _import_one(
+                        outcome, existing[key], factory, user=user, replace=replace, comment=comment
+                    )
+                else:
+                    new.append(outcome)
+            _create_new(new, factory, user=user, comment=comment)
             if any(o.problems for o in outcomes):
                 raise _Rollback
     except _Rollback:
@@ -184,14 +199,58 @@ def _warn_broken_references(
                 )
 
 
-def _import_one(
-    outcome: ImportOutcome, factory: Factory, *, user: Any, replace: bool, comment: str
+_LOOKUP_BATCH = 500
+
+
+def _existing(outcomes: list[ImportOutcome], factory: Factory) -> dict[tuple[str, str], Resource]:
+    """The factory's resources (deleted ones too) that the files name, by (kind, name key):
+    one query per few hundred names instead of one per file."""
+    keys = sorted({Resource.key_for(o.name or "") for o in outcomes})
+    found: dict[tuple[str, str], Resource] = {}
+    for start in range(0, len(keys), _LOOKUP_BATCH):
+        rows = Resource.objects.filter(
+            factory=factory, name_key__in=keys[start : start + _LOOKUP_BATCH]
+        ).select_related("factory")
+        for resource in rows:
+            found[(resource.kind, resource.name_key)] = resource
+    return found
+
+
+def _create_new(
+    outcomes: list[ImportOutcome], factory: Factory, *, user: Any, comment: str
 ) -> None:
+    """Create the resources whose names are new in the factory, all at once."""
+    entries = [
+        NewDefinition(
+            name=o.name or "",
+            properties=o.properties,
+            kind=o.kind.name,
+            comment=comment or f"Imported from {Path(o.source).name}",
+            source_path=o.source,
+            source_bytes=o.raw,
+        )
+        for o in outcomes
+    ]
+    results = create_definitions(entries, user=user, action=Revision.Action.IMPORT, factory=factory)
+    for outcome, result in zip(outcomes, results, strict=True):
+        if isinstance(result, list):
+            outcome.problems.extend(result)
+        else:
+            outcome.resource = result.resource
+
+
+def _import_one(
+    outcome: ImportOutcome,
+    existing: Resource,
+    factory: Factory,
+    *,
+    user: Any,
+    replace: bool,
+    comment: str,
+) -> None:
+    """Import a file whose name the factory has already: a new revision with ``replace``."""
     name = outcome.name or ""
-    existing = Resource.objects.filter(
-        factory=factory, kind=outcome.kind.name, name_key=Resource.key_for(name)
-    ).first()
-    if existing is not None and (not replace or existing.deleted_at is not None):
+    if not replace or existing.deleted_at is not None:
         why = "is deleted (restore or purge it first)" if existing.deleted_at else "exists already"
         hint = "" if existing.deleted_at else "; choose replace to import it as a new revision"
         outcome.problems.append(Problem("$.name", f"'{existing.name}' {why}{hint}."))
@@ -223,7 +282,7 @@ def _import_one(
         )
         return
     outcome.resource = result.resource
-    outcome.replaced = existing is not None
+    outcome.replaced = True
 
 
 def export_file(resource: Resource) -> str:
