@@ -337,3 +337,51 @@ def test_the_import_page_of_a_factory_needs_a_role_in_it(contoso: Factory, edito
     grant(editor, contoso, Role.READER)
     response = signed_in(editor).get("/factories/contoso/import/")
     assert response.status_code == 403
+
+
+def test_importing_many_new_resources_takes_a_few_queries_not_some_per_resource(
+    contoso: Factory, editor: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.connectors.repository_builders import spark_v2_linked_service
+
+    def files(count: int) -> dict[str, bytes]:
+        return {
+            f"linkedService/Spark{i}.json": json_bytes(spark_v2_linked_service(f"Spark{i}"))
+            for i in range(count)
+        }
+
+    with CaptureQueriesContext(connection) as few:
+        assert import_repository(as_zip(files(3)), user=editor, factory=contoso).ok
+    other = Factory.objects.create(name="other")
+    with CaptureQueriesContext(connection) as many:
+        assert import_repository(as_zip(files(60)), user=editor, factory=other).ok
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert (
+        Revision.objects.filter(resource__factory=other, source_bytes__isnull=False).count() == 60
+    )
+    assert dict(export_repository(other)) == files(60)
+
+
+def test_an_import_replacing_some_names_and_adding_others_does_both(
+    contoso: Factory, editor: Any
+) -> None:
+    from tests.connectors.repository_builders import spark_v2_linked_service
+
+    first = {"linkedService/A.json": json_bytes(spark_v2_linked_service("A"))}
+    assert import_repository(as_zip(first), user=editor, factory=contoso).ok
+    changed = spark_v2_linked_service("a")
+    changed["properties"]["description"] = "changed"
+    second = {
+        "linkedService/a.json": json_bytes(changed),
+        "linkedService/B.json": json_bytes(spark_v2_linked_service("B")),
+    }
+    refused = import_repository(as_zip(second), user=editor, factory=contoso)
+    assert not refused.ok
+    assert not Resource.objects.filter(factory=contoso, name="B").exists()
+    result = import_repository(as_zip(second), user=editor, factory=contoso, replace=True)
+    assert result.ok, [str(line) for line in result.report]
+    assert Resource.objects.get(factory=contoso, name_key="a").revision == 2
+    assert Resource.objects.get(factory=contoso, name="B").revision == 1
