@@ -385,3 +385,34 @@ def test_an_import_replacing_some_names_and_adding_others_does_both(
     assert result.ok, [str(line) for line in result.report]
     assert Resource.objects.get(factory=contoso, name_key="a").revision == 2
     assert Resource.objects.get(factory=contoso, name="B").revision == 1
+
+
+def test_a_repository_import_is_one_audit_row_by_page_api_and_command_line(
+    contoso: Factory, editor: Any, tmp_path: Path
+) -> None:
+    from portal.models import AuditEvent
+
+    def rows() -> list[AuditEvent]:
+        return list(AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, factory=contoso))
+
+    grant(editor, contoso, Role.EDITOR)
+    upload = io.BytesIO(as_zip(repository()))
+    upload.name = "contoso.zip"
+    page = signed_in(editor).post("/factories/contoso/import/", {"repository": upload})
+    assert page.status_code == 200
+    assert len(rows()) == 1
+    assert f"{len(documents())} resource(s) imported" in rows()[0].detail
+    response = api_for(editor).post(
+        "/api/v1/factories/contoso/import?replace=true",
+        as_zip(repository()),
+        content_type="application/zip",
+    )
+    assert response.status_code == 201, response.json()
+    assert len(rows()) == 2
+    (tmp_path / "repo.zip").write_bytes(as_zip(repository()))
+    call_command(
+        "import_adf", str(tmp_path / "repo.zip"), "--factory", "contoso", "--user", "eddie",
+        "--replace", stdout=io.StringIO(),
+    )  # fmt: skip
+    assert len(rows()) == 3
+    assert all(row.username == editor.get_username() for row in rows())

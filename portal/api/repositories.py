@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from connectors.adf_repository import write_zip
 from connectors.problems import Problem
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
+from portal import audit
 from portal.api.documents import Invalid
 from portal.api.requests import audit_api, flag
 from portal.imports import export_repository, import_repository
@@ -51,8 +52,14 @@ def import_response(request: Request, factory: Factory, archive: bytes) -> Respo
         )
     except RepositoryRefused as exc:
         raise Invalid([Problem("$", str(exc))]) from exc
-    for outcome in result.outcomes:
-        audit_api(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
+    if result.ok:  # one row for the whole import: each resource's revision names its file
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            user=request.user,
+            request=request._request,
+            factory=factory,
+            detail=f"API, repository: {result.summary()}",
+        )
     return Response(
         {
             "imported": result.ok,

@@ -76,12 +76,13 @@ def _import_repository(
     except RepositoryRefused as exc:
         context["refused"] = str(exc)
         return render(request, TEMPLATE, context, status=400)
-    for outcome in result.outcomes:
+    if result.ok:  # one row for the whole import: each resource's revision names its file
         audit.record(
             AuditEvent.Action.IMPORT,
             request=request,
-            resource=outcome.resource,
-            detail=f"from {upload.name}: {outcome.source}",
+            factory=home,
+            name=str(upload.name or "")[:260],
+            detail=f"repository {upload.name}: {result.summary()}",
         )
     context["repository"] = result
     return render(request, TEMPLATE, context, status=200 if result.ok else 400)

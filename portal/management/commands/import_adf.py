@@ -101,11 +101,12 @@ class Command(BaseCommand):
             raise CommandError("\n".join([*map(str, result.report), result.summary()]))
         for line in result.report:
             self.stdout.write(str(line))
-        for outcome in result.outcomes:
-            audit.record(
-                AuditEvent.Action.IMPORT,
-                user=user,
-                resource=outcome.resource,
-                detail=f"command line, from {path}: {outcome.source}",
-            )
+        # One row for the whole import: each resource's revision names its file.
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            user=user,
+            factory=factory,
+            name=path.name[:260],
+            detail=f"command line, repository {path}: {result.summary()}",
+        )
         self.stdout.write(self.style.SUCCESS(f"{result.summary()} Factory '{factory.name}'."))
