@@ -416,3 +416,26 @@ def test_a_repository_import_is_one_audit_row_by_page_api_and_command_line(
     )  # fmt: skip
     assert len(rows()) == 3
     assert all(row.username == editor.get_username() for row in rows())
+
+
+def test_a_name_taken_while_the_import_ran_is_refused_by_the_unique_key(
+    contoso: Factory, editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal import imports
+    from tests.connectors.repository_builders import spark_v2_linked_service
+
+    first = {"linkedService/A.json": json_bytes(spark_v2_linked_service("A"))}
+    assert import_repository(as_zip(first), user=editor, factory=contoso).ok
+    monkeypatch.setattr(imports, "_existing", lambda outcomes, factory: {})  # the lookup missed
+    files = {
+        "linkedService/A.json": json_bytes(spark_v2_linked_service("A")),
+        "linkedService/B.json": json_bytes(spark_v2_linked_service("B")),
+    }
+    result = import_repository(as_zip(files), user=editor, factory=contoso)
+    assert not result.ok
+    errors = [str(line) for line in result.report if line.status is Status.ERROR]
+    assert errors == [
+        "linkedService/A.json: error: $.name: A linked service named 'A' exists already."
+    ], errors
+    assert not Resource.objects.filter(factory=contoso, name="B").exists()
+    assert Resource.objects.get(factory=contoso, name="A").revision == 1
