@@ -12,19 +12,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from connectors.expressions import is_expression
 from connectors.registry import REGISTRY
-from connectors.secrets import is_secret_parameter
+from connectors.secrets import children, is_secret_parameter
 
 PARAMETERS = "parameters"
 
 
-def _is_expression(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.startswith("@") and not value.startswith("@@")
-    if isinstance(value, dict):
-        return value.get("type") == "Expression" or any(map(_is_expression, value.values()))
-    if isinstance(value, list):
-        return any(map(_is_expression, value))
+def _holds_expression(value: Any) -> bool:
+    """Whether ``value`` is, or holds anywhere inside it, an expression in either form."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if is_expression(node):
+            return True
+        stack.extend(child for _, child in children(node))
     return False
 
 
@@ -42,7 +44,7 @@ def target_of(properties: Any) -> dict[str, Any]:
     if declare is None:
         return {}
     target = dict(declare(properties))
-    if any(map(_is_expression, target.values())):
+    if any(map(_holds_expression, target.values())):
         parameters = properties.get(PARAMETERS)
         target[PARAMETERS] = {
             name: spec.get("defaultValue")

@@ -20,6 +20,13 @@ from connectors.spark.settings import (
     _default_transport,
 )
 
+_TLS: tuple[str, ...] = (
+    "trustedCertPath",
+    "useSystemTrustStore",
+    "allowHostNameCNMismatch",
+    "allowSelfSignedServerCert",
+    "enableServerCertificateValidation",
+)
 SECRET_TARGET: tuple[str, ...] = (
     "host",
     "port",
@@ -27,17 +34,11 @@ SECRET_TARGET: tuple[str, ...] = (
     "thriftTransportProtocol",
     "httpPath",
     "enableSsl",
-    "trustedCertPath",
-    "useSystemTrustStore",
-    "allowHostNameCNMismatch",
-    "allowSelfSignedServerCert",
-    "enableServerCertificateValidation",
+    *_TLS,
     "connectVia",
 )
 """The properties that decide where or how a Spark secret is sent (typeProperties, and
 ``connectVia`` beside them)."""
-
-_TLS = SECRET_TARGET[6:11]
 
 
 def _same_word(value: Any, enum: type[Any], default: Any) -> Any:
