@@ -18,7 +18,7 @@ from tests.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "adf-examples"
+EXAMPLES = Path(__file__).resolve().parent / "connectors" / "data" / "adf-examples"
 SPARK_EXAMPLES = sorted(p for p in EXAMPLES.glob("*spark_linkedservice*.json"))
 
 GIT_FORMAT = (

@@ -15,7 +15,7 @@ from connectors.spark.settings import (
     settings_from_type_properties,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "adf-examples"
+EXAMPLES = Path(__file__).resolve().parent / "connectors" / "data" / "adf-examples"
 
 
 def test_v1_defaults() -> None:
@@ -186,7 +186,6 @@ def test_password_is_not_in_repr() -> None:
     assert "hunter2" not in repr(s)
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared/adf-examples not present")
 @pytest.mark.parametrize(
     "name",
     [
