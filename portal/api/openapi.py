@@ -63,7 +63,27 @@ TEST_PASSWORD = {
     "description": "The password, for this test only, of a definition whose password ADF "
     "holds encrypted (encryptedCredential): never stored, never logged.",
 }
-ONE_OFF = {"caCertificate": CA_CERTIFICATE, "testPassword": TEST_PASSWORD}
+TEST_PARAMETERS = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "A value for each linked-service parameter, for this test only (a "
+    "parameter not given uses its default); the definition's expressions are evaluated "
+    "with them and the report's values say what each field was.",
+}
+TEST_SECRETS = {
+    "type": "object",
+    "writeOnly": True,
+    "additionalProperties": {"type": "string"},
+    "description": "secret property (e.g. password) -> the value to use for this test only, "
+    "for an Azure Key Vault secret, an encryptedCredential or instead of the stored one: "
+    "never stored, never logged, never sent back.",
+}
+ONE_OFF = {
+    "caCertificate": CA_CERTIFICATE,
+    "testPassword": TEST_PASSWORD,
+    "testParameters": TEST_PARAMETERS,
+    "testSecrets": TEST_SECRETS,
+}
 TEST_BODY = {"allOf": [DOCUMENT, {"type": "object", "properties": ONE_OFF}]}
 SAVED_TEST_BODY = {"type": "object", "properties": ONE_OFF}
 UPGRADE_ANSWERS = {

@@ -13,6 +13,7 @@ from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
 from portal.roles import test_visible
+from portal.test_value_fields import typed_test_values
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
@@ -66,6 +67,7 @@ def _test_form(
             request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
+            test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
@@ -108,6 +110,7 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
+            test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
