@@ -372,3 +372,93 @@ def test_a_definition_without_connect_via_has_no_note(editor: Any, settings: Any
         format="json",
     )
     assert "notes" not in done.json()["report"]
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_asks_for_a_secret_without_echo_and_prints_the_values_used(
+    editor: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False  # refused by policy: no network
+    saved(editor, parameterised())
+    asked: list[str] = []
+
+    def getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return "typed-at-the-prompt"
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "test_connection",
+            "Parameterised",
+            "--param",
+            "port=10000",
+            "--param",
+            "env=ETL",
+            "--secret",
+            "password",
+            stdout=out,
+        )
+    assert exited.value.code == 1  # the policy refused 127.0.0.1
+    assert asked == ["password for this test (not echoed, never stored): "]
+    printed = out.getvalue()
+    assert 'username = "etl"  (from @{toLower(linkedService().env)})' in printed
+    assert 'parameter env = "ETL"  (typed for this test)' in printed
+    assert 'parameter host = "127.0.0.1"  (default)' in printed
+    assert "typed-at-the-prompt" not in printed + "".join(
+        t.report for t in ConnectionTest.objects.all()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--param", "port", "--param takes NAME=VALUE"),
+        ("--param", "=1", "--param takes NAME=VALUE"),
+        ("--param", "nope=1", "no parameter nope"),
+        ("--secret", "username=x", "no secret username"),
+    ],
+)
+def test_the_command_refuses_a_value_it_cannot_use(
+    editor: Any, option: str, value: str, message: str
+) -> None:
+    from django.core.management.base import CommandError
+
+    saved(editor, parameterised())
+    with pytest.raises(CommandError, match=message):
+        call_command("test_connection", "Parameterised", option, value, stdout=io.StringIO())
+    assert ConnectionTest.objects.count() == 0
+
+
+# --- the new linked service's form ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_new_form_tests_its_parameterised_values_with_the_typed_ones(
+    editor_client: Client, settings: Any
+) -> None:
+    from tests.conftest import form_data
+
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    data = form_data(
+        **{
+            "tp-host": "@{linkedService().host}",
+            "param-0-name": "host",
+            "param-0-type": "String",
+            "param-0-default": "127.0.0.9",
+            "test_param__host": "127.0.0.1",
+        }
+    )
+    response = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    assert "data-first" in response.content.decode(), response.content.decode()[:3000]
+    test = wait_for(ConnectionTest.objects.latest("pk").pk)
+    used = values(test.result)
+    assert used[("field", "host")]["value"] == "127.0.0.1"
+    assert used[("parameter", "host")]["source"] == "typed for this test"
+    page = editor_client.post("/linkedservices/new/Spark/", {**data, "_refresh": "1"})
+    assert 'name="test_param__host" value="127.0.0.1"' in page.content.decode()
