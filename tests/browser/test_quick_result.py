@@ -133,3 +133,13 @@ def test_a_parameterised_definition_is_tested_with_the_values_typed_for_it(
     assert "typed-in-the-browser" not in page.content()
     if viewport == PHONE:
         assert_fits_phone_at(page, "a parameterised test on the detail page")
+    page.screenshot(
+        path=str(_screenshot_dir() / f"test-values-{viewport['width']}.png"), full_page=True
+    )
+
+
+def _screenshot_dir() -> Any:
+    from tests.browser.test_new_linked_service import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
