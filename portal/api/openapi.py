@@ -261,6 +261,28 @@ def connector_components() -> dict[str, Any]:
                             },
                         }
                     ),
+                    "values": list_of(
+                        {
+                            "type": "object",
+                            "description": "a value the test used: a parameter (typed for "
+                            "this test or its default), a field evaluated from its "
+                            "expression, a secret typed for this test (always the mask)",
+                            "properties": {
+                                "kind": {"enum": ["parameter", "field", "secret"]},
+                                "name": {"type": "string"},
+                                "value": {},
+                                "expression": {"type": "string"},
+                                "source": {"enum": ["typed for this test", "default"]},
+                            },
+                        }
+                    ),
+                    "notes": list_of(
+                        {
+                            "type": "string",
+                            "description": "e.g. that the test ran from the portal's "
+                            "network, not through the integration runtime (connectVia)",
+                        }
+                    ),
                 },
             },
         },
