@@ -120,12 +120,19 @@ def _default_text(spec: Any) -> str | None:
     return default if isinstance(default, str) else json.dumps(default)
 
 
-def asked_for(version: ConnectorVersion, properties: Any) -> list[Asked]:
+def asked_for(
+    version: ConnectorVersion, properties: Any, *, stored_secrets: bool = False
+) -> list[Asked]:
     """What a test of ``properties`` asks for: each parameter it uses, then each secret
-    this portal cannot read (an Azure Key Vault reference, an encryptedCredential)."""
+    this portal cannot read (an Azure Key Vault reference, an encryptedCredential).
+
+    ``stored_secrets``: also offer, when the definition uses parameters, each stored
+    secure string (optional: needed when the parameter values change where it would go),
+    for a page that has no field for it otherwise (a saved linked service's page)."""
     declared = _parameters(properties)
     asked = []
-    for name in used_parameters(properties):
+    used = used_parameters(properties)
+    for name in used:
         spec = declared.get(name)
         asked.append(
             Asked(
@@ -146,6 +153,16 @@ def asked_for(version: ConnectorVersion, properties: Any) -> list[Asked]:
                     name,
                     secret=True,
                     why=f"the Azure Key Vault secret {value.get('secretName')!r} of {store!r}",
+                )
+            )
+        elif stored_secrets and used and is_secure_string(value):
+            asked.append(
+                Asked(
+                    "secret",
+                    name,
+                    secret=True,
+                    why="optional: instead of the stored one, which does not follow "
+                    "parameter values that change where it goes",
                 )
             )
     for held, secret in held_secrets(version, type_properties):

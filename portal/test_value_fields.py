@@ -18,13 +18,18 @@ SECRET_PREFIX = "test_secret__"
 
 
 def test_value_fields(
-    version: ConnectorVersion, properties: Any, data: Mapping[str, str] | None = None
+    version: ConnectorVersion,
+    properties: Any,
+    data: Mapping[str, str] | None = None,
+    *,
+    stored_secrets: bool = False,
 ) -> list[dict[str, Any]]:
     """One field per value a test of ``properties`` asks for, as templates render them:
-    a parameter's value is what was typed, else its default; a secret's is never shown."""
+    a parameter's value is what was typed, else its default; a secret's is never shown.
+    ``stored_secrets``: see :func:`connectors.test_values.asked_for`."""
     data = data or {}
     fields = []
-    for asked in asked_for(version, properties):
+    for asked in asked_for(version, properties, stored_secrets=stored_secrets):
         if asked.held:
             continue  # the encrypted credential's own field asks for it
         prefix = PARAMETER_PREFIX if asked.kind == "parameter" else SECRET_PREFIX

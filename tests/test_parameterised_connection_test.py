@@ -294,10 +294,10 @@ def test_the_saved_page_asks_for_each_parameter_and_the_key_vault_secret(
     service = saved(editor, parameterised())
     page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
     assert "Values for this test" in page
-    assert 'name="test_param__host" value="127.0.0.1"' in page
-    assert 'name="test_param__env" value="LinkWright"' in page
-    assert 'name="test_param__port" value=""' in page
-    assert 'name="test_secret__password" type="password"' in page
+    assert 'name="test_param__host" form="test-form" value="127.0.0.1"' in page
+    assert 'name="test_param__env" form="test-form" value="LinkWright"' in page
+    assert 'name="test_param__port" form="test-form" value=""' in page
+    assert 'name="test_secret__password" form="test-form" type="password"' in page
     assert "the Azure Key Vault secret &#x27;spark-password&#x27; of &#x27;KeyVault1&#x27;" in page
 
 
@@ -462,3 +462,42 @@ def test_the_new_form_tests_its_parameterised_values_with_the_typed_ones(
     assert used[("parameter", "host")]["source"] == "typed for this test"
     page = editor_client.post("/linkedservices/new/Spark/", {**data, "_refresh": "1"})
     assert 'name="test_param__host" value="127.0.0.1"' in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_saved_page_offers_the_stored_password_for_a_test_with_other_values(
+    editor_client: Client, editor: Any, settings: Any
+) -> None:
+    """On a saved linked service's page, the password that must be typed when the values
+    send it elsewhere has a field; the edit form has its own password field instead."""
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    service = saved(editor, parameterised(password={"type": "SecureString", "value": "s-1"}))
+    page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    assert 'name="test_secret__password" form="test-form" type="password"' in page
+    assert "instead of the stored one" in page
+    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    assert 'name="test_secret__password"' not in edit
+
+    refused = editor_client.post(
+        f"/linkedservices/{service.pk}/test/",
+        {"test_param__host": "127.0.0.2", "test_param__port": "10000"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "typed for another target" in refused and "give the secret for this test" in refused
+    started = editor_client.post(
+        f"/linkedservices/{service.pk}/test/",
+        {
+            "test_param__host": "127.0.0.2",
+            "test_param__port": "10000",
+            "test_secret__password": "typed-1",
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "data-first" in started and "error" not in started.split("</h3>")[0]
+    test = wait_for(ConnectionTest.objects.latest("pk").pk)
+    assert values(test.result)[("field", "host")]["value"] == "127.0.0.2"
+    assert (
+        not SecretValue.objects.filter(pk__gt=0)
+        .exclude(pk=service.properties["typeProperties"]["password"]["secretId"])
+        .exists()
+    )

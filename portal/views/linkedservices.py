@@ -70,7 +70,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tests": service.tests.select_related("user")[:5],
             "testable": get_connector(service.connector).test_connection is not None,
             "test_value_fields": test_value_fields(
-                service.connector_definition, service.properties
+                service.connector_definition, service.properties, stored_secrets=True
             ),
         },
     )
