@@ -175,9 +175,26 @@ def asked_for(
 def _coerced(name: str, spec: Any, value: Any, path: str) -> Any:
     """A typed parameter value as its declared type reads it (form values are text)."""
     declared = str(spec.get("type", "String")).lower() if isinstance(spec, dict) else "string"
-    if not isinstance(value, str) or declared in ("string", "securestring"):
-        if declared in ("string", "securestring") and not isinstance(value, str):
+    if declared in ("string", "securestring"):
+        if not isinstance(value, str):
             raise TestValueError([Problem(path, f"Give the parameter {name} as text.")])
+        return value
+    if not isinstance(value, str):  # a JSON value from the API: it must be of the type
+        fits = {
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "bool": lambda v: isinstance(v, bool),
+            "array": lambda v: isinstance(v, list),
+            "object": lambda v: isinstance(v, dict),
+        }.get(declared, lambda v: True)
+        if not fits(value):
+            raise TestValueError(
+                [
+                    Problem(
+                        path, f"The parameter {name} is {spec.get('type')}: {value!r} is not one."
+                    )
+                ]
+            )
         return value
     text = value.strip()
     try:

@@ -228,6 +228,10 @@ def test_a_function_not_evaluated_here_is_named(editor: Any) -> None:
         ({"testSecrets": {"username": "x"}}, "$.testSecrets.username", "no secret username"),
         ({"testSecrets": {"password": 5}}, "$.testSecrets.password", "as text"),
         ({"testParameters": ["port"]}, "$.testParameters", "as an object"),
+        ({"testParameters": {"host": None}}, "$.testParameters.host", "as text"),
+        ({"testParameters": {"port": {"a": 1}}}, "$.testParameters.port", "is Int"),
+        ({"testParameters": {"port": True}}, "$.testParameters.port", "is Int"),
+        ({"testSecrets": "pw"}, "$.testSecrets", "as an object"),
     ],
 )
 def test_a_value_that_cannot_be_used_is_refused_at_its_path(
