@@ -107,6 +107,9 @@ class LiveCatalog:
     """(table=None, query=None, rows=N) -> the request ``preview`` takes."""
     type_of: Callable[[str, str], dict[str, Any]]
     """(server type, connector version) -> ``{"spark_type", "interim_type", "supported"}``"""
+    move_legacy_table: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """typeProperties with an older table property moved to the current ones (raises
+    ValueError saying why it cannot be)."""
     default_rows: int = 100
     max_rows: int = 1000
 

@@ -115,9 +115,12 @@ def spark_linked_services(factory: Factory, declared: DatasetType) -> list[Resou
     )
 
 
-def table_of(live: LiveDataset) -> Any:
+def table_of(live: LiveDataset, type_properties: dict[str, Any] | None = None) -> Any:
+    """The table the dataset (or these typeProperties) names; LiveRefused says why none."""
     try:
-        return live.catalog.table_of(live.type_properties)
+        return live.catalog.table_of(
+            live.type_properties if type_properties is None else type_properties
+        )
     except ValueError as exc:
         raise LiveRefused(str(exc)) from None
 
@@ -145,12 +148,17 @@ def preview(
     query: str | None = None,
     request: Any = None,
     rate_limited: bool = True,
+    table: Any = None,
 ) -> dict[str, Any]:
-    """Preview the dataset's table (or ``query``): audited, rate-limited like tests."""
+    """Preview the dataset's table (or ``table``, or ``query``): audited, rate-limited like
+    tests."""
     wanted = live.catalog.default_rows if rows is None else rows
     if not 1 <= wanted <= live.catalog.max_rows:
         raise LiveRefused(f"rows is a whole number from 1 to {live.catalog.max_rows}.")
-    table = None if query else table_of(live)
+    if query:
+        table = None
+    elif table is None:
+        table = table_of(live)
     what = "query " + " ".join(query.split())[:300] if query else f"table {table.label}"
     since = timezone.now() - timedelta(minutes=1)
     recent = AuditEvent.objects.filter(

@@ -49,6 +49,7 @@ LIVE = LiveCatalog(
     table_of=_live("table_of"),
     preview_request=_live("PreviewRequest"),
     type_of=_type_of,
+    move_legacy_table=_live("move_table_name"),
 )
 
 CONNECTOR = Connector(

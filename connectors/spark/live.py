@@ -108,7 +108,16 @@ def split_table_name(name: str) -> TableRef:
 def move_table_name(type_properties: dict[str, Any]) -> dict[str, Any]:
     """``tableName`` split into ``schema`` + ``table`` (expressions are not split)."""
     tp = dict(type_properties)
-    ref = split_table_name(str(tp.pop("tableName")))
+    name = tp.get("tableName")
+    if not isinstance(name, str) or not name.strip():
+        raise DatasetProblem("There is no tableName to move.")
+    if name.strip().startswith("@"):
+        raise DatasetProblem(
+            "tableName is an ADF expression: write schema and table yourself (an expression "
+            "cannot be split here)."
+        )
+    tp.pop("tableName")
+    ref = split_table_name(name)
     if ref.schema:
         tp["schema"] = ref.schema
     tp["table"] = ref.table
