@@ -228,3 +228,128 @@ def _failed(detail: str) -> dict[str, Any]:
         "ok": False,
         "stages": [{"name": "Server call", "status": "failed", "duration_ms": 0, "detail": detail}],
     }
+
+
+# -- the upgrade's real type impact ---------------------------------------------------
+@dataclass
+class ColumnImpact:
+    name: str
+    server_type: str
+    spark_type: str
+    before: str
+    after: str
+
+    @property
+    def becomes_readable(self) -> bool:
+        return self.before == NOT_SUPPORTED and self.after != NOT_SUPPORTED
+
+
+@dataclass
+class DatasetImpact:
+    dataset: Resource
+    source: str
+    """``server`` (columns read live), ``imported schema`` or ``none``."""
+    note: str = ""
+    columns: list[ColumnImpact] | None = None
+
+    @property
+    def changed(self) -> list[ColumnImpact]:
+        return [c for c in self.columns or [] if not c.becomes_readable]
+
+    @property
+    def readable(self) -> list[ColumnImpact]:
+        return [c for c in self.columns or [] if c.becomes_readable]
+
+
+NOT_SUPPORTED = "Not supported"
+
+
+def datasets_using(service: Resource) -> list[Resource]:
+    """Live datasets of the service's factory, of a declared type, that use it."""
+    from portal.references import incoming
+
+    found = {
+        link.source.pk: link.source
+        for link in incoming(service)
+        if declared_type(link.source) is not None
+    }
+    return sorted(found.values(), key=lambda r: r.name_key)
+
+
+def datasets_by_linked_service(factory: Factory) -> dict[str, list[Resource]]:
+    """Every live dataset of a declared type in ``factory``, by the key of the linked
+    service it names (one query, for overviews of many linked services)."""
+    found: dict[str, list[Resource]] = {}
+    for dataset in Resource.objects.live().filter(factory=factory, kind="dataset"):
+        if declared_type(dataset) is None:
+            continue
+        reference = dataset.properties.get("linkedServiceName")
+        name = reference.get("referenceName") if isinstance(reference, dict) else None
+        if isinstance(name, str):
+            found.setdefault(Resource.key_for(name), []).append(dataset)
+    return found
+
+
+def type_impact(
+    service: Resource,
+    from_version: str,
+    to_version: str,
+    *,
+    read_server: bool = True,
+    using: list[Resource] | None = None,
+) -> list[DatasetImpact]:
+    """For each dataset using ``service``: the columns whose interim type changes from
+    ``from_version`` to ``to_version``, read from the server (or, when it cannot be reached
+    or ``read_server`` is False, from the dataset's imported ``schema``, said so)."""
+    impacts = []
+    server_down = "" if read_server else "not read from the server here"
+    for dataset in datasets_using(service) if using is None else using:
+        declared = declared_type(dataset)
+        assert declared is not None
+        catalog = connector_of_dataset(declared).live
+        if catalog is None:
+            continue
+        impact = DatasetImpact(dataset, "none")
+        types: list[tuple[str, str]] | None = None
+        if not server_down:
+            try:
+                report = columns(for_dataset(dataset))
+            except LiveRefused as exc:
+                impact.note = exc.message
+            else:
+                if report.get("ok"):
+                    got = report["result"]["columns"]
+                    types = [(c["name"], c["server_type"]) for c in got]
+                    impact.source = "server"
+                else:
+                    failed = next(
+                        (s for s in report.get("stages", []) if s["status"] == "failed"), {}
+                    )
+                    server_down = f"{failed.get('name', 'server')}: {failed.get('detail', '')}"
+        if types is None:
+            stored = dataset.properties.get("schema")
+            if isinstance(stored, list) and stored:
+                types = [
+                    (str(e.get("name")), str(e.get("type", "")))
+                    for e in stored
+                    if isinstance(e, dict)
+                ]
+                impact.source = "imported schema"
+            impact.note = impact.note or server_down
+        if types is not None:
+            impact.columns = []
+            for name, server_type in types:
+                before = catalog.type_of(server_type, from_version)
+                after = catalog.type_of(server_type, to_version)
+                if before["interim_type"] != after["interim_type"]:
+                    impact.columns.append(
+                        ColumnImpact(
+                            name,
+                            server_type,
+                            str(after["spark_type"]),
+                            str(before["interim_type"]),
+                            str(after["interim_type"]),
+                        )
+                    )
+        impacts.append(impact)
+    return impacts
