@@ -65,7 +65,7 @@ def test_a_reply_with_more_items_than_the_container_cap_is_refused() -> None:
         report = live.schemas(V1, _tp(port), _options())
     failed = _failed(report)
     assert failed["name"] == "GetSchemas"
-    assert "Length exceeded max allowed: 100000" in failed["detail"]
+    assert "100000" in failed["detail"]  # the container cap, C or pure-Python decoder
 
 
 def _huge() -> t.TRowSet:

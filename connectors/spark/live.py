@@ -171,23 +171,41 @@ def tables(
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         pattern = "%" + _like_text(needle) + "%" if needle else "%"
         got = client.tables(_like_text(schema), pattern, limits=CATALOG_LIMITS)
-        found = [
-            {"schema": str(row[1]), "name": str(row[2]), "view": "VIEW" in str(row[3]).upper()}
-            for row in got.rows
-            if row[2] is not None and needle in str(row[2]).lower()
-        ]
-        found.sort(key=lambda t: str(t["name"]).lower())
-        return {
-            "schema": schema,
-            "search": search,
-            "offset": offset,
-            "tables": found[offset : offset + limit],
-            "total": len(found),
-            "more": len(found) > offset + limit,
-            "cut": got.cut,
-        }
+        return page_of_tables(got, schema=schema, search=search, offset=offset, limit=limit)
 
     return _run(version, type_properties, options, "GetTables", work)
+
+
+def page_of_tables(
+    got: ResultSet, *, schema: str, search: str, offset: int, limit: int
+) -> dict[str, Any]:
+    """One page of a GetTables result: names containing ``search`` (any case), sorted."""
+    needle = search.strip().lower()
+    index = {c.name.upper(): i for i, c in enumerate(got.columns)}
+    at_schema, at_name = index.get("TABLE_SCHEM", 1), index.get("TABLE_NAME", 2)
+    at_type = index.get("TABLE_TYPE", 3)
+    found = [
+        (str(row[at_name]), row)
+        for row in got.rows
+        if row[at_name] is not None and needle in str(row[at_name]).lower()
+    ]
+    found.sort(key=lambda pair: pair[0].lower())
+    return {
+        "schema": schema,
+        "search": search,
+        "offset": offset,
+        "tables": [
+            {
+                "schema": str(row[at_schema]),
+                "name": name,
+                "view": "VIEW" in str(row[at_type]).upper(),
+            }
+            for name, row in found[offset : offset + limit]
+        ],
+        "total": len(found),
+        "more": len(found) > offset + limit,
+        "cut": got.cut,
+    }
 
 
 def _like_text(text: str) -> str:

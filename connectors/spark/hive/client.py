@@ -24,10 +24,14 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.protocol.TBinaryProtocol import TBinaryProtocolAccelerated
 from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TApplicationException
-from thrift.transport.TTransport import TTransportBase, TTransportException
+from thrift.transport.TTransport import (
+    TBufferedTransport,
+    TTransportBase,
+    TTransportException,
+)
 
 from connectors.spark.hive.errors import (
     HiveClientError,
@@ -46,6 +50,7 @@ PROTOCOL_V6 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6
 PROTOCOL_V10 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10
 PROTOCOL_V11 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V11
 _OK = (t.TStatusCode.SUCCESS_STATUS, t.TStatusCode.SUCCESS_WITH_INFO_STATUS)
+_READ_BUFFER = 64 * 1024
 
 
 def protocol_name(version: int) -> str:
@@ -89,8 +94,11 @@ class HiveClient:
         max_container_items: int = 100_000,
     ) -> None:
         self.transport = transport
-        protocol = TBinaryProtocol(
-            transport,
+        # Replies are decoded by Thrift's C extension when it is installed (the pure-Python
+        # decoder otherwise), with the same string and container limits; the buffer gives
+        # it the readable transport it needs and never reads past what the peer sent.
+        protocol = TBinaryProtocolAccelerated(
+            TBufferedTransport(transport, rbuf_size=_READ_BUFFER),
             strictRead=True,
             strictWrite=True,
             string_length_limit=max_string_bytes,
@@ -312,7 +320,7 @@ class HiveClient:
                 f"{name}: transport failure: {exc.message}",
                 peer_bytes=self._peer_bytes(),
             ) from exc
-        except (EOFError, UnicodeDecodeError) as exc:
+        except (EOFError, UnicodeDecodeError, OverflowError, TypeError, ValueError) as exc:
             raise MalformedReply(
                 f"{name}: the reply is not valid Thrift: {exc}",
                 peer_bytes=self._peer_bytes(),
