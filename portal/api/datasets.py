@@ -2,8 +2,9 @@
 
 Only for datasets whose type a connector declares (:func:`connectors.registry.dataset_type`),
 404 otherwise. Tables and columns need Reader; a preview needs Editor (as a connection test
-does) and is audited. A call that reached no verdict on the server answers 502 with the
-staged diagnosis of the connection test; one refused before any network, 400.
+does) and is audited. The answer is 200 with ``ok`` and, like a connection test's, the
+staged report: ``result`` when the call succeeded, the failed stage's diagnosis when not (a
+server that is down is not the portal's error). Refused before any network: 400.
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ def _refused(exc: datasets.LiveRefused) -> Exception:
 def _answer(report: dict[str, Any]) -> Response:
     if report.get("refused"):
         raise Invalid([Problem("?query", str(report["refused"]))])
-    code = status.HTTP_200_OK if report.get("ok") else status.HTTP_502_BAD_GATEWAY
-    return Response(report, status=code)
+    return Response(report, status=status.HTTP_200_OK)
 
 
 def _number(request: Request, name: str, default: int) -> int:
@@ -89,7 +89,7 @@ class DatasetTables(_LiveView):
             OpenApiParameter("offset", int),
             OpenApiParameter("limit", int, description="1 to 500 (default 50)"),
         ],
-        responses={200: LIVE_REPORT, 502: LIVE_REPORT},
+        responses={200: LIVE_REPORT},
     )
     def get(self, request: Request, name: str) -> Response:
         live = self.live(name)
@@ -111,7 +111,7 @@ class DatasetTables(_LiveView):
 class DatasetColumns(_LiveView):
     @extend_schema(
         summary="Import schema: the table's columns with Spark and interim types",
-        responses={200: LIVE_REPORT, 502: LIVE_REPORT},
+        responses={200: LIVE_REPORT},
     )
     def get(self, request: Request, name: str) -> Response:
         live = self.live(name)
@@ -129,7 +129,7 @@ class DatasetPreview(_LiveView):
             OpenApiParameter("rows", int, description="1 to 1000 (default 100)"),
             OpenApiParameter("query", str, description="one read-only SELECT instead"),
         ],
-        responses={200: LIVE_REPORT, 400: None, 403: None, 429: None, 502: LIVE_REPORT},
+        responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
     def get(self, request: Request, name: str) -> Response:
         if not has_role(request.user, Role.EDITOR, self.factory):
