@@ -143,7 +143,7 @@ def ours(port: int) -> int:
             timeout_seconds=int(deadline.remaining()),
         )
         types = [column_type(c.type_name, "2.0") for c in got.columns]
-        rows = [[live.carry(v, ty) for v, ty in zip(row, types, strict=True)] for row in got.rows]
+        rows = live.carry_rows(got.rows, types)
         client.close_session()
     finally:
         transport.close()
@@ -206,10 +206,7 @@ def decode_ours(data: bytes, columns: list[Any]) -> int:
     reply.read(TBinaryProtocolAccelerated(TMemoryBuffer(data)))
     decoded, _ = decode_columns(reply.results, len(columns))
     types = [column_type(c.type_name, "2.0") for c in columns]
-    rows = [
-        [live.carry(v, ty) for v, ty in zip(row, types, strict=True)]
-        for row in zip(*decoded, strict=True)
-    ]
+    rows = live.carry_rows(list(zip(*decoded, strict=True)), types)
     return len(rows) * len(columns)
 
 

@@ -10,7 +10,6 @@ server's or a user's fault.
 from __future__ import annotations
 
 import base64
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -314,9 +313,7 @@ def preview(
             "columns": [
                 {"name": c.name, **t.to_dict()} for c, t in zip(got.columns, types, strict=True)
             ],
-            "rows": [
-                [carry(value, t) for value, t in zip(row, types, strict=True)] for row in got.rows
-            ],
+            "rows": carry_rows(got.rows, types),
             "cut": got.cut,
             "row_count": len(got.rows),
         }
@@ -324,32 +321,51 @@ def preview(
     return _run(version, type_properties, options, "Preview query", work)
 
 
+def carry_rows(rows: list[tuple[Any, ...]], types: list[ColumnType]) -> list[list[Any]]:
+    """Rows with each value as its column's interim service type carries it (JSON-safe).
+
+    Column by column: one converter is chosen per column and most columns (numbers, text,
+    decimals as the server's exact text, nested types as the server's JSON text) need none.
+    """
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for index, col in enumerate(types):
+        convert = _converter(col)
+        if convert is not None:
+            columns[index] = [None if v is None else convert(v) for v in columns[index]]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
 def carry(value: Any, col: ColumnType) -> Any:
-    """A value as the interim service type carries it, made JSON-safe for display."""
-    if value is None:
-        return None
+    """One value as the interim service type carries it (see :func:`carry_rows`)."""
+    convert = _converter(col)
+    return value if value is None or convert is None else convert(value)
+
+
+def _converter(col: ColumnType) -> Any:
     interim = col.interim_type
     if interim == NOT_SUPPORTED:
-        return None
-    if isinstance(value, bytes):
-        return "0x" + value.hex().upper() if interim == "Byte[]" else _text(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return str(value)
-        return value
-    if isinstance(value, bool | int):
-        return value
-    text = str(value)
+        return lambda _v: None
+    if interim == "Byte[]":
+        return lambda v: "0x" + v.hex().upper() if isinstance(v, bytes) else str(v)
     if interim == "DateTime":
-        return text.replace(" ", "T", 1) if " " in text else text + "T00:00:00"
+        return lambda v: v.replace(" ", "T", 1) if " " in v else v + "T00:00:00"
     if interim == "DateTimeOffset":
-        return text.replace(" ", "T", 1) + "+00:00"
-    if col.spark_type in ("ArrayType", "MapType", "StructType"):
-        try:
-            return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
-        except ValueError:
-            return text
-    return text
+        return lambda v: v.replace(" ", "T", 1) + "+00:00"
+    if interim in ("Double", "Single"):
+        return _finite
+    return _plain
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return str(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return _text(value) if isinstance(value, bytes) else value
 
 
 def _text(value: bytes) -> str:
