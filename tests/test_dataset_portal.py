@@ -178,3 +178,39 @@ def test_the_preview_command_prints_types_and_rows_as_json(
     call_command("preview_dataset", "types", "--rows", "1", stdout=text)
     assert "c_ts (TimestampType -> DateTime)" in text.getvalue()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PREVIEW).count() == 2
+
+
+def test_reader_cannot_preview_data_from_the_form_either(reader: Any, editor: Any) -> None:
+    from tests.conftest import signed_in
+
+    linked_service(editor, 1)
+    response = signed_in(reader).get(
+        "/factories/default/live/SparkObject/preview/",
+        {"linkedService": "spark1", "tp-schema": "sales", "tp-table": "all_types"},
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PREVIEW).exists()
+
+
+@pytest.mark.spark(MODE)
+def test_the_table_picker_pages_and_offers_the_schemas(
+    spark_pool: ServerPool, editor: Any, settings: Any
+) -> None:
+    from tests.conftest import signed_in
+
+    server = spark_pool.get(MODE)
+    ensure_catalog(server)
+    linked_service(editor, server.port)
+    client = signed_in(editor)
+    query = {"linkedService": "spark1", "tp-schema": "sales"}
+    first = client.get("/factories/default/live/SparkObject/tables/", query).content.decode()
+    assert "all_types" in first and 'data-pick-schema="lw_other"' in first
+    assert "view</span>" in first
+    searched = client.get(
+        "/factories/default/live/SparkObject/tables/", {**query, "search": "ODD"}
+    ).content.decode()
+    assert "odd_names" in searched and "all_types" not in searched
+    down = client.get(
+        "/factories/default/live/SparkObject/tables/", {**query, "linkedService": "nope"}
+    ).content.decode()
+    assert "No linked service named" in down

@@ -159,8 +159,12 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
         context["report"] = datasets.tables(
             live, schema=schema, search=request.GET.get("search", ""), offset=offset, limit=50
         )
-        context["schemas"] = datasets.schemas(live).get("result", {}).get("schemas", [])
+        if context["report"].get("ok") and not offset and not request.GET.get("search"):
+            # The schema list only with the first unfiltered page (one more session).
+            context["schemas"] = datasets.schemas(live).get("result", {}).get("schemas", [])
         context["schema"] = schema
+        context["next_offset"] = offset + 50
+        context["previous_offset"] = max(0, offset - 50)
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
     return _fragment(request, "datasets/_tables.html", context)
