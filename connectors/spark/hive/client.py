@@ -222,14 +222,21 @@ class HiveClient:
 
     def query(self, statement: str, *, limits: FetchLimits, timeout_seconds: int = 0) -> ResultSet:
         """Run one statement and read its result within ``limits``."""
+        return self.fetch(self.execute(statement, timeout_seconds), limits=limits)
+
+    def execute(self, statement: str, timeout_seconds: int = 0) -> Any:
+        """ExecuteStatement (synchronous); its reply, to give to :meth:`fetch`."""
         req = t.TExecuteStatementReq(
             sessionHandle=self._handle(),
             statement=statement,
             runAsync=False,
             queryTimeout=timeout_seconds,
         )
-        resp = self._call("ExecuteStatement", self._client.ExecuteStatement, req)
-        return self._read("ExecuteStatement", resp, limits)
+        return self._call("ExecuteStatement", self._client.ExecuteStatement, req)
+
+    def fetch(self, executed: Any, *, limits: FetchLimits) -> ResultSet:
+        """The result of :meth:`execute` read within ``limits``; the operation is closed."""
+        return self._read("ExecuteStatement", executed, limits)
 
     def _read(self, call: str, resp: Any, limits: FetchLimits) -> ResultSet:
         _check(resp.status, call)
