@@ -74,6 +74,8 @@ class DatasetType:
     schema_path: Path
     linked_service_type: str
     """The ``properties.type`` of the linked services such a dataset may use."""
+    picker_fields: tuple[str, str] = ("schema", "table")
+    """The typeProperties a table picked from the server fills: (schema, table)."""
 
     @cached_property
     def schema(self) -> dict[str, Any]:

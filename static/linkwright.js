@@ -88,8 +88,8 @@
     if (!button) return;
     var form = document.getElementById("dataset_form");
     if (!form) return;
-    var schema = form.querySelector("[name=tp-schema]");
-    var table = form.querySelector("[name=tp-table]");
+    var schema = form.querySelector("[name='" + form.getAttribute("data-schema-field") + "']");
+    var table = form.querySelector("[name='" + form.getAttribute("data-table-field") + "']");
     if (schema) schema.value = button.getAttribute("data-pick-schema");
     if (button.hasAttribute("data-pick-table")) {
       if (table) table.value = button.getAttribute("data-pick-table");

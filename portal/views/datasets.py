@@ -135,17 +135,13 @@ def _live(request: HttpRequest, declared: DatasetType) -> datasets.LiveDataset:
     return datasets.for_linked_service(request.factory, declared, name)  # type: ignore[attr-defined]
 
 
-def _fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, template, context)
-
-
 def _table_from(request: HttpRequest, live: datasets.LiveDataset) -> Any:
-    tp = {
-        key: request.GET.get(f"tp-{key}", "").strip()
-        for key in ("schema", "table", "tableName")
-        if request.GET.get(f"tp-{key}", "").strip()
+    """The table the form's typeProperties fields (from the type's schema) name."""
+    typed = {
+        f.name: request.GET.get(f.input_name, "").strip()
+        for f in dataset_form.table_fields(live.declared)
     }
-    return datasets.table_of(live, tp)
+    return datasets.table_of(live, {k: v for k, v in typed.items() if v})
 
 
 @reader_required
@@ -154,7 +150,7 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
     context: dict[str, Any] = {"what": "tables"}
     try:
         live = _live(request, declared)
-        schema = request.GET.get("tp-schema", "").strip() or "default"
+        schema = request.GET.get(f"tp-{declared.picker_fields[0]}", "").strip() or "default"
         offset = whole_number(request.GET.get("offset", "0")) or 0
         context["report"] = datasets.tables(
             live, schema=schema, search=request.GET.get("search", ""), offset=offset, limit=50
@@ -167,7 +163,7 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
         context["previous_offset"] = max(0, offset - 50)
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
-    return _fragment(request, "datasets/_tables.html", context)
+    return render(request, "datasets/_tables.html", context)
 
 
 @reader_required
@@ -183,7 +179,7 @@ def live_columns(request: HttpRequest, factory: str, dataset_type_name: str) -> 
         import json
 
         context["schema_json"] = json.dumps(context["report"]["result"]["schema"])
-    return _fragment(request, "datasets/_columns.html", context)
+    return render(request, "datasets/_columns.html", context)
 
 
 @editor_required
@@ -198,4 +194,4 @@ def live_preview(request: HttpRequest, factory: str, dataset_type_name: str) -> 
         )
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
-    return _fragment(request, "datasets/_preview.html", context)
+    return render(request, "datasets/_preview.html", context)
