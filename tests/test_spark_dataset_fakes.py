@@ -73,13 +73,12 @@ def _huge() -> t.TRowSet:
     return string_columns(many, many)
 
 
-def test_a_stall_in_the_middle_of_a_fetch_ends_at_the_deadline_and_keeps_no_rows() -> None:
-    first = t.TRowSet(
-        startRowOffset=0,
-        rows=[],
-        columns=[t.TColumn(i32Val=t.TI32Column(values=list(range(10)), nulls=b""))],
-    )
-    handler = Handler(schema_of("id", type_id=t.TTypeId.INT_TYPE), stalls_after(first, 3))
+def test_a_preview_whose_fetch_stalls_ends_at_the_deadline() -> None:
+    def stall(call: int, max_rows: int) -> t.TRowSet:
+        time.sleep(3)
+        return string_columns([])
+
+    handler = Handler(schema_of("id", type_id=t.TTypeId.INT_TYPE), stall)
     with fake_hive(handler) as port:
         started = time.monotonic()
         report = live.preview(
@@ -90,6 +89,19 @@ def test_a_stall_in_the_middle_of_a_fetch_ends_at_the_deadline_and_keeps_no_rows
     assert failed["name"] == "Preview query"
     assert "deadline" in failed["detail"]
     assert "result" not in report
+    assert elapsed < 3.5
+
+
+def test_a_stall_in_the_middle_of_a_catalog_read_discards_the_rows_read_so_far() -> None:
+    # 10,000 table names arrive (a whole batch), then the server goes silent.
+    handler = Handler(schema_of(*TABLE_COLUMNS), stalls_after(_table_batch(0), 3))
+    with fake_hive(handler) as port:
+        started = time.monotonic()
+        report = live.tables(V1, _tp(port), _options(deadline=1.5), schema="big")
+        elapsed = time.monotonic() - started
+    failed = _failed(report)
+    assert failed["name"] == "GetTables" and "deadline" in failed["detail"]
+    assert "result" not in report and handler.calls == 2
     assert elapsed < 3.5
 
 

@@ -284,6 +284,8 @@ class HiveClient:
                 return result
             result.rows.extend(batch)
             result.bytes_read += size
+            if len(batch) < ask:
+                break  # a Spark Thrift Server sends fewer rows than asked only at the end
         if len(result.rows) > limits.max_rows:
             del result.rows[limits.max_rows :]
             result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
