@@ -15,6 +15,7 @@ from connectors.base import Connector, ConnectorVersion
 from connectors.formdata import PARAMETER_TYPES, PREFIX, parameter_rows, properties_from_form
 from connectors.formspec import HELD, FieldSpec, conditionally_required, defaults, field_specs
 from connectors.problems import Problem
+from connectors.secrets import is_secure_string, wrap_secret_parameters
 from connectors.validation import check_properties
 
 TYPE_PROPERTIES = "$.properties.typeProperties."
@@ -70,6 +71,25 @@ class BoundField:
     instead, as ADF wrote it; empty when there is none."""
 
 
+ENVELOPE_LABELS = {
+    "name": ("Name", "id_name"),
+    "description": ("Description", "id_description"),
+    "annotations": ("Annotations", "id_annotations"),
+    "connectVia": ("Connect via integration runtime", "id_connectVia"),
+    "parameters": ("Parameters", "id_param-0-name"),
+}
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of the error summary: which field, what is wrong, and the id of the
+    control to jump to ("" when the problem has no field of its own)."""
+
+    label: str
+    message: str
+    anchor: str
+
+
 # Shown in the Code panel while Name is empty: plainly not a name (ADF forbids < and >).
 NAME_MISSING = "<name missing: enter a Name>"
 
@@ -94,13 +114,20 @@ class EditorForm:
 
     @property
     def code(self) -> str:
-        return dump_linked_service(self.name or NAME_MISSING, self.properties)
+        # A SecureString parameter's typed default is a secret too: masked like the others.
+        shown = wrap_secret_parameters(self.properties)
+        return dump_linked_service(self.name or NAME_MISSING, shown)
+
+    stored_secret_defaults: frozenset[str] = frozenset()
+    """Names of the SecureString parameters whose default is stored (encrypted)."""
 
     @property
-    def parameters(self) -> list[dict[str, str]]:
-        rows = parameter_rows(self.data)
+    def parameters(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = list(parameter_rows(self.data))
         if self.data.get("_add_parameter") or not rows:
             rows.append({"name": "", "type": "String", "default": ""})
+        for row in rows:
+            row["stored"] = row["name"] in self.stored_secret_defaults
         return rows
 
     parameter_types = PARAMETER_TYPES
@@ -112,6 +139,30 @@ class EditorForm:
 
     def errors_for(self, name: str) -> list[str]:
         return self.field_errors.get(name, [])
+
+    @property
+    def error_summary(self) -> list[ErrorItem]:
+        """Every error of the form, in the order of the page, each linking to its field."""
+        items = []
+        for key, (label, anchor) in ENVELOPE_LABELS.items():
+            if key == "annotations":
+                items += self._connection_errors()
+            items += [ErrorItem(label, m, anchor) for m in self.field_errors.get(key, [])]
+        items += [ErrorItem(p.path, p.message, "code_view") for p in self.other_errors]
+        return items
+
+    def _connection_errors(self) -> list[ErrorItem]:
+        items = []
+        for bound in self.fields:
+            anchor = bound.id
+            if bound.spec.widget == "secret" and bound.secret_kind != "SecureString":
+                anchor += "__store"
+            elif bound.spec.widget == HELD:
+                anchor = "held_" + bound.spec.name
+            if not bound.visible:
+                anchor = ""
+            items += [ErrorItem(bound.spec.label, m, anchor) for m in bound.errors]
+        return items
 
     @property
     def has_errors(self) -> bool:
@@ -164,6 +215,7 @@ def build_editor_form(
         )
         for spec in field_specs(version)
     ]
+    stored_parameters = (stored or {}).get("parameters") or {}
     return EditorForm(
         connector=connector,
         version=version,
@@ -172,6 +224,11 @@ def build_editor_form(
         fields=fields,
         field_errors=field_errors,
         other_errors=other,
+        stored_secret_defaults=frozenset(
+            name
+            for name, spec in stored_parameters.items()
+            if isinstance(spec, dict) and is_secure_string(spec.get("defaultValue"))
+        ),
     )
 
 

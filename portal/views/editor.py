@@ -137,6 +137,7 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
         if instance
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
+        "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:
         return render(request, "linkedservices/_code_view.html", context)
