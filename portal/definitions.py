@@ -180,6 +180,7 @@ def save_definition(
     properties: dict[str, Any],
     action: str,
     comment: str = "",
+    detail: str = "",
     instance: Resource | None = None,
     based_on: int | None = None,
     trusted_secret_references: bool = False,
@@ -197,7 +198,9 @@ def save_definition(
     ``factory`` and ``kind`` place a new resource (default: the default factory, a linked
     service); an existing one keeps its own. ``based_on`` is the revision the caller
     edited; if another save came in between, :class:`StaleRevision` is raised and nothing
-    is written. ``source_path`` and ``source_bytes`` record the file an import read.
+    is written. ``detail`` is kept beside the revision's short ``comment`` (an upgrade's
+    plan), shown on the revision's own page. ``source_path`` and ``source_bytes`` record
+    the file an import read.
     """
     if instance is not None:
         factory, kind = instance.factory, instance.kind
@@ -225,7 +228,7 @@ def save_definition(
                     **fields,
                 )  # fmt: skip
                 based_on = 0
-            source = {"source_path": source_path, "source_bytes": source_bytes}
+            source = {"source_path": source_path, "source_bytes": source_bytes, "detail": detail}
             old_name = instance.name
             resource, revision = _append_revision(
                 instance, based_on, fields, user=user, action=action, comment=comment, **source
@@ -397,6 +400,7 @@ def _append_revision(
     comment: str,
     source_path: str | None = None,
     source_bytes: bytes | None = None,
+    detail: str = "",
 ) -> tuple[Resource, Revision]:
     """Move the resource on by one revision, only if nobody else did first.
 
@@ -427,6 +431,7 @@ def _append_revision(
         definition=current.definition,
         action=action,
         comment=comment,
+        detail=detail,
         author=user,
         source_path=source_path,
         source_bytes=source_bytes,

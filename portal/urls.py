@@ -13,6 +13,7 @@ from portal.views import (
     imports,
     linkedservices,
     resources,
+    revisions,
     sign_in,
     testing,
     tokens,
@@ -67,6 +68,11 @@ urlpatterns = [
     path("linkedservices/deleted/", history.deleted_list, name="linkedservice-deleted"),
     path("linkedservices/<id:pk>/", linkedservices.detail, name="linkedservice-detail"),
     path("linkedservices/<id:pk>/history/", history.history, name="linkedservice-history"),
+    path(
+        "linkedservices/<id:pk>/revisions/<id:number>/",
+        revisions.revision_detail,
+        name="linkedservice-revision",
+    ),
     path(
         "linkedservices/<id:pk>/revisions/<id:number>/restore/",
         history.restore,
