@@ -96,5 +96,6 @@ urlpatterns = [
 ]
 
 handler400 = "portal.api.errors.bad_request"
+handler403 = "portal.api.errors.forbidden"
 handler404 = "portal.api.errors.not_found"
 handler500 = "portal.api.errors.server_error"
