@@ -12,7 +12,16 @@ from typing import Any
 
 from connectors.adf_format import dump_linked_service
 from connectors.base import Connector, ConnectorVersion
-from connectors.formdata import PARAMETER_TYPES, PREFIX, parameter_rows, properties_from_form
+from connectors.formdata import (
+    PARAMETER_TYPES,
+    PREFIX,
+    Removed,
+    applicable_data,
+    kept_hidden,
+    parameter_rows,
+    properties_from_form,
+    removed_as_hidden,
+)
 from connectors.formspec import HELD, FieldSpec, conditionally_required, defaults, field_specs
 from connectors.problems import Problem
 from connectors.secrets import is_secure_string, wrap_secret_parameters
@@ -66,6 +75,8 @@ class BoundField:
         }
 
     stored_secret: bool = False
+    kept: bool = False
+    """Hidden by the other values, but holding its stored value, kept as it is."""
     held_by: str = ""
     """For a secret: the encrypted credential (e.g. encryptedCredential) that holds it
     instead, as ADF wrote it; empty when there is none."""
@@ -103,10 +114,17 @@ class EditorForm:
     fields: list[BoundField]
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     other_errors: list[Problem] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    """What the last change took out of the form (a version switch, a field now hidden)."""
 
     @property
     def visible_fields(self) -> list[BoundField]:
         return [f for f in self.fields if f.visible]
+
+    @property
+    def kept_fields(self) -> list[BoundField]:
+        """Hidden fields kept with their stored value, shown apart with a note."""
+        return [f for f in self.fields if f.kept and not f.visible]
 
     @property
     def name(self) -> str:
@@ -159,7 +177,7 @@ class EditorForm:
                 anchor += "__store"
             elif bound.spec.widget == HELD:
                 anchor = "held_" + bound.spec.name
-            if not bound.visible:
+            if not bound.visible and not bound.kept:
                 anchor = ""
             items += [ErrorItem(bound.spec.label, m, anchor) for m in bound.errors]
         return items
@@ -176,6 +194,10 @@ def build_editor_form(
     stored: Mapping[str, Any] | None = None,
     problems: list[Problem] | None = None,
 ) -> EditorForm:
+    data, removed = applicable_data(version, data)
+    stored_tp = (stored or {}).get("typeProperties", {})
+    removed += removed_as_hidden(version, data, stored_tp)
+    kept = kept_hidden(version, data, stored_tp)
     properties = properties_from_form(connector, version, data, stored)
     type_properties = properties["typeProperties"]
     field_errors: dict[str, list[str]] = {}
@@ -189,7 +211,6 @@ def build_editor_form(
             other.append(problem)
     fallback = defaults(version)
     needed = conditionally_required(version, type_properties)
-    stored_tp = (stored or {}).get("typeProperties", {})
 
     def stored_secret(name: str) -> bool:
         value = stored_tp.get(name)
@@ -211,6 +232,7 @@ def build_editor_form(
             errors=field_errors.get(PREFIX + spec.name, []),
             data=data,
             stored_secret=spec.widget == "secret" and stored_secret(spec.name),
+            kept=spec.name in kept,
             held_by=held_by.get(spec.name, ""),
         )
         for spec in field_specs(version)
@@ -224,6 +246,7 @@ def build_editor_form(
         fields=fields,
         field_errors=field_errors,
         other_errors=other,
+        removed=removed,
         stored_secret_defaults=frozenset(
             name
             for name, spec in stored_parameters.items()

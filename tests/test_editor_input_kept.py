@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from connectors.formdata import form_from_properties
+from connectors.registry import get_version
 from portal.models import Resource, SecretValue
 from tests.conftest import form_data
 
@@ -105,3 +108,106 @@ def test_a_secure_string_parameter_without_a_stored_default_does_not_claim_one(
     html = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
     assert "leave empty to keep" not in param_default_input(html)
     assert 'placeholder="Stored encrypted, never shown again"' in param_default_input(html)
+
+
+HTMX_FIELDS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "form_fields"}
+V1_FORM = {
+    "name": "Switched",
+    "version": "1.0",
+    "tp-host": "spark.example.com",
+    "tp-port": "10000",
+    "tp-thriftTransportProtocol": "Binary",
+    "tp-authenticationType": "Username",
+    "tp-username": "etl",
+    "param-0-name": "",
+    "param-0-type": "String",
+    "param-0-default": "",
+}
+
+
+def shown_fields(html: str) -> list[str]:
+    return re.findall(r'data-field="([^"]+)"', html)
+
+
+def removed_items(html: str) -> list[str]:
+    notice = re.search(r'<div class="notice removed-notice".*?</div>', html, re.S)
+    return (
+        [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", notice.group(0))]
+        if notice
+        else []
+    )
+
+
+def test_switching_to_version_2_asks_again_shows_its_fields_and_lists_what_it_removed(
+    editor_client: Client,
+) -> None:
+    html = editor_client.post(
+        CREATE_URL, {**V1_FORM, "version": "2.0"}, **HTMX_FIELDS
+    ).content.decode()
+    auth = re.search(r'<select id="id_tp-authenticationType".*?</select>', html, re.S).group(0)
+    assert '<option value="">Select…</option>' in auth
+    assert " selected" not in auth  # no silent default: it must be answered
+    # Fields of the new version at once: HTTP is 2.0's only transport, so HTTP path shows.
+    assert "httpPath" in shown_fields(html)
+    removed = removed_items(html)
+    assert any(r.startswith("Thrift transport protocol (Binary)") for r in removed), removed
+    assert any(r.startswith("Authentication type (Username)") for r in removed), removed
+    assert any(r.startswith("User name (etl)") for r in removed), removed
+    # Saving without answering is refused at the field, nothing stored.
+    response = editor_client.post(CREATE_URL, {**V1_FORM, "version": "2.0", "tp-port": "443"})
+    assert response.status_code == 400
+    assert not Resource.objects.exists()
+
+
+def test_a_field_hidden_by_a_change_is_listed_as_removed(editor_client: Client) -> None:
+    data = form_data(**{"tp-authenticationType": "Anonymous", "tp-username": "alice"})
+    html = editor_client.post(CREATE_URL, data, **HTMX_FIELDS).content.decode()
+    removed = removed_items(html)
+    assert any(r.startswith("User name (alice): does not apply") for r in removed), removed
+    assert any(r.startswith("Password: does not apply") for r in removed), removed
+    assert "S3cret" not in " ".join(removed)
+
+
+HIDDEN_HOLDER = {
+    "type": "Spark",
+    "version": "2.0",
+    "typeProperties": {
+        "host": "spark.example.com",
+        "port": 443,
+        "authenticationType": "Anonymous",
+        "username": "etl",
+        "httpPath": "cliservice",
+        "enableSsl": False,
+        "enableServerCertificateValidation": True,
+    },
+}
+
+
+def test_stored_values_the_form_hides_are_shown_with_a_note_and_kept_on_save(
+    editor_client: Client, editor: Any
+) -> None:
+    from portal.definitions import save_definition
+
+    service = save_definition(
+        user=editor, name="FromApi", properties=HIDDEN_HOLDER, action="create"
+    ).resource
+    url = f"/linkedservices/{service.pk}/edit/"
+    html = editor_client.get(url).content.decode()
+    kept = re.search(r'<div class="kept-fields".*?</fieldset>', html, re.S).group(0)
+    assert "do not apply" in kept
+    assert set(shown_fields(kept)) == {"username", "enableServerCertificateValidation"}
+    assert 'value="etl"' in kept
+    # Saved without a change (the values the edit page holds): nothing dropped.
+    form = form_from_properties(get_version("Spark", "2.0"), service.properties)
+    form.update({"name": "FromApi", "based_on": "1"})
+    form["version"] = "2.0"
+    response = editor_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    service.refresh_from_db()
+    assert service.properties["typeProperties"] == HIDDEN_HOLDER["typeProperties"]
+    # Cleared by the user: then it goes.
+    form["tp-username"] = ""
+    form["based_on"] = str(service.revision)
+    assert editor_client.post(url, form).status_code == 302
+    service.refresh_from_db()
+    assert "username" not in service.properties["typeProperties"]
