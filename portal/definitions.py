@@ -189,6 +189,7 @@ def save_definition(
     source_path: str | None = None,
     source_bytes: bytes | None = None,
     update_references: bool = False,
+    secrets_from: Resource | None = None,
 ) -> SaveResult:
     """Create (``instance`` None) or update a resource and append a revision.
 
@@ -198,15 +199,23 @@ def save_definition(
     ``factory`` and ``kind`` place a new resource (default: the default factory, a linked
     service); an existing one keeps its own. ``based_on`` is the revision the caller
     edited; if another save came in between, :class:`StaleRevision` is raised and nothing
-    is written. ``detail`` is kept beside the revision's short ``comment`` (an upgrade's
-    plan), shown on the revision's own page. ``source_path`` and ``source_bytes`` record
-    the file an import read.
+    is written. ``secrets_from``: a new resource cloned from that one, whose untouched
+    secrets (the mask) are carried over under the same rule as an edit's: only while the
+    target they were typed for is unchanged. ``detail`` is kept beside the revision's
+    short ``comment`` (an upgrade's plan), shown on the revision's own page.
+    ``source_path`` and ``source_bytes`` record the file an import read.
     """
     if instance is not None:
         factory, kind = instance.factory, instance.kind
     factory = factory or Factory.default()
     properties, version, problems = _checked(
-        name, properties, instance, factory, kind, trusted=trusted_secret_references
+        name,
+        properties,
+        instance,
+        factory,
+        kind,
+        trusted=trusted_secret_references,
+        secrets_from=secrets_from,
     )
     renamed = (
         instance is not None
@@ -250,9 +259,11 @@ def _checked(
     *,
     trusted: bool,
     name_is_free: bool = False,
+    secrets_from: Resource | None = None,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
     """Secrets resolved and the definition checked: (properties, version, problems)."""
-    stored = instance.properties if instance is not None else None
+    source = instance if instance is not None else secrets_from
+    stored = source.properties if source is not None else None
     properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
     version, problems = check(

@@ -57,9 +57,49 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, connector_or_404(instance.connector), instance)
 
 
+@editor_required
+def clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new linked service from a copy of this one: a new name, the same values, and its
+    secrets carried over without being shown (while their target stays the same)."""
+    source = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(source.kind, source.connector):
+        raise Http404("Only a linked service with a form can be cloned here.")
+    return _editor(request, connector_or_404(source.connector), None, clone_of=source)
+
+
+def clone_name(source: Resource) -> str:
+    """A free name for a copy: ``<name>_copy``, then ``_copy2``... (a taken name is refused
+    by the save anyway; this only proposes)."""
+    base = source.name[:250] + "_copy"
+    taken = set(
+        Resource.objects.filter(
+            factory=source.factory, kind=source.kind, name_key__startswith=base.casefold()
+        ).values_list("name_key", flat=True)
+    )
+    name, number = base, 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
 def _initial_data(
-    request: HttpRequest, connector: Connector, instance: Resource | None
+    request: HttpRequest,
+    connector: Connector,
+    instance: Resource | None,
+    clone_of: Resource | None = None,
 ) -> dict[str, str]:
+    if clone_of is not None:
+        version = connector.version(clone_of.connector_version)
+        data = form_from_properties(version, clone_of.properties)
+        data.update(
+            {
+                "name": clone_name(clone_of),
+                "version": version.version,
+                "comment": f"Cloned from {clone_of.name}",
+            }
+        )
+        return data
     if instance is None:
         return {"version": request.GET.get("version", connector.default_version)}
     version = connector.version(instance.connector_version)
@@ -70,17 +110,23 @@ def _initial_data(
     return data
 
 
-def _editor(request: HttpRequest, connector: Connector, instance: Resource | None) -> HttpResponse:
+def _editor(
+    request: HttpRequest,
+    connector: Connector,
+    instance: Resource | None,
+    clone_of: Resource | None = None,
+) -> HttpResponse:
     if request.method == "POST":
         data: dict[str, str] = request.POST.dict()
     else:
-        data = _initial_data(request, connector, instance)
+        data = _initial_data(request, connector, instance, clone_of)
     version_id = data.get("version") or connector.default_version
     if version_id not in connector.versions:
         version_id = connector.default_version
         data["version"] = version_id
     version = connector.version(version_id)
-    stored = instance.properties if instance is not None else None
+    source = instance if instance is not None else clone_of
+    stored = source.properties if source is not None else None
     problems: list[Any] = []
     conflict: Resource | None = None
     changes_since: list[Any] = []
@@ -101,6 +147,7 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
                 instance=instance,
                 based_on=whole_number(data.get("based_on")),
                 factory=getattr(request, "factory", None),
+                secrets_from=clone_of,
             )
         except DefinitionInvalid as exc:
             problems = exc.problems
@@ -130,11 +177,13 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
         "conflict": conflict,
         "changes_since": changes_since,
         "action_url": request.path,
-        "cancel_url": reverse("linkedservice-detail", args=[instance.pk])
-        if instance
+        "clone_of": clone_of,
+        "cancel_url": reverse("linkedservice-detail", args=[source.pk])
+        if source
         else reverse("linkedservice-gallery"),
-        "test_url": reverse("linkedservice-test-form", args=[instance.pk])
-        if instance
+        # A clone is tested as an edit of its source: its carried secrets come from there.
+        "test_url": reverse("linkedservice-test-form", args=[source.pk])
+        if source
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
         "focus_errors": wants_save,

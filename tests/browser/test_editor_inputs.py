@@ -77,3 +77,80 @@ def test_after_a_failed_save_focus_is_on_the_error_summary_whose_links_reach_the
     summary.get_by_role("link", name="Name").click()
     expect(page.locator("#id_name")).to_be_focused()
     assert_fits_phone(page, "editor after a failed save")
+
+
+def test_switching_version_asks_again_shows_new_fields_at_once_and_says_what_went(
+    page: Page, live_server: Any, editor_login: dict[str, str]
+) -> None:
+    sign_in(page, editor_login)
+    page.goto("/linkedservices/new/Spark/?version=1.0")
+    page.locator("#id_name").fill("Switcher")
+    field(page, "host").locator("input").fill("spark.example.com")
+    field(page, "port").locator("input").fill("10000")
+    with page.expect_response(is_fields_refresh):
+        field(page, "thriftTransportProtocol").locator("select").select_option("Binary")
+    wait_htmx_idle(page)
+    with page.expect_response(is_fields_refresh):
+        field(page, "authenticationType").locator("select").select_option("Username")
+    wait_htmx_idle(page)
+    field(page, "username").locator("input").fill("etl")
+    with page.expect_response(is_fields_refresh):
+        page.locator("#id_version").select_option("2.0")
+    wait_htmx_idle(page)
+    auth = field(page, "authenticationType").locator("select")
+    expect(auth).to_have_value("")
+    expect(auth.locator("option:checked")).to_have_text("Select…")
+    expect(field(page, "httpPath").locator("input")).to_be_visible()
+    notice = page.locator("#removed_notice")
+    expect(notice).to_contain_text("Authentication type (Username)")
+    expect(notice).to_contain_text("User name (etl)")
+    expect(notice).to_contain_text("Thrift transport protocol (Binary)")
+    assert_fits_phone(page, "editor after a version switch")
+
+
+def test_stored_values_the_form_hides_are_shown_apart_and_survive_a_save(
+    page: Page, live_server: Any, editor_login: dict[str, str], editor_user: Any
+) -> None:
+    from portal.definitions import save_definition
+    from tests.test_editor_input_kept import HIDDEN_HOLDER
+
+    service = save_definition(
+        user=editor_user, name="HiddenHolder", properties=HIDDEN_HOLDER, action="create"
+    ).resource
+    sign_in(page, editor_login)
+    page.goto(f"/linkedservices/{service.pk}/edit/")
+    kept = page.locator("#kept_fields")
+    expect(kept).to_contain_text("do not apply")
+    expect(field(page, "username").locator("input")).to_have_value("etl")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(rf"/linkedservices/{service.pk}/$"))
+    service.refresh_from_db()
+    assert service.properties["typeProperties"] == HIDDEN_HOLDER["typeProperties"]
+
+
+def test_cloning_carries_the_secret_unseen_into_a_new_linked_service(
+    page: Page, live_server: Any, editor_login: dict[str, str], editor_user: Any
+) -> None:
+    from portal.definitions import save_definition
+    from tests.conftest import SECRET, SPARK_V2
+
+    source = save_definition(
+        user=editor_user, name="CloneSource", properties=SPARK_V2, action="create"
+    ).resource
+    sign_in(page, editor_login)
+    page.goto(f"/linkedservices/{source.pk}/")
+    page.get_by_role("link", name="Clone").click()
+    expect(page.locator("#id_name")).to_have_value("CloneSource_copy")
+    password = field(page, "password").locator('input[type="password"]')
+    expect(password).to_have_attribute(
+        "placeholder", "Carried over from CloneSource — leave empty to keep it"
+    )
+    assert SECRET not in page.content()
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    clone = Resource.objects.get(name="CloneSource_copy")
+    assert clone.pk != source.pk
+    assert (
+        clone.properties["typeProperties"]["password"]
+        == (source.properties["typeProperties"]["password"])
+    )
