@@ -430,3 +430,14 @@ def form_from_properties(
         else:
             data[f"param-{index}-default"] = str(default)
     return data
+
+
+def form_values(version: ConnectorVersion, values: Mapping[str, Any]) -> dict[str, str]:
+    """typeProperties values (e.g. read from a pasted URL) as the form's flat strings;
+    secrets are never filled in this way."""
+    specs = {s.name: s for s in field_specs(version)}
+    return {
+        PREFIX + name: _display(value)
+        for name, value in values.items()
+        if name in specs and specs[name].widget not in ("secret", HELD)
+    }

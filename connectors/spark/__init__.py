@@ -3,12 +3,19 @@
 from pathlib import Path
 from typing import Any
 
-from connectors.base import Connector, ConnectorVersion, TestOptions
+from connectors.base import Connector, ConnectorVersion, PastedConnection, TestOptions
 from connectors.spark.secret_target import spark_secret_target
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
 from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
+
+
+def parse_connection_url(version: ConnectorVersion, text: str) -> PastedConnection:
+    """A pasted JDBC string or URL, as this connector's values (see connection_url)."""
+    from connectors.spark.connection_url import parse_connection_url as parse
+
+    return parse(version, text)
 
 
 def test_connection(
@@ -34,6 +41,7 @@ CONNECTOR = Connector(
     default_version="2.0",
     test_connection=test_connection,
     secret_target=spark_secret_target,
+    parse_connection_url=parse_connection_url,
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
-from connectors.formdata import form_from_properties, too_deep_fields
+from connectors.formdata import PREFIX, form_from_properties, form_values, too_deep_fields
+from connectors.formspec import field_specs
 from connectors.registry import UnknownConnector, connectors, get_connector, has_form
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
@@ -110,6 +112,32 @@ def _initial_data(
     return data
 
 
+@dataclass
+class Pasted:
+    """What "Fill the form" did with a pasted connection URL."""
+
+    filled: list[str]
+    notes: list[str]
+    error: str = ""
+
+
+def _paste(connector: Connector, version: Any, data: dict[str, str]) -> Pasted:
+    """Fill ``data`` from the pasted URL, through the connector's own parser."""
+    text = data.pop("_paste_url", "").strip()
+    if connector.parse_connection_url is None:
+        return Pasted([], [], "This connector offers no connection URL to paste.")
+    if not text:
+        return Pasted([], [], "Paste a connection URL or JDBC string first.")
+    try:
+        found = connector.parse_connection_url(version, text)
+    except ValueError as exc:
+        return Pasted([], [], str(exc))
+    values = form_values(version, found.values)
+    data.update(values)
+    labels = {PREFIX + s.name: s.label for s in field_specs(version)}
+    return Pasted([labels[k] for k in values], found.notes)
+
+
 def _editor(
     request: HttpRequest,
     connector: Connector,
@@ -131,8 +159,9 @@ def _editor(
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
+    pasted = _paste(connector, version, data) if "_paste" in data else None
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
-    wants_save = wants_save and "_add_parameter" not in data
+    wants_save = wants_save and "_add_parameter" not in data and pasted is None
     if wants_save:
         problems = too_deep_fields(data)
     if wants_save and not problems:
@@ -178,6 +207,8 @@ def _editor(
         "changes_since": changes_since,
         "action_url": request.path,
         "clone_of": clone_of,
+        "pasted": pasted,
+        "can_paste": connector.parse_connection_url is not None,
         "cancel_url": reverse("linkedservice-detail", args=[source.pk])
         if source
         else reverse("linkedservice-gallery"),

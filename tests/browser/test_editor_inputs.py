@@ -154,3 +154,24 @@ def test_cloning_carries_the_secret_unseen_into_a_new_linked_service(
         clone.properties["typeProperties"]["password"]
         == (source.properties["typeProperties"]["password"])
     )
+
+
+def test_pasting_a_jdbc_string_fills_the_form(
+    page: Page, live_server: Any, editor_login: dict[str, str]
+) -> None:
+    sign_in(page, editor_login)
+    page.goto("/linkedservices/new/Spark/")
+    page.locator("#id_paste_url").fill(
+        "jdbc:hive2://spark.example.com:10001/sales;transportMode=http;httpPath=cliservice;ssl=true"
+    )
+    with page.expect_response(is_fields_refresh):
+        page.get_by_role("button", name="Fill the form").click()
+    wait_htmx_idle(page)
+    expect(field(page, "host").locator("input")).to_have_value("spark.example.com")
+    expect(field(page, "port").locator("input")).to_have_value("10001")
+    expect(field(page, "httpPath").locator("input")).to_have_value("cliservice")
+    expect(field(page, "enableSsl").locator("select")).to_have_value("true")
+    expect(page.locator("#paste_notes")).to_contain_text("Database 'sales'")
+    expect(page.locator("#id_paste_url")).to_have_value("")
+    expect(page.locator("#code_view")).to_contain_text('"host": "spark.example.com"')
+    assert_fits_phone(page, "editor after pasting a JDBC string")
