@@ -42,6 +42,7 @@ CONNECTOR = Connector(
     test_connection=test_connection,
     secret_target=spark_secret_target,
     parse_connection_url=parse_connection_url,
+    example_path=HERE / "example-2.0.json",
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",
