@@ -340,7 +340,7 @@ HEADER_EXAMPLES = {"If-Match": '"1"'}
 
 def _body_example(schema: Any, document: dict[str, Any]) -> Any:
     """A body that validates for a request schema of ours (``None``: leave it be)."""
-    if schema == DOCUMENT or schema == TEST_BODY:
+    if schema in (DOCUMENT, TEST_BODY):
         return document
     if schema == IMPORT_BODY:
         return [document]
