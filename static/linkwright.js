@@ -72,7 +72,20 @@
     event.preventDefault();
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
+    var line = parseInt(link.getAttribute("data-line") || "", 10);
+    if (line > 0 && typeof target.setSelectionRange === "function") selectLine(target, line);
   });
+
+  // In a JSON text area: select line N (1-based) and scroll it into view.
+  function selectLine(area, line) {
+    var lines = area.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+    var end = start + (lines[line - 1] || "").length;
+    area.setSelectionRange(start, end);
+    var height = area.scrollHeight / Math.max(lines.length, 1);
+    area.scrollTop = Math.max(0, (line - 3) * height);
+  }
 
   // A parameter made a SecureString hides its default at once (typed, it is kept across
   // refreshes of the form by hx-preserve and stored encrypted on save).

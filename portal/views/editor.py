@@ -13,13 +13,16 @@ from django.urls import reverse
 from connectors.base import Connector
 from connectors.formdata import PREFIX, form_from_properties, form_values, too_deep_fields
 from connectors.formspec import field_specs
+from connectors.problems import Problem
 from connectors.registry import UnknownConnector, connectors, get_connector, has_form
+from connectors.secrets import MASK, secure_strings
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
 from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.numbers import whole_number
 from portal.views.access import editor_required
+from portal.views.resources import parse_document
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
@@ -138,6 +141,33 @@ def _paste(connector: Connector, version: Any, data: dict[str, str]) -> Pasted:
     return Pasted([labels[k] for k in values], found.notes)
 
 
+def _from_json(
+    request: HttpRequest, connector: Connector, instance: Resource, data: dict[str, str]
+) -> tuple[dict[str, str], list[Any]]:
+    """The form's values from the JSON editor's text ("Apply to the form"); nothing is
+    saved until the form is. Problems of the text come back with the stored values."""
+    text = data.get("text", "")
+    name, properties, problems = parse_document(text, instance.kind)
+    based_on = data.get("based_on") or str(instance.revision)
+    version_id = connector.version_of(properties) if not problems else None
+    if problems or version_id is None:
+        if not problems:
+            problems = [Problem("$.properties.version", connector.version_problem(properties))]
+        kept = _initial_data(request, connector, instance)
+        return kept, problems
+    version = connector.version(version_id)
+    applied = form_from_properties(version, properties)
+    applied.update({"name": str(name), "version": version_id, "based_on": based_on})
+    if any(s.get("value") not in (None, MASK) for _, s in secure_strings(properties)):
+        messages.warning(
+            request,
+            "A secret typed in the JSON is not carried into the form (a secret is never put "
+            "in a page): type it in the form, or save from the JSON editor.",
+        )
+    messages.info(request, "Applied from the JSON editor: check the form, then save.")
+    return applied, []
+
+
 def _editor(
     request: HttpRequest,
     connector: Connector,
@@ -159,9 +189,16 @@ def _editor(
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
+    from_json: list[Any] = []
+    applying = request.method == "POST" and "_from_json" in data
+    if applying and instance is not None:
+        data, from_json = _from_json(request, connector, instance, data)
+        version = connector.version(data["version"])
     pasted = _paste(connector, version, data) if "_paste" in data else None
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
     wants_save = wants_save and "_add_parameter" not in data and pasted is None
+    wants_save = wants_save and not applying
+    problems.extend(from_json)
     if wants_save:
         problems = too_deep_fields(data)
     if wants_save and not problems:
