@@ -4,9 +4,11 @@ accepts them; the docs link back to the portal."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.conf import settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -85,6 +87,8 @@ def test_try_it_out_of_test_connection_sends_a_body_the_api_accepts(
         reached.append(kwargs["properties"])
         raise connection_tests.TestRefused("stopped by the test before connecting")
 
+    # Every view imported first: one that imports start by name must keep the real one.
+    import_module(settings.ROOT_URLCONF)
     monkeypatch.setattr(connection_tests, "start", start)
     response = api_for(editor).post("/api/v1/test-connection", body, format="json")
     assert reached, response.json()
