@@ -50,6 +50,15 @@ class ConnectorVersion:
 
 
 @dataclass(frozen=True)
+class PastedConnection:
+    """What a pasted connection URL (or JDBC string) says, in a connector version's terms:
+    ``values`` for its typeProperties, ``notes`` for what was not taken and why."""
+
+    values: dict[str, Any]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class TestOptions:
     """How a connection test may behave: where it may connect, and how long it may take."""
 
@@ -136,6 +145,12 @@ class Connector:
     test_connection: ConnectionTester | None = None
     upgrade: UpgradePath | None = None
     """How definitions of an old version move to a newer one (None: no upgrade)."""
+    example_path: Path | None = None
+    """A valid ADF document (``{"name", "properties"}``) of this connector, for the API
+    docs' examples ("Try it out")."""
+    parse_connection_url: Callable[[ConnectorVersion, str], PastedConnection] | None = None
+    """(version, a pasted URL or JDBC string) -> the values it gives (None: the connector
+    offers no paste; the portal then shows no paste field)."""
     secret_target: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """properties -> the effective value of each property that decides where or how the
     connector's secrets are sent (see :mod:`connectors.secret_targets`)."""
@@ -146,6 +161,13 @@ class Connector:
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]
+
+    @property
+    def example(self) -> dict[str, Any] | None:
+        """The example document (see ``example_path``), or None."""
+        if self.example_path is None:
+            return None
+        return dict(json.loads(self.example_path.read_text(encoding="utf-8")))
 
     def version_of(self, properties: dict[str, Any]) -> str | None:
         """The connector version an ADF ``properties`` object is written for.

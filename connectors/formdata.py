@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from connectors import json_limits
@@ -25,7 +26,7 @@ from connectors.formspec import (
     is_expression,
 )
 from connectors.problems import Problem
-from connectors.secrets import MASK, is_secret_parameter
+from connectors.secrets import MASK, is_secret_parameter, is_secure_string
 from connectors.tolerance import parameter_type
 
 PREFIX = "tp-"
@@ -131,11 +132,10 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
     return raw
 
 
-def type_properties_from_form(
-    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+def _raw_type_properties(
+    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The typeProperties the form describes: visible fields only, in schema order."""
-    stored = stored or {}
+    """Every value the form holds, shown or not."""
     specs = field_specs(version)
     raw: dict[str, Any] = {}
     for spec in specs:
@@ -146,8 +146,118 @@ def type_properties_from_form(
         if spec.widget == HELD and raw.get(spec.held_for) not in (None, False):
             # A password typed (or a Key Vault secret chosen) replaces the encrypted one.
             raw.pop(spec.name, None)
+    return raw
+
+
+def _unchanged(value: Any, stored: Any) -> bool:
+    """The form gives back what is stored (an untouched secret comes back as the mask)."""
+    if stored is None:
+        return False
+    if value == stored:
+        return True
+    return (
+        is_secure_string(stored)
+        and isinstance(value, dict)
+        and value.get("type") == SECURE_STRING
+        and value.get("value") == MASK
+    )
+
+
+def kept_hidden(
+    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+) -> set[str]:
+    """Properties the form hides with these values but holds as stored, untouched (e.g. a
+    username with Anonymous, written through the API): kept, never dropped silently."""
+    stored = stored or {}
+    raw = _raw_type_properties(version, data, stored)
     fallback = defaults(version)
-    return {s.name: raw[s.name] for s in specs if s.name in raw and s.visible(raw, fallback)}
+    return {
+        s.name
+        for s in field_specs(version)
+        if s.name in raw
+        and s.widget != HELD
+        and not s.visible(raw, fallback)
+        and _unchanged(raw[s.name], stored.get(s.name))
+    }
+
+
+def type_properties_from_form(
+    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The typeProperties the form describes, in schema order: the visible fields, and the
+    hidden ones still holding their stored value (:func:`kept_hidden`)."""
+    stored = stored or {}
+    specs = field_specs(version)
+    raw = _raw_type_properties(version, data, stored)
+    fallback = defaults(version)
+    return {
+        s.name: raw[s.name]
+        for s in specs
+        if s.name in raw
+        and (
+            s.visible(raw, fallback)
+            or (s.widget != HELD and _unchanged(raw[s.name], stored.get(s.name)))
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A value the form held that a change took out: the version does not have or offer
+    it, or it no longer applies with the other values."""
+
+    name: str
+    label: str
+    value: str
+    """As typed ("" for a secret, which is never shown)."""
+    reason: str
+
+
+def applicable_data(
+    version: ConnectorVersion, data: Mapping[str, str]
+) -> tuple[dict[str, str], list[Removed]]:
+    """The form's values this version can hold, and those taken out: a property the
+    version lacks, or a choice it does not offer (left unanswered: "Select..." again)."""
+    specs = {s.name: s for s in field_specs(version)}
+    cleaned = dict(data)
+    removed = []
+    for key, value in data.items():
+        if not key.startswith(PREFIX) or "__" in key or not value.strip():
+            continue
+        name = key[len(PREFIX) :]
+        spec = specs.get(name)
+        if spec is None:
+            del cleaned[key]
+            removed.append(Removed(name, name, value, f"version {version.version} has no {name}"))
+        elif spec.widget == "choice" and value not in spec.choices:
+            cleaned[key] = ""
+            offered = ", ".join(spec.choices)
+            reason = f"not offered by version {version.version} (it offers {offered})"
+            removed.append(Removed(name, spec.label, value, reason))
+    return cleaned, removed
+
+
+def removed_as_hidden(
+    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+) -> list[Removed]:
+    """Values typed into fields that the other values now hide: not saved, so listed."""
+    stored = stored or {}
+    raw = _raw_type_properties(version, data, stored)
+    kept = type_properties_from_form(version, data, stored)
+    removed = []
+    for spec in field_specs(version):
+        if spec.name not in raw or spec.name in kept or spec.widget == HELD:
+            continue
+        value = raw[spec.name]
+        shown = "" if spec.widget == "secret" else data.get(PREFIX + spec.name, "")
+        if spec.widget == "secret" and not data.get(PREFIX + spec.name) and stored.get(spec.name):
+            reason = "the stored one no longer applies with these settings"
+        else:
+            reason = "does not apply with these settings"
+        if value in (None, ""):
+            continue
+        removed.append(Removed(spec.name, spec.label, shown, reason))
+    return removed
 
 
 def _parameter_default(kind: str, raw: str) -> Any:
@@ -320,3 +430,14 @@ def form_from_properties(
         else:
             data[f"param-{index}-default"] = str(default)
     return data
+
+
+def form_values(version: ConnectorVersion, values: Mapping[str, Any]) -> dict[str, str]:
+    """typeProperties values (e.g. read from a pasted URL) as the form's flat strings;
+    secrets are never filled in this way."""
+    specs = {s.name: s for s in field_specs(version)}
+    return {
+        PREFIX + name: _display(value)
+        for name, value in values.items()
+        if name in specs and specs[name].widget not in ("secret", HELD)
+    }

@@ -248,8 +248,20 @@ class Plan:
                 return decision
         raise KeyError(decision_id)
 
+    @property
+    def pending_labels(self) -> list[str]:
+        """The labels of the decisions still to make, in the order they are asked."""
+        return [d.label for d in self.decisions if d.id in self.pending]
+
+    def short_summary(self) -> str:
+        """The revision comment: one line, the title and how many changes; the plan
+        itself (:meth:`summary`) is kept beside the revision as its detail."""
+        head = self.title or "Upgrade"
+        count = len(self.findings)
+        return f"{head}: {count} change{'' if count == 1 else 's'} (see the plan)"
+
     def summary(self) -> str:
-        """The automatic revision comment: what changed, one line per finding."""
+        """The whole plan: what changed, one line per finding."""
         head = self.title or "Upgrade"
         return "\n".join([head, *(f.line() for f in self.findings)])
 

@@ -182,6 +182,7 @@ def save_definition(
     properties: dict[str, Any],
     action: str,
     comment: str = "",
+    detail: str = "",
     instance: Resource | None = None,
     based_on: int | None = None,
     trusted_secret_references: bool = False,
@@ -190,6 +191,7 @@ def save_definition(
     source_path: str | None = None,
     source_bytes: bytes | None = None,
     update_references: bool = False,
+    secrets_from: Resource | None = None,
 ) -> SaveResult:
     """Create (``instance`` None) or update a resource and append a revision.
 
@@ -199,13 +201,23 @@ def save_definition(
     ``factory`` and ``kind`` place a new resource (default: the default factory, a linked
     service); an existing one keeps its own. ``based_on`` is the revision the caller
     edited; if another save came in between, :class:`StaleRevision` is raised and nothing
-    is written. ``source_path`` and ``source_bytes`` record the file an import read.
+    is written. ``secrets_from``: a new resource cloned from that one, whose untouched
+    secrets (the mask) are carried over under the same rule as an edit's: only while the
+    target they were typed for is unchanged. ``detail`` is kept beside the revision's
+    short ``comment`` (an upgrade's plan), shown on the revision's own page.
+    ``source_path`` and ``source_bytes`` record the file an import read.
     """
     if instance is not None:
         factory, kind = instance.factory, instance.kind
     factory = factory or Factory.default()
     properties, version, problems = _checked(
-        name, properties, instance, factory, kind, trusted=trusted_secret_references
+        name,
+        properties,
+        instance,
+        factory,
+        kind,
+        trusted=trusted_secret_references,
+        secrets_from=secrets_from,
     )
     renamed = (
         instance is not None
@@ -227,7 +239,7 @@ def save_definition(
                     **fields,
                 )  # fmt: skip
                 based_on = 0
-            source = {"source_path": source_path, "source_bytes": source_bytes}
+            source = {"source_path": source_path, "source_bytes": source_bytes, "detail": detail}
             old_name = instance.name
             resource, revision = _append_revision(
                 instance, based_on, fields, user=user, action=action, comment=comment, **source
@@ -249,9 +261,11 @@ def _checked(
     *,
     trusted: bool,
     name_is_free: bool = False,
+    secrets_from: Resource | None = None,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
     """Secrets resolved and the definition checked: (properties, version, problems)."""
-    stored = instance.properties if instance is not None else None
+    source = instance if instance is not None else secrets_from
+    stored = source.properties if source is not None else None
     properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
     version, problems = check(
@@ -399,6 +413,7 @@ def _append_revision(
     comment: str,
     source_path: str | None = None,
     source_bytes: bytes | None = None,
+    detail: str = "",
 ) -> tuple[Resource, Revision]:
     """Move the resource on by one revision, only if nobody else did first.
 
@@ -429,6 +444,7 @@ def _append_revision(
         definition=current.definition,
         action=action,
         comment=comment,
+        detail=detail,
         author=user,
         source_path=source_path,
         source_bytes=source_bytes,

@@ -12,9 +12,19 @@ from typing import Any
 
 from connectors.adf_format import dump_linked_service
 from connectors.base import Connector, ConnectorVersion
-from connectors.formdata import PARAMETER_TYPES, PREFIX, parameter_rows, properties_from_form
+from connectors.formdata import (
+    PARAMETER_TYPES,
+    PREFIX,
+    Removed,
+    applicable_data,
+    kept_hidden,
+    parameter_rows,
+    properties_from_form,
+    removed_as_hidden,
+)
 from connectors.formspec import HELD, FieldSpec, conditionally_required, defaults, field_specs
 from connectors.problems import Problem
+from connectors.secrets import is_secure_string, wrap_secret_parameters
 from connectors.validation import check_properties
 from portal.test_value_fields import test_value_fields
 
@@ -66,9 +76,30 @@ class BoundField:
         }
 
     stored_secret: bool = False
+    kept: bool = False
+    """Hidden by the other values, but holding its stored value, kept as it is."""
     held_by: str = ""
     """For a secret: the encrypted credential (e.g. encryptedCredential) that holds it
     instead, as ADF wrote it; empty when there is none."""
+
+
+ENVELOPE_LABELS = {
+    "name": ("Name", "id_name"),
+    "description": ("Description", "id_description"),
+    "annotations": ("Annotations", "id_annotations"),
+    "connectVia": ("Connect via integration runtime", "id_connectVia"),
+    "parameters": ("Parameters", "id_param-0-name"),
+}
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of the error summary: which field, what is wrong, and the id of the
+    control to jump to ("" when the problem has no field of its own)."""
+
+    label: str
+    message: str
+    anchor: str
 
 
 # Shown in the Code panel while Name is empty: plainly not a name (ADF forbids < and >).
@@ -84,10 +115,17 @@ class EditorForm:
     fields: list[BoundField]
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     other_errors: list[Problem] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    """What the last change took out of the form (a version switch, a field now hidden)."""
 
     @property
     def visible_fields(self) -> list[BoundField]:
         return [f for f in self.fields if f.visible]
+
+    @property
+    def kept_fields(self) -> list[BoundField]:
+        """Hidden fields kept with their stored value, shown apart with a note."""
+        return [f for f in self.fields if f.kept and not f.visible]
 
     @property
     def name(self) -> str:
@@ -95,13 +133,20 @@ class EditorForm:
 
     @property
     def code(self) -> str:
-        return dump_linked_service(self.name or NAME_MISSING, self.properties)
+        # A SecureString parameter's typed default is a secret too: masked like the others.
+        shown = wrap_secret_parameters(self.properties)
+        return dump_linked_service(self.name or NAME_MISSING, shown)
+
+    stored_secret_defaults: frozenset[str] = frozenset()
+    """Names of the SecureString parameters whose default is stored (encrypted)."""
 
     @property
-    def parameters(self) -> list[dict[str, str]]:
-        rows = parameter_rows(self.data)
+    def parameters(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = list(parameter_rows(self.data))
         if self.data.get("_add_parameter") or not rows:
             rows.append({"name": "", "type": "String", "default": ""})
+        for row in rows:
+            row["stored"] = row["name"] in self.stored_secret_defaults
         return rows
 
     parameter_types = PARAMETER_TYPES
@@ -119,6 +164,29 @@ class EditorForm:
         """The "Values for this test" fields of the definition on the form."""
         return test_value_fields(self.version, self.properties, self.data)
 
+    def error_summary(self) -> list[ErrorItem]:
+        """Every error of the form, in the order of the page, each linking to its field."""
+        items = []
+        for key, (label, anchor) in ENVELOPE_LABELS.items():
+            if key == "annotations":
+                items += self._connection_errors()
+            items += [ErrorItem(label, m, anchor) for m in self.field_errors.get(key, [])]
+        items += [ErrorItem(p.path, p.message, "code_view") for p in self.other_errors]
+        return items
+
+    def _connection_errors(self) -> list[ErrorItem]:
+        items = []
+        for bound in self.fields:
+            anchor = bound.id
+            if bound.spec.widget == "secret" and bound.secret_kind != "SecureString":
+                anchor += "__store"
+            elif bound.spec.widget == HELD:
+                anchor = "held_" + bound.spec.name
+            if not bound.visible and not bound.kept:
+                anchor = ""
+            items += [ErrorItem(bound.spec.label, m, anchor) for m in bound.errors]
+        return items
+
     @property
     def has_errors(self) -> bool:
         return bool(self.field_errors or self.other_errors)
@@ -131,6 +199,10 @@ def build_editor_form(
     stored: Mapping[str, Any] | None = None,
     problems: list[Problem] | None = None,
 ) -> EditorForm:
+    data, removed = applicable_data(version, data)
+    stored_tp = (stored or {}).get("typeProperties", {})
+    removed += removed_as_hidden(version, data, stored_tp)
+    kept = kept_hidden(version, data, stored_tp)
     properties = properties_from_form(connector, version, data, stored)
     type_properties = properties["typeProperties"]
     field_errors: dict[str, list[str]] = {}
@@ -144,7 +216,6 @@ def build_editor_form(
             other.append(problem)
     fallback = defaults(version)
     needed = conditionally_required(version, type_properties)
-    stored_tp = (stored or {}).get("typeProperties", {})
 
     def stored_secret(name: str) -> bool:
         value = stored_tp.get(name)
@@ -166,10 +237,12 @@ def build_editor_form(
             errors=field_errors.get(PREFIX + spec.name, []),
             data=data,
             stored_secret=spec.widget == "secret" and stored_secret(spec.name),
+            kept=spec.name in kept,
             held_by=held_by.get(spec.name, ""),
         )
         for spec in field_specs(version)
     ]
+    stored_parameters = (stored or {}).get("parameters") or {}
     return EditorForm(
         connector=connector,
         version=version,
@@ -178,6 +251,12 @@ def build_editor_form(
         fields=fields,
         field_errors=field_errors,
         other_errors=other,
+        removed=removed,
+        stored_secret_defaults=frozenset(
+            name
+            for name, spec in stored_parameters.items()
+            if isinstance(spec, dict) and is_secure_string(spec.get("defaultValue"))
+        ),
     )
 
 

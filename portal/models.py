@@ -250,6 +250,9 @@ class Revision(models.Model):
     definition = models.TextField()
     action = models.CharField(max_length=20, choices=Action.choices)
     comment = models.TextField(blank=True)
+    detail = models.TextField(
+        blank=True, default="", help_text="The whole account of the change (an upgrade's plan)."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

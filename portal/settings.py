@@ -170,7 +170,14 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linkwright API",
-    "DESCRIPTION": "Linked services for Apache Spark in Azure Data Factory / Synapse JSON.",
+    "DESCRIPTION": (
+        "Linked services for Apache Spark in Azure Data Factory / Synapse JSON.\n\n"
+        "[← Back to the Linkwright portal](/) · "
+        "[Linked services](/linkedservices/) · [API tokens](/tokens/)\n\n"
+        "Every operation has an example that works in *Try it out*; sign in to the portal "
+        "in this browser, or authorize with an API token (Authorization: Token ...)."
+    ),
+    "EXTERNAL_DOCS": {"url": "/", "description": "The Linkwright portal"},
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,

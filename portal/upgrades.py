@@ -102,7 +102,8 @@ def apply_upgrade(
     answers: dict[str, Any] | None = None,
     based_on: int | None = None,
 ) -> SaveResult:
-    """Save the upgraded definition as a new revision (its comment lists what changed)."""
+    """Save the upgraded definition as a new revision: a one-line comment, and the plan
+    (what changed, one line per finding) as the revision's detail."""
     plan = plan_for(service, answers)
     if not plan.ready or plan.proposed is None:
         reasons = (
@@ -116,7 +117,8 @@ def apply_upgrade(
         name=service.name,
         properties=plan.proposed,
         action=Revision.Action.UPGRADE,
-        comment=plan.summary(),
+        comment=plan.short_summary(),
+        detail=plan.summary(),
         instance=service,
         based_on=based_on,
         trusted_secret_references=True,

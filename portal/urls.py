@@ -14,6 +14,7 @@ from portal.views import (
     imports,
     linkedservices,
     resources,
+    revisions,
     sign_in,
     testing,
     tokens,
@@ -90,6 +91,11 @@ urlpatterns = [
     path("linkedservices/<id:pk>/", linkedservices.detail, name="linkedservice-detail"),
     path("linkedservices/<id:pk>/history/", history.history, name="linkedservice-history"),
     path(
+        "linkedservices/<id:pk>/revisions/<id:number>/",
+        revisions.revision_detail,
+        name="linkedservice-revision",
+    ),
+    path(
         "linkedservices/<id:pk>/revisions/<id:number>/restore/",
         history.restore,
         name="linkedservice-restore",
@@ -102,6 +108,7 @@ urlpatterns = [
     path("linkedservices/<id:pk>/upgrade/", upgrades.wizard, name="upgrade-wizard"),
     path("upgrade/", upgrades.overview, name="upgrade-overview"),
     path("linkedservices/<id:pk>/edit/", editor.edit, name="linkedservice-edit"),
+    path("linkedservices/<id:pk>/clone/", editor.clone, name="linkedservice-clone"),
     path("linkedservices/<id:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
     path("linkedservices/<id:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
     path("audit/", auditlog.audit_log, name="audit-log"),
@@ -112,5 +119,6 @@ urlpatterns = [
 ]
 
 handler400 = "portal.api.errors.bad_request"
+handler403 = "portal.api.errors.forbidden"
 handler404 = "portal.api.errors.not_found"
 handler500 = "portal.api.errors.server_error"

@@ -77,6 +77,59 @@
     }
   });
 
+  // After a failed save, move focus to the error summary (its items link to the fields).
+  function focusErrors() {
+    var summary = document.querySelector(".error-summary[data-focus]");
+    if (summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrors);
+  } else {
+    focusErrors();
+  }
+
+  // A link in an error summary moves focus to its field, not only the scroll position.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".error-summary a[href^='#']") : null;
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+    var line = parseInt(link.getAttribute("data-line") || "", 10);
+    if (line > 0 && typeof target.setSelectionRange === "function") selectLine(target, line);
+  });
+
+  // In a JSON text area: select line N (1-based) and scroll it into view.
+  function selectLine(area, line) {
+    var lines = area.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+    var end = start + (lines[line - 1] || "").length;
+    area.setSelectionRange(start, end);
+    var height = area.scrollHeight / Math.max(lines.length, 1);
+    area.scrollTop = Math.max(0, (line - 3) * height);
+  }
+
+  // A parameter made a SecureString hides its default at once (typed, it is kept across
+  // refreshes of the form by hx-preserve and stored encrypted on save).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-secure-switch]")) return;
+    var input = document.getElementById(select.getAttribute("data-secure-switch"));
+    if (!input) return;
+    var secure = select.value === "SecureString";
+    input.type = secure ? "password" : "text";
+    if (secure) {
+      input.setAttribute("autocomplete", "new-password");
+      input.placeholder = input.getAttribute("data-secure-placeholder") || "";
+    } else {
+      input.removeAttribute("autocomplete");
+      input.placeholder = "";
+    }
+  });
+
   // Copy buttons: <button data-copy="ID"> copies the text of the element with that id.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy]") : null;

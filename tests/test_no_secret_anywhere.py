@@ -161,6 +161,14 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 form_data(name="Live", based_on="1", **{"tp-password": ""}),
             ),
         ],
+        "linkedservice-clone": [
+            lambda: browser.get(f"/linkedservices/{pk}/clone/"),
+            lambda: browser.post(
+                f"/linkedservices/{pk}/clone/",
+                form_data(name="Live_copy", **{"tp-password": "", "tp-port": "x"}),
+            ),
+        ],
+        "linkedservice-revision": [lambda: browser.get(f"/linkedservices/{pk}/revisions/2/")],
         "linkedservice-delete": [lambda: browser.get(f"/linkedservices/{pk}/delete/")],
         "linkedservice-export": [lambda: browser.get(f"/linkedservices/{pk}/export/")],
         "audit-log": [lambda: browser.get("/audit/")],

@@ -166,7 +166,7 @@ def test_wizard_walks_every_step_to_commit_and_rolls_back(
     for kept in ("description", "annotations", "connectVia", "parameters"):
         assert props[kept] == SASL_USERNAME[kept]
     upgrade = Revision.objects.get(number=2)
-    assert upgrade.action == "upgrade" and "thriftTransportProtocol" in upgrade.comment
+    assert upgrade.action == "upgrade" and "thriftTransportProtocol" in upgrade.detail
     assert Revision.objects.get(number=1).connector_version == "1.0"
     detail = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
     assert "Roll back the upgrade" in detail

@@ -3,12 +3,26 @@
 from pathlib import Path
 from typing import Any
 
-from connectors.base import Connector, ConnectorVersion, DatasetType, LiveCatalog, TestOptions
+from connectors.base import (
+    Connector,
+    ConnectorVersion,
+    DatasetType,
+    LiveCatalog,
+    PastedConnection,
+    TestOptions,
+)
 from connectors.spark.secret_target import spark_secret_target
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
 from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
+
+
+def parse_connection_url(version: ConnectorVersion, text: str) -> PastedConnection:
+    """A pasted JDBC string or URL, as this connector's values (see connection_url)."""
+    from connectors.spark.connection_url import parse_connection_url as parse
+
+    return parse(version, text)
 
 
 def test_connection(
@@ -73,6 +87,8 @@ CONNECTOR = Connector(
     },
     live=LIVE,
     secret_target=spark_secret_target,
+    parse_connection_url=parse_connection_url,
+    example_path=HERE / "example-2.0.json",
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",

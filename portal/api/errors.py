@@ -101,8 +101,27 @@ def _api_or_page(
 
 
 bad_request = _api_or_page(400, lambda r, e: "Bad request.", defaults.bad_request)
+
+
+def _page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    from portal.views.errors import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def _permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    from portal.views.errors import permission_denied
+
+    return permission_denied(request, exception)
+
+
 not_found = _api_or_page(
-    404, lambda r, e: f"There is no API endpoint at {r.path}.", defaults.page_not_found
+    404, lambda r, e: f"There is no API endpoint at {r.path}.", _page_not_found
+)
+forbidden = _api_or_page(
+    403,
+    lambda r, e: str(e) or "You do not have permission to perform this action.",
+    _permission_denied,
 )
 server_error = _api_or_page(
     500, lambda r, e: "Internal server error; the portal's log says more.", defaults.server_error

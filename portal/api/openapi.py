@@ -366,10 +366,65 @@ SPECIFIC_ERRORS = {
 """Error responses of the operations that declare them."""
 
 
+def example_document() -> dict[str, Any]:
+    """A valid document from the first connector that offers one (the connector writes
+    its own example: nothing here names a connector's properties)."""
+    for connector in connectors():
+        document = connector.example
+        if document is not None:
+            return document
+    return {"name": "Example", "properties": {}}
+
+
+PATH_EXAMPLES = {"factory": "default", "kind": "linkedService", "number": 1, "pk": 1, "id": 1}
+HEADER_EXAMPLES = {"If-Match": '"1"'}
+
+
+def _body_example(schema: Any, document: dict[str, Any]) -> Any:
+    """A body that validates for a request schema of ours (``None``: leave it be)."""
+    if schema in (DOCUMENT, TEST_BODY):
+        return document
+    if schema == IMPORT_BODY:
+        return [document]
+    if schema == SAVED_TEST_BODY:
+        return {}
+    if schema == UPGRADE_ANSWERS:
+        return {"answers": {}}
+    if schema == BULK_REQUEST:
+        return {"names": [document["name"]], "dryRun": True}
+    return None
+
+
+def add_examples(result: dict[str, Any]) -> None:
+    """Every operation gets examples that work in "Try it out": path parameters naming the
+    example document, and a request body that validates."""
+    document = example_document()
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                name = parameter.get("name")
+                if parameter.get("in") == "header":
+                    example = HEADER_EXAMPLES.get(name)
+                elif parameter.get("in") == "path":
+                    example = document["name"] if name == "name" else PATH_EXAMPLES.get(name)
+                else:
+                    continue
+                if example is not None:
+                    parameter.setdefault("example", example)
+            content = operation.get("requestBody", {}).get("content", {})
+            media = content.get("application/json")
+            if media is None:
+                continue
+            body = _body_example(media.get("schema"), document)
+            if body is not None:
+                media["example"] = body
+
+
 def add_connector_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: the connector schemas, and the error
-    responses (in one shape) on every operation."""
+    """drf-spectacular post-processing hook: the connector schemas, examples that work,
+    and the error responses (in one shape) on every operation."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(connector_components())
+    add_examples(result)
     errors = {"application/json": {"schema": ERRORS}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():

@@ -47,7 +47,19 @@ def factory_of_request(request: HttpRequest, kwargs: dict[str, Any]) -> Factory:
     return factory_for(request.user, kwargs.get("factory"))
 
 
-def _deny(request: HttpRequest, role: Role) -> None:
+VERBS = {Role.EDITOR: "edit", Role.ADMIN: "administer this factory"}
+
+
+def why_denied(current: Role | None, needed: Role, *, site: bool = False) -> str:
+    """One sentence for the 403 page: "Readers can't edit: ..."."""
+    if site:
+        return "Only site Admins can open this page."
+    who = f"{current.value}s" if current else "Users without a role here"
+    verb = VERBS.get(needed, "do this")
+    return f"{who} can't {verb}: this needs the {needed.value} role."
+
+
+def _deny(request: HttpRequest, role: Role, why: str = "") -> None:
     log.warning(
         "permission denied: user=%s needs=%s path=%s",
         request.user.get_username(),
@@ -59,7 +71,7 @@ def _deny(request: HttpRequest, role: Role) -> None:
         request=request,
         detail=f"{request.method} {request.path} needs {role.value}",
     )
-    raise PermissionDenied(f"This needs the {role.value} role.")
+    raise PermissionDenied(why or f"This needs the {role.value} role.")
 
 
 def role_required(
@@ -70,12 +82,14 @@ def role_required(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if site:
                 allowed = has_site_role(request.user, role)
+                why = why_denied(None, role, site=True)
             else:
                 factory = factory_of_request(request, kwargs)
                 allowed = has_role(request.user, role, factory)
                 request.factory = factory  # type: ignore[attr-defined]
+                why = "" if allowed else why_denied(role_of(request.user, factory), role)
             if not allowed:
-                _deny(request, role)
+                _deny(request, role, why)
             return view(request, *args, **kwargs)
 
         return wrapped

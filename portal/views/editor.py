@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,14 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
-from connectors.formdata import form_from_properties, too_deep_fields
+from connectors.formdata import PREFIX, form_from_properties, form_values, too_deep_fields
+from connectors.formspec import field_specs
+from connectors.problems import Problem
 from connectors.registry import UnknownConnector, connectors, get_connector, has_form
+from connectors.secrets import MASK, secure_strings
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
 from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.numbers import whole_number
 from portal.views.access import editor_required
+from portal.views.resources import parse_document
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
@@ -57,9 +62,49 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, connector_or_404(instance.connector), instance)
 
 
+@editor_required
+def clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new linked service from a copy of this one: a new name, the same values, and its
+    secrets carried over without being shown (while their target stays the same)."""
+    source = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(source.kind, source.connector):
+        raise Http404("Only a linked service with a form can be cloned here.")
+    return _editor(request, connector_or_404(source.connector), None, clone_of=source)
+
+
+def clone_name(source: Resource) -> str:
+    """A free name for a copy: ``<name>_copy``, then ``_copy2``... (a taken name is refused
+    by the save anyway; this only proposes)."""
+    base = source.name[:250] + "_copy"
+    taken = set(
+        Resource.objects.filter(
+            factory=source.factory, kind=source.kind, name_key__startswith=base.casefold()
+        ).values_list("name_key", flat=True)
+    )
+    name, number = base, 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
 def _initial_data(
-    request: HttpRequest, connector: Connector, instance: Resource | None
+    request: HttpRequest,
+    connector: Connector,
+    instance: Resource | None,
+    clone_of: Resource | None = None,
 ) -> dict[str, str]:
+    if clone_of is not None:
+        version = connector.version(clone_of.connector_version)
+        data = form_from_properties(version, clone_of.properties)
+        data.update(
+            {
+                "name": clone_name(clone_of),
+                "version": version.version,
+                "comment": f"Cloned from {clone_of.name}",
+            }
+        )
+        return data
     if instance is None:
         return {"version": request.GET.get("version", connector.default_version)}
     version = connector.version(instance.connector_version)
@@ -70,23 +115,90 @@ def _initial_data(
     return data
 
 
-def _editor(request: HttpRequest, connector: Connector, instance: Resource | None) -> HttpResponse:
+@dataclass
+class Pasted:
+    """What "Fill the form" did with a pasted connection URL."""
+
+    filled: list[str]
+    notes: list[str]
+    error: str = ""
+
+
+def _paste(connector: Connector, version: Any, data: dict[str, str]) -> Pasted:
+    """Fill ``data`` from the pasted URL, through the connector's own parser."""
+    text = data.pop("_paste_url", "").strip()
+    if connector.parse_connection_url is None:
+        return Pasted([], [], "This connector offers no connection URL to paste.")
+    if not text:
+        return Pasted([], [], "Paste a connection URL or JDBC string first.")
+    try:
+        found = connector.parse_connection_url(version, text)
+    except ValueError as exc:
+        return Pasted([], [], str(exc))
+    values = form_values(version, found.values)
+    data.update(values)
+    labels = {PREFIX + s.name: s.label for s in field_specs(version)}
+    return Pasted([labels[k] for k in values], found.notes)
+
+
+def _from_json(
+    request: HttpRequest, connector: Connector, instance: Resource, data: dict[str, str]
+) -> tuple[dict[str, str], list[Any]]:
+    """The form's values from the JSON editor's text ("Apply to the form"); nothing is
+    saved until the form is. Problems of the text come back with the stored values."""
+    text = data.get("text", "")
+    name, properties, problems = parse_document(text, instance.kind)
+    based_on = data.get("based_on") or str(instance.revision)
+    version_id = connector.version_of(properties) if not problems else None
+    if problems or version_id is None:
+        if not problems:
+            problems = [Problem("$.properties.version", connector.version_problem(properties))]
+        kept = _initial_data(request, connector, instance)
+        return kept, problems
+    version = connector.version(version_id)
+    applied = form_from_properties(version, properties)
+    applied.update({"name": str(name), "version": version_id, "based_on": based_on})
+    if any(s.get("value") not in (None, MASK) for _, s in secure_strings(properties)):
+        messages.warning(
+            request,
+            "A secret typed in the JSON is not carried into the form (a secret is never put "
+            "in a page): type it in the form, or save from the JSON editor.",
+        )
+    messages.info(request, "Applied from the JSON editor: check the form, then save.")
+    return applied, []
+
+
+def _editor(
+    request: HttpRequest,
+    connector: Connector,
+    instance: Resource | None,
+    clone_of: Resource | None = None,
+) -> HttpResponse:
     if request.method == "POST":
         data: dict[str, str] = request.POST.dict()
     else:
-        data = _initial_data(request, connector, instance)
+        data = _initial_data(request, connector, instance, clone_of)
     version_id = data.get("version") or connector.default_version
     if version_id not in connector.versions:
         version_id = connector.default_version
         data["version"] = version_id
     version = connector.version(version_id)
-    stored = instance.properties if instance is not None else None
+    source = instance if instance is not None else clone_of
+    stored = source.properties if source is not None else None
     problems: list[Any] = []
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
+    from_json: list[Any] = []
+    applying = request.method == "POST" and "_from_json" in data
+    if applying and instance is not None:
+        data, from_json = _from_json(request, connector, instance, data)
+        version = connector.version(data["version"])
+    pasted = _paste(connector, version, data) if "_paste" in data else None
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
-    wants_save = wants_save and "_add_parameter" not in data
+    wants_save = wants_save and "_add_parameter" not in data and pasted is None
+    wants_save = wants_save and not applying
+    problems.extend(from_json)
     if wants_save:
         problems = too_deep_fields(data)
     if wants_save and not problems:
@@ -101,6 +213,7 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
                 instance=instance,
                 based_on=whole_number(data.get("based_on")),
                 factory=getattr(request, "factory", None),
+                secrets_from=clone_of,
             )
         except DefinitionInvalid as exc:
             problems = exc.problems
@@ -130,13 +243,18 @@ def _editor(request: HttpRequest, connector: Connector, instance: Resource | Non
         "conflict": conflict,
         "changes_since": changes_since,
         "action_url": request.path,
-        "cancel_url": reverse("linkedservice-detail", args=[instance.pk])
-        if instance
+        "clone_of": clone_of,
+        "pasted": pasted,
+        "can_paste": connector.parse_connection_url is not None,
+        "cancel_url": reverse("linkedservice-detail", args=[source.pk])
+        if source
         else reverse("linkedservice-gallery"),
-        "test_url": reverse("linkedservice-test-form", args=[instance.pk])
-        if instance
+        # A clone is tested as an edit of its source: its carried secrets come from there.
+        "test_url": reverse("linkedservice-test-form", args=[source.pk])
+        if source
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
+        "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:
         return render(request, "linkedservices/_code_view.html", context)

@@ -8,6 +8,7 @@ a schema-driven form (:func:`connectors.registry.has_form`).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,13 @@ from connectors.kinds import KINDS, ResourceKind
 from connectors.problems import Problem
 from connectors.registry import connectors, dataset_type, has_form
 from portal import audit
-from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets, save_definition
+from portal.definitions import (
+    DefinitionInvalid,
+    StaleRevision,
+    check,
+    resolve_secrets,
+    save_definition,
+)
 from portal.imports import export_file
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
 from portal.numbers import whole_number
@@ -110,6 +117,24 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
     )
 
 
+def at_lines(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """Each problem with the line of the JSON text it is about (None: the whole text)."""
+    from connectors.json_lines import line_of
+
+    found = []
+    for p in problems:
+        syntax = re.match(r"Not valid JSON at line (\d+),", p.message)
+        line = int(syntax.group(1)) if syntax else line_of(text, p.path)
+        found.append({"path": p.path, "message": p.message, "line": line})
+    return found
+
+
+def parse_document(text: str, kind: str) -> tuple[str | None, Any, list[Problem]]:
+    """(name, properties, problems) of a resource's JSON text, as the JSON editor reads it."""
+    holder = Resource(kind=kind)
+    return _parse(text, holder)
+
+
 def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
     try:
         document = json_limits.loads(text)
@@ -134,6 +159,7 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
         "factory": resource.factory,
         "resource": resource,
         "kind": resource_kind,
+        "has_form": has_form(resource.kind, resource.connector),
         "text": export_file(resource),
         "based_on": resource.revision,
     }
@@ -145,8 +171,11 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
     new_name, properties, problems = _parse(text, resource)
     if not problems:
         resolved, problems = resolve_secrets(properties, resource.properties, trusted=False)
+    if not problems and "save" not in request.POST:
+        # The preview checks as the save will (schema included): errors show at their line.
+        _, problems = check(new_name, resolved, resource, kind=resource.kind)
     if problems:
-        context["problems"] = problems
+        context["problems"] = at_lines(text, problems)
         return render(request, "resources/edit_json.html", context, status=400)
     if "save" not in request.POST:
         context["changes"] = properties_changes(resource.properties, resolved)
@@ -164,7 +193,7 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
             update_references=request.POST.get("update_references") == "on",
         )
     except DefinitionInvalid as exc:
-        context["problems"] = exc.problems
+        context["problems"] = at_lines(text, exc.problems)
         return render(request, "resources/edit_json.html", context, status=400)
     except StaleRevision as exc:
         context["problems"] = [

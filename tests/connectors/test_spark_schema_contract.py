@@ -175,7 +175,7 @@ INVALID: dict[str, list[tuple[Any, str, str]]] = {
                 store={"referenceName": "Key/Vault", "type": "LinkedServiceReference"}
             ),
             ".store.referenceName",
-            "A name starts with a letter, digit or underscore",
+            "A name may not contain . + ? / < > * % & : \\ or #.",
         ),
         (key_vault_secret(value="S3cret!"), ".value", "Unknown property 'value': remove it."),
     ],
@@ -198,7 +198,7 @@ INVALID: dict[str, list[tuple[Any, str, str]]] = {
         (
             {"referenceName": "IR/1", "type": "IntegrationRuntimeReference"},
             ".referenceName",
-            "A name starts with a letter, digit or underscore",
+            "A name may not contain . + ? / < > * % & : \\ or #.",
         ),
         (
             {"referenceName": "IR1", "type": "IntegrationRuntimeReference", "extra": 1},
