@@ -27,6 +27,9 @@ class ConnectorVersion:
     """Whether ADF writes the version into ``properties.version`` (Spark 1.0 has none)."""
     support_note: str = ""
     """Empty when supported; otherwise a sentence shown next to the version."""
+    support_badge: str = "end of support"
+    """The words shown beside the version's name (and as its badge) when ``support_note``
+    is set: "end of support" for a retired version, "legacy" for an older shape."""
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -42,7 +45,7 @@ class ConnectorVersion:
 
     @property
     def label(self) -> str:
-        return f"{self.version} (end of support)" if self.support_note else self.version
+        return f"{self.version} ({self.support_badge})" if self.support_note else self.version
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:
@@ -87,6 +90,10 @@ class Connector:
     secret_target: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """properties -> the effective value of each property that decides where or how the
     connector's secrets are sent (see :mod:`connectors.secret_targets`)."""
+    shape_of: Callable[[dict[str, Any]], str | None] | None = None
+    """For a connector whose versions ADF tells apart by their properties' shape, not by a
+    ``version`` property (AzureSqlDW: a connection string, or server/database): properties
+    -> the version they are written for. None: the ``version`` property decides."""
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]
@@ -96,6 +103,8 @@ class Connector:
 
         Returns None when it names a version this connector does not have.
         """
+        if self.shape_of is not None:
+            return self.shape_of(properties)
         declared = properties.get("version")
         if declared is None:
             implicit = [v.version for v in self.versions.values() if not v.explicit]
