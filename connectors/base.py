@@ -45,7 +45,9 @@ class ConnectorVersion:
 
     @property
     def label(self) -> str:
-        return f"{self.version} ({self.support_badge})" if self.support_note else self.version
+        if not self.support_note or self.support_badge in self.version:
+            return self.version
+        return f"{self.version} ({self.support_badge})"
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:
