@@ -97,6 +97,14 @@ class Connector:
     ``version`` property (AzureSqlDW: a connection string, or server/database): properties
     -> the version they are written for. None: the ``version`` property decides."""
 
+    transfer_plan: Callable[..., dict[str, Any]] | None = None
+    """A designer for moving data between this connector's store and Spark (AzureSqlDW:
+    Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
+    ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
+    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields;
+    returns the plan as JSON (``blocked``, ``problems``, ``outputs``, ``copy_activity``...).
+    None: the connector has no designer."""
+
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]
 

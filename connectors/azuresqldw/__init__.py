@@ -27,6 +27,13 @@ def test_connection(
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
+def transfer_plan(**arguments: Any) -> dict[str, Any]:
+    """The Spark ↔ dedicated SQL pool transfer designer (see :mod:`.transfer`)."""
+    from connectors.azuresqldw.transfer.inputs import plan_transfer
+
+    return plan_transfer(**arguments)
+
+
 CONNECTOR = Connector(
     type=TYPE,
     title="Azure Synapse Analytics",
@@ -41,6 +48,7 @@ CONNECTOR = Connector(
     secret_target=azuresqldw_secret_target,
     shape_of=shape_of,
     upgrade=None,
+    transfer_plan=transfer_plan,
     versions={
         RECOMMENDED: ConnectorVersion(
             connector_type=TYPE,
