@@ -61,7 +61,9 @@ def resources(editor: Any) -> None:
             "annotations": [],
             "type": "AzureSqlDW",
             "typeProperties": {
-                "connectionString": "Server=tcp:contosows.sql.azuresynapse.net,1433;Database=salesdw",
+                "connectionString": (
+                    "Server=tcp:contosows.sql.azuresynapse.net,1433;Database=salesdw"
+                ),
             },
         },
     )
