@@ -157,3 +157,45 @@ def test_an_imported_plain_connection_string_survives_an_edit_of_another_field(
     service.refresh_from_db()
     assert service.properties["typeProperties"]["connectionString"] == conn
     assert service.properties["description"] == "now described"
+
+
+def test_a_legacy_definition_is_converted_through_the_upgrade_wizard(
+    editor_client: Client, editor: Any
+) -> None:
+    from portal.definitions import save_definition
+
+    conn = "Server=tcp:dw.database.windows.net,1433;Database=salesdw;User ID=loader;Encrypt=True"
+    kv = {
+        "type": "AzureKeyVaultSecret",
+        "store": {"referenceName": "kv", "type": "LinkedServiceReference"},
+        "secretName": "pw",
+    }
+    props = {
+        "annotations": [],
+        "type": "AzureSqlDW",
+        "typeProperties": {"connectionString": conn, "password": kv},
+    }
+    save_definition(user=editor, name="OldPool", properties=props, action="create")
+    service = Resource.objects.get(name="OldPool")
+    listing = editor_client.get("/linkedservices/").content.decode()
+    assert ">legacy</span>" in listing and f"/linkedservices/{service.pk}/upgrade/" in listing
+    url = f"/linkedservices/{service.pk}/upgrade/"
+    html = editor_client.get(url).content.decode()
+    assert "legacy → recommended shape" in html
+    for step in ("analyse", "types", "decide", "preview", "test"):
+        html = editor_client.post(
+            url, {"step": step, "nav": "next", "based_on": "1"}
+        ).content.decode()
+    assert 'data-step="commit"' in html
+    response = editor_client.post(url, {"step": "commit", "nav": "commit", "based_on": "1"})
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.connector_version == "recommended" and service.revision == 2
+    assert service.properties["typeProperties"] == {
+        "server": "dw.database.windows.net",
+        "database": "salesdw",
+        "encrypt": "mandatory",
+        "authenticationType": "SQL",
+        "userName": "loader",
+        "password": kv,
+    }

@@ -9,6 +9,7 @@ from typing import Any
 
 from connectors.azuresqldw.secret_target import azuresqldw_secret_target
 from connectors.azuresqldw.shape import LEGACY, RECOMMENDED, shape_of
+from connectors.azuresqldw.upgrade_rules import UPGRADE
 from connectors.base import Connector, ConnectorVersion, TestOptions
 
 HERE = Path(__file__).parent
@@ -47,7 +48,7 @@ CONNECTOR = Connector(
     test_connection=test_connection,
     secret_target=azuresqldw_secret_target,
     shape_of=shape_of,
-    upgrade=None,
+    upgrade=UPGRADE,
     transfer_plan=transfer_plan,
     versions={
         RECOMMENDED: ConnectorVersion(
