@@ -101,8 +101,10 @@ class Connector:
     """A designer for moving data between this connector's store and Spark (AzureSqlDW:
     Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
     ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
-    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields;
-    returns the plan as JSON (``blocked``, ``problems``, ``outputs``, ``copy_activity``...).
+    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields, and,
+    when the store's connection test passed, ``live_type_properties`` (secrets in clear) and
+    ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
+    ``problems``, ``outputs``, ``copy_activity``...).
     None: the connector has no designer."""
 
     def version(self, version: str) -> ConnectorVersion:

@@ -33,6 +33,8 @@ class PoolBehaviour:
     permissions: tuple[str, ...] = ("CREATE TABLE", "ADMINISTER DATABASE BULK OPERATIONS")
     schema_permissions: tuple[str, ...] = ("ALTER", "INSERT")
     login_error_state: int = 8
+    tables: tuple[str, ...] = ()
+    """Tables that exist (as OBJECT_ID is asked about them: DATABASE.SCHEMA.TABLE)."""
     misbehave: str = ""
     """"", "garbage_prelogin", "huge_login_token", "endless", "garbage_loginack",
     "wrong_packet_type"."""
@@ -255,6 +257,9 @@ def answer(behaviour: PoolBehaviour, sql: str) -> bytes:
         return int_result(behaviour.engine_edition)
     if "IS_ROLEMEMBER('db_exporter')" in sql:
         return int_result(behaviour.exporter)
+    if "OBJECT_ID(" in sql:
+        name = sql.split("N'", 1)[1].split("'", 1)[0]
+        return int_result(1000 + len(name) if name in behaviour.tables else None)
     if "'DATABASE'" in sql:
         return text_rows(behaviour.permissions)
     if "'SCHEMA'" in sql:

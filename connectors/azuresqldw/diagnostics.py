@@ -169,6 +169,38 @@ def run_connection_test(
     return run.report
 
 
+def table_exists(
+    settings: SqlPoolSettings,
+    table: str,
+    *,
+    address_policy: AddressCheck | None = None,
+    limits: Limits | None = None,
+    resolver: Resolver = system_resolver,
+    ca_certificate: str | None = None,
+) -> tuple[bool | None, str]:
+    """Whether ``table`` (DATABASE.SCHEMA.TABLE, already checked plain) exists: (answer,
+    how it was found out). None when it could not be checked (the reason says why)."""
+    run = _Run(settings, address_policy or AddressPolicy(), limits or Limits(), resolver)
+    run.ca_pem = ca_certificate
+    if settings.entra:
+        return None, "not checked: Microsoft Entra ID sign-in needs a token this portal lacks"
+    try:
+        run.execute_login_only()
+        literal = table.replace("'", "''")
+        reply = run.query(f"SELECT CAST(OBJECT_ID(N'{literal}', N'U') AS int)")
+    except _Failed:
+        failed = run.report.first_failure
+        return None, f"not checked: {failed.name if failed else 'the connection'} failed"
+    except StageProblem as exc:
+        return None, f"not checked: {exc.observed}"
+    except Exception as exc:  # bounded reads and deadlines end here too
+        return None, f"not checked: {_one_line(exc)}"
+    finally:
+        run.cleanup()
+    value = reply.rows[0][0] if reply.rows else None
+    return value is not None, "checked live in the SQL pool"
+
+
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
@@ -258,6 +290,16 @@ class _Run:
         self._login()
         self._select_one()
         self._checks()
+
+    def execute_login_only(self) -> None:
+        resolution = self._resolve()
+        self._connect(resolution)
+        if self.s.encrypt == "strict":
+            self._tls_first()
+            self._prelogin()
+        else:
+            self._tls_in_prelogin(self._prelogin())
+        self._login()
 
     def _resolve(self) -> Resolution:
         with self.stage(Stage.RESOLVE) as detail:

@@ -159,13 +159,21 @@ def plan_transfer(**arguments: Any) -> dict[str, Any]:
     from connectors.azuresqldw.transfer.design import Problem as PlanProblem
     from connectors.azuresqldw.transfer.design import TransferPlan, design
 
+    live = arguments.pop("live_type_properties", None)
+    options = arguments.pop("test_options", None)
     try:
         request = request_from_definitions(**arguments)
     except InputError as exc:
         plan = TransferPlan(route="", route_reason="")
         plan.problems.append(PlanProblem(exc.field, str(exc)))
         return plan.as_dict()
+    checked = ""
+    if live is not None and options is not None and request.direction == "write":
+        exists, checked = _probe(live, options, request.table)
+        if exists is not None:
+            request = replace(request, target_exists=exists)
     result = design(request).as_dict()
+    result["target_check"] = checked or "not checked live (no passing connection test)"
     result["request"] = {
         "direction": request.direction,
         "table": request.table,
@@ -180,3 +188,23 @@ def plan_transfer(**arguments: Any) -> dict[str, Any]:
         "source_kind": request.source_kind,
     }
     return result
+
+
+def _probe(type_properties: dict[str, Any], options: Any, table: str) -> tuple[bool | None, str]:
+    """Whether the write target exists, asked of the pool itself (SQL authentication)."""
+    from connectors.azuresqldw.diagnostics import Limits, table_exists
+    from connectors.azuresqldw.settings import SettingsError, settings_from_type_properties
+    from connectors.azuresqldw.transfer.names import NameError_, parse_table
+
+    try:
+        parse_table(table)
+        settings = settings_from_type_properties(type_properties)
+    except (NameError_, SettingsError) as exc:
+        return None, f"not checked: {exc}"
+    return table_exists(
+        settings,
+        table,
+        address_policy=options.address_policy,
+        limits=Limits(connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s),
+        ca_certificate=options.ca_certificate,
+    )
