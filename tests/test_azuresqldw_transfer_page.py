@@ -167,3 +167,15 @@ def test_the_linked_service_pages_link_to_the_designer(
     spark_page = editor_client.get(f"/linkedservices/{spark.pk}/").content.decode()
     assert "transfer/?pool=OutsidePool" in pool_page
     assert "transfer/?spark=HDInsightSpark&amp;route=copy" in spark_page
+    assert ">SQL pool from Spark</a>" in pool_page and ">Spark to SQL pool</a>" in spark_page
+
+
+def test_typed_columns_are_mapped_and_an_unwritable_one_blocks(
+    editor_client: Client, resources: None
+) -> None:
+    query = design_query(
+        authentication="sql", user="loader", columns="id bigint\ntags: array<string>"
+    )
+    html = editor_client.get(query.replace("default", default_factory_name())).content.decode()
+    assert "Column tags (array&lt;string&gt;) cannot be written" in html
+    assert "BIGINT" in html

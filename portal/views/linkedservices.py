@@ -69,6 +69,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tests": service.tests.select_related("user")[:5],
             "testable": get_connector(service.connector).test_connection is not None,
             "transfer_url": transfer_url(service),
+            "transfer_label": (
+                "SQL pool from Spark"
+                if get_connector(service.connector).transfer_plan is not None
+                else "Spark to SQL pool"
+            ),
         },
     )
 

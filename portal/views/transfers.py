@@ -43,6 +43,7 @@ TEXT = (
     "spark_dataset",
     "pool_dataset",
     "pipeline",
+    "columns",
 )
 OVERRIDES = (
     "authentication",
@@ -84,6 +85,7 @@ def _choices(factory: Any) -> tuple[list[str], list[str]]:
 
 def _form(data: Any) -> dict[str, str]:
     form = {name: str(data.get(name, "")).strip() for name in TEXT}
+    form["columns"] = str(data.get("columns", "")).strip()[:20000]
     form["direction"] = form["direction"] or "write"
     form["route"] = form["route"] or ("copy" if form["spark"] else "notebook")
     form["table_type"] = form["table_type"] or "INTERNAL"
@@ -92,9 +94,22 @@ def _form(data: Any) -> dict[str, str]:
     return form
 
 
+def typed_columns(text: str) -> tuple[tuple[str, str], ...]:
+    """Spark columns typed one per line as ``name type`` (or ``name: type``)."""
+    out = []
+    for line in text.splitlines():
+        name, _, kind = line.strip().replace(":", " ", 1).partition(" ")
+        if name:
+            out.append((name, kind.strip() or "string"))
+    return tuple(out)
+
+
 def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:
     """The plan of the chosen route, and the Copy activity equivalent when it can be built."""
-    extra = {name: form[name] for name in OVERRIDES if form[name]}
+    extra: dict[str, Any] = {name: form[name] for name in OVERRIDES if form[name]}
+    if form["columns"]:
+        # Typed columns stand in for a dataset's schema (or the live catalog's).
+        extra["columns"] = typed_columns(form["columns"])
     base = {
         "pool": form["pool"],
         "table": form["table"],
