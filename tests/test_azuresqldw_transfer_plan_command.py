@@ -256,3 +256,38 @@ def test_the_factory_option_is_honoured(resources: None) -> None:
             "--factory",
             "other",
         )
+
+
+def test_the_api_gives_the_same_plan_as_the_command(resources: None, reader: Any) -> None:
+    from portal.models import Factory
+    from tests.conftest import api_for
+
+    factory = Factory.default().name
+    client = api_for(reader)
+    url = f"/api/v1/factories/{factory}/transfer-plan"
+    query = {
+        "pool": "OutsidePool",
+        "table": "salesdw.dbo.Sales",
+        "direction": "write",
+        "sparkPool": "contosows/etlpool",
+        "source": "lake.sales",
+    }
+    response = client.get(url, query)
+    assert response.status_code == 200, response.content
+    status, text = run(
+        "--pool",
+        "OutsidePool",
+        "--table",
+        "salesdw.dbo.Sales",
+        "--direction",
+        "write",
+        "--spark-pool",
+        "contosows/etlpool",
+        "--source",
+        "lake.sales",
+        "--json",
+    )
+    assert response.json() == json.loads(text)
+    assert client.get(url, {**query, "direction": "sideways"}).status_code == 400
+    assert client.get(url, {**query, "spark": "HDInsightSpark"}).status_code == 400
+    assert client.get(url, {**query, "pool": "Nope"}).status_code == 404
