@@ -124,6 +124,17 @@ def test_the_copy_activity_is_saved_into_a_new_then_an_existing_pipeline(
     tp = activities[0]["typeProperties"]
     assert tp["source"]["type"] == "SparkSource" and tp["sink"]["type"] == "SqlDWSink"
     assert tp["enableStaging"] is True
+    # The datasets it reads and writes are created beside it, so no reference dangles.
+    spark_ds = Resource.objects.get(
+        kind="dataset", name=activities[0]["inputs"][0]["referenceName"]
+    )
+    pool_ds = Resource.objects.get(
+        kind="dataset", name=activities[0]["outputs"][0]["referenceName"]
+    )
+    assert spark_ds.properties["type"] == "SparkObject"
+    assert spark_ds.properties["typeProperties"] == {"schema": "lake", "table": "sales"}
+    assert pool_ds.properties["typeProperties"] == {"schema": "dbo", "table": "Sales"}
+    assert pool_ds.properties["linkedServiceName"]["referenceName"] == "OutsidePool"
     again = editor_client.post(url, form)
     assert again.status_code == 302
     pipeline.refresh_from_db()

@@ -130,6 +130,14 @@ def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:
     return {"plan": chosen, "copy_plan": equivalent if notebook else chosen}
 
 
+def _exists(request: HttpRequest, kind: str, name: str) -> bool:
+    return (
+        Resource.objects.live()
+        .filter(factory=request.factory, kind=kind, name_key=Resource.key_for(name))  # type: ignore[attr-defined]
+        .exists()
+    )
+
+
 @reader_required
 def designer(request: HttpRequest, factory: str) -> HttpResponse:
     form = _form(request.GET)
@@ -178,6 +186,25 @@ def save_copy_activity(request: HttpRequest, factory: str) -> HttpResponse:
         )
         return redirect(back)
     activity = copy_plan["copy_activity"]
+    created: list[str] = []
+    try:
+        for name, properties in copy_plan.get("datasets", {}).items():
+            if _exists(request, "dataset", name):
+                continue
+            save_definition(
+                user=request.user,
+                name=name,
+                properties=properties,
+                action="create",
+                kind="dataset",
+                factory=request.factory,  # type: ignore[attr-defined]
+                comment="Dataset for a Copy activity from the transfer designer",
+            )
+            created.append(name)
+    except DefinitionInvalid as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.path}: {problem.message}")
+        return redirect(back)
     existing = (
         Resource.objects.live()
         .filter(
@@ -220,9 +247,10 @@ def save_copy_activity(request: HttpRequest, factory: str) -> HttpResponse:
             messages.error(request, f"{problem.path}: {problem.message}")
         return redirect(back)
     resource = saved.resource
+    also = f" Datasets created: {', '.join(created)}." if created else ""
     messages.success(
         request,
-        f"Copy activity '{activity['name']}' saved into pipeline '{resource.name}'.",
+        f"Copy activity '{activity['name']}' saved into pipeline '{resource.name}'.{also}",
     )
     return redirect(
         reverse("resource-detail", args=[resource.factory.name, "pipeline", resource.name])

@@ -110,6 +110,9 @@ class TransferPlan:
     columns: list[Mapping] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     copy_activity: dict[str, Any] | None = None
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The datasets the Copy activity reads and writes: name -> ADF ``properties``, to
+    create beside the pipeline when they do not exist yet."""
     secrets: str = ""
     """How the code gets the password (Key Vault call, or a placeholder to replace)."""
 
@@ -127,6 +130,7 @@ class TransferPlan:
             "columns": [c.as_dict() for c in self.columns],
             "outputs": dict(self.outputs),
             "copy_activity": self.copy_activity,
+            "datasets": dict(self.datasets),
             "secrets": self.secrets,
         }
 
@@ -604,7 +608,9 @@ def _copy(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
             )
         if r.reject_type == "percentage" and not 0 <= r.reject_value <= 100:
             plan.problems.append(Problem("reject_value", "A percentage is from 0 to 100."))
-    plan.copy_activity = copy_activity(r, table)
+    spark_name, pool_name = dataset_names(r, table)
+    plan.copy_activity = copy_activity(r, table, spark_name, pool_name)
+    plan.datasets = datasets(r, table, spark_name, pool_name)
     plan.notes.append(
         "Staging is required: the Spark source is neither Blob nor ADLS Gen2 in a format "
         "PolyBase or COPY reads directly."
@@ -616,7 +622,58 @@ def _copy(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
         )
 
 
-def copy_activity(r: TransferRequest, table: TableName) -> dict[str, Any]:
+def _adf_name(text: str) -> str:
+    """A resource or activity name ADF accepts: letters, digits, space, - and _ only."""
+    cleaned = "".join(c if c.isalnum() or c in " -_" else "_" for c in text).strip(" _")
+    return cleaned[:55] or "Transfer"
+
+
+def dataset_names(r: TransferRequest, table: TableName) -> tuple[str, str]:
+    spark_table = r.source if r.source_kind in ("table", "dataset") and r.source else "query"
+    spark = r.spark_dataset or _adf_name(f"{r.spark_linked_service}_{spark_table}")
+    pool = r.pool_dataset or _adf_name(
+        f"{r.pool_linked_service or 'SqlPool'}_{table.schema}_{table.table}"
+    )
+    return spark.replace(" ", "_"), pool.replace(" ", "_")
+
+
+def datasets(
+    r: TransferRequest, table: TableName, spark_name: str, pool_name: str
+) -> dict[str, dict[str, Any]]:
+    """A SparkObject dataset for the source and an AzureSqlDWTable dataset for the sink."""
+    out: dict[str, dict[str, Any]] = {}
+    if not r.spark_dataset:
+        spark_tp: dict[str, Any] = {}
+        if r.source_kind == "table" and r.source:
+            schema, _, name = r.source.rpartition(".")
+            spark_tp = {"schema": schema, "table": name} if schema else {"table": name}
+        out[spark_name] = {
+            "linkedServiceName": {
+                "referenceName": r.spark_linked_service,
+                "type": "LinkedServiceReference",
+            },
+            "annotations": [],
+            "type": "SparkObject",
+            "schema": [],
+            "typeProperties": spark_tp,
+        }
+    if not r.pool_dataset:
+        out[pool_name] = {
+            "linkedServiceName": {
+                "referenceName": r.pool_linked_service,
+                "type": "LinkedServiceReference",
+            },
+            "annotations": [],
+            "type": "AzureSqlDWTable",
+            "schema": [],
+            "typeProperties": {"schema": table.schema, "table": table.table},
+        }
+    return out
+
+
+def copy_activity(
+    r: TransferRequest, table: TableName, spark_name: str = "", pool_name: str = ""
+) -> dict[str, Any]:
     sink: dict[str, Any] = {"type": "SqlDWSink"}
     if r.copy_method == "polybase":
         settings: dict[str, Any] = {"rejectType": r.reject_type, "rejectValue": r.reject_value}
@@ -642,7 +699,9 @@ def copy_activity(r: TransferRequest, table: TableName) -> dict[str, Any]:
     if r.source_kind == "query" and r.source:
         source["query"] = r.source
     return {
-        "name": f"Copy {r.source or 'Spark'} to {table.table}"[:55].replace(".", " "),
+        "name": _adf_name(
+            f"Copy {r.source if r.source_kind != 'query' else 'query'} to {table.table}"
+        ),
         "type": "Copy",
         "dependsOn": [],
         "policy": {"timeout": "0.12:00:00", "retry": 0, "retryIntervalInSeconds": 30},
@@ -653,10 +712,6 @@ def copy_activity(r: TransferRequest, table: TableName) -> dict[str, Any]:
             "enableStaging": True,
             "stagingSettings": staging,
         },
-        "inputs": [
-            {"referenceName": r.spark_dataset or "<Spark dataset>", "type": "DatasetReference"}
-        ],
-        "outputs": [
-            {"referenceName": r.pool_dataset or "<SQL pool dataset>", "type": "DatasetReference"}
-        ],
+        "inputs": [{"referenceName": spark_name or r.spark_dataset, "type": "DatasetReference"}],
+        "outputs": [{"referenceName": pool_name or r.pool_dataset, "type": "DatasetReference"}],
     }
