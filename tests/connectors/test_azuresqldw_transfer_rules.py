@@ -233,3 +233,109 @@ def test_a_copy_query_source_goes_into_the_spark_source() -> None:
         "type": "SparkSource",
         "query": "SELECT * FROM sales",
     }
+
+
+# --- the SqlDWSink schema and the staging rule, at the field ----------------------------
+
+
+@pytest.mark.parametrize("method", ["copy", "polybase", "bulkinsert"])
+def test_every_generated_copy_activity_passes_the_sink_schema(method: str) -> None:
+    from connectors.azuresqldw.copy_sink import check_copy_activity
+
+    request = replace(COPY, copy_method=method, reject_type="percentage", reject_sample_value=10)
+    activity = design(request).copy_activity or {}
+    assert check_copy_activity(activity) == []
+
+
+@pytest.mark.parametrize(
+    ("sink", "path", "words"),
+    [
+        (
+            {"type": "SqlDWSink", "allowPolyBase": True, "allowCopyCommand": True},
+            "$.typeProperties.sink",
+            "cannot both be true",
+        ),
+        (
+            {
+                "type": "SqlDWSink",
+                "allowPolyBase": True,
+                "polyBaseSettings": {"rejectType": "percentage"},
+            },
+            "$.typeProperties.sink.polyBaseSettings.rejectSampleValue",
+            "Required when rejectType is percentage",
+        ),
+        (
+            {"type": "SqlDWSink", "polyBaseSettings": {"rejectType": "Percentage"}},
+            "$.typeProperties.sink.polyBaseSettings.rejectType",
+            "lower case",
+        ),
+        (
+            {"type": "SqlDWSink", "tableOption": "recreate"},
+            "$.typeProperties.sink.tableOption",
+            "none, autoCreate",
+        ),
+        (
+            {"type": "SqlDWSink", "writeBehavior": "Merge"},
+            "$.typeProperties.sink.writeBehavior",
+            "Insert, Upsert",
+        ),
+        (
+            {"type": "SqlDWSink", "writeBatchTimeout": "30 minutes"},
+            "$.typeProperties.sink.writeBatchTimeout",
+            "",
+        ),
+        (
+            {"type": "SqlDWSink", "allowPolybase": True},
+            "$.typeProperties.sink.allowPolybase",
+            "Unknown",
+        ),
+    ],
+)
+def test_the_sink_rules_of_the_facts_sheet_are_enforced_at_the_field(
+    sink: dict[str, Any], path: str, words: str
+) -> None:
+    from connectors.azuresqldw.copy_sink import check_copy_activity
+
+    activity = {
+        "typeProperties": {
+            "source": {"type": "SparkSource"},
+            "sink": sink,
+            "enableStaging": True,
+            "stagingSettings": {
+                "linkedServiceName": {"referenceName": "S", "type": "LinkedServiceReference"}
+            },
+        }
+    }
+    problems = {p.path: p.message for p in check_copy_activity(activity)}
+    assert path in problems, problems
+    assert words in problems[path]
+
+
+def test_polybase_or_copy_from_spark_without_staging_is_refused_at_enable_staging() -> None:
+    from connectors.azuresqldw.copy_sink import check_copy_activity
+
+    for sink in (
+        {"type": "SqlDWSink", "allowPolyBase": True},
+        {"type": "SqlDWSink", "allowCopyCommand": True},
+    ):
+        activity = {"typeProperties": {"source": {"type": "SparkSource"}, "sink": sink}}
+        problems = {p.path: p.message for p in check_copy_activity(activity)}
+        assert "staged copy" in problems["$.typeProperties.enableStaging"]
+    direct = {
+        "typeProperties": {
+            "source": {"type": "ParquetSource"},
+            "sink": {"type": "SqlDWSink", "allowCopyCommand": True},
+        }
+    }
+    assert check_copy_activity(direct) == []
+    no_store = {
+        "typeProperties": {
+            "source": {"type": "SparkSource"},
+            "sink": {"type": "SqlDWSink"},
+            "enableStaging": True,
+            "stagingSettings": {},
+        }
+    }
+    assert [p.path for p in check_copy_activity(no_store)] == [
+        "$.typeProperties.stagingSettings.linkedServiceName"
+    ]

@@ -611,6 +611,12 @@ def _copy(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
     spark_name, pool_name = dataset_names(r, table)
     plan.copy_activity = copy_activity(r, table, spark_name, pool_name)
     plan.datasets = datasets(r, table, spark_name, pool_name)
+    from connectors.azuresqldw.copy_sink import check_copy_activity
+
+    known = {p.field for p in plan.problems}
+    for problem in check_copy_activity(plan.copy_activity):
+        if not ({"staging_linked_service", "reject_sample_value"} & known):
+            plan.problems.append(Problem(problem.path, problem.message))
     plan.notes.append(
         "Staging is required: the Spark source is neither Blob nor ADLS Gen2 in a format "
         "PolyBase or COPY reads directly."
