@@ -291,3 +291,30 @@ def test_the_api_gives_the_same_plan_as_the_command(resources: None, reader: Any
     assert client.get(url, {**query, "direction": "sideways"}).status_code == 400
     assert client.get(url, {**query, "spark": "HDInsightSpark"}).status_code == 400
     assert client.get(url, {**query, "pool": "Nope"}).status_code == 404
+
+
+def test_a_connection_string_in_key_vault_cannot_be_read_by_the_designer(
+    resources: None, editor: Any
+) -> None:
+    save(
+        editor,
+        "linkedService",
+        "VaultPool",
+        {
+            "annotations": [],
+            "type": "AzureSqlDW",
+            "typeProperties": {"connectionString": KV},
+        },
+    )
+    status, text = run(
+        "--pool",
+        "VaultPool",
+        "--table",
+        "salesdw.dbo.Sales",
+        "--direction",
+        "write",
+        "--spark-pool",
+        "contosows/etlpool",
+    )
+    assert status == 1
+    assert "BLOCKING [connectionString]" in text and "Azure Key Vault secret" in text
