@@ -339,3 +339,20 @@ def test_polybase_or_copy_from_spark_without_staging_is_refused_at_enable_stagin
     assert [p.path for p in check_copy_activity(no_store)] == [
         "$.typeProperties.stagingSettings.linkedServiceName"
     ]
+
+
+def test_workspace_and_spark_pool_names_are_synapse_names() -> None:
+    got = fields(replace(WRITE, workspace="ws\nval x = 1", spark_pool="pool 1"))
+    assert set(got) == {"workspace", "spark_pool"}
+    assert "letters, digits and hyphens" in got["workspace"]
+
+
+def test_a_user_name_with_brackets_or_quotes_is_escaped_in_the_t_sql() -> None:
+    import sqlglot
+
+    plan = design(replace(OUTSIDE_SQL, user="o'brien]x"))
+    sql = plan.outputs["prerequisites_tsql"]
+    assert "CREATE USER [o'brien]]x] FROM LOGIN [o'brien]]x];" in sql
+    assert "EXEC sp_addrolemember 'db_exporter', 'o''brien]x';" in sql
+    statements = [s for s in sqlglot.parse(sql, read="tsql") if s is not None]
+    assert len(statements) == sql.count(";") == 6

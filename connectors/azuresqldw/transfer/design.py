@@ -15,6 +15,7 @@ by the caller when the pool's connection test works.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -148,6 +149,18 @@ def python_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def bracket(name: str) -> str:
+    """A T-SQL delimited identifier: ``]`` doubled inside."""
+    return "[" + name.replace("]", "]]") + "]"
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+SYNAPSE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,49}$")
+
+
 def _is_serverless(host: str) -> bool:
     return "-ondemand." in host.lower()
 
@@ -203,6 +216,14 @@ def _route(r: TransferRequest, problems: list[Problem]) -> tuple[str, str]:
             if not value:
                 problems.append(
                     Problem(name, f"Name the Synapse {name.replace('_', ' ')} that runs it.")
+                )
+            elif not SYNAPSE_NAME.match(value):
+                problems.append(
+                    Problem(
+                        name,
+                        f"{value!r} is not a Synapse {name.replace('_', ' ')} name (letters, "
+                        "digits and hyphens, at most 50).",
+                    )
                 )
         return NOTEBOOK, (
             "Notebook route: the Dedicated SQL Pool Connector for Apache Spark, inside "
@@ -495,22 +516,22 @@ def prerequisites(r: TransferRequest, table: TableName) -> str:
     statements: list[str] = []
     if r.authentication == SQL:
         who = r.user
-        statements.append(f"-- The login {who} exists in master (CREATE LOGIN).")
-        statements.append(f"CREATE USER [{who}] FROM LOGIN [{who}];")
+        statements.append("-- The login exists in master (CREATE LOGIN).")
+        statements.append(f"CREATE USER {bracket(who)} FROM LOGIN {bracket(who)};")
     else:
         who = _principal(r)
-        statements.append(f"CREATE USER [{who}] FROM EXTERNAL PROVIDER;")
-    statements.append(f"EXEC sp_addrolemember 'db_exporter', '{who}';")
+        statements.append(f"CREATE USER {bracket(who)} FROM EXTERNAL PROVIDER;")
+    statements.append(f"EXEC sp_addrolemember 'db_exporter', {sql_literal(who)};")
     if r.direction == WRITE:
         if table.schema.lower() != "dbo":
             statements.append(
                 f"-- If the schema does not exist yet:\nCREATE SCHEMA [{table.schema}];"
             )
         statements += [
-            f"GRANT CREATE TABLE TO [{who}];",
-            f"GRANT ALTER ON SCHEMA::[{table.schema}] TO [{who}];",
-            f"GRANT ADMINISTER DATABASE BULK OPERATIONS TO [{who}];",
-            f"GRANT INSERT ON SCHEMA::[{table.schema}] TO [{who}];",
+            f"GRANT CREATE TABLE TO {bracket(who)};",
+            f"GRANT ALTER ON SCHEMA::[{table.schema}] TO {bracket(who)};",
+            f"GRANT ADMINISTER DATABASE BULK OPERATIONS TO {bracket(who)};",
+            f"GRANT INSERT ON SCHEMA::[{table.schema}] TO {bracket(who)};",
         ]
     needs_source = (r.direction == WRITE and r.table_type == EXTERNAL) or (
         r.direction == READ and r.authentication == SQL
@@ -521,7 +542,7 @@ def prerequisites(r: TransferRequest, table: TableName) -> str:
         )
         statements.append(
             f"CREATE EXTERNAL DATA SOURCE [{r.data_source}]\n"
-            f"WITH (LOCATION = '{location.replace(chr(39), chr(39) * 2)}', TYPE = HADOOP);"
+            f"WITH (LOCATION = {sql_literal(location)}, TYPE = HADOOP);"
         )
     if r.direction == WRITE and r.table_type == EXTERNAL and r.file_format:
         statements.append(
@@ -529,10 +550,11 @@ def prerequisites(r: TransferRequest, table: TableName) -> str:
             "WITH (FORMAT_TYPE = PARQUET,\n"
             "      DATA_COMPRESSION = 'org.apache.hadoop.io.compress.SnappyCodec');"
         )
+    shown_who = " ".join(who.split())  # on one comment line, whatever it holds
     auth_words = (
-        f"SQL authentication as {r.user}"
+        f"SQL authentication as {shown_who}"
         if r.authentication == SQL
-        else f"Microsoft Entra ID as {who}"
+        else f"Microsoft Entra ID as {shown_who}"
     )
     return _template("prerequisites.sql.tmpl").substitute(
         database=table.database,

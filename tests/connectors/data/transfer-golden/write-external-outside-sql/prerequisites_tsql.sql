@@ -1,6 +1,6 @@
 -- Prerequisites in the dedicated SQL pool salesdw for writes into salesdw.sales.DailyTotals
 -- (SQL authentication as loader). Run as the pool's Active Directory admin (or a user with ALTER ANY USER).
--- The login loader exists in master (CREATE LOGIN).
+-- The login exists in master (CREATE LOGIN).
 CREATE USER [loader] FROM LOGIN [loader];
 EXEC sp_addrolemember 'db_exporter', 'loader';
 -- If the schema does not exist yet:
