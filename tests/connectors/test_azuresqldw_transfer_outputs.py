@@ -198,3 +198,22 @@ def test_the_acl_plan_names_each_folder_of_option_2() -> None:
     )
     assert "| / | --X | --- |" in text
     assert "Storage Blob Data Contributor" in text
+
+
+def test_a_query_with_line_breaks_stays_inside_its_string_literals() -> None:
+    query = "SELECT id,\n  \"name\" FROM lake.sales -- note\nWHERE x = '\\\\'"
+    plan = design(
+        TransferRequest(
+            **{
+                **request_for("write", "INTERNAL", "inside", "entra").__dict__,
+                "source_kind": "query",
+                "source": query,
+            }
+        )
+    )
+    for name in ("scala_sqlanalytics", "scala_synapsesql"):
+        balanced_scala(plan.outputs[name])
+    ast.parse(plan.outputs["pyspark_synapsesql"])
+    module = ast.parse(plan.outputs["pyspark_sqlanalytics"].split("%%spark\n", 1)[0])
+    found = [n.value for n in ast.walk(module) if isinstance(n, ast.Constant)]
+    assert query in found

@@ -315,7 +315,7 @@ def _notebook(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
             "3.2); the sqlanalytics code reads the whole table."
         )
     secret_scala, secret_python = _secret_lines(r, plan)
-    direction_line = _direction_line(r, table)
+    direction_line = " ".join(_direction_line(r, table).split())  # one comment line
     values = {
         "workspace": r.workspace or "?",
         "spark_pool": r.spark_pool or "?",
