@@ -78,6 +78,8 @@ class Command(BaseCommand):
                 write(f"  {column['column']}: {column['spark_type']} -> {pool_type}{flag}")
         if result.get("secrets"):
             write(f"Secrets: {result['secrets']}")
+        if result.get("target_check"):
+            write(f"Whether the target exists: {result['target_check']}")
         for name, text in result["outputs"].items():
             write(f"\n== {TITLES.get(name, name)} ==\n{text.rstrip()}")
         if result.get("copy_activity"):
