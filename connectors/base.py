@@ -27,6 +27,9 @@ class ConnectorVersion:
     """Whether ADF writes the version into ``properties.version`` (Spark 1.0 has none)."""
     support_note: str = ""
     """Empty when supported; otherwise a sentence shown next to the version."""
+    support_badge: str = "end of support"
+    """The words shown beside the version's name (and as its badge) when ``support_note``
+    is set: "end of support" for a retired version, "legacy" for an older shape."""
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -42,7 +45,9 @@ class ConnectorVersion:
 
     @property
     def label(self) -> str:
-        return f"{self.version} (end of support)" if self.support_note else self.version
+        if not self.support_note or self.support_badge in self.version:
+            return self.version
+        return f"{self.version} ({self.support_badge})"
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:
@@ -159,6 +164,21 @@ class Connector:
     live: LiveCatalog | None = None
     """Catalog, Import schema and preview on a live server (None: not offered)."""
 
+    shape_of: Callable[[dict[str, Any]], str | None] | None = None
+    """For a connector whose versions ADF tells apart by their properties' shape, not by a
+    ``version`` property (AzureSqlDW: a connection string, or server/database): properties
+    -> the version they are written for. None: the ``version`` property decides."""
+
+    transfer_plan: Callable[..., dict[str, Any]] | None = None
+    """A designer for moving data between this connector's store and Spark (AzureSqlDW:
+    Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
+    ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
+    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields, and,
+    when the store's connection test passed, ``live_type_properties`` (secrets in clear) and
+    ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
+    ``problems``, ``outputs``, ``copy_activity``...).
+    None: the connector has no designer."""
+
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]
 
@@ -174,6 +194,8 @@ class Connector:
 
         Returns None when it names a version this connector does not have.
         """
+        if self.shape_of is not None:
+            return self.shape_of(properties)
         declared = properties.get("version")
         if declared is None:
             implicit = [v.version for v in self.versions.values() if not v.explicit]

@@ -20,6 +20,7 @@ from connectors.expressions import is_expression_text
 from connectors.formspec import (
     EXPRESSION,
     HELD,
+    REFERENCE,
     FieldSpec,
     defaults,
     field_specs,
@@ -72,7 +73,7 @@ def _stored_part(stored: Any, name: str) -> Any:
     return stored.get(name) if isinstance(stored, dict) else None
 
 
-def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, Any] | None:
+def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> Any:
     kind = data.get(key + "__kind", SECURE_STRING)
     if kind == KEY_VAULT:
         store: dict[str, Any] = {
@@ -99,6 +100,9 @@ def _secret_value(data: Mapping[str, str], key: str, stored: Any) -> dict[str, A
     typed = data.get(key, "")
     if typed:
         return {"type": SECURE_STRING, "value": typed}
+    if data.get(key + "__clear") != "on" and isinstance(stored, str):
+        # Held as plain text by ADF (a connection string without its password): kept.
+        return stored  # type: ignore[return-value]
     # Left untouched: the mask, which the save resolves to the stored secret at this path
     # (the mask itself is never stored), unless asked to clear it.
     if (
@@ -120,6 +124,15 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
     raw = data.get(key, "").strip()
     if raw == "":
         return None
+    if spec.widget == REFERENCE:
+        reference: dict[str, Any] = {"referenceName": raw, "type": spec.reference_type}
+        if (
+            isinstance(stored, dict)
+            and stored.get("referenceName") == raw
+            and "parameters" in stored
+        ):
+            reference["parameters"] = stored["parameters"]
+        return reference
     if spec.widget == "boolean":
         if raw == EXPRESSION:
             text = data.get(key + "__expression", "").strip()
@@ -400,7 +413,12 @@ def form_from_properties(
         value = tp.get(spec.name)
         if value is None:
             continue
+        if spec.widget == REFERENCE:
+            data[key] = str(value.get("referenceName", "")) if isinstance(value, dict) else ""
+            continue
         if spec.widget == "secret":
+            if not isinstance(value, dict):
+                continue  # plain text held as a secret: never shown, kept unless retyped
             data[key + "__kind"] = value.get("type", SECURE_STRING)
             if value.get("type") == KEY_VAULT:
                 data[key + "__store"] = (value.get("store") or {}).get("referenceName", "")

@@ -18,6 +18,8 @@ from connectors.schema_store import resolve
 
 EXPRESSION = "expression"
 HELD = "held"
+REFERENCE = "reference"
+"""The widget of a reference to another resource: its name typed, the object written."""
 """The widget of an encrypted credential: shown as held by ADF, never typed."""
 
 
@@ -27,7 +29,7 @@ class FieldSpec:
     label: str
     help: str
     widget: str
-    """One of: text, integer, boolean, choice, secret, held."""
+    """One of: text, integer, boolean, choice, secret, held, reference."""
     required: bool
     choices: tuple[str, ...] = ()
     default: Any = None
@@ -37,6 +39,8 @@ class FieldSpec:
     placeholder: str = ""
     held_for: str = ""
     """For a held (encrypted) credential: the secret property it holds."""
+    reference_type: str = ""
+    """For a reference (``{"referenceName", "type"}``): its ``type``, e.g. CredentialReference."""
 
     def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
         """Shown when every condition of the hint holds (a list of hints: any of them).
@@ -76,6 +80,8 @@ def _widget(schema: dict[str, Any]) -> tuple[str, tuple[str, ...], bool]:
     if ref.endswith("/secret"):
         return "secret", (), False
     resolved = resolve(schema)
+    if _reference_type(resolved):
+        return REFERENCE, (), False
     if "enum" in resolved:
         return "choice", tuple(resolved["enum"]), False
     branches = [resolve(b) for b in resolved.get("anyOf", [resolved])]
@@ -88,6 +94,13 @@ def _widget(schema: dict[str, Any]) -> tuple[str, tuple[str, ...], bool]:
     if "integer" in types:
         return "integer", (), expression
     return "text", (), expression
+
+
+def _reference_type(resolved: dict[str, Any]) -> str:
+    """``CredentialReference`` and the like: an object naming another resource."""
+    const = resolved.get("properties", {}).get("type", {}).get("const", "")
+    names = resolved.get("properties", {}).get("referenceName")
+    return str(const) if names is not None and str(const).endswith("Reference") else ""
 
 
 def _sentence(text: str) -> str:
@@ -103,6 +116,10 @@ def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
     for name, prop_schema in schema["properties"].items():
         hint = hints.get(name, {})
         widget, choices, expression = _widget(prop_schema)
+        if hint.get("widget") == "secret":
+            # A property the connector holds as a secret although the schema also takes
+            # plain text (a connection string): it is never shown, only typed again.
+            widget, choices, expression = "secret", (), False
         specs.append(
             FieldSpec(
                 name=name,
@@ -117,6 +134,7 @@ def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
                 refresh=bool(hint.get("refresh")),
                 placeholder=hint.get("placeholder", ""),
                 held_for=str(prop_schema.get(KEYWORD, "")),
+                reference_type=_reference_type(resolve(prop_schema)) if widget == REFERENCE else "",
             )
         )
     return specs

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from connectors import spark
+from connectors import azuresqldw, spark
 from connectors.base import Connector, ConnectorVersion, DatasetType
 from connectors.kinds import KINDS, LINKED_SERVICE
 
 REGISTRY: dict[str, Connector] = {
     spark.CONNECTOR.type: spark.CONNECTOR,
+    azuresqldw.CONNECTOR.type: azuresqldw.CONNECTOR,
 }
 
 

@@ -219,7 +219,10 @@ def build_editor_form(
 
     def stored_secret(name: str) -> bool:
         value = stored_tp.get(name)
-        return isinstance(value, dict) and value.get("type") == "SecureString"
+        # A plain-text secret (a connection string as ADF writes it) is stored too.
+        return isinstance(value, str) or (
+            isinstance(value, dict) and value.get("type") == "SecureString"
+        )
 
     held_by = {
         spec.held_for: spec.name

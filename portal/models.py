@@ -216,6 +216,13 @@ class Resource(models.Model):
         return str(self.connector_definition.support_note)
 
     @property
+    def support_badge(self) -> str:
+        """The badge beside a version with a support note ("end of support", "legacy")."""
+        if not has_form(self.kind, self.connector):
+            return ""
+        return str(self.connector_definition.support_badge)
+
+    @property
     def etag(self) -> str:
         return f'"{self.revision}"'
 

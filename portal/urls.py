@@ -18,6 +18,7 @@ from portal.views import (
     sign_in,
     testing,
     tokens,
+    transfers,
     upgrades,
     users,
 )
@@ -39,6 +40,12 @@ urlpatterns = [
     path("factories/", factories.factory_list, name="factory-list"),
     path("factories/<str:factory>/roles/", factories.factory_roles, name="factory-roles"),
     path("factories/<str:factory>/new/", editor.gallery, name="resource-gallery"),
+    path("factories/<str:factory>/transfer/", transfers.designer, name="transfer-designer"),
+    path(
+        "factories/<str:factory>/transfer/save-copy/",
+        transfers.save_copy_activity,
+        name="transfer-save-copy",
+    ),
     path("factories/<str:factory>/import/", imports.import_view, name="resource-import"),
     path(
         "factories/<str:factory>/new/<str:connector_type>/",

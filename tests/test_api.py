@@ -251,6 +251,8 @@ def test_openapi_document_validates_and_uses_connector_schemas(client: Any, db: 
     assert schemas["LinkedServiceProperties"]["oneOf"] == [
         {"$ref": "#/components/schemas/SparkLinkedServiceProperties_2_0"},
         {"$ref": "#/components/schemas/SparkLinkedServiceProperties_1_0"},
+        {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_recommended"},
+        {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_legacy"},
     ]
     v2 = schemas["SparkLinkedServiceProperties_2_0"]["properties"]["typeProperties"]
     assert v2["properties"]["authenticationType"]["enum"] == [

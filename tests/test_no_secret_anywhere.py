@@ -291,6 +291,19 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "api-dataset-preview": [
                 lambda: api.get("/api/v1/factories/default/dataset/Sdata/preview")
             ],
+            "transfer-designer": [
+                lambda: browser.get(f"{page}/transfer/"),
+                lambda: browser.get(f"{page}/transfer/?pool=Live&table=a.b.c&spark_pool=w/p"),
+            ],
+            "transfer-save-copy": [
+                lambda: browser.post(f"{page}/transfer/save-copy/", {"pipeline": "P"})
+            ],
+            "api-transfer-plan": [
+                lambda: api.get(
+                    "/api/v1/factories/default/transfer-plan",
+                    {"pool": "Live", "table": "a.b.c", "direction": "write", "sparkPool": "w/p"},
+                )
+            ],
         }
     )
     assert set(requests) == all_route_names(), "add the new endpoint to this sweep"

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from connectors.azuresqldw.secret_target import SECRET_TARGET as AZURESQLDW_TARGET
 from connectors.formdata import form_from_properties
 from connectors.registry import REGISTRY, get_version
 from connectors.spark.secret_target import SECRET_TARGET
@@ -27,6 +28,7 @@ from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, SecretValue
 from tests.conftest import api_for
 from tests.fake_server import FakeServer
+from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -144,7 +146,7 @@ SPARK_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"connectVia": {"referenceName": "TheirIR", "type": "IntegrationRuntimeReference"}},
     ),
 }
-CASES = {"Spark": SPARK_CASES}
+CASES = {"Spark": SPARK_CASES, "AzureSqlDW": AZURESQLDW_CASES}
 TOP_LEVEL = {"connectVia"}
 
 
@@ -153,6 +155,8 @@ def test_every_connector_with_secrets_declares_its_target_and_every_property_is_
     assert declaring == set(REGISTRY)  # every connector we have holds a password
     assert set(CASES) == declaring
     assert set(SPARK_CASES) == set(SECRET_TARGET)
+    # AzureSqlDW's cases run in tests/test_azuresqldw_secret_reuse.py.
+    assert set(AZURESQLDW_CASES) == set(AZURESQLDW_TARGET)
 
 
 def _port_of(value: Any, recorder: Recorder, closed: int) -> Any:

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.api import datasets, factories, testing, upgrades, views
+from portal.api import datasets, factories, testing, transfers, upgrades, views
 
 
 def api(view: Any) -> Any:
@@ -39,6 +39,11 @@ urlpatterns = [
     path(DELETED + "<str:name>/restore", api(views.DeletedRestore), name="api-f-undelete"),
     path(DELETED + "<str:name>", api(views.DeletedPurge), name="api-f-purge"),
     path("factories/<str:factory>/import", api(views.ImportView), name="api-factory-import"),
+    path(
+        "factories/<str:factory>/transfer-plan",
+        api(transfers.TransferPlan),
+        name="api-transfer-plan",
+    ),
     path("factories/<str:factory>/export", api(views.ExportAll), name="api-factory-export"),
     path("linkedservices/", api(views.ResourceList), name="api-linkedservices"),
     path("linkedservices/<str:name>", api(views.ResourceDetail), name="api-linkedservice"),

@@ -72,8 +72,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "test_value_fields": test_value_fields(
                 service.connector_definition, service.properties, stored_secrets=True
             ),
+            "transfer_url": transfer_url(service),
+            "transfer_label": (
+                "SQL pool from Spark"
+                if get_connector(service.connector).transfer_plan is not None
+                else "Spark to SQL pool"
+            ),
         },
     )
+
+
+def transfer_url(service: Resource) -> str:
+    """The transfer designer with this linked service filled in: as the pool when its
+    connector has a designer, else as the Spark side of a Copy activity."""
+    from django.urls import reverse
+
+    from connectors.registry import connectors
+
+    if not any(c.transfer_plan is not None for c in connectors()):
+        return ""
+    base = reverse("transfer-designer", args=[service.factory.name])
+    from urllib.parse import urlencode
+
+    if get_connector(service.connector).transfer_plan is not None:
+        return f"{base}?{urlencode({'pool': service.name})}"
+    return f"{base}?{urlencode({'spark': service.name, 'route': 'copy'})}"
 
 
 @editor_required

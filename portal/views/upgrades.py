@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from connectors.adf_format import dump_linked_service
-from connectors.registry import get_version
+from connectors.registry import get_connector, get_version
 from connectors.upgrade import Decision, Plan
 from portal import audit
 from portal.connection_tests import TestRefused, start
@@ -157,6 +157,8 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
         "test": test,
         "based_on": request.POST.get("based_on") or service.revision,
         "path": upgrade_path(service),
+        "connector_title": get_connector(service.connector).title,
+        "title": plan.title,
     }
     if step == "types":
         path = upgrade_path(service)

@@ -112,13 +112,14 @@ def test_example_with_real_values_parses_and_dumps_the_same_content(
 
 
 @pytest.mark.parametrize("name", SQLDW_EXAMPLES)
-def test_sqldw_examples_are_an_unsupported_connector(name: str) -> None:
+def test_sqldw_examples_are_the_legacy_shape_of_the_azure_synapse_connector(name: str) -> None:
     parsed = parse_linked_service(_read(name), name)
-    assert parsed.connector is None
-    assert [p.path for p in parsed.problems] == ["$.properties.type"]
-    message = parsed.problems[0].message
-    assert "AzureSqlDW" in message
-    assert "not supported" in message
+    assert parsed.connector is not None and parsed.connector.type == "AzureSqlDW"
+    assert parsed.version is not None and parsed.version.version == "legacy"
+    # Only the documentation's placeholders are refused.
+    assert parsed.problems
+    for problem in parsed.problems:
+        assert problem.message.startswith(PLACEHOLDER_MESSAGE), problem
 
 
 # --- ADF git-integration format -----------------------------------------------------------

@@ -1,0 +1,54 @@
+"""GET a transfer plan (Spark ↔ a store whose connector has a designer) in the API."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from portal.api.scope import ScopedView
+from portal.transfers import TransferUnavailable, plan
+
+PARAMETERS = [
+    OpenApiParameter("pool", str, required=True, description="the SQL pool's linked service"),
+    OpenApiParameter("table", str, required=True, description="DATABASE.SCHEMA.TABLE"),
+    OpenApiParameter("direction", str, required=True, enum=["read", "write"]),
+    OpenApiParameter("sparkPool", str, description="WORKSPACE/POOL: the notebook route"),
+    OpenApiParameter("spark", str, description="a Spark linked service: the Copy route"),
+    OpenApiParameter("source", str, description="a Spark table, dataset or query"),
+]
+
+
+class TransferPlan(ScopedView):
+    """The plan ``manage.py transfer_plan --json`` prints; ``blocked`` says whether it may run."""
+
+    @extend_schema(
+        summary="Plan moving data between Spark and a dedicated SQL pool", parameters=PARAMETERS
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params
+        missing = [name for name in ("pool", "table", "direction") if not query.get(name)]
+        if missing:
+            raise ValidationError(
+                {"errors": [{"path": n, "message": "Required."} for n in missing]}
+            )
+        if query["direction"] not in ("read", "write"):
+            raise ValidationError({"errors": [{"path": "direction", "message": "read or write"}]})
+        if bool(query.get("sparkPool")) == bool(query.get("spark")):
+            raise ValidationError(
+                {"errors": [{"path": "sparkPool", "message": "Give sparkPool or spark (one)."}]}
+            )
+        try:
+            result = plan(
+                self.factory,
+                pool=query["pool"],
+                table=query["table"],
+                direction=query["direction"],
+                spark_pool=query.get("sparkPool", ""),
+                spark_linked_service=query.get("spark", ""),
+                source=query.get("source", ""),
+            )
+        except TransferUnavailable as exc:
+            raise NotFound(str(exc)) from None
+        return Response(result)

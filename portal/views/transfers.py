@@ -1,0 +1,257 @@
+"""The transfer designer page: Spark to a dedicated SQL pool (or back), both routes.
+
+Thin: the pool's connector plans (``Connector.transfer_plan``); the Copy activity is saved
+into a pipeline through the generic document save path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from connectors.kinds import LINKED_SERVICE
+from connectors.registry import get_connector, has_form
+from portal.definitions import DefinitionInvalid, save_definition
+from portal.models import Resource
+from portal.transfers import TransferUnavailable, plan
+from portal.views.access import editor_required, reader_required
+
+TEXT = (
+    "pool",
+    "table",
+    "direction",
+    "route",
+    "spark_pool",
+    "spark",
+    "source",
+    "authentication",
+    "user",
+    "table_type",
+    "data_source",
+    "file_format",
+    "temp_folder",
+    "staging_linked_service",
+    "staging_path",
+    "copy_method",
+    "table_option",
+    "pre_copy_script",
+    "spark_dataset",
+    "pool_dataset",
+    "pipeline",
+    "columns",
+)
+OVERRIDES = (
+    "authentication",
+    "user",
+    "table_type",
+    "data_source",
+    "file_format",
+    "temp_folder",
+    "staging_linked_service",
+    "staging_path",
+    "copy_method",
+    "table_option",
+    "pre_copy_script",
+    "spark_dataset",
+    "pool_dataset",
+)
+OUTPUT_TITLES = {
+    "scala_synapsesql": "Scala (synapsesql)",
+    "scala_sqlanalytics": "Scala (sqlanalytics, the seed's API)",
+    "pyspark_synapsesql": "PySpark (synapsesql)",
+    "pyspark_sqlanalytics": "PySpark (temp view + %%spark cell)",
+    "prerequisites_tsql": "Prerequisite T-SQL",
+    "storage_acl_plan": "Storage permissions (Option 2 ACLs, Option 1 role)",
+}
+
+
+def _choices(factory: Any) -> tuple[list[str], list[str]]:
+    pools, others = [], []
+    services = Resource.objects.live().filter(factory=factory, kind=LINKED_SERVICE.name)
+    for service in services.order_by("name"):
+        if has_form(service.kind, service.connector) and (
+            get_connector(service.connector).transfer_plan is not None
+        ):
+            pools.append(service.name)
+        else:
+            others.append(service.name)
+    return pools, others
+
+
+def _form(data: Any) -> dict[str, str]:
+    form = {name: str(data.get(name, "")).strip() for name in TEXT}
+    form["columns"] = str(data.get("columns", "")).strip()[:20000]
+    form["direction"] = form["direction"] or "write"
+    form["route"] = form["route"] or ("copy" if form["spark"] else "notebook")
+    form["table_type"] = form["table_type"] or "INTERNAL"
+    form["copy_method"] = form["copy_method"] or "copy"
+    form["table_option"] = form["table_option"] or "none"
+    return form
+
+
+def typed_columns(text: str) -> tuple[tuple[str, str], ...]:
+    """Spark columns typed one per line as ``name type`` (or ``name: type``)."""
+    out = []
+    for line in text.splitlines():
+        name, _, kind = line.strip().replace(":", " ", 1).partition(" ")
+        if name:
+            out.append((name, kind.strip() or "string"))
+    return tuple(out)
+
+
+def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:
+    """The plan of the chosen route, and the Copy activity equivalent when it can be built."""
+    extra: dict[str, Any] = {name: form[name] for name in OVERRIDES if form[name]}
+    if form["columns"]:
+        # Typed columns stand in for a dataset's schema (or the live catalog's).
+        extra["columns"] = typed_columns(form["columns"])
+    base = {
+        "pool": form["pool"],
+        "table": form["table"],
+        "direction": form["direction"],
+        "source": form["source"],
+        **extra,
+    }
+    notebook = form["route"] == "notebook"
+    chosen = plan(
+        request.factory,  # type: ignore[attr-defined]
+        spark_pool=form["spark_pool"] if notebook else "",
+        spark_linked_service="" if notebook else form["spark"],
+        **base,
+    )
+    equivalent = None
+    if notebook and form["spark"]:
+        equivalent = plan(request.factory, spark_linked_service=form["spark"], **base)  # type: ignore[attr-defined]
+    return {"plan": chosen, "copy_plan": equivalent if notebook else chosen}
+
+
+def _exists(request: HttpRequest, kind: str, name: str) -> bool:
+    return (
+        Resource.objects.live()
+        .filter(factory=request.factory, kind=kind, name_key=Resource.key_for(name))  # type: ignore[attr-defined]
+        .exists()
+    )
+
+
+@reader_required
+def designer(request: HttpRequest, factory: str) -> HttpResponse:
+    form = _form(request.GET)
+    pools, others = _choices(request.factory)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"form": form, "pools": pools, "others": others, "factory": factory}
+    if form["pool"] and form["table"]:
+        try:
+            context.update(_plans(request, form))
+        except TransferUnavailable as exc:
+            context["unavailable"] = str(exc)
+    result = context.get("plan")
+    if result:
+        context["outputs"] = [
+            {"name": name, "title": OUTPUT_TITLES.get(name, name), "text": text}
+            for name, text in result["outputs"].items()
+        ]
+        context["problem_fields"] = {p["field"] for p in result["problems"]}
+    copy_plan = context.get("copy_plan")
+    if copy_plan and copy_plan.get("copy_activity"):
+        context["copy_json"] = json.dumps(copy_plan["copy_activity"], indent=2)
+    return render(request, "transfers/designer.html", context)
+
+
+@editor_required
+def save_copy_activity(request: HttpRequest, factory: str) -> HttpResponse:
+    """Adds the planned Copy activity to a pipeline (a new one when none has the name)."""
+    form = _form(request.POST)
+    back = reverse("transfer-designer", args=[factory]) + "?" + request.POST.urlencode()
+    if request.method != "POST":
+        return redirect(back)
+    if not form["pipeline"]:
+        messages.error(request, "Name the pipeline to save the Copy activity into.")
+        return redirect(back)
+    try:
+        plans = _plans(request, form)
+    except TransferUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    copy_plan = plans["copy_plan"]
+    if not copy_plan or not copy_plan.get("copy_activity") or copy_plan["blocked"]:
+        problems = "; ".join(p["message"] for p in (copy_plan or {}).get("problems", []))
+        messages.error(
+            request,
+            "The Copy activity has blocking problems and was not saved"
+            + (f": {problems}" if problems else ": name a Spark linked service and staging."),
+        )
+        return redirect(back)
+    activity = copy_plan["copy_activity"]
+    created: list[str] = []
+    try:
+        for name, properties in copy_plan.get("datasets", {}).items():
+            if _exists(request, "dataset", name):
+                continue
+            save_definition(
+                user=request.user,
+                name=name,
+                properties=properties,
+                action="create",
+                kind="dataset",
+                factory=request.factory,  # type: ignore[attr-defined]
+                comment="Dataset for a Copy activity from the transfer designer",
+            )
+            created.append(name)
+    except DefinitionInvalid as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.path}: {problem.message}")
+        return redirect(back)
+    existing = (
+        Resource.objects.live()
+        .filter(
+            factory=request.factory, kind="pipeline", name_key=Resource.key_for(form["pipeline"])
+        )  # type: ignore[attr-defined]
+        .first()
+    )
+    try:
+        if existing is None:
+            properties = {"activities": [activity], "annotations": []}
+            saved = save_definition(
+                user=request.user,
+                name=form["pipeline"],
+                properties=properties,
+                action="create",
+                kind="pipeline",
+                factory=request.factory,  # type: ignore[attr-defined]
+                comment=f"Copy activity from the transfer designer ({activity['name']})",
+            )
+        else:
+            properties = copy.deepcopy(existing.properties)
+            activities = properties.setdefault("activities", [])
+            names = {a.get("name") for a in activities if isinstance(a, dict)}
+            base, number = activity["name"], 2
+            while activity["name"] in names:
+                activity = {**activity, "name": f"{base} {number}"}
+                number += 1
+            activities.append(activity)
+            saved = save_definition(
+                user=request.user,
+                name=existing.name,
+                properties=properties,
+                action="update",
+                instance=existing,
+                based_on=existing.revision,
+                comment=f"Copy activity from the transfer designer ({activity['name']})",
+            )
+    except DefinitionInvalid as exc:
+        for problem in exc.problems:
+            messages.error(request, f"{problem.path}: {problem.message}")
+        return redirect(back)
+    resource = saved.resource
+    also = f" Datasets created: {', '.join(created)}." if created else ""
+    messages.success(
+        request,
+        f"Copy activity '{activity['name']}' saved into pipeline '{resource.name}'.{also}",
+    )
+    return redirect(
+        reverse("resource-detail", args=[resource.factory.name, "pipeline", resource.name])
+    )

@@ -1,0 +1,14 @@
+// Azure Synapse Dedicated SQL Pool Connector for Apache Spark, the seed's sqlanalytics API.
+// Runs only in a Synapse Spark pool (etlpool of workspace contosows).
+// Writes Spark table lake.daily_totals into salesdw.sales.DailyTotals (EXTERNAL table).
+import com.microsoft.spark.sqlanalytics.utils.Constants
+import org.apache.spark.sql.SqlAnalyticsConnector._
+val password = mssparkutils.credentials.getSecret("contoso-kv", "sqlpool-loader", "KeyVault")
+val df = spark.table("lake.daily_totals")
+df.write.
+  option(Constants.SERVER, "contosows.sql.azuresynapse.net").
+  option(Constants.USER, "loader").
+  option(Constants.PASSWORD, password).
+  option(Constants.DATA_SOURCE, "LakeSource").
+  option(Constants.FILE_FORMAT, "ParquetSnappy").
+  sqlanalytics("salesdw.sales.DailyTotals", Constants.EXTERNAL)
