@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors import json_limits
-from connectors.base import Connector, ConnectorVersion
+from connectors.base import ActivityPart, Connector, ConnectorVersion
 from connectors.expressions import is_expression_text
 from connectors.formspec import (
     EXPRESSION,
@@ -132,7 +132,9 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
 
 
 def type_properties_from_form(
-    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+    version: ConnectorVersion | ActivityPart,
+    data: Mapping[str, str],
+    stored: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The typeProperties the form describes: visible fields only, in schema order."""
     stored = stored or {}
@@ -274,7 +276,7 @@ def _display(value: Any) -> str:
 
 
 def form_from_properties(
-    version: ConnectorVersion, properties: Mapping[str, Any]
+    version: ConnectorVersion | ActivityPart, properties: Mapping[str, Any]
 ) -> dict[str, str]:
     """Flat form values for editing a stored definition. Secret values are never included."""
     data: dict[str, str] = {

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from connectors.base import Connector, ConnectorVersion, TestOptions
+from connectors.base import ActivityPart, Connector, ConnectorVersion, TestOptions
 from connectors.spark.secret_target import spark_secret_target
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
 from connectors.upgrade import UpgradePath
@@ -40,6 +40,20 @@ CONNECTOR = Connector(
         rules=RULES,
         type_changes=TYPE_CHANGES,
         title="Upgrade Spark linked service 1.0 → 2.0",
+    ),
+    activity_parts=(
+        ActivityPart(
+            name="copy-source",
+            title="Copy from Spark (SparkSource)",
+            schema_path=HERE / "copy-source.schema.json",
+            ui_path=HERE / "ui-copy-source.json",
+        ),
+        ActivityPart(
+            name="lookup",
+            title="Lookup on a Spark dataset",
+            schema_path=HERE / "lookup.schema.json",
+            ui_path=HERE / "ui-lookup.json",
+        ),
     ),
     versions={
         "2.0": ConnectorVersion(
