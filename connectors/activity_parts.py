@@ -11,11 +11,11 @@ and its place.
 from __future__ import annotations
 
 import copy
-import re
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from connectors import expressions
+from connectors import expression_eval, expressions
 from connectors.base import ActivityPart, Connector
 from connectors.formspec import field_specs
 from connectors.problems import Problem
@@ -201,6 +201,7 @@ def check(
     *,
     query_problems: Callable[[str], list[str]] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    variables: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
     """Problems with the part's values, each at its field (``$.<field>``): the schema's
     rules, the dataset (there, of the part's type), the seed's rule on the query both ways
@@ -239,7 +240,7 @@ def check(
     query = values.get("query")
     if values.get("useQuery") == QUERY_MODE and query not in (None, ""):
         if expressions.is_expression(query):
-            problems.extend(expression_problems(query, parameters))
+            problems.extend(expression_problems(query, parameters, variables))
         elif (
             isinstance(query, str) and query_problems is not None and len(query) <= _max_query(part)
         ):
@@ -281,24 +282,77 @@ def _at_required_field(problem: Problem, values: Mapping[str, Any]) -> Problem:
     return problem
 
 
-_PARAMETER = re.compile(r"pipeline\(\)\.parameters\.([A-Za-z_][A-Za-z0-9_]*)")
+def expression_problems(
+    query: Any,
+    parameters: Mapping[str, Any] | None,
+    variables: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """A malformed expression, or one reading a pipeline parameter or variable the pipeline
+    does not declare (``None``: not known, not checked)."""
+    try:
+        used = expression_eval.referenced(query)
+    except expression_eval.ExpressionError as exc:
+        return [Problem("$.query", f"The expression in the query is not valid: {exc}")]
+    problems = []
+    for scope, declared, what in (
+        ("pipeline", parameters, "pipeline parameter"),
+        ("variables", variables, "variable"),
+    ):
+        if declared is None:
+            continue
+        known = {str(k).casefold() for k in declared}
+        for used_scope, used_name in used:
+            if used_scope == scope and used_name.casefold() not in known:
+                problems.append(
+                    Problem(
+                        "$.query",
+                        f"The query refers to the {what} '{used_name}', which the pipeline "
+                        "does not declare.",
+                    )
+                )
+    return problems
 
 
-def expression_problems(query: Any, parameters: Mapping[str, Any] | None) -> list[Problem]:
-    """A reference to a pipeline parameter the pipeline does not declare."""
-    if parameters is None:
+def test_values_needed(query: Any) -> list[tuple[str, str]]:
+    """The ``(scope, name)`` values a query's expressions read (pipeline parameters,
+    variables, ``item()`` fields): what Check and Preview ask for."""
+    if not expressions.is_expression(query):
         return []
-    declared = {str(k).casefold() for k in parameters}
-    text = expressions.expression_text(query)
-    return [
-        Problem(
-            "$.query",
-            f"The query refers to the pipeline parameter '{name}', which the pipeline does not "
-            "declare.",
+    try:
+        return [
+            pair
+            for pair in expression_eval.referenced(query)
+            if pair[0] in ("pipeline", "variables", "item")
+        ]
+    except expression_eval.ExpressionError:
+        return []
+
+
+def evaluate_query(query: Any, test_values: Mapping[tuple[str, str], Any]) -> str:
+    """The query text ADF would send, the test values put in (ADF string interpolation).
+    Raises :class:`connectors.expression_eval.ExpressionError` (and its subclasses
+    ``CannotEvaluate``, ``MissingValue``) with a message to show."""
+    if not expressions.is_expression(query):
+        return str(expressions.literal(query))
+    by_scope: dict[str, dict[str, Any]] = {"pipeline": {}, "variables": {}}
+    item: dict[str, Any] = {}
+    for (scope, name), value in test_values.items():
+        if scope == "item":
+            item[name] = value
+        elif scope in by_scope:
+            by_scope[scope][name] = value
+    scope_kwargs: dict[str, Any] = {
+        "pipeline_parameters": by_scope["pipeline"],
+        "variables": by_scope["variables"],
+    }
+    if item:
+        scope_kwargs["item"] = item.get("", item)
+    result = expression_eval.evaluate(query, expression_eval.Scope(**scope_kwargs))
+    if not isinstance(result, str):
+        raise expression_eval.ExpressionError(
+            f"The query evaluates to {json.dumps(result)}, not text.", ""
         )
-        for name in dict.fromkeys(_PARAMETER.findall(text))
-        if name.casefold() not in declared
-    ]
+    return result
 
 
 def field_names(part: ActivityPart) -> list[str]:
@@ -312,7 +366,9 @@ __all__ = [
     "apply",
     "check",
     "dataset_type",
+    "evaluate_query",
     "expression_problems",
+    "test_values_needed",
     "field_names",
     "part_for",
     "values_of",

@@ -127,7 +127,9 @@ def pipeline_problems(resource: Resource, datasets: Datasets | None = None) -> l
     datasets = datasets or Datasets(resource.factory)
     problems = structure_problems({"properties": resource.properties})
     for row in activity_rows(resource, datasets):
-        refs = [("inputs", n, r) for n, r in row.inputs] + [("outputs", n, r) for n, r in row.outputs]
+        refs = [("inputs", n, r) for n, r in row.inputs] + [
+            ("outputs", n, r) for n, r in row.outputs
+        ]
         if row.dataset is not None:
             refs.append(("typeProperties.dataset", *row.dataset))
         for where, name, target in refs:
@@ -183,9 +185,7 @@ def query_guard_problems(connector: Connector) -> Any:
     return getattr(tools, "query_problems", None) if tools is not None else None
 
 
-def build_edit(
-    resource: Resource, key: str, data: Mapping[str, str] | None = None
-) -> ActivityEdit:
+def build_edit(resource: Resource, key: str, data: Mapping[str, str] | None = None) -> ActivityEdit:
     """The editor of the activity at ``key``; ``data`` is the submitted form (None: the
     stored values)."""
     activity, datasets = load_activity(resource, key)
@@ -201,7 +201,9 @@ def build_edit(
         form = dict(data)
     values = type_properties_from_form(part, form, stored_values)
     properties = resource.properties
-    parameters = properties.get("parameters") if isinstance(properties.get("parameters"), dict) else {}
+    parameters = (
+        properties.get("parameters") if isinstance(properties.get("parameters"), dict) else {}
+    )
     variables = properties.get("variables") if isinstance(properties.get("variables"), dict) else {}
     problems = activity_parts.check(
         part,
@@ -217,9 +219,7 @@ def build_edit(
     )  # fmt: skip
 
 
-def save_activity(
-    edit: ActivityEdit, *, user: Any, based_on: int | None
-) -> SaveResult:
+def save_activity(edit: ActivityEdit, *, user: Any, based_on: int | None) -> SaveResult:
     """Save the edited activity: the stored file with only that activity replaced."""
     if edit.problems:
         raise ActivityInvalid(edit.problems)

@@ -22,6 +22,16 @@ def test_connection(
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
+
+class _QueryTools:
+    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        from connectors.spark import activity_queries
+
+        return getattr(activity_queries, name)
+
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -34,6 +44,7 @@ CONNECTOR = Connector(
     default_version="2.0",
     test_connection=test_connection,
     secret_target=spark_secret_target,
+    query_tools=_QueryTools(),
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",
