@@ -198,7 +198,7 @@ def build_edit(resource: Resource, key: str, data: Mapping[str, str] | None = No
         form = form_from_properties(part, {"typeProperties": stored_values})
         form = {k: v for k, v in form.items() if k.startswith("tp-")}
     else:
-        form = dict(data)
+        form = {k: str(data.get(k, "")) for k in data}  # a QueryDict: its last values
     values = type_properties_from_form(part, form, stored_values)
     properties = resource.properties
     parameters = (

@@ -12,6 +12,7 @@ from portal.views import (
     history,
     imports,
     linkedservices,
+    pipelines,
     resources,
     sign_in,
     testing,
@@ -44,6 +45,7 @@ urlpatterns = [
         name="resource-create",
     ),
     path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
+    path("factories/<str:factory>/queries/", pipelines.factory_queries, name="factory-queries"),
     path(
         "factories/<str:factory>/<str:kind>/<str:name>/",
         resources.resource_detail,
@@ -53,6 +55,16 @@ urlpatterns = [
         "factories/<str:factory>/<str:kind>/<str:name>/json/",
         resources.resource_edit_json,
         name="resource-edit-json",
+    ),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/file/",
+        pipelines.pipeline_file,
+        name="pipeline-file",
+    ),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/activities/<str:key>/",
+        pipelines.activity,
+        name="pipeline-activity",
     ),
     path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
     path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),

@@ -98,8 +98,23 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
             "has_form": has_form(resource.kind, resource.connector),
             "revisions": resource.revisions.select_related("author")[:10],
             "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
+            **_activities(resource),
         },
     )
+
+
+def _activities(resource: Resource) -> dict[str, Any]:
+    """The activity list of a resource that holds activities (a pipeline); nothing else."""
+    from portal.pipelines import Datasets, activity_rows, pipeline_problems
+
+    if not isinstance(resource.properties.get("activities"), list):
+        return {}
+    datasets = Datasets(resource.factory)
+    return {
+        "has_activities": True,
+        "activity_rows": activity_rows(resource, datasets),
+        "pipeline_problems": pipeline_problems(resource, datasets),
+    }
 
 
 def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
