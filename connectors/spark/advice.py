@@ -10,6 +10,7 @@ from connectors.spark.hive.errors import (
     CertificateRejected,
     ConnectTimeout,
     DeadlineExceeded,
+    ExplainedProblem,
     FrameTooLarge,
     HiveClientError,
     HiveStatusError,
@@ -154,6 +155,8 @@ def _explain(
             "Check that the port belongs to the Spark Thrift Server and "
             f"{_transport_words(settings)}; a busy server may also need more time.",
         )
+    if isinstance(exc, ExplainedProblem):
+        return Advice(exc.message, exc.change)
     if isinstance(exc, HiveStatusError):
         return Advice(
             f"The server answered {exc.call} with an error: {exc}.",

@@ -11,7 +11,7 @@ from typing import Any
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.encrypted_credentials import one_off_needed
 from connectors.expressions import expression_text, is_expression, literal
-from connectors.spark.diagnostics import Stage, run_connection_test
+from connectors.spark.diagnostics import Operation, TestReport, run_connection_test, stage_list
 from connectors.spark.settings import ClientLimits, SettingsError, settings_from_type_properties
 
 CHECK_STAGE = "Check settings"
@@ -35,7 +35,7 @@ def _unresolvable(type_properties: dict[str, Any]) -> list[str]:
     return found
 
 
-def _refused(observed: str, change: str) -> dict[str, Any]:
+def _refused(observed: str, change: str, operation: Operation | None = None) -> dict[str, Any]:
     stages = [
         {
             "name": CHECK_STAGE,
@@ -48,7 +48,7 @@ def _refused(observed: str, change: str) -> dict[str, Any]:
     ]
     stages += [
         {"name": stage.value, "status": "skipped", "duration_ms": 0.0, "detail": ""}
-        for stage in Stage
+        for stage in stage_list(operation)
     ]
     return {"ok": False, "stages": stages, "total_ms": 0.0}
 
@@ -56,9 +56,23 @@ def _refused(observed: str, change: str) -> dict[str, Any]:
 def test_connection(
     version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
 ) -> dict[str, Any]:
+    report = run_on_server(version, type_properties, options)
+    return report if isinstance(report, dict) else report.to_dict()
+
+
+def run_on_server(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
+    operation: Operation | None = None,
+) -> dict[str, Any] | TestReport:
+    """The connection test's checks and stages, with ``operation`` in place of SELECT 1.
+
+    Returns the refusal (a report dict, nothing sent) when the settings cannot be used,
+    else the :class:`TestReport` (its ``result`` is the operation's)."""
     needed = one_off_needed(version, type_properties)
     if needed:
-        return _refused(needed, "Test again with the password typed for this test.")
+        return _refused(needed, "Test again with the password typed for this test.", operation)
     type_properties = {name: literal(value) for name, value in type_properties.items()}
     unresolved = _unresolvable(type_properties)
     if unresolved:
@@ -66,23 +80,26 @@ def test_connection(
             "; ".join(unresolved) + ".",
             "Test with literal values (and a typed password) on the form; the saved "
             "definition can keep its expressions and Key Vault references.",
+            operation,
         )
     secret = type_properties.get("password")
     password = secret.get("value") if isinstance(secret, dict) else None
     try:
         settings = settings_from_type_properties(version.version, type_properties, password)
     except SettingsError as exc:
-        return _refused("; ".join(exc.problems) + ".", "Correct these settings and test again.")
+        return _refused(
+            "; ".join(exc.problems) + ".", "Correct these settings and test again.", operation
+        )
     limits = ClientLimits(
         connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s
     )
-    report = run_connection_test(
+    return run_connection_test(
         settings,
         address_policy=options.address_policy,
         limits=limits,
         ca_certificate=options.ca_certificate,
+        operation=operation,
     )
-    return report.to_dict()
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

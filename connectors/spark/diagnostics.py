@@ -1,5 +1,10 @@
 """``run_connection_test``: a staged connection test of a Spark linked service.
 
+With an :class:`Operation` the same stages run, but the ``SELECT 1`` stage is replaced by
+the operation's (a catalog call, a preview query): a failing catalog call or preview
+shows the same staged diagnosis as a failing test, and the operation's result is in
+``report.result``.
+
 Stages run in order and stop at the first failure (CloseSession is still sent
 when a session was opened). Each stage records its status, duration and a
 detail line; the first failure also gets a plain-language explanation.
@@ -9,7 +14,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -65,6 +70,18 @@ class Stage(str, Enum):
     CLOSE_SESSION = "CloseSession"
 
 
+@dataclass(frozen=True)
+class Operation:
+    """Work done on the open session in place of ``SELECT 1``: ``run(client, deadline)``."""
+
+    stage: str
+    run: Callable[[HiveClient, Deadline], Any]
+
+    @property
+    def value(self) -> str:  # quacks like a Stage member
+        return self.stage
+
+
 @dataclass
 class StageResult:
     name: str
@@ -86,6 +103,8 @@ class TestReport:
     server_version: str | None = None
     certificate: CertificateInfo | None = None
     total_ms: float = 0.0
+    result: Any = field(default=None, repr=False)
+    """What an :class:`Operation` returned (None for a plain test or a failure)."""
 
     def stage(self, name: Stage | str) -> StageResult:
         wanted = name.value if isinstance(name, Stage) else name
@@ -96,7 +115,12 @@ class TestReport:
         return next((s for s in self.stages if s.status == StageStatus.FAILED), None)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        result, self.result = self.result, None
+        try:
+            data = asdict(self)
+        finally:
+            self.result = result
+        del data["result"]
         for stage in data["stages"]:
             stage["status"] = stage["status"].value
         if self.certificate is not None:
@@ -117,6 +141,7 @@ def run_connection_test(
     limits: ClientLimits | None = None,
     resolver: Resolver = system_resolver,
     ca_certificate: str | None = None,
+    operation: Operation | None = None,
 ) -> TestReport:
     """Run every stage against the server described by ``settings``.
 
@@ -126,6 +151,7 @@ def run_connection_test(
     """
     run = _Run(settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver)
     run.ca_pem = ca_certificate
+    run.operation = operation
     started = time.perf_counter()
     try:
         run.execute()
@@ -157,17 +183,20 @@ class _Run:
         self.transport: Any = None
         self.client: HiveClient | None = None
         self.ca_pem: str | None = None
+        self.operation: Operation | None = None
 
     # -- stage bookkeeping -------------------------------------------------------
-    def _record(self, stage: Stage, status: StageStatus, ms: float, detail: str) -> StageResult:
+    def _record(
+        self, stage: Stage | Operation, status: StageStatus, ms: float, detail: str
+    ) -> StageResult:
         result = StageResult(stage.value, status, round(ms, 1), detail)
         self.report.stages.append(result)
         return result
 
-    def skip(self, stage: Stage, why: str) -> None:
+    def skip(self, stage: Stage | Operation, why: str) -> None:
         self._record(stage, StageStatus.SKIPPED, 0.0, why)
 
-    def fail(self, stage: Stage, ms: float, exc: BaseException, **hints: Any) -> None:
+    def fail(self, stage: Stage | Operation, ms: float, exc: BaseException, **hints: Any) -> None:
         first = self.report.first_failure is None
         result = self._record(stage, StageStatus.FAILED, ms, _one_line(exc))
         if first:
@@ -175,7 +204,7 @@ class _Run:
             result.observed, result.change = advice.observed, advice.change
 
     @contextmanager
-    def stage(self, stage: Stage) -> Iterator[list[str]]:
+    def stage(self, stage: Stage | Operation) -> Iterator[list[str]]:
         """Time a stage; the body appends its detail line to the yielded list."""
         detail: list[str] = []
         started = time.perf_counter()
@@ -190,7 +219,7 @@ class _Run:
 
     def skip_remaining(self) -> None:
         done = {s.name for s in self.report.stages}
-        for stage in Stage:
+        for stage in stage_list(self.operation):
             if stage.value not in done:
                 self.skip(stage, "not run: an earlier stage failed")
 
@@ -222,7 +251,10 @@ class _Run:
             self._open_binary(wire)
         try:
             self._server_info()
-            self._query()
+            if self.operation is None:
+                self._query()
+            else:
+                self._operate(self.operation)
         finally:
             self._close_session()
 
@@ -510,6 +542,14 @@ class _Run:
                 raise _UnexpectedValue(f"SELECT 1 returned {value!r}")
             detail.append("returned 1")
 
+    def _operate(self, operation: Operation) -> None:
+        assert self.client is not None
+        with self.stage(operation) as detail:
+            self.report.result = operation.run(self.client, self.deadline)
+            summary = getattr(self.report.result, "summary", None)
+            if callable(summary):
+                detail.append(summary())
+
     def _close_session(self) -> None:
         client = self.client
         if client is None or client.session is None:
@@ -522,6 +562,13 @@ class _Run:
         if self.transport is not None:
             with suppress(OSError):
                 self.transport.close()
+
+
+def stage_list(operation: Operation | None = None) -> list[Stage | Operation]:
+    """The stages of a test, or of an operation (its stage in place of ``SELECT 1``)."""
+    if operation is None:
+        return list(Stage)
+    return [operation if stage == Stage.QUERY else stage for stage in Stage]
 
 
 class _UnexpectedValue(HiveClientError):
@@ -538,9 +585,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 __all__ = [
+    "Operation",
     "Stage",
     "StageResult",
     "StageStatus",
     "TestReport",
     "run_connection_test",
+    "stage_list",
 ]

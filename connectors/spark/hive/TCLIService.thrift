@@ -1,5 +1,5 @@
 // A reduced copy of Hive's TCLIService.thrift (hive-service-rpc 3.1.x),
-// holding only the calls and structs Linkwright's connection test uses.
+// holding only the calls and structs Linkwright uses (connection test, catalog, queries).
 //
 // Field ids, field types, enum values and method names must stay identical
 // to Hive's IDL: Thrift identifies fields by id on the wire, so a mismatch
@@ -156,6 +156,44 @@ struct TRowSet {
   3: optional list<TColumn> columns
   4: optional binary binaryColumns
   5: optional i32 columnCount
+}
+
+// ---- Result set metadata (only primitive type entries: the Spark Thrift Server
+// describes every column, arrays, maps and structs included, with one) ----
+
+union TTypeQualifierValue {
+  1: optional i32 i32Value
+  2: optional string stringValue
+}
+
+struct TTypeQualifiers {
+  1: required map <string, TTypeQualifierValue> qualifiers
+}
+
+struct TPrimitiveTypeEntry {
+  1: required TTypeId type
+  2: optional TTypeQualifiers typeQualifiers
+}
+
+// Fields 2..6 (array, map, struct, union, user-defined entries) are not used here
+// and are skipped when read.
+union TTypeEntry {
+  1: TPrimitiveTypeEntry primitiveEntry
+}
+
+struct TTypeDesc {
+  1: required list<TTypeEntry> types
+}
+
+struct TColumnDesc {
+  1: required string columnName
+  2: required TTypeDesc typeDesc
+  3: required i32 position
+  4: optional string comment
+}
+
+struct TTableSchema {
+  1: required list<TColumnDesc> columns
 }
 
 // ---- Status and handles ----
@@ -327,6 +365,54 @@ struct TFetchResultsResp {
   3: optional TRowSet results
 }
 
+// ---- Catalog calls and result set metadata ----
+
+struct TGetSchemasReq {
+  1: required TSessionHandle sessionHandle
+  2: optional string catalogName
+  3: optional string schemaName
+}
+
+struct TGetSchemasResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetTablesReq {
+  1: required TSessionHandle sessionHandle
+  2: optional string catalogName
+  3: optional string schemaName
+  4: optional string tableName
+  5: optional list<string> tableTypes
+}
+
+struct TGetTablesResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetColumnsReq {
+  1: required TSessionHandle sessionHandle
+  2: optional string catalogName
+  3: optional string schemaName
+  4: optional string tableName
+  5: optional string columnName
+}
+
+struct TGetColumnsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetResultSetMetadataReq {
+  1: required TOperationHandle operationHandle
+}
+
+struct TGetResultSetMetadataResp {
+  1: required TStatus status
+  2: optional TTableSchema schema
+}
+
 service TCLIService {
   TOpenSessionResp OpenSession(1:TOpenSessionReq req);
   TCloseSessionResp CloseSession(1:TCloseSessionReq req);
@@ -335,4 +421,8 @@ service TCLIService {
   TGetOperationStatusResp GetOperationStatus(1:TGetOperationStatusReq req);
   TCloseOperationResp CloseOperation(1:TCloseOperationReq req);
   TFetchResultsResp FetchResults(1:TFetchResultsReq req);
+  TGetSchemasResp GetSchemas(1:TGetSchemasReq req);
+  TGetTablesResp GetTables(1:TGetTablesReq req);
+  TGetColumnsResp GetColumns(1:TGetColumnsReq req);
+  TGetResultSetMetadataResp GetResultSetMetadata(1:TGetResultSetMetadataReq req);
 }

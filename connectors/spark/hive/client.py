@@ -1,4 +1,22 @@
-"""The TCLIService calls a connection test needs, on top of any Thrift transport."""
+"""The TCLIService calls of the portal, on top of any Thrift transport.
+
+Connection test: ``open_session``, ``server_name``/``server_version``,
+``query_first_value``, ``close_session``.
+
+Catalog and bounded queries (stable API, each on an open session; every read is bounded
+by the transport's deadline and frame cap, and by the row and byte limits given)::
+
+    client.schemas(pattern=None, limits=FetchLimits())            -> ResultSet
+    client.tables(schema_pattern, table_pattern="%", limits=...)   -> ResultSet
+    client.columns(schema, table, limits=...)                      -> ResultSet
+    client.query(statement, limits=..., timeout_seconds=N)         -> ResultSet
+
+``ResultSet`` (:mod:`connectors.spark.hive.results`) has ``columns`` (name, server type),
+``rows`` (tuples of Python values, None for NULL, decoded column by column from the
+columnar TRowSet) and ``cut`` (why reading stopped before the end, or ""). ``query``
+sends the statement as given: check it first with
+:func:`connectors.spark.query_guard.check_read_only`.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +38,7 @@ from connectors.spark.hive.errors import (
 )
 from connectors.spark.hive.gen.TCLIService import TCLIService
 from connectors.spark.hive.gen.TCLIService import ttypes as t
+from connectors.spark.hive.results import ResultSet, decode_columns, describe_columns
 from connectors.spark.hive.wire import DeadlineSocket
 
 PROTOCOL_V1 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V1
@@ -33,6 +52,16 @@ def protocol_name(version: int) -> str:
     """``HIVE_CLI_SERVICE_PROTOCOL_V10`` -> ``V10``; unknown values stay numeric."""
     name = t.TProtocolVersion._VALUES_TO_NAMES.get(version)
     return name.rsplit("_", 1)[-1] if name else f"unknown ({version})"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How much of a result set is read: at most ``max_rows`` rows and about
+    ``max_bytes`` bytes of values (each reply is also bounded by the frame cap)."""
+
+    max_rows: int = 1000
+    max_bytes: int = 4 * 1024 * 1024
+    batch_rows: int = 1000
 
 
 @dataclass(frozen=True)
@@ -147,6 +176,104 @@ class HiveClient:
         self._close_operation(op)
         return value
 
+    # -- catalog and bounded queries -------------------------------------------
+    def schemas(self, pattern: str | None = None, *, limits: FetchLimits) -> ResultSet:
+        """GetSchemas: columns TABLE_SCHEM, TABLE_CATALOG."""
+        req = t.TGetSchemasReq(sessionHandle=self._handle(), schemaName=pattern)
+        resp = self._call("GetSchemas", self._client.GetSchemas, req)
+        return self._read("GetSchemas", resp, limits)
+
+    def tables(
+        self,
+        schema_pattern: str | None,
+        table_pattern: str = "%",
+        *,
+        table_types: list[str] | None = None,
+        limits: FetchLimits,
+    ) -> ResultSet:
+        """GetTables (SQL LIKE patterns): TABLE_CAT, TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, ..."""
+        req = t.TGetTablesReq(
+            sessionHandle=self._handle(),
+            schemaName=schema_pattern,
+            tableName=table_pattern,
+            tableTypes=table_types,
+        )
+        resp = self._call("GetTables", self._client.GetTables, req)
+        return self._read("GetTables", resp, limits)
+
+    def columns(self, schema: str, table: str, *, limits: FetchLimits) -> ResultSet:
+        """GetColumns of one table (names matched literally): COLUMN_NAME, TYPE_NAME, ..."""
+        req = t.TGetColumnsReq(
+            sessionHandle=self._handle(),
+            schemaName=like_literal(schema),
+            tableName=like_literal(table),
+            columnName="%",
+        )
+        resp = self._call("GetColumns", self._client.GetColumns, req)
+        return self._read("GetColumns", resp, limits)
+
+    def query(self, statement: str, *, limits: FetchLimits, timeout_seconds: int = 0) -> ResultSet:
+        """Run one statement and read its result within ``limits``."""
+        req = t.TExecuteStatementReq(
+            sessionHandle=self._handle(),
+            statement=statement,
+            runAsync=False,
+            queryTimeout=timeout_seconds,
+        )
+        resp = self._call("ExecuteStatement", self._client.ExecuteStatement, req)
+        return self._read("ExecuteStatement", resp, limits)
+
+    def _read(self, call: str, resp: Any, limits: FetchLimits) -> ResultSet:
+        _check(resp.status, call)
+        op = resp.operationHandle
+        if op is None:
+            raise MalformedReply(f"{call} succeeded but returned no operation handle")
+        try:
+            result = self._fetch_bounded(op, limits) if op.hasResultSet else ResultSet([])
+        except BaseException:
+            with contextlib.suppress(HiveClientError, OSError):
+                self._close_operation(op)
+            raise
+        self._close_operation(op)
+        return result
+
+    def result_columns(self, op: t.TOperationHandle) -> list[Any]:
+        req = t.TGetResultSetMetadataReq(operationHandle=op)
+        resp = self._call("GetResultSetMetadata", self._client.GetResultSetMetadata, req)
+        _check(resp.status, "GetResultSetMetadata")
+        return describe_columns(resp.schema)
+
+    def _fetch_bounded(self, op: t.TOperationHandle, limits: FetchLimits) -> ResultSet:
+        result = ResultSet(self.result_columns(op))
+        width = len(result.columns)
+        wanted = limits.max_rows + 1  # one more row tells whether there are more
+        while len(result.rows) < wanted:
+            ask = max(1, min(limits.batch_rows, wanted - len(result.rows)))
+            req = t.TFetchResultsReq(
+                operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=ask
+            )
+            fetched = self._call("FetchResults", self._client.FetchResults, req)
+            _check(fetched.status, "FetchResults")
+            columns, size = decode_columns(fetched.results, width)
+            batch = list(zip(*columns, strict=True)) if width else []
+            if not batch:
+                break
+            if result.bytes_read + size > limits.max_bytes:
+                keep = _rows_within(batch, limits.max_bytes - result.bytes_read)
+                result.rows.extend(batch[:keep])
+                result.bytes_read += sum(_row_bytes(row) for row in batch[:keep])
+                result.cut = (
+                    f"stopped after {len(result.rows):,} rows: the values read reached "
+                    f"the {limits.max_bytes:,}-byte cap"
+                )
+                return result
+            result.rows.extend(batch)
+            result.bytes_read += size
+        if len(result.rows) > limits.max_rows:
+            del result.rows[limits.max_rows :]
+            result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
+        return result
+
     def _fetch_first_value(self, op: t.TOperationHandle) -> Any:
         fetch = t.TFetchResultsReq(
             operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=1
@@ -190,6 +317,24 @@ class HiveClient:
                 f"{name}: the reply is not valid Thrift: {exc}",
                 peer_bytes=self._peer_bytes(),
             ) from exc
+
+
+def like_literal(name: str) -> str:
+    """A name as a LIKE pattern that matches only itself (``_``, ``%`` and ``\\`` escaped)."""
+    return name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _row_bytes(row: tuple[Any, ...]) -> int:
+    return sum(len(v) + 4 if isinstance(v, str | bytes) else 8 for v in row)
+
+
+def _rows_within(rows: list[tuple[Any, ...]], budget: int) -> int:
+    used = 0
+    for index, row in enumerate(rows):
+        used += _row_bytes(row)
+        if used > budget:
+            return index
+    return len(rows)
 
 
 def _check(status: t.TStatus | None, call: str) -> None:

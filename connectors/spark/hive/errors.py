@@ -104,3 +104,12 @@ class HiveStatusError(HiveClientError):
         super().__init__(f"{call} failed: {message}")
         self.call = call
         self.sql_state = sql_state
+
+
+class ExplainedProblem(HiveClientError):
+    """The server answered, but the answer does not fit the request (a table that does not
+    exist ...); ``change`` says what to do."""
+
+    def __init__(self, message: str, *, change: str) -> None:
+        super().__init__(message)
+        self.change = change

@@ -1,0 +1,332 @@
+"""A SparkObject dataset on a live server: schemas, tables, columns and a data preview.
+
+Each call runs the connection test's stages (same checks, deadline, connect timeout,
+frame cap and address policy) with the catalog call or the preview query in place of
+``SELECT 1``; it returns the test's report dict with a ``result`` when it succeeded,
+so a failure shows the same staged diagnosis as the test. Nothing here raises for a
+server's or a user's fault.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.base import ConnectorVersion, TestOptions
+from connectors.expressions import is_expression
+from connectors.spark.connection_test import run_on_server
+from connectors.spark.diagnostics import Operation
+from connectors.spark.hive.client import FetchLimits, HiveClient
+from connectors.spark.hive.deadline import Deadline
+from connectors.spark.hive.errors import ExplainedProblem
+from connectors.spark.hive.results import ResultSet
+from connectors.spark.query_guard import QueryRefused, check_read_only
+from connectors.spark.type_mapping import NOT_SUPPORTED, ColumnType, column_type
+
+CATALOG_LIMITS = FetchLimits(max_rows=100_000, max_bytes=8 * 1024 * 1024, batch_rows=10_000)
+PREVIEW_DEFAULT_ROWS = 100
+PREVIEW_MAX_ROWS = 1000
+PREVIEW_MAX_BYTES = 4 * 1024 * 1024
+TABLE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TableRef:
+    schema: str
+    table: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.schema}.{self.table}" if self.schema else self.table
+
+    def sql(self) -> str:
+        parts = [self.schema, self.table] if self.schema else [self.table]
+        return ".".join(quote_identifier(p) for p in parts)
+
+
+def quote_identifier(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+class DatasetProblem(ValueError):
+    """The dataset does not name a table this portal can read (said in plain words)."""
+
+
+def table_of(type_properties: dict[str, Any]) -> TableRef:
+    """The table a SparkObject dataset names (``schema`` + ``table``, else ``tableName``)."""
+    tp = type_properties or {}
+    for key in ("schema", "table", "tableName"):
+        if is_expression(tp.get(key)):
+            raise DatasetProblem(
+                f"{key} is an ADF expression, which only Data Factory can evaluate: pick or "
+                "type a table to import its schema or preview it."
+            )
+    table = tp.get("table")
+    if isinstance(table, str) and table.strip():
+        schema = tp.get("schema")
+        return TableRef(schema.strip() if isinstance(schema, str) else "", table.strip())
+    name = tp.get("tableName")
+    if isinstance(name, str) and name.strip():
+        return split_table_name(name)
+    raise DatasetProblem(
+        "The dataset names no table; a copy or lookup activity that uses it must give a query."
+    )
+
+
+def split_table_name(name: str) -> TableRef:
+    """``db.t``, ```my db`.`my t```, or ``t`` -> TableRef (backticks respected)."""
+    parts: list[str] = []
+    current, quoted, i = "", False, 0
+    text = name.strip()
+    while i < len(text):
+        c = text[i]
+        if c == "`":
+            if quoted and text[i + 1 : i + 2] == "`":
+                current += "`"
+                i += 2
+                continue
+            quoted = not quoted
+        elif c == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += c
+        i += 1
+    parts.append(current)
+    if quoted or len(parts) > 2 or not all(p.strip() for p in parts):
+        raise DatasetProblem(f"tableName {name!r} is not 'schema.table' or 'table'.")
+    return (
+        TableRef(parts[0].strip(), parts[1].strip())
+        if len(parts) == 2
+        else TableRef("", parts[0].strip())
+    )
+
+
+def move_table_name(type_properties: dict[str, Any]) -> dict[str, Any]:
+    """``tableName`` split into ``schema`` + ``table`` (expressions are not split)."""
+    tp = dict(type_properties)
+    ref = split_table_name(str(tp.pop("tableName")))
+    if ref.schema:
+        tp["schema"] = ref.schema
+    tp["table"] = ref.table
+    return tp
+
+
+# -- calls -------------------------------------------------------------------------
+def _run(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
+    stage: str,
+    work: Any,
+) -> dict[str, Any]:
+    report = run_on_server(version, type_properties, options, Operation(stage, work))
+    if isinstance(report, dict):
+        return report
+    data = report.to_dict()
+    if report.ok:
+        data["result"] = report.result
+    return data
+
+
+def schemas(
+    version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
+) -> dict[str, Any]:
+    def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
+        got = client.schemas(limits=CATALOG_LIMITS)
+        names = sorted({str(row[0]) for row in got.rows if row and row[0] is not None})
+        return {"schemas": names, "cut": got.cut}
+
+    return _run(version, type_properties, options, "GetSchemas", work)
+
+
+def tables(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
+    *,
+    schema: str,
+    search: str = "",
+    offset: int = 0,
+    limit: int = TABLE_PAGE,
+) -> dict[str, Any]:
+    """One page of the schema's tables whose name contains ``search`` (case-insensitive);
+    views are marked. GetTables gets the pattern ``%search%``; names are matched again here
+    so that ``_`` and ``%`` in the search are literal."""
+    offset, limit = max(0, offset), max(1, min(limit, 500))
+    needle = search.strip().lower()
+
+    def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
+        pattern = "%" + _like_text(needle) + "%" if needle else "%"
+        got = client.tables(_like_text(schema), pattern, limits=CATALOG_LIMITS)
+        found = [
+            {"schema": str(row[1]), "name": str(row[2]), "view": "VIEW" in str(row[3]).upper()}
+            for row in got.rows
+            if row[2] is not None and needle in str(row[2]).lower()
+        ]
+        found.sort(key=lambda t: str(t["name"]).lower())
+        return {
+            "schema": schema,
+            "search": search,
+            "offset": offset,
+            "tables": found[offset : offset + limit],
+            "total": len(found),
+            "more": len(found) > offset + limit,
+            "cut": got.cut,
+        }
+
+    return _run(version, type_properties, options, "GetTables", work)
+
+
+def _like_text(text: str) -> str:
+    # Spark turns LIKE patterns into regular expressions; keep only characters that mean
+    # themselves there and let the exact match above do the rest.
+    return "".join(c if (c.isalnum() and c.isascii()) else "_" for c in text) or "%"
+
+
+def _column_types(got: ResultSet, version: str) -> list[tuple[str, ColumnType]]:
+    index = {c.name.upper(): i for i, c in enumerate(got.columns)}
+    name_at, type_at = index.get("COLUMN_NAME", 3), index.get("TYPE_NAME", 5)
+    out = []
+    for row in got.rows:
+        server_type = str(row[type_at] or "")
+        out.append((str(row[name_at]), column_type(server_type, version)))
+    return out
+
+
+def columns(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
+    *,
+    table: TableRef,
+) -> dict[str, Any]:
+    """The table's columns with their types, and the dataset ``schema`` array ADF writes."""
+
+    def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
+        got = client.columns(table.schema or "default", table.table, limits=CATALOG_LIMITS)
+        cols = _column_types(got, version.version)
+        if not cols:
+            raise TableNotFound(table)
+        return {
+            "table": table.label,
+            "version": version.version,
+            "columns": [{"name": name, **col.to_dict()} for name, col in cols],
+            "schema": [schema_entry(name, col) for name, col in cols],
+        }
+
+    return _run(version, type_properties, options, "GetColumns", work)
+
+
+class TableNotFound(ExplainedProblem):
+    def __init__(self, table: TableRef) -> None:
+        super().__init__(
+            f"Table {table.label} does not exist on the server, or has no columns.",
+            change="Pick the table from the list, or check the schema and table names.",
+        )
+
+
+def schema_entry(name: str, col: ColumnType) -> dict[str, Any]:
+    """One entry of a dataset's ``schema`` array, as ADF's Import schema writes it."""
+    entry: dict[str, Any] = {"name": name, "type": col.adf_type}
+    if col.precision is not None:
+        entry["precision"] = col.precision
+        entry["scale"] = col.scale or 0
+    return entry
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    table: TableRef | None = None
+    query: str | None = None
+    rows: int = PREVIEW_DEFAULT_ROWS
+    max_bytes: int = PREVIEW_MAX_BYTES
+
+
+def preview_statement(request: PreviewRequest) -> str:
+    """The statement a preview sends (raises QueryRefused / DatasetProblem before any network)."""
+    rows = max(1, min(request.rows, PREVIEW_MAX_ROWS))
+    if request.query is not None and request.query.strip():
+        inner = check_read_only(request.query)
+        return f"SELECT * FROM (\n{inner}\n) AS linkwright_preview LIMIT {rows + 1}"
+    if request.table is None:
+        raise DatasetProblem("Give a table or a query to preview.")
+    return f"SELECT * FROM {request.table.sql()} LIMIT {rows + 1}"
+
+
+def preview(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
+    request: PreviewRequest,
+) -> dict[str, Any]:
+    """The first rows of the table or query, values as the interim types carry them."""
+    rows = max(1, min(request.rows, PREVIEW_MAX_ROWS))
+    try:
+        statement = preview_statement(request)
+    except (QueryRefused, DatasetProblem) as exc:
+        return {"ok": False, "refused": str(exc), "stages": [], "total_ms": 0.0}
+    limits = FetchLimits(max_rows=rows, max_bytes=request.max_bytes, batch_rows=rows + 1)
+
+    def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
+        timeout = max(1, int(deadline.remaining()))
+        got = client.query(statement, limits=limits, timeout_seconds=timeout)
+        exact: dict[str, str] = {}
+        if request.table is not None and not request.query:
+            described = client.columns(
+                request.table.schema or "default", request.table.table, limits=CATALOG_LIMITS
+            )
+            exact = {name: col.server_type for name, col in _column_types(described, "")}
+        types = [column_type(exact.get(c.name, c.type_name), version.version) for c in got.columns]
+        return {
+            "source": request.query.strip() if request.query else request.table.label,  # type: ignore[union-attr]
+            "version": version.version,
+            "columns": [
+                {"name": c.name, **t.to_dict()} for c, t in zip(got.columns, types, strict=True)
+            ],
+            "rows": [
+                [carry(value, t) for value, t in zip(row, types, strict=True)] for row in got.rows
+            ],
+            "cut": got.cut,
+            "row_count": len(got.rows),
+        }
+
+    return _run(version, type_properties, options, "Preview query", work)
+
+
+def carry(value: Any, col: ColumnType) -> Any:
+    """A value as the interim service type carries it, made JSON-safe for display."""
+    if value is None:
+        return None
+    interim = col.interim_type
+    if interim == NOT_SUPPORTED:
+        return None
+    if isinstance(value, bytes):
+        return "0x" + value.hex().upper() if interim == "Byte[]" else _text(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        return value
+    if isinstance(value, bool | int):
+        return value
+    text = str(value)
+    if interim == "DateTime":
+        return text.replace(" ", "T", 1) if " " in text else text + "T00:00:00"
+    if interim == "DateTimeOffset":
+        return text.replace(" ", "T", 1) + "+00:00"
+    if col.spark_type in ("ArrayType", "MapType", "StructType"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+        except ValueError:
+            return text
+    return text
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(value).decode("ascii")
