@@ -8,20 +8,21 @@ so a query check fails for the same reasons, with the same advice, as a connecti
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.encrypted_credentials import one_off_needed
-from connectors.expressions import literal
-from connectors.spark.connection_test import _unresolvable
-from connectors.spark.diagnostics import Stage, _Run
-from connectors.spark.hive.client import HiveClient
+from connectors.spark.connection_test import run_on_server
+from connectors.spark.diagnostics import Operation
+from connectors.spark.hive.client import FetchLimits, HiveClient
+from connectors.spark.hive.deadline import Deadline
 from connectors.spark.hive.errors import HiveStatusError
+from connectors.spark.live import PREVIEW_DEFAULT_ROWS, PREVIEW_MAX_BYTES, carry
 from connectors.spark.query_guard import QueryRefused, check_read_only
-from connectors.spark.settings import ClientLimits, SettingsError, settings_from_type_properties
+from connectors.spark.type_mapping import column_type
 
 _POSITION = re.compile(r"line (\d+),? pos(?:ition)? (\d+)", re.IGNORECASE)
 _PLAN_ERROR = re.compile(
@@ -64,89 +65,47 @@ def server_message(text: str) -> dict[str, Any]:
     return out
 
 
-class _QueryRun(_Run):
-    """A connection test whose query stage runs ``work`` instead of ``SELECT 1``."""
-
-    work: Callable[[HiveClient, int], Any]
-    result: Any = None
-    error: HiveStatusError | None = None
-
-    def _server_info(self) -> None:
-        return None
-
-    def _query(self) -> None:
-        assert self.client is not None
-        with self.stage(Stage.QUERY) as detail:
-            timeout = max(1, int(self.deadline.remaining()))
-            try:
-                self.result = self.work(self.client, timeout)
-            except HiveStatusError as exc:
-                self.error = exc
-            detail.append("answered")
-
-
-def _prepare(version: ConnectorVersion, type_properties: dict[str, Any]) -> tuple[Any, str | None]:
-    """(SparkSettings, None) or (None, why the server cannot be reached from here)."""
-    needed = one_off_needed(version, type_properties)
-    if needed:
-        return None, needed
-    type_properties = {name: literal(value) for name, value in type_properties.items()}
-    unresolved = _unresolvable(type_properties)
-    if unresolved:
-        return None, "; ".join(unresolved) + "."
-    secret = type_properties.get("password")
-    password = secret.get("value") if isinstance(secret, dict) else None
-    try:
-        return settings_from_type_properties(version.version, type_properties, password), None
-    except SettingsError as exc:
-        return None, "; ".join(exc.problems) + "."
-
-
-def run_on_server(
+def _server_run(
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
-    work: Callable[[HiveClient, int], Any],
+    stage: str,
+    work: Callable[[HiveClient, Deadline], Any],
 ) -> dict[str, Any]:
-    """Open a session as the connection test does, run ``work(client, timeout_s)``, close.
-    ``{"ok", "result" | "message", "line", "column", "duration_ms"}``; never raises."""
+    """Open a session as the connection test does (:func:`connection_test.run_on_server`),
+    run ``work``, close. ``{"ok", "result" | "message", "line", "column", "duration_ms"}``.
+    A server's refusal of the statement (``HiveStatusError``) comes back as its message
+    and position, not as a failed stage."""
     started = time.perf_counter()
-    settings, why = _prepare(version, type_properties)
-    if settings is None:
-        return {"ok": False, "message": f"Cannot reach the server from here: {why}"}
-    limits = ClientLimits(
-        connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s
-    )
-    run = _QueryRun(settings, options.address_policy, limits, _resolver())
-    run.work = work
-    run.ca_pem = options.ca_certificate
-    failed = None
-    try:
-        run.execute()
-    except Exception:  # noqa: BLE001 - the report says what failed
-        failed = run.report.first_failure
-    finally:
-        run.cleanup()
+
+    def guarded(client: HiveClient, deadline: Deadline) -> Any:
+        try:
+            return {"value": work(client, deadline)}
+        except HiveStatusError as exc:
+            return {"server_error": str(exc.message if hasattr(exc, "message") else exc)}
+
+    report = run_on_server(version, type_properties, options, Operation(stage, guarded))
     duration = round((time.perf_counter() - started) * 1000, 1)
-    if failed is not None or run.report.first_failure is not None:
-        stage = failed or run.report.first_failure
-        assert stage is not None
-        text = stage.observed or stage.detail
+    if isinstance(report, dict):  # refused before any network
+        failure: dict[str, Any] = next(
+            (s for s in report.get("stages", []) if s.get("status") == "failed"), {}
+        )
+        text = failure.get("observed") or failure.get("detail") or "not sent"
+        return {"ok": False, "message": f"Cannot reach the server from here: {text}"}
+    if not report.ok:
+        stage_failed = report.first_failure
+        assert stage_failed is not None
+        text = stage_failed.observed or stage_failed.detail
         return {
             "ok": False,
-            "message": f"{stage.name} failed: {text}",
-            "change": stage.change,
+            "message": f"{stage_failed.name} failed: {text}",
+            "change": stage_failed.change,
             "duration_ms": duration,
         }
-    if run.error is not None:
-        return {"ok": False, **server_message(run.error.message), "duration_ms": duration}
-    return {"ok": True, "result": run.result, "duration_ms": duration}
-
-
-def _resolver() -> Any:
-    from connectors.spark.endpoint import system_resolver
-
-    return system_resolver
+    result = report.result or {}
+    if "server_error" in result:
+        return {"ok": False, **server_message(result["server_error"]), "duration_ms": duration}
+    return {"ok": True, "result": result.get("value"), "duration_ms": duration}
 
 
 def check_query(
@@ -165,10 +124,11 @@ def check_query(
             "column": exc.column or None,
         }
 
-    def explain(client: HiveClient, timeout: int) -> Any:
+    def explain(client: HiveClient, deadline: Deadline) -> Any:
+        timeout = max(1, int(deadline.remaining()))
         return client.query_first_value(EXPLAIN + statement, timeout_seconds=timeout)
 
-    report = run_on_server(version, type_properties, options, explain)
+    report = _server_run(version, type_properties, options, "Check query", explain)
     if not report.get("ok"):
         return _in_query(report, sql, statement)
     plan = str(report.pop("result") or "")
@@ -183,16 +143,132 @@ def check_query(
 EXPLAIN = "EXPLAIN "
 
 
-def _in_query(report: dict[str, Any], sql: str, statement: str) -> dict[str, Any]:
-    """A position the server gave in ``EXPLAIN <statement>`` as a position in ``sql``."""
+def _in_query(
+    report: dict[str, Any],
+    sql: str,
+    statement: str,
+    *,
+    prefix: str = "EXPLAIN ",
+    lines_before: int = 0,
+) -> dict[str, Any]:
+    """A position the server gave in the statement it was sent (``prefix`` before the
+    statement on its first line, ``lines_before`` whole lines before it) as a position in
+    ``sql``, the text as typed."""
     line, column = report.get("line"), report.get("column")
     if not isinstance(line, int) or not isinstance(column, int):
         return report
+    line -= lines_before
     lead = sql[: max(sql.find(statement), 0)]
-    if line == 1:
-        column = column - len(EXPLAIN) + len(lead.rsplit("\n", 1)[-1])
+    if line <= 1:
+        line = 1
+        column = column - len(prefix) + len(lead.rsplit("\n", 1)[-1])
     line += lead.count("\n")
     return {**report, "line": line, "column": max(column, 1)}
 
 
-__all__ = ["check_query", "query_problems", "refusal_position", "run_on_server", "server_message"]
+LOOKUP_MAX_ROWS = 5000
+"""ADF's Lookup activity fails when its output has more rows than this."""
+LOOKUP_MAX_BYTES = 4 * 1024 * 1024
+"""... or is larger than this (4 MB)."""
+OUTPUT_SHOWN = 20
+"""Items of a Lookup's ``value`` shown in the output preview (the count says how many)."""
+
+
+def preview_query(
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    sql: str,
+    options: TestOptions,
+    *,
+    first_row_only: bool | None = None,
+    rows: int = PREVIEW_DEFAULT_ROWS,
+) -> dict[str, Any]:
+    """Run the query with the dataset preview's caps: ``{"ok", "columns": [{"name",
+    "server_type", "spark_type", "interim_type"}], "rows", "cut", "warnings"}``. For a
+    Lookup (``first_row_only`` not None), ``output`` is what the activity would give:
+    ``{"firstRow": {...}}`` or ``{"count": n, "value": [...]}``, with a warning where ADF
+    would fail (more than 5,000 rows, more than 4 MB)."""
+    try:
+        statement = check_read_only(sql)
+    except QueryRefused as exc:
+        return {
+            "ok": False,
+            "message": str(exc),
+            "line": exc.line or None,
+            "column": exc.column or None,
+        }
+    if first_row_only is False:
+        limits = FetchLimits(max_rows=LOOKUP_MAX_ROWS, max_bytes=LOOKUP_MAX_BYTES, batch_rows=1000)
+    else:
+        wanted = 1 if first_row_only else max(1, rows)
+        limits = FetchLimits(max_rows=wanted, max_bytes=PREVIEW_MAX_BYTES, batch_rows=wanted + 1)
+    wrapped = f"SELECT * FROM (\n{statement}\n) AS linkwright_preview LIMIT {limits.max_rows + 1}"
+
+    def work(client: HiveClient, deadline: Deadline) -> Any:
+        timeout = max(1, int(deadline.remaining()))
+        got = client.query(wrapped, limits=limits, timeout_seconds=timeout)
+        types = [column_type(c.type_name, version.version) for c in got.columns]
+        return {
+            "columns": [
+                {"name": c.name, **t.to_dict()} for c, t in zip(got.columns, types, strict=True)
+            ],
+            "rows": [[carry(v, t) for v, t in zip(row, types, strict=True)] for row in got.rows],
+            "cut": got.cut,
+            "bytes_read": got.bytes_read,
+        }
+
+    report = _server_run(version, type_properties, options, "Preview query", work)
+    if not report.get("ok"):  # the wrapper's first line is not the user's
+        return _in_query(report, sql, statement, prefix="", lines_before=1)
+    result = report.pop("result") or {}
+    found = {**report, **result, "message": _described(result), "warnings": []}
+    if first_row_only is not None:
+        found.update(_lookup_output(result, first_row_only))
+    return found
+
+
+def _described(result: dict[str, Any]) -> str:
+    count = len(result.get("rows", []))
+    text = f"{count:,} row{'s' if count != 1 else ''}, {len(result.get('columns', []))} columns"
+    return text + (f" ({result['cut']})" if result.get("cut") else "") + "."
+
+
+def _lookup_output(result: dict[str, Any], first_row_only: bool) -> dict[str, Any]:
+    names = [c["name"] for c in result.get("columns", [])]
+    objects = [dict(zip(names, row, strict=True)) for row in result.get("rows", [])]
+    warnings: list[str] = []
+    if first_row_only:
+        output: dict[str, Any] = {"firstRow": objects[0]} if objects else {}
+        shown = output
+    else:
+        output = {"count": len(objects), "value": objects}
+        shown = {"count": len(objects), "value": objects[:OUTPUT_SHOWN]}
+        cut = str(result.get("cut") or "")
+        if "rows" in cut and "more" in cut:
+            warnings.append(
+                f"The query returns more than {LOOKUP_MAX_ROWS:,} rows: ADF's Lookup fails "
+                f"when firstRowOnly is false and the output has more than {LOOKUP_MAX_ROWS:,} rows."
+            )
+            output["count"] = f"more than {LOOKUP_MAX_ROWS:,}"
+            shown["count"] = output["count"]
+    size = len(json.dumps(output, ensure_ascii=False).encode("utf-8"))
+    if size > LOOKUP_MAX_BYTES or "byte" in str(result.get("cut") or ""):
+        warnings.append(
+            f"The output is larger than 4 MB ({size:,} bytes read before the cap): ADF's "
+            "Lookup fails when its output exceeds 4 MB."
+        )
+    text = json.dumps(shown, indent=2, ensure_ascii=False)
+    if not first_row_only and len(objects) > OUTPUT_SHOWN:
+        text += f"\n(the first {OUTPUT_SHOWN} of {len(objects):,} items of value are shown)"
+    return {"output": text, "output_bytes": size, "warnings": warnings}
+
+
+__all__ = [
+    "LOOKUP_MAX_BYTES",
+    "LOOKUP_MAX_ROWS",
+    "check_query",
+    "preview_query",
+    "query_problems",
+    "refusal_position",
+    "server_message",
+]
