@@ -117,6 +117,8 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
         # Only ADF can read it: kept as stored, never typed (see type_properties_from_form).
         return stored
     raw = data.get(key, "").strip()
+    if spec.multiline:
+        raw = raw.replace("\r\n", "\n")  # a browser sends a text area's lines with CRLF
     if raw == "":
         return None
     if spec.widget == "boolean":
