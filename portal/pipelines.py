@@ -185,21 +185,36 @@ def query_guard_problems(connector: Connector) -> Any:
     return getattr(tools, "query_problems", None) if tools is not None else None
 
 
-def build_edit(resource: Resource, key: str, data: Mapping[str, str] | None = None) -> ActivityEdit:
-    """The editor of the activity at ``key``; ``data`` is the submitted form (None: the
-    stored values)."""
+def build_edit(
+    resource: Resource,
+    key: str,
+    data: Mapping[str, str] | None = None,
+    *,
+    values: Mapping[str, Any] | None = None,
+) -> ActivityEdit:
+    """The editor of the activity at ``key``; ``data`` is the submitted form, ``values``
+    the part's values as JSON (the API: fields left out keep their stored value); neither:
+    the stored values."""
     activity, datasets = load_activity(resource, key)
     found = activity_parts.part_for(activity.body, datasets)
     if found is None:
         raise ActivityNotEditable(f"'{activity.name}' ({activity.type}) is shown read-only.")
     connector, part = found
     stored_values = activity_parts.values_of(part, activity.body)
-    if data is None:
-        form = form_from_properties(part, {"typeProperties": stored_values})
+    if values is not None:
+        merged = {**stored_values, **values}
+        if merged.get("useQuery") == activity_parts.TABLE_MODE:
+            merged.pop("query", None)
+        values = {k: v for k, v in merged.items() if v is not None}
+        form = form_from_properties(part, {"typeProperties": values})
         form = {k: v for k, v in form.items() if k.startswith("tp-")}
     else:
-        form = {k: str(data.get(k, "")) for k in data}  # a QueryDict: its last values
-    values = type_properties_from_form(part, form, stored_values)
+        if data is None:
+            form = form_from_properties(part, {"typeProperties": stored_values})
+            form = {k: v for k, v in form.items() if k.startswith("tp-")}
+        else:
+            form = {k: str(data.get(k, "")) for k in data}  # a QueryDict: its last values
+        values = type_properties_from_form(part, form, stored_values)
     properties = resource.properties
     parameters = (
         properties.get("parameters") if isinstance(properties.get("parameters"), dict) else {}
@@ -211,10 +226,11 @@ def build_edit(resource: Resource, key: str, data: Mapping[str, str] | None = No
         datasets,
         query_problems=query_guard_problems(connector),
         parameters=parameters,
+        variables=variables,
     )
     new_body = activity_parts.apply(part, activity.body, values)
     return ActivityEdit(
-        resource, activity, connector, part, form, values, new_body, problems, datasets,
+        resource, activity, connector, part, form, dict(values), new_body, problems, datasets,
         dict(parameters or {}), dict(variables or {}),
     )  # fmt: skip
 

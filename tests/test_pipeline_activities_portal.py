@@ -298,3 +298,78 @@ def test_check_queries_fails_with_a_non_zero_status_when_the_server_is_unreachab
     assert failed.value.returncode == 1
     document = json.loads(capsys.readouterr().out)
     assert document["checked"] == 4 and document["failing"] == 4
+
+
+def api_url(name: str, *parts: str) -> str:
+    tail = "/".join(("activities", *parts))
+    return f"/api/v1/factories/default/pipeline/{name}/{tail}"
+
+
+def test_the_api_lists_activities_with_their_parts_and_values(
+    contoso: Factory, reader: Any
+) -> None:
+    from tests.conftest import api_for
+
+    body = api_for(reader).get(api_url("Spark to SQL")).json()
+    by_name = {a["name"]: a for a in body["activities"]}
+    assert by_name["Copy Sales"]["part"] == "copy-source"
+    assert by_name["Copy Sales"]["values"] == {
+        "dataset": "SparkSales",
+        "query": "SELECT id, amount FROM sales",
+        "useQuery": "Query",
+    }
+    assert by_name["Copy Table"]["parent"] == "For Each Table › activities"
+    assert by_name["Wait a bit"]["editable"] is False
+    assert body["problems"] == []
+
+
+def test_the_api_replaces_a_part_and_only_that_activity_changes(
+    contoso: Factory, editor: Any
+) -> None:
+    from tests.conftest import api_for
+
+    client = api_for(editor)
+    original = dict(export_repository(contoso))[PIPELINE_PATH]
+    url = api_url("Spark to SQL", LOOKUP)
+    refused = client.put(url, {"values": {"firstRowOnly": False}}, format="json")
+    assert refused.status_code == 428  # If-Match required
+    response = client.put(
+        url, {"values": {"firstRowOnly": False}}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200, response.content
+    exported = dict(export_repository(contoso))[PIPELINE_PATH]
+    after = json.loads(exported)
+    assert after["properties"]["activities"][0]["typeProperties"]["firstRowOnly"] is False
+    del after["properties"]["activities"][0]["typeProperties"]["firstRowOnly"]
+    assert after == json.loads(original)
+    bad = client.put(
+        url,
+        {"values": {"useQuery": "Query", "query": "DELETE FROM sales"}},
+        format="json",
+        HTTP_IF_MATCH='"2"',
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["path"] == "$.query"
+
+
+def test_the_api_refuses_to_edit_a_read_only_activity(contoso: Factory, editor: Any) -> None:
+    from tests.conftest import api_for
+
+    response = api_for(editor).put(
+        api_url("Spark to SQL", "properties.activities.2"),
+        {"values": {}},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+    assert "read-only" in response.json()["errors"][0]["message"]
+
+
+def test_the_api_lists_the_factory_queries(contoso: Factory, reader: Any) -> None:
+    from tests.conftest import api_for
+
+    body = api_for(reader).get("/api/v1/factories/default/queries").json()
+    assert [a["activity"] for a in body["activities"]] == [
+        "Lookup Day", "Copy Sales", "Copy Table", "Lookup All",
+    ]  # fmt: skip
+    assert body["activities"][1]["linkedService"] == "SparkLS"
