@@ -254,3 +254,21 @@ def test_check_all_on_the_bulk_page_marks_the_failing_query(live: Any, editor: A
     )
     assert "1 of 2 queries fail." in html
     assert "UNRESOLVED_COLUMN" in html
+
+
+@pytest.mark.spark("http-custom")
+def test_check_all_shows_the_interim_types_an_upgrade_to_2_0_changes(
+    live: Any, editor: Any
+) -> None:
+    factory = imported(
+        live, editor, [activity("Times", "Copy", "SELECT c_int, c_ts, c_byte FROM sales.all_types")]
+    )
+    html = (
+        signed_in(editor)
+        .post(reverse("factory-queries", args=[factory.name]), {"check_all": "1"})
+        .content.decode()
+    )
+    assert "Every query checks." in html
+    assert "c_ts: TimestampType DateTime → DateTimeOffset" in html
+    assert "c_byte: ByteType Int16 → Sbyte" in html
+    assert "c_int:" not in html

@@ -22,7 +22,7 @@ from connectors.spark.hive.deadline import Deadline
 from connectors.spark.hive.errors import HiveStatusError
 from connectors.spark.live import PREVIEW_DEFAULT_ROWS, PREVIEW_MAX_BYTES, carry
 from connectors.spark.query_guard import QueryRefused, check_read_only
-from connectors.spark.type_mapping import column_type
+from connectors.spark.type_mapping import changes_between, column_type
 
 _POSITION = re.compile(r"line (\d+),? pos(?:ition)? (\d+)", re.IGNORECASE)
 _PLAN_ERROR = re.compile(
@@ -126,18 +126,61 @@ def check_query(
 
     def explain(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
-        return client.query_first_value(EXPLAIN + statement, timeout_seconds=timeout)
+        plan = str(client.query_first_value(EXPLAIN + statement, timeout_seconds=timeout) or "")
+        if _plan_error(plan) is not None:
+            return {"plan": plan, "columns": []}
+        # The result's columns without reading a row: what each version's interim types are.
+        empty = f"SELECT * FROM (\n{statement}\n) AS linkwright_columns LIMIT 0"
+        got = client.query(empty, limits=FetchLimits(max_rows=1), timeout_seconds=timeout)
+        return {"plan": plan, "columns": [(c.name, c.type_name) for c in got.columns]}
 
     report = _server_run(version, type_properties, options, "Check query", explain)
     if not report.get("ok"):
         return _in_query(report, sql, statement)
-    plan = str(report.pop("result") or "")
-    # Spark answers EXPLAIN of a query it cannot analyse with the error as the plan.
+    result = report.pop("result") or {}
+    plan = str(result.get("plan", ""))
+    error = _plan_error(plan)
+    if error is not None:
+        found = {"ok": False, **server_message(error), "duration_ms": report.get("duration_ms")}
+        return _in_query(found, sql, statement)
+    columns = [
+        {"name": name, **column_type(server_type, version.version).to_dict()}
+        for name, server_type in result.get("columns", [])
+    ]
+    return {
+        **report,
+        "message": "The server parsed and planned the query.",
+        "plan": plan[:20000],
+        "columns": columns,
+        "type_changes": type_changes(result.get("columns", [])),
+    }
+
+
+def _plan_error(plan: str) -> str | None:
+    """Spark answers EXPLAIN of a query it cannot analyse with the error as the plan."""
     body = plan.removeprefix("== Physical Plan ==").lstrip("\n")
     if _PLAN_ERROR.match(body) or body.startswith("org.apache.spark"):
-        found = {"ok": False, **server_message(body), "duration_ms": report.get("duration_ms")}
-        return _in_query(found, sql, statement)
-    return {**report, "message": "The server parsed and planned the query.", "plan": plan[:20000]}
+        return body
+    return None
+
+
+def type_changes(columns: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The columns whose interim type differs between the connector's versions 1.0 and
+    2.0 (what an upgrade of the linked service changes for this activity)."""
+    changes = []
+    for name, server_type in columns:
+        spark = column_type(server_type, "2.0").spark_type
+        changed = changes_between(spark, "1.0", "2.0") if spark else None
+        if changed is not None:
+            changes.append(
+                {
+                    "name": name,
+                    "spark_type": spark or server_type,
+                    "1.0": changed[0],
+                    "2.0": changed[1],
+                }
+            )
+    return changes
 
 
 EXPLAIN = "EXPLAIN "
