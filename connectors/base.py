@@ -15,8 +15,27 @@ if TYPE_CHECKING:
     from connectors.upgrade import Plan, UpgradePath
 
 
+class SchemaFiles:
+    """A JSON Schema file and its UI hints file, read once (``schema_path``, ``ui_path``)."""
+
+    schema_path: Path
+    ui_path: Path
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def ui(self) -> dict[str, Any]:
+        return json.loads(self.ui_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def validator(self) -> Any:
+        return compile_validator(self.schema)
+
+
 @dataclass(frozen=True)
-class ConnectorVersion:
+class ConnectorVersion(SchemaFiles):
     """One version of a connector: its JSON Schema (the contract) and UI hints."""
 
     connector_type: str
@@ -28,18 +47,6 @@ class ConnectorVersion:
     support_note: str = ""
     """Empty when supported; otherwise a sentence shown next to the version."""
 
-    @cached_property
-    def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def ui(self) -> dict[str, Any]:
-        return json.loads(self.ui_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def validator(self) -> Any:
-        return compile_validator(self.schema)
-
     @property
     def label(self) -> str:
         return f"{self.version} (end of support)" if self.support_note else self.version
@@ -50,7 +57,7 @@ class ConnectorVersion:
 
 
 @dataclass(frozen=True)
-class ActivityPart:
+class ActivityPart(SchemaFiles):
     """The part of a pipeline activity a connector authors (a Copy activity's source, a
     Lookup's dataset and query): one JSON Schema whose properties are the editor's fields,
     each naming where ADF keeps it in the activity (``x-adf-path``), and UI hints."""
@@ -59,18 +66,6 @@ class ActivityPart:
     title: str
     schema_path: Path
     ui_path: Path
-
-    @cached_property
-    def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def ui(self) -> dict[str, Any]:
-        return json.loads(self.ui_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def validator(self) -> Any:
-        return compile_validator(self.schema)
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:

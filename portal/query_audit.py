@@ -91,16 +91,9 @@ def check_rows(
     for row in rows:
         factory = row.pipeline.factory
         lookup = datasets.setdefault(factory.pk, Datasets(factory))
-        query = row.query
-        if query is None:
-            dataset = lookup.resource(row.dataset)
-            query = query_checks._table_query(dataset)
-            if query is None:
-                row.result = QueryResult(False, f"The dataset '{row.dataset}' names no table.")
-                continue
         values = test_values or _defaults(row)
         row.result = query_checks.run_query(
-            query,
+            row.query,
             dataset_name=row.dataset,
             datasets=lookup,
             what="check",

@@ -21,7 +21,7 @@ from connectors import activity_parts, expression_eval
 from connectors.encrypted_credentials import with_one_off_secret
 from connectors.registry import get_version
 from portal import audit, connection_tests
-from portal.models import AuditEvent, Resource, unseal
+from portal.models import AuditEvent, unseal
 from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
 
 
@@ -116,14 +116,7 @@ def run(
 ) -> QueryResult:
     """``what`` is "check" (EXPLAIN) or "preview" (the query with the preview's caps)."""
     values = edit.values
-    if values.get("useQuery") != activity_parts.QUERY_MODE or values.get("query") in (None, ""):
-        dataset = edit.datasets.resource(str(values.get("dataset", "")))
-        table = _table_query(dataset)
-        if table is None:
-            return QueryResult(False, "There is no query to check: choose Query and write one.")
-        query: Any = table
-    else:
-        query = values["query"]
+    query = values.get("query") if values.get("useQuery") == activity_parts.QUERY_MODE else None
     return run_query(
         query,
         dataset_name=str(values.get("dataset", "")),
@@ -145,22 +138,6 @@ def _first_row_only(edit: ActivityEdit, values: Mapping[str, Any]) -> bool | Non
     return values.get("firstRowOnly", True) is not False
 
 
-def _table_query(dataset: Resource | None) -> str | None:
-    """``SELECT * FROM`` the dataset's table (Table mode), or None."""
-    if dataset is None:
-        return None
-    tp = dataset.properties.get("typeProperties") or {}
-    table, schema, legacy = tp.get("table"), tp.get("schema"), tp.get("tableName")
-    if isinstance(table, str) and table:
-        name = (
-            f"`{table}`" if not isinstance(schema, str) or not schema else f"`{schema}`.`{table}`"
-        )
-        return f"SELECT * FROM {name}"
-    if isinstance(legacy, str) and legacy:
-        return f"SELECT * FROM {legacy}"
-    return None
-
-
 def run_query(
     query: Any,
     *,
@@ -174,12 +151,8 @@ def run_query(
     first_row_only: bool | None = None,
     label: str = "",
 ) -> QueryResult:
-    try:
-        text = activity_parts.evaluate_query(query, test_values)
-    except expression_eval.CannotEvaluate as exc:
-        return QueryResult(False, f"Cannot evaluate here: {exc.message} Give the value to use.")
-    except expression_eval.ExpressionError as exc:
-        return QueryResult(False, f"The expression cannot be evaluated: {exc.message}")
+    """Check or preview ``query`` (None: the dataset's table, Table mode) on the server of
+    the dataset's linked service."""
     dataset = datasets.resource(dataset_name)
     service = linked_service_of(dataset)
     connector = connector_of(service)
@@ -188,6 +161,18 @@ def run_query(
     tools = connector.query_tools
     if tools is None:
         return QueryResult(False, f"{connector.title} queries cannot be checked here.")
+    if query in (None, ""):
+        query = tools.table_query(dataset.properties.get("typeProperties") or {})
+        if query is None:
+            return QueryResult(
+                False, f"The dataset '{dataset_name}' names no table: choose Query and write one."
+            )
+    try:
+        text = activity_parts.evaluate_query(query, test_values)
+    except expression_eval.CannotEvaluate as exc:
+        return QueryResult(False, f"Cannot evaluate here: {exc.message} Give the value to use.")
+    except expression_eval.ExpressionError as exc:
+        return QueryResult(False, f"The expression cannot be evaluated: {exc.message}")
     base = QueryResult(
         False, linked_service=service.name, connector_version=service.connector_version
     )

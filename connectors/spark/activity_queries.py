@@ -20,7 +20,13 @@ from connectors.spark.diagnostics import Operation
 from connectors.spark.hive.client import FetchLimits, HiveClient
 from connectors.spark.hive.deadline import Deadline
 from connectors.spark.hive.errors import HiveStatusError
-from connectors.spark.live import PREVIEW_DEFAULT_ROWS, PREVIEW_MAX_BYTES, carry
+from connectors.spark.live import (
+    PREVIEW_DEFAULT_ROWS,
+    PREVIEW_MAX_BYTES,
+    DatasetProblem,
+    carry,
+    table_of,
+)
 from connectors.spark.query_guard import QueryRefused, check_read_only
 from connectors.spark.type_mapping import changes_between, column_type
 
@@ -38,6 +44,25 @@ def query_problems(sql: str) -> list[str]:
     except QueryRefused as exc:
         return [str(exc)]
     return []
+
+
+def table_query(dataset_type_properties: dict[str, Any]) -> str | None:
+    """The query Table mode sends: every column of the dataset's table (None: it names
+    none, or names it by an expression)."""
+    try:
+        return f"SELECT * FROM {table_of(dataset_type_properties).sql()}"
+    except DatasetProblem:
+        return None
+
+
+def _refused(exc: QueryRefused) -> dict[str, Any]:
+    """The guard's refusal as a report: nothing was sent."""
+    return {
+        "ok": False,
+        "message": str(exc),
+        "line": exc.line or None,
+        "column": exc.column or None,
+    }
 
 
 def refusal_position(sql: str) -> tuple[int | None, int | None]:
@@ -117,12 +142,7 @@ def check_query(
     try:
         statement = check_read_only(sql)
     except QueryRefused as exc:
-        return {
-            "ok": False,
-            "message": str(exc),
-            "line": exc.line or None,
-            "column": exc.column or None,
-        }
+        return _refused(exc)
 
     def explain(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
@@ -234,12 +254,7 @@ def preview_query(
     try:
         statement = check_read_only(sql)
     except QueryRefused as exc:
-        return {
-            "ok": False,
-            "message": str(exc),
-            "line": exc.line or None,
-            "column": exc.column or None,
-        }
+        return _refused(exc)
     if first_row_only is False:
         limits = FetchLimits(max_rows=LOOKUP_MAX_ROWS, max_bytes=LOOKUP_MAX_BYTES, batch_rows=1000)
     else:
@@ -314,4 +329,5 @@ __all__ = [
     "query_problems",
     "refusal_position",
     "server_message",
+    "table_query",
 ]
