@@ -61,7 +61,7 @@ def files(server: Any, activities: list[dict[str, Any]]) -> dict[str, bytes]:
         "properties": {
             "annotations": [],
             "type": "Spark",
-            "version": version,
+            **({"version": version} if version != "1.0" else {}),  # ADF writes none for 1.0
             "typeProperties": with_password(tp, password),
         },
     }
@@ -272,3 +272,22 @@ def test_check_all_shows_the_interim_types_an_upgrade_to_2_0_changes(
     assert "c_ts: TimestampType DateTime → DateTimeOffset" in html
     assert "c_byte: ByteType Int16 → Sbyte" in html
     assert "c_int:" not in html
+
+
+@pytest.mark.spark("binary-nosasl")
+def test_a_1_0_linked_service_previews_with_the_1_0_interim_types(
+    spark_pool: ServerPool, settings: Any, editor: Any
+) -> None:
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
+    settings.CONNECTION_TEST_DEADLINE = 120
+    server = spark_pool.get("binary-nosasl")
+    ensure_catalog(server)
+    factory = imported(server, editor, [activity("Copy", "Copy", "SELECT 1 AS x")])
+    html = signed_in(editor).post(
+        url(factory, 0),
+        {"tp-dataset": "AllTypes", "tp-useQuery": "Query",
+         "tp-query": "SELECT c_byte, c_ts FROM sales.all_types", "preview": "1"},
+    ).content.decode()  # fmt: skip
+    assert "connector version 1.0" in html
+    assert "<td>c_byte</td><td>ByteType</td><td>Int16</td>" in html
+    assert "<td>c_ts</td><td>TimestampType</td><td>DateTime</td>" in html

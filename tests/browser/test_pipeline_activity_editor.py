@@ -106,6 +106,19 @@ def test_an_editor_edits_checks_previews_and_saves_a_copy_query(
     expect(page).to_have_url(re.compile(r"/factories/default/pipeline/Spark%20to%20SQL/$"))
     expect(page.locator("body")).to_contain_text("Activity 'Copy Sales' saved")
 
+    # The other pages of the feature fit a phone too (every page visited is checked at 390 px).
+    page.goto(f"{live_server.url}/factories/default/queries/")
+    expect(page.locator("#query_rows")).to_contain_text("Copy Sales")
+    page.get_by_role("button", name="Check all").click()
+    expect(page.locator("#check_summary")).to_contain_text("queries fail")
+    assert_fits_phone(page, "bulk page after Check all")
+    page.goto(
+        f"{live_server.url}/factories/default/pipeline/Spark%20to%20SQL/activities/"
+        "properties.activities.2/"
+    )
+    expect(page.locator("#activity_json")).to_contain_text('"isSequential": true')
+    page.goto(f"{live_server.url}/factories/default/pipeline/Spark%20to%20SQL/")
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the file (as exported)").click()
     saved = tmp_path / "pipeline.json"
