@@ -373,3 +373,20 @@ def test_the_api_lists_the_factory_queries(contoso: Factory, reader: Any) -> Non
         "Lookup Day", "Copy Sales", "Copy Table", "Lookup All",
     ]  # fmt: skip
     assert body["activities"][1]["linkedService"] == "SparkLS"
+
+
+def test_check_all_keeps_to_the_connection_tests_rate_limit(
+    contoso: Factory, editor: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from portal import query_checks
+
+    monkeypatch.setattr(query_checks, "_window", query_checks._Window())
+    settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False  # nothing is reached: refused by policy
+    html = (
+        signed_in(editor)
+        .post(reverse("factory-queries", args=[contoso.name]), {"check_all": "1"})
+        .content.decode()
+    )
+    assert "4 of 4 queries fail." in html
+    assert html.count("You started 2 tests in the last minute") == 1  # Copy Table: no item()

@@ -285,3 +285,24 @@ def test_replacement_keeps_a_crlf_space_indented_file_as_it_is_outside_the_activ
     tail = raw[raw.index(b'"Copy Sales"') - 30 :]
     assert changed.raw.endswith(tail)
     assert changed.raw.startswith(raw[: raw.index(b'"Lookup Day"')])
+
+
+def test_a_query_is_evaluated_with_test_values_as_adf_interpolates_it():
+    from connectors import expression_eval
+
+    interpolated = {
+        "value": "SELECT * FROM @{item().name} WHERE d = '@{pipeline().parameters.day}'",
+        "type": "Expression",
+    }
+    assert parts.test_values_needed(interpolated) == [("item", "name"), ("pipeline", "day")]
+    assert (
+        parts.evaluate_query(interpolated, {("item", "name"): "sales", ("pipeline", "day"): "5"})
+        == "SELECT * FROM sales WHERE d = '5'"
+    )
+    whole = "@concat('SELECT ', variables('cols'), ' FROM t')"
+    assert parts.evaluate_query(whole, {("variables", "cols"): "a, b"}) == "SELECT a, b FROM t"
+    with pytest.raises(expression_eval.MissingValue):
+        parts.evaluate_query(interpolated, {("item", "name"): "sales"})
+    with pytest.raises(expression_eval.CannotEvaluate):
+        parts.evaluate_query("SELECT '@{utcNow()}'", {})
+    assert parts.evaluate_query("SELECT '@@x'", {}) == "SELECT '@@x'"
