@@ -100,6 +100,58 @@ class TestOptions:
     this one test; they stand in for a CA file the integration runtime would read."""
 
 
+@dataclass(frozen=True)
+class DatasetType:
+    """A dataset type a connector owns (``SparkObject``): its JSON Schema is the contract of
+    the dataset's ``properties``, the form is generated from it."""
+
+    type: str
+    title: str
+    schema_path: Path
+    linked_service_type: str
+    """The ``properties.type`` of the linked services such a dataset may use."""
+    picker_fields: tuple[str, str] = ("schema", "table")
+    """The typeProperties a table picked from the server fills: (schema, table)."""
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def validator(self) -> Any:
+        return compile_validator(self.schema)
+
+
+@dataclass(frozen=True)
+class LiveCatalog:
+    """What a connector reads from a live server for its datasets. Every call takes
+    (linked service version, its typeProperties with secrets in clear, TestOptions, ...) and
+    returns the connection test's report dict (never raises): ``ok``, ``stages`` and, when
+    it succeeded, ``result``; a request refused before any network has ``refused``."""
+
+    schemas: Callable[..., dict[str, Any]]
+    """(version, tp, options) -> result ``{"schemas": [...]}``"""
+    tables: Callable[..., dict[str, Any]]
+    """(version, tp, options, *, schema, search, offset, limit) -> result ``{"tables":
+    [{"schema", "name", "view"}], "total", "more"}``"""
+    columns: Callable[..., dict[str, Any]]
+    """(version, tp, options, *, table) -> result ``{"columns": [{"name", "server_type",
+    "spark_type", "interim_type", "supported"}], "schema": [ADF schema entries]}``"""
+    preview: Callable[..., dict[str, Any]]
+    """(version, tp, options, request) -> result ``{"columns", "rows", "cut", "version"}``"""
+    table_of: Callable[[dict[str, Any]], Any]
+    """dataset typeProperties -> the table it names (raises ValueError saying why not)."""
+    preview_request: Callable[..., Any]
+    """(table=None, query=None, rows=N) -> the request ``preview`` takes."""
+    type_of: Callable[[str, str], dict[str, Any]]
+    """(server type, connector version) -> ``{"spark_type", "interim_type", "supported"}``"""
+    move_legacy_table: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """typeProperties with an older table property moved to the current ones (raises
+    ValueError saying why it cannot be)."""
+    default_rows: int = 100
+    max_rows: int = 1000
+
+
 ConnectionTester = Callable[[ConnectorVersion, dict[str, Any], TestOptions], dict[str, Any]]
 """(version, typeProperties with secret values in clear, options) -> report dict:
 ``{"ok": bool, "stages": [{"name", "status", "duration_ms", "detail", "observed",
@@ -128,6 +180,10 @@ class Connector:
     query_tools: Any = None
     """Checks and previews of an activity's query against a linked service (a module or
     object with ``check_query`` and ``preview_query``), None when the connector has none."""
+    datasets: dict[str, DatasetType] = field(default_factory=dict)
+    """Dataset types this connector owns, by ``properties.type``."""
+    live: LiveCatalog | None = None
+    """Catalog, Import schema and preview on a live server (None: not offered)."""
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]

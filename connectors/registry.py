@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from connectors import spark
-from connectors.base import Connector, ConnectorVersion
-from connectors.kinds import LINKED_SERVICE
+from connectors.base import Connector, ConnectorVersion, DatasetType
+from connectors.kinds import KINDS, LINKED_SERVICE
 
 REGISTRY: dict[str, Connector] = {
     spark.CONNECTOR.type: spark.CONNECTOR,
@@ -48,3 +48,25 @@ def has_form(kind: str, connector_type: object) -> bool:
         and isinstance(connector_type, str)
         and (connector_type in REGISTRY)
     )
+
+
+DATASET = KINDS["dataset"]
+
+
+def dataset_type(kind: str, dataset_type_name: object) -> DatasetType | None:
+    """The connector-declared dataset type of a resource, or None (kept as a document).
+
+    Resources it returns are authored with a form generated from the type's JSON Schema
+    and validated by it; linked services keep :func:`has_form`."""
+    if kind != DATASET.name or not isinstance(dataset_type_name, str):
+        return None
+    for connector in REGISTRY.values():
+        found = connector.datasets.get(dataset_type_name)
+        if found is not None:
+            return found
+    return None
+
+
+def connector_of_dataset(dataset: DatasetType) -> Connector:
+    """The connector whose linked services a dataset type uses."""
+    return get_connector(dataset.linked_service_type)

@@ -86,6 +86,12 @@ def validate_properties(version: ConnectorVersion, properties: Any) -> list[Prob
     return check_properties(version, properties).problems
 
 
+def validate_with(validator: Any, properties: Any) -> list[Problem]:
+    """Problems in a ``properties`` object against any compiled schema (a dataset type's),
+    paths rooted at ``$.properties``."""
+    return _problems(validator, properties, ("properties",))
+
+
 def _problems(validator: Any, instance: Any, prefix: tuple[str | int, ...]) -> list[Problem]:
     found: list[Problem] = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path]):

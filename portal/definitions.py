@@ -21,7 +21,7 @@ from connectors.adf_format import canonical_properties
 from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem, json_path
 from connectors.references import rename_references
-from connectors.registry import UnknownConnector, get_connector, has_form
+from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
 from connectors.secret_targets import refusal, target_of
 from connectors.secrets import (
     MASK,
@@ -30,7 +30,7 @@ from connectors.secrets import (
     secure_strings,
     wrap_secret_parameters,
 )
-from connectors.validation import validate_name, validate_properties
+from connectors.validation import validate_name, validate_properties, validate_with
 from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
 
@@ -151,6 +151,8 @@ def check(
             return None, [*problems, Problem("$.properties.version", message)]
         version = connector.version(version_id)
         problems.extend(validate_properties(version, as_validated(properties)))
+    elif (declared := dataset_type(kind, properties.get("type"))) is not None:
+        problems.extend(validate_with(declared.validator, properties))
     factory = factory or (instance.factory if instance is not None else Factory.default())
     renamed = instance is None or Resource.key_for(str(name)) != instance.name_key
     if (

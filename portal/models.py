@@ -307,6 +307,7 @@ class AuditEvent(models.Model):
         TOKEN_REVOKED = "token revoked"
         USER_CHANGED = "user changed"
         TEST = "test connection"
+        PREVIEW = "preview data"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

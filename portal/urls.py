@@ -7,6 +7,7 @@ from portal.numbers import DatabaseInteger
 from portal.views import (
     assets,
     auditlog,
+    datasets,
     editor,
     factories,
     history,
@@ -43,6 +44,27 @@ urlpatterns = [
         "factories/<str:factory>/new/<str:connector_type>/",
         editor.create,
         name="resource-create",
+    ),
+    path(
+        "factories/<str:factory>/new-dataset/<str:dataset_type_name>/",
+        datasets.create,
+        name="dataset-new",
+    ),
+    path("factories/<str:factory>/dataset/<str:name>/form/", datasets.edit, name="dataset-form"),
+    path(
+        "factories/<str:factory>/live/<str:dataset_type_name>/tables/",
+        datasets.live_tables,
+        name="dataset-live-tables",
+    ),
+    path(
+        "factories/<str:factory>/live/<str:dataset_type_name>/columns/",
+        datasets.live_columns,
+        name="dataset-live-columns",
+    ),
+    path(
+        "factories/<str:factory>/live/<str:dataset_type_name>/preview/",
+        datasets.live_preview,
+        name="dataset-live-preview",
     ),
     path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
     path("factories/<str:factory>/queries/", pipelines.factory_queries, name="factory-queries"),

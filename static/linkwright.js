@@ -81,4 +81,21 @@
     selection.removeAllRanges();
     selection.addRange(range);
   }
+  // Table picker: <button data-pick-schema="S" data-pick-table="T"> fills the dataset
+  // form's schema and table fields (typing in them stays possible: ADF's "Edit").
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-pick-schema]") : null;
+    if (!button) return;
+    var form = document.getElementById("dataset_form");
+    if (!form) return;
+    var schema = form.querySelector("[name='" + form.getAttribute("data-schema-field") + "']");
+    var table = form.querySelector("[name='" + form.getAttribute("data-table-field") + "']");
+    if (schema) schema.value = button.getAttribute("data-pick-schema");
+    if (button.hasAttribute("data-pick-table")) {
+      if (table) table.value = button.getAttribute("data-pick-table");
+    } else {
+      var browse = document.getElementById("browse_tables");
+      if (browse) browse.click();
+    }
+  });
 })();

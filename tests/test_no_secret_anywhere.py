@@ -89,6 +89,19 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         },
     }
     old_pk = save_definition(user=editor, name="Old", properties=v1, action="create").resource.pk
+    # A Spark dataset on a linked service at 127.0.0.1: loopback is refused by the default
+    # network policy, so its live calls stop at "Resolve host" and nothing is contacted.
+    local = dict(v1, typeProperties={**v1["typeProperties"], "host": "127.0.0.1", "port": 9})
+    save_definition(user=editor, name="Local", properties=local, action="create")
+    spark_dataset = {
+        "type": "SparkObject",
+        "typeProperties": {"schema": "s", "table": "t"},
+        "linkedServiceName": {"referenceName": "Local", "type": "LinkedServiceReference"},
+    }
+    save_definition(
+        user=editor, name="Sdata", properties=spark_dataset, action="create", kind="dataset"
+    )
+    live_q = "?linkedService=Local&tp-schema=s&tp-table=t"
     report = {
         "ok": False,
         "stages": [
@@ -250,6 +263,26 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: api.post("/api/v1/factories/default/import", [{"name": "x"}], format="json")
             ],
             "api-factory-export": [lambda: api.get("/api/v1/factories/default/export")],
+            "dataset-new": [lambda: browser.get(f"{page}/new-dataset/SparkObject/")],
+            "dataset-form": [lambda: browser.get(f"{page}/dataset/Sdata/form/")],
+            "dataset-live-tables": [
+                lambda: browser.get(f"{page}/live/SparkObject/tables/{live_q}")
+            ],
+            "dataset-live-columns": [
+                lambda: browser.get(f"{page}/live/SparkObject/columns/{live_q}")
+            ],
+            "dataset-live-preview": [
+                lambda: browser.get(f"{page}/live/SparkObject/preview/{live_q}")
+            ],
+            "api-dataset-tables": [
+                lambda: api.get("/api/v1/factories/default/dataset/Sdata/tables")
+            ],
+            "api-dataset-columns": [
+                lambda: api.get("/api/v1/factories/default/dataset/Sdata/columns")
+            ],
+            "api-dataset-preview": [
+                lambda: api.get("/api/v1/factories/default/dataset/Sdata/preview")
+            ],
         }
     )
     assert set(requests) == all_route_names(), "add the new endpoint to this sweep"

@@ -3,7 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-from connectors.base import ActivityPart, Connector, ConnectorVersion, TestOptions
+from connectors.base import (
+    ActivityPart,
+    Connector,
+    ConnectorVersion,
+    DatasetType,
+    LiveCatalog,
+    TestOptions,
+)
 from connectors.spark.secret_target import spark_secret_target
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
 from connectors.upgrade import UpgradePath
@@ -32,6 +39,35 @@ class _QueryTools:
         return getattr(activity_queries, name)
 
 
+def _live(name: str) -> Any:
+    """A function of :mod:`connectors.spark.live`, loaded (with the client) on first use."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from connectors.spark import live
+
+        return getattr(live, name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+def _type_of(server_type: str, version: str) -> dict[str, Any]:
+    from connectors.spark.type_mapping import column_type
+
+    return column_type(server_type, version).to_dict()
+
+
+LIVE = LiveCatalog(
+    schemas=_live("schemas"),
+    tables=_live("tables"),
+    columns=_live("columns"),
+    preview=_live("preview"),
+    table_of=_live("table_of"),
+    preview_request=_live("PreviewRequest"),
+    type_of=_type_of,
+    move_legacy_table=_live("move_table_name"),
+)
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -43,6 +79,15 @@ CONNECTOR = Connector(
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
     test_connection=test_connection,
+    datasets={
+        "SparkObject": DatasetType(
+            type="SparkObject",
+            title="Spark table",
+            schema_path=HERE / "dataset-SparkObject.schema.json",
+            linked_service_type="Spark",
+        )
+    },
+    live=LIVE,
     secret_target=spark_secret_target,
     query_tools=_QueryTools(),
     upgrade=UpgradePath(

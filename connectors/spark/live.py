@@ -10,7 +10,6 @@ server's or a user's fault.
 from __future__ import annotations
 
 import base64
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -108,7 +107,16 @@ def split_table_name(name: str) -> TableRef:
 def move_table_name(type_properties: dict[str, Any]) -> dict[str, Any]:
     """``tableName`` split into ``schema`` + ``table`` (expressions are not split)."""
     tp = dict(type_properties)
-    ref = split_table_name(str(tp.pop("tableName")))
+    name = tp.get("tableName")
+    if not isinstance(name, str) or not name.strip():
+        raise DatasetProblem("There is no tableName to move.")
+    if name.strip().startswith("@"):
+        raise DatasetProblem(
+            "tableName is an ADF expression: write schema and table yourself (an expression "
+            "cannot be split here)."
+        )
+    tp.pop("tableName")
+    ref = split_table_name(name)
     if ref.schema:
         tp["schema"] = ref.schema
     tp["table"] = ref.table
@@ -162,23 +170,41 @@ def tables(
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         pattern = "%" + _like_text(needle) + "%" if needle else "%"
         got = client.tables(_like_text(schema), pattern, limits=CATALOG_LIMITS)
-        found = [
-            {"schema": str(row[1]), "name": str(row[2]), "view": "VIEW" in str(row[3]).upper()}
-            for row in got.rows
-            if row[2] is not None and needle in str(row[2]).lower()
-        ]
-        found.sort(key=lambda t: str(t["name"]).lower())
-        return {
-            "schema": schema,
-            "search": search,
-            "offset": offset,
-            "tables": found[offset : offset + limit],
-            "total": len(found),
-            "more": len(found) > offset + limit,
-            "cut": got.cut,
-        }
+        return page_of_tables(got, schema=schema, search=search, offset=offset, limit=limit)
 
     return _run(version, type_properties, options, "GetTables", work)
+
+
+def page_of_tables(
+    got: ResultSet, *, schema: str, search: str, offset: int, limit: int
+) -> dict[str, Any]:
+    """One page of a GetTables result: names containing ``search`` (any case), sorted."""
+    needle = search.strip().lower()
+    index = {c.name.upper(): i for i, c in enumerate(got.columns)}
+    at_schema, at_name = index.get("TABLE_SCHEM", 1), index.get("TABLE_NAME", 2)
+    at_type = index.get("TABLE_TYPE", 3)
+    found = [
+        (str(row[at_name]), row)
+        for row in got.rows
+        if row[at_name] is not None and needle in str(row[at_name]).lower()
+    ]
+    found.sort(key=lambda pair: pair[0].lower())
+    return {
+        "schema": schema,
+        "search": search,
+        "offset": offset,
+        "tables": [
+            {
+                "schema": str(row[at_schema]),
+                "name": name,
+                "view": "VIEW" in str(row[at_type]).upper(),
+            }
+            for name, row in found[offset : offset + limit]
+        ],
+        "total": len(found),
+        "more": len(found) > offset + limit,
+        "cut": got.cut,
+    }
 
 
 def _like_text(text: str) -> str:
@@ -287,9 +313,7 @@ def preview(
             "columns": [
                 {"name": c.name, **t.to_dict()} for c, t in zip(got.columns, types, strict=True)
             ],
-            "rows": [
-                [carry(value, t) for value, t in zip(row, types, strict=True)] for row in got.rows
-            ],
+            "rows": carry_rows(got.rows, types),
             "cut": got.cut,
             "row_count": len(got.rows),
         }
@@ -297,32 +321,51 @@ def preview(
     return _run(version, type_properties, options, "Preview query", work)
 
 
+def carry_rows(rows: list[tuple[Any, ...]], types: list[ColumnType]) -> list[list[Any]]:
+    """Rows with each value as its column's interim service type carries it (JSON-safe).
+
+    Column by column: one converter is chosen per column and most columns (numbers, text,
+    decimals as the server's exact text, nested types as the server's JSON text) need none.
+    """
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for index, col in enumerate(types):
+        convert = _converter(col)
+        if convert is not None:
+            columns[index] = [None if v is None else convert(v) for v in columns[index]]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
 def carry(value: Any, col: ColumnType) -> Any:
-    """A value as the interim service type carries it, made JSON-safe for display."""
-    if value is None:
-        return None
+    """One value as the interim service type carries it (see :func:`carry_rows`)."""
+    convert = _converter(col)
+    return value if value is None or convert is None else convert(value)
+
+
+def _converter(col: ColumnType) -> Any:
     interim = col.interim_type
     if interim == NOT_SUPPORTED:
-        return None
-    if isinstance(value, bytes):
-        return "0x" + value.hex().upper() if interim == "Byte[]" else _text(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return str(value)
-        return value
-    if isinstance(value, bool | int):
-        return value
-    text = str(value)
+        return lambda _v: None
+    if interim == "Byte[]":
+        return lambda v: "0x" + v.hex().upper() if isinstance(v, bytes) else str(v)
     if interim == "DateTime":
-        return text.replace(" ", "T", 1) if " " in text else text + "T00:00:00"
+        return lambda v: v.replace(" ", "T", 1) if " " in v else v + "T00:00:00"
     if interim == "DateTimeOffset":
-        return text.replace(" ", "T", 1) + "+00:00"
-    if col.spark_type in ("ArrayType", "MapType", "StructType"):
-        try:
-            return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
-        except ValueError:
-            return text
-    return text
+        return lambda v: v.replace(" ", "T", 1) + "+00:00"
+    if interim in ("Double", "Single"):
+        return _finite
+    return _plain
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return str(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return _text(value) if isinstance(value, bytes) else value
 
 
 def _text(value: bytes) -> str:

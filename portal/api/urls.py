@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.api import activities, factories, testing, upgrades, views
+from portal.api import activities, datasets, factories, testing, upgrades, views
 
 
 def api(view: Any) -> Any:
@@ -52,6 +52,9 @@ urlpatterns = [
     path(FACTORY + "<str:name>/diff", api(views.RevisionDiff), name="api-f-diff"),
     path(FACTORY + "<str:name>/export", api(views.ExportOne), name="api-f-export"),
     path(FACTORY + "<str:name>/references", api(factories.ReferenceList), name="api-references"),
+    path(FACTORY + "<str:name>/tables", api(datasets.DatasetTables), name="api-dataset-tables"),
+    path(FACTORY + "<str:name>/columns", api(datasets.DatasetColumns), name="api-dataset-columns"),
+    path(FACTORY + "<str:name>/preview", api(datasets.DatasetPreview), name="api-dataset-preview"),
     path(DELETED, api(views.DeletedList), name="api-f-deleted"),
     path(DELETED + "<str:name>/restore", api(views.DeletedRestore), name="api-f-undelete"),
     path(DELETED + "<str:name>", api(views.DeletedPurge), name="api-f-purge"),

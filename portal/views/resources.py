@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from connectors import json_limits
 from connectors.kinds import KINDS, ResourceKind
 from connectors.problems import Problem
-from connectors.registry import has_form
+from connectors.registry import connectors, dataset_type, has_form
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, resolve_secrets, save_definition
 from portal.imports import export_file
@@ -49,7 +49,14 @@ def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
     return render(
         request,
         "resources/list.html",
-        {"factory": home, "rows": rows, "kinds": KINDS.values(), "kind": kind, "q": query or ""},
+        {
+            "factory": home,
+            "rows": rows,
+            "kinds": KINDS.values(),
+            "kind": kind,
+            "q": query or "",
+            "dataset_types": [d for c in connectors() for d in c.datasets.values()],
+        },
     )
 
 
@@ -96,6 +103,7 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
             "references": outgoing(resource),
             "referenced_by": incoming(resource),
             "has_form": has_form(resource.kind, resource.connector),
+            "dataset_form": dataset_type(resource.kind, resource.connector) is not None,
             "revisions": resource.revisions.select_related("author")[:10],
             "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
             **_activities(resource),

@@ -18,8 +18,9 @@ from connectors.upgrade import Decision, Plan
 from portal import audit
 from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
+from portal.datasets import datasets_by_linked_service, type_impact
 from portal.definitions import DefinitionInvalid, StaleRevision
-from portal.models import AuditEvent, Resource, properties_changes
+from portal.models import AuditEvent, Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.upgrades import (
     NotUpgradable,
@@ -157,6 +158,10 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
         "based_on": request.POST.get("based_on") or service.revision,
         "path": upgrade_path(service),
     }
+    if step == "types":
+        path = upgrade_path(service)
+        assert path is not None
+        context["dataset_impact"] = type_impact(service, path.from_version, path.to_version)
     return render(request, "upgrades/wizard.html", context)
 
 
@@ -221,10 +226,27 @@ def _bulk(request: HttpRequest) -> HttpResponse:
 
 def _render_overview(request: HttpRequest, outcomes: Any, *, applied: bool) -> HttpResponse:
     rows = []
+    impact: dict[int, tuple[int, int]] = {}
+    by_service = datasets_by_linked_service(Factory.default())
     for service in upgradable():
         try:
             rows.append((service, plan_for(service)))
         except NotUpgradable:
             continue
-    context = {"rows": rows, "outcomes": outcomes, "applied": applied}
+        path = upgrade_path(service)
+        if path is not None:
+            found = type_impact(
+                service,
+                path.from_version,
+                path.to_version,
+                read_server=False,
+                using=by_service.get(service.name_key, []),
+            )
+            impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))
+    rows_with_impact = [(s, p, impact.get(s.pk, (0, 0))) for s, p in rows]
+    context = {
+        "rows": rows_with_impact,
+        "outcomes": outcomes,
+        "applied": applied,
+    }
     return render(request, "upgrades/overview.html", context)

@@ -24,10 +24,14 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.protocol.TBinaryProtocol import TBinaryProtocolAccelerated
 from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TApplicationException
-from thrift.transport.TTransport import TTransportBase, TTransportException
+from thrift.transport.TTransport import (
+    TBufferedTransport,
+    TTransportBase,
+    TTransportException,
+)
 
 from connectors.spark.hive.errors import (
     HiveClientError,
@@ -46,6 +50,7 @@ PROTOCOL_V6 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6
 PROTOCOL_V10 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10
 PROTOCOL_V11 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V11
 _OK = (t.TStatusCode.SUCCESS_STATUS, t.TStatusCode.SUCCESS_WITH_INFO_STATUS)
+_READ_BUFFER = 64 * 1024
 
 
 def protocol_name(version: int) -> str:
@@ -89,8 +94,11 @@ class HiveClient:
         max_container_items: int = 100_000,
     ) -> None:
         self.transport = transport
-        protocol = TBinaryProtocol(
-            transport,
+        # Replies are decoded by Thrift's C extension when it is installed (the pure-Python
+        # decoder otherwise), with the same string and container limits; the buffer gives
+        # it the readable transport it needs and never reads past what the peer sent.
+        protocol = TBinaryProtocolAccelerated(
+            TBufferedTransport(transport, rbuf_size=_READ_BUFFER),
             strictRead=True,
             strictWrite=True,
             string_length_limit=max_string_bytes,
@@ -214,14 +222,21 @@ class HiveClient:
 
     def query(self, statement: str, *, limits: FetchLimits, timeout_seconds: int = 0) -> ResultSet:
         """Run one statement and read its result within ``limits``."""
+        return self.fetch(self.execute(statement, timeout_seconds), limits=limits)
+
+    def execute(self, statement: str, timeout_seconds: int = 0) -> Any:
+        """ExecuteStatement (synchronous); its reply, to give to :meth:`fetch`."""
         req = t.TExecuteStatementReq(
             sessionHandle=self._handle(),
             statement=statement,
             runAsync=False,
             queryTimeout=timeout_seconds,
         )
-        resp = self._call("ExecuteStatement", self._client.ExecuteStatement, req)
-        return self._read("ExecuteStatement", resp, limits)
+        return self._call("ExecuteStatement", self._client.ExecuteStatement, req)
+
+    def fetch(self, executed: Any, *, limits: FetchLimits) -> ResultSet:
+        """The result of :meth:`execute` read within ``limits``; the operation is closed."""
+        return self._read("ExecuteStatement", executed, limits)
 
     def _read(self, call: str, resp: Any, limits: FetchLimits) -> ResultSet:
         _check(resp.status, call)
@@ -269,6 +284,8 @@ class HiveClient:
                 return result
             result.rows.extend(batch)
             result.bytes_read += size
+            if len(batch) < ask:
+                break  # a Spark Thrift Server sends fewer rows than asked only at the end
         if len(result.rows) > limits.max_rows:
             del result.rows[limits.max_rows :]
             result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
@@ -312,7 +329,7 @@ class HiveClient:
                 f"{name}: transport failure: {exc.message}",
                 peer_bytes=self._peer_bytes(),
             ) from exc
-        except (EOFError, UnicodeDecodeError) as exc:
+        except (EOFError, UnicodeDecodeError, OverflowError, TypeError, ValueError) as exc:
             raise MalformedReply(
                 f"{name}: the reply is not valid Thrift: {exc}",
                 peer_bytes=self._peer_bytes(),

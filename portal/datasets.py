@@ -1,0 +1,355 @@
+"""Datasets whose type a connector declares, on a live server: table list, Import schema,
+Preview data. The page, the API and the CLI call these; the connector does the work.
+
+Each call runs on the connection tests' thread pool (same pending-slot limit), with the
+connection test's options (deadline, connect timeout, network policy); the reply is the
+connector's staged report with the linked service's typed secrets taken out. A preview
+needs Editor (checked by the caller), is rate-limited per user like tests, and is audited
+with the user and the table or query, never the rows.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from connectors.base import ConnectorVersion, DatasetType, LiveCatalog
+from connectors.encrypted_credentials import with_one_off_secret
+from connectors.kinds import LINKED_SERVICE
+from connectors.registry import connector_of_dataset, dataset_type
+from portal import audit
+from portal.connection_tests import _executor, _Redaction, options
+from portal.models import AuditEvent, Factory, Resource, unseal
+
+
+class LiveRefused(Exception):
+    """The call was not made: ``status`` is the HTTP status that says why (400, 404, 429)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class LiveDataset:
+    """A dataset (or a dataset type and linked service, for a form not yet saved)."""
+
+    factory: Factory
+    declared: DatasetType
+    catalog: LiveCatalog
+    linked_service: Resource
+    version: ConnectorVersion
+    resource: Resource | None = None
+
+    @property
+    def type_properties(self) -> dict[str, Any]:
+        if self.resource is None:
+            return {}
+        tp = self.resource.properties.get("typeProperties")
+        return tp if isinstance(tp, dict) else {}
+
+
+def declared_type(resource: Resource) -> DatasetType | None:
+    return dataset_type(resource.kind, resource.connector)
+
+
+def for_dataset(resource: Resource) -> LiveDataset:
+    declared = declared_type(resource)
+    if declared is None:
+        raise LiveRefused(
+            f"Datasets of type {resource.connector or '(none)'} cannot be read from a server here.",
+            404,
+        )
+    reference = resource.properties.get("linkedServiceName")
+    name = reference.get("referenceName") if isinstance(reference, dict) else None
+    if not isinstance(name, str) or not name:
+        raise LiveRefused("The dataset names no linked service.")
+    if name.startswith("@"):
+        raise LiveRefused(
+            "The dataset's linked service is an ADF expression, which only Data Factory can "
+            "evaluate."
+        )
+    return for_linked_service(resource.factory, declared, name, resource=resource)
+
+
+def for_linked_service(
+    factory: Factory,
+    declared: DatasetType,
+    name: str,
+    *,
+    resource: Resource | None = None,
+) -> LiveDataset:
+    connector = connector_of_dataset(declared)
+    if connector.live is None:
+        raise LiveRefused(f"{connector.title} offers no catalog or preview.", 404)
+    service = (
+        Resource.objects.live()
+        .filter(factory=factory, kind=LINKED_SERVICE.name, name_key=Resource.key_for(name))
+        .first()
+    )
+    if service is None:
+        raise LiveRefused(f"No linked service named '{name}' in factory {factory.name}.", 404)
+    if service.connector != connector.type:
+        raise LiveRefused(
+            f"Linked service '{service.name}' is {service.connector or 'not a connector'}; "
+            f"a {declared.type} dataset needs a {connector.title} linked service."
+        )
+    version = connector.version(service.connector_version)
+    return LiveDataset(factory, declared, connector.live, service, version, resource)
+
+
+def spark_linked_services(factory: Factory, declared: DatasetType) -> list[Resource]:
+    """The factory's linked services a dataset of this type may use (for the picker)."""
+    return list(
+        Resource.objects.live()
+        .filter(factory=factory, kind=LINKED_SERVICE.name, connector=declared.linked_service_type)
+        .order_by("name_key")
+    )
+
+
+def table_of(live: LiveDataset, type_properties: dict[str, Any] | None = None) -> Any:
+    """The table the dataset (or these typeProperties) names; LiveRefused says why none."""
+    try:
+        return live.catalog.table_of(
+            live.type_properties if type_properties is None else type_properties
+        )
+    except ValueError as exc:
+        raise LiveRefused(str(exc)) from None
+
+
+# -- the calls ----------------------------------------------------------------------
+def schemas(live: LiveDataset) -> dict[str, Any]:
+    return _run(live, live.catalog.schemas)
+
+
+def tables(
+    live: LiveDataset, *, schema: str, search: str = "", offset: int = 0, limit: int = 50
+) -> dict[str, Any]:
+    return _run(live, live.catalog.tables, schema=schema, search=search, offset=offset, limit=limit)
+
+
+def columns(live: LiveDataset, table: Any = None) -> dict[str, Any]:
+    return _run(live, live.catalog.columns, table=table if table is not None else table_of(live))
+
+
+def preview(
+    live: LiveDataset,
+    *,
+    user: Any,
+    rows: int | None = None,
+    query: str | None = None,
+    request: Any = None,
+    rate_limited: bool = True,
+    table: Any = None,
+) -> dict[str, Any]:
+    """Preview the dataset's table (or ``table``, or ``query``): audited, rate-limited like
+    tests."""
+    wanted = live.catalog.default_rows if rows is None else rows
+    if not 1 <= wanted <= live.catalog.max_rows:
+        raise LiveRefused(f"rows is a whole number from 1 to {live.catalog.max_rows}.")
+    if query:
+        table = None
+    elif table is None:
+        table = table_of(live)
+    what = "query " + " ".join(query.split())[:300] if query else f"table {table.label}"
+    since = timezone.now() - timedelta(minutes=1)
+    recent = AuditEvent.objects.filter(
+        user=user, action=AuditEvent.Action.PREVIEW, at__gte=since
+    ).count()
+    limit = getattr(
+        settings, "DATASET_PREVIEW_RATE_PER_MINUTE", settings.CONNECTION_TEST_RATE_PER_MINUTE
+    )
+    if rate_limited and recent >= limit:
+        raise LiveRefused(
+            f"You started {recent} previews in the last minute; wait a moment and try again.",
+            429,
+        )
+    audit.record(
+        AuditEvent.Action.PREVIEW,
+        request=request,
+        user=user,
+        resource=live.resource,
+        factory=live.factory,
+        name=live.resource.name if live.resource else f"(unsaved, {live.linked_service.name})",
+        detail=f"preview of {what} ({wanted} rows) through linked service "
+        f"{live.linked_service.name} {live.version.version}",
+    )
+    req = live.catalog.preview_request(table=table, query=query, rows=wanted)
+    return _run(live, live.catalog.preview, req)
+
+
+def _run(live: LiveDataset, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    clear = with_one_off_secret(live.version, unseal(live.linked_service.properties), None)
+    redaction = _Redaction.of(clear)
+    type_properties = clear.get("typeProperties", {})
+    test_options = options()
+    pool, slots = _executor()
+    if not slots.acquire(blocking=False):
+        raise LiveRefused("Too many server calls are running; try again in a moment.", 429)
+    try:
+        future: Future[dict[str, Any]] = pool.submit(
+            _call, call, live.version, type_properties, test_options, *args, **kwargs
+        )
+    except BaseException:
+        slots.release()
+        raise
+    future.add_done_callback(lambda _f: slots.release())
+    margin = test_options.connect_timeout_s + 5
+    try:
+        report = future.result(timeout=test_options.deadline_s + margin)
+    except FutureTimeout:
+        report = _failed("The server call outlived its deadline; it was abandoned.")
+    report = redaction(report)
+    report["linkedService"] = live.linked_service.name
+    report["connectorVersion"] = live.version.version
+    return report
+
+
+def _call(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    close_old_connections()
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - a connector call must not raise; say so if it does
+        return _failed(f"The call itself failed ({type(exc).__name__}).")
+    finally:
+        connection.close()
+
+
+def _failed(detail: str) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "stages": [{"name": "Server call", "status": "failed", "duration_ms": 0, "detail": detail}],
+    }
+
+
+# -- the upgrade's real type impact ---------------------------------------------------
+@dataclass
+class ColumnImpact:
+    name: str
+    server_type: str
+    spark_type: str
+    before: str
+    after: str
+
+    @property
+    def becomes_readable(self) -> bool:
+        return self.before == NOT_SUPPORTED and self.after != NOT_SUPPORTED
+
+
+@dataclass
+class DatasetImpact:
+    dataset: Resource
+    source: str
+    """``server`` (columns read live), ``imported schema`` or ``none``."""
+    note: str = ""
+    columns: list[ColumnImpact] | None = None
+
+    @property
+    def changed(self) -> list[ColumnImpact]:
+        return [c for c in self.columns or [] if not c.becomes_readable]
+
+    @property
+    def readable(self) -> list[ColumnImpact]:
+        return [c for c in self.columns or [] if c.becomes_readable]
+
+
+NOT_SUPPORTED = "Not supported"
+
+
+def datasets_using(service: Resource) -> list[Resource]:
+    """Live datasets of the service's factory, of a declared type, that use it."""
+    from portal.references import incoming
+
+    found = {
+        link.source.pk: link.source
+        for link in incoming(service)
+        if declared_type(link.source) is not None
+    }
+    return sorted(found.values(), key=lambda r: r.name_key)
+
+
+def datasets_by_linked_service(factory: Factory) -> dict[str, list[Resource]]:
+    """Every live dataset of a declared type in ``factory``, by the key of the linked
+    service it names (one query, for overviews of many linked services)."""
+    found: dict[str, list[Resource]] = {}
+    for dataset in Resource.objects.live().filter(factory=factory, kind="dataset"):
+        if declared_type(dataset) is None:
+            continue
+        reference = dataset.properties.get("linkedServiceName")
+        name = reference.get("referenceName") if isinstance(reference, dict) else None
+        if isinstance(name, str):
+            found.setdefault(Resource.key_for(name), []).append(dataset)
+    return found
+
+
+def type_impact(
+    service: Resource,
+    from_version: str,
+    to_version: str,
+    *,
+    read_server: bool = True,
+    using: list[Resource] | None = None,
+) -> list[DatasetImpact]:
+    """For each dataset using ``service``: the columns whose interim type changes from
+    ``from_version`` to ``to_version``, read from the server (or, when it cannot be reached
+    or ``read_server`` is False, from the dataset's imported ``schema``, said so)."""
+    impacts = []
+    server_down = "" if read_server else "not read from the server here"
+    for dataset in datasets_using(service) if using is None else using:
+        declared = declared_type(dataset)
+        assert declared is not None
+        catalog = connector_of_dataset(declared).live
+        if catalog is None:
+            continue
+        impact = DatasetImpact(dataset, "none")
+        types: list[tuple[str, str]] | None = None
+        if not server_down:
+            try:
+                report = columns(for_dataset(dataset))
+            except LiveRefused as exc:
+                impact.note = exc.message
+            else:
+                if report.get("ok"):
+                    got = report["result"]["columns"]
+                    types = [(c["name"], c["server_type"]) for c in got]
+                    impact.source = "server"
+                else:
+                    failed = next(
+                        (s for s in report.get("stages", []) if s["status"] == "failed"), {}
+                    )
+                    server_down = f"{failed.get('name', 'server')}: {failed.get('detail', '')}"
+        if types is None:
+            stored = dataset.properties.get("schema")
+            if isinstance(stored, list) and stored:
+                types = [
+                    (str(e.get("name")), str(e.get("type", "")))
+                    for e in stored
+                    if isinstance(e, dict)
+                ]
+                impact.source = "imported schema"
+            impact.note = impact.note or server_down
+        if types is not None:
+            impact.columns = []
+            for name, server_type in types:
+                before = catalog.type_of(server_type, from_version)
+                after = catalog.type_of(server_type, to_version)
+                if before["interim_type"] != after["interim_type"]:
+                    impact.columns.append(
+                        ColumnImpact(
+                            name,
+                            server_type,
+                            str(after["spark_type"]),
+                            str(before["interim_type"]),
+                            str(after["interim_type"]),
+                        )
+                    )
+        impacts.append(impact)
+    return impacts

@@ -1,0 +1,197 @@
+"""Datasets whose type a connector declares: the form generated from the type's JSON
+Schema, and its live helpers (table picker, Import schema, Preview data) as htmx fragments.
+
+Thin: the form comes from :mod:`portal.dataset_form`, the server calls from
+:mod:`portal.datasets`, saving from :func:`portal.definitions.save_definition`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from connectors.base import DatasetType
+from connectors.registry import DATASET, dataset_type
+from portal import dataset_form, datasets
+from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
+from portal.models import Factory, Resource
+from portal.numbers import whole_number
+from portal.roles import Role, has_role
+from portal.views.access import editor_required, reader_required
+
+
+def _declared(type_name: str) -> DatasetType:
+    declared = dataset_type(DATASET.name, type_name)
+    if declared is None:
+        raise Http404(f"No dataset type '{type_name}' with a form.")
+    return declared
+
+
+def _dataset(factory: Factory, name: str) -> Resource:
+    resource = (
+        Resource.objects.live()
+        .filter(factory=factory, kind=DATASET.name, name_key=Resource.key_for(name))
+        .first()
+    )
+    if resource is None or dataset_type(resource.kind, resource.connector) is None:
+        raise Http404(f"No dataset named '{name}' with a form.")
+    return resource
+
+
+@editor_required
+def create(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
+    return _form(request, request.factory, _declared(dataset_type_name), None)  # type: ignore[attr-defined]
+
+
+@editor_required
+def edit(request: HttpRequest, factory: str, name: str) -> HttpResponse:
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    resource = _dataset(home, name)
+    return _form(request, home, _declared(resource.connector), resource)
+
+
+def _form(
+    request: HttpRequest, factory: Factory, declared: DatasetType, resource: Resource | None
+) -> HttpResponse:
+    stored = resource.properties if resource is not None else None
+    problems: list[Any] = []
+    if request.method == "POST":
+        data = request.POST.dict()
+        properties, problems = dataset_form.properties_from(declared, data, stored)
+        if "move_table_name" in data:
+            properties, problems = _moved(factory, declared, properties, problems)
+            data = dataset_form.initial(declared, data.get("name", ""), properties)
+            data["based_on"] = request.POST.get("based_on", "")
+        elif not problems:
+            try:
+                result = save_definition(
+                    user=request.user,
+                    name=data.get("name", "").strip(),
+                    properties=properties,
+                    action="edit" if resource else "create",
+                    instance=resource,
+                    based_on=whole_number(data.get("based_on")) if resource else None,
+                    factory=factory,
+                    kind=DATASET.name,
+                )
+            except DefinitionInvalid as exc:
+                problems = list(exc.problems)
+            except StaleRevision:
+                messages.error(request, "Someone saved this dataset meanwhile; reload it.")
+            else:
+                messages.success(request, f"Dataset '{result.resource.name}' saved.")
+                return redirect("resource-detail", factory.name, DATASET.name, result.resource.name)
+    elif resource is not None:
+        data = dataset_form.initial(declared, resource.name, resource.properties)
+        data["based_on"] = str(resource.revision)
+    else:
+        data = {"linkedService": request.GET.get("linkedService", "")}
+    services = datasets.spark_linked_services(factory, declared)
+    return render(
+        request,
+        "datasets/form.html",
+        {
+            "factory": factory,
+            "declared": declared,
+            "resource": resource,
+            "data": data,
+            "problems": problems,
+            "fields": [
+                (f, data.get(f.input_name, "")) for f in dataset_form.table_fields(declared)
+            ],
+            "services": services,
+            "has_table_name": bool(data.get("tp-tableName")),
+            "can_preview": has_role(request.user, Role.EDITOR, factory),
+        },
+    )
+
+
+def _moved(
+    factory: Factory, declared: DatasetType, properties: dict[str, Any], problems: list[Any]
+) -> tuple[dict[str, Any], list[Any]]:
+    """``tableName`` moved to ``schema`` + ``table`` by the connector (not saved yet)."""
+    from connectors.problems import Problem
+    from connectors.registry import connector_of_dataset
+
+    live = connector_of_dataset(declared).live
+    tp = properties.get("typeProperties") or {}
+    if live is None or live.move_legacy_table is None:
+        return properties, problems
+    try:
+        moved = live.move_legacy_table(tp)
+    except ValueError as exc:
+        return properties, [*problems, Problem("$.properties.typeProperties.tableName", str(exc))]
+    return {**properties, "typeProperties": moved}, problems
+
+
+# -- live fragments ---------------------------------------------------------------
+def _live(request: HttpRequest, declared: DatasetType) -> datasets.LiveDataset:
+    name = request.GET.get("linkedService", "").strip()
+    if not name:
+        raise datasets.LiveRefused("Choose a linked service first.")
+    return datasets.for_linked_service(request.factory, declared, name)  # type: ignore[attr-defined]
+
+
+def _table_from(request: HttpRequest, live: datasets.LiveDataset) -> Any:
+    """The table the form's typeProperties fields (from the type's schema) name."""
+    typed = {
+        f.name: request.GET.get(f.input_name, "").strip()
+        for f in dataset_form.table_fields(live.declared)
+    }
+    return datasets.table_of(live, {k: v for k, v in typed.items() if v})
+
+
+@reader_required
+def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
+    declared = _declared(dataset_type_name)
+    context: dict[str, Any] = {"what": "tables"}
+    try:
+        live = _live(request, declared)
+        schema = request.GET.get(f"tp-{declared.picker_fields[0]}", "").strip() or "default"
+        offset = whole_number(request.GET.get("offset", "0")) or 0
+        context["report"] = datasets.tables(
+            live, schema=schema, search=request.GET.get("search", ""), offset=offset, limit=50
+        )
+        if context["report"].get("ok") and not offset and not request.GET.get("search"):
+            # The schema list only with the first unfiltered page (one more session).
+            context["schemas"] = datasets.schemas(live).get("result", {}).get("schemas", [])
+        context["schema"] = schema
+        context["next_offset"] = offset + 50
+        context["previous_offset"] = max(0, offset - 50)
+    except datasets.LiveRefused as exc:
+        context["error"] = exc.message
+    return render(request, "datasets/_tables.html", context)
+
+
+@reader_required
+def live_columns(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
+    declared = _declared(dataset_type_name)
+    context: dict[str, Any] = {"what": "columns"}
+    try:
+        live = _live(request, declared)
+        context["report"] = datasets.columns(live, _table_from(request, live))
+    except datasets.LiveRefused as exc:
+        context["error"] = exc.message
+    if context.get("report", {}).get("ok"):
+        import json
+
+        context["schema_json"] = json.dumps(context["report"]["result"]["schema"])
+    return render(request, "datasets/_columns.html", context)
+
+
+@editor_required
+def live_preview(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
+    declared = _declared(dataset_type_name)
+    context: dict[str, Any] = {"what": "preview"}
+    try:
+        live = _live(request, declared)
+        rows = whole_number(request.GET.get("rows", "")) or live.catalog.default_rows
+        context["report"] = datasets.preview(
+            live, user=request.user, rows=rows, table=_table_from(request, live), request=request
+        )
+    except datasets.LiveRefused as exc:
+        context["error"] = exc.message
+    return render(request, "datasets/_preview.html", context)

@@ -1,0 +1,149 @@
+"""A scriptable HiveServer2 (binary, NOSASL) on 127.0.0.1 for what a real Spark Thrift
+Server cannot be made to do: a catalog reply of millions of rows, a fetch that stalls,
+column buffers that contradict each other. Built on the generated Thrift processor."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.transport.TSocket import TSocket
+from thrift.transport.TTransport import TBufferedTransport, TTransportException
+
+from connectors.spark.hive.gen.TCLIService import TCLIService
+from connectors.spark.hive.gen.TCLIService import ttypes as t
+
+OK = t.TStatus(statusCode=t.TStatusCode.SUCCESS_STATUS)
+Fetch = Callable[[int, int], t.TRowSet]
+"""(call number from 0, maxRows asked) -> the row set to send."""
+
+
+def _handle() -> t.THandleIdentifier:
+    return t.THandleIdentifier(guid=b"g" * 16, secret=b"s" * 16)
+
+
+def string_columns(*columns: list[str]) -> t.TRowSet:
+    return t.TRowSet(
+        startRowOffset=0,
+        rows=[],
+        columns=[t.TColumn(stringVal=t.TStringColumn(values=c, nulls=b"")) for c in columns],
+    )
+
+
+def schema_of(*names: str, type_id: int = t.TTypeId.STRING_TYPE) -> t.TTableSchema:
+    return t.TTableSchema(
+        columns=[
+            t.TColumnDesc(
+                columnName=name,
+                typeDesc=t.TTypeDesc(
+                    types=[t.TTypeEntry(primitiveEntry=t.TPrimitiveTypeEntry(type=type_id))]
+                ),
+                position=i + 1,
+            )
+            for i, name in enumerate(names)
+        ]
+    )
+
+
+class Handler:
+    def __init__(self, schema: t.TTableSchema, fetch: Fetch) -> None:
+        self.schema = schema
+        self.fetch = fetch
+        self.calls = 0
+        self.closed_operations = 0
+
+    def _op(self, kind: int) -> t.TOperationHandle:
+        return t.TOperationHandle(operationId=_handle(), operationType=kind, hasResultSet=True)
+
+    def OpenSession(self, req: Any) -> Any:
+        return t.TOpenSessionResp(
+            status=OK,
+            serverProtocolVersion=req.client_protocol,
+            sessionHandle=t.TSessionHandle(sessionId=_handle()),
+        )
+
+    def CloseSession(self, req: Any) -> Any:
+        return t.TCloseSessionResp(status=OK)
+
+    def GetInfo(self, req: Any) -> Any:
+        return t.TGetInfoResp(status=OK, infoValue=t.TGetInfoValue(stringValue="Fake 0"))
+
+    def ExecuteStatement(self, req: Any) -> Any:
+        op = self._op(t.TOperationType.EXECUTE_STATEMENT)
+        return t.TExecuteStatementResp(status=OK, operationHandle=op)
+
+    def GetTables(self, req: Any) -> Any:
+        return t.TGetTablesResp(status=OK, operationHandle=self._op(t.TOperationType.GET_TABLES))
+
+    def GetSchemas(self, req: Any) -> Any:
+        return t.TGetSchemasResp(status=OK, operationHandle=self._op(t.TOperationType.GET_SCHEMAS))
+
+    def GetColumns(self, req: Any) -> Any:
+        return t.TGetColumnsResp(status=OK, operationHandle=self._op(t.TOperationType.GET_COLUMNS))
+
+    def GetResultSetMetadata(self, req: Any) -> Any:
+        return t.TGetResultSetMetadataResp(status=OK, schema=self.schema)
+
+    def FetchResults(self, req: Any) -> Any:
+        rowset = self.fetch(self.calls, req.maxRows)
+        self.calls += 1
+        return t.TFetchResultsResp(status=OK, hasMoreRows=False, results=rowset)
+
+    def CloseOperation(self, req: Any) -> Any:
+        self.closed_operations += 1
+        return t.TCloseOperationResp(status=OK)
+
+
+@contextmanager
+def fake_hive(handler: Handler) -> Iterator[int]:
+    """Serve ``handler`` on 127.0.0.1; yields the port. One connection at a time."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(0.1)
+    stop = threading.Event()
+    processor = TCLIService.Processor(handler)
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            wrapped = TSocket()
+            wrapped.setHandle(conn)
+            transport = TBufferedTransport(wrapped)
+            protocol = TBinaryProtocol(transport)
+            try:
+                while not stop.is_set():
+                    processor.process(protocol, protocol)
+            except (TTransportException, OSError, EOFError):
+                pass
+            finally:
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def stalls_after(first: t.TRowSet, seconds: float) -> Fetch:
+    def fetch(call: int, max_rows: int) -> t.TRowSet:
+        if call == 0:
+            return first
+        time.sleep(seconds)
+        return string_columns([])
+
+    return fetch
