@@ -32,17 +32,24 @@ from connectors.redaction import redact
 from connectors.registry import get_connector
 from connectors.secret_targets import target_of
 from connectors.secrets import secure_strings
+from connectors.test_values import TestValueError, TestValues, evaluated, with_test_values
 from portal import audit
 from portal.definitions import resolve_secrets
 from portal.models import (
     AuditEvent,
     ConnectionTest,
     ConnectionTestQuerySet,
+    Factory,
     Resource,
     unseal,
 )
+from portal.test_annotations import annotated
 
 log = logging.getLogger("portal.connection_tests")
+GIVE_SECRET_TOO = (
+    " The parameter values given for this test count as its defaults: give the secret for "
+    "this test too, or test with the parameters' defaults."
+)
 
 
 class TestRefused(Exception):
@@ -103,6 +110,8 @@ def start(
     request: Any = None,
     ca_certificate: str | None = None,
     one_off_password: str | None = None,
+    test_values: TestValues | None = None,
+    factory: Factory | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
@@ -115,6 +124,10 @@ def start(
     handed to the connector and never stored. ``one_off_password`` stands in, for this
     test only, for a password the definition holds encrypted (``encryptedCredential``):
     never stored, never audited, and taken out of whatever the peer sends back.
+    ``test_values`` are parameter values and secrets typed for this test only (see
+    connectors.test_values), never stored; the definition's expressions are evaluated
+    with them and the report says which value each field had. ``factory`` is where an
+    unsaved definition's integration runtime is looked up (the default factory if None).
     """
     stored = resource.properties if resource is not None else None
     unsaved = properties is not None
@@ -122,13 +135,26 @@ def start(
         if stored is None:
             raise TestRefused("Nothing to test.")
         properties = stored
+    values = test_values or TestValues()
+    try:
+        properties = with_test_values(version, properties, values)
+    except TestValueError as exc:
+        raise TestRefused(str(exc.problems[0]), exc.problems) from None
     properties, problems = resolve_secrets(
         properties, stored, trusted=trusted_references or not unsaved
     )
+    if problems and values.parameters:
+        problems = [Problem(p.path, p.message + GIVE_SECRET_TOO) for p in problems]
     if problems:
         why = f"{problems[0].path}: {problems[0].message}"
         _audit(request, user, resource, name, f"refused: {why}")
         raise TestRefused(why, problems)
+    try:
+        clear, used = evaluated(
+            with_one_off_secret(version, unseal(properties), one_off_password), values
+        )
+    except TestValueError as exc:
+        raise TestRefused(str(exc.problems[0]), exc.problems) from None
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
         raise TestRefused(f"{connector.title} linked services cannot be tested here.")
@@ -153,12 +179,11 @@ def start(
             connector_version=version.version,
             user=user,
         )
-        clear = with_one_off_secret(version, unseal(properties), one_off_password)
         _audit(request, user, resource, name, _described(test, properties))
         future: Future[None] = pool.submit(
             _run,
             test.pk,
-            connector.test_connection,
+            annotated(connector.test_connection, used, properties, resource, factory),
             version,
             clear.get("typeProperties", {}),
             options(ca_certificate),

@@ -16,6 +16,7 @@ from connectors.formdata import PARAMETER_TYPES, PREFIX, parameter_rows, propert
 from connectors.formspec import HELD, FieldSpec, conditionally_required, defaults, field_specs
 from connectors.problems import Problem
 from connectors.validation import check_properties
+from portal.test_value_fields import test_value_fields
 
 TYPE_PROPERTIES = "$.properties.typeProperties."
 ENVELOPE_FIELDS = {
@@ -112,6 +113,11 @@ class EditorForm:
 
     def errors_for(self, name: str) -> list[str]:
         return self.field_errors.get(name, [])
+
+    @property
+    def test_value_fields(self) -> list[dict[str, Any]]:
+        """The "Values for this test" fields of the definition on the form."""
+        return test_value_fields(self.version, self.properties, self.data)
 
     @property
     def has_errors(self) -> bool:

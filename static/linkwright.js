@@ -52,6 +52,31 @@
     }
   });
 
+  // A connection test's result shows where the user is looking: when it first appears
+  // (the "Test connection" button was pressed) focus moves to it, so a screen reader reads
+  // it, and it is scrolled into view; so again when its verdict arrives. The polls in
+  // between keep focus on it (see above) without moving the page.
+  function reveal(element) {
+    var box = element.getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top >= 0 && box.bottom <= height) return;
+    element.scrollIntoView({ block: box.height > height || box.top < 0 ? "start" : "end" });
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    var element = event.detail && event.detail.elt;
+    if (!element || element.id !== "test_result") return;
+    if (element.hasAttribute("data-first")) {
+      element.focus({ preventScroll: true });
+      reveal(element);
+    } else if (element.hasAttribute("data-done")) {
+      if (element.contains(document.activeElement) || document.activeElement === document.body) {
+        element.focus({ preventScroll: true });
+      }
+      reveal(element);
+    }
+  });
+
   // Copy buttons: <button data-copy="ID"> copies the text of the element with that id.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy]") : null;

@@ -30,7 +30,7 @@ def _unresolvable(type_properties: dict[str, Any]) -> list[str]:
             store = (value.get("store") or {}).get("referenceName")
             found.append(
                 f"{name} is the Azure Key Vault secret {secret!r} of {store!r}, which this "
-                "portal cannot read"
+                f"portal cannot read: type the {name} to use for this test"
             )
     return found
 
@@ -78,8 +78,10 @@ def run_on_server(
     if unresolved:
         return _refused(
             "; ".join(unresolved) + ".",
-            "Test with literal values (and a typed password) on the form; the saved "
-            "definition can keep its expressions and Key Vault references.",
+            'Give the values to use for this test (the form\'s "Values for this test", the '
+            "API's testParameters and testSecrets, test_connection --param and --secret): "
+            "they are used for this test only, never stored; the definition keeps its "
+            "expressions and Key Vault references.",
             operation,
         )
     secret = type_properties.get("password")

@@ -63,7 +63,27 @@ TEST_PASSWORD = {
     "description": "The password, for this test only, of a definition whose password ADF "
     "holds encrypted (encryptedCredential): never stored, never logged.",
 }
-ONE_OFF = {"caCertificate": CA_CERTIFICATE, "testPassword": TEST_PASSWORD}
+TEST_PARAMETERS = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "A value for each linked-service parameter, for this test only (a "
+    "parameter not given uses its default); the definition's expressions are evaluated "
+    "with them and the report's values say what each field was.",
+}
+TEST_SECRETS = {
+    "type": "object",
+    "writeOnly": True,
+    "additionalProperties": {"type": "string"},
+    "description": "secret property (e.g. password) -> the value to use for this test only, "
+    "for an Azure Key Vault secret, an encryptedCredential or instead of the stored one: "
+    "never stored, never logged, never sent back.",
+}
+ONE_OFF = {
+    "caCertificate": CA_CERTIFICATE,
+    "testPassword": TEST_PASSWORD,
+    "testParameters": TEST_PARAMETERS,
+    "testSecrets": TEST_SECRETS,
+}
 TEST_BODY = {"allOf": [DOCUMENT, {"type": "object", "properties": ONE_OFF}]}
 SAVED_TEST_BODY = {"type": "object", "properties": ONE_OFF}
 UPGRADE_ANSWERS = {
@@ -239,6 +259,28 @@ def connector_components() -> dict[str, Any]:
                                 "observed": {"type": ["string", "null"]},
                                 "change": {"type": ["string", "null"]},
                             },
+                        }
+                    ),
+                    "values": list_of(
+                        {
+                            "type": "object",
+                            "description": "a value the test used: a parameter (typed for "
+                            "this test or its default), a field evaluated from its "
+                            "expression, a secret typed for this test (always the mask)",
+                            "properties": {
+                                "kind": {"enum": ["parameter", "field", "secret"]},
+                                "name": {"type": "string"},
+                                "value": {},
+                                "expression": {"type": "string"},
+                                "source": {"enum": ["typed for this test", "default"]},
+                            },
+                        }
+                    ),
+                    "notes": list_of(
+                        {
+                            "type": "string",
+                            "description": "e.g. that the test ran from the portal's "
+                            "network, not through the integration runtime (connectVia)",
                         }
                     ),
                 },

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
+from connectors.test_values import PARAMETERS_FIELD, SECRETS_FIELD, TestValues
 from connectors.validation import validate_name
 from portal import connection_tests
 from portal.api import openapi
@@ -57,7 +58,30 @@ def _ca_certificate(request: Request) -> str | None:
 
 
 TEST_PASSWORD = "testPassword"
-ONE_OFF_FIELDS = ("caCertificate", TEST_PASSWORD)
+ONE_OFF_FIELDS = ("caCertificate", TEST_PASSWORD, PARAMETERS_FIELD, SECRETS_FIELD)
+
+
+def _test_values(request: Request) -> TestValues:
+    """``testParameters`` (name -> value) and ``testSecrets`` (secret property -> text)
+    of a test request's body: values for this test only, never stored."""
+    data = request.data if isinstance(request.data, dict) else {}
+    parameters = data.get(PARAMETERS_FIELD) or {}
+    secrets = data.get(SECRETS_FIELD) or {}
+    problems = []
+    if not isinstance(parameters, dict):
+        problems.append(
+            Problem("$." + PARAMETERS_FIELD, "Send the parameters' values as an object.")
+        )
+        parameters = {}
+    if not isinstance(secrets, dict):
+        problems.append(Problem("$." + SECRETS_FIELD, "Send the secrets as an object."))
+        secrets = {}
+    for name, value in secrets.items():
+        if not isinstance(value, str):
+            problems.append(Problem(f"$.{SECRETS_FIELD}.{name}", "Send the secret as text."))
+    if problems:
+        raise Invalid(problems)
+    return TestValues(parameters=parameters, secrets=secrets)
 
 
 def _test_password(request: Request) -> str | None:
@@ -96,6 +120,7 @@ class LinkedServiceTest(ScopedView):
                 request=request,
                 ca_certificate=ca_certificate,
                 one_off_password=_test_password(request),
+                test_values=_test_values(request),
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None
@@ -117,6 +142,7 @@ class UnsavedTest(ScopedView):
     def post(self, request: Request) -> Response:
         ca_certificate = _ca_certificate(request)
         test_password = _test_password(request)
+        test_values = _test_values(request)
         body = request.data
         if isinstance(body, dict):
             body = {k: v for k, v in body.items() if k not in ONE_OFF_FIELDS}
@@ -136,6 +162,8 @@ class UnsavedTest(ScopedView):
                 request=request,
                 ca_certificate=ca_certificate,
                 one_off_password=test_password,
+                test_values=test_values,
+                factory=self.factory,
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None

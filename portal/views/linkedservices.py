@@ -18,6 +18,7 @@ from portal.definitions import DefinitionInvalid, StaleRevision, delete_definiti
 from portal.imports import export_archive, export_file
 from portal.models import AuditEvent, Factory, Resource
 from portal.numbers import whole_number
+from portal.test_value_fields import test_value_fields
 from portal.views.access import editor_required, reader_required
 from portal.views.resources import resource_url
 
@@ -68,6 +69,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": service.revisions.first(),
             "tests": service.tests.select_related("user")[:5],
             "testable": get_connector(service.connector).test_connection is not None,
+            "test_value_fields": test_value_fields(
+                service.connector_definition, service.properties, stored_secrets=True
+            ),
         },
     )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +16,7 @@ from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
 from portal.roles import test_visible
+from portal.test_value_fields import typed_test_values
 from portal.views.access import editor_required
 from portal.views.editor import connector_or_404
 
@@ -21,8 +25,45 @@ TEST_PASSWORD = "test_password"
 holds encrypted; read for that test, never stored."""
 
 
-def _respond(request: HttpRequest, test: ConnectionTest | None, error: str = "") -> HttpResponse:
-    context = {"test": test, "error": error}
+FIRST_POLL_MS = 100
+"""The result fragment asks again after 100 ms, then 200, 400, 800, then every second: a
+quick verdict shows at once, a slow test costs one request a second."""
+MAX_POLL_MS = 1000
+HISTORY = "history"
+"""Query flag of a page that shows the linked service's "Last connection tests": the
+fragment then brings that table along (an htmx out-of-band swap) when the test starts
+and when it ends."""
+
+
+def result_context(
+    request: HttpRequest,
+    test: ConnectionTest | None,
+    error: str = "",
+    *,
+    first: bool = False,
+    history: bool | None = None,
+) -> dict[str, Any]:
+    """What ``_result.html`` needs: the test, when to ask again, and the history table."""
+    try:
+        poll = min(max(int(request.GET.get("poll", "0")), 0), 10)
+    except ValueError:
+        poll = 0
+    if history is None:
+        history = request.GET.get(HISTORY) == "1"
+    context: dict[str, Any] = {"test": test, "error": error, "first": first}
+    if test is not None and not test.done:
+        query = {"poll": poll + 1, **({HISTORY: 1} if history else {})}
+        context["poll_url"] = f"{reverse('connection-test', args=[test.pk])}?{urlencode(query)}"
+        context["poll_delay_ms"] = min(FIRST_POLL_MS * 2**poll, MAX_POLL_MS)
+    if history and test is not None and test.resource_id and (first or test.done):
+        context["history_tests"] = test.resource.tests.select_related("user")[:5]
+    return context
+
+
+def _respond(
+    request: HttpRequest, test: ConnectionTest | None, error: str = "", *, history: bool = False
+) -> HttpResponse:
+    context = result_context(request, test, error, first=True, history=history)
     if request.htmx:
         return render(request, "connection_tests/_result.html", context, status=200)
     if test is None:
@@ -66,6 +107,7 @@ def _test_form(
             request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
+            test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
@@ -108,17 +150,18 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
+            test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
         return _respond(request, None, str(exc))
-    return _respond(request, test)
+    return _respond(request, test, history=True)
 
 
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     test = get_object_or_404(ConnectionTest.objects.select_related("resource"), pk=pk)
     if not test_visible(request.user, test):
         raise Http404("No such test.")
-    context = {"test": test, "error": ""}
+    context = result_context(request, test)
     if request.htmx:
         return render(request, "connection_tests/_result.html", context)
     back = (

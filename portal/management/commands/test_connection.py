@@ -1,4 +1,11 @@
-"""python manage.py test_connection NAME [--json]: test a saved linked service's connection."""
+"""python manage.py test_connection NAME [--json] [--param NAME=VALUE] [--secret NAME[=VALUE]]:
+test a saved linked service's connection.
+
+``--param`` gives a linked-service parameter's value for this test (its default otherwise);
+``--secret`` the value of a secret property (``password``) for this test only: an Azure Key
+Vault secret, an encryptedCredential, or instead of the stored one. Without ``=VALUE`` it is
+asked for without echo, which keeps it out of the shell history and the process list.
+Neither is ever stored."""
 
 from __future__ import annotations
 
@@ -27,6 +34,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a linked-service parameter's value for this test (repeatable)",
+        )
+        parser.add_argument(
+            "--secret",
+            action="append",
+            default=[],
+            metavar="NAME[=VALUE]",
+            help="a secret property's value for this test only, never stored (repeatable); "
+            "without =VALUE it is asked for without echo",
+        )
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,6 +72,7 @@ class Command(BaseCommand):
                 name=service.name,
                 resource=service,
                 rate_limited=False,
+                test_values=_test_values(options["param"], options["secret"]),
             )
         except connection_tests.TestRefused as exc:
             raise CommandError(str(exc)) from None
@@ -64,6 +87,10 @@ class Command(BaseCommand):
     def _print(self, test: ConnectionTest) -> None:
         result = test.result
         self.stdout.write(f"Connection test of {test.name} (revision {test.revision})")
+        for note in result.get("notes", []):
+            self.stdout.write(f"  note: {note}")
+        for used in result.get("values", []):
+            self.stdout.write(f"  {_described_value(used)}")
         for stage in result.get("stages", []):
             duration = "" if stage["status"] == "skipped" else f"{stage['duration_ms']:8.1f} ms"
             line = f"  [{MARKS.get(stage['status'], '?')}] {stage['name']:<30} {duration}"
@@ -76,3 +103,38 @@ class Command(BaseCommand):
                 self.stdout.write(f"         change:   {stage['change']}")
         verdict = "passed" if test.status == ConnectionTest.Status.PASSED else "FAILED"
         self.stdout.write(f"{verdict} in {result.get('total_ms', 0):.0f} ms")
+
+
+def _pairs(items: list[str], option: str, *, ask: bool) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not name:
+            raise CommandError(f"{option} takes NAME=VALUE, not {item!r}.")
+        if not equals:
+            if not ask:
+                raise CommandError(f"{option} takes NAME=VALUE, not {item!r}.")
+            import getpass
+
+            value = getpass.getpass(f"{name} for this test (not echoed, never stored): ")
+        values[name] = value
+    return values
+
+
+def _test_values(params: list[str], secrets: list[str]) -> Any:
+    from connectors.test_values import TestValues
+
+    return TestValues(
+        parameters=_pairs(params, "--param", ask=False),
+        secrets=_pairs(secrets, "--secret", ask=True),
+    )
+
+
+def _described_value(used: dict[str, Any]) -> str:
+    """One line of the values a test used (a secret's value is the mask already)."""
+    value = json.dumps(used.get("value"), ensure_ascii=False)
+    if used.get("kind") == "field":
+        return f"{used['name']} = {value}  (from {used.get('expression')})"
+    source = f"  ({used['source']})" if used.get("source") else ""
+    return f"{used.get('kind')} {used['name']} = {value}{source}"
