@@ -15,8 +15,27 @@ if TYPE_CHECKING:
     from connectors.upgrade import Plan, UpgradePath
 
 
+class SchemaFiles:
+    """A JSON Schema file and its UI hints file, read once (``schema_path``, ``ui_path``)."""
+
+    schema_path: Path
+    ui_path: Path
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def ui(self) -> dict[str, Any]:
+        return json.loads(self.ui_path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def validator(self) -> Any:
+        return compile_validator(self.schema)
+
+
 @dataclass(frozen=True)
-class ConnectorVersion:
+class ConnectorVersion(SchemaFiles):
     """One version of a connector: its JSON Schema (the contract) and UI hints."""
 
     connector_type: str
@@ -30,18 +49,6 @@ class ConnectorVersion:
     support_badge: str = "end of support"
     """The words shown beside the version's name (and as its badge) when ``support_note``
     is set: "end of support" for a retired version, "legacy" for an older shape."""
-
-    @cached_property
-    def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def ui(self) -> dict[str, Any]:
-        return json.loads(self.ui_path.read_text(encoding="utf-8"))
-
-    @cached_property
-    def validator(self) -> Any:
-        return compile_validator(self.schema)
 
     @property
     def label(self) -> str:
@@ -61,6 +68,35 @@ class PastedConnection:
 
     values: dict[str, Any]
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class ActivityPart(SchemaFiles):
+    """The part of a pipeline activity a connector authors (a Copy activity's source, a
+    Lookup's dataset and query): one JSON Schema whose properties are the editor's fields,
+    each naming where ADF keeps it in the activity (``x-adf-path``), and UI hints."""
+
+    name: str
+    title: str
+    schema_path: Path
+    ui_path: Path
+
+    @property
+    def type_properties_schema(self) -> dict[str, Any]:
+        """The schema of the fields (named as a connector version's, for the form code)."""
+        return self.schema
+
+    @property
+    def activity_type(self) -> str:
+        return str(self.schema["x-activity-type"])
+
+    @property
+    def source_type(self) -> str | None:
+        return self.schema.get("x-source-type")
+
+    @property
+    def dataset_type(self) -> str | None:
+        return self.schema.get("x-dataset-type")
 
 
 @dataclass(frozen=True)
@@ -159,6 +195,11 @@ class Connector:
     secret_target: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """properties -> the effective value of each property that decides where or how the
     connector's secrets are sent (see :mod:`connectors.secret_targets`)."""
+    activity_parts: tuple[ActivityPart, ...] = ()
+    """Parts of pipeline activities the connector authors (see connectors.activity_parts)."""
+    query_tools: Any = None
+    """Checks and previews of an activity's query against a linked service (a module or
+    object with ``check_query`` and ``preview_query``), None when the connector has none."""
     datasets: dict[str, DatasetType] = field(default_factory=dict)
     """Dataset types this connector owns, by ``properties.type``."""
     live: LiveCatalog | None = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors import json_limits
-from connectors.base import Connector, ConnectorVersion
+from connectors.base import ActivityPart, Connector, ConnectorVersion
 from connectors.expressions import is_expression_text
 from connectors.formspec import (
     EXPRESSION,
@@ -122,6 +122,8 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
         # Only ADF can read it: kept as stored, never typed (see type_properties_from_form).
         return stored
     raw = data.get(key, "").strip()
+    if spec.multiline:
+        raw = raw.replace("\r\n", "\n")  # a browser sends a text area's lines with CRLF
     if raw == "":
         return None
     if spec.widget == REFERENCE:
@@ -146,7 +148,7 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
 
 
 def _raw_type_properties(
-    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any]
+    version: ConnectorVersion | ActivityPart, data: Mapping[str, str], stored: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Every value the form holds, shown or not."""
     specs = field_specs(version)
@@ -195,7 +197,9 @@ def kept_hidden(
 
 
 def type_properties_from_form(
-    version: ConnectorVersion, data: Mapping[str, str], stored: Mapping[str, Any] | None = None
+    version: ConnectorVersion | ActivityPart,
+    data: Mapping[str, str],
+    stored: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The typeProperties the form describes, in schema order: the visible fields, and the
     hidden ones still holding their stored value (:func:`kept_hidden`)."""
@@ -397,7 +401,7 @@ def _display(value: Any) -> str:
 
 
 def form_from_properties(
-    version: ConnectorVersion, properties: Mapping[str, Any]
+    version: ConnectorVersion | ActivityPart, properties: Mapping[str, Any]
 ) -> dict[str, str]:
     """Flat form values for editing a stored definition. Secret values are never included."""
     data: dict[str, str] = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from connectors import expressions
-from connectors.base import ConnectorVersion
+from connectors.base import ActivityPart, ConnectorVersion
 from connectors.encrypted_credentials import KEYWORD
 from connectors.schema_store import resolve
 
@@ -41,6 +41,8 @@ class FieldSpec:
     """For a held (encrypted) credential: the secret property it holds."""
     reference_type: str = ""
     """For a reference (``{"referenceName", "type"}``): its ``type``, e.g. CredentialReference."""
+    multiline: bool = False
+    """A text shown as a text area (a query)."""
 
     def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
         """Shown when every condition of the hint holds (a list of hints: any of them).
@@ -108,7 +110,7 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith((".", "!", "?")) else text + "."
 
 
-def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
+def field_specs(version: ConnectorVersion | ActivityPart) -> list[FieldSpec]:
     schema = version.type_properties_schema
     hints = version.ui.get("fields", {})
     required = set(schema.get("required", []))
@@ -135,12 +137,13 @@ def field_specs(version: ConnectorVersion) -> list[FieldSpec]:
                 placeholder=hint.get("placeholder", ""),
                 held_for=str(prop_schema.get(KEYWORD, "")),
                 reference_type=_reference_type(resolve(prop_schema)) if widget == REFERENCE else "",
+                multiline=bool(hint.get("multiline")),
             )
         )
     return specs
 
 
-def defaults(version: ConnectorVersion) -> dict[str, Any]:
+def defaults(version: ConnectorVersion | ActivityPart) -> dict[str, Any]:
     return {
         name: prop["default"]
         for name, prop in version.type_properties_schema["properties"].items()
@@ -148,7 +151,9 @@ def defaults(version: ConnectorVersion) -> dict[str, Any]:
     }
 
 
-def conditionally_required(version: ConnectorVersion, values: Mapping[str, Any]) -> set[str]:
+def conditionally_required(
+    version: ConnectorVersion | ActivityPart, values: Mapping[str, Any]
+) -> set[str]:
     """Properties the schema's if/then rules require for these values."""
     needed: set[str] = set()
     for rule in version.type_properties_schema.get("allOf", []):

@@ -507,4 +507,7 @@ def restore_revision(
         instance=instance,
         based_on=based_on,
         trusted_secret_references=True,
+        # A revision that kept its file's bytes (an import, an activity edit) restores them.
+        source_path=old.source_path,
+        source_bytes=bytes(old.source_bytes) if old.source_bytes is not None else None,
     )

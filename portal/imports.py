@@ -454,6 +454,11 @@ def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
     return sorted(files)
 
 
+def export_entry(resource: Resource) -> tuple[str, bytes]:
+    """One resource's ``(path, bytes)`` as :func:`export_repository` writes it."""
+    return _export_entry(resource, _import_sources([resource]).get(resource.pk))
+
+
 def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | None, bytes]]:
     """Each resource's latest imported revision: (number, path, bytes)."""
     found: dict[int, tuple[int, str | None, bytes]] = {}

@@ -13,6 +13,7 @@ from portal.views import (
     history,
     imports,
     linkedservices,
+    pipelines,
     resources,
     revisions,
     sign_in,
@@ -74,6 +75,7 @@ urlpatterns = [
         name="dataset-live-preview",
     ),
     path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
+    path("factories/<str:factory>/queries/", pipelines.factory_queries, name="factory-queries"),
     path(
         "factories/<str:factory>/<str:kind>/<str:name>/",
         resources.resource_detail,
@@ -83,6 +85,16 @@ urlpatterns = [
         "factories/<str:factory>/<str:kind>/<str:name>/json/",
         resources.resource_edit_json,
         name="resource-edit-json",
+    ),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/file/",
+        pipelines.pipeline_file,
+        name="pipeline-file",
+    ),
+    path(
+        "factories/<str:factory>/<str:kind>/<str:name>/activities/<str:key>/",
+        pipelines.activity,
+        name="pipeline-activity",
     ),
     path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
     path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),

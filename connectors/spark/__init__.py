@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import (
+    ActivityPart,
     Connector,
     ConnectorVersion,
     DatasetType,
@@ -35,6 +36,15 @@ def test_connection(
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+class _QueryTools:
+    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        from connectors.spark import activity_queries
+
+        return getattr(activity_queries, name)
 
 
 def _live(name: str) -> Any:
@@ -89,12 +99,27 @@ CONNECTOR = Connector(
     secret_target=spark_secret_target,
     parse_connection_url=parse_connection_url,
     example_path=HERE / "example-2.0.json",
+    query_tools=_QueryTools(),
     upgrade=UpgradePath(
         from_version="1.0",
         to_version="2.0",
         rules=RULES,
         type_changes=TYPE_CHANGES,
         title="Upgrade Spark linked service 1.0 → 2.0",
+    ),
+    activity_parts=(
+        ActivityPart(
+            name="copy-source",
+            title="Copy from Spark (SparkSource)",
+            schema_path=HERE / "copy-source.schema.json",
+            ui_path=HERE / "ui-copy-source.json",
+        ),
+        ActivityPart(
+            name="lookup",
+            title="Lookup on a Spark dataset",
+            schema_path=HERE / "lookup.schema.json",
+            ui_path=HERE / "ui-lookup.json",
+        ),
     ),
     versions={
         "2.0": ConnectorVersion(

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.api import datasets, factories, testing, transfers, upgrades, views
+from portal.api import activities, datasets, factories, testing, transfers, upgrades, views
 
 
 def api(view: Any) -> Any:
@@ -18,6 +18,26 @@ urlpatterns = [
     path("factories/", api(factories.FactoryList), name="api-factories"),
     path(FACTORY, api(views.ResourceList), name="api-factory-resources"),
     path(FACTORY + "<str:name>", api(views.ResourceDetail), name="api-factory-resource"),
+    path(
+        FACTORY + "<str:name>/activities",
+        api(activities.ActivityList),
+        name="api-activities",
+    ),
+    path(
+        FACTORY + "<str:name>/activities/<str:key>",
+        api(activities.ActivityDetail),
+        name="api-activity",
+    ),
+    path(
+        FACTORY + "<str:name>/activities/<str:key>/check",
+        api(activities.ActivityQuery),
+        name="api-activity-check",
+    ),
+    path(
+        FACTORY + "<str:name>/activities/<str:key>/preview",
+        api(activities.ActivityPreview),
+        name="api-activity-preview",
+    ),
     path(FACTORY + "<str:name>/revisions", api(views.RevisionList), name="api-f-revisions"),
     path(
         FACTORY + "<str:name>/revisions/<int:number>",
@@ -43,6 +63,11 @@ urlpatterns = [
         "factories/<str:factory>/transfer-plan",
         api(transfers.TransferPlan),
         name="api-transfer-plan",
+    ),
+    path(
+        "factories/<str:factory>/queries",
+        api(activities.FactoryQueries),
+        name="api-factory-queries",
     ),
     path("factories/<str:factory>/export", api(views.ExportAll), name="api-factory-export"),
     path("linkedservices/", api(views.ResourceList), name="api-linkedservices"),

@@ -113,6 +113,7 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
             "dataset_form": dataset_type(resource.kind, resource.connector) is not None,
             "revisions": resource.revisions.select_related("author")[:10],
             "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
+            **_activities(resource),
         },
     )
 
@@ -133,6 +134,20 @@ def parse_document(text: str, kind: str) -> tuple[str | None, Any, list[Problem]
     """(name, properties, problems) of a resource's JSON text, as the JSON editor reads it."""
     holder = Resource(kind=kind)
     return _parse(text, holder)
+
+
+def _activities(resource: Resource) -> dict[str, Any]:
+    """The activity list of a resource that holds activities (a pipeline); nothing else."""
+    from portal.pipelines import Datasets, activity_rows, pipeline_problems
+
+    if not isinstance(resource.properties.get("activities"), list):
+        return {}
+    datasets = Datasets(resource.factory)
+    return {
+        "has_activities": True,
+        "activity_rows": activity_rows(resource, datasets),
+        "pipeline_problems": pipeline_problems(resource, datasets),
+    }
 
 
 def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:

@@ -1,0 +1,105 @@
+"""Where a value sits in a JSON text: the character span of the value at a path.
+
+Used to replace one part of a stored file (one activity of a pipeline) while every other
+character stays as it was. Duplicate keys resolve to the last one, as ``json.loads`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+
+class SpanNotFound(LookupError):
+    pass
+
+
+def _skip_ws(text: str, at: int) -> int:
+    found = _WHITESPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _string_end(text: str, at: int) -> tuple[str, int]:
+    value, end = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
+    return str(value), int(end)
+
+
+def _value_end(text: str, at: int) -> int:
+    """The end of the value starting at ``at`` (no leading whitespace)."""
+    char = text[at : at + 1]
+    if char == '"':
+        return _string_end(text, at)[1]
+    if char in ("{", "["):
+        closing = "}" if char == "{" else "]"
+        at = _skip_ws(text, at + 1)
+        if text[at : at + 1] == closing:
+            return at + 1
+        while True:
+            if char == "{":
+                _, at = _string_end(text, at)
+                at = _skip_ws(text, at)
+                at = _skip_ws(text, at + 1)  # the colon
+            at = _skip_ws(text, _value_end(text, at))
+            if text[at : at + 1] == ",":
+                at = _skip_ws(text, at + 1)
+                continue
+            if text[at : at + 1] == closing:
+                return at + 1
+            raise SpanNotFound(f"Not valid JSON at character {at}.")
+    found = _SCALAR.match(text, at)
+    if found is None:
+        raise SpanNotFound(f"Not valid JSON at character {at}.")
+    return found.end()
+
+
+def _child_start(text: str, at: int, key: str | int) -> int:
+    """Where the member ``key`` of the object or array starting at ``at`` begins."""
+    char = text[at : at + 1]
+    if isinstance(key, int):
+        if char != "[":
+            raise SpanNotFound(f"No array where item {key} was expected.")
+        at = _skip_ws(text, at + 1)
+        index = 0
+        while text[at : at + 1] != "]":
+            if index == key:
+                return at
+            at = _skip_ws(text, _value_end(text, at))
+            if text[at : at + 1] == ",":
+                at = _skip_ws(text, at + 1)
+            index += 1
+        raise SpanNotFound(f"No item {key}.")
+    if char != "{":
+        raise SpanNotFound(f"No object where key {key!r} was expected.")
+    at = _skip_ws(text, at + 1)
+    found: int | None = None
+    while text[at : at + 1] == '"':
+        name, at = _string_end(text, at)
+        at = _skip_ws(text, _skip_ws(text, at) + 1)
+        if name == key:
+            found = at  # the last of duplicate keys wins, as in json.loads
+        at = _skip_ws(text, _value_end(text, at))
+        if text[at : at + 1] == ",":
+            at = _skip_ws(text, at + 1)
+    if found is None:
+        raise SpanNotFound(f"No key {key!r}.")
+    return found
+
+
+def value_span(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+    """``(start, end)`` of the value at ``path`` in the JSON ``text``."""
+    at = _skip_ws(text, 0)
+    for key in path:
+        at = _child_start(text, at, key)
+    return at, _value_end(text, at)
+
+
+def line_indent(text: str, at: int) -> str:
+    """The whitespace that starts the line holding character ``at``."""
+    start = text.rfind("\n", 0, at) + 1
+    found = _WHITESPACE.match(text, start)
+    indent = found.group(0) if found else ""
+    return indent.replace("\r", "").replace("\n", "")[: max(0, at - start)]

@@ -1,0 +1,260 @@
+"""The activities of a pipeline document: listed (nested ones of ForEach, If, Until and
+Switch too), checked (duplicate names, dependency cycles, unknown dependencies), and one
+of them replaced in the stored file's bytes without touching any other byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.file_style import BOM, STUDIO_STYLE, detect_style
+from connectors.json_spans import line_indent, value_span
+from connectors.problems import Problem, json_path
+
+Path = tuple[str | int, ...]
+
+CONTAINERS: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "ForEach": (("activities",),),
+    "Until": (("activities",),),
+    "IfCondition": (("ifTrueActivities",), ("ifFalseActivities",)),
+    "Switch": (("defaultActivities",),),
+}
+"""Where each control activity keeps its inner activities, under ``typeProperties``
+(Switch's ``cases[].activities`` are walked besides)."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity where it sits in the pipeline document."""
+
+    path: Path
+    """From the document root: ("properties", "activities", 0, "typeProperties", ...)."""
+    body: Mapping[str, Any]
+    parent: str = ""
+    """The enclosing control activity's name and branch, e.g. "ForEach1 › activities"."""
+    depth: int = 0
+
+    @property
+    def name(self) -> str:
+        name = self.body.get("name")
+        return name if isinstance(name, str) else ""
+
+    @property
+    def type(self) -> str:
+        kind = self.body.get("type")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def key(self) -> str:
+        """A stable handle in URLs: the path's parts joined with dots."""
+        return ".".join(str(p) for p in self.path)
+
+    @property
+    def depends_on(self) -> list[dict[str, Any]]:
+        """``[{"activity", "conditions"}]``."""
+        out = []
+        for item in _list(self.body.get("dependsOn")):
+            if isinstance(item, dict):
+                out.append(
+                    {
+                        "activity": str(item.get("activity", "")),
+                        "conditions": [str(c) for c in _list(item.get("dependencyConditions"))],
+                    }
+                )
+        return out
+
+    def references(self, key: str) -> list[str]:
+        """Names in ``inputs`` / ``outputs`` (DatasetReference items)."""
+        return [
+            str(r.get("referenceName", ""))
+            for r in _list(self.body.get(key))
+            if isinstance(r, dict)
+        ]
+
+    @property
+    def dataset(self) -> str | None:
+        """The dataset a Lookup (or any activity with ``typeProperties.dataset``) reads."""
+        ref = _dict(self.body.get("typeProperties")).get("dataset")
+        if isinstance(ref, dict) and isinstance(ref.get("referenceName"), str):
+            return str(ref["referenceName"])
+        return None
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.body, indent="\t", ensure_ascii=False)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _branches(activity: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path under the activity, branch label) of each list of inner activities."""
+    kind = activity.get("type")
+    tp = _dict(activity.get("typeProperties"))
+    for branch in CONTAINERS.get(str(kind), ()):
+        if isinstance(tp.get(branch[0]), list):
+            yield ("typeProperties", *branch), branch[0]
+    if kind == "Switch":
+        for index, case in enumerate(_list(tp.get("cases"))):
+            if isinstance(case, dict) and isinstance(case.get("activities"), list):
+                label = f"case {case.get('value', index)}"
+                yield ("typeProperties", "cases", index, "activities"), label
+
+
+def activities(document: Mapping[str, Any]) -> list[Activity]:
+    """Every activity of a pipeline document, depth first, each container before its inner
+    activities."""
+    found: list[Activity] = []
+
+    def walk(items: Any, path: Path, parent: str, depth: int) -> None:
+        for index, body in enumerate(_list(items)):
+            if not isinstance(body, dict):
+                continue
+            activity = Activity((*path, index), body, parent, depth)
+            found.append(activity)
+            for sub, label in _branches(body):
+                inner = body
+                for part in sub:
+                    inner = inner[part]  # type: ignore[index]
+                walk(inner, (*activity.path, *sub), f"{activity.name} › {label}", depth + 1)
+
+    walk(_dict(document.get("properties")).get("activities"), ("properties", "activities"), "", 0)
+    return found
+
+
+def find(document: Mapping[str, Any], key: str) -> Activity | None:
+    for activity in activities(document):
+        if activity.key == key:
+            return activity
+    return None
+
+
+def structure_problems(document: Mapping[str, Any]) -> list[Problem]:
+    """What ADF would refuse in the pipeline's activities: duplicate names (names are unique
+    in the whole pipeline), a dependency on an activity not beside it, a dependency cycle.
+    Reported, never fixed."""
+    problems: list[Problem] = []
+    everything = activities(document)
+    seen: dict[str, Activity] = {}
+    for activity in everything:
+        folded = activity.name.casefold()
+        if folded in seen:
+            problems.append(
+                Problem(
+                    json_path((*activity.path, "name")),
+                    f"Activity name '{activity.name}' is used twice (also at "
+                    f"{json_path(seen[folded].path)}); ADF needs unique activity names.",
+                )
+            )
+        else:
+            seen[folded] = activity
+    groups: dict[Path, list[Activity]] = {}
+    for activity in everything:
+        groups.setdefault(activity.path[:-1], []).append(activity)
+    for group in groups.values():
+        problems.extend(_dependency_problems(group))
+    return problems
+
+
+def _dependency_problems(group: list[Activity]) -> list[Problem]:
+    problems: list[Problem] = []
+    names = {a.name for a in group}
+    edges: dict[str, list[str]] = {a.name: [] for a in group}
+    for activity in group:
+        for index, dep in enumerate(activity.depends_on):
+            if dep["activity"] not in names:
+                problems.append(
+                    Problem(
+                        json_path((*activity.path, "dependsOn", index, "activity")),
+                        f"'{activity.name}' depends on '{dep['activity']}', which is not an "
+                        "activity beside it.",
+                    )
+                )
+            else:
+                edges[activity.name].append(dep["activity"])
+    cycle = _cycle(edges)
+    if cycle:
+        first = next(a for a in group if a.name == cycle[0])
+        problems.append(
+            Problem(
+                json_path((*first.path, "dependsOn")),
+                "Dependency cycle: " + " → ".join([*cycle, cycle[0]]) + " (ADF refuses it).",
+            )
+        )
+    return problems
+
+
+def _cycle(edges: dict[str, list[str]]) -> list[str]:
+    """One cycle in the graph as a list of names, or []."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in edges:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
+@dataclass
+class Replaced:
+    raw: bytes
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+def replace_activity(raw: bytes, path: Path, activity: Mapping[str, Any]) -> Replaced:
+    """The file ``raw`` with the activity at ``path`` replaced by ``activity``, serialised
+    in the file's style (ADF Studio's: tabs) at the indentation it had; every byte outside
+    that activity is kept."""
+    bom = raw.startswith(BOM)
+    text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
+    start, end = value_span(text, path)
+    style = detect_style(raw)
+    indent = style.indent if style.indent else ("" if style.indent is None else "\t")
+    if style.indent is None:
+        rendered = json.dumps(activity, ensure_ascii=style.ascii_only)
+    else:
+        rendered = json.dumps(
+            activity, indent=indent or STUDIO_STYLE.indent, ensure_ascii=style.ascii_only
+        )
+        base = line_indent(text, start)
+        rendered = rendered.replace("\n", "\n" + base)
+        if style.newline != "\n":
+            rendered = rendered.replace("\n", style.newline)
+    new_text = text[:start] + rendered + text[end:]
+    data = new_text.encode("utf-8")
+    return Replaced(BOM + data if bom else data, json.loads(new_text))
+
+
+__all__ = [
+    "CONTAINERS",
+    "Activity",
+    "Replaced",
+    "activities",
+    "find",
+    "replace_activity",
+    "structure_problems",
+]

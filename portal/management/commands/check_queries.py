@@ -1,0 +1,57 @@
+"""python manage.py check_queries [--factory F] [--json]: check every Spark query of a
+factory's Copy and Lookup activities on its server (EXPLAIN: parsed and planned, not run).
+Exit status 1 when any query fails."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from portal.management.factory_option import add_factory_option, factory_from
+
+
+class Command(BaseCommand):
+    help = (
+        "Checks the query of every Copy and Lookup activity that reads Spark in a factory "
+        "(the default factory unless --factory). Exit status 1 when any query fails."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="print the results as JSON")
+        add_factory_option(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from portal.query_audit import bulk_rows, check_rows
+
+        factory = factory_from(options)
+        rows = bulk_rows(factory)
+        check_rows(rows, user=None, rate_limited=False)
+        failing = [r for r in rows if r.result is None or not r.result.ok]
+        if options["json"]:
+            document = {
+                "factory": factory.name,
+                "checked": len(rows),
+                "failing": len(failing),
+                "activities": [r.as_dict() for r in rows],
+            }
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            for row in rows:
+                result = row.result
+                mark = "ok  " if result is not None and result.ok else "FAIL"
+                where = ""
+                if result is not None and result.line:
+                    where = f" (line {result.line}, column {result.column})"
+                message = result.message if result is not None else "not checked"
+                self.stdout.write(
+                    f"{mark} {row.pipeline.name} / {row.activity.name} "
+                    f"[{row.linked_service.name if row.linked_service else 'no linked service'}"
+                    f" {row.linked_service.connector_version if row.linked_service else ''}]"
+                    f": {message}{where}"
+                )
+            self.stdout.write(f"{len(rows) - len(failing)} of {len(rows)} queries check.")
+        if failing:
+            raise CommandError(f"{len(failing)} of {len(rows)} queries fail.", returncode=1)

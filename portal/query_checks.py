@@ -1,0 +1,231 @@
+"""Checking and previewing an activity's query against its linked service's server.
+
+The connector's ``query_tools`` do the work (read-only guard before any network, deadline,
+bounded reads, the address policy of connection tests). Here: which linked service, its
+secrets, the test values of the query's expressions, and the limits of connection tests
+(each user's tests a minute, the shared pool of running tests), and the audit line.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from connectors import activity_parts, expression_eval
+from connectors.encrypted_credentials import with_one_off_secret
+from connectors.registry import get_version
+from portal import audit, connection_tests
+from portal.models import AuditEvent, unseal
+from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
+
+
+@dataclass
+class QueryResult:
+    """What a check or a preview found, as the pages, the API and the CLI show it."""
+
+    ok: bool
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
+    sent: str = ""
+    """The query as sent (test values put in), empty when nothing was sent."""
+    linked_service: str = ""
+    connector_version: str = ""
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "linkedService": self.linked_service or None,
+            "connectorVersion": self.connector_version or None,
+            **{
+                k: v for k, v in self.report.items() if k not in ("ok", "message", "line", "column")
+            },
+        }
+
+
+class _Window:
+    """Each user's query checks in the last minute (this process), to keep to
+    ``CONNECTION_TEST_RATE_PER_MINUTE`` as connection tests do."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[Any, deque[float]] = {}
+
+    def take(self, user_key: Any) -> float:
+        """0 when one more may start now; else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen.setdefault(user_key, deque())
+            while seen and now - seen[0] > 60:
+                seen.popleft()
+            if len(seen) >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
+                return 60 - (now - seen[0])
+            seen.append(now)
+            return 0.0
+
+
+_window = _Window()
+
+
+def test_value_fields(query: Any) -> list[tuple[str, str]]:
+    return activity_parts.test_values_needed(query)
+
+
+def test_value_key(scope: str, name: str) -> str:
+    return f"tv-{scope}-{name}"
+
+
+def test_values_from(data: Mapping[str, str], query: Any) -> dict[tuple[str, str], Any]:
+    return {
+        (scope, name): data[test_value_key(scope, name)]
+        for scope, name in test_value_fields(query)
+        if data.get(test_value_key(scope, name), "") != ""
+    }
+
+
+def default_test_values(query: Any, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """Form values for the test values: a pipeline parameter's default, when it has one."""
+    out = {}
+    for scope, name in test_value_fields(query):
+        if scope == "pipeline":
+            spec = next((v for k, v in parameters.items() if k.casefold() == name.casefold()), None)
+            default = spec.get("defaultValue") if isinstance(spec, dict) else None
+            if isinstance(default, (str, int, float)) and not isinstance(default, bool):
+                out[test_value_key(scope, name)] = str(default)
+    return out
+
+
+def run(
+    edit: ActivityEdit,
+    *,
+    what: str,
+    user: Any,
+    test_values: Mapping[tuple[str, str], Any],
+    request: Any = None,
+    rate_limited: bool = True,
+) -> QueryResult:
+    """``what`` is "check" (EXPLAIN) or "preview" (the query with the preview's caps)."""
+    values = edit.values
+    query = values.get("query") if values.get("useQuery") == activity_parts.QUERY_MODE else None
+    return run_query(
+        query,
+        dataset_name=str(values.get("dataset", "")),
+        datasets=edit.datasets,
+        what=what,
+        user=user,
+        test_values=test_values,
+        request=request,
+        rate_limited=rate_limited,
+        first_row_only=_first_row_only(edit, values),
+        label=f"activity '{edit.activity.name}' of pipeline '{edit.resource.name}'",
+    )
+
+
+def _first_row_only(edit: ActivityEdit, values: Mapping[str, Any]) -> bool | None:
+    """None for a part without the flag (a Copy); else the flag, absent meaning true."""
+    if "firstRowOnly" not in edit.part.schema["properties"]:
+        return None
+    return values.get("firstRowOnly", True) is not False
+
+
+def run_query(
+    query: Any,
+    *,
+    dataset_name: str,
+    datasets: Datasets,
+    what: str,
+    user: Any,
+    test_values: Mapping[tuple[str, str], Any],
+    request: Any = None,
+    rate_limited: bool = True,
+    first_row_only: bool | None = None,
+    label: str = "",
+) -> QueryResult:
+    """Check or preview ``query`` (None: the dataset's table, Table mode) on the server of
+    the dataset's linked service."""
+    dataset = datasets.resource(dataset_name)
+    service = linked_service_of(dataset)
+    connector = connector_of(service)
+    if dataset is None or service is None or connector is None:
+        return QueryResult(False, f"The dataset '{dataset_name}' has no linked service here.")
+    tools = connector.query_tools
+    if tools is None:
+        return QueryResult(False, f"{connector.title} queries cannot be checked here.")
+    if query in (None, ""):
+        query = tools.table_query(dataset.properties.get("typeProperties") or {})
+        if query is None:
+            return QueryResult(
+                False, f"The dataset '{dataset_name}' names no table: choose Query and write one."
+            )
+    try:
+        text = activity_parts.evaluate_query(query, test_values)
+    except expression_eval.CannotEvaluate as exc:
+        return QueryResult(False, f"Cannot evaluate here: {exc.message} Give the value to use.")
+    except expression_eval.ExpressionError as exc:
+        return QueryResult(False, f"The expression cannot be evaluated: {exc.message}")
+    base = QueryResult(
+        False, linked_service=service.name, connector_version=service.connector_version
+    )
+    refused = tools.query_problems(text)
+    if refused:
+        base.message = refused[0]
+        base.report = _position_of(tools, text)
+        base.line, base.column = base.report.get("line"), base.report.get("column")
+        return base
+    if rate_limited:
+        wait = _window.take(getattr(user, "pk", None))
+        if wait:
+            base.message = (
+                f"You started {settings.CONNECTION_TEST_RATE_PER_MINUTE} tests in the last "
+                f"minute; wait {int(wait) + 1} s and try again."
+            )
+            return base
+    _, slots = connection_tests._executor()
+    if not slots.acquire(blocking=False):
+        base.message = "Too many connection tests are running; try again in a moment."
+        return base
+    try:
+        version = get_version(service.connector, service.connector_version)
+        clear = with_one_off_secret(version, unseal(service.properties), None)
+        type_properties = clear.get("typeProperties", {})
+        options = connection_tests.options()
+        if what == "preview":
+            report = tools.preview_query(
+                version, type_properties, text, options, first_row_only=first_row_only
+            )
+        else:
+            report = tools.check_query(version, type_properties, text, options)
+    finally:
+        slots.release()
+    audit.record(
+        AuditEvent.Action.TEST,
+        request=request,
+        user=user,
+        resource=service,
+        name=service.name,
+        detail=f"query {what} of {label or 'a query'}: {'ok' if report.get('ok') else 'failed'}",
+    )
+    base.ok = bool(report.get("ok"))
+    base.message = str(report.get("message", ""))
+    base.line, base.column = report.get("line"), report.get("column")
+    base.sent = text
+    base.report = report
+    return base
+
+
+def _position_of(tools: Any, text: str) -> dict[str, Any]:
+    where = getattr(tools, "refusal_position", None)
+    if where is None:
+        return {}
+    line, column = where(text)
+    return {"line": line, "column": column}

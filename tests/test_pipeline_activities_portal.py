@@ -1,0 +1,392 @@
+"""Pipelines in the portal: the activity list, the Spark activity editor, saving only the
+edited activity's bytes, history and restore, the bulk page and ``check_queries``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from portal.imports import export_repository, import_repository
+from portal.models import Factory, Resource
+from tests.conftest import signed_in
+from tests.connectors.repository_builders import as_zip
+
+DATA = Path(__file__).parent / "connectors" / "data" / "pipelines"
+PIPELINE_PATH = "pipeline/Spark to SQL.json"
+
+
+def spark_linked_service(port: int = 10000, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "SparkLS",
+        "type": "Microsoft.DataFactory/factories/linkedservices",
+        "properties": {
+            "annotations": [],
+            "type": "Spark",
+            "version": "2.0",
+            "typeProperties": {
+                "host": "127.0.0.1",
+                "port": port,
+                "authenticationType": "Anonymous",
+                "thriftTransportProtocol": "HTTP",
+                "httpPath": "cliservice",
+                "enableSsl": False,
+                **extra,
+            },
+        },
+    }
+
+
+def repository_files(linked_service: dict[str, Any] | None = None) -> dict[str, bytes]:
+    files = {
+        PIPELINE_PATH: (DATA / "Spark to SQL.json").read_bytes(),
+        "dataset/SparkSales.json": (DATA / "SparkSales.json").read_bytes(),
+        "dataset/SparkNoTable.json": (DATA / "SparkNoTable.json").read_bytes(),
+        "dataset/SqlSales.json": (DATA / "SqlSales.json").read_bytes(),
+    }
+    service = linked_service or spark_linked_service()
+    files["linkedService/SparkLS.json"] = json.dumps(service, indent="\t").encode()
+    return files
+
+
+@pytest.fixture
+def contoso(db: Any, editor: Any) -> Factory:
+    factory = Factory.default()
+    result = import_repository(as_zip(repository_files()), user=editor, factory=factory)
+    assert result.ok, [str(line) for line in result.report]
+    return factory
+
+
+def pipeline(factory: Factory) -> Resource:
+    return Resource.objects.get(factory=factory, kind="pipeline", name="Spark to SQL")
+
+
+def activity_url(factory: Factory, key: str) -> str:
+    return reverse("pipeline-activity", args=[factory.name, "pipeline", "Spark to SQL", key])
+
+
+COPY = "properties.activities.1"
+LOOKUP = "properties.activities.0"
+
+
+def test_a_pipeline_page_lists_its_activities_with_links(contoso: Factory, reader: Any) -> None:
+    page = signed_in(reader).get(
+        reverse("resource-detail", args=[contoso.name, "pipeline", "Spark to SQL"])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    for name in ("Lookup Day", "Copy Sales", "For Each Table", "Copy Table", "Wait a bit",
+                 "If Any", "Lookup All", "Set Note"):  # fmt: skip
+        assert f'data-activity="{name}"' in html
+    assert reverse("resource-detail", args=[contoso.name, "dataset", "SqlSales"]) in html
+    assert "Edit Copy from Spark" in html and "Edit Lookup on a Spark dataset" in html
+    assert html.count("read-only") >= 4
+
+
+def test_another_activity_is_shown_as_read_only_json(contoso: Factory, reader: Any) -> None:
+    page = signed_in(reader).get(activity_url(contoso, "properties.activities.2"))
+    assert page.status_code == 200
+    assert 'id="activity_json"' in page.content.decode()
+    assert "&quot;isSequential&quot;: true" in page.content.decode()
+
+
+def test_the_copy_editor_shows_the_dataset_the_mode_and_the_query(
+    contoso: Factory, editor: Any
+) -> None:
+    html = signed_in(editor).get(activity_url(contoso, COPY)).content.decode()
+    assert '<option value="SparkSales" selected>' in html
+    assert '<option value="SqlSales"' not in html  # not a Spark dataset
+    assert '<option value="Query" selected>' in html
+    assert "SELECT id, amount FROM sales</textarea>" in html
+
+
+def test_saving_a_copy_query_changes_only_that_activity_in_the_file(
+    contoso: Factory, editor: Any
+) -> None:
+    original = dict(export_repository(contoso))[PIPELINE_PATH]
+    resource = pipeline(contoso)
+    response = signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {
+            "tp-dataset": "SparkSales",
+            "tp-useQuery": "Query",
+            "tp-query": "SELECT id, amount * 2 AS amount FROM sales",
+            "based_on": resource.revision,
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    exported = dict(export_repository(contoso))[PIPELINE_PATH]
+    before, after = json.loads(original), json.loads(exported)
+    copy_before = before["properties"]["activities"][1]
+    copy_after = after["properties"]["activities"][1]
+    assert copy_after["typeProperties"]["source"]["query"] == (
+        "SELECT id, amount * 2 AS amount FROM sales"
+    )
+    copy_after["typeProperties"]["source"]["query"] = copy_before["typeProperties"]["source"][
+        "query"
+    ]
+    assert after == before
+    # Outside the edited activity, the bytes are the original's.
+    text, out = original.decode(), exported.decode()
+    start = text.index('\t\t\t{\n\t\t\t\t"name": "Copy Sales"')
+    end = text.index('\t\t\t{\n\t\t\t\t"name": "For Each Table"')
+    assert out.startswith(text[:start])
+    assert out.endswith(text[end - 3 :])
+    # Re-serialised in Studio's style: the whole file is what Studio writes.
+    assert exported == json.dumps(after_with(before, copy_after), indent="\t").encode()
+
+
+def after_with(document: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:
+    document = json.loads(json.dumps(document))
+    document["properties"]["activities"][1] = activity
+    document["properties"]["activities"][1]["typeProperties"]["source"]["query"] = (
+        "SELECT id, amount * 2 AS amount FROM sales"
+    )
+    return document
+
+
+def test_query_mode_without_a_query_is_refused_at_the_query_field(
+    contoso: Factory, editor: Any
+) -> None:
+    before = pipeline(contoso).revision
+    response = signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Query", "tp-query": "", "save": "1"},
+    )
+    assert response.status_code == 400
+    assert 'id="error_query"' in response.content.decode()
+    assert pipeline(contoso).revision == before
+
+
+def test_table_mode_on_a_dataset_without_a_table_is_refused_at_the_field(
+    contoso: Factory, editor: Any
+) -> None:
+    response = signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {"tp-dataset": "SparkNoTable", "tp-useQuery": "Table", "save": "1"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="error_useQuery"' in html and "names no table" in html
+
+
+def test_several_statements_are_refused_at_the_query_field(contoso: Factory, editor: Any) -> None:
+    response = signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {
+            "tp-dataset": "SparkSales",
+            "tp-useQuery": "Query",
+            "tp-query": "SELECT 1; DROP TABLE sales",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "Only one statement" in response.content.decode()
+
+
+def test_table_mode_removes_the_query_and_keeps_the_rest(contoso: Factory, editor: Any) -> None:
+    response = signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Table", "save": "1"},
+    )
+    assert response.status_code == 302
+    copy = pipeline(contoso).properties["activities"][1]
+    assert copy["typeProperties"]["source"] == {"type": "SparkSource"}
+    assert copy["typeProperties"]["sink"]["tableOption"] == "autoCreate"
+
+
+def test_a_lookup_keeps_firstrowonly_absent_unless_changed(contoso: Factory, editor: Any) -> None:
+    client = signed_in(editor)
+    query = "SELECT max(day) AS day FROM sales WHERE region = '@{pipeline().parameters.region}'"
+    response = client.post(
+        activity_url(contoso, LOOKUP),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Query", "tp-query": query,
+         "tp-firstRowOnly": "", "save": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    lookup = pipeline(contoso).properties["activities"][0]
+    assert "firstRowOnly" not in lookup["typeProperties"]
+    assert lookup["typeProperties"]["source"]["query"] == {"value": query, "type": "Expression"}
+    response = client.post(
+        activity_url(contoso, LOOKUP),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Query", "tp-query": query,
+         "tp-firstRowOnly": "false", "save": "1"},
+    )  # fmt: skip
+    assert pipeline(contoso).properties["activities"][0]["typeProperties"]["firstRowOnly"] is False
+
+
+def test_an_undeclared_parameter_in_the_query_is_reported(contoso: Factory, editor: Any) -> None:
+    response = signed_in(editor).post(
+        activity_url(contoso, LOOKUP),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Query",
+         "tp-query": "SELECT 1 WHERE '@{pipeline().parameters.regoin}' <> ''", "save": "1"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "regoin" in response.content.decode()
+
+
+def test_a_reader_cannot_check_or_save(contoso: Factory, reader: Any) -> None:
+    client = signed_in(reader)
+    for action in ("check", "preview", "save"):
+        response = client.post(
+            activity_url(contoso, COPY),
+            {"tp-dataset": "SparkSales", "tp-useQuery": "Table", action: "1"},
+        )
+        assert response.status_code == 403
+
+
+def test_restoring_the_imported_revision_gives_back_its_bytes(
+    contoso: Factory, editor: Any
+) -> None:
+    from portal.definitions import restore_revision
+
+    original = dict(export_repository(contoso))[PIPELINE_PATH]
+    signed_in(editor).post(
+        activity_url(contoso, COPY),
+        {"tp-dataset": "SparkSales", "tp-useQuery": "Table", "save": "1"},
+    )
+    resource = pipeline(contoso)
+    assert resource.revision == 2
+    restore_revision(user=editor, instance=resource, number=1)
+    assert dict(export_repository(contoso))[PIPELINE_PATH] == original
+
+
+def test_the_file_download_is_the_exported_file(contoso: Factory, reader: Any) -> None:
+    response = signed_in(reader).get(
+        reverse("pipeline-file", args=[contoso.name, "pipeline", "Spark to SQL"])
+    )
+    assert response.content == (DATA / "Spark to SQL.json").read_bytes()
+
+
+def test_duplicate_names_and_missing_datasets_are_shown_on_the_pipeline_page(
+    db: Any, editor: Any
+) -> None:
+    files = repository_files()
+    document = json.loads(files[PIPELINE_PATH])
+    document["properties"]["activities"][3]["name"] = "Copy Sales"
+    document["properties"]["activities"][1]["inputs"][0]["referenceName"] = "Gone"
+    files[PIPELINE_PATH] = json.dumps(document, indent="\t").encode()
+    factory = Factory.default()
+    assert import_repository(as_zip(files), user=editor, factory=factory).ok
+    html = (
+        signed_in(editor)
+        .get(reverse("resource-detail", args=[factory.name, "pipeline", "Spark to SQL"]))
+        .content.decode()
+    )
+    assert "used twice" in html
+    assert "names dataset &#x27;Gone&#x27;, which is not in this factory" in html
+
+
+def test_the_bulk_page_lists_every_spark_activity(contoso: Factory, reader: Any) -> None:
+    html = signed_in(reader).get(reverse("factory-queries", args=[contoso.name])).content.decode()
+    for name in ("Lookup Day", "Copy Sales", "Copy Table", "Lookup All"):
+        assert f">{name}</a>" in html
+    assert "Wait a bit" not in html
+
+
+def test_check_queries_fails_with_a_non_zero_status_when_the_server_is_unreachable(
+    contoso: Factory, settings: Any, capsys: Any
+) -> None:
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    with pytest.raises(CommandError) as failed:
+        call_command("check_queries", "--json")
+    assert failed.value.returncode == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["checked"] == 4 and document["failing"] == 4
+
+
+def api_url(name: str, *parts: str) -> str:
+    tail = "/".join(("activities", *parts))
+    return f"/api/v1/factories/default/pipeline/{name}/{tail}"
+
+
+def test_the_api_lists_activities_with_their_parts_and_values(
+    contoso: Factory, reader: Any
+) -> None:
+    from tests.conftest import api_for
+
+    body = api_for(reader).get(api_url("Spark to SQL")).json()
+    by_name = {a["name"]: a for a in body["activities"]}
+    assert by_name["Copy Sales"]["part"] == "copy-source"
+    assert by_name["Copy Sales"]["values"] == {
+        "dataset": "SparkSales",
+        "query": "SELECT id, amount FROM sales",
+        "useQuery": "Query",
+    }
+    assert by_name["Copy Table"]["parent"] == "For Each Table › activities"
+    assert by_name["Wait a bit"]["editable"] is False
+    assert body["problems"] == []
+
+
+def test_the_api_replaces_a_part_and_only_that_activity_changes(
+    contoso: Factory, editor: Any
+) -> None:
+    from tests.conftest import api_for
+
+    client = api_for(editor)
+    original = dict(export_repository(contoso))[PIPELINE_PATH]
+    url = api_url("Spark to SQL", LOOKUP)
+    refused = client.put(url, {"values": {"firstRowOnly": False}}, format="json")
+    assert refused.status_code == 428  # If-Match required
+    response = client.put(
+        url, {"values": {"firstRowOnly": False}}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 200, response.content
+    exported = dict(export_repository(contoso))[PIPELINE_PATH]
+    after = json.loads(exported)
+    assert after["properties"]["activities"][0]["typeProperties"]["firstRowOnly"] is False
+    del after["properties"]["activities"][0]["typeProperties"]["firstRowOnly"]
+    assert after == json.loads(original)
+    bad = client.put(
+        url,
+        {"values": {"useQuery": "Query", "query": "DELETE FROM sales"}},
+        format="json",
+        HTTP_IF_MATCH='"2"',
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["path"] == "$.query"
+
+
+def test_the_api_refuses_to_edit_a_read_only_activity(contoso: Factory, editor: Any) -> None:
+    from tests.conftest import api_for
+
+    response = api_for(editor).put(
+        api_url("Spark to SQL", "properties.activities.2"),
+        {"values": {}},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+    assert "read-only" in response.json()["errors"][0]["message"]
+
+
+def test_the_api_lists_the_factory_queries(contoso: Factory, reader: Any) -> None:
+    from tests.conftest import api_for
+
+    body = api_for(reader).get("/api/v1/factories/default/queries").json()
+    assert [a["activity"] for a in body["activities"]] == [
+        "Lookup Day", "Copy Sales", "Copy Table", "Lookup All",
+    ]  # fmt: skip
+    assert body["activities"][1]["linkedService"] == "SparkLS"
+
+
+def test_check_all_keeps_to_the_connection_tests_rate_limit(
+    contoso: Factory, editor: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from portal import query_checks
+
+    monkeypatch.setattr(query_checks, "_window", query_checks._Window())
+    settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False  # nothing is reached: refused by policy
+    html = (
+        signed_in(editor)
+        .post(reverse("factory-queries", args=[contoso.name]), {"check_all": "1"})
+        .content.decode()
+    )
+    assert "4 of 4 queries fail." in html
+    assert html.count("You started 2 tests in the last minute") == 1  # Copy Table: no item()
