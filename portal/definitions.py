@@ -10,7 +10,7 @@ the current state and a new revision in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,11 +131,14 @@ def check(
     factory: Factory | None = None,
     kind: str = LINKED_SERVICE.name,
     name_is_free: bool = False,
+    schema_checked: bool = False,
 ) -> tuple[Any, list[Problem]]:
     """Validate a definition; returns (connector version or None for a document, problems).
 
     ``name_is_free``: the caller has already looked the name up in the factory (an import
-    does, for all its files in one query); the unique constraint still decides a race."""
+    does, for all its files in one query); the unique constraint still decides a race.
+    ``schema_checked``: the caller has validated ``properties`` against their version's
+    schema already (an upgrade plan validates its proposal), so it is not done twice."""
     problems = validate_name(name)
     if not isinstance(properties, dict):
         return None, [*problems, Problem("$.properties", "Must be a JSON object.")]
@@ -150,7 +153,8 @@ def check(
             message = connector.version_problem(properties)
             return None, [*problems, Problem("$.properties.version", message)]
         version = connector.version(version_id)
-        problems.extend(validate_properties(version, as_validated(properties)))
+        if not schema_checked:
+            problems.extend(validate_properties(version, as_validated(properties)))
     factory = factory or (instance.factory if instance is not None else Factory.default())
     renamed = instance is None or Resource.key_for(str(name)) != instance.name_key
     if (
@@ -188,6 +192,8 @@ def save_definition(
     source_path: str | None = None,
     source_bytes: bytes | None = None,
     update_references: bool = False,
+    schema_checked: bool = False,
+    also: Callable[[SaveResult], object] | None = None,
 ) -> SaveResult:
     """Create (``instance`` None) or update a resource and append a revision.
 
@@ -198,12 +204,22 @@ def save_definition(
     service); an existing one keeps its own. ``based_on`` is the revision the caller
     edited; if another save came in between, :class:`StaleRevision` is raised and nothing
     is written. ``source_path`` and ``source_bytes`` record the file an import read.
+    ``schema_checked``: the caller validated ``properties`` against the schema of the
+    version they declare (only :mod:`portal.upgrades`, whose plan does). ``also`` is
+    called with the result inside the transaction that writes it (e.g. to write its audit
+    row): if it raises, nothing is written.
     """
     if instance is not None:
         factory, kind = instance.factory, instance.kind
     factory = factory or Factory.default()
     properties, version, problems = _checked(
-        name, properties, instance, factory, kind, trusted=trusted_secret_references
+        name,
+        properties,
+        instance,
+        factory,
+        kind,
+        trusted=trusted_secret_references,
+        schema_checked=schema_checked,
     )
     renamed = (
         instance is not None
@@ -232,6 +248,8 @@ def save_definition(
             )
             for source_resource in {link.source.pk: link.source for link in referencing}.values():
                 _follow_rename(source_resource, resource, old_name, user=user)
+            if also is not None:
+                also(SaveResult(resource, revision))
     except IntegrityError:
         # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
@@ -247,13 +265,20 @@ def _checked(
     *,
     trusted: bool,
     name_is_free: bool = False,
+    schema_checked: bool = False,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
     """Secrets resolved and the definition checked: (properties, version, problems)."""
     stored = instance.properties if instance is not None else None
     properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
     version, problems = check(
-        name, properties, instance, factory=factory, kind=kind, name_is_free=name_is_free
+        name,
+        properties,
+        instance,
+        factory=factory,
+        kind=kind,
+        name_is_free=name_is_free,
+        schema_checked=schema_checked,
     )
     return properties, version, [*secret_problems, *problems]
 
