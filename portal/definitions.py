@@ -31,6 +31,7 @@ from connectors.secrets import (
     wrap_secret_parameters,
 )
 from connectors.validation import validate_name, validate_properties
+from portal.listing import annotations_column
 from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
 
@@ -296,6 +297,7 @@ def _fields(
         "connector": version.connector_type if version else _text(properties.get("type"), 100),
         "connector_version": version.version if version else _text(properties.get("version"), 20),
         "description": description if isinstance(description, str) else "",
+        "annotations": annotations_column(properties),
     }
     return properties, fields
 

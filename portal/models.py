@@ -164,6 +164,13 @@ class Resource(models.Model):
     connector = models.CharField(max_length=100, blank=True)
     connector_version = models.CharField(max_length=20, blank=True)
     description = models.TextField(blank=True)
+    annotations = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The definition's annotations, each case-folded between bars "
+        "(portal.listing.annotations_column), to filter lists by one.",
+    )
     definition = models.TextField(help_text="ADF properties JSON; secrets as references.")
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
