@@ -188,7 +188,13 @@ class Resource(models.Model):
 
     class Meta:
         ordering = ["name_key"]
-        indexes = [models.Index(fields=["connector", "connector_version"])]
+        indexes = [
+            models.Index(fields=["connector", "connector_version"]),
+            # Lists (portal.listing): counting the live ones from the index alone, and the
+            # sort by last change without sorting every row.
+            models.Index(fields=["factory", "kind", "deleted_at"], name="resource_live"),
+            models.Index(fields=["factory", "kind", "updated_at"], name="resource_by_change"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["factory", "kind", "name_key"], name="one_name_per_factory_and_kind"

@@ -40,4 +40,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_annotations, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="resource",
+            index=models.Index(fields=["factory", "kind", "deleted_at"], name="resource_live"),
+        ),
+        migrations.AddIndex(
+            model_name="resource",
+            index=models.Index(fields=["factory", "kind", "updated_at"], name="resource_by_change"),
+        ),
     ]
