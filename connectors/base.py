@@ -82,11 +82,18 @@ class Connector:
     default_version: str
     keywords: tuple[str, ...] = field(default_factory=tuple)
     test_connection: ConnectionTester | None = None
-    upgrade: UpgradePath | None = None
-    """How definitions of an old version move to a newer one (None: no upgrade)."""
+    load_upgrade: Callable[[], UpgradePath] | None = None
+    """Returns how definitions of an old version move to a newer one (None: no upgrade);
+    called on first use of :attr:`upgrade`, so that what only tests a connection or shows a
+    form does not import the upgrade rules and engine."""
     secret_target: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """properties -> the effective value of each property that decides where or how the
     connector's secrets are sent (see :mod:`connectors.secret_targets`)."""
+
+    @cached_property
+    def upgrade(self) -> UpgradePath | None:
+        """How definitions of an old version move to a newer one (None: no upgrade)."""
+        return self.load_upgrade() if self.load_upgrade is not None else None
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]

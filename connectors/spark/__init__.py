@@ -1,12 +1,15 @@
 """Apache Spark (Spark Thrift Server / HiveServer2) linked services, versions 1.0 and 2.0."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import Connector, ConnectorVersion, TestOptions
 from connectors.spark.secret_target import spark_secret_target
-from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
-from connectors.upgrade import UpgradePath
+
+if TYPE_CHECKING:
+    from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
 
@@ -22,6 +25,21 @@ def test_connection(
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
+
+def upgrade_1_to_2() -> UpgradePath:
+    """1.0 -> 2.0; its rules (and the upgrade engine) load on first use."""
+    from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
+    from connectors.upgrade import UpgradePath
+
+    return UpgradePath(
+        from_version="1.0",
+        to_version="2.0",
+        rules=RULES,
+        type_changes=TYPE_CHANGES,
+        title="Upgrade Spark linked service 1.0 → 2.0",
+    )
+
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -34,13 +52,7 @@ CONNECTOR = Connector(
     default_version="2.0",
     test_connection=test_connection,
     secret_target=spark_secret_target,
-    upgrade=UpgradePath(
-        from_version="1.0",
-        to_version="2.0",
-        rules=RULES,
-        type_changes=TYPE_CHANGES,
-        title="Upgrade Spark linked service 1.0 → 2.0",
-    ),
+    load_upgrade=upgrade_1_to_2,
     versions={
         "2.0": ConnectorVersion(
             connector_type="Spark",
