@@ -184,8 +184,8 @@ def start(
 
     future.add_done_callback(finished)
     if wait and _wait_briefly(future):
-        verdict = future.result()
-        if verdict is None:  # not stored by this run (reported interrupted meanwhile)
+        verdict = None if future.exception() is not None else future.result()
+        if verdict is None:  # not stored by this run (interrupted meanwhile, or it failed)
             test.refresh_from_db()
         else:  # as stored: no need to read it back
             for field_name, value in verdict.items():
