@@ -184,8 +184,10 @@ class Connector:
     default_version: str
     keywords: tuple[str, ...] = field(default_factory=tuple)
     test_connection: ConnectionTester | None = None
-    upgrade: UpgradePath | None = None
-    """How definitions of an old version move to a newer one (None: no upgrade)."""
+    load_upgrade: Callable[[], UpgradePath] | None = None
+    """Returns how definitions of an old version move to a newer one (None: no upgrade);
+    called on first use of :attr:`upgrade`, so that what only tests a connection or shows a
+    form does not import the upgrade rules and engine."""
     example_path: Path | None = None
     """A valid ADF document (``{"name", "properties"}``) of this connector, for the API
     docs' examples ("Try it out")."""
@@ -219,6 +221,11 @@ class Connector:
     ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
     ``problems``, ``outputs``, ``copy_activity``...).
     None: the connector has no designer."""
+
+    @cached_property
+    def upgrade(self) -> UpgradePath | None:
+        """How definitions of an old version move to a newer one (None: no upgrade)."""
+        return self.load_upgrade() if self.load_upgrade is not None else None
 
     def version(self, version: str) -> ConnectorVersion:
         return self.versions[version]

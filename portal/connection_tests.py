@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_until_done
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
@@ -169,18 +170,25 @@ def start(
     pool, slots = _executor()
     if not slots.acquire(blocking=False):
         raise TestRefused("Too many connection tests are running; try again in a moment.")
+    # A free worker takes the test at once: it is stored as running, not queued, and the
+    # worker has no "running" to write. The row and its audit entry are one commit.
+    starts_now = _claim_worker()
     try:
-        test = ConnectionTest.objects.create(
-            resource=resource,
-            revision=resource.revision if resource else None,
-            unsaved=unsaved,
-            name=name,
-            connector=version.connector_type,
-            connector_version=version.version,
-            user=user,
-        )
-        _audit(request, user, resource, name, _described(test, properties))
-        future: Future[None] = pool.submit(
+        with transaction.atomic():
+            test = ConnectionTest.objects.create(
+                resource=resource,
+                revision=resource.revision if resource else None,
+                unsaved=unsaved,
+                name=name,
+                connector=version.connector_type,
+                connector_version=version.version,
+                user=user,
+                status=(
+                    ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
+                ),
+            )
+            _audit(request, user, resource, name, _described(test, properties))
+        future: Future[dict[str, Any] | None] = pool.submit(
             _run,
             test.pk,
             annotated(connector.test_connection, used, properties, resource, factory),
@@ -188,17 +196,46 @@ def start(
             clear.get("typeProperties", {}),
             options(ca_certificate),
             _Redaction.of(clear),
+            not starts_now,
         )
     except BaseException:
+        _release_worker()
         slots.release()
         raise
-    future.add_done_callback(lambda _f: slots.release())
+
+    def finished(_future: Future[dict[str, Any] | None]) -> None:
+        _release_worker()
+        slots.release()
+
+    future.add_done_callback(finished)
     if wait and _wait_briefly(future):
-        test.refresh_from_db()
+        verdict = None if future.exception() is not None else future.result()
+        if verdict is None:  # not stored by this run (interrupted meanwhile, or it failed)
+            test.refresh_from_db()
+        else:  # as stored: no need to read it back
+            for field_name, value in verdict.items():
+                setattr(test, field_name, value)
     return test
 
 
-def _wait_briefly(future: Future[None]) -> bool:
+_busy_workers = 0
+
+
+def _claim_worker() -> bool:
+    """Count one more test in the pool; True when a worker is free to take it at once."""
+    global _busy_workers
+    with _lock:
+        _busy_workers += 1
+        return _busy_workers <= settings.CONNECTION_TEST_WORKERS
+
+
+def _release_worker() -> None:
+    global _busy_workers
+    with _lock:
+        _busy_workers -= 1
+
+
+def _wait_briefly(future: Future[Any]) -> bool:
     """Wait at most ``CONNECTION_TEST_WAIT_SECONDS`` for a test; never raise.
 
     Only ``CONNECTION_TEST_MAX_WAITING`` requests of this process wait at once, so that
@@ -293,16 +330,18 @@ def _run(
     type_properties: dict[str, Any],
     test_options: TestOptions,
     redaction: _Redaction,
-) -> None:
-    close_old_connections()
+    queued: bool = True,
+) -> dict[str, Any] | None:
+    """Run one test and store its verdict; returns the fields stored (None: nothing was)."""
+    _connection_for_this_test()
 
     def this_test() -> ConnectionTestQuerySet:
         # A test already reported interrupted stays so: it neither runs nor gets a verdict.
         return ConnectionTest.objects.filter(pk=pk).not_interrupted()
 
     try:
-        if not this_test().update(status=ConnectionTest.Status.RUNNING):
-            return
+        if queued and not this_test().update(status=ConnectionTest.Status.RUNNING):
+            return None
         try:
             report = tester(version, type_properties, test_options)
         except Exception as exc:  # noqa: BLE001 - a tester must not raise; say so if it does
@@ -321,11 +360,52 @@ def _run(
         # As stored (anything not JSON as its text), then without the typed secrets.
         report = redaction(json.loads(json.dumps(report, default=str)))
         status = ConnectionTest.Status.PASSED if report.get("ok") else ConnectionTest.Status.FAILED
-        this_test().update(
-            status=status, finished_at=timezone.now(), report=json.dumps(report, default=str)
-        )
+        verdict = {
+            "status": status,
+            "finished_at": timezone.now(),
+            "report": json.dumps(report, default=str),
+        }
+        return verdict if this_test().update(**verdict) else None
     finally:
+        _keep_connection()
+
+
+# Weak: a worker thread that ends (its pool replaced) takes its connection with it.
+_worker_connections: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _connection_for_this_test() -> None:
+    """The worker thread keeps its database connection from one test to the next (opening
+    one costs more than the test's own writes); it is dropped when broken, or older than
+    ``CONN_MAX_AGE`` where that is set (PostgreSQL)."""
+    if connection.connection is None:
+        return
+    if connection.settings_dict.get("CONN_MAX_AGE"):
+        connection.close_if_unusable_or_obsolete()
+    elif connection.errors_occurred and not connection.is_usable():
         connection.close()
+
+
+def _keep_connection() -> None:
+    if connection.in_atomic_block:  # pragma: no cover - _run opens none; never leave one
+        connection.close()
+        return
+    with _lock:
+        _worker_connections.add(connections[DEFAULT_DB_ALIAS])
+
+
+def close_worker_connections() -> None:
+    """Close the connections the workers keep (when the pool is idle: at the end of a test
+    session, before its database is dropped, which PostgreSQL refuses while one is open)."""
+    with _lock:
+        kept = list(_worker_connections)
+        _worker_connections.clear()
+    for wrapper in kept:
+        wrapper.inc_thread_sharing()
+        try:
+            wrapper.close()
+        finally:
+            wrapper.dec_thread_sharing()
 
 
 def as_document(test: ConnectionTest) -> dict[str, Any]:

@@ -10,7 +10,7 @@ the current state and a new revision in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from connectors.secrets import (
     wrap_secret_parameters,
 )
 from connectors.validation import validate_name, validate_properties, validate_with
+from portal.listing import annotations_column
 from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
 
@@ -131,11 +132,14 @@ def check(
     factory: Factory | None = None,
     kind: str = LINKED_SERVICE.name,
     name_is_free: bool = False,
+    schema_checked: bool = False,
 ) -> tuple[Any, list[Problem]]:
     """Validate a definition; returns (connector version or None for a document, problems).
 
     ``name_is_free``: the caller has already looked the name up in the factory (an import
-    does, for all its files in one query); the unique constraint still decides a race."""
+    does, for all its files in one query); the unique constraint still decides a race.
+    ``schema_checked``: the caller has validated ``properties`` against their version's
+    schema already (an upgrade plan validates its proposal), so it is not done twice."""
     problems = validate_name(name)
     if not isinstance(properties, dict):
         return None, [*problems, Problem("$.properties", "Must be a JSON object.")]
@@ -150,7 +154,8 @@ def check(
             message = connector.version_problem(properties)
             return None, [*problems, Problem("$.properties.version", message)]
         version = connector.version(version_id)
-        problems.extend(validate_properties(version, as_validated(properties)))
+        if not schema_checked:
+            problems.extend(validate_properties(version, as_validated(properties)))
     elif (declared := dataset_type(kind, properties.get("type"))) is not None:
         problems.extend(validate_with(declared.validator, properties))
     factory = factory or (instance.factory if instance is not None else Factory.default())
@@ -192,6 +197,8 @@ def save_definition(
     source_bytes: bytes | None = None,
     update_references: bool = False,
     secrets_from: Resource | None = None,
+    schema_checked: bool = False,
+    also: Callable[[SaveResult], object] | None = None,
 ) -> SaveResult:
     """Create (``instance`` None) or update a resource and append a revision.
 
@@ -206,6 +213,10 @@ def save_definition(
     target they were typed for is unchanged. ``detail`` is kept beside the revision's
     short ``comment`` (an upgrade's plan), shown on the revision's own page.
     ``source_path`` and ``source_bytes`` record the file an import read.
+    ``schema_checked``: the caller validated ``properties`` against the schema of the
+    version they declare (only :mod:`portal.upgrades`, whose plan does). ``also`` is
+    called with the result inside the transaction that writes it (e.g. to write its audit
+    row): if it raises, nothing is written.
     """
     if instance is not None:
         factory, kind = instance.factory, instance.kind
@@ -218,6 +229,7 @@ def save_definition(
         kind,
         trusted=trusted_secret_references,
         secrets_from=secrets_from,
+        schema_checked=schema_checked,
     )
     renamed = (
         instance is not None
@@ -246,6 +258,8 @@ def save_definition(
             )
             for source_resource in {link.source.pk: link.source for link in referencing}.values():
                 _follow_rename(source_resource, resource, old_name, user=user)
+            if also is not None:
+                also(SaveResult(resource, revision))
     except IntegrityError:
         # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
@@ -262,6 +276,7 @@ def _checked(
     trusted: bool,
     name_is_free: bool = False,
     secrets_from: Resource | None = None,
+    schema_checked: bool = False,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
     """Secrets resolved and the definition checked: (properties, version, problems)."""
     source = instance if instance is not None else secrets_from
@@ -269,7 +284,13 @@ def _checked(
     properties = wrap_secret_parameters(properties)
     properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
     version, problems = check(
-        name, properties, instance, factory=factory, kind=kind, name_is_free=name_is_free
+        name,
+        properties,
+        instance,
+        factory=factory,
+        kind=kind,
+        name_is_free=name_is_free,
+        schema_checked=schema_checked,
     )
     return properties, version, [*secret_problems, *problems]
 
@@ -287,6 +308,7 @@ def _fields(
         "connector": version.connector_type if version else _text(properties.get("type"), 100),
         "connector_version": version.version if version else _text(properties.get("version"), 20),
         "description": description if isinstance(description, str) else "",
+        "annotations": annotations_column(properties),
     }
     return properties, fields
 

@@ -164,6 +164,13 @@ class Resource(models.Model):
     connector = models.CharField(max_length=100, blank=True)
     connector_version = models.CharField(max_length=20, blank=True)
     description = models.TextField(blank=True)
+    annotations = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The definition's annotations, each case-folded between bars "
+        "(portal.listing.annotations_column), to filter lists by one.",
+    )
     definition = models.TextField(help_text="ADF properties JSON; secrets as references.")
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,7 +188,13 @@ class Resource(models.Model):
 
     class Meta:
         ordering = ["name_key"]
-        indexes = [models.Index(fields=["connector", "connector_version"])]
+        indexes = [
+            models.Index(fields=["connector", "connector_version"]),
+            # Lists (portal.listing): counting the live ones from the index alone, and the
+            # sort by last change without sorting every row.
+            models.Index(fields=["factory", "kind", "deleted_at"], name="resource_live"),
+            models.Index(fields=["factory", "kind", "updated_at"], name="resource_by_change"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["factory", "kind", "name_key"], name="one_name_per_factory_and_kind"

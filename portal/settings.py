@@ -117,7 +117,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # WAL with synchronous=NORMAL: a commit appends to the log without an fsync
+            # (about 0.05 ms against 1 ms), readers never wait for the writer, and a commit
+            # survives a crash of the portal (only a power loss may undo the last ones).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
             # A file, not shared-cache memory, so that concurrent tests lock as in production.
             "TEST": {"NAME": DATA_DIR / "test-db.sqlite3"},
         }

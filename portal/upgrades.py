@@ -6,6 +6,7 @@ module only feeds them stored definitions and answers, and saves the result as a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +16,9 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
+from portal import audit
 from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
-from portal.models import Factory, Resource, Revision
+from portal.models import AuditEvent, Factory, Resource, Revision
 
 
 class NotUpgradable(Exception):
@@ -47,7 +49,7 @@ def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
             connector=connector_type,
             connector_version=version,
         )
-    return services.select_related("updated_by").order_by("name_key")
+    return services.select_related("factory", "updated_by").order_by("name_key")
 
 
 def clean_answers(plan: Plan, raw: dict[str, Any]) -> dict[str, Any]:
@@ -101,10 +103,16 @@ def apply_upgrade(
     service: Resource,
     answers: dict[str, Any] | None = None,
     based_on: int | None = None,
+    plan: Plan | None = None,
+    also: Callable[[SaveResult], object] | None = None,
 ) -> SaveResult:
     """Save the upgraded definition as a new revision: a one-line comment, and the plan
-    (what changed, one line per finding) as the revision's detail."""
-    plan = plan_for(service, answers)
+    (what changed, one line per finding) as the revision's detail.
+
+    ``plan``: the plan already made for ``service`` as stored (with these ``answers``);
+    it is not made again, and its proposal, which the plan validated against the target
+    version's schema, is not validated again."""
+    plan = plan or plan_for(service, answers)
     if not plan.ready or plan.proposed is None:
         reasons = (
             list(plan.blocked)
@@ -122,6 +130,8 @@ def apply_upgrade(
         instance=service,
         based_on=based_on,
         trusted_secret_references=True,
+        schema_checked=True,
+        also=also,
     )
 
 
@@ -149,8 +159,30 @@ class BulkOutcome:
         }
 
 
-def bulk_upgrade(*, user: Any, services: list[Resource], apply: bool) -> list[BulkOutcome]:
-    """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others."""
+def bulk_upgrade(
+    *,
+    user: Any,
+    services: list[Resource],
+    apply: bool,
+    audit_detail: str = "",
+    request: Any = None,
+) -> list[BulkOutcome]:
+    """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others.
+
+    Each definition is planned once (the plan it was found ready by is the one applied)
+    and its proposal validated once. With ``audit_detail``, each upgrade's audit row is
+    written in the transaction that writes its revision: both or neither.
+    """
+
+    def audited(result: SaveResult) -> None:
+        audit.record(
+            AuditEvent.Action.UPGRADE,
+            user=user,
+            request=request,
+            resource=result.resource,
+            detail=audit_detail,
+        )
+
     outcomes = []
     for service in services:
         outcome = BulkOutcome(service)
@@ -166,7 +198,13 @@ def bulk_upgrade(*, user: Any, services: list[Resource], apply: bool) -> list[Bu
         if not apply:
             continue
         try:
-            result = apply_upgrade(user=user, service=service, based_on=service.revision)
+            result = apply_upgrade(
+                user=user,
+                service=service,
+                based_on=service.revision,
+                plan=outcome.plan,
+                also=audited if audit_detail else None,
+            )
         except (NotUpgradable, StaleRevision, DefinitionInvalid) as exc:
             outcome.error = str(exc) or type(exc).__name__
             continue

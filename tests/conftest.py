@@ -142,3 +142,13 @@ def form_data(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last test, before the session's fixtures drop the test database, close the
+    connections the test workers keep (PostgreSQL refuses to drop a database in use)."""
+    if nextitem is None:
+        from portal import connection_tests
+
+        connection_tests.close_worker_connections()

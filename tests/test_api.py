@@ -104,7 +104,7 @@ def test_rename_keeps_history(editor_api: APIClient) -> None:
         BASE + "SparkApi", body("SparkRenamed"), format="json", HTTP_IF_MATCH="1"
     )
     assert renamed.status_code == 200
-    revisions = editor_api.get(BASE + "SparkRenamed/revisions").json()
+    revisions = editor_api.get(BASE + "SparkRenamed/revisions").json()["results"]
     assert [(r["number"], r["name"]) for r in revisions] == [(2, "SparkRenamed"), (1, "SparkApi")]
     assert editor_api.get(BASE + "SparkApi").status_code == 404
 
@@ -120,7 +120,7 @@ def test_delete_requires_if_match_and_keeps_history(editor_api: APIClient) -> No
     assert create(editor_api).status_code == 400  # the name is still taken
     restored = editor_api.post("/api/v1/deleted/SparkApi/restore")
     assert restored.status_code == 200 and restored["ETag"] == '"3"'
-    assert [r["action"] for r in editor_api.get(BASE + "SparkApi/revisions").json()] == [
+    assert [r["action"] for r in editor_api.get(BASE + "SparkApi/revisions").json()["results"]] == [
         "restore",
         "delete",
         "create",

@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.test import Client
 
 from connectors.registry import get_version
 from connectors.validation import validate_properties
+from portal import upgrades
 from portal.definitions import save_definition
-from portal.models import Factory, Resource, Revision, SecretValue
+from portal.models import AuditEvent, Factory, Resource, Revision, SecretValue
+from portal.upgrades import bulk_upgrade
 from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +342,50 @@ def test_upgrade_api_shows_stored_secrets_as_the_mask_not_their_id(
     masked = {"type": "SecureString", "value": "**********"}
     assert plan["proposed"]["typeProperties"]["password"] == masked
     assert bulk["results"][0]["proposed"]["typeProperties"]["password"] == masked
+
+
+def test_bulk_apply_writes_each_audit_row_with_its_revision(editor: Any) -> None:
+    create(editor, "Ready", READY)
+    create(editor, "Ready2", READY)
+    create(editor, "Old", SASL_USERNAME)
+    with pytest.raises(SystemExit):
+        call_command("upgrade_spark", "--apply", "--user", editor.username, stdout=io.StringIO())
+    rows = AuditEvent.objects.filter(action=AuditEvent.Action.UPGRADE)
+    assert sorted(rows.values_list("object_name", "revision", "detail")) == [
+        ("Ready", 2, "command line"),
+        ("Ready2", 2, "command line"),
+    ]
+
+
+def test_bulk_apply_writes_no_revision_when_its_audit_row_cannot_be_written(
+    editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready = create(editor, "Ready", READY)
+
+    def failing_record(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("portal.upgrades.audit.record", failing_record)
+    with pytest.raises(DatabaseError):
+        bulk_upgrade(user=editor, services=[ready], apply=True, audit_detail="bulk")
+    ready.refresh_from_db()
+    assert ready.connector_version == "1.0" and ready.revision == 1
+    assert list(ready.revisions.values_list("number", flat=True)) == [1]
+
+
+def test_bulk_apply_plans_each_definition_once(
+    editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create(editor, "Ready", READY)
+    create(editor, "Old", SASL_USERNAME)
+    planned: list[str] = []
+    real_plan_for = upgrades.plan_for
+
+    def counting_plan_for(service: Resource, answers: Any = None) -> Any:
+        planned.append(service.name)
+        return real_plan_for(service, answers)
+
+    monkeypatch.setattr(upgrades, "plan_for", counting_plan_for)
+    outcomes = upgrades.bulk_upgrade(user=editor, services=list(upgrades.upgradable()), apply=True)
+    assert [o.upgraded for o in outcomes] == [False, True]
+    assert sorted(planned) == ["Old", "Ready"]

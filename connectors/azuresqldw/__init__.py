@@ -5,12 +5,14 @@ connection string, and the recommended server/database/authenticationType proper
 """
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.azuresqldw.secret_target import azuresqldw_secret_target
 from connectors.azuresqldw.shape import LEGACY, RECOMMENDED, shape_of
-from connectors.azuresqldw.upgrade_rules import UPGRADE
 from connectors.base import Connector, ConnectorVersion, TestOptions
+
+if TYPE_CHECKING:
+    from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
 TYPE = "AzureSqlDW"
@@ -26,6 +28,13 @@ def test_connection(
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def load_upgrade() -> "UpgradePath":
+    """Legacy shape -> recommended shape; its rules (and the upgrade engine) load on first use."""
+    from connectors.azuresqldw.upgrade_rules import UPGRADE
+
+    return UPGRADE
 
 
 def transfer_plan(**arguments: Any) -> dict[str, Any]:
@@ -48,7 +57,7 @@ CONNECTOR = Connector(
     test_connection=test_connection,
     secret_target=azuresqldw_secret_target,
     shape_of=shape_of,
-    upgrade=UPGRADE,
+    load_upgrade=load_upgrade,
     transfer_plan=transfer_plan,
     versions={
         RECOMMENDED: ConnectorVersion(

@@ -1,7 +1,9 @@
 """Apache Spark (Spark Thrift Server / HiveServer2) linked services, versions 1.0 and 2.0."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import (
     ActivityPart,
@@ -13,8 +15,9 @@ from connectors.base import (
     TestOptions,
 )
 from connectors.spark.secret_target import spark_secret_target
-from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
-from connectors.upgrade import UpgradePath
+
+if TYPE_CHECKING:
+    from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
 
@@ -76,6 +79,21 @@ LIVE = LiveCatalog(
     move_legacy_table=_live("move_table_name"),
 )
 
+
+def upgrade_1_to_2() -> UpgradePath:
+    """1.0 -> 2.0; its rules (and the upgrade engine) load on first use."""
+    from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES
+    from connectors.upgrade import UpgradePath
+
+    return UpgradePath(
+        from_version="1.0",
+        to_version="2.0",
+        rules=RULES,
+        type_changes=TYPE_CHANGES,
+        title="Upgrade Spark linked service 1.0 → 2.0",
+    )
+
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -100,13 +118,6 @@ CONNECTOR = Connector(
     parse_connection_url=parse_connection_url,
     example_path=HERE / "example-2.0.json",
     query_tools=_QueryTools(),
-    upgrade=UpgradePath(
-        from_version="1.0",
-        to_version="2.0",
-        rules=RULES,
-        type_changes=TYPE_CHANGES,
-        title="Upgrade Spark linked service 1.0 → 2.0",
-    ),
     activity_parts=(
         ActivityPart(
             name="copy-source",
@@ -121,6 +132,7 @@ CONNECTOR = Connector(
             ui_path=HERE / "ui-lookup.json",
         ),
     ),
+    load_upgrade=upgrade_1_to_2,
     versions={
         "2.0": ConnectorVersion(
             connector_type="Spark",

@@ -50,6 +50,7 @@ class ScopedView(APIView):
         resource = queryset.filter(name_key=Resource.key_for(name)).first()
         if resource is None:
             raise Http404(f"No {self.kind.title.lower()} named '{name}'.")
+        resource.factory = self.factory  # as filtered: saves reading it again
         return resource
 
     def scope(self) -> dict[str, Any]:

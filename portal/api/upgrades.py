@@ -108,9 +108,10 @@ class UpgradeBulkView(ScopedView):
             keys = [Resource.key_for(n) for n in names]
             services = services.filter(name_key__in=keys)
         outcomes = upgrades.bulk_upgrade(
-            user=request.user, services=list(services), apply=not dry_run
+            user=request.user,
+            services=list(services),
+            apply=not dry_run,
+            audit_detail="API bulk",
+            request=request._request,
         )
-        for outcome in outcomes:
-            if outcome.upgraded:
-                audit_api(request, AuditEvent.Action.UPGRADE, outcome.service, "API bulk")
         return Response({"applied": not dry_run, "results": [o.as_dict() for o in outcomes]})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -16,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from connectors.problems import Problem
+from portal import listing
 from portal.api import openapi, repositories
 from portal.api.documents import Invalid, document, from_body, revision_document
 from portal.api.preconditions import expected_revision, with_etag
@@ -43,9 +43,9 @@ class Conflict(APIException):
 
 
 class Pagination(PageNumberPagination):
-    page_size = 50
+    page_size = listing.DEFAULT_PAGE_SIZE
     page_size_query_param = "pageSize"
-    max_page_size = 500
+    max_page_size = listing.MAX_PAGE_SIZE
 
 
 def number_from(raw: object, field: str) -> int:
@@ -65,20 +65,28 @@ class ResourceList(ScopedView):
         summary="List linked services",
         parameters=[
             OpenApiParameter("name", str, description="part of the name (case-insensitive)"),
+            OpenApiParameter(
+                "q", str, description="part of the name or the description (case-insensitive)"
+            ),
             OpenApiParameter("connector", str, description="connector type, e.g. Spark"),
             OpenApiParameter("version", str, description="connector version, e.g. 2.0"),
+            OpenApiParameter("annotation", str, description="one annotation, whole, any case"),
+            OpenApiParameter(
+                "sort",
+                str,
+                description="a column, '-' first for descending: "
+                + ", ".join(listing.SORTS)
+                + f" (default {listing.DEFAULT_SORT})",
+            ),
         ],
         responses={200: openapi.page_of(openapi.DOCUMENT)},
         operation_id="listLinkedServices",
     )
     def get(self, request: Request) -> Response:
-        services = self.resources().live().order_by("name_key")
-        if name := request.query_params.get("name"):
-            services = services.filter(Q(name__icontains=name))
-        if connector := request.query_params.get("connector"):
-            services = services.filter(connector=connector)
-        if version := request.query_params.get("version"):
-            services = services.filter(connector_version=version)
+        params = request.query_params
+        services = listing.sort_resources(
+            listing.filter_resources(self.resources().live(), params), listing.sort_key(params)
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(services, request, view=self)
         return paginator.get_paginated_response([document(s) for s in page or []])
@@ -151,14 +159,16 @@ class ResourceDetail(ScopedView):
 
 class RevisionList(ScopedView):
     @extend_schema(
-        summary="Revisions of a linked service, newest first",
-        responses={200: openapi.list_of(openapi.REVISION)},
+        summary="Revisions of a linked service, newest first, a page at a time",
+        responses={200: openapi.page_of(openapi.REVISION)},
         operation_id="listRevisions",
     )
     def get(self, request: Request, name: str) -> Response:
         service = self.find(name, self.resources().filter(purged_at__isnull=True))
         revisions = service.revisions.select_related("author")
-        return Response([revision_document(r) for r in revisions])
+        paginator = Pagination()
+        page = paginator.paginate_queryset(revisions, request, view=self)
+        return paginator.get_paginated_response([revision_document(r) for r in page or []])
 
 
 class RevisionDetail(ScopedView):

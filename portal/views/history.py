@@ -14,6 +14,7 @@ from portal.definitions import (
     restore_revision,
     undelete_definition,
 )
+from portal.listing import DEFAULT_SORT, Listing, page_of, page_size
 from portal.models import AuditEvent, Resource, revision_changes
 from portal.numbers import whole_number
 from portal.views.access import admin_required, editor_required, reader_required
@@ -21,23 +22,31 @@ from portal.views.access import admin_required, editor_required, reader_required
 
 @reader_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page of revisions, newest first, and the changes between two (by default the
+    latest and the one before it), wherever they are in the history."""
     service = get_object_or_404(Resource.objects.filter(purged_at__isnull=True), pk=pk)
-    revisions = list(service.revisions.select_related("author"))
-    numbers = [r.number for r in revisions]
-    try:
-        new = int(request.GET.get("new", numbers[0]))
-        old = int(request.GET.get("old", numbers[1] if len(numbers) > 1 else numbers[0]))
-    except ValueError:
-        new, old = numbers[0], numbers[-1]
-    by_number = {r.number: r for r in revisions}
+    latest = service.revision
+    new = whole_number(request.GET.get("new", "")) or latest
+    old = whole_number(request.GET.get("old", ""))
+    if old is None:
+        old = max(new - 1, 1)
+    pair = {r.number: r for r in service.revisions.filter(number__in=[old, new])}
     changes = None
-    if new in by_number and old in by_number:
-        changes = revision_changes(by_number[old], by_number[new])
+    if new in pair and old in pair:
+        changes = revision_changes(pair[old], pair[new])
+    page = page_of(service.revisions.select_related("author"), request.GET)
+    shown = {r.number for r in page.object_list}
+    pages = Listing(
+        page, DEFAULT_SORT, {"old": str(old), "new": str(new)}, [], page_size(request.GET)
+    )
     context = {
         "service": service,
-        "revisions": revisions,
+        "revisions": page.object_list,
+        "listing": pages,
         "old": old,
         "new": new,
+        "old_elsewhere": old not in shown,
+        "new_elsewhere": new not in shown,
         "changes": changes,
     }
     if request.htmx and request.htmx.target == "diff":

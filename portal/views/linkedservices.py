@@ -6,7 +6,7 @@ import logging
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from connectors.registry import connectors, get_connector, has_form
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, delete_definition
 from portal.imports import export_archive, export_file
+from portal.listing import filter_resources, listing, sort_key, sort_resources
 from portal.models import AuditEvent, Factory, Resource
 from portal.numbers import whole_number
 from portal.test_value_fields import test_value_fields
@@ -25,26 +26,27 @@ from portal.views.resources import resource_url
 log = logging.getLogger("portal.linkedservices")
 
 
-def filtered(request: HttpRequest) -> QuerySet[Resource]:
-    services = (
-        Resource.objects.live()
-        .filter(factory=Factory.default(), kind=LINKED_SERVICE.name)
-        .select_related("updated_by")
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        services = services.filter(Q(name__icontains=query) | Q(description__icontains=query))
-    if connector := request.GET.get("connector"):
-        services = services.filter(connector=connector)
-    if version := request.GET.get("version"):
-        services = services.filter(connector_version=version)
-    return services
+COLUMNS = [
+    ("name", "Name"),
+    ("connector", "Connector"),
+    ("version", "Version"),
+    ("description", "Description"),
+    ("updated", "Last changed"),
+    ("by", "By"),
+]
+
+
+def services_of(request: HttpRequest) -> QuerySet[Resource]:
+    """The live linked services of the default factory (the list and the zip export)."""
+    return Resource.objects.live().filter(factory=Factory.default(), kind=LINKED_SERVICE.name)
 
 
 @reader_required
 def linkedservice_list(request: HttpRequest) -> HttpResponse:
+    found = listing(services_of(request).select_related("updated_by"), request.GET, COLUMNS)
     context = {
-        "services": filtered(request),
+        "listing": found,
+        "services": found.page.object_list,
         "connectors": connectors(),
         "versions": sorted({v for c in connectors() for v in c.versions}),
         "filters": request.GET,
@@ -143,7 +145,9 @@ def export_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 def export_all(request: HttpRequest) -> HttpResponse:
-    services = list(filtered(request))
+    services = list(
+        sort_resources(filter_resources(services_of(request), request.GET), sort_key(request.GET))
+    )
     body = export_archive(services)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(body, content_type="application/zip")

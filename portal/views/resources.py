@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +31,7 @@ from portal.definitions import (
     save_definition,
 )
 from portal.imports import export_file
+from portal.listing import listing
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
 from portal.numbers import whole_number
 from portal.references import incoming, outgoing
@@ -43,25 +43,32 @@ def resource_url(resource: Resource) -> str:
     return reverse("resource-detail", args=[resource.factory.name, resource.kind, resource.name])
 
 
+RESOURCE_COLUMNS = [
+    ("name", "Name"),
+    ("kind", "Kind"),
+    ("connector", "Type"),
+    ("revision", "Revision"),
+    ("updated", "Last changed"),
+]
+
+
 @reader_required
 def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
     home: Factory = request.factory  # type: ignore[attr-defined]
     resources = Resource.objects.live().filter(factory=home).select_related("updated_by")
-    kind = request.GET.get("kind", "")
-    if kind:
-        resources = resources.filter(kind=kind)
-    if query := request.GET.get("q", "").strip():
-        resources = resources.filter(Q(name__icontains=query) | Q(connector__icontains=query))
-    rows = [(r, KINDS.get(r.kind)) for r in resources.order_by("kind", "name_key")]
+    found = listing(resources, request.GET, RESOURCE_COLUMNS)
+    rows = [(r, KINDS.get(r.kind)) for r in found.page.object_list]
     return render(
         request,
         "resources/list.html",
         {
             "factory": home,
             "rows": rows,
+            "listing": found,
             "kinds": KINDS.values(),
-            "kind": kind,
-            "q": query or "",
+            "kind": request.GET.get("kind", ""),
+            "q": request.GET.get("q", "").strip(),
+            "annotation": request.GET.get("annotation", "").strip(),
             "dataset_types": [d for c in connectors() for d in c.datasets.values()],
         },
     )

@@ -214,15 +214,9 @@ def _bulk(request: HttpRequest) -> HttpResponse:
     chosen = set(request.POST.getlist("ids"))
     selected = [s for s in upgradable() if str(s.pk) in chosen or "all" in chosen]
     apply = request.POST.get("mode") == "apply"
-    outcomes = bulk_upgrade(user=request.user, services=selected, apply=apply)
-    for outcome in outcomes:
-        if outcome.upgraded:
-            audit.record(
-                AuditEvent.Action.UPGRADE,
-                request=request,
-                resource=outcome.service,
-                detail="bulk",
-            )
+    outcomes = bulk_upgrade(
+        user=request.user, services=selected, apply=apply, audit_detail="bulk", request=request
+    )
     return _render_overview(request, outcomes, applied=apply)
 
 

@@ -73,10 +73,12 @@ class Command(BaseCommand):
                 resource=service,
                 rate_limited=False,
                 test_values=_test_values(options["param"], options["secret"]),
+                wait=True,  # on the test itself, not by polling its row
             )
         except connection_tests.TestRefused as exc:
             raise CommandError(str(exc)) from None
-        test = connection_tests.wait_for_verdict(test)
+        if not test.done:  # longer than CONNECTION_TEST_WAIT_SECONDS: poll from here on
+            test = connection_tests.wait_for_verdict(test)
         if options["json"]:
             self.stdout.write(json.dumps(connection_tests.as_document(test), indent=2))
         else:

@@ -8,9 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal import audit
 from portal.management.factory_option import add_factory_option, factory_from
-from portal.models import AuditEvent, Resource
+from portal.models import Resource
 from portal.upgrades import bulk_upgrade, upgradable
 
 
@@ -43,15 +42,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"No {self.connector} linked service {options['name']!r} to upgrade."
                 )
-        outcomes = bulk_upgrade(user=user, services=list(services), apply=options["apply"])
-        for outcome in outcomes:
-            if outcome.upgraded:
-                audit.record(
-                    AuditEvent.Action.UPGRADE,
-                    user=user,
-                    resource=outcome.service,
-                    detail="command line",
-                )
+        outcomes = bulk_upgrade(
+            user=user,
+            services=list(services),
+            apply=options["apply"],
+            audit_detail="command line",
+        )
         if options["json"]:
             report = {"applied": options["apply"], "results": [o.as_dict() for o in outcomes]}
             self.stdout.write(json.dumps(report, indent=2))
