@@ -139,7 +139,7 @@ def test_an_edit_or_an_import_keeps_the_annotation_column_in_step(editor: Any) -
 def test_the_migration_fills_the_annotation_column_of_stored_definitions(editor: Any) -> None:
     result = save_definition(user=editor, name="A", properties=spark(["Ops"]), action="create")
     Resource.objects.filter(pk=result.resource.pk).update(annotations="")
-    import_module("portal.migrations.0010_resource_annotations_and_list_indexes").fill_annotations(
+    import_module("portal.migrations.0012_resource_annotations_and_list_indexes").fill_annotations(
         apps, None
     )
     assert Resource.objects.get(pk=result.resource.pk).annotations == "|ops|"
