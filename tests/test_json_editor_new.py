@@ -255,3 +255,18 @@ def test_a_saved_dataset_form_links_to_the_json_editor_which_applies_to_it(
     )
     assert broken.status_code == 400
     assert 'name="tp-table" value="orders"' in broken.content.decode()
+
+
+def test_apply_to_the_dataset_form_names_what_the_form_cannot_hold(
+    editor_client: Client, saved_service: Any
+) -> None:
+    document = json.loads(dataset_document())
+    document["properties"]["linkedServiceName"]["parameters"] = {"db": "sales"}
+    response = editor_client.post(
+        NEW_DATASET_FORM, {"text": json.dumps(document), "_from_json": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Not in the form, so not applied" in html
+    assert "$.properties.linkedServiceName.parameters" in html
+    plain = editor_client.post(NEW_DATASET_FORM, {"text": dataset_document(), "_from_json": "1"})
+    assert "Not in the form" not in plain.content.decode()

@@ -18,7 +18,7 @@ from connectors.registry import DATASET, dataset_type
 from portal import dataset_form, datasets
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.imports import document_text
-from portal.models import Factory, Resource
+from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.roles import Role, has_role
 from portal.views.access import editor_required, reader_required
@@ -137,8 +137,20 @@ def _from_json(
         kept = resource.properties if resource is not None else {}
         data = dataset_form.initial(declared, resource.name if resource else "", kept)
         return {**data, "based_on": based_on}, problems
+    data = dataset_form.initial(declared, str(name), properties)
+    stored = resource.properties if resource is not None else None
+    shown, _ = dataset_form.properties_from(declared, data, stored)
+    # What the form cannot hold (an empty list or object it adds is no difference).
+    changes = properties_changes(properties, shown)
+    left_out = [c.path for c in changes if not (c.kind == "added" and c.new in ([], {}))]
+    if left_out:
+        messages.warning(
+            request,
+            "Not in the form, so not applied: " + ", ".join(left_out) + ". Save from the JSON "
+            "editor to keep them.",
+        )
     messages.info(request, "Applied from the JSON editor: check the form, then save.")
-    return {**dataset_form.initial(declared, str(name), properties), "based_on": based_on}, []
+    return {**data, "based_on": based_on}, []
 
 
 def _moved(
