@@ -287,10 +287,13 @@ def _import_one(
 
 def export_file(resource: Resource) -> str:
     """One resource exactly as ADF Studio's git integration writes it (secrets masked)."""
-    kind = KINDS[resource.kind]
-    document = document_of(
-        kind, resource.name, resource.properties, workspace=resource.factory.is_workspace
-    )
+    return document_text(resource.kind, resource.name, resource.properties, resource.factory)
+
+
+def document_text(kind: str, name: str, properties: dict[str, Any], factory: Factory) -> str:
+    """A definition (saved or not) as ADF Studio's git integration writes it (secrets
+    masked): the text the export writes and the JSON editor opens."""
+    document = document_of(KINDS[kind], name, properties, workspace=factory.is_workspace)
     return json.dumps(document, indent="\t", ensure_ascii=False)
 
 

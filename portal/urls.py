@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from connectors.kinds import LINKED_SERVICE
+from connectors.registry import DATASET
 from portal.numbers import DatabaseInteger
 from portal.views import (
     assets,
@@ -54,9 +56,21 @@ urlpatterns = [
         name="resource-create",
     ),
     path(
+        "factories/<str:factory>/new/<str:type_name>/json/",
+        resources.new_json,
+        {"kind": LINKED_SERVICE.name, "form": "resource-create"},
+        name="resource-create-json",
+    ),
+    path(
         "factories/<str:factory>/new-dataset/<str:dataset_type_name>/",
         datasets.create,
         name="dataset-new",
+    ),
+    path(
+        "factories/<str:factory>/new-dataset/<str:type_name>/json/",
+        resources.new_json,
+        {"kind": DATASET.name, "form": "dataset-new"},
+        name="dataset-new-json",
     ),
     path("factories/<str:factory>/dataset/<str:name>/form/", datasets.edit, name="dataset-form"),
     path(

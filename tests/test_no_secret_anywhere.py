@@ -239,6 +239,12 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "resource-list": [lambda: browser.get(f"{page}/")],
             "resource-gallery": [lambda: browser.get(f"{page}/new/")],
             "resource-create": [lambda: browser.get(f"{page}/new/Spark/")],
+            "resource-create-json": [
+                lambda: browser.get(f"{page}/new/Spark/json/"),
+                # "{ } Edit JSON" on a new form whose password is typed: masked in the editor.
+                lambda: browser.post(f"{page}/new/Spark/", {**form_data(), "_to_json": "1"}),
+            ],
+            "dataset-new-json": [lambda: browser.get(f"{page}/new-dataset/SparkObject/json/")],
             "resource-import": [lambda: browser.get(f"{page}/import/")],
             "resource-detail": [
                 lambda: browser.get(f"{page}/linkedService/Blob/"),
@@ -248,6 +254,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "resource-edit-json": [
                 lambda: browser.get(f"{page}/linkedService/Blob/json/"),
                 lambda: browser.get(f"{page}/linkedService/Live/json/"),
+                lambda: browser.get(f"{page}/dataset/Sdata/json/"),
             ],
             "api-factories": [lambda: api.get("/api/v1/factories/")],
             "api-factory-resources": [lambda: api.get(f"{f}/")],

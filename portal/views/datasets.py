@@ -17,10 +17,12 @@ from connectors.base import DatasetType
 from connectors.registry import DATASET, dataset_type
 from portal import dataset_form, datasets
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
-from portal.models import Factory, Resource
+from portal.imports import document_text
+from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.roles import Role, has_role
 from portal.views.access import editor_required, reader_required
+from portal.views.resources import new_json_page, parse_document
 
 
 def _declared(type_name: str) -> DatasetType:
@@ -58,9 +60,16 @@ def _form(
 ) -> HttpResponse:
     stored = resource.properties if resource is not None else None
     problems: list[Any] = []
-    if request.method == "POST":
+    if request.method == "POST" and "_from_json" in request.POST:
+        data, problems = _from_json(request, declared, resource)
+    elif request.method == "POST":
         data = request.POST.dict()
         properties, problems = dataset_form.properties_from(declared, data, stored)
+        if "_to_json" in data and resource is None and not problems:
+            # "{ } Edit JSON" on a new form: the JSON editor opens on the form's values.
+            name = data.get("name", "").strip()
+            text = document_text(DATASET.name, name, properties, factory)
+            return new_json_page(request, DATASET.name, declared.type, "dataset-new", text)
         if "move_table_name" in data:
             properties, problems = _moved(factory, declared, properties, problems)
             data = dataset_form.initial(declared, data.get("name", ""), properties)
@@ -106,7 +115,42 @@ def _form(
             "has_table_name": bool(data.get("tp-tableName")),
             "can_preview": has_role(request.user, Role.EDITOR, factory),
         },
+        status=400 if problems else 200,
     )
+
+
+def _from_json(
+    request: HttpRequest, declared: DatasetType, resource: Resource | None
+) -> tuple[dict[str, str], list[Any]]:
+    """The form's values from the JSON editor's text ("Apply to the form"); nothing is
+    saved until the form is. Problems of the text come back with the stored values."""
+    from connectors.problems import Problem
+
+    name, properties, problems = parse_document(request.POST.get("text", ""), DATASET.name)
+    if not problems and (
+        not isinstance(properties, dict) or properties.get("type") != declared.type
+    ):
+        why = f"This form is for {declared.title} ({declared.type}) datasets: keep that type."
+        problems = [Problem("$.properties.type", why)]
+    based_on = request.POST.get("based_on") or (str(resource.revision) if resource else "")
+    if problems:
+        kept = resource.properties if resource is not None else {}
+        data = dataset_form.initial(declared, resource.name if resource else "", kept)
+        return {**data, "based_on": based_on}, problems
+    data = dataset_form.initial(declared, str(name), properties)
+    stored = resource.properties if resource is not None else None
+    shown, _ = dataset_form.properties_from(declared, data, stored)
+    # What the form cannot hold (an empty list or object it adds is no difference).
+    changes = properties_changes(properties, shown)
+    left_out = [c.path for c in changes if not (c.kind == "added" and c.new in ([], {}))]
+    if left_out:
+        messages.warning(
+            request,
+            "Not in the form, so not applied: " + ", ".join(left_out) + ". Save from the JSON "
+            "editor to keep them.",
+        )
+    messages.info(request, "Applied from the JSON editor: check the form, then save.")
+    return {**data, "based_on": based_on}, []
 
 
 def _moved(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from connectors.base import Connector
 from connectors.formdata import PREFIX, form_from_properties, form_values, too_deep_fields
 from connectors.formspec import field_specs
+from connectors.kinds import LINKED_SERVICE
 from connectors.problems import Problem
 from connectors.registry import UnknownConnector, connectors, get_connector, has_form
 from connectors.secrets import MASK, secure_strings
@@ -22,7 +23,7 @@ from portal.editor_form import build_editor_form
 from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.numbers import whole_number
 from portal.views.access import editor_required
-from portal.views.resources import parse_document
+from portal.views.resources import new_json_page, parse_document
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
@@ -142,13 +143,17 @@ def _paste(connector: Connector, version: Any, data: dict[str, str]) -> Pasted:
 
 
 def _from_json(
-    request: HttpRequest, connector: Connector, instance: Resource, data: dict[str, str]
+    request: HttpRequest, connector: Connector, instance: Resource | None, data: dict[str, str]
 ) -> tuple[dict[str, str], list[Any]]:
     """The form's values from the JSON editor's text ("Apply to the form"); nothing is
-    saved until the form is. Problems of the text come back with the stored values."""
+    saved until the form is. Problems of the text come back with the stored values (a new
+    form's defaults)."""
     text = data.get("text", "")
-    name, properties, problems = parse_document(text, instance.kind)
-    based_on = data.get("based_on") or str(instance.revision)
+    name, properties, problems = parse_document(text, LINKED_SERVICE.name)
+    based_on = data.get("based_on") or (str(instance.revision) if instance is not None else "")
+    if not problems and properties.get("type") != connector.type:
+        why = f"This form is for {connector.title} ({connector.type}): keep that type."
+        problems = [Problem("$.properties.type", why)]
     version_id = connector.version_of(properties) if not problems else None
     if problems or version_id is None:
         if not problems:
@@ -189,15 +194,19 @@ def _editor(
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
+    if request.method == "POST" and "_to_json" in data and instance is None and clone_of is None:
+        # "{ } Edit JSON" on a new form: the JSON editor opens on the form's values.
+        text = build_editor_form(connector, version, data, None).code
+        return new_json_page(request, LINKED_SERVICE.name, connector.type, "resource-create", text)
     from_json: list[Any] = []
     applying = request.method == "POST" and "_from_json" in data
-    if applying and instance is not None:
+    if applying and clone_of is None:
         data, from_json = _from_json(request, connector, instance, data)
         version = connector.version(data["version"])
     pasted = _paste(connector, version, data) if "_paste" in data else None
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
     wants_save = wants_save and "_add_parameter" not in data and pasted is None
-    wants_save = wants_save and not applying
+    wants_save = wants_save and not applying and "_to_json" not in data
     problems.extend(from_json)
     if wants_save:
         problems = too_deep_fields(data)
@@ -254,6 +263,8 @@ def _editor(
         if source
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
+        # A new (not cloned) definition opens the JSON editor on the form's values.
+        "json_for_new": source is None,
         "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:

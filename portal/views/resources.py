@@ -30,7 +30,7 @@ from portal.definitions import (
     resolve_secrets,
     save_definition,
 )
-from portal.imports import export_file
+from portal.imports import document_text, export_file
 from portal.listing import listing
 from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
 from portal.numbers import whole_number
@@ -139,8 +139,19 @@ def at_lines(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
 
 def parse_document(text: str, kind: str) -> tuple[str | None, Any, list[Problem]]:
     """(name, properties, problems) of a resource's JSON text, as the JSON editor reads it."""
-    holder = Resource(kind=kind)
-    return _parse(text, holder)
+    try:
+        document = json_limits.loads(text)
+    except json_limits.TooDeep as exc:
+        return None, None, [Problem("$", str(exc))]
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
+    from connectors.documents import envelope_problems
+
+    problems = envelope_problems(KINDS[kind], document)
+    if problems:
+        return None, None, problems
+    return document["name"], document.get("properties", {}), []
 
 
 def _activities(resource: Resource) -> dict[str, Any]:
@@ -157,20 +168,13 @@ def _activities(resource: Resource) -> dict[str, Any]:
     }
 
 
-def _parse(text: str, resource: Resource) -> tuple[str | None, Any, list[Problem]]:
-    try:
-        document = json_limits.loads(text)
-    except json_limits.TooDeep as exc:
-        return None, None, [Problem("$", str(exc))]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
-    from connectors.documents import envelope_problems
-
-    problems = envelope_problems(KINDS[resource.kind], document)
-    if problems:
-        return None, None, problems
-    return document["name"], document.get("properties", {}), []
+def _form_url(resource: Resource) -> str | None:
+    """The form this resource's JSON can be applied to (None: it has no form)."""
+    if has_form(resource.kind, resource.connector):
+        return reverse("linkedservice-edit", args=[resource.pk])
+    if dataset_type(resource.kind, resource.connector) is not None:
+        return reverse("dataset-form", args=[resource.factory.name, resource.name])
+    return None
 
 
 @editor_required
@@ -181,50 +185,117 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
         "factory": resource.factory,
         "resource": resource,
         "kind": resource_kind,
-        "has_form": has_form(resource.kind, resource.connector),
+        "title": f"Edit {resource.name}",
+        "back_url": resource_url(resource),
+        "action_url": "",
+        "apply_url": _form_url(resource),
         "text": export_file(resource),
         "based_on": resource.revision,
     }
     if request.method != "POST":
         return render(request, "resources/edit_json.html", context)
+    return _json_editor_post(request, context, resource.factory, resource.kind, resource)
+
+
+def new_json_context(
+    factory: Factory, kind: str, type_name: str, form_url_name: str, text: str
+) -> dict[str, Any]:
+    """The JSON editor of a definition not saved yet: its text, checked and saved as a new
+    resource of ``kind``, or applied to the new ``type_name`` form (``form_url_name``)."""
+    if not (has_form(kind, type_name) or dataset_type(kind, type_name) is not None):
+        raise Http404(f"No {kind} type '{type_name}' with a form.")
+    form_url = reverse(form_url_name, args=[factory.name, type_name])
+    return {
+        "factory": factory,
+        "resource": None,
+        "kind": KINDS[kind],
+        "title": f"New {KINDS[kind].title.lower()}",
+        "back_url": form_url,
+        "action_url": reverse(f"{form_url_name}-json", args=[factory.name, type_name]),
+        "apply_url": form_url,
+        "text": text,
+        "based_on": "",
+    }
+
+
+def new_json_page(
+    request: HttpRequest, kind: str, type_name: str, form_url_name: str, text: str
+) -> HttpResponse:
+    """The JSON editor opened from a new form ("{ } Edit JSON"), on that form's values."""
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    context = new_json_context(home, kind, type_name, form_url_name, text)
+    return render(request, "resources/edit_json.html", context)
+
+
+@editor_required
+def new_json(
+    request: HttpRequest, factory: str, type_name: str, kind: str, form: str
+) -> HttpResponse:
+    """ADF's { } editor for a definition not saved yet: check it, then create it through
+    the one save service, or apply it to the new form (``form``: that form's URL name)."""
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    skeleton = {"type": type_name, "typeProperties": {}}
+    context = new_json_context(home, kind, type_name, form, document_text(kind, "", skeleton, home))
+    if request.method != "POST":
+        return render(request, "resources/edit_json.html", context)
+    return _json_editor_post(request, context, home, kind, None)
+
+
+def _json_editor_post(
+    request: HttpRequest,
+    context: dict[str, Any],
+    factory: Factory,
+    kind: str,
+    resource: Resource | None,
+) -> HttpResponse:
+    """The JSON editor's text: back to editing, its preview (checked as the save will check
+    it, errors at their line), or its save (a new resource when ``resource`` is None)."""
+    page = "resources/edit_json.html"
     text = request.POST.get("text", "")
     based_on = request.POST.get("based_on", "")
     context.update(text=text, based_on=based_on)
-    new_name, properties, problems = _parse(text, resource)
+    if "back" in request.POST:
+        return render(request, page, context)
+    stored = resource.properties if resource is not None else None
+    new_name, properties, problems = parse_document(text, kind)
     if not problems:
-        resolved, problems = resolve_secrets(properties, resource.properties, trusted=False)
+        resolved, problems = resolve_secrets(properties, stored, trusted=False)
     if not problems and "save" not in request.POST:
         # The preview checks as the save will (schema included): errors show at their line.
-        _, problems = check(new_name, resolved, resource, kind=resource.kind)
+        _, problems = check(new_name, resolved, resource, factory=factory, kind=kind)
     if problems:
         context["problems"] = at_lines(text, problems)
-        return render(request, "resources/edit_json.html", context, status=400)
+        return render(request, page, context, status=400)
     if "save" not in request.POST:
-        context["changes"] = properties_changes(resource.properties, resolved)
-        context["renamed"] = new_name != resource.name
+        context["changes"] = properties_changes(stored or {}, resolved)
+        context["renamed"] = resource is not None and new_name != resource.name
         context["preview"] = True
-        return render(request, "resources/edit_json.html", context)
+        return render(request, page, context)
     try:
         result = save_definition(
             user=request.user,
             name=new_name or "",
             properties=properties,
-            action=Revision.Action.EDIT,
+            action=Revision.Action.EDIT if resource is not None else Revision.Action.CREATE,
             instance=resource,
-            based_on=whole_number(based_on),
+            based_on=whole_number(based_on) if resource is not None else None,
             update_references=request.POST.get("update_references") == "on",
+            factory=factory,
+            kind=kind,
         )
     except DefinitionInvalid as exc:
         context["problems"] = at_lines(text, exc.problems)
-        return render(request, "resources/edit_json.html", context, status=400)
+        return render(request, page, context, status=400)
     except StaleRevision as exc:
         context["problems"] = [
             Problem("$", f"'{exc.current.name}' is now at revision {exc.current.revision}: "
                     "someone saved in between. Reload it and re-apply your change.")
         ]  # fmt: skip
-        return render(request, "resources/edit_json.html", context, status=409)
-    audit.record(AuditEvent.Action.EDIT, request=request, resource=result.resource)
-    messages.success(
-        request, f"'{result.resource.name}' saved as revision {result.revision.number}."
-    )
+        return render(request, page, context, status=409)
+    created = resource is None
+    action = AuditEvent.Action.CREATE if created else AuditEvent.Action.EDIT
+    audit.record(action, request=request, resource=result.resource)
+    verb = "created" if created else "saved as revision"
+    number = "" if created else f" {result.revision.number}"
+    messages.success(request, f"'{result.resource.name}' {verb}{number}.")
     return redirect(resource_url(result.resource))
