@@ -102,6 +102,21 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         user=editor, name="Sdata", properties=spark_dataset, action="create", kind="dataset"
     )
     live_q = "?linkedService=Local&tp-schema=s&tp-table=t"
+    pipeline = {
+        "activities": [
+            {
+                "name": "CopyFromSpark",
+                "type": "Copy",
+                "inputs": [{"referenceName": "Sdata", "type": "DatasetReference"}],
+                "outputs": [{"referenceName": "Data", "type": "DatasetReference"}],
+                "typeProperties": {
+                    "source": {"type": "SparkSource", "query": "SELECT 1"},
+                    "sink": {"type": "DelimitedTextSink"},
+                },
+            }
+        ]
+    }
+    save_definition(user=editor, name="Pipe", properties=pipeline, action="create", kind="pipeline")
     report = {
         "ok": False,
         "stages": [
@@ -125,6 +140,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     _, key = ApiToken.issue(admin_user, "sweep")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
+    pipe = "/api/v1/factories/default/pipeline/Pipe"
+    activity = api.get(f"{pipe}/activities").json()["activities"][0]["key"]
     requests: dict[str, list[Any]] = {
         "home": [lambda: browser.get("/")],
         "favicon": [lambda: Client().get("/favicon.ico")],
@@ -298,6 +315,20 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "api-dataset-preview": [
                 lambda: api.get("/api/v1/factories/default/dataset/Sdata/preview")
             ],
+            "pipeline-file": [lambda: browser.get(f"{page}/pipeline/Pipe/file/")],
+            "pipeline-activity": [
+                lambda: browser.get(f"{page}/pipeline/Pipe/activities/{activity}/")
+            ],
+            "factory-queries": [lambda: browser.get(f"{page}/queries/")],
+            "api-activities": [lambda: api.get(f"{pipe}/activities")],
+            "api-activity": [lambda: api.get(f"{pipe}/activities/{activity}")],
+            "api-activity-check": [
+                lambda: api.post(f"{pipe}/activities/{activity}/check", {}, format="json")
+            ],
+            "api-activity-preview": [
+                lambda: api.post(f"{pipe}/activities/{activity}/preview", {}, format="json")
+            ],
+            "api-factory-queries": [lambda: api.get("/api/v1/factories/default/queries")],
             "transfer-designer": [
                 lambda: browser.get(f"{page}/transfer/"),
                 lambda: browser.get(f"{page}/transfer/?pool=Live&table=a.b.c&spark_pool=w/p"),
