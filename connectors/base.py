@@ -214,7 +214,9 @@ class Connector:
     """A designer for moving data between this connector's store and Spark (AzureSqlDW:
     Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
     ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
-    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields, and,
+    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields
+    (``columns``: the Spark columns as (name, Spark type) pairs, typed or read live, which
+    win over a source dataset's ``schema``), and,
     when the store's connection test passed, ``live_type_properties`` (secrets in clear) and
     ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
     ``problems``, ``outputs``, ``copy_activity``...).
