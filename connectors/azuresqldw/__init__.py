@@ -10,7 +10,7 @@ from typing import Any
 from connectors.azuresqldw.secret_target import azuresqldw_secret_target
 from connectors.azuresqldw.shape import LEGACY, RECOMMENDED, shape_of
 from connectors.azuresqldw.upgrade_rules import UPGRADE
-from connectors.base import Connector, ConnectorVersion, TestOptions
+from connectors.base import Connector, ConnectorVersion, DatasetType, TestOptions
 
 HERE = Path(__file__).parent
 TYPE = "AzureSqlDW"
@@ -50,6 +50,14 @@ CONNECTOR = Connector(
     shape_of=shape_of,
     upgrade=UPGRADE,
     transfer_plan=transfer_plan,
+    datasets={
+        "AzureSqlDWTable": DatasetType(
+            type="AzureSqlDWTable",
+            title="Dedicated SQL pool table",
+            schema_path=HERE / "dataset-AzureSqlDWTable.schema.json",
+            linked_service_type=TYPE,
+        )
+    },
     versions={
         RECOMMENDED: ConnectorVersion(
             connector_type=TYPE,
