@@ -38,16 +38,16 @@ from thrift.transport.TTransport import TMemoryBuffer
 
 from bench._report import machine_facts, markdown_table, median, p90, publish
 from connectors.base import TestOptions
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.endpoint import open_tcp, resolve
 from connectors.net_policy import AddressPolicy
 from connectors.spark import CONNECTOR, live
 from connectors.spark.diagnostics import Operation, run_connection_test
-from connectors.spark.endpoint import open_tcp, resolve
 from connectors.spark.hive.binary_transport import UnframedTransport
 from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.deadline import Deadline
 from connectors.spark.hive.gen.TCLIService import ttypes as t
 from connectors.spark.hive.results import decode_columns
-from connectors.spark.hive.wire import DeadlineSocket
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from connectors.spark.type_mapping import column_type
 from tests.spark_server import server_pool

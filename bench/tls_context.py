@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench._report import machine_facts, markdown_table, median, p90, publish
-from connectors.spark.hive.tls import TlsOptions, build_context, shared_context
-from connectors.spark.hive.tls_contexts import CONTEXTS
+from connectors.net.tls import TlsOptions, build_context, shared_context
+from connectors.net.tls_contexts import CONTEXTS
 from tests.fake_server import FakeServer, silent, tls_server_context
 from tests.pki import TestPki
 

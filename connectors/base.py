@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.schema_store import compile_validator
 
 if TYPE_CHECKING:
-    from connectors.upgrade import Plan, UpgradePath
+    from connectors.upgrade import UpgradePath
 
 
 class SchemaFiles:
@@ -216,7 +216,9 @@ class Connector:
     """A designer for moving data between this connector's store and Spark (AzureSqlDW:
     Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
     ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
-    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields, and,
+    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields
+    (``columns``: the Spark columns as (name, Spark type) pairs, typed or read live, which
+    win over a source dataset's ``schema``), and,
     when the store's connection test passed, ``live_type_properties`` (secrets in clear) and
     ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
     ``problems``, ``outputs``, ``copy_activity``...).
@@ -266,36 +268,6 @@ class Connector:
         if not isinstance(declared, str):
             return f'A version is text, for example "{self.default_version}" (versions: {known}).'
         return f"{self.title} has no version {declared!r} (versions: {known})."
-
-    def upgrade_plan(
-        self, properties: dict[str, Any], answers: dict[str, Any] | None = None
-    ) -> Plan:
-        """The upgrade of ``properties`` (a definition of ``upgrade.from_version``)."""
-        from connectors.upgrade import plan_upgrade
-
-        if self.upgrade is None:
-            raise LookupError(f"{self.title} definitions have no upgrade.")
-        from connectors.upgrade import Plan
-
-        title = self.upgrade.title or (
-            f"Upgrade {self.title} {self.upgrade.from_version} → {self.upgrade.to_version}"
-        )
-        if not isinstance(properties, dict) or properties.get("type") != self.type:
-            return Plan.refused(f"This is not a {self.title} definition.", title=title)
-        if self.version_of(properties) != self.upgrade.from_version:
-            return Plan.refused(
-                f"Only {self.title} {self.upgrade.from_version} definitions are upgraded; "
-                f"this one is {properties.get('version')!r}.",
-                title=title,
-            )
-        return plan_upgrade(
-            self.upgrade.rules,
-            properties,
-            answers,
-            target=self.version(self.upgrade.to_version),
-            type_changes=self.upgrade.type_changes,
-            title=title,
-        )
 
     def matches(self, query: str) -> bool:
         words = " ".join((self.type, self.title, self.summary, self.category, *self.keywords))

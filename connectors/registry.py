@@ -71,3 +71,15 @@ def dataset_type(kind: str, dataset_type_name: object) -> DatasetType | None:
 def connector_of_dataset(dataset: DatasetType) -> Connector:
     """The connector whose linked services a dataset type uses."""
     return get_connector(dataset.linked_service_type)
+
+
+def live_dataset_type(linked_service_type: str) -> DatasetType | None:
+    """A dataset type over linked services of ``linked_service_type`` whose connector reads
+    columns from a live server (None when there is none)."""
+    for connector in REGISTRY.values():
+        for declared in connector.datasets.values():
+            if declared.linked_service_type != linked_service_type:
+                continue
+            if connector_of_dataset(declared).live is not None:
+                return declared
+    return None

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # imported when first used: jsonschema costs ~0.1 s at start-
     from referencing import Registry
 
 COMMON_SCHEMA_PATH = Path(__file__).parent / "common" / "linkedservice.schema.json"
+COMMON_DATASET_SCHEMA_PATH = Path(__file__).parent / "common" / "dataset.schema.json"
 
 
 @cache
@@ -23,10 +24,16 @@ def common_schema() -> dict[str, Any]:
 def schema_registry() -> Registry:
     from referencing import Registry, Resource
 
-    schema = common_schema()
+    dataset = json.loads(COMMON_DATASET_SCHEMA_PATH.read_text(encoding="utf-8"))
     # Crawled once: each $ref is then looked up among known anchors and subresources instead
     # of being searched for at every validation (about 15% of a validation's time).
-    return Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+    return (
+        Registry()
+        .with_resources(
+            (schema["$id"], Resource.from_contents(schema)) for schema in (common_schema(), dataset)
+        )
+        .crawl()
+    )
 
 
 def compile_validator(schema: dict[str, Any]) -> Draft202012Validator:

@@ -12,46 +12,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from connectors.expressions import is_expression
 from connectors.registry import REGISTRY
-from connectors.secrets import children, is_secret_parameter
-
-PARAMETERS = "parameters"
-
-
-def _holds_expression(value: Any) -> bool:
-    """Whether ``value`` is, or holds anywhere inside it, an expression in either form."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if is_expression(node):
-            return True
-        stack.extend(child for _, child in children(node))
-    return False
+from connectors.secret_binding import PARAMETERS, changed_properties, declared_target
 
 
 def target_of(properties: Any) -> dict[str, Any]:
     """Where and how the secrets of ``properties`` would be sent: property -> value.
 
     Empty for resources whose type declares no target (their secrets are bound to
-    nothing, and reusing them never depends on a target). When a target property is an
-    expression, the non-secret parameter defaults it may read are part of the target.
+    nothing, and reusing them never depends on a target). See
+    :func:`connectors.secret_binding.declared_target`.
     """
     if not isinstance(properties, dict):
         return {}
     connector = REGISTRY.get(str(properties.get("type")))
-    declare = getattr(connector, "secret_target", None)
-    if declare is None:
-        return {}
-    target = dict(declare(properties))
-    if any(map(_holds_expression, target.values())):
-        parameters = properties.get(PARAMETERS)
-        target[PARAMETERS] = {
-            name: spec.get("defaultValue")
-            for name, spec in (parameters.items() if isinstance(parameters, dict) else ())
-            if isinstance(spec, dict) and not is_secret_parameter(spec)
-        }
-    return target
+    return declared_target(getattr(connector, "secret_target", None), properties)
 
 
 def encode(target: dict[str, Any]) -> str:
@@ -64,12 +39,6 @@ def decode(text: str) -> dict[str, Any] | None:
         return None
     value = json.loads(text)
     return value if isinstance(value, dict) else None
-
-
-def changed_properties(bound: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    """The target properties whose value differs, in declaration order."""
-    names = [*current, *(k for k in bound if k not in current)]
-    return [name for name in names if bound.get(name) != current.get(name)]
 
 
 def _shown(value: Any) -> str:

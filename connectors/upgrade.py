@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from connectors.formspec import is_expression
 from connectors.problems import Problem, json_path
+from connectors.secret_binding import SecretTarget, changed_properties, declared_target
 from connectors.secrets import (
     MASK,
     as_validated,
@@ -37,7 +38,7 @@ from connectors.secrets import (
 from connectors.validation import validate_properties
 
 if TYPE_CHECKING:
-    from connectors.base import ConnectorVersion
+    from connectors.base import Connector, ConnectorVersion
 
 Severity = Literal["info", "warning"]
 DecisionKind = Literal["choice", "text", "secret", "integer", "boolean"]
@@ -306,13 +307,13 @@ RETYPE = "retype-secret:"
 
 
 def _retype_decisions(
-    source: dict[str, Any], proposed: dict[str, Any]
+    source: dict[str, Any], proposed: dict[str, Any], secret_target: SecretTarget | None
 ) -> list[tuple[Decision, tuple[str | int, ...]]]:
     """A stored secret carried into a proposal that sends it elsewhere, or otherwise,
     must be typed again (see :mod:`connectors.secret_targets`): one decision each."""
-    from connectors.secret_targets import changed_properties, target_of
-
-    changed = changed_properties(target_of(source), target_of(proposed))
+    changed = changed_properties(
+        declared_target(secret_target, source), declared_target(secret_target, proposed)
+    )
     if not changed:
         return []
     before = dict(secure_strings(source))
@@ -352,10 +353,15 @@ def plan_upgrade(
     answers: Mapping[str, Any] | None = None,
     *,
     target: ConnectorVersion,
+    secret_target: SecretTarget | None,
     type_changes: Sequence[TypeChange] = (),
     title: str = "",
 ) -> Plan:
     """Run ``rules`` in order over a copy of ``properties`` with the given ``answers``.
+
+    ``secret_target`` is the connector's declaration of where its secrets are sent
+    (``Connector.secret_target``): a stored secret the proposal sends elsewhere must be
+    typed again.
 
     ``answers`` maps decision ids to answers (a secret answer is a secure string or a
     Key Vault reference). The source is never changed.
@@ -413,7 +419,7 @@ def plan_upgrade(
     for rule in active:
         findings.extend(rule.findings(source, effective))
         rule.apply(proposed, effective)
-    for decision, where in _retype_decisions(source, proposed):
+    for decision, where in _retype_decisions(source, proposed, secret_target):
         decisions[decision.id] = decision
         answer = answers.get(decision.id)
         if decision.id not in answers:
@@ -455,4 +461,32 @@ def plan_upgrade(
         tuple(problems),
         tuple(type_changes),
         title,
+    )
+
+
+def plan_connector_upgrade(
+    connector: Connector, properties: Any, answers: Mapping[str, Any] | None = None
+) -> Plan:
+    """The upgrade of ``properties`` (a definition of ``connector.upgrade.from_version``)
+    to ``connector.upgrade.to_version``; refused when it is not such a definition."""
+    path = connector.upgrade
+    if path is None:
+        raise LookupError(f"{connector.title} definitions have no upgrade.")
+    title = path.title or f"Upgrade {connector.title} {path.from_version} → {path.to_version}"
+    if not isinstance(properties, dict) or properties.get("type") != connector.type:
+        return Plan.refused(f"This is not a {connector.title} definition.", title=title)
+    if connector.version_of(properties) != path.from_version:
+        return Plan.refused(
+            f"Only {connector.title} {path.from_version} definitions are upgraded; "
+            f"this one is {properties.get('version')!r}.",
+            title=title,
+        )
+    return plan_upgrade(
+        path.rules,
+        properties,
+        answers,
+        target=connector.version(path.to_version),
+        secret_target=connector.secret_target,
+        type_changes=path.type_changes,
+        title=title,
     )

@@ -106,7 +106,7 @@ def for_linked_service(
     return LiveDataset(factory, declared, connector.live, service, version, resource)
 
 
-def spark_linked_services(factory: Factory, declared: DatasetType) -> list[Resource]:
+def linked_services_for(factory: Factory, declared: DatasetType) -> list[Resource]:
     """The factory's linked services a dataset of this type may use (for the picker)."""
     return list(
         Resource.objects.live()

@@ -1,14 +1,27 @@
 """Transfer plans between a connector's store and Spark (``Connector.transfer_plan``), from
 the resources of one factory. No connector type is named here: the pool's connector says
-whether it has a designer."""
+whether it has a designer, the registry which dataset type reads a Spark side's columns live.
+
+The Spark columns come, in this order, from what the user typed, from the live server (the
+source dataset's linked service, or the Copy route's linked service for a table name), or
+from the dataset's imported ``schema``; ``columns_origin`` in the plan says which, and why a
+live read fell back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from connectors.kinds import LINKED_SERVICE
-from connectors.registry import get_connector, has_form
+from connectors.kinds import KINDS, LINKED_SERVICE
+from connectors.registry import get_connector, has_form, live_dataset_type
+from portal import datasets
 from portal.models import ConnectionTest, Factory, Resource, unseal
+
+LIVE = "live server"
+IMPORTED = "imported schema"
+TYPED = "typed"
+NONE = "none"
 
 
 class TransferUnavailable(LookupError):
@@ -46,15 +59,117 @@ def plan(factory: Factory, *, pool: str, **arguments: Any) -> dict[str, Any]:
         found = _find(factory, kind, name)
         return found.masked_properties if found is not None else None
 
+    origin = spark_columns(
+        factory,
+        source=str(arguments.get("source") or ""),
+        spark_linked_service=spark,
+        typed=arguments.get("columns"),
+    )
+    if origin.origin == LIVE:
+        arguments["columns"] = origin.columns
     designer = get_connector(service.connector).transfer_plan
     assert designer is not None
-    return designer(
+    result = designer(
         pool=service.name,
         pool_properties=service.masked_properties,
         lookup=lookup,
         **_live(service),
         **arguments,
     )
+    if origin.origin == IMPORTED and not result.get("columns"):
+        origin = ColumnOrigin(NONE, f"{origin.detail}; the dataset has no imported schema either")
+    result["columns_origin"] = {"origin": origin.origin, "detail": origin.detail}
+    return result
+
+
+@dataclass(frozen=True)
+class ColumnOrigin:
+    origin: str
+    """``live server``, ``imported schema``, ``typed`` or ``none``."""
+    detail: str
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def typed_columns(text: str) -> tuple[tuple[str, str], ...]:
+    """Spark columns typed one per line as ``name type`` (or ``name: type``); a column
+    without a type is a string."""
+    out = []
+    for line in text.splitlines():
+        name, _, kind = line.strip().replace(":", " ", 1).partition(" ")
+        if name:
+            out.append((name, kind.strip() or "string"))
+    return tuple(out)
+
+
+def spark_columns(
+    factory: Factory, *, source: str, spark_linked_service: str, typed: Any = None
+) -> ColumnOrigin:
+    """Where the Spark columns of a transfer come from, and the columns when read live."""
+    if typed:
+        return ColumnOrigin(TYPED, "typed in the request")
+    text = source.strip()
+    if not text:
+        return ColumnOrigin(NONE, "no Spark source named: type the columns")
+    if text.lower().startswith(("select ", "with ")):
+        return ColumnOrigin(NONE, "a query's columns are not read: type them")
+    dataset = _find(factory, KINDS["dataset"].name, text)
+    if dataset is not None:
+        return _dataset_columns(dataset)
+    if not spark_linked_service:
+        return ColumnOrigin(
+            NONE, "a table name without a Spark linked service is not read: type the columns"
+        )
+    service = _find(factory, LINKED_SERVICE.name, spark_linked_service)
+    declared = live_dataset_type(service.connector) if service is not None else None
+    if service is None or declared is None:
+        return ColumnOrigin(
+            NONE, f"{spark_linked_service} offers no live catalog: type the columns"
+        )
+    schema_field, table_field = declared.picker_fields
+    schema, _, table = text.rpartition(".")
+    try:
+        live = datasets.for_linked_service(factory, declared, service.name)
+        ref = datasets.table_of(live, {schema_field: schema, table_field: table})
+        report = datasets.columns(live, ref)
+    except datasets.LiveRefused as exc:
+        return ColumnOrigin(NONE, f"the server could not be read ({exc}): type the columns")
+    return _from_report(report, service.name, fallback=NONE, then="type the columns")
+
+
+def _dataset_columns(dataset: Resource) -> ColumnOrigin:
+    has_schema = bool(dataset.properties.get("schema"))
+    fallback = IMPORTED if has_schema else NONE
+    then = "using the dataset's imported schema" if has_schema else "type the columns"
+    if datasets.declared_type(dataset) is None:
+        return ColumnOrigin(fallback, f"{dataset.name} is not read live; {then}")
+    try:
+        live = datasets.for_dataset(dataset)
+        report = datasets.columns(live)
+    except datasets.LiveRefused as exc:
+        return ColumnOrigin(fallback, f"the server could not be read ({exc}); {then}")
+    return _from_report(report, live.linked_service.name, fallback=fallback, then=then)
+
+
+def _from_report(report: dict[str, Any], service: str, *, fallback: str, then: str) -> ColumnOrigin:
+    result = report.get("result") if report.get("ok") else None
+    found = (result or {}).get("columns") or []
+    if not found:
+        return ColumnOrigin(fallback, f"the server could not be read ({_why(report)}); {then}")
+    columns = tuple((str(c["name"]), str(c["server_type"])) for c in found)
+    table = (result or {}).get("table", "")
+    return ColumnOrigin(LIVE, f"read from {service} just now ({table})", columns)
+
+
+def _why(report: dict[str, Any]) -> str:
+    if report.get("refused"):
+        return str(report["refused"])
+    for stage in report.get("stages", []):
+        if stage.get("status") == "failed":
+            return f"{stage.get('name')}: {stage.get('detail')}"
+    return "no columns"
 
 
 def _live(service: Resource) -> dict[str, Any]:

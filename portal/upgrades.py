@@ -78,7 +78,8 @@ def plan_for(service: Resource, raw_answers: dict[str, Any] | None = None) -> Pl
         raise NotUpgradable(
             f"'{service.name}' has no upgrade from version {service.connector_version}."
         )
-    target = get_connector(service.connector).version(path.to_version)
+    connector = get_connector(service.connector)
+    target = connector.version(path.to_version)
     properties = service.properties
 
     def run(answers: dict[str, Any]) -> Plan:
@@ -87,6 +88,7 @@ def plan_for(service: Resource, raw_answers: dict[str, Any] | None = None) -> Pl
             properties,
             answers,
             target=target,
+            secret_target=connector.secret_target,
             type_changes=path.type_changes,
             title=path.title,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connectors.net.endpoint import Resolver
 from connectors.net_policy import AddressPolicy
 from connectors.spark.diagnostics import (
     Stage,
@@ -11,7 +12,6 @@ from connectors.spark.diagnostics import (
     TestReport,
     run_connection_test,
 )
-from connectors.spark.endpoint import Resolver
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 
 LOOPBACK_POLICY = AddressPolicy(allow_loopback=True)

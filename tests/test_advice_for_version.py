@@ -6,18 +6,20 @@ from typing import Any
 
 import pytest
 
+from connectors.net.errors import (
+    CertificateRejected,
+    DeadlineExceeded,
+    MalformedReply,
+    PeerClosed,
+    TlsHandshakeError,
+)
 from connectors.spark.advice import explain
 from connectors.spark.diagnostics import Stage
 from connectors.spark.hive.errors import (
-    CertificateRejected,
-    DeadlineExceeded,
     FrameTooLarge,
     HttpStatusError,
-    MalformedReply,
     NotHttpReply,
-    PeerClosed,
     SaslRejected,
-    TlsHandshakeError,
 )
 from connectors.spark.settings import settings_from_type_properties
 from tests.helpers import assert_failed_at, run

@@ -7,10 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
+    DeadlineExceeded,
+    PeerClosed,
+)
 from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import DeadlineExceeded, FrameTooLarge, PeerClosed
-from connectors.spark.hive.wire import DeadlineSocket
+from connectors.spark.hive.errors import (
+    FrameTooLarge,
+)
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ import threading
 
 import pytest
 
-from connectors.spark.endpoint import open_tcp
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import HttpStatusError
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.endpoint import open_tcp
+from connectors.spark.hive.errors import (
+    HttpStatusError,
+)
 from connectors.spark.hive.http_transport import HttpTransport
-from connectors.spark.hive.wire import DeadlineSocket
 from tests.fake_server import FakeServer
 
 

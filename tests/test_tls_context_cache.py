@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.tls import TlsOptions, handshake, shared_context
-from connectors.spark.hive.tls_contexts import CONTEXTS, ContextCache, context_key
+from connectors.net.deadline import Deadline
+from connectors.net.tls import TlsOptions, handshake, shared_context
+from connectors.net.tls_contexts import CONTEXTS, ContextCache, context_key
 from tests.fake_server import FakeServer, silent, tls_server_context
 from tests.pki import TestPki
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.azuresqldw.secret_target import azuresqldw_secret_target
 from connectors.azuresqldw.shape import LEGACY, RECOMMENDED, shape_of
-from connectors.base import Connector, ConnectorVersion, TestOptions
+from connectors.base import Connector, ConnectorVersion, DatasetType, TestOptions
 
 if TYPE_CHECKING:
     from connectors.upgrade import UpgradePath
@@ -59,6 +59,14 @@ CONNECTOR = Connector(
     shape_of=shape_of,
     load_upgrade=load_upgrade,
     transfer_plan=transfer_plan,
+    datasets={
+        "AzureSqlDWTable": DatasetType(
+            type="AzureSqlDWTable",
+            title="Dedicated SQL pool table",
+            schema_path=HERE / "dataset-AzureSqlDWTable.schema.json",
+            linked_service_type=TYPE,
+        )
+    },
     versions={
         RECOMMENDED: ConnectorVersion(
             connector_type=TYPE,

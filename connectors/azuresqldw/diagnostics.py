@@ -7,7 +7,8 @@ the permissions a write needs, each missing one with the T-SQL that grants it.
 
 Entra ID methods need a token this portal cannot get: the network and TLS stages still run,
 login and after are skipped, saying so. Same deadline, bounded reads and address policy as
-the Spark test (the resolver, TCP connect and deadline socket are shared with it).
+the Spark test (the resolver, TCP connect, deadline socket and TLS helpers come from
+:mod:`connectors.net`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any
 from connectors.azuresqldw import tds
 from connectors.azuresqldw.login_errors import explain_login_error
 from connectors.azuresqldw.settings import SqlPoolSettings
-from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
-from connectors.spark.endpoint import (
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.endpoint import (
     AddressDenied,
     Resolution,
     Resolver,
@@ -33,16 +35,19 @@ from connectors.spark.endpoint import (
     resolve,
     system_resolver,
 )
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import DeadlineExceeded, HiveClientError, PeerClosed
-from connectors.spark.hive.tls import (
+from connectors.net.errors import (
+    DeadlineExceeded,
+    NetworkError,
+    PeerClosed,
+)
+from connectors.net.tls import (
     CertificateInfo,
     TlsOptions,
     build_context,
     hostname_matches,
     parse_certificate,
 )
-from connectors.spark.hive.wire import DeadlineSocket
+from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
 
 
 class StageStatus(str, Enum):
@@ -326,7 +331,7 @@ class _Run:
                         connect_timeout=self.limits.connect_timeout_s,
                         deadline=self.deadline,
                     )
-                except (OSError, HiveClientError) as exc:
+                except (OSError, NetworkError) as exc:
                     failures.append(exc)
                     continue
                 self.sock, self.address = sock, address

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
+from connectors.net.deadline import Deadline
 from connectors.spark.connection_test import run_on_server
 from connectors.spark.diagnostics import Operation
 from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import HiveStatusError
+from connectors.spark.hive.errors import (
+    HiveStatusError,
+)
 from connectors.spark.live import (
     PREVIEW_DEFAULT_ROWS,
     PREVIEW_MAX_BYTES,

@@ -5,26 +5,28 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 
-from connectors.spark.endpoint import AddressDenied, ResolutionError
-from connectors.spark.hive.errors import (
+from connectors.net.endpoint import AddressDenied, ResolutionError
+from connectors.net.errors import (
     CertificateRejected,
     ConnectTimeout,
     DeadlineExceeded,
-    ExplainedProblem,
-    FrameTooLarge,
-    HiveClientError,
-    HiveStatusError,
-    HttpStatusError,
     MalformedReply,
-    NotHttpReply,
+    NetworkError,
     PeerClosed,
-    SaslRejected,
-    SaslServerError,
-    ThriftApplicationError,
     TlsConfigurationError,
     TlsHandshakeError,
 )
-from connectors.spark.hive.tls import CertificateInfo
+from connectors.net.tls import CertificateInfo
+from connectors.spark.hive.errors import (
+    ExplainedProblem,
+    FrameTooLarge,
+    HiveStatusError,
+    HttpStatusError,
+    NotHttpReply,
+    SaslRejected,
+    SaslServerError,
+    ThriftApplicationError,
+)
 from connectors.spark.peer_bytes import PeerKind, classify, sasl_message, show
 from connectors.spark.settings import AuthenticationType, SparkSettings, TransportProtocol
 
@@ -138,7 +140,7 @@ def _explain(
             "The server is older than this client's protocol version: upgrade the "
             "server or lower the client protocol version.",
         )
-    if isinstance(exc, HiveClientError):
+    if isinstance(exc, NetworkError):
         by_bytes = _advice_from_peer_bytes(exc, settings, sasl_port_probe)
         if by_bytes is not None:
             return by_bytes
@@ -185,7 +187,7 @@ def _explain(
 
 
 def _advice_from_peer_bytes(
-    exc: HiveClientError, settings: SparkSettings, sasl_port_probe: bool | None
+    exc: NetworkError, settings: SparkSettings, sasl_port_probe: bool | None
 ) -> Advice | None:
     kind = classify(exc.peer_bytes)
     transport = settings.transport

@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
-from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
-from connectors.spark.advice import Advice, explain
-from connectors.spark.endpoint import (
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.endpoint import (
     AddressDenied,
     Resolution,
     Resolver,
@@ -30,21 +30,23 @@ from connectors.spark.endpoint import (
     resolve,
     system_resolver,
 )
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.client import HiveClient
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import (
+from connectors.net.errors import (
     CertificateRejected,
     ConnectTimeout,
-    HiveClientError,
+    NetworkError,
+    PeerClosed,
+)
+from connectors.net.tls import CertificateInfo, TlsOptions, TlsResult, handshake
+from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
+from connectors.spark.advice import Advice, explain
+from connectors.spark.hive.binary_transport import UnframedTransport
+from connectors.spark.hive.client import HiveClient
+from connectors.spark.hive.errors import (
     HttpStatusError,
     NotHttpReply,
-    PeerClosed,
 )
 from connectors.spark.hive.http_transport import HttpTransport
 from connectors.spark.hive.sasl_transport import SaslTransport
-from connectors.spark.hive.tls import CertificateInfo, TlsOptions, TlsResult, handshake
-from connectors.spark.hive.wire import DeadlineSocket
 from connectors.spark.settings import (
     ClientLimits,
     ServerType,
@@ -394,7 +396,7 @@ class _Run:
             )
             tls_sock.close()
             return result.certificate
-        except (HiveClientError, OSError):
+        except (NetworkError, OSError):
             return None
 
     def _open_sock(self) -> DeadlineSocket:
@@ -510,7 +512,7 @@ class _Run:
             return None
         try:
             wire = self._open_sock()
-        except (HiveClientError, OSError):
+        except (NetworkError, OSError):
             return None
         try:
             client = HiveClient(
@@ -518,10 +520,10 @@ class _Run:
                 max_string_bytes=self.limits.max_frame_bytes,
             )
             client.open_session(client_protocol=self.limits.client_protocol)
-            with suppress(HiveClientError, OSError):
+            with suppress(NetworkError, OSError):
                 client.close_session()
             return True
-        except (HiveClientError, OSError):
+        except (NetworkError, OSError):
             return False
         finally:
             wire.close()
@@ -571,7 +573,7 @@ def stage_list(operation: Operation | None = None) -> list[Stage | Operation]:
     return [operation if stage == Stage.QUERY else stage for stage in Stage]
 
 
-class _UnexpectedValue(HiveClientError):
+class _UnexpectedValue(NetworkError):
     pass
 
 

@@ -16,11 +16,13 @@ from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.expressions import is_expression
+from connectors.net.deadline import Deadline
 from connectors.spark.connection_test import run_on_server
 from connectors.spark.diagnostics import Operation
 from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import ExplainedProblem
+from connectors.spark.hive.errors import (
+    ExplainedProblem,
+)
 from connectors.spark.hive.results import ResultSet
 from connectors.spark.query_guard import QueryRefused, check_read_only
 from connectors.spark.type_mapping import NOT_SUPPORTED, ColumnType, column_type

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.scope import ScopedView
-from portal.transfers import TransferUnavailable, plan
+from portal.transfers import TransferUnavailable, plan, typed_columns
 
 PARAMETERS = [
     OpenApiParameter("pool", str, required=True, description="the SQL pool's linked service"),
@@ -17,6 +17,12 @@ PARAMETERS = [
     OpenApiParameter("sparkPool", str, description="WORKSPACE/POOL: the notebook route"),
     OpenApiParameter("spark", str, description="a Spark linked service: the Copy route"),
     OpenApiParameter("source", str, description="a Spark table, dataset or query"),
+    OpenApiParameter(
+        "columns",
+        str,
+        description="Spark columns, one per line as NAME TYPE; when absent they are read "
+        "from the Spark server, else the dataset's imported schema (see columns_origin)",
+    ),
 ]
 
 
@@ -39,6 +45,7 @@ class TransferPlan(ScopedView):
             raise ValidationError(
                 {"errors": [{"path": "sparkPool", "message": "Give sparkPool or spark (one)."}]}
             )
+        typed = typed_columns(query.get("columns", "")[:20000])
         try:
             result = plan(
                 self.factory,
@@ -48,6 +55,7 @@ class TransferPlan(ScopedView):
                 spark_pool=query.get("sparkPool", ""),
                 spark_linked_service=query.get("spark", ""),
                 source=query.get("source", ""),
+                **({"columns": typed} if typed else {}),
             )
         except TransferUnavailable as exc:
             raise NotFound(str(exc)) from None

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from connectors.base import DatasetType
-from connectors.registry import DATASET, dataset_type
+from connectors.registry import DATASET, connector_of_dataset, dataset_type
 from portal import dataset_form, datasets
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.imports import document_text
@@ -98,7 +98,8 @@ def _form(
         data["based_on"] = str(resource.revision)
     else:
         data = {"linkedService": request.GET.get("linkedService", "")}
-    services = datasets.spark_linked_services(factory, declared)
+    services = datasets.linked_services_for(factory, declared)
+    catalog = connector_of_dataset(declared).live
     return render(
         request,
         "datasets/form.html",
@@ -113,6 +114,8 @@ def _form(
             ],
             "services": services,
             "has_table_name": bool(data.get("tp-tableName")),
+            "live": catalog is not None,
+            "can_move_table_name": catalog is not None and catalog.move_legacy_table is not None,
             "can_preview": has_role(request.user, Role.EDITOR, factory),
         },
         status=400 if problems else 200,
@@ -158,7 +161,6 @@ def _moved(
 ) -> tuple[dict[str, Any], list[Any]]:
     """``tableName`` moved to ``schema`` + ``table`` by the connector (not saved yet)."""
     from connectors.problems import Problem
-    from connectors.registry import connector_of_dataset
 
     live = connector_of_dataset(declared).live
     tp = properties.get("typeProperties") or {}

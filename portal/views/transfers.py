@@ -18,7 +18,7 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector, has_form
 from portal.definitions import DefinitionInvalid, save_definition
 from portal.models import Resource
-from portal.transfers import TransferUnavailable, plan
+from portal.transfers import TransferUnavailable, plan, typed_columns
 from portal.views.access import editor_required, reader_required
 
 TEXT = (
@@ -92,16 +92,6 @@ def _form(data: Any) -> dict[str, str]:
     form["copy_method"] = form["copy_method"] or "copy"
     form["table_option"] = form["table_option"] or "none"
     return form
-
-
-def typed_columns(text: str) -> tuple[tuple[str, str], ...]:
-    """Spark columns typed one per line as ``name type`` (or ``name: type``)."""
-    out = []
-    for line in text.splitlines():
-        name, _, kind = line.strip().replace(":", " ", 1).partition(" ")
-        if name:
-            out.append((name, kind.strip() or "string"))
-    return tuple(out)
 
 
 def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:

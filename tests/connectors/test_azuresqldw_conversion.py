@@ -10,6 +10,7 @@ import pytest
 
 from connectors.registry import get_connector
 from connectors.secret_targets import target_of
+from connectors.upgrade import plan_connector_upgrade
 
 CONNECTOR = get_connector("AzureSqlDW")
 KV = {
@@ -35,7 +36,7 @@ def test_sql_authentication_is_read_from_the_connection_string() -> None:
         "Pooling=false;Max Pool Size=50"
     )
     source = legacy(conn, password=KV)
-    plan = CONNECTOR.upgrade_plan(source)
+    plan = plan_connector_upgrade(CONNECTOR, source)
     assert plan.verdict == "ready", plan.as_dict()
     assert plan.proposed == {
         "annotations": ["prod"],
@@ -61,24 +62,25 @@ def test_sql_authentication_is_read_from_the_connection_string() -> None:
 
 def test_service_principal_and_managed_identities_are_inferred() -> None:
     conn = "Server=tcp:dw.database.windows.net,1433;Database=salesdw;Connection Timeout=30"
-    sp = CONNECTOR.upgrade_plan(
+    sp = plan_connector_upgrade(
+        CONNECTOR,
         legacy(
             conn,
             servicePrincipalId="app",
             servicePrincipalKey={"type": "SecureString", "value": "k"},
             tenant="contoso.onmicrosoft.com",
-        )
+        ),
     )
     assert sp.verdict == "ready", sp.as_dict()
     tp = (sp.proposed or {})["typeProperties"]
     assert tp["authenticationType"] == "ServicePrincipal"
     assert tp["servicePrincipalKey"] == {"type": "SecureString", "value": "k"}
-    system = CONNECTOR.upgrade_plan(legacy(conn))
+    system = plan_connector_upgrade(CONNECTOR, legacy(conn))
     assert (system.proposed or {})["typeProperties"]["authenticationType"] == (
         "SystemAssignedManagedIdentity"
     )
-    user = CONNECTOR.upgrade_plan(
-        legacy(conn, credential={"referenceName": "c1", "type": "CredentialReference"})
+    user = plan_connector_upgrade(
+        CONNECTOR, legacy(conn, credential={"referenceName": "c1", "type": "CredentialReference"})
     )
     assert user.verdict == "ready"
     assert (user.proposed or {})["typeProperties"]["authenticationType"] == (
@@ -88,7 +90,7 @@ def test_service_principal_and_managed_identities_are_inferred() -> None:
 
 def test_a_secure_connection_string_asks_for_server_database_and_authentication() -> None:
     source = legacy({"type": "SecureString", "secretId": 4})
-    plan = CONNECTOR.upgrade_plan(source)
+    plan = plan_connector_upgrade(CONNECTOR, source)
     assert plan.verdict == "needs-decisions"
     assert set(plan.pending) == {"server", "database", "authenticationType"}
     answers = {
@@ -96,9 +98,10 @@ def test_a_secure_connection_string_asks_for_server_database_and_authentication(
         "database": "salesdw",
         "authenticationType": "SQL",
     }
-    plan = CONNECTOR.upgrade_plan(source, answers)
+    plan = plan_connector_upgrade(CONNECTOR, source, answers)
     assert set(plan.pending) == {"userName", "password"}
-    plan = CONNECTOR.upgrade_plan(
+    plan = plan_connector_upgrade(
+        CONNECTOR,
         source,
         {**answers, "userName": "loader", "password": {"type": "SecureString", "value": "p"}},
     )
@@ -124,7 +127,7 @@ def test_a_secure_connection_string_asks_for_server_database_and_authentication(
     ],
 )
 def test_what_the_recommended_shape_cannot_hold_blocks_naming_it(conn: str, words: str) -> None:
-    plan = CONNECTOR.upgrade_plan(legacy(conn))
+    plan = plan_connector_upgrade(CONNECTOR, legacy(conn))
     assert plan.verdict == "blocked"
     assert any(words in reason for reason in plan.blocked), plan.blocked
 
@@ -134,5 +137,5 @@ def test_only_legacy_definitions_are_converted() -> None:
         "type": "AzureSqlDW",
         "typeProperties": {"server": "s", "database": "d", "authenticationType": "SQL"},
     }
-    plan = CONNECTOR.upgrade_plan(recommended)
+    plan = plan_connector_upgrade(CONNECTOR, recommended)
     assert plan.verdict == "blocked" and "Only" in plan.blocked[0]

@@ -3,7 +3,8 @@ cloud of a service principal, the integration runtime; read alike from both shap
 
 from __future__ import annotations
 
-from connectors.secret_targets import changed_properties, target_of
+from connectors.secret_binding import changed_properties
+from connectors.secret_targets import target_of
 
 CONN = "Server=tcp:contoso-dw.database.windows.net,1433;Database=salesdw;Encrypt=True"
 

@@ -24,6 +24,7 @@ from upgrade_helpers import (
 )
 
 from connectors.spark import settings as spark_settings
+from connectors.spark.secret_target import spark_secret_target as SPARK_TARGET
 from connectors.spark.upgrade_rules import RULES, TYPE_CHANGES, v1_transport
 from connectors.upgrade import RETYPE, Rule, type_path
 
@@ -633,7 +634,7 @@ def test_tls_without_options_warns_that_the_trust_store_changes() -> None:
             "enableSsl": True,
         },
     }
-    plan = plan_upgrade(spark.upgrade.rules, properties, target=target)
+    plan = plan_upgrade(spark.upgrade.rules, properties, target=target, secret_target=SPARK_TARGET)
     found = [f for f in plan.findings if f.rule_id == "tls-trust-store"]
     assert len(found) == 1 and found[0].severity == "warning"
     assert "cacerts.pem" in found[0].needs and "system trust store" in found[0].proposal
@@ -642,11 +643,13 @@ def test_tls_without_options_warns_that_the_trust_store_changes() -> None:
         **properties,
         "typeProperties": {**properties["typeProperties"], "trustedCertPath": "/ca.pem"},
     }
-    other = plan_upgrade(spark.upgrade.rules, with_option, target=target)
+    other = plan_upgrade(
+        spark.upgrade.rules, with_option, target=target, secret_target=SPARK_TARGET
+    )
     assert not [f for f in other.findings if f.rule_id == "tls-trust-store"]
     without_tls = {
         **properties,
         "typeProperties": {**properties["typeProperties"], "enableSsl": False},
     }
-    none = plan_upgrade(spark.upgrade.rules, without_tls, target=target)
+    none = plan_upgrade(spark.upgrade.rules, without_tls, target=target, secret_target=SPARK_TARGET)
     assert not [f for f in none.findings if f.rule_id == "tls-trust-store"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from upgrade_helpers import CLEAR_SECRET, SECRET_TEXT, STORED_SECRET, V2, expr
 
+from connectors.spark.secret_target import spark_secret_target as SPARK_TARGET
 from connectors.upgrade import (
     RETYPE,
     SECRET_SHOWN,
@@ -71,7 +72,13 @@ class ToyRule:
 
 
 def _plan(tp: dict[str, Any], rule: ToyRule, answers: dict[str, Any] | None = None):
-    return plan_upgrade([rule], {"type": "Spark", "typeProperties": tp}, answers, target=V2)
+    return plan_upgrade(
+        [rule],
+        {"type": "Spark", "typeProperties": tp},
+        answers,
+        target=V2,
+        secret_target=SPARK_TARGET,
+    )
 
 
 def test_a_clean_run_is_ready() -> None:
@@ -122,7 +129,7 @@ def test_stored_secrets_validate_as_the_mask_and_stay_references() -> None:
         "version": "2.0",
         "typeProperties": {**tp, "password": STORED_SECRET},
     }
-    result = plan_upgrade([ToyRule()], source, target=V2)
+    result = plan_upgrade([ToyRule()], source, target=V2, secret_target=SPARK_TARGET)
     assert result.verdict == "ready"
     assert result.proposed["typeProperties"]["password"] == STORED_SECRET
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from connectors.registry import get_connector
 from connectors.secrets import as_validated
-from connectors.upgrade import Plan
+from connectors.upgrade import Plan, plan_connector_upgrade
 from connectors.validation import validate_properties
 
 SPARK = get_connector("Spark")
@@ -50,7 +50,7 @@ def v2_problems(properties: dict[str, Any]) -> list[Any]:
 
 def plan(properties: dict[str, Any], answers: dict[str, Any] | None = None) -> Plan:
     before = copy.deepcopy(properties)
-    result = SPARK.upgrade_plan(properties, answers)
+    result = plan_connector_upgrade(SPARK, properties, answers)
     assert properties == before, "the upgrade changed its source"
     return result
 

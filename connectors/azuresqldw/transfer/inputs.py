@@ -1,6 +1,7 @@
 """A :class:`TransferRequest` from stored definitions: the pool's linked service, a Spark
 linked service or a Synapse workspace/pool, datasets (their ``schema`` arrays give the Spark
-columns) and the Key Vault linked service a password points at.
+columns unless the caller passes ``columns``: typed, or read live by the portal) and the Key
+Vault linked service a password points at.
 
 Plain Python on ADF ``properties`` dicts; the portal hands them over through a lookup.
 """

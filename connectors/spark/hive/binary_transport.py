@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from thrift.transport.TTransport import TTransportBase
 
-from connectors.spark.hive.errors import FrameTooLarge
-from connectors.spark.hive.wire import DeadlineSocket
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.spark.hive.errors import (
+    FrameTooLarge,
+)
 
 
 class UnframedTransport(TTransportBase):

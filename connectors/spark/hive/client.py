@@ -33,17 +33,19 @@ from thrift.transport.TTransport import (
     TTransportException,
 )
 
-from connectors.spark.hive.errors import (
-    HiveClientError,
-    HiveStatusError,
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
     MalformedReply,
+    NetworkError,
     PeerClosed,
+)
+from connectors.spark.hive.errors import (
+    HiveStatusError,
     ThriftApplicationError,
 )
 from connectors.spark.hive.gen.TCLIService import TCLIService
 from connectors.spark.hive.gen.TCLIService import ttypes as t
 from connectors.spark.hive.results import ResultSet, decode_columns, describe_columns
-from connectors.spark.hive.wire import DeadlineSocket
 
 PROTOCOL_V1 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V1
 PROTOCOL_V6 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6
@@ -178,7 +180,7 @@ class HiveClient:
             value = self._fetch_first_value(op) if op.hasResultSet else None
         except BaseException:
             # Best effort: the original failure is the one worth reporting.
-            with contextlib.suppress(HiveClientError, OSError):
+            with contextlib.suppress(NetworkError, OSError):
                 self._close_operation(op)
             raise
         self._close_operation(op)
@@ -246,7 +248,7 @@ class HiveClient:
         try:
             result = self._fetch_bounded(op, limits) if op.hasResultSet else ResultSet([])
         except BaseException:
-            with contextlib.suppress(HiveClientError, OSError):
+            with contextlib.suppress(NetworkError, OSError):
                 self._close_operation(op)
             raise
         self._close_operation(op)

@@ -1,34 +1,18 @@
-"""Exceptions raised by the HiveServer2 client.
+"""Exceptions raised by the HiveServer2 client beyond the generic network ones.
 
-Every error keeps the first bytes the peer sent on the connection (when there
-were any), because those bytes are usually the best clue to what is really
-listening on the port: ``HTTP/1.1 400`` from Jetty, a SASL ``ERROR`` header, a
-TLS alert record, and so on. :mod:`connectors.spark.advice` turns them into
-plain-language advice.
+The generic failures (deadline, connect timeout, closed peer, malformed reply, TLS)
+live in :mod:`connectors.net.errors`; every error here is a
+:class:`~connectors.net.errors.NetworkError` too, and keeps the first bytes the peer
+sent, which :mod:`connectors.spark.advice` turns into plain-language advice.
 """
 
 from __future__ import annotations
 
-
-class HiveClientError(Exception):
-    """Base class for every failure of the client and its transports."""
-
-    def __init__(self, message: str, *, peer_bytes: bytes = b"") -> None:
-        super().__init__(message)
-        self.message = message
-        self.peer_bytes = peer_bytes
+from connectors.net.errors import NetworkError
 
 
-class DeadlineExceeded(HiveClientError):
-    """The peer sent nothing (or not enough) before the overall deadline."""
-
-
-class ConnectTimeout(HiveClientError):
-    """The TCP connection was not established within the connect timeout."""
-
-
-class PeerClosed(HiveClientError):
-    """The peer closed or reset the connection while we waited for a reply."""
+class HiveClientError(NetworkError):
+    """Base class for failures specific to HiveServer2 and its transports."""
 
 
 class FrameTooLarge(HiveClientError):
@@ -43,31 +27,6 @@ class FrameTooLarge(HiveClientError):
         super().__init__(message, peer_bytes=peer_bytes)
         self.announced = announced
         self.limit = limit
-
-
-class MalformedReply(HiveClientError):
-    """The peer answered, but not in the protocol we expected."""
-
-
-class TlsHandshakeError(HiveClientError):
-    """The TLS handshake failed for a reason other than certificate checks."""
-
-    def __init__(self, message: str, *, reason: str = "", peer_bytes: bytes = b"") -> None:
-        super().__init__(message, peer_bytes=peer_bytes)
-        self.reason = reason
-
-
-class TlsConfigurationError(HiveClientError):
-    """The TLS settings cannot be applied (e.g. an unusable uploaded CA certificate)."""
-
-
-class CertificateRejected(HiveClientError):
-    """The server certificate failed verification (chain, dates or host name)."""
-
-    def __init__(self, message: str, *, verify_code: int = 0, verify_message: str = "") -> None:
-        super().__init__(message)
-        self.verify_code = verify_code
-        self.verify_message = verify_message
 
 
 class SaslRejected(HiveClientError):

@@ -15,14 +15,16 @@ from http.cookies import CookieError, SimpleCookie
 
 from thrift.transport.TTransport import TTransportBase
 
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
+    MalformedReply,
+    PeerClosed,
+)
 from connectors.spark.hive.errors import (
     FrameTooLarge,
     HttpStatusError,
-    MalformedReply,
     NotHttpReply,
-    PeerClosed,
 )
-from connectors.spark.hive.wire import DeadlineSocket
 
 USER_AGENT = "Linkwright-connection-test/1.0"
 _ERROR_BODY_LIMIT = 8 * 1024

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.spark.hive.errors import MalformedReply
+from connectors.net.errors import (
+    MalformedReply,
+)
 from connectors.spark.hive.gen.TCLIService import ttypes as t
 
 _TYPED = ("boolVal", "byteVal", "i16Val", "i32Val", "i64Val", "doubleVal", "stringVal", "binaryVal")

@@ -16,13 +16,15 @@ from enum import IntEnum
 from puresasl.client import SASLClient
 from thrift.transport.TTransport import TTransportBase
 
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
+    MalformedReply,
+)
 from connectors.spark.hive.errors import (
     FrameTooLarge,
-    MalformedReply,
     SaslRejected,
     SaslServerError,
 )
-from connectors.spark.hive.wire import DeadlineSocket
 
 _HEADER = struct.Struct(">BI")
 _LENGTH = struct.Struct(">I")

@@ -1,6 +1,7 @@
 """python manage.py transfer_plan --pool NAME --table DB.SCHEMA.TABLE --direction read|write
 (--spark-pool WORKSPACE/POOL | --spark LINKED_SERVICE) [--source TABLE_OR_QUERY]
-[--factory F] [--json]: plan a move between Spark and a dedicated SQL pool."""
+[--column "NAME TYPE" ...] [--factory F] [--json]: plan a move between Spark and a dedicated
+SQL pool."""
 
 from __future__ import annotations
 
@@ -37,12 +38,20 @@ class Command(BaseCommand):
         spark.add_argument("--spark-pool", help="WORKSPACE/POOL: a Synapse Spark pool")
         spark.add_argument("--spark", help="a Spark linked service (Copy activity route)")
         parser.add_argument("--source", default="", help="Spark table, dataset or query")
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            help='a Spark column as "NAME TYPE" (repeat it); when none is given the columns '
+            "are read from the Spark server, else the dataset's imported schema",
+        )
         parser.add_argument("--json", action="store_true", help="print the plan as JSON")
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from portal.transfers import TransferUnavailable, plan
+        from portal.transfers import TransferUnavailable, plan, typed_columns
 
+        typed = typed_columns("\n".join(options["column"]))
         try:
             result = plan(
                 factory_from(options),
@@ -52,6 +61,7 @@ class Command(BaseCommand):
                 spark_pool=options.get("spark_pool") or "",
                 spark_linked_service=options.get("spark") or "",
                 source=options["source"],
+                **({"columns": typed} if typed else {}),
             )
         except TransferUnavailable as exc:
             raise CommandError(str(exc)) from None
@@ -70,6 +80,9 @@ class Command(BaseCommand):
             write(f"BLOCKING [{problem['field']}] {problem['message']}")
         for note in result["notes"]:
             write(f"note: {note}")
+        origin = result.get("columns_origin")
+        if origin:
+            write(f"Spark columns from: {origin['origin']} ({origin['detail']})")
         if result["columns"]:
             write("Columns (Spark type -> SQL pool type):")
             for column in result["columns"]:

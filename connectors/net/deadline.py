@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from connectors.spark.hive.errors import DeadlineExceeded
+from connectors.net.errors import (
+    DeadlineExceeded,
+)
 
 
 class Deadline:

@@ -8,9 +8,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from connectors.net.deadline import Deadline
+from connectors.net.errors import (
+    ConnectTimeout,
+    DeadlineExceeded,
+)
 from connectors.net_policy import AddressCheck, IPAddress
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import ConnectTimeout, DeadlineExceeded
 
 # A resolver maps (host, port) to IP address strings; injectable for tests.
 Resolver = Callable[[str, int], list[str]]

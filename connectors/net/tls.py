@@ -1,4 +1,4 @@
-"""TLS for either transport: context from ADF options, handshake, certificate facts."""
+"""Client TLS for any connector: context from the trust options, handshake, certificate facts."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import (
+from connectors.net.deadline import Deadline
+from connectors.net.errors import (
     CertificateRejected,
     DeadlineExceeded,
     PeerClosed,
     TlsConfigurationError,
     TlsHandshakeError,
 )
-from connectors.spark.hive.tls_contexts import CONTEXTS, context_key
+from connectors.net.tls_contexts import CONTEXTS, context_key
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,12 @@ import io
 import socket
 import ssl
 
-from connectors.spark.hive.deadline import Deadline
-from connectors.spark.hive.errors import DeadlineExceeded, MalformedReply, PeerClosed
+from connectors.net.deadline import Deadline
+from connectors.net.errors import (
+    DeadlineExceeded,
+    MalformedReply,
+    PeerClosed,
+)
 
 PREFIX_BYTES = 64
 _CHUNK = 64 * 1024
