@@ -23,6 +23,7 @@ ARGUMENTS = {
     "number": 1,
     "pk": 1,
     "factory": "default",
+    "key": "properties.activities.0",
     "kind": "linkedService",
 }
 

@@ -377,6 +377,8 @@ def example_document() -> dict[str, Any]:
 
 
 PATH_EXAMPLES = {"factory": "default", "kind": "linkedService", "number": 1, "pk": 1, "id": 1}
+# A pipeline's activity routes: the first top-level activity of a pipeline named PL_Copy.
+ACTIVITY_EXAMPLES = {"kind": "pipeline", "name": "PL_Copy", "key": "properties.activities.0"}
 HEADER_EXAMPLES = {"If-Match": '"1"'}
 
 
@@ -399,12 +401,15 @@ def add_examples(result: dict[str, Any]) -> None:
     """Every operation gets examples that work in "Try it out": path parameters naming the
     example document, and a request body that validates."""
     document = example_document()
-    for operations in result.get("paths", {}).values():
+    for path, operations in result.get("paths", {}).items():
+        on_activity = "/activities" in path
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 name = parameter.get("name")
                 if parameter.get("in") == "header":
                     example = HEADER_EXAMPLES.get(name)
+                elif parameter.get("in") == "path" and on_activity and name in ACTIVITY_EXAMPLES:
+                    example = ACTIVITY_EXAMPLES[name]
                 elif parameter.get("in") == "path":
                     example = document["name"] if name == "name" else PATH_EXAMPLES.get(name)
                 else:
