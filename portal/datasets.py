@@ -322,7 +322,7 @@ def type_impact(
                     types = [(c["name"], c["server_type"]) for c in got]
                     impact.source = "server"
                 else:
-                    failed = next(
+                    failed: dict[str, Any] = next(
                         (s for s in report.get("stages", []) if s["status"] == "failed"), {}
                     )
                     server_down = f"{failed.get('name', 'server')}: {failed.get('detail', '')}"

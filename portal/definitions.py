@@ -251,10 +251,17 @@ def save_definition(
                     **fields,
                 )  # fmt: skip
                 based_on = 0
-            source = {"source_path": source_path, "source_bytes": source_bytes, "detail": detail}
             old_name = instance.name
             resource, revision = _append_revision(
-                instance, based_on, fields, user=user, action=action, comment=comment, **source
+                instance,
+                based_on,
+                fields,
+                user=user,
+                action=action,
+                comment=comment,
+                source_path=source_path,
+                source_bytes=source_bytes,
+                detail=detail,
             )
             for source_resource in {link.source.pk: link.source for link in referencing}.values():
                 _follow_rename(source_resource, resource, old_name, user=user)

@@ -38,9 +38,7 @@ def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
     from connectors.registry import connectors
 
     factory = factory or Factory.default()
-    sources = [
-        (c.type, c.upgrade.from_version) for c in connectors() if getattr(c, "upgrade", None)
-    ]
+    sources = [(c.type, c.upgrade.from_version) for c in connectors() if c.upgrade is not None]
     services = Resource.objects.none()
     for connector_type, version in sources:
         services = services | Resource.objects.live().filter(

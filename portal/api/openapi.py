@@ -406,6 +406,7 @@ def add_examples(result: dict[str, Any]) -> None:
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 name = parameter.get("name")
+                example: Any
                 if parameter.get("in") == "header":
                     example = HEADER_EXAMPLES.get(name)
                 elif parameter.get("in") == "path" and on_activity and name in ACTIVITY_EXAMPLES:

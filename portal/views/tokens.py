@@ -64,11 +64,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
             )
             _hold_new_key(request, new_key)
         return redirect("token-list")  # post/redirect/get: a reload creates nothing
-    new_key = _take_new_key(request)
+    shown_key = _take_new_key(request)
     tokens = ApiToken.objects.filter(user=request.user)
     context = {
         "tokens": tokens,
-        "new_key": new_key,
+        "new_key": shown_key,
         "scopes": SCOPES,
         "lifetimes": LIFETIMES_DAYS,
         "default_lifetime": DEFAULT_LIFETIME_DAYS,
