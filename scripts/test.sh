@@ -9,7 +9,7 @@ bash scripts/setup.sh --test
 export LINKWRIGHT_REQUIRE_SPARK=1 LINKWRIGHT_REQUIRE_BROWSER=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy connectors
+.venv/bin/mypy connectors portal
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
@@ -18,4 +18,5 @@ fi
 bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider \
   tests/test_database.py tests/test_concurrency.py tests/test_api.py tests/test_history.py \
   tests/test_import_export.py tests/test_upgrade_portal.py tests/test_input_limits.py \
-  tests/test_api_errors.py tests/test_factories.py tests/test_factory_migration.py
+  tests/test_api_errors.py tests/test_factories.py tests/test_factory_migration.py \
+  tests/test_compiled_query.py
