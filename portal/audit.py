@@ -32,7 +32,7 @@ def record(
     if user is None and request is not None:
         user = request.user
     signed_in = user is not None and getattr(user, "is_authenticated", False)
-    event = AuditEvent.objects.create(
+    event = AuditEvent.append(
         user=user if signed_in else None,
         username=user.get_username() if signed_in else "",
         action=action,

@@ -18,7 +18,7 @@ import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_until_done
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,9 +39,9 @@ from portal.definitions import resolve_secrets
 from portal.models import (
     AuditEvent,
     ConnectionTest,
-    ConnectionTestQuerySet,
     Factory,
     Resource,
+    interrupted_after,
     unseal,
 )
 from portal.test_annotations import annotated
@@ -159,14 +159,8 @@ def start(
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
         raise TestRefused(f"{connector.title} linked services cannot be tested here.")
-    since = timezone.now() - timedelta(minutes=1)
-    recent = (
-        ConnectionTest.objects.filter(user=user, created_at__gte=since).not_interrupted().count()
-    )
-    if rate_limited and recent >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
-        raise TestRefused(
-            f"You started {recent} tests in the last minute; wait a moment and try again."
-        )
+    if rate_limited:
+        _check_rate(user)
     pool, slots = _executor()
     if not slots.acquire(blocking=False):
         raise TestRefused("Too many connection tests are running; try again in a moment.")
@@ -175,7 +169,7 @@ def start(
     starts_now = _claim_worker()
     try:
         with transaction.atomic():
-            test = ConnectionTest.objects.create(
+            test = ConnectionTest.begin(
                 resource=resource,
                 revision=resource.revision if resource else None,
                 unsaved=unsaved,
@@ -197,6 +191,7 @@ def start(
             options(ca_certificate),
             _Redaction.of(clear),
             not starts_now,
+            test.created_at,
         )
     except BaseException:
         _release_worker()
@@ -216,6 +211,25 @@ def start(
             for field_name, value in verdict.items():
                 setattr(test, field_name, value)
     return test
+
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def _check_rate(user: Any) -> None:
+    """Refuse a test past ``CONNECTION_TEST_RATE_PER_MINUTE`` of this user's (an interrupted
+    test does not count)."""
+    since = timezone.now() - RATE_WINDOW
+    if interrupted_after() < RATE_WINDOW.total_seconds():
+        # Only then can a test started within the window have been interrupted already.
+        recent = ConnectionTest.objects.filter(user=user, created_at__gte=since)
+        count = recent.not_interrupted().count()
+    else:
+        count = ConnectionTest.started_since(user, since)
+    if count >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
+        raise TestRefused(
+            f"You started {count} tests in the last minute; wait a moment and try again."
+        )
 
 
 _busy_workers = 0
@@ -330,17 +344,22 @@ def _run(
     type_properties: dict[str, Any],
     test_options: TestOptions,
     redaction: _Redaction,
-    queued: bool = True,
+    queued: bool,
+    created_at: datetime,
 ) -> dict[str, Any] | None:
     """Run one test and store its verdict; returns the fields stored (None: nothing was)."""
     _connection_for_this_test()
 
-    def this_test() -> ConnectionTestQuerySet:
+    def store(**changes: Any) -> bool:
         # A test already reported interrupted stays so: it neither runs nor gets a verdict.
-        return ConnectionTest.objects.filter(pk=pk).not_interrupted()
+        # Readers call it interrupted only once it is interrupted_after() old: until a
+        # second before that, there is no need to ask.
+        if (timezone.now() - created_at).total_seconds() > interrupted_after() - 1:
+            return bool(ConnectionTest.objects.filter(pk=pk).not_interrupted().update(**changes))
+        return ConnectionTest.store(pk, **changes)
 
     try:
-        if queued and not this_test().update(status=ConnectionTest.Status.RUNNING):
+        if queued and not store(status=ConnectionTest.Status.RUNNING):
             return None
         try:
             report = tester(version, type_properties, test_options)
@@ -365,7 +384,7 @@ def _run(
             "finished_at": timezone.now(),
             "report": json.dumps(report, default=str),
         }
-        return verdict if this_test().update(**verdict) else None
+        return verdict if store(**verdict) else None
     finally:
         _keep_connection()
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
 from connectors.secrets import map_secure_strings, masked, secure_strings
+from portal.compiled_query import CompiledInsert, CompiledQuery
 
 
 class ImmutableError(Exception):
@@ -74,6 +76,8 @@ def seal(properties: dict[str, Any]) -> dict[str, Any]:
 def unseal(properties: dict[str, Any]) -> dict[str, Any]:
     """Clear values for secure-string references (only for a connection's own use)."""
     ids = [s["secretId"] for s in _references(properties)]
+    if not ids:
+        return properties
     values = {s.pk: s.reveal() for s in SecretValue.objects.filter(pk__in=ids)}
 
     def to_value(secret: dict[str, Any]) -> dict[str, Any]:
@@ -116,8 +120,14 @@ class Factory(models.Model):
     @classmethod
     def default(cls) -> Factory:
         """The factory that routes without a factory in them (and data from before) use."""
-        factory, _ = cls.objects.get_or_create(name=cls.DEFAULT_NAME)
+        factory = cls.named(cls.DEFAULT_NAME)
+        if factory is None:
+            factory, _ = cls.objects.get_or_create(name=cls.DEFAULT_NAME)
         return factory
+
+    @classmethod
+    def named(cls, name: str) -> Factory | None:
+        return _FACTORY_NAMED.first(name)
 
 
 class FactoryRole(models.Model):
@@ -136,6 +146,12 @@ class FactoryRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} in {self.factory}"
+
+    @classmethod
+    def role_name(cls, user_id: int, factory_id: int) -> str | None:
+        """The role ``user_id`` has in ``factory_id`` (None: none)."""
+        row = _ROLE.first(user_id, factory_id)
+        return row.role if row is not None else None
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):
@@ -207,6 +223,14 @@ class Resource(models.Model):
     @staticmethod
     def key_for(name: str) -> str:
         return name.casefold()
+
+    @classmethod
+    def live_named(cls, factory: Factory, kind: str, name: str) -> Resource | None:
+        """The live resource of this kind and name in ``factory`` (its factory set)."""
+        resource = _LIVE_NAMED.first(factory.pk, kind, cls.key_for(name))
+        if resource is not None:
+            resource.factory = factory
+        return resource
 
     @property
     def properties(self) -> dict[str, Any]:
@@ -353,6 +377,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_name}"
 
+    @classmethod
+    def append(cls, **fields: Any) -> AuditEvent:
+        """A new event (``objects.create``, its INSERT compiled once)."""
+        return _NEW_AUDIT_EVENT.create(**fields)
+
 
 class ApiToken(models.Model):
     """A personal token for scripts. Only a hash of the key is stored.
@@ -376,6 +405,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def active(cls, key: str) -> ApiToken | None:
+        """The unrevoked token with this key, with its user (None: there is none)."""
+        token = _ACTIVE_TOKEN.first(cls.hash_key(key))
+        user = _USER.first(token.user_id) if token is not None else None
+        if token is None or user is None:
+            return None
+        token.user = user
+        return token
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -510,9 +549,30 @@ class ConnectionTest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The rate limit counts one user's tests of the last minute before every test.
+            models.Index(fields=["user", "created_at"], name="test_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"test of {self.name or 'unsaved'}: {self.status}"
+
+    @classmethod
+    def begin(cls, **fields: Any) -> ConnectionTest:
+        """A new test's row (``objects.create``, its INSERT compiled once)."""
+        return _NEW_TEST.create(**fields)
+
+    @classmethod
+    def store(cls, pk: int, **changes: Any) -> bool:
+        """Write these fields of test ``pk``; False if there is no such test."""
+        return bool(_TEST.update(pk, **changes))
+
+    @classmethod
+    def started_since(cls, user: Any, since: datetime) -> int:
+        """How many tests ``user`` started since then (interrupted ones too)."""
+        if getattr(user, "pk", None) is None:
+            return cls.objects.filter(user__isnull=True, created_at__gte=since).count()
+        return int(_TESTS_SINCE.scalar(user.pk, since) or 0)
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> ConnectionTest:
@@ -565,3 +625,36 @@ class RepositoryFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factory}: {self.path}"
+
+
+# The queries every connection test through the API makes, compiled once (see
+# portal.compiled_query): the token and its user, the factory, the role, the linked service,
+# the rate count, the test's row and its audit entry, the verdict.
+_ACTIVE_TOKEN: CompiledQuery[ApiToken] = CompiledQuery(
+    lambda key_hash: ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True)[:1]
+)
+_USER: CompiledQuery[Any] = CompiledQuery(lambda pk: get_user_model().objects.filter(pk=pk)[:1])
+_FACTORY_NAMED: CompiledQuery[Factory] = CompiledQuery(
+    lambda name: Factory.objects.filter(name=name)[:1]
+)
+_LIVE_NAMED: CompiledQuery[Resource] = CompiledQuery(
+    lambda factory, kind, key: Resource.objects.live().filter(
+        factory_id=factory, kind=kind, name_key=key
+    )[:1]
+)
+_ROLE: CompiledQuery[FactoryRole] = CompiledQuery(
+    lambda user, factory: FactoryRole.objects.filter(user_id=user, factory_id=factory)[:1]
+)
+_TEST: CompiledQuery[ConnectionTest] = CompiledQuery(
+    lambda pk: ConnectionTest.objects.filter(pk=pk)
+)
+_TESTS_SINCE: CompiledQuery[ConnectionTest] = CompiledQuery(
+    lambda user, since: (
+        ConnectionTest.objects.filter(user_id=user, created_at__gte=since)
+        .values("user_id")
+        .annotate(started=models.Count("id"))
+        .values("started")
+    )
+)
+_NEW_TEST: CompiledInsert[ConnectionTest] = CompiledInsert(ConnectionTest)
+_NEW_AUDIT_EVENT: CompiledInsert[AuditEvent] = CompiledInsert(AuditEvent)

@@ -49,8 +49,8 @@ def role_of(user: Any, factory: Any = None) -> Role | None:
     factory = factory or Factory.default()
     cache = user.__dict__.setdefault("_factory_roles", {})
     if factory.pk not in cache:
-        row = FactoryRole.objects.filter(user=user, factory=factory).first()
-        cache[factory.pk] = Role(row.role) if row else None
+        name = FactoryRole.role_name(user.pk, factory.pk)
+        cache[factory.pk] = Role(name) if name else None
     return cache[factory.pk]
 
 

@@ -127,7 +127,14 @@ def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
         return {"ok": True, "stages": []}
 
     connection_tests._run(
-        test.pk, tester, None, {}, connection_tests.options(), connection_tests._Redaction((), ())
+        test.pk,
+        tester,
+        None,
+        {},
+        connection_tests.options(),
+        connection_tests._Redaction((), ()),
+        queued=True,
+        created_at=ConnectionTest.objects.values_list("created_at", flat=True).get(pk=test.pk),
     )
     assert ran == []
     test.refresh_from_db()

@@ -27,11 +27,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send 'Authorization: Token <key>'.")
         key = header[1].decode(errors="replace")
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
-            .first()
-        )
+        token = ApiToken.active(key)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
         if token.expired:

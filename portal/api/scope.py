@@ -46,8 +46,10 @@ class ScopedView(APIView):
         return Resource.objects.filter(factory=self.factory, kind=self.kind.name)
 
     def find(self, name: str, queryset: QuerySet[Resource] | None = None) -> Resource:
-        queryset = queryset if queryset is not None else self.resources().live()
-        resource = queryset.filter(name_key=Resource.key_for(name)).first()
+        if queryset is None:
+            resource = Resource.live_named(self.factory, self.kind.name, name)
+        else:
+            resource = queryset.filter(name_key=Resource.key_for(name)).first()
         if resource is None:
             raise Http404(f"No {self.kind.title.lower()} named '{name}'.")
         resource.factory = self.factory  # as filtered: saves reading it again

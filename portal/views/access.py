@@ -26,7 +26,7 @@ log = logging.getLogger("portal.access")
 
 def factory_for(user: Any, name: str | None) -> Factory:
     """The factory ``name`` (None: the default one), 404 unless ``user`` has a role in it."""
-    factory = Factory.default() if name is None else Factory.objects.filter(name=name).first()
+    factory = Factory.default() if name is None else Factory.named(name)
     if factory is None or (name is not None and role_of(user, factory) is None):
         raise Http404(f"No factory named '{name}'.")
     return factory
