@@ -48,6 +48,9 @@ if [ ! -f "$stamp" ] || ! grep -qxF "$wanted" "$stamp"; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
   echo "$wanted" >> "$stamp"
 fi
+# The portal's own bytecode, written now: the first `manage.py` command does not compile it
+# (some shells say PYTHONDONTWRITEBYTECODE=1, and Python would then compile on every start).
+.venv/bin/python -m compileall -q -j 0 manage.py portal connectors >/dev/null
 
 if [ "$want_test" = 1 ]; then
   # Java 17 (with javac, for the test authentication provider) runs the Spark Thrift Server.
