@@ -31,13 +31,12 @@ from connectors.net.endpoint import (
     AddressDenied,
     Resolution,
     Resolver,
-    open_tcp,
-    resolve,
+    connect_first,
+    resolve_allowed,
     system_resolver,
 )
 from connectors.net.errors import (
     DeadlineExceeded,
-    NetworkError,
     PeerClosed,
 )
 from connectors.net.tls import (
@@ -308,40 +307,29 @@ class _Run:
 
     def _resolve(self) -> Resolution:
         with self.stage(Stage.RESOLVE) as detail:
-            resolution = resolve(
+            resolution = resolve_allowed(
                 self.s.host,
                 self.s.port,
                 policy=self.policy,
                 deadline=self.deadline,
                 resolver=self.resolver,
             )
-            if not resolution.allowed:
-                raise AddressDenied("this portal's network policy does not allow it")
             detail.append(f"{self.s.host} -> {resolution.describe()}")
         return resolution
 
     def _connect(self, resolution: Resolution) -> None:
         with self.stage(Stage.CONNECT) as detail:
-            failures: list[Exception] = []
-            for address in resolution.allowed:
-                try:
-                    sock = open_tcp(
-                        address,
-                        self.s.port,
-                        connect_timeout=self.limits.connect_timeout_s,
-                        deadline=self.deadline,
-                    )
-                except (OSError, NetworkError) as exc:
-                    failures.append(exc)
-                    continue
-                self.sock, self.address = sock, address
-                self.packets = tds.PacketLayer(
-                    tds.SocketChannel(self._wire(sock)),
-                    max_message=self.limits.max_message_bytes,
-                )
-                detail.append(f"connected to {address} port {self.s.port}")
-                return
-            raise failures[-1]
+            self.sock, self.address = connect_first(
+                resolution,
+                self.s.port,
+                connect_timeout=self.limits.connect_timeout_s,
+                deadline=self.deadline,
+            )
+            self.packets = tds.PacketLayer(
+                tds.SocketChannel(self._wire(self.sock)),
+                max_message=self.limits.max_message_bytes,
+            )
+            detail.append(f"connected to {self.address} port {self.s.port}")
 
     def _wire(self, sock: Any) -> DeadlineSocket:
         return DeadlineSocket(sock, self.deadline, peer=f"{self.s.host}:{self.s.port}")

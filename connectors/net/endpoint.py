@@ -122,3 +122,38 @@ def open_tcp(
         sock.close()
         raise
     return sock
+
+
+def resolve_allowed(
+    host: str,
+    port: int,
+    *,
+    policy: AddressCheck,
+    deadline: Deadline,
+    resolver: Resolver = system_resolver,
+) -> Resolution:
+    """``resolve``, refused with :class:`AddressDenied` when the policy allows none of the
+    addresses. The refusal says no more than the verdict: not which addresses, nor why."""
+    resolution = resolve(host, port, policy=policy, deadline=deadline, resolver=resolver)
+    if not resolution.allowed:
+        raise AddressDenied("this portal's network policy does not allow it")
+    return resolution
+
+
+def connect_first(
+    resolution: Resolution, port: int, *, connect_timeout: float, deadline: Deadline
+) -> tuple[socket.socket, IPAddress]:
+    """A TCP connection to the first allowed address that takes one, in the resolver's
+    order, and that address; when none does, the last address's failure. A spent overall
+    deadline ends the attempts at once (:class:`DeadlineExceeded`)."""
+    failures: list[Exception] = []
+    for address in resolution.allowed:
+        try:
+            sock = open_tcp(address, port, connect_timeout=connect_timeout, deadline=deadline)
+        except (OSError, ConnectTimeout) as exc:
+            failures.append(exc)  # try the next allowed address
+            continue
+        return sock, address
+    if not failures:
+        raise AddressDenied("this portal's network policy does not allow it")
+    raise failures[-1]

@@ -23,16 +23,15 @@ from typing import Any
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import (
-    AddressDenied,
     Resolution,
     Resolver,
+    connect_first,
     open_tcp,
-    resolve,
+    resolve_allowed,
     system_resolver,
 )
 from connectors.net.errors import (
     CertificateRejected,
-    ConnectTimeout,
     NetworkError,
     PeerClosed,
 )
@@ -262,32 +261,26 @@ class _Run:
 
     def _resolve(self) -> Resolution:
         with self.stage(Stage.RESOLVE) as detail:
-            resolution = resolve(
+            resolution = resolve_allowed(
                 self.settings.host,
                 self.settings.port,
                 policy=self.policy,
                 deadline=self.deadline,
                 resolver=self.resolver,
             )
-            if not resolution.allowed:
-                # Say no more than the verdict: not which addresses, nor why each is refused.
-                raise AddressDenied("this portal's network policy does not allow it")
             detail.append(f"{self.settings.host} -> {resolution.describe()}")
         return resolution
 
     def _connect(self, resolution: Resolution) -> socket.socket:
         with self.stage(Stage.CONNECT) as detail:
-            failures: list[Exception] = []
-            for address in resolution.allowed:
-                try:
-                    sock = self._tcp(address)
-                except (OSError, ConnectTimeout) as exc:
-                    failures.append(exc)  # try the next allowed address
-                    continue
-                self.address = address
-                detail.append(f"connected to {address} port {self.settings.port}")
-                return sock
-            raise failures[-1]
+            sock, self.address = connect_first(
+                resolution,
+                self.settings.port,
+                connect_timeout=self.limits.connect_timeout_s,
+                deadline=self.deadline,
+            )
+            detail.append(f"connected to {self.address} port {self.settings.port}")
+            return sock
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _tcp(self, address: IPAddress) -> socket.socket:
