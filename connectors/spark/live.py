@@ -334,8 +334,10 @@ def carry_rows(rows: list[tuple[Any, ...]], types: list[ColumnType]) -> list[lis
     columns: list[Any] = list(zip(*rows, strict=True))
     for index, col in enumerate(types):
         convert = _converter(col)
-        if convert is not None:
-            columns[index] = [None if v is None else convert(v) for v in columns[index]]
+        values = columns[index]
+        if convert is None or (convert in _UNCHANGED and _UNCHANGED[convert](values)):
+            continue  # nothing in this column to change: no call per value
+        columns[index] = [None if v is None else convert(v) for v in values]
     return [list(row) for row in zip(*columns, strict=True)]
 
 
@@ -368,6 +370,21 @@ def _finite(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     return _text(value) if isinstance(value, bytes) else value
+
+
+def _all_finite(values: tuple[Any, ...]) -> bool:
+    # A NaN or an infinity makes the sum one too (a sum that overflows only costs the
+    # conversion it would have saved). filter(None, ...) drops the NULLs (and zeros).
+    return math.isfinite(sum(filter(None, values)))
+
+
+def _no_bytes(values: tuple[Any, ...]) -> bool:
+    return bytes not in set(map(type, values))
+
+
+# Converters that change only some values, each with a test (at C speed) that the column
+# holds none of them: such a column is left as it is.
+_UNCHANGED: dict[Any, Any] = {_finite: _all_finite, _plain: _no_bytes}
 
 
 def _text(value: bytes) -> str:
