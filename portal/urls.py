@@ -142,6 +142,7 @@ urlpatterns = [
     path("upgrade/", upgrades.overview, name="upgrade-overview"),
     path("linkedservices/<id:pk>/edit/", editor.edit, name="linkedservice-edit"),
     path("linkedservices/<id:pk>/clone/", editor.clone, name="linkedservice-clone"),
+    path("linkedservices/<id:pk>/clone/json/", editor.clone_json, name="linkedservice-clone-json"),
     path("linkedservices/<id:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
     path("linkedservices/<id:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
     path("audit/", auditlog.audit_log, name="audit-log"),

@@ -3,7 +3,9 @@ being shown, and only while they go where they were typed for (issue 10, point 1
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import Client
 
 from connectors.formdata import form_from_properties
 from connectors.registry import get_version
+from connectors.secrets import MASK
 from portal.models import Resource, Revision
 from tests.conftest import SECRET
 
@@ -80,3 +83,73 @@ def test_a_clone_needs_a_free_name(editor_client: Client, saved_service: Any) ->
 
 def test_readers_cannot_clone(reader_client: Client, saved_service: Any) -> None:
     assert reader_client.get(f"/linkedservices/{saved_service.pk}/clone/").status_code == 403
+
+
+def test_a_clone_is_edited_as_json_with_its_secret_masked_and_saved_carrying_it(
+    editor_client: Client, saved_service: Any
+) -> None:
+    url = f"/linkedservices/{saved_service.pk}/clone/json/"
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert SECRET not in html and "secretId" not in html
+    assert "Clone of SparkProd" in html and "carry SparkProd's over" in html
+    text = json.loads(html_text_area(html))
+    assert text["name"] == "SparkProd_copy"
+    assert text["properties"]["typeProperties"]["password"]["value"] == MASK
+    text["properties"]["description"] = "a copy"
+    body = json.dumps(text, indent="\t")
+    preview = editor_client.post(url, {"text": body})
+    assert preview.status_code == 200 and SECRET not in preview.content.decode()
+    saved = editor_client.post(url, {"text": body, "save": "1"})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    clone = Resource.objects.get(name="SparkProd_copy")
+    assert clone.properties["description"] == "a copy"
+    original = saved_service.properties["typeProperties"]["password"]
+    assert clone.properties["typeProperties"]["password"] == original
+
+
+def test_a_clone_s_json_sent_elsewhere_does_not_carry_the_secret(
+    editor_client: Client, saved_service: Any
+) -> None:
+    url = f"/linkedservices/{saved_service.pk}/clone/json/"
+    text = json.loads(html_text_area(editor_client.get(url).content.decode()))
+    text["properties"]["typeProperties"]["host"] = "elsewhere.example.org"
+    response = editor_client.post(url, {"text": json.dumps(text), "save": "1"})
+    assert response.status_code == 400
+    assert re.search(r"password", response.content.decode(), re.I)
+    assert not Resource.objects.filter(name="SparkProd_copy").exists()
+
+
+def test_the_clone_form_opens_its_json_and_takes_it_back(
+    editor_client: Client, saved_service: Any
+) -> None:
+    form_url = f"/linkedservices/{saved_service.pk}/clone/"
+    form = editor_client.get(form_url).content.decode()
+    assert 'name="_to_json"' in form and "read-only until saved" not in form
+    opened = editor_client.post(form_url, {**clone_form(saved_service), "_to_json": "1"})
+    html = opened.content.decode()
+    assert opened.status_code == 200 and "Clone of SparkProd" in html and SECRET not in html
+    assert f'action="/linkedservices/{saved_service.pk}/clone/json/"' in html
+    text = json.loads(html_text_area(html))
+    assert text["properties"]["typeProperties"]["password"]["value"] == MASK
+    text["name"] = "SparkCopyFromJson"
+    text["properties"]["description"] = "copied as JSON"
+    applied = editor_client.post(form_url, {"_from_json": "1", "text": json.dumps(text)})
+    html = applied.content.decode()
+    assert applied.status_code == 200 and 'value="SparkCopyFromJson"' in html
+    assert "copied as JSON" in html and SECRET not in html
+    # The form, saved as it came back, carries the secret as a clone does.
+    data = clone_form(saved_service, name="SparkCopyFromJson", description="copied as JSON")
+    assert editor_client.post(form_url, data).status_code == 302
+    copy = Resource.objects.get(name="SparkCopyFromJson")
+    assert (
+        copy.properties["typeProperties"]["password"]
+        == (saved_service.properties["typeProperties"]["password"])
+    )
+
+
+def html_text_area(html: str) -> str:
+    found = re.search(r'<textarea[^>]*id="json_text"[^>]*>(.*?)</textarea>', html, re.S)
+    assert found, "no JSON editor on the page"
+    return unescape(found.group(1))

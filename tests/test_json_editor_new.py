@@ -56,11 +56,6 @@ def test_the_new_form_offers_the_json_editor_on_its_own_values(editor_client: Cl
     assert not Resource.objects.exists()
 
 
-def test_a_clone_keeps_its_code_view_read_only(editor_client: Client, saved_service: Any) -> None:
-    html = editor_client.get(f"/linkedservices/{saved_service.pk}/clone/").content.decode()
-    assert "read-only until saved" in html
-
-
 def test_a_schema_error_in_a_new_definition_is_shown_at_its_line(editor_client: Client) -> None:
     text = document(username=5)
     line = line_number(text, '"username"')

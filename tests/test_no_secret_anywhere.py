@@ -185,6 +185,13 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 form_data(name="Live_copy", **{"tp-password": "", "tp-port": "x"}),
             ),
         ],
+        "linkedservice-clone-json": [
+            lambda: browser.get(f"/linkedservices/{pk}/clone/json/"),
+            lambda: browser.post(
+                f"/linkedservices/{pk}/clone/json/",
+                {"text": '{"name": "Live_copy", "properties": {"type": "Spark"}}'},
+            ),
+        ],
         "linkedservice-revision": [lambda: browser.get(f"/linkedservices/{pk}/revisions/2/")],
         "linkedservice-delete": [lambda: browser.get(f"/linkedservices/{pk}/delete/")],
         "linkedservice-export": [lambda: browser.get(f"/linkedservices/{pk}/export/")],

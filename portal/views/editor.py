@@ -20,10 +20,16 @@ from connectors.secrets import MASK, secure_strings
 from portal import audit
 from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
 from portal.editor_form import build_editor_form
+from portal.imports import document_text
 from portal.models import AuditEvent, Resource, Revision, revision_changes
 from portal.numbers import whole_number
 from portal.views.access import editor_required
-from portal.views.resources import new_json_page, parse_document
+from portal.views.resources import (
+    clone_json_context,
+    json_editor_post,
+    new_json_page,
+    parse_document,
+)
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
@@ -63,14 +69,32 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, connector_or_404(instance.connector), instance)
 
 
+def _clone_source(pk: int) -> Resource:
+    source = get_object_or_404(Resource.objects.live(), pk=pk)
+    if not has_form(source.kind, source.connector):
+        raise Http404("Only a linked service with a form can be cloned here.")
+    return source
+
+
 @editor_required
 def clone(request: HttpRequest, pk: int) -> HttpResponse:
     """A new linked service from a copy of this one: a new name, the same values, and its
     secrets carried over without being shown (while their target stays the same)."""
-    source = get_object_or_404(Resource.objects.live(), pk=pk)
-    if not has_form(source.kind, source.connector):
-        raise Http404("Only a linked service with a form can be cloned here.")
+    source = _clone_source(pk)
     return _editor(request, connector_or_404(source.connector), None, clone_of=source)
+
+
+@editor_required
+def clone_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """ADF's { } editor for a clone: the copy's JSON (secrets masked: an untouched one is
+    carried over from the source while its target stays the same), checked and saved as a
+    new linked service, or applied to the clone's form."""
+    source = _clone_source(pk)
+    text = document_text(source.kind, clone_name(source), source.masked_properties, source.factory)
+    context = clone_json_context(source, text)
+    if request.method != "POST":
+        return render(request, "resources/edit_json.html", context)
+    return json_editor_post(request, context, source.factory, source.kind, None, clone_of=source)
 
 
 def clone_name(source: Resource) -> str:
@@ -143,7 +167,11 @@ def _paste(connector: Connector, version: Any, data: dict[str, str]) -> Pasted:
 
 
 def _from_json(
-    request: HttpRequest, connector: Connector, instance: Resource | None, data: dict[str, str]
+    request: HttpRequest,
+    connector: Connector,
+    instance: Resource | None,
+    data: dict[str, str],
+    clone_of: Resource | None = None,
 ) -> tuple[dict[str, str], list[Any]]:
     """The form's values from the JSON editor's text ("Apply to the form"); nothing is
     saved until the form is. Problems of the text come back with the stored values (a new
@@ -158,7 +186,7 @@ def _from_json(
     if problems or version_id is None:
         if not problems:
             problems = [Problem("$.properties.version", connector.version_problem(properties))]
-        kept = _initial_data(request, connector, instance)
+        kept = _initial_data(request, connector, instance, clone_of)
         return kept, problems
     version = connector.version(version_id)
     applied = form_from_properties(version, properties)
@@ -194,14 +222,16 @@ def _editor(
     conflict: Resource | None = None
     changes_since: list[Any] = []
 
-    if request.method == "POST" and "_to_json" in data and instance is None and clone_of is None:
-        # "{ } Edit JSON" on a new form: the JSON editor opens on the form's values.
-        text = build_editor_form(connector, version, data, None).code
+    if request.method == "POST" and "_to_json" in data and instance is None:
+        # "{ } Edit JSON" on a new form or a clone: the JSON editor opens on the form's values.
+        text = build_editor_form(connector, version, data, stored).code
+        if clone_of is not None:
+            return render(request, "resources/edit_json.html", clone_json_context(clone_of, text))
         return new_json_page(request, LINKED_SERVICE.name, connector.type, "resource-create", text)
     from_json: list[Any] = []
     applying = request.method == "POST" and "_from_json" in data
-    if applying and clone_of is None:
-        data, from_json = _from_json(request, connector, instance, data)
+    if applying:
+        data, from_json = _from_json(request, connector, instance, data, clone_of)
         version = connector.version(data["version"])
     pasted = _paste(connector, version, data) if "_paste" in data else None
     wants_save = request.method == "POST" and not request.htmx and "_refresh" not in data
@@ -263,8 +293,6 @@ def _editor(
         if source
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
-        # A new (not cloned) definition opens the JSON editor on the form's values.
-        "json_for_new": source is None,
         "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:

@@ -194,7 +194,7 @@ def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str)
     }
     if request.method != "POST":
         return render(request, "resources/edit_json.html", context)
-    return _json_editor_post(request, context, resource.factory, resource.kind, resource)
+    return json_editor_post(request, context, resource.factory, resource.kind, resource)
 
 
 def new_json_context(
@@ -218,6 +218,24 @@ def new_json_context(
     }
 
 
+def clone_json_context(source: Resource, text: str) -> dict[str, Any]:
+    """The JSON editor of a clone of ``source``: saved as a new resource (an untouched
+    secret carried over from the source while its target stays the same) or applied to the
+    clone's form."""
+    context = new_json_context(
+        source.factory, source.kind, source.connector, "resource-create", text
+    )
+    form_url = reverse("linkedservice-clone", args=[source.pk])
+    context.update(
+        title=f"Clone of {source.name}",
+        back_url=form_url,
+        apply_url=form_url,
+        action_url=reverse("linkedservice-clone-json", args=[source.pk]),
+        clone_of=source,
+    )
+    return context
+
+
 def new_json_page(
     request: HttpRequest, kind: str, type_name: str, form_url_name: str, text: str
 ) -> HttpResponse:
@@ -238,25 +256,29 @@ def new_json(
     context = new_json_context(home, kind, type_name, form, document_text(kind, "", skeleton, home))
     if request.method != "POST":
         return render(request, "resources/edit_json.html", context)
-    return _json_editor_post(request, context, home, kind, None)
+    return json_editor_post(request, context, home, kind, None)
 
 
-def _json_editor_post(
+def json_editor_post(
     request: HttpRequest,
     context: dict[str, Any],
     factory: Factory,
     kind: str,
     resource: Resource | None,
+    *,
+    clone_of: Resource | None = None,
 ) -> HttpResponse:
     """The JSON editor's text: back to editing, its preview (checked as the save will check
-    it, errors at their line), or its save (a new resource when ``resource`` is None)."""
+    it, errors at their line), or its save (a new resource when ``resource`` is None; a
+    clone of ``clone_of``, whose untouched secrets it carries, when that is given)."""
     page = "resources/edit_json.html"
     text = request.POST.get("text", "")
     based_on = request.POST.get("based_on", "")
     context.update(text=text, based_on=based_on)
     if "back" in request.POST:
         return render(request, page, context)
-    stored = resource.properties if resource is not None else None
+    source = resource if resource is not None else clone_of
+    stored = source.properties if source is not None else None
     new_name, properties, problems = parse_document(text, kind)
     if not problems:
         resolved, problems = resolve_secrets(properties, stored, trusted=False)
@@ -282,6 +304,7 @@ def _json_editor_post(
             update_references=request.POST.get("update_references") == "on",
             factory=factory,
             kind=kind,
+            secrets_from=clone_of,
         )
     except DefinitionInvalid as exc:
         context["problems"] = at_lines(text, exc.problems)

@@ -56,3 +56,36 @@ def test_edit_json_shows_errors_at_their_line_then_applies_to_the_form_and_saves
     assert service.revision == 2
     assert service.properties["typeProperties"]["username"] == "bob"
     assert "secretId" in service.properties["typeProperties"]["password"]
+
+
+def test_a_clone_is_edited_as_json_and_saved_carrying_its_secret_unseen(
+    page: Page, live_server: Any, editor_login: dict[str, str], editor_user: Any
+) -> None:
+    from portal.models import Resource
+
+    source = save_definition(
+        user=editor_user, name="JsonSource", properties=SPARK_V2, action="create"
+    ).resource
+    sign_in(page, editor_login)
+    page.goto(f"/linkedservices/{source.pk}/clone/")
+    page.locator("#id_description").fill("copied through JSON")
+    assert_fits_phone(page, "clone form with its { } Edit JSON button")
+    page.get_by_role("button", name="{ } Edit JSON").click()
+    expect(page.get_by_role("heading", name=re.compile("Clone of JsonSource"))).to_be_visible()
+    area = page.locator("#json_text")
+    text = area.input_value()
+    assert '"name": "JsonSource_copy"' in text and "copied through JSON" in text
+    assert SECRET not in page.content() and '"value": "**********"' in text
+    area.fill(text.replace('"username": "alice"', '"username": "bob"'))
+    page.get_by_role("button", name="Show changes").click()
+    assert_fits_phone(page, "a clone's JSON, its changes shown")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("'JsonSource_copy' created")
+    clone = Resource.objects.get(name="JsonSource_copy")
+    assert clone.properties["typeProperties"]["username"] == "bob"
+    assert clone.properties["description"] == "copied through JSON"
+    assert (
+        clone.properties["typeProperties"]["password"]
+        == (source.properties["typeProperties"]["password"])
+    )
+    assert SECRET not in page.content()
