@@ -354,6 +354,7 @@ class AuditEvent(models.Model):
         TOKEN_REVOKED = "token revoked"
         USER_CHANGED = "user changed"
         TEST = "test connection"
+        QUERY_CHECK = "query check"
         PREVIEW = "preview data"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -8,14 +8,13 @@ secrets, the test values of the query's expressions, and the limits of connectio
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from connectors import activity_parts, expression_eval
 from connectors.encrypted_credentials import with_one_off_secret
@@ -53,28 +52,25 @@ class QueryResult:
         }
 
 
-class _Window:
-    """Each user's query checks in the last minute (this process), to keep to
-    ``CONNECTION_TEST_RATE_PER_MINUTE`` as connection tests do."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[Any, deque[float]] = {}
-
-    def take(self, user_key: Any) -> float:
-        """0 when one more may start now; else the seconds to wait."""
-        now = time.monotonic()
-        with self._lock:
-            seen = self._seen.setdefault(user_key, deque())
-            while seen and now - seen[0] > 60:
-                seen.popleft()
-            if len(seen) >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
-                return 60 - (now - seen[0])
-            seen.append(now)
-            return 0.0
+RATE_WINDOW = timedelta(minutes=1)
 
 
-_window = _Window()
+def _wait_for_rate(user: Any) -> float:
+    """0 when ``user`` may check one more query now, else the seconds to wait: each user's
+    checks and previews of the last minute (every process's: they are read from the audit
+    log) keep to ``CONNECTION_TEST_RATE_PER_MINUTE``, as connection tests do. Checks still
+    running are not in the log yet; the shared pool of running tests bounds them."""
+    now = timezone.now()
+    recent = AuditEvent.objects.filter(
+        user=user if getattr(user, "pk", None) is not None else None,
+        action=AuditEvent.Action.QUERY_CHECK,
+        at__gte=now - RATE_WINDOW,
+    )
+    limit = settings.CONNECTION_TEST_RATE_PER_MINUTE
+    if recent.count() < limit:
+        return 0.0
+    oldest = recent.order_by("-at").values_list("at", flat=True)[limit - 1]
+    return max((oldest + RATE_WINDOW - now).total_seconds(), 0.1)
 
 
 def test_value_fields(query: Any) -> list[tuple[str, str]]:
@@ -183,7 +179,7 @@ def run_query(
         base.line, base.column = base.report.get("line"), base.report.get("column")
         return base
     if rate_limited:
-        wait = _window.take(getattr(user, "pk", None))
+        wait = _wait_for_rate(user)
         if wait:
             base.message = (
                 f"You started {settings.CONNECTION_TEST_RATE_PER_MINUTE} tests in the last "
@@ -208,7 +204,7 @@ def run_query(
     finally:
         slots.release()
     audit.record(
-        AuditEvent.Action.TEST,
+        AuditEvent.Action.QUERY_CHECK,
         request=request,
         user=user,
         resource=service,

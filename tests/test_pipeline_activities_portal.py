@@ -4,6 +4,7 @@ edited activity's bytes, history and restore, the bulk page and ``check_queries`
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -376,11 +377,8 @@ def test_the_api_lists_the_factory_queries(contoso: Factory, reader: Any) -> Non
 
 
 def test_check_all_keeps_to_the_connection_tests_rate_limit(
-    contoso: Factory, editor: Any, settings: Any, monkeypatch: Any
+    contoso: Factory, editor: Any, settings: Any
 ) -> None:
-    from portal import query_checks
-
-    monkeypatch.setattr(query_checks, "_window", query_checks._Window())
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False  # nothing is reached: refused by policy
     html = (
@@ -390,3 +388,46 @@ def test_check_all_keeps_to_the_connection_tests_rate_limit(
     )
     assert "4 of 4 queries fail." in html
     assert html.count("You started 2 tests in the last minute") == 1  # Copy Table: no item()
+
+
+def test_the_query_rate_limit_counts_checks_made_by_every_process(
+    contoso: Factory, editor: Any, settings: Any
+) -> None:
+    """The checks of the last minute are read from the audit log, so checks another portal
+    process ran count too (here: written straight to the log, as that process would)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.models import AuditEvent
+
+    settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
+    for seconds_ago in (50, 20):
+        event = AuditEvent.append(
+            user=editor, username=editor.username, action=AuditEvent.Action.QUERY_CHECK,
+            object_name="SparkLS", resource=None, factory=contoso, revision=None,
+            detail="query check of another process's query: ok", remote_addr=None,
+        )  # fmt: skip
+        AuditEvent.objects.filter(pk=event.pk).update(
+            at=timezone.now() - timedelta(seconds=seconds_ago)
+        )
+    html = (
+        signed_in(editor)
+        .post(reverse("factory-queries", args=[contoso.name]), {"check_all": "1"})
+        .content.decode()
+    )
+    # The older of the two leaves the window in about 10 s: that is the wait said.
+    found = re.search(r"You started 2 tests in the last minute; wait (\d+) s", html)
+    assert found is not None and 8 <= int(found.group(1)) <= 12
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 2
+    # A minute on, the checks run (and are audited) again.
+    AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).update(
+        at=timezone.now() - timedelta(minutes=2)
+    )
+    html = (
+        signed_in(editor)
+        .post(reverse("factory-queries", args=[contoso.name]), {"check_all": "1"})
+        .content.decode()
+    )
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 4
