@@ -15,8 +15,10 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_until_done
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -266,6 +268,27 @@ def _wait_briefly(future: Future[Any]) -> bool:
 
 
 _waiting: threading.BoundedSemaphore | None = None
+
+WAITING_REFUSAL = (
+    "Too many requests to this portal are waiting on servers right now; try again in a moment."
+)
+
+
+@contextmanager
+def waiting_request() -> Iterator[bool]:
+    """A request thread about to wait on a server (a preview, a catalog call, a query
+    check): True while it holds one of the ``CONNECTION_TEST_MAX_WAITING`` places that
+    requests waiting for a test also take, False (at once) when none is free. At most that
+    many of this process's request threads wait on servers, so that the others stay free
+    for pages however slow or silent a server is."""
+    slots = _waiting_slots()
+    if not slots.acquire(blocking=False):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        slots.release()
 
 
 def _waiting_slots() -> threading.BoundedSemaphore:

@@ -25,7 +25,13 @@ from connectors.encrypted_credentials import with_one_off_secret
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import connector_of_dataset, dataset_type
 from portal import audit
-from portal.connection_tests import _executor, _Redaction, options
+from portal.connection_tests import (
+    WAITING_REFUSAL,
+    _executor,
+    _Redaction,
+    options,
+    waiting_request,
+)
 from portal.models import AuditEvent, Factory, Resource, unseal
 
 
@@ -191,22 +197,25 @@ def _run(live: LiveDataset, call: Any, *args: Any, **kwargs: Any) -> dict[str, A
     redaction = _Redaction.of(clear)
     type_properties = clear.get("typeProperties", {})
     test_options = options()
-    pool, slots = _executor()
-    if not slots.acquire(blocking=False):
-        raise LiveRefused("Too many server calls are running; try again in a moment.", 429)
-    try:
-        future: Future[dict[str, Any]] = pool.submit(
-            _call, call, live.version, type_properties, test_options, *args, **kwargs
-        )
-    except BaseException:
-        slots.release()
-        raise
-    future.add_done_callback(lambda _f: slots.release())
-    margin = test_options.connect_timeout_s + 5
-    try:
-        report = future.result(timeout=test_options.deadline_s + margin)
-    except FutureTimeout:
-        report = _failed("The server call outlived its deadline; it was abandoned.")
+    with waiting_request() as may_wait:
+        if not may_wait:
+            raise LiveRefused(WAITING_REFUSAL, 429)
+        pool, slots = _executor()
+        if not slots.acquire(blocking=False):
+            raise LiveRefused("Too many server calls are running; try again in a moment.", 429)
+        try:
+            future: Future[dict[str, Any]] = pool.submit(
+                _call, call, live.version, type_properties, test_options, *args, **kwargs
+            )
+        except BaseException:
+            slots.release()
+            raise
+        future.add_done_callback(lambda _f: slots.release())
+        margin = test_options.connect_timeout_s + 5
+        try:
+            report = future.result(timeout=test_options.deadline_s + margin)
+        except FutureTimeout:
+            report = _failed("The server call outlived its deadline; it was abandoned.")
     report = redaction(report)
     report["linkedService"] = live.linked_service.name
     report["connectorVersion"] = live.version.version

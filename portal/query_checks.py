@@ -186,23 +186,27 @@ def run_query(
                 f"minute; wait {int(wait) + 1} s and try again."
             )
             return base
-    _, slots = connection_tests._executor()
-    if not slots.acquire(blocking=False):
-        base.message = "Too many connection tests are running; try again in a moment."
-        return base
-    try:
-        version = get_version(service.connector, service.connector_version)
-        clear = with_one_off_secret(version, unseal(service.properties), None)
-        type_properties = clear.get("typeProperties", {})
-        options = connection_tests.options()
-        if what == "preview":
-            report = tools.preview_query(
-                version, type_properties, text, options, first_row_only=first_row_only
-            )
-        else:
-            report = tools.check_query(version, type_properties, text, options)
-    finally:
-        slots.release()
+    with connection_tests.waiting_request() as may_wait:
+        if not may_wait:  # this request thread would wait on the server: only so many may
+            base.message = connection_tests.WAITING_REFUSAL
+            return base
+        _, slots = connection_tests._executor()
+        if not slots.acquire(blocking=False):
+            base.message = "Too many connection tests are running; try again in a moment."
+            return base
+        try:
+            version = get_version(service.connector, service.connector_version)
+            clear = with_one_off_secret(version, unseal(service.properties), None)
+            type_properties = clear.get("typeProperties", {})
+            options = connection_tests.options()
+            if what == "preview":
+                report = tools.preview_query(
+                    version, type_properties, text, options, first_row_only=first_row_only
+                )
+            else:
+                report = tools.check_query(version, type_properties, text, options)
+        finally:
+            slots.release()
     audit.record(
         AuditEvent.Action.QUERY_CHECK,
         request=request,
