@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_until_done
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -215,14 +215,11 @@ def start(
     return test
 
 
-RATE_WINDOW = timedelta(minutes=1)
-
-
 def _check_rate(user: Any) -> None:
     """Refuse a test past ``CONNECTION_TEST_RATE_PER_MINUTE`` of this user's (an interrupted
     test does not count)."""
-    since = timezone.now() - RATE_WINDOW
-    if interrupted_after() < RATE_WINDOW.total_seconds():
+    since = timezone.now() - audit.RATE_WINDOW
+    if interrupted_after() < audit.RATE_WINDOW.total_seconds():
         # Only then can a test started within the window have been interrupted already.
         recent = ConnectionTest.objects.filter(user=user, created_at__gte=since)
         count = recent.not_interrupted().count()

@@ -13,12 +13,10 @@ from __future__ import annotations
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.utils import timezone
 
 from connectors.base import ConnectorVersion, DatasetType, LiveCatalog
 from connectors.encrypted_credentials import with_one_off_secret
@@ -166,14 +164,13 @@ def preview(
     elif table is None:
         table = table_of(live)
     what = "query " + " ".join(query.split())[:300] if query else f"table {table.label}"
-    since = timezone.now() - timedelta(minutes=1)
-    recent = AuditEvent.objects.filter(
-        user=user, action=AuditEvent.Action.PREVIEW, at__gte=since
-    ).count()
     limit = getattr(
         settings, "DATASET_PREVIEW_RATE_PER_MINUTE", settings.CONNECTION_TEST_RATE_PER_MINUTE
     )
-    if rate_limited and recent >= limit:
+    recent, wait = (
+        audit.rate_wait(user, AuditEvent.Action.PREVIEW, limit) if rate_limited else (0, 0)
+    )
+    if wait:
         raise LiveRefused(
             f"You started {recent} previews in the last minute; wait a moment and try again.",
             429,

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from connectors import activity_parts, expression_eval
 from connectors.encrypted_credentials import with_one_off_secret
@@ -50,27 +48,6 @@ class QueryResult:
                 k: v for k, v in self.report.items() if k not in ("ok", "message", "line", "column")
             },
         }
-
-
-RATE_WINDOW = timedelta(minutes=1)
-
-
-def _wait_for_rate(user: Any) -> float:
-    """0 when ``user`` may check one more query now, else the seconds to wait: each user's
-    checks and previews of the last minute (every process's: they are read from the audit
-    log) keep to ``CONNECTION_TEST_RATE_PER_MINUTE``, as connection tests do. Checks still
-    running are not in the log yet; the shared pool of running tests bounds them."""
-    now = timezone.now()
-    recent = AuditEvent.objects.filter(
-        user=user if getattr(user, "pk", None) is not None else None,
-        action=AuditEvent.Action.QUERY_CHECK,
-        at__gte=now - RATE_WINDOW,
-    )
-    limit = settings.CONNECTION_TEST_RATE_PER_MINUTE
-    if recent.count() < limit:
-        return 0.0
-    oldest = recent.order_by("-at").values_list("at", flat=True)[limit - 1]
-    return max((oldest + RATE_WINDOW - now).total_seconds(), 0.1)
 
 
 def test_value_fields(query: Any) -> list[tuple[str, str]]:
@@ -179,7 +156,11 @@ def run_query(
         base.line, base.column = base.report.get("line"), base.report.get("column")
         return base
     if rate_limited:
-        wait = _wait_for_rate(user)
+        # Every process's checks of the last minute count (the audit log); checks still
+        # running are not in it yet, and the shared pool of running tests bounds them.
+        _, wait = audit.rate_wait(
+            user, AuditEvent.Action.QUERY_CHECK, settings.CONNECTION_TEST_RATE_PER_MINUTE
+        )
         if wait:
             base.message = (
                 f"You started {settings.CONNECTION_TEST_RATE_PER_MINUTE} tests in the last "

@@ -151,6 +151,19 @@ def test_a_dataset_without_a_table_says_the_activity_must_give_a_query(editor: A
     assert "must give a query" in response.json()["errors"][0]["message"]
 
 
+def test_previews_past_the_rate_are_refused_before_the_server(editor: Any, settings: Any) -> None:
+    settings.DATASET_PREVIEW_RATE_PER_MINUTE = 1
+    linked_service(editor, 1)
+    dataset(editor, "types", {"schema": "sales", "table": "all_types"})
+    api = api_for(editor)
+    first = api.get(url("types", "preview"))  # audited, then fails at the server (port 1)
+    assert first.status_code == 200 and first.json()["ok"] is False
+    refused = api.get(url("types", "preview"))
+    assert refused.status_code == 429
+    assert "You started 1 previews in the last minute" in str(refused.json())
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PREVIEW).count() == 1
+
+
 def test_a_preview_of_too_many_rows_is_refused(editor: Any) -> None:
     linked_service(editor, 1)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
