@@ -27,6 +27,10 @@ class AddressDenied(ResolutionError):
     """Every address of the host is refused by the address policy."""
 
 
+# Says no more than the verdict: not which addresses, nor why each is refused.
+NOT_ALLOWED = "this portal's network policy does not allow it"
+
+
 @dataclass
 class Resolution:
     allowed: list[IPAddress] = field(default_factory=list)
@@ -133,10 +137,10 @@ def resolve_allowed(
     resolver: Resolver = system_resolver,
 ) -> Resolution:
     """``resolve``, refused with :class:`AddressDenied` when the policy allows none of the
-    addresses. The refusal says no more than the verdict: not which addresses, nor why."""
+    addresses (:data:`NOT_ALLOWED`)."""
     resolution = resolve(host, port, policy=policy, deadline=deadline, resolver=resolver)
     if not resolution.allowed:
-        raise AddressDenied("this portal's network policy does not allow it")
+        raise AddressDenied(NOT_ALLOWED)
     return resolution
 
 
@@ -155,5 +159,5 @@ def connect_first(
             continue
         return sock, address
     if not failures:
-        raise AddressDenied("this portal's network policy does not allow it")
+        raise AddressDenied(NOT_ALLOWED)
     raise failures[-1]
