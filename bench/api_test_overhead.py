@@ -88,8 +88,7 @@ def measure(
     samples: dict[str, dict[str, list[float]]] = {}
     for label, port in targets.items():
         name = "Bench" + "".join(c for c in label.title() if c.isalnum())
-        if not Resource.objects.filter(name=name).exists():
-            save_definition(user=user, name=name, properties=_definition(port), action="create")
+        save_definition(user=user, name=name, properties=_definition(port), action="create")
         service = Resource.objects.get(name=name)
         version = service.connector_definition
         test_connection = get_connector(service.connector).test_connection
