@@ -219,8 +219,10 @@ class Connector:
     ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields
     (``columns``: the Spark columns as (name, Spark type) pairs, typed or read live, which
     win over a source dataset's ``schema``), and,
-    when the store's connection test passed, ``live_type_properties`` (secrets in clear) and
-    ``test_options`` to check the target live; returns the plan as JSON (``blocked``,
+    when the store's connection test passed and the caller asked for live reads,
+    ``live_type_properties`` (secrets in clear) and ``run_live``, which runs a call to the
+    store (``work(options) -> report dict`` with ``ok``) through the caller's live path and
+    returns its redacted report; returns the plan as JSON (``blocked``,
     ``problems``, ``outputs``, ``copy_activity``...).
     None: the connector has no designer."""
 

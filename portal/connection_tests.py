@@ -1,24 +1,22 @@
 """Running connection tests without tying up the web server.
 
-Tests run on a small thread pool; at most ``CONNECTION_TEST_MAX_PENDING`` wait or run at
-once, each user may start ``CONNECTION_TEST_RATE_PER_MINUTE`` a minute, and every test has
-the connector's own deadline. The request that starts a test returns at once; the page
+A test is a call of the one live path (:mod:`portal.services.live`): its rate, pool,
+options, redaction, record and audit row. What is the test's own: the values it uses
+(typed, stored, one-off, test values), its :class:`ConnectionTest` row with the staged
+report, and that it runs in the background. The request that starts a test returns at once; the page
 polls for the result (htmx). The API may wait for it, at most ``CONNECTION_TEST_WAIT_SECONDS``
 (then the client polls); the CLI, not a web worker, waits for the verdict.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import wait as wait_until_done
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,12 +27,9 @@ from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.encrypted_credentials import with_one_off_secret
-from connectors.net_policy import AddressPolicy
 from connectors.problems import Problem
-from connectors.redaction import redact
 from connectors.registry import get_connector
 from connectors.secret_targets import target_of
-from connectors.secrets import secure_strings
 from connectors.test_values import TestValueError, TestValues, evaluated, with_test_values
 from portal import audit
 from portal.definitions import resolve_secrets
@@ -42,10 +37,13 @@ from portal.models import (
     AuditEvent,
     ConnectionTest,
     Factory,
+    LiveCall,
     Resource,
     interrupted_after,
     unseal,
 )
+from portal.services import live
+from portal.services.actor import Actor
 from portal.test_annotations import annotated
 
 log = logging.getLogger("portal.connection_tests")
@@ -66,43 +64,16 @@ class TestRefused(Exception):
         self.problems = problems or []
 
 
-_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
-_slots: threading.BoundedSemaphore | None = None
-
-
-def _executor() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
-    global _pool, _slots
-    with _lock:
-        if _pool is None or _slots is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=settings.CONNECTION_TEST_WORKERS, thread_name_prefix="conn-test"
-            )
-            _slots = threading.BoundedSemaphore(settings.CONNECTION_TEST_MAX_PENDING)
-        return _pool, _slots
-
-
-def network_policy() -> AddressPolicy:
-    return AddressPolicy(
-        allow_loopback=settings.CONNECTION_TEST_ALLOW_LOOPBACK,
-        allow_private=settings.CONNECTION_TEST_ALLOW_PRIVATE,
-        allowed=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_ALLOWED_NETWORKS),
-        denied=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_DENIED_NETWORKS),
-    )
-
-
 def options(ca_certificate: str | None = None) -> TestOptions:
-    return TestOptions(
-        address_policy=network_policy(),
-        connect_timeout_s=settings.CONNECTION_TEST_CONNECT_TIMEOUT,
-        deadline_s=settings.CONNECTION_TEST_DEADLINE,
-        ca_certificate=ca_certificate,
-    )
+    return live.options(ca_certificate)
+
+
+_lock = threading.Lock()
 
 
 def start(
     *,
-    user: Any,
+    actor: Actor,
     version: ConnectorVersion,
     properties: dict[str, Any] | None = None,
     name: str = "",
@@ -110,7 +81,6 @@ def start(
     wait: bool = False,
     rate_limited: bool = True,
     trusted_references: bool = False,
-    request: Any = None,
     ca_certificate: str | None = None,
     one_off_password: str | None = None,
     test_values: TestValues | None = None,
@@ -150,7 +120,7 @@ def start(
         problems = [Problem(p.path, p.message + GIVE_SECRET_TOO) for p in problems]
     if problems:
         why = f"{problems[0].path}: {problems[0].message}"
-        _audit(request, user, resource, name, f"refused: {why}")
+        _audit_refusal(actor, resource, name, f"refused: {why}")
         raise TestRefused(why, problems)
     try:
         clear, used = evaluated(
@@ -162,12 +132,22 @@ def start(
     if connector.test_connection is None:
         raise TestRefused(f"{connector.title} linked services cannot be tested here.")
     if rate_limited:
-        _check_rate(user)
-    pool, slots = _executor()
+        try:
+            live.check_rate(actor)
+        except live.LiveRefused as exc:
+            raise TestRefused(exc.message) from None
+    pool, slots = live.executor()
     if not slots.acquire(blocking=False):
         raise TestRefused("Too many connection tests are running; try again in a moment.")
+    target = live.Target(
+        factory or (resource.factory if resource is not None else None),
+        resource,
+        name or (resource.name if resource else "(unsaved)"),
+        version.connector_type,
+        version.version,
+    )
     # A free worker takes the test at once: it is stored as running, not queued, and the
-    # worker has no "running" to write. The row and its audit entry are one commit.
+    # worker has no "running" to write. The test's row and its call's row are one commit.
     starts_now = _claim_worker()
     try:
         with transaction.atomic():
@@ -178,12 +158,12 @@ def start(
                 name=name,
                 connector=version.connector_type,
                 connector_version=version.version,
-                user=user,
+                user=actor.user if actor.signed_in else None,
                 status=(
                     ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
                 ),
             )
-            _audit(request, user, resource, name, _described(test, properties))
+            record = live.begin(actor, live.Operation.TEST, target, test=test)
         future: Future[dict[str, Any] | None] = pool.submit(
             _run,
             test.pk,
@@ -191,9 +171,10 @@ def start(
             version,
             clear.get("typeProperties", {}),
             options(ca_certificate),
-            _Redaction.of(clear),
+            live.Redaction.of(clear, one_off_password),
             not starts_now,
             test.created_at,
+            _Finish(record, actor, target, _described(test, properties)),
         )
     except BaseException:
         _release_worker()
@@ -213,22 +194,6 @@ def start(
             for field_name, value in verdict.items():
                 setattr(test, field_name, value)
     return test
-
-
-def _check_rate(user: Any) -> None:
-    """Refuse a test past ``CONNECTION_TEST_RATE_PER_MINUTE`` of this user's (an interrupted
-    test does not count)."""
-    since = timezone.now() - audit.RATE_WINDOW
-    if interrupted_after() < audit.RATE_WINDOW.total_seconds():
-        # Only then can a test started within the window have been interrupted already.
-        recent = ConnectionTest.objects.filter(user=user, created_at__gte=since)
-        count = recent.not_interrupted().count()
-    else:
-        count = ConnectionTest.started_since(user, since)
-    if count >= settings.CONNECTION_TEST_RATE_PER_MINUTE:
-        raise TestRefused(
-            f"You started {count} tests in the last minute; wait a moment and try again."
-        )
 
 
 _busy_workers = 0
@@ -251,49 +216,15 @@ def _release_worker() -> None:
 def _wait_briefly(future: Future[Any]) -> bool:
     """Wait at most ``CONNECTION_TEST_WAIT_SECONDS`` for a test; never raise.
 
-    Only ``CONNECTION_TEST_MAX_WAITING`` requests of this process wait at once, so that
-    the others' threads stay free for pages; the rest do not wait at all. True when the
-    test has finished.
+    Only ``CONNECTION_TEST_MAX_WAITING`` requests of this process wait at once (the live
+    path's waiting places), so that the others' threads stay free for pages; the rest do
+    not wait at all. True when the test has finished.
     """
-    if not _waiting_slots().acquire(blocking=False):
-        return future.done()
-    try:
+    with live.waiting_place() as may_wait:
+        if not may_wait:
+            return future.done()
         done, _ = wait_until_done([future], timeout=settings.CONNECTION_TEST_WAIT_SECONDS)
-    finally:
-        _waiting_slots().release()
     return bool(done)
-
-
-_waiting: threading.BoundedSemaphore | None = None
-
-WAITING_REFUSAL = (
-    "Too many requests to this portal are waiting on servers right now; try again in a moment."
-)
-
-
-@contextmanager
-def waiting_request() -> Iterator[bool]:
-    """A request thread about to wait on a server (a preview, a catalog call, a query
-    check): True while it holds one of the ``CONNECTION_TEST_MAX_WAITING`` places that
-    requests waiting for a test also take, False (at once) when none is free. At most that
-    many of this process's request threads wait on servers, so that the others stay free
-    for pages however slow or silent a server is."""
-    slots = _waiting_slots()
-    if not slots.acquire(blocking=False):
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        slots.release()
-
-
-def _waiting_slots() -> threading.BoundedSemaphore:
-    global _waiting
-    with _lock:
-        if _waiting is None:
-            _waiting = threading.BoundedSemaphore(max(settings.CONNECTION_TEST_MAX_WAITING, 0))
-        return _waiting
 
 
 def wait_for_verdict(test: ConnectionTest, poll_seconds: float = 0.2) -> ConnectionTest:
@@ -311,11 +242,12 @@ def wait_for_verdict(test: ConnectionTest, poll_seconds: float = 0.2) -> Connect
     return test
 
 
-def _audit(request: Any, user: Any, resource: Resource | None, name: str, detail: str) -> None:
+def _audit_refusal(actor: Actor, resource: Resource | None, name: str, detail: str) -> None:
+    """A test refused because of the definition itself (a secret sent elsewhere): nothing
+    was sent, but the attempt is audited."""
     audit.record(
         AuditEvent.Action.TEST,
-        request=request,
-        user=user,
+        actor=actor,
         resource=resource,
         name=name or (resource.name if resource else "(unsaved)"),
         detail=detail,
@@ -334,27 +266,13 @@ def _described(test: ConnectionTest, properties: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class _Redaction:
-    """The typed secrets of a test, to take out of whatever the peer sent back."""
+class _Finish:
+    """What the worker needs to finish a test's call: its row, who, what, the audit text."""
 
-    secrets: tuple[str, ...]
-    companions: tuple[str, ...]
-
-    @classmethod
-    def of(cls, clear: dict[str, Any]) -> _Redaction:
-        secrets = tuple(
-            s["value"] for _, s in secure_strings(clear) if isinstance(s.get("value"), str)
-        )
-        type_properties = clear.get("typeProperties")
-        companions = tuple(
-            value
-            for value in (type_properties.values() if isinstance(type_properties, dict) else ())
-            if isinstance(value, str)
-        )
-        return cls(secrets, companions)
-
-    def __call__(self, report: Any) -> Any:
-        return redact(report, self.secrets, self.companions)
+    record: LiveCall
+    actor: Actor
+    target: live.Target
+    detail: str
 
 
 def _run(
@@ -363,11 +281,13 @@ def _run(
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     test_options: TestOptions,
-    redaction: _Redaction,
+    redaction: live.Redaction,
     queued: bool,
     created_at: datetime,
+    finish: _Finish,
 ) -> dict[str, Any] | None:
-    """Run one test and store its verdict; returns the fields stored (None: nothing was)."""
+    """Run one test and store its verdict, with its call's verdict and audit row in the
+    same transaction; returns the fields stored (None: nothing was)."""
     _connection_for_this_test()
 
     def store(**changes: Any) -> bool:
@@ -385,17 +305,9 @@ def _run(
             report = tester(version, type_properties, test_options)
         except Exception as exc:  # noqa: BLE001 - a tester must not raise; say so if it does
             log.exception("connection test %s crashed", pk)
-            report = {
-                "ok": False,
-                "stages": [
-                    {
-                        "name": "Connection test",
-                        "status": "failed",
-                        "duration_ms": 0,
-                        "detail": f"The test itself failed ({type(exc).__name__}).",
-                    }
-                ],
-            }
+            report = live.failed(
+                f"The test itself failed ({type(exc).__name__}).", stage="Connection test"
+            )
         # As stored (anything not JSON as its text), then without the typed secrets.
         report = redaction(json.loads(json.dumps(report, default=str)))
         status = ConnectionTest.Status.PASSED if report.get("ok") else ConnectionTest.Status.FAILED
@@ -404,7 +316,16 @@ def _run(
             "finished_at": timezone.now(),
             "report": json.dumps(report, default=str),
         }
-        return verdict if store(**verdict) else None
+        stored: list[bool] = []
+        live.finish(
+            finish.record,
+            finish.actor,
+            finish.target,
+            ok=status == ConnectionTest.Status.PASSED,
+            detail=finish.detail,
+            also=lambda: stored.append(store(**verdict)),
+        )
+        return verdict if stored[0] else None
     finally:
         _keep_connection()
 

@@ -1,45 +1,24 @@
 """Datasets whose type a connector declares, on a live server: table list, Import schema,
 Preview data. The page, the API and the CLI call these; the connector does the work.
 
-Each call runs on the connection tests' thread pool (same pending-slot limit), with the
-connection test's options (deadline, connect timeout, network policy); the reply is the
-connector's staged report with the linked service's typed secrets taken out. A preview
-needs Editor (checked by the caller), is rate-limited per user like tests, and is audited
-with the user and the table or query, never the rows.
+Each call goes through the one live path (:mod:`portal.services.live`): the per-user rate,
+the waiting places and pool, the address policy and deadline, redaction, and its record
+and audit row (the table or query, never the rows). Callers check the POST and Editor.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, connection
-
-from connectors.base import ConnectorVersion, DatasetType, LiveCatalog
+from connectors.base import ConnectorVersion, DatasetType, LiveCatalog, TestOptions
 from connectors.encrypted_credentials import with_one_off_secret
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import connector_of_dataset, dataset_type
-from portal import audit
-from portal.connection_tests import (
-    WAITING_REFUSAL,
-    _executor,
-    _Redaction,
-    options,
-    waiting_request,
-)
-from portal.models import AuditEvent, Factory, Resource, unseal
-
-
-class LiveRefused(Exception):
-    """The call was not made: ``status`` is the HTTP status that says why (400, 404, 429)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+from portal.models import Factory, Resource, unseal
+from portal.services import live as live_path
+from portal.services.actor import Actor
+from portal.services.live import LiveRefused, Operation, Redaction, Target
 
 
 @dataclass(frozen=True)
@@ -129,33 +108,62 @@ def table_of(live: LiveDataset, type_properties: dict[str, Any] | None = None) -
         raise LiveRefused(str(exc)) from None
 
 
-# -- the calls ----------------------------------------------------------------------
-def schemas(live: LiveDataset) -> dict[str, Any]:
-    return _run(live, live.catalog.schemas)
+# -- the calls (each through the one live path) --------------------------------------
+def schemas(live: LiveDataset, actor: Actor, *, rate_limited: bool = True) -> dict[str, Any]:
+    return _run(
+        live, actor, Operation.CATALOG, "schemas", live.catalog.schemas, rate_limited=rate_limited
+    )
 
 
 def tables(
-    live: LiveDataset, *, schema: str, search: str = "", offset: int = 0, limit: int = 50
+    live: LiveDataset,
+    actor: Actor,
+    *,
+    schema: str,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    rate_limited: bool = True,
 ) -> dict[str, Any]:
-    return _run(live, live.catalog.tables, schema=schema, search=search, offset=offset, limit=limit)
+    return _run(
+        live,
+        actor,
+        Operation.CATALOG,
+        f"tables of schema {schema}" + (f" matching {search!r}" if search else ""),
+        live.catalog.tables,
+        schema=schema,
+        search=search,
+        offset=offset,
+        limit=limit,
+        rate_limited=rate_limited,
+    )
 
 
-def columns(live: LiveDataset, table: Any = None) -> dict[str, Any]:
-    return _run(live, live.catalog.columns, table=table if table is not None else table_of(live))
+def columns(
+    live: LiveDataset, actor: Actor, table: Any = None, *, rate_limited: bool = True
+) -> dict[str, Any]:
+    table = table if table is not None else table_of(live)
+    return _run(
+        live,
+        actor,
+        Operation.CATALOG,
+        f"columns of table {table.label}",
+        live.catalog.columns,
+        table=table,
+        rate_limited=rate_limited,
+    )
 
 
 def preview(
     live: LiveDataset,
+    actor: Actor,
     *,
-    user: Any,
     rows: int | None = None,
     query: str | None = None,
-    request: Any = None,
     rate_limited: bool = True,
     table: Any = None,
 ) -> dict[str, Any]:
-    """Preview the dataset's table (or ``table``, or ``query``): audited, rate-limited like
-    tests."""
+    """Preview the dataset's table (or ``table``, or ``query``)."""
     wanted = live.catalog.default_rows if rows is None else rows
     if not 1 <= wanted <= live.catalog.max_rows:
         raise LiveRefused(f"rows is a whole number from 1 to {live.catalog.max_rows}.")
@@ -164,76 +172,54 @@ def preview(
     elif table is None:
         table = table_of(live)
     what = "query " + " ".join(query.split())[:300] if query else f"table {table.label}"
-    limit = getattr(
-        settings, "DATASET_PREVIEW_RATE_PER_MINUTE", settings.CONNECTION_TEST_RATE_PER_MINUTE
-    )
-    recent, wait = (
-        audit.rate_wait(user, AuditEvent.Action.PREVIEW, limit) if rate_limited else (0, 0)
-    )
-    if wait:
-        raise LiveRefused(
-            f"You started {recent} previews in the last minute; wait a moment and try again.",
-            429,
-        )
-    audit.record(
-        AuditEvent.Action.PREVIEW,
-        request=request,
-        user=user,
-        resource=live.resource,
-        factory=live.factory,
-        name=live.resource.name if live.resource else f"(unsaved, {live.linked_service.name})",
-        detail=f"preview of {what} ({wanted} rows) through linked service "
-        f"{live.linked_service.name} {live.version.version}",
-    )
     req = live.catalog.preview_request(table=table, query=query, rows=wanted)
-    return _run(live, live.catalog.preview, req)
+    return _run(
+        live,
+        actor,
+        Operation.PREVIEW,
+        f"preview of {what} ({wanted} rows)",
+        live.catalog.preview,
+        req,
+        rate_limited=rate_limited,
+    )
 
 
-def _run(live: LiveDataset, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _run(
+    live: LiveDataset,
+    actor: Actor,
+    operation: str,
+    what: str,
+    call: Any,
+    *args: Any,
+    rate_limited: bool = True,
+    **kwargs: Any,
+) -> dict[str, Any]:
     clear = with_one_off_secret(live.version, unseal(live.linked_service.properties), None)
-    redaction = _Redaction.of(clear)
     type_properties = clear.get("typeProperties", {})
-    test_options = options()
-    with waiting_request() as may_wait:
-        if not may_wait:
-            raise LiveRefused(WAITING_REFUSAL, 429)
-        pool, slots = _executor()
-        if not slots.acquire(blocking=False):
-            raise LiveRefused("Too many server calls are running; try again in a moment.", 429)
-        try:
-            future: Future[dict[str, Any]] = pool.submit(
-                _call, call, live.version, type_properties, test_options, *args, **kwargs
-            )
-        except BaseException:
-            slots.release()
-            raise
-        future.add_done_callback(lambda _f: slots.release())
-        margin = test_options.connect_timeout_s + 5
-        try:
-            report = future.result(timeout=test_options.deadline_s + margin)
-        except FutureTimeout:
-            report = _failed("The server call outlived its deadline; it was abandoned.")
-    report = redaction(report)
+    target = Target(
+        live.factory,
+        live.resource,
+        live.linked_service.name,
+        live.linked_service.connector,
+        live.version.version,
+        label="" if live.resource else f"(unsaved, {live.linked_service.name})",
+    )
+
+    def work(options: TestOptions) -> dict[str, Any]:
+        return call(live.version, type_properties, options, *args, **kwargs)  # type: ignore[no-any-return]
+
+    report = live_path.call(
+        actor,
+        operation,
+        target,
+        work,
+        redaction=Redaction.of(clear),
+        detail=f"{what} through linked service {live.linked_service.name} {live.version.version}",
+        rate_limited=rate_limited,
+    )
     report["linkedService"] = live.linked_service.name
     report["connectorVersion"] = live.version.version
     return report
-
-
-def _call(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    close_old_connections()
-    try:
-        return call(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - a connector call must not raise; say so if it does
-        return _failed(f"The call itself failed ({type(exc).__name__}).")
-    finally:
-        connection.close()
-
-
-def _failed(detail: str) -> dict[str, Any]:
-    return {
-        "ok": False,
-        "stages": [{"name": "Server call", "status": "failed", "duration_ms": 0, "detail": detail}],
-    }
 
 
 # -- the upgrade's real type impact ---------------------------------------------------
@@ -301,14 +287,15 @@ def type_impact(
     from_version: str,
     to_version: str,
     *,
-    read_server: bool = True,
+    actor: Actor | None = None,
     using: list[Resource] | None = None,
 ) -> list[DatasetImpact]:
     """For each dataset using ``service``: the columns whose interim type changes from
     ``from_version`` to ``to_version``, read from the server (or, when it cannot be reached
-    or ``read_server`` is False, from the dataset's imported ``schema``, said so)."""
+    or no ``actor`` asks for the server to be read, from the dataset's imported ``schema``,
+    said so)."""
     impacts = []
-    server_down = "" if read_server else "not read from the server here"
+    server_down = "" if actor is not None else "not read from the server here"
     for dataset in datasets_using(service) if using is None else using:
         declared = declared_type(dataset)
         assert declared is not None
@@ -317,9 +304,9 @@ def type_impact(
             continue
         impact = DatasetImpact(dataset, "none")
         types: list[tuple[str, str]] | None = None
-        if not server_down:
+        if not server_down and actor is not None:
             try:
-                report = columns(for_dataset(dataset))
+                report = columns(for_dataset(dataset), actor)
             except LiveRefused as exc:
                 impact.note = exc.message
             else:

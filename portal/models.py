@@ -356,6 +356,8 @@ class AuditEvent(models.Model):
         TEST = "test connection"
         QUERY_CHECK = "query check"
         PREVIEW = "preview data"
+        CATALOG = "read catalog"
+        QUERY_PREVIEW = "query preview"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -607,6 +609,56 @@ class ConnectionTest(models.Model):
     def first_failure(self) -> dict[str, Any] | None:
         stages = self.result.get("stages", [])
         return next((s for s in stages if s.get("status") == "failed"), None)
+
+
+class LiveCall(models.Model):
+    """One call that opened (or was refused before opening) a connection to a user's server:
+    a connection test, a catalog read, a data preview, a query check. Written by
+    :mod:`portal.services.live` only: the per-user rate limit counts these rows (every
+    process's), and a call still ``running`` long after its deadline was interrupted."""
+
+    class Operation(models.TextChoices):
+        TEST = "test connection"
+        CATALOG = "read catalog"
+        PREVIEW = "preview data"
+        QUERY_CHECK = "query check"
+        QUERY_PREVIEW = "query preview"
+
+    class Verdict(models.TextChoices):
+        RUNNING = "running"
+        PASSED = "passed"
+        FAILED = "failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    origin = models.CharField(max_length=3, default="ui")
+    operation = models.CharField(max_length=20, choices=Operation.choices)
+    factory = models.ForeignKey(
+        Factory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resource = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_service = models.CharField(max_length=260, blank=True)
+    connector = models.CharField(max_length=100, blank=True)
+    connector_version = models.CharField(max_length=20, blank=True)
+    test = models.OneToOneField(
+        "ConnectionTest", null=True, blank=True, on_delete=models.SET_NULL, related_name="call"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, default=Verdict.RUNNING)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # The rate limit counts one user's calls of the last minute before every call.
+            models.Index(fields=["user", "started_at"], name="live_call_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} through {self.linked_service or '-'}: {self.verdict}"
 
 
 class RepositoryFile(models.Model):

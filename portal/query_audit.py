@@ -16,6 +16,7 @@ from portal import query_checks
 from portal.models import Factory, Resource
 from portal.pipelines import Datasets, activity_rows, linked_service_of
 from portal.query_checks import QueryResult
+from portal.services.actor import Actor
 
 PIPELINE = KINDS["pipeline"].name
 
@@ -80,8 +81,7 @@ def bulk_rows(factory: Factory) -> list[QueryRow]:
 def check_rows(
     rows: list[QueryRow],
     *,
-    user: Any,
-    request: Any = None,
+    actor: Actor,
     rate_limited: bool = True,
     test_values: dict[tuple[str, str], Any] | None = None,
 ) -> None:
@@ -97,9 +97,8 @@ def check_rows(
             dataset_name=row.dataset,
             datasets=lookup,
             what="check",
-            user=user,
+            actor=actor,
             test_values=values,
-            request=request,
             rate_limited=rate_limited,
             label=f"activity '{row.activity.name}' of pipeline '{row.pipeline.name}'",
         )

@@ -12,14 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-
 from connectors import activity_parts, expression_eval
+from connectors.base import TestOptions
 from connectors.encrypted_credentials import with_one_off_secret
 from connectors.registry import get_version
-from portal import audit, connection_tests
-from portal.models import AuditEvent, unseal
+from portal.models import unseal
 from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
+from portal.services import live
+from portal.services.actor import Actor
+from portal.services.live import LiveRefused, Operation, Redaction, Target
 
 
 @dataclass
@@ -35,6 +36,8 @@ class QueryResult:
     linked_service: str = ""
     connector_version: str = ""
     report: dict[str, Any] = field(default_factory=dict)
+    refused_status: int = 0
+    """The HTTP status of a call the live path refused before any network (429), else 0."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,9 +85,8 @@ def run(
     edit: ActivityEdit,
     *,
     what: str,
-    user: Any,
+    actor: Actor,
     test_values: Mapping[tuple[str, str], Any],
-    request: Any = None,
     rate_limited: bool = True,
 ) -> QueryResult:
     """``what`` is "check" (EXPLAIN) or "preview" (the query with the preview's caps)."""
@@ -95,9 +97,8 @@ def run(
         dataset_name=str(values.get("dataset", "")),
         datasets=edit.datasets,
         what=what,
-        user=user,
+        actor=actor,
         test_values=test_values,
-        request=request,
         rate_limited=rate_limited,
         first_row_only=_first_row_only(edit, values),
         label=f"activity '{edit.activity.name}' of pipeline '{edit.resource.name}'",
@@ -117,9 +118,8 @@ def run_query(
     dataset_name: str,
     datasets: Datasets,
     what: str,
-    user: Any,
+    actor: Actor,
     test_values: Mapping[tuple[str, str], Any],
-    request: Any = None,
     rate_limited: bool = True,
     first_row_only: bool | None = None,
     label: str = "",
@@ -155,47 +155,37 @@ def run_query(
         base.report = _position_of(tools, text)
         base.line, base.column = base.report.get("line"), base.report.get("column")
         return base
-    if rate_limited:
-        # Every process's checks of the last minute count (the audit log); checks still
-        # running are not in it yet, and the shared pool of running tests bounds them.
-        _, wait = audit.rate_wait(
-            user, AuditEvent.Action.QUERY_CHECK, settings.CONNECTION_TEST_RATE_PER_MINUTE
-        )
-        if wait:
-            base.message = (
-                f"You started {settings.CONNECTION_TEST_RATE_PER_MINUTE} tests in the last "
-                f"minute; wait {int(wait) + 1} s and try again."
+    version = get_version(service.connector, service.connector_version)
+    clear = with_one_off_secret(version, unseal(service.properties), None)
+    type_properties = clear.get("typeProperties", {})
+
+    def work(options: TestOptions) -> dict[str, Any]:
+        if what == "preview":
+            return tools.preview_query(  # type: ignore[no-any-return]
+                version, type_properties, text, options, first_row_only=first_row_only
             )
-            return base
-    with connection_tests.waiting_request() as may_wait:
-        if not may_wait:  # this request thread would wait on the server: only so many may
-            base.message = connection_tests.WAITING_REFUSAL
-            return base
-        _, slots = connection_tests._executor()
-        if not slots.acquire(blocking=False):
-            base.message = "Too many connection tests are running; try again in a moment."
-            return base
-        try:
-            version = get_version(service.connector, service.connector_version)
-            clear = with_one_off_secret(version, unseal(service.properties), None)
-            type_properties = clear.get("typeProperties", {})
-            options = connection_tests.options()
-            if what == "preview":
-                report = tools.preview_query(
-                    version, type_properties, text, options, first_row_only=first_row_only
-                )
-            else:
-                report = tools.check_query(version, type_properties, text, options)
-        finally:
-            slots.release()
-    audit.record(
-        AuditEvent.Action.QUERY_CHECK,
-        request=request,
-        user=user,
-        resource=service,
-        name=service.name,
-        detail=f"query {what} of {label or 'a query'}: {'ok' if report.get('ok') else 'failed'}",
-    )
+        return tools.check_query(version, type_properties, text, options)  # type: ignore[no-any-return]
+
+    try:
+        report = live.call(
+            actor,
+            Operation.QUERY_PREVIEW if what == "preview" else Operation.QUERY_CHECK,
+            Target(
+                service.factory,
+                service,
+                service.name,
+                service.connector,
+                service.connector_version,
+            ),
+            work,
+            redaction=Redaction.of(clear),
+            detail=f"query {what} of {label or 'a query'}",
+            rate_limited=rate_limited,
+        )
+    except LiveRefused as exc:
+        base.message = exc.message
+        base.refused_status = exc.status
+        return base
     base.ok = bool(report.get("ok"))
     base.message = str(report.get("message", ""))
     base.line, base.column = report.get("line"), report.get("column")

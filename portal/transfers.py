@@ -5,7 +5,9 @@ whether it has a designer, the registry which dataset type reads a Spark side's 
 The Spark columns come, in this order, from what the user typed, from the live server (the
 source dataset's linked service, or the Copy route's linked service for a table name), or
 from the dataset's imported ``schema``; ``columns_origin`` in the plan says which, and why a
-live read fell back.
+live read fell back. Servers are read only when an ``actor`` asks for it (a POST), through
+the one live path (:mod:`portal.services.live`); without one the plan is made from what the
+portal holds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from connectors.kinds import KINDS, LINKED_SERVICE
 from connectors.registry import get_connector, has_form, live_dataset_type
 from portal import datasets
 from portal.models import ConnectionTest, Factory, Resource, unseal
+from portal.services import live
+from portal.services.actor import Actor
 
 LIVE = "live server"
 IMPORTED = "imported schema"
@@ -48,8 +52,11 @@ def pool_service(factory: Factory, name: str) -> Resource:
     return service
 
 
-def plan(factory: Factory, *, pool: str, **arguments: Any) -> dict[str, Any]:
-    """The connector's plan; secrets are never handed over (definitions are masked)."""
+def plan(
+    factory: Factory, *, pool: str, actor: Actor | None = None, **arguments: Any
+) -> dict[str, Any]:
+    """The connector's plan; secrets are never handed over (definitions are masked). With an
+    ``actor``, the Spark columns and the pool's target table are read live."""
     service = pool_service(factory, pool)
     spark = arguments.get("spark_linked_service") or ""
     if spark and _find(factory, LINKED_SERVICE.name, spark) is None:
@@ -64,6 +71,7 @@ def plan(factory: Factory, *, pool: str, **arguments: Any) -> dict[str, Any]:
         source=str(arguments.get("source") or ""),
         spark_linked_service=spark,
         typed=arguments.get("columns"),
+        actor=actor,
     )
     if origin.origin == LIVE:
         arguments["columns"] = origin.columns
@@ -73,7 +81,7 @@ def plan(factory: Factory, *, pool: str, **arguments: Any) -> dict[str, Any]:
         pool=service.name,
         pool_properties=service.masked_properties,
         lookup=lookup,
-        **_live(service),
+        **_live(service, actor),
         **arguments,
     )
     if origin.origin == IMPORTED and not result.get("columns"):
@@ -104,8 +112,16 @@ def typed_columns(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+NOT_READ = "not read from the server: press Read live"
+
+
 def spark_columns(
-    factory: Factory, *, source: str, spark_linked_service: str, typed: Any = None
+    factory: Factory,
+    *,
+    source: str,
+    spark_linked_service: str,
+    typed: Any = None,
+    actor: Actor | None = None,
 ) -> ColumnOrigin:
     """Where the Spark columns of a transfer come from, and the columns when read live."""
     if typed:
@@ -117,7 +133,7 @@ def spark_columns(
         return ColumnOrigin(NONE, "a query's columns are not read: type them")
     dataset = _find(factory, KINDS["dataset"].name, text)
     if dataset is not None:
-        return _dataset_columns(dataset)
+        return _dataset_columns(dataset, actor)
     if not spark_linked_service:
         return ColumnOrigin(
             NONE, "a table name without a Spark linked service is not read: type the columns"
@@ -128,29 +144,33 @@ def spark_columns(
         return ColumnOrigin(
             NONE, f"{spark_linked_service} offers no live catalog: type the columns"
         )
+    if actor is None:
+        return ColumnOrigin(NONE, f"{NOT_READ}, or type the columns")
     schema_field, table_field = declared.picker_fields
     schema, _, table = text.rpartition(".")
     try:
-        live = datasets.for_linked_service(factory, declared, service.name)
-        ref = datasets.table_of(live, {schema_field: schema, table_field: table})
-        report = datasets.columns(live, ref)
+        found = datasets.for_linked_service(factory, declared, service.name)
+        ref = datasets.table_of(found, {schema_field: schema, table_field: table})
+        report = datasets.columns(found, actor, ref)
     except datasets.LiveRefused as exc:
         return ColumnOrigin(NONE, f"the server could not be read ({exc}): type the columns")
     return _from_report(report, service.name, fallback=NONE, then="type the columns")
 
 
-def _dataset_columns(dataset: Resource) -> ColumnOrigin:
+def _dataset_columns(dataset: Resource, actor: Actor | None) -> ColumnOrigin:
     has_schema = bool(dataset.properties.get("schema"))
     fallback = IMPORTED if has_schema else NONE
     then = "using the dataset's imported schema" if has_schema else "type the columns"
     if datasets.declared_type(dataset) is None:
         return ColumnOrigin(fallback, f"{dataset.name} is not read live; {then}")
+    if actor is None:
+        return ColumnOrigin(fallback, f"{NOT_READ}; {then}")
     try:
-        live = datasets.for_dataset(dataset)
-        report = datasets.columns(live)
+        found = datasets.for_dataset(dataset)
+        report = datasets.columns(found, actor)
     except datasets.LiveRefused as exc:
         return ColumnOrigin(fallback, f"the server could not be read ({exc}); {then}")
-    return _from_report(report, live.linked_service.name, fallback=fallback, then=then)
+    return _from_report(report, found.linked_service.name, fallback=fallback, then=then)
 
 
 def _from_report(report: dict[str, Any], service: str, *, fallback: str, then: str) -> ColumnOrigin:
@@ -172,9 +192,12 @@ def _why(report: dict[str, Any]) -> str:
     return "no columns"
 
 
-def _live(service: Resource) -> dict[str, Any]:
-    """What a live check of the pool needs, only while the saved definition's latest
-    connection test passed (the same target, the same secrets)."""
+def _live(service: Resource, actor: Actor | None) -> dict[str, Any]:
+    """What a live check of the pool needs: only when an actor asks for live reads, and only
+    while the saved definition's latest connection test passed (the same target, the same
+    secrets). The check runs through the one live path."""
+    if actor is None:
+        return {}
     latest = (
         ConnectionTest.objects.filter(resource=service, unsaved=False)
         .order_by("-created_at")
@@ -184,7 +207,22 @@ def _live(service: Resource) -> dict[str, Any]:
         return {}
     if latest.revision != service.revision:
         return {}
-    from portal.connection_tests import options
-
     clear = unseal(service.properties)
-    return {"live_type_properties": clear.get("typeProperties", {}), "test_options": options()}
+    target = live.Target(
+        service.factory, service, service.name, service.connector, service.connector_version
+    )
+
+    def run_live(work: live.Work) -> dict[str, Any]:
+        try:
+            return live.call(
+                actor,
+                live.Operation.CATALOG,
+                target,
+                work,
+                redaction=live.Redaction.of(clear),
+                detail=f"transfer designer: does the target table exist, through {service.name}",
+            )
+        except live.LiveRefused as exc:
+            return {"ok": False, "checked": f"not checked: {exc.message}"}
+
+    return {"live_type_properties": clear.get("typeProperties", {}), "run_live": run_live}

@@ -159,6 +159,17 @@
     selection.removeAllRanges();
     selection.addRange(range);
   }
+  // <input data-enter-clicks="ID">: Enter presses that button instead of submitting the
+  // form (a search box inside a form: each search is a call to a server, so not per key).
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || !input.getAttribute) return;
+    var id = input.getAttribute("data-enter-clicks");
+    if (!id) return;
+    event.preventDefault();
+    var button = document.getElementById(id);
+    if (button) button.click();
+  });
   // Table picker: <button data-pick-schema="S" data-pick-table="T"> fills the dataset
   // form's schema and table fields (typing in them stays possible: ADF's "Edit").
   document.addEventListener("click", function (event) {

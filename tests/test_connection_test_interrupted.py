@@ -13,7 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from portal import connection_tests
-from portal.models import ConnectionTest, interrupted_after
+from portal.models import ConnectionTest, LiveCall, interrupted_after
+from portal.services import live
+from portal.services.actor import Actor
 from tests.conftest import api_for, form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +28,8 @@ def left_unfinished(user: Any, seconds_ago: float, **fields: Any) -> ConnectionT
     )
     created = timezone.now() - timedelta(seconds=seconds_ago)
     ConnectionTest.objects.filter(pk=test.pk).update(created_at=created)
+    call = LiveCall.objects.create(user=user, operation=LiveCall.Operation.TEST, test=test)
+    LiveCall.objects.filter(pk=call.pk).update(started_at=created)
     return test
 
 
@@ -109,10 +113,10 @@ def test_interrupted_tests_never_count_against_the_rate_limit(
         started = editor_client.post(
             "/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true"
         )
-        assert "tests in the last minute" not in started.content.decode()
+        assert "calls to servers" not in started.content.decode()
     assert ConnectionTest.objects.count() == 4
     refused = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
-    assert "You started 2 tests in the last minute" in refused.content.decode()
+    assert "You made 2 calls to servers" in refused.content.decode()
 
 
 def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
@@ -126,15 +130,20 @@ def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
         ran.append(1)
         return {"ok": True, "stages": []}
 
+    actor = Actor(editor, "ui")
+    target = live.Target(None, None, "Target")
     connection_tests._run(
         test.pk,
         tester,
         None,
         {},
         connection_tests.options(),
-        connection_tests._Redaction((), ()),
+        live.Redaction((), ()),
         queued=True,
         created_at=ConnectionTest.objects.values_list("created_at", flat=True).get(pk=test.pk),
+        finish=connection_tests._Finish(
+            live.begin(actor, live.Operation.TEST, target), actor, target, "test"
+        ),
     )
     assert ran == []
     test.refresh_from_db()

@@ -19,6 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from portal import connection_tests
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource
+from portal.services import live
+from portal.services.actor import Actor
 from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,9 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _loopback(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 100
-    monkeypatch.setattr(connection_tests, "_pool", None)
-    monkeypatch.setattr(connection_tests, "_slots", None)
-    monkeypatch.setattr(connection_tests, "_waiting", None)
+    monkeypatch.setattr(live, "_pool", None)
+    monkeypatch.setattr(live, "_slots", None)
+    monkeypatch.setattr(live, "_waiting", None)
 
 
 def refused_port() -> int:
@@ -59,7 +61,7 @@ def test_sqlite_runs_in_wal_mode_with_normal_synchronous_commits() -> None:
         assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
-def test_a_test_through_the_api_stores_its_row_and_audit_entry_in_one_commit(
+def test_a_test_through_the_api_stores_its_row_and_its_call_in_one_commit(
     editor: Any,
 ) -> None:
     saved_service(editor)
@@ -70,7 +72,8 @@ def test_a_test_through_the_api_stores_its_row_and_audit_entry_in_one_commit(
     assert response.status_code == 200 and response.json()["status"] == "failed"
     statements = [q["sql"] for q in queries.captured_queries]
     writes = [s for s in statements if s.startswith(("INSERT", "UPDATE"))]
-    assert [w.split('"')[1] for w in writes] == ["portal_connectiontest", "portal_auditevent"]
+    # The test's row and the live call's row: the audit row comes with the verdict.
+    assert [w.split('"')[1] for w in writes] == ["portal_connectiontest", "portal_livecall"]
     assert sum(s == "COMMIT" for s in statements) == 1
     # The verdict the worker stored is answered as stored, not read back.
     assert not any(s.startswith('SELECT "portal_connectiontest"."id"') for s in statements)
@@ -100,7 +103,7 @@ def test_a_test_a_free_worker_takes_is_stored_running_not_queued(
     service = saved_service(editor)
     seen = watch_status_at_start(monkeypatch)
     test = connection_tests.start(
-        user=editor, version=service.connector_definition, resource=service, wait=True
+        actor=Actor(editor, "ui"), version=service.connector_definition, resource=service, wait=True
     )
     assert seen == [ConnectionTest.Status.RUNNING]
     assert test.status == ConnectionTest.Status.FAILED
@@ -114,7 +117,7 @@ def test_a_test_waiting_for_a_worker_is_queued_until_one_takes_it(
     seen = watch_status_at_start(monkeypatch)
     monkeypatch.setattr(connection_tests, "_busy_workers", 1)  # the one worker is busy
     test = connection_tests.start(
-        user=editor, version=service.connector_definition, resource=service, wait=True
+        actor=Actor(editor, "ui"), version=service.connector_definition, resource=service, wait=True
     )
     assert seen == [ConnectionTest.Status.QUEUED]
     assert test.status == ConnectionTest.Status.FAILED
@@ -138,7 +141,10 @@ def test_the_worker_keeps_its_database_connection_from_one_test_to_the_next(
     )
     for _ in range(3):
         test = connection_tests.start(
-            user=editor, version=service.connector_definition, resource=service, wait=True
+            actor=Actor(editor, "ui"),
+            version=service.connector_definition,
+            resource=service,
+            wait=True,
         )
         assert test.status == ConnectionTest.Status.PASSED
     # The first test opens it (to store its verdict); the next ones find it open.

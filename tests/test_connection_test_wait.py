@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from portal import connection_tests
 from portal.models import ApiToken, ConnectionTest
+from portal.services import live
 from tests.conftest import SPARK_V2, api_for
 from tests.fake_server import FakeServer, silent
 
@@ -34,9 +34,9 @@ def _short_limits(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.CONNECTION_TEST_WAIT_SECONDS = WAIT_SECONDS
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 100
     # A fresh pool and fresh waiting slots sized from these settings.
-    monkeypatch.setattr(connection_tests, "_pool", None)
-    monkeypatch.setattr(connection_tests, "_slots", None)
-    monkeypatch.setattr(connection_tests, "_waiting", None)
+    monkeypatch.setattr(live, "_pool", None)
+    monkeypatch.setattr(live, "_slots", None)
+    monkeypatch.setattr(live, "_waiting", None)
 
 
 def silent_peer_document(port: int) -> dict[str, Any]:

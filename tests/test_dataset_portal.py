@@ -83,7 +83,7 @@ def test_a_dataset_of_an_undeclared_type_stays_a_document_without_live_calls(edi
         factory=Factory.default(),
         kind="dataset",
     )
-    response = api_for(editor).get(url("blob", "columns"))
+    response = api_for(editor).post(url("blob", "columns"))
     assert response.status_code == 404
 
 
@@ -96,14 +96,14 @@ def test_the_api_lists_tables_imports_columns_and_previews(
     linked_service(editor, server.port)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
     api = api_for(editor)
-    tables = api.get(url("types", "tables") + "?search=typ")
+    tables = api.post(url("types", "tables"), {"search": "typ"}, format="json")
     assert tables.status_code == 200, tables.content
     assert [t["name"] for t in tables.json()["result"]["tables"]] == ["all_types", "v_types"]
-    columns = api.get(url("types", "columns")).json()
+    columns = api.post(url("types", "columns")).json()
     entry = next(c for c in columns["result"]["columns"] if c["name"] == "c_ts")
     assert (entry["spark_type"], entry["interim_type"]) == ("TimestampType", "DateTime")
     assert columns["connectorVersion"] == "1.0"
-    preview = api.get(url("types", "preview") + "?rows=1")
+    preview = api.post(url("types", "preview"), {"rows": 1}, format="json")
     assert preview.status_code == 200, preview.content
     result = preview.json()["result"]
     assert len(result["rows"]) == 1 and "first 1 rows" in result["cut"]
@@ -119,7 +119,7 @@ def test_a_missing_table_answers_with_the_staged_diagnosis(
     server = spark_pool.get(MODE)
     linked_service(editor, server.port)
     dataset(editor, "gone", {"schema": "sales", "table": "no_such_table"})
-    response = api_for(editor).get(url("gone", "columns"))
+    response = api_for(editor).post(url("gone", "columns"))
     assert response.status_code == 200 and response.json()["ok"] is False
     failed = [s for s in response.json()["stages"] if s["status"] == "failed"]
     assert failed[0]["name"] == "GetColumns"
@@ -129,7 +129,7 @@ def test_a_missing_table_answers_with_the_staged_diagnosis(
 def test_reader_cannot_preview_data(reader: Any, editor: Any) -> None:
     linked_service(editor, 1)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
-    response = api_for(reader).get(url("types", "preview"))
+    response = api_for(reader).post(url("types", "preview"))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PREVIEW).exists()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION_DENIED).exists()
@@ -138,7 +138,9 @@ def test_reader_cannot_preview_data(reader: Any, editor: Any) -> None:
 def test_a_preview_query_that_writes_is_refused_before_the_server(editor: Any) -> None:
     linked_service(editor, 1)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
-    response = api_for(editor).get(url("types", "preview"), {"query": "DELETE FROM sales.big"})
+    response = api_for(editor).post(
+        url("types", "preview"), {"query": "DELETE FROM sales.big"}, format="json"
+    )
     assert response.status_code == 400
     assert "not 'DELETE'" in response.json()["errors"][0]["message"]
 
@@ -146,28 +148,28 @@ def test_a_preview_query_that_writes_is_refused_before_the_server(editor: Any) -
 def test_a_dataset_without_a_table_says_the_activity_must_give_a_query(editor: Any) -> None:
     linked_service(editor, 1)
     dataset(editor, "empty", {})
-    response = api_for(editor).get(url("empty", "preview"))
+    response = api_for(editor).post(url("empty", "preview"))
     assert response.status_code == 400
     assert "must give a query" in response.json()["errors"][0]["message"]
 
 
 def test_previews_past_the_rate_are_refused_before_the_server(editor: Any, settings: Any) -> None:
-    settings.DATASET_PREVIEW_RATE_PER_MINUTE = 1
+    settings.CONNECTION_TEST_RATE_PER_MINUTE = 1
     linked_service(editor, 1)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
     api = api_for(editor)
-    first = api.get(url("types", "preview"))  # audited, then fails at the server (port 1)
+    first = api.post(url("types", "preview"))  # audited, then fails at the server (port 1)
     assert first.status_code == 200 and first.json()["ok"] is False
-    refused = api.get(url("types", "preview"))
+    refused = api.post(url("types", "preview"))
     assert refused.status_code == 429
-    assert "You started 1 previews in the last minute" in str(refused.json())
+    assert "You made 1 calls to servers" in str(refused.json())
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PREVIEW).count() == 1
 
 
 def test_a_preview_of_too_many_rows_is_refused(editor: Any) -> None:
     linked_service(editor, 1)
     dataset(editor, "types", {"schema": "sales", "table": "all_types"})
-    response = api_for(editor).get(url("types", "preview"), {"rows": "5000"})
+    response = api_for(editor).post(url("types", "preview"), {"rows": 5000}, format="json")
     assert response.status_code == 400
     assert "1 to 1000" in response.json()["errors"][0]["message"]
 
@@ -197,7 +199,7 @@ def test_reader_cannot_preview_data_from_the_form_either(reader: Any, editor: An
     from tests.conftest import signed_in
 
     linked_service(editor, 1)
-    response = signed_in(reader).get(
+    response = signed_in(reader).post(
         "/factories/default/live/SparkObject/preview/",
         {"linkedService": "spark1", "tp-schema": "sales", "tp-table": "all_types"},
     )
@@ -216,14 +218,14 @@ def test_the_table_picker_pages_and_offers_the_schemas(
     linked_service(editor, server.port)
     client = signed_in(editor)
     query = {"linkedService": "spark1", "tp-schema": "sales"}
-    first = client.get("/factories/default/live/SparkObject/tables/", query).content.decode()
+    first = client.post("/factories/default/live/SparkObject/tables/", query).content.decode()
     assert "all_types" in first and 'data-pick-schema="lw_other"' in first
     assert "view</span>" in first
-    searched = client.get(
+    searched = client.post(
         "/factories/default/live/SparkObject/tables/", {**query, "search": "ODD"}
     ).content.decode()
     assert "odd_names" in searched and "all_types" not in searched
-    down = client.get(
+    down = client.post(
         "/factories/default/live/SparkObject/tables/", {**query, "linkedService": "nope"}
     ).content.decode()
     assert "No linked service named" in down

@@ -101,7 +101,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     save_definition(
         user=editor, name="Sdata", properties=spark_dataset, action="create", kind="dataset"
     )
-    live_q = "?linkedService=Local&tp-schema=s&tp-table=t"
+    live_form = {"linkedService": "Local", "tp-schema": "s", "tp-table": "t"}
     pipeline = {
         "activities": [
             {
@@ -305,22 +305,22 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "dataset-new": [lambda: browser.get(f"{page}/new-dataset/SparkObject/")],
             "dataset-form": [lambda: browser.get(f"{page}/dataset/Sdata/form/")],
             "dataset-live-tables": [
-                lambda: browser.get(f"{page}/live/SparkObject/tables/{live_q}")
+                lambda: browser.post(f"{page}/live/SparkObject/tables/", live_form)
             ],
             "dataset-live-columns": [
-                lambda: browser.get(f"{page}/live/SparkObject/columns/{live_q}")
+                lambda: browser.post(f"{page}/live/SparkObject/columns/", live_form)
             ],
             "dataset-live-preview": [
-                lambda: browser.get(f"{page}/live/SparkObject/preview/{live_q}")
+                lambda: browser.post(f"{page}/live/SparkObject/preview/", live_form)
             ],
             "api-dataset-tables": [
-                lambda: api.get("/api/v1/factories/default/dataset/Sdata/tables")
+                lambda: api.post("/api/v1/factories/default/dataset/Sdata/tables")
             ],
             "api-dataset-columns": [
-                lambda: api.get("/api/v1/factories/default/dataset/Sdata/columns")
+                lambda: api.post("/api/v1/factories/default/dataset/Sdata/columns")
             ],
             "api-dataset-preview": [
-                lambda: api.get("/api/v1/factories/default/dataset/Sdata/preview")
+                lambda: api.post("/api/v1/factories/default/dataset/Sdata/preview")
             ],
             "pipeline-file": [lambda: browser.get(f"{page}/pipeline/Pipe/file/")],
             "pipeline-activity": [
@@ -339,6 +339,9 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "transfer-designer": [
                 lambda: browser.get(f"{page}/transfer/"),
                 lambda: browser.get(f"{page}/transfer/?pool=Live&table=a.b.c&spark_pool=w/p"),
+                lambda: browser.post(
+                    f"{page}/transfer/", {"pool": "Live", "table": "a.b.c", "spark_pool": "w/p"}
+                ),
             ],
             "transfer-save-copy": [
                 lambda: browser.post(f"{page}/transfer/save-copy/", {"pipeline": "P"})
@@ -347,7 +350,11 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: api.get(
                     "/api/v1/factories/default/transfer-plan",
                     {"pool": "Live", "table": "a.b.c", "direction": "write", "sparkPool": "w/p"},
-                )
+                ),
+                lambda: api.post(
+                    "/api/v1/factories/default/transfer-plan?pool=Live&table=a.b.c"
+                    "&direction=write&sparkPool=w/p"
+                ),
             ],
         }
     )

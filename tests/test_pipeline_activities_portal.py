@@ -387,30 +387,29 @@ def test_check_all_keeps_to_the_connection_tests_rate_limit(
         .content.decode()
     )
     assert "4 of 4 queries fail." in html
-    assert html.count("You started 2 tests in the last minute") == 1  # Copy Table: no item()
+    assert html.count("You made 2 calls to servers") == 1  # Copy Table: no item()
 
 
 def test_the_query_rate_limit_counts_checks_made_by_every_process(
     contoso: Factory, editor: Any, settings: Any
 ) -> None:
-    """The checks of the last minute are read from the audit log, so checks another portal
-    process ran count too (here: written straight to the log, as that process would)."""
+    """The calls of the last minute are read from the live-call records, so calls another
+    portal process made count too (here: written straight to the table, as it would)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from portal.models import AuditEvent
+    from portal.models import AuditEvent, LiveCall
 
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
     for seconds_ago in (50, 20):
-        event = AuditEvent.append(
-            user=editor, username=editor.username, action=AuditEvent.Action.QUERY_CHECK,
-            object_name="SparkLS", resource=None, factory=contoso, revision=None,
-            detail="query check of another process's query: ok", remote_addr=None,
+        call = LiveCall.objects.create(
+            user=editor, operation=LiveCall.Operation.QUERY_CHECK, factory=contoso,
+            linked_service="SparkLS", verdict=LiveCall.Verdict.PASSED,
         )  # fmt: skip
-        AuditEvent.objects.filter(pk=event.pk).update(
-            at=timezone.now() - timedelta(seconds=seconds_ago)
+        LiveCall.objects.filter(pk=call.pk).update(
+            started_at=timezone.now() - timedelta(seconds=seconds_ago)
         )
     html = (
         signed_in(editor)
@@ -418,16 +417,14 @@ def test_the_query_rate_limit_counts_checks_made_by_every_process(
         .content.decode()
     )
     # The older of the two leaves the window in about 10 s: that is the wait said.
-    found = re.search(r"You started 2 tests in the last minute; wait (\d+) s", html)
+    found = re.search(r"You made 2 calls to servers .*?; wait (\d+) s", html)
     assert found is not None and 8 <= int(found.group(1)) <= 12
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 2
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 0
     # A minute on, the checks run (and are audited) again.
-    AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).update(
-        at=timezone.now() - timedelta(minutes=2)
-    )
+    LiveCall.objects.update(started_at=timezone.now() - timedelta(minutes=2))
     html = (
         signed_in(editor)
         .post(reverse("factory-queries", args=[contoso.name]), {"check_all": "1"})
         .content.decode()
     )
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 4
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 2

@@ -24,6 +24,7 @@ from connectors.azuresqldw.secret_target import SECRET_TARGET as AZURESQLDW_TARG
 from connectors.formdata import form_from_properties
 from connectors.registry import REGISTRY, get_version
 from connectors.spark.secret_target import SECRET_TARGET
+from portal.connection_tests import wait_for_verdict
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, SecretValue
 from tests.conftest import api_for
@@ -357,6 +358,8 @@ def test_unsaved_and_refused_tests_are_audited_with_their_target(
     data = _form(service, changed)
     data["tp-password"] = PASSWORD
     editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
+    # A test's audit row comes with its verdict.
+    wait_for_verdict(ConnectionTest.objects.latest("id"))
     events = list(
         AuditEvent.objects.filter(action=AuditEvent.Action.TEST)
         .order_by("id")

@@ -17,6 +17,7 @@ from django.test import Client
 
 from portal.definitions import save_definition
 from portal.models import Factory
+from portal.services.actor import Actor
 from portal.transfers import plan
 from tests.conftest import api_for
 from tests.spark_catalog import ensure_catalog
@@ -103,8 +104,9 @@ def served(editor: Any, spark_pool: ServerPool) -> None:
 
 
 def _plan(**arguments: Any) -> dict[str, Any]:
+    """The plan with live reads (as a POST asks), by a command-line actor."""
     base = {"pool": "Pool", "table": "salesdw.dbo.Sales", "direction": "write"}
-    return plan(Factory.default(), **{**base, **arguments})
+    return plan(Factory.default(), actor=Actor.cli(), **{**base, **arguments})
 
 
 def _columns(result: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -167,8 +169,12 @@ def test_the_page_the_cli_and_the_api_say_where_the_columns_came_from(
         "spark": "LiveSpark",
         "source": "sales.odd_names",
     }
-    page = f"/factories/{Factory.default().name}/transfer/?" + urlencode(query)
-    html = editor_client.get(page).content.decode()
+    page = f"/factories/{Factory.default().name}/transfer/"
+    # A GET reads no server: it says so, and offers the live read.
+    html = editor_client.get(page + "?" + urlencode(query)).content.decode()
+    assert 'id="columns_origin"' in html and "not read from the server" in html
+    assert 'id="plan_live_button"' in html
+    html = editor_client.post(page, query).content.decode()
     assert 'id="columns_origin"' in html and "live server" in html
 
     out = io.StringIO()
@@ -199,15 +205,18 @@ def test_the_page_the_cli_and_the_api_say_where_the_columns_came_from(
         )
     assert json.loads(out.getvalue())["columns_origin"]["origin"] == "typed"
 
-    response = api_for(editor).get(
-        f"/api/v1/factories/{Factory.default().name}/transfer-plan",
+    plan_url = f"/api/v1/factories/{Factory.default().name}/transfer-plan?" + urlencode(
         {
             "pool": "Pool",
             "table": "salesdw.dbo.Sales",
             "direction": "write",
             "spark": "LiveSpark",
             "source": "LiveBig",
-        },
+        }
     )
+    offline = api_for(editor).get(plan_url)
+    assert offline.status_code == 200, offline.content
+    assert offline.json()["columns_origin"]["origin"] != "live server"
+    response = api_for(editor).post(plan_url)
     assert response.status_code == 200, response.content
     assert response.json()["columns_origin"]["origin"] == "live server"

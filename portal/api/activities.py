@@ -32,6 +32,7 @@ from portal.pipelines import (
     save_activity,
 )
 from portal.query_audit import bulk_rows, check_rows
+from portal.services.actor import Actor
 
 
 class TooManyTests(APIException):
@@ -152,11 +153,10 @@ class ActivityQuery(ScopedView):
         result = query_checks.run(
             edit,
             what=self.what,
-            user=request.user,
+            actor=Actor.of(request),
             test_values=_test_values(data, edit),
-            request=request,
         )
-        if not result.ok and result.message.startswith("You started"):
+        if result.refused_status == 429:
             raise TooManyTests(result.message)
         return Response(result.as_dict())
 
@@ -173,7 +173,7 @@ class FactoryQueries(ScopedView):
     @extend_schema(summary="Check all: every query checked on its server (rate limits apply)")
     def post(self, request: Request) -> Response:
         rows = bulk_rows(self.factory)
-        check_rows(rows, user=request.user, request=request)
+        check_rows(rows, actor=Actor.of(request))
         failing = [r for r in rows if r.result is None or not r.result.ok]
         return Response(
             {

@@ -1,29 +1,31 @@
-"""A dataset on its live server: ``GET .../{kind}/{name}/tables``, ``/columns``, ``/preview``.
+"""A dataset on its live server: ``POST .../{kind}/{name}/tables``, ``/columns``, ``/preview``.
 
 Only for datasets whose type a connector declares (:func:`connectors.registry.dataset_type`),
-404 otherwise. Tables and columns need Reader; a preview needs Editor (as a connection test
-does) and is audited. The answer is 200 with ``ok`` and, like a connection test's, the
-staged report: ``result`` when the call succeeded, the failed stage's diagnosis when not (a
-server that is down is not the portal's error). Refused before any network: 400.
+404 otherwise. Each is a call to the server through the one live path: POST only (GET is
+405), Editor (a read-only token gets 403), rate-limited (429) and audited. The options are
+in the JSON body (query parameters are read too). The answer is 200 with ``ok`` and, like a
+connection test's, the staged report: ``result`` when the call succeeded, the failed
+stage's diagnosis when not (a server that is down is not the portal's error). Refused
+before any network: 400.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from connectors.problems import Problem
-from portal import audit, datasets
+from portal import datasets
+from portal.api import openapi
 from portal.api.documents import Invalid
 from portal.api.scope import ScopedView
-from portal.models import AuditEvent
 from portal.numbers import whole_number
-from portal.roles import Role, has_role
+from portal.services.actor import Actor
 
 LIVE_REPORT = {
     "type": "object",
@@ -58,21 +60,38 @@ def _refused(exc: datasets.LiveRefused) -> Exception:
 
 def _answer(report: dict[str, Any]) -> Response:
     if report.get("refused"):
-        raise Invalid([Problem("?query", str(report["refused"]))])
+        raise Invalid([Problem("$.query", str(report["refused"]))])
     return Response(report, status=status.HTTP_200_OK)
 
 
+def _option(request: Request, name: str) -> Any:
+    """An option of the call: from the JSON body, else the query string."""
+    body = request.data if isinstance(request.data, dict) else {}
+    return body[name] if name in body else request.query_params.get(name)
+
+
+def _text(request: Request, name: str) -> str:
+    value = _option(request, name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid([Problem(f"$.{name}", "Text.")])
+    return value
+
+
 def _number(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
+    raw = _option(request, name)
     if raw is None or raw == "":
         return default
-    number = whole_number(raw)
+    number = raw if isinstance(raw, int) and not isinstance(raw, bool) else whole_number(str(raw))
     if number is None:
-        raise Invalid([Problem(f"?{name}", "A whole number.")])
+        raise Invalid([Problem(f"$.{name}", "A whole number.")])
     return number
 
 
 class _LiveView(ScopedView):
+    """POST only: the permission class asks Editor and refuses read-only tokens."""
+
     def live(self, name: str) -> datasets.LiveDataset:
         try:
             return datasets.for_dataset(self.find(name))
@@ -83,23 +102,20 @@ class _LiveView(ScopedView):
 class DatasetTables(_LiveView):
     @extend_schema(
         summary="Tables of a schema on the dataset's server (search, pages, views marked)",
-        parameters=[
-            OpenApiParameter("schema", str, description="schema (default: the dataset's)"),
-            OpenApiParameter("search", str, description="part of the table name"),
-            OpenApiParameter("offset", int),
-            OpenApiParameter("limit", int, description="1 to 500 (default 50)"),
-        ],
-        responses={200: LIVE_REPORT},
+        description="Body: schema (default: the dataset's), search (part of the table "
+        "name), offset, limit (1 to 500, default 50).",
+        request={"application/json": openapi.LIVE_OPTIONS},
+        responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
-    def get(self, request: Request, name: str) -> Response:
+    def post(self, request: Request, name: str) -> Response:
         live = self.live(name)
-        params = request.query_params
-        schema = params.get("schema") or _dataset_schema(live) or "default"
+        schema = _text(request, "schema") or _dataset_schema(live) or "default"
         try:
             report = datasets.tables(
                 live,
+                Actor.of(request),
                 schema=schema,
-                search=params.get("search", ""),
+                search=_text(request, "search"),
                 offset=_number(request, "offset", 0),
                 limit=max(1, min(_number(request, "limit", 50), 500)),
             )
@@ -111,12 +127,13 @@ class DatasetTables(_LiveView):
 class DatasetColumns(_LiveView):
     @extend_schema(
         summary="Import schema: the table's columns with Spark and interim types",
-        responses={200: LIVE_REPORT},
+        request=None,
+        responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
-    def get(self, request: Request, name: str) -> Response:
+    def post(self, request: Request, name: str) -> Response:
         live = self.live(name)
         try:
-            report = datasets.columns(live)
+            report = datasets.columns(live, Actor.of(request))
         except datasets.LiveRefused as exc:
             raise _refused(exc) from None
         return _answer(report)
@@ -125,29 +142,19 @@ class DatasetColumns(_LiveView):
 class DatasetPreview(_LiveView):
     @extend_schema(
         summary="Preview data: the first rows of the table or of a read-only query (Editor)",
-        parameters=[
-            OpenApiParameter("rows", int, description="1 to 1000 (default 100)"),
-            OpenApiParameter("query", str, description="one read-only SELECT instead"),
-        ],
+        description="Body: rows (1 to 1000, default 100), query (one read-only SELECT "
+        "instead of the table; the server's analysed plan decides what it does).",
+        request={"application/json": openapi.LIVE_OPTIONS},
         responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
-    def get(self, request: Request, name: str) -> Response:
-        if not has_role(request.user, Role.EDITOR, self.factory):
-            audit.record(
-                AuditEvent.Action.PERMISSION_DENIED,
-                user=request.user,
-                request=request._request,
-                detail=f"API GET {request.path}: needs Editor",
-            )
-            raise PermissionDenied("Previewing data needs the Editor role.")
+    def post(self, request: Request, name: str) -> Response:
         live = self.live(name)
         try:
             report = datasets.preview(
                 live,
-                user=request.user,
+                Actor.of(request),
                 rows=_number(request, "rows", live.catalog.default_rows),
-                query=request.query_params.get("query") or None,
-                request=request._request,
+                query=_text(request, "query") or None,
             )
         except datasets.LiveRefused as exc:
             raise _refused(exc) from None

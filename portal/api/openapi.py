@@ -104,6 +104,18 @@ BULK_REQUEST = {
     },
 }
 BULK_REPORT = ref("BulkUpgradeReport")
+LIVE_OPTIONS = {
+    "type": "object",
+    "description": "Options of a call to the dataset's server (each optional).",
+    "properties": {
+        "schema": {"type": "string", "description": "tables: the schema (default: the dataset's)"},
+        "search": {"type": "string", "description": "tables: part of the table name"},
+        "offset": {"type": "integer", "minimum": 0},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+        "rows": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "preview"},
+        "query": {"type": "string", "description": "preview: one read-only query instead"},
+    },
+}
 WAIT = OpenApiParameter(
     "wait",
     bool,
@@ -388,7 +400,7 @@ def _body_example(schema: Any, document: dict[str, Any]) -> Any:
         return document
     if schema == IMPORT_BODY:
         return [document]
-    if schema == SAVED_TEST_BODY:
+    if schema in (SAVED_TEST_BODY, LIVE_OPTIONS):
         return {}
     if schema == UPGRADE_ANSWERS:
         return {"answers": {}}

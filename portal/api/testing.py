@@ -24,6 +24,7 @@ from portal.api.views import number_from
 from portal.definitions import check as check_definition
 from portal.models import ConnectionTest
 from portal.roles import test_visible
+from portal.services.actor import Actor
 
 
 class TooManyTests(APIException):
@@ -112,12 +113,11 @@ class LinkedServiceTest(ScopedView):
         ca_certificate = _ca_certificate(request)
         try:
             test = connection_tests.start(
-                user=request.user,
+                actor=Actor.of(request),
                 version=service.connector_definition,
                 name=service.name,
                 resource=service,
                 wait=_wants_wait(request),
-                request=request,
                 ca_certificate=ca_certificate,
                 one_off_password=_test_password(request),
                 test_values=_test_values(request),
@@ -154,12 +154,11 @@ class UnsavedTest(ScopedView):
             raise Invalid(problems)
         try:
             test = connection_tests.start(
-                user=request.user,
+                actor=Actor.of(request),
                 version=version,
                 properties=properties,
                 name=name,
                 wait=_wants_wait(request),
-                request=request,
                 ca_certificate=ca_certificate,
                 one_off_password=test_password,
                 test_values=test_values,

@@ -1,6 +1,12 @@
-"""GET a transfer plan (Spark ↔ a store whose connector has a designer) in the API."""
+"""A transfer plan (Spark ↔ a store whose connector has a designer) in the API.
+
+``GET`` plans from what the portal holds (the typed columns, else the dataset's imported
+schema) and contacts no server; ``POST`` (Editor, not a read-only token) also reads the
+Spark columns and the pool's target table live, through the one live path."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -8,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.scope import ScopedView
+from portal.services.actor import Actor
 from portal.transfers import TransferUnavailable, plan, typed_columns
 
 PARAMETERS = [
@@ -30,10 +37,21 @@ class TransferPlan(ScopedView):
     """The plan ``manage.py transfer_plan --json`` prints; ``blocked`` says whether it may run."""
 
     @extend_schema(
-        summary="Plan moving data between Spark and a dedicated SQL pool", parameters=PARAMETERS
+        summary="Plan moving data between Spark and a dedicated SQL pool (no server is read)",
+        parameters=PARAMETERS,
     )
     def get(self, request: Request) -> Response:
-        query = request.query_params
+        return self._plan(request.query_params, None)
+
+    @extend_schema(
+        summary="Plan, reading the Spark columns and the pool's target table from the servers",
+        parameters=PARAMETERS,
+        request=None,
+    )
+    def post(self, request: Request) -> Response:
+        return self._plan(request.query_params, Actor.of(request))
+
+    def _plan(self, query: Any, actor: Actor | None) -> Response:
         missing = [name for name in ("pool", "table", "direction") if not query.get(name)]
         if missing:
             raise ValidationError(
@@ -55,6 +73,7 @@ class TransferPlan(ScopedView):
                 spark_pool=query.get("sparkPool", ""),
                 spark_linked_service=query.get("spark", ""),
                 source=query.get("source", ""),
+                actor=actor,
                 **({"columns": typed} if typed else {}),
             )
         except TransferUnavailable as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
 
 from portal import audit
 from portal.models import AuditEvent, Factory, Resource
@@ -101,3 +102,9 @@ reader_required = role_required(Role.READER)
 editor_required = role_required(Role.EDITOR)
 admin_required = role_required(Role.ADMIN)
 site_admin_required = role_required(Role.ADMIN, site=True)
+
+
+def live_route(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A route whose only work is a call to a user's server (a test, a catalog read, a
+    preview): POST only (405 otherwise; CSRF-checked by the middleware) and Editor."""
+    return require_POST(editor_required(view))

@@ -7,6 +7,7 @@ Thin: the form comes from :mod:`portal.dataset_form`, the server calls from
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,8 @@ from portal.imports import document_text
 from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.roles import Role, has_role
-from portal.views.access import editor_required, reader_required
+from portal.services.actor import Actor
+from portal.views.access import editor_required, live_route
 from portal.views.resources import new_json_page, parse_document
 
 
@@ -114,9 +116,9 @@ def _form(
             ],
             "services": services,
             "has_table_name": bool(data.get("tp-tableName")),
-            "live": catalog is not None,
+            # Each live helper is a call to the server: Editors only, like a test.
+            "live": catalog is not None and has_role(request.user, Role.EDITOR, factory),
             "can_move_table_name": catalog is not None and catalog.move_legacy_table is not None,
-            "can_preview": has_role(request.user, Role.EDITOR, factory),
         },
         status=400 if problems else 200,
     )
@@ -173,9 +175,9 @@ def _moved(
     return {**properties, "typeProperties": moved}, problems
 
 
-# -- live fragments ---------------------------------------------------------------
+# -- live fragments (POST, Editor: each is a call to the linked service's server) -----
 def _live(request: HttpRequest, declared: DatasetType) -> datasets.LiveDataset:
-    name = request.GET.get("linkedService", "").strip()
+    name = request.POST.get("linkedService", "").strip()
     if not name:
         raise datasets.LiveRefused("Choose a linked service first.")
     return datasets.for_linked_service(request.factory, declared, name)  # type: ignore[attr-defined]
@@ -184,26 +186,29 @@ def _live(request: HttpRequest, declared: DatasetType) -> datasets.LiveDataset:
 def _table_from(request: HttpRequest, live: datasets.LiveDataset) -> Any:
     """The table the form's typeProperties fields (from the type's schema) name."""
     typed = {
-        f.name: request.GET.get(f.input_name, "").strip()
+        f.name: request.POST.get(f.input_name, "").strip()
         for f in dataset_form.table_fields(live.declared)
     }
     return datasets.table_of(live, {k: v for k, v in typed.items() if v})
 
 
-@reader_required
+@live_route
 def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
     declared = _declared(dataset_type_name)
     context: dict[str, Any] = {"what": "tables"}
+    actor = Actor.of(request)
     try:
         live = _live(request, declared)
-        schema = request.GET.get(f"tp-{declared.picker_fields[0]}", "").strip() or "default"
-        offset = whole_number(request.GET.get("offset", "0")) or 0
+        schema = request.POST.get(f"tp-{declared.picker_fields[0]}", "").strip() or "default"
+        offset = whole_number(request.POST.get("offset", "0")) or 0
+        search = request.POST.get("search", "")
         context["report"] = datasets.tables(
-            live, schema=schema, search=request.GET.get("search", ""), offset=offset, limit=50
+            live, actor, schema=schema, search=search, offset=offset, limit=50
         )
-        if context["report"].get("ok") and not offset and not request.GET.get("search"):
+        if context["report"].get("ok") and not offset and not search:
             # The schema list only with the first unfiltered page (one more session).
-            context["schemas"] = datasets.schemas(live).get("result", {}).get("schemas", [])
+            found = datasets.schemas(live, actor)
+            context["schemas"] = found.get("result", {}).get("schemas", [])
         context["schema"] = schema
         context["next_offset"] = offset + 50
         context["previous_offset"] = max(0, offset - 50)
@@ -212,31 +217,29 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
     return render(request, "datasets/_tables.html", context)
 
 
-@reader_required
+@live_route
 def live_columns(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
     declared = _declared(dataset_type_name)
     context: dict[str, Any] = {"what": "columns"}
     try:
         live = _live(request, declared)
-        context["report"] = datasets.columns(live, _table_from(request, live))
+        context["report"] = datasets.columns(live, Actor.of(request), _table_from(request, live))
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
     if context.get("report", {}).get("ok"):
-        import json
-
         context["schema_json"] = json.dumps(context["report"]["result"]["schema"])
     return render(request, "datasets/_columns.html", context)
 
 
-@editor_required
+@live_route
 def live_preview(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
     declared = _declared(dataset_type_name)
     context: dict[str, Any] = {"what": "preview"}
     try:
         live = _live(request, declared)
-        rows = whole_number(request.GET.get("rows", "")) or live.catalog.default_rows
+        rows = whole_number(request.POST.get("rows", "")) or live.catalog.default_rows
         context["report"] = datasets.preview(
-            live, user=request.user, rows=rows, table=_table_from(request, live), request=request
+            live, Actor.of(request), rows=rows, table=_table_from(request, live)
         )
     except datasets.LiveRefused as exc:
         context["error"] = exc.message

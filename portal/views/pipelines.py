@@ -30,6 +30,7 @@ from portal.pipelines import (
 )
 from portal.query_audit import bulk_rows, check_rows
 from portal.roles import Role, has_role
+from portal.services.actor import Actor
 from portal.views.access import _deny, reader_required
 from portal.views.resources import _resource, resource_url
 
@@ -148,10 +149,11 @@ def _run_query(request: HttpRequest, edit: ActivityEdit, action: str) -> HttpRes
         result = query_checks.run(
             edit,
             what=action,
-            user=request.user,
+            actor=Actor.of(request),
             test_values=query_checks.test_values_from(request.POST, query),
-            request=request,
         )
+        if result.refused_status:
+            status = result.refused_status
     return render(
         request,
         "resources/activity.html",
@@ -211,7 +213,7 @@ def factory_queries(request: HttpRequest, factory: str) -> HttpResponse:
     if request.method == "POST" and "check_all" in request.POST:
         if not has_role(request.user, Role.EDITOR, home):
             _deny(request, Role.EDITOR)
-        check_rows(rows, user=request.user, request=request)
+        check_rows(rows, actor=Actor.of(request))
         checked = True
     failing = [r for r in rows if r.result is not None and not r.result.ok]
     return render(

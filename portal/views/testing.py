@@ -16,8 +16,9 @@ from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
 from portal.roles import test_visible
+from portal.services.actor import Actor
 from portal.test_value_fields import typed_test_values
-from portal.views.access import editor_required
+from portal.views.access import live_route
 from portal.views.editor import connector_or_404
 
 TEST_PASSWORD = "test_password"
@@ -72,13 +73,13 @@ def _respond(
     return redirect("connection-test", pk=test.pk)
 
 
-@editor_required
+@live_route
 def test_unsaved(request: HttpRequest, connector_type: str) -> HttpResponse:
     """Test the values on a new linked service's form."""
     return _test_form(request, connector_type, None)
 
 
-@editor_required
+@live_route
 def test_edited(request: HttpRequest, pk: int) -> HttpResponse:
     """Test the values on an edit form (an untouched password means the stored one)."""
     instance = get_object_or_404(Resource.objects.live(), pk=pk)
@@ -88,8 +89,6 @@ def test_edited(request: HttpRequest, pk: int) -> HttpResponse:
 def _test_form(
     request: HttpRequest, connector_type: str, instance: Resource | None
 ) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404("POST the form to test it.")
     connector = connector_or_404(connector_type)
     data = request.POST.dict()
     version = connector.versions.get(data.get("version", "")) or connector.version(
@@ -99,12 +98,11 @@ def _test_form(
     form = build_editor_form(connector, version, data, stored)
     try:
         test = start(
-            user=request.user,
+            actor=Actor.of(request),
             version=version,
             properties=form.properties,
             name=data.get("name", ""),
             resource=instance,
-            request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),
@@ -134,20 +132,17 @@ def _uploaded_ca(request: HttpRequest) -> str | None:
         raise TestRefused(str(exc)) from None
 
 
-@editor_required
+@live_route
 def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Resource.objects.live(), pk=pk)
     if not has_form(service.kind, service.connector):
         raise Http404("Only linked services of a connector the portal knows can be tested.")
-    if request.method != "POST":
-        return redirect("linkedservice-detail", pk=pk)
     try:
         test = start(
-            user=request.user,
+            actor=Actor.of(request),
             version=service.connector_definition,
             name=service.name,
             resource=service,
-            request=request,
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),

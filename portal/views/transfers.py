@@ -18,8 +18,10 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector, has_form
 from portal.definitions import DefinitionInvalid, save_definition
 from portal.models import Resource
+from portal.roles import Role, has_role
+from portal.services.actor import Actor
 from portal.transfers import TransferUnavailable, plan, typed_columns
-from portal.views.access import editor_required, reader_required
+from portal.views.access import _deny, editor_required, reader_required
 
 TEXT = (
     "pool",
@@ -94,8 +96,9 @@ def _form(data: Any) -> dict[str, str]:
     return form
 
 
-def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:
-    """The plan of the chosen route, and the Copy activity equivalent when it can be built."""
+def _plans(request: HttpRequest, form: dict[str, str], actor: Actor | None) -> dict[str, Any]:
+    """The plan of the chosen route, and the Copy activity equivalent when it can be built
+    (servers read only with an ``actor``: a POST)."""
     extra: dict[str, Any] = {name: form[name] for name in OVERRIDES if form[name]}
     if form["columns"]:
         # Typed columns stand in for a dataset's schema (or the live catalog's).
@@ -112,6 +115,7 @@ def _plans(request: HttpRequest, form: dict[str, str]) -> dict[str, Any]:
         request.factory,  # type: ignore[attr-defined]
         spark_pool=form["spark_pool"] if notebook else "",
         spark_linked_service="" if notebook else form["spark"],
+        actor=actor,
         **base,
     )
     equivalent = None
@@ -130,12 +134,26 @@ def _exists(request: HttpRequest, kind: str, name: str) -> bool:
 
 @reader_required
 def designer(request: HttpRequest, factory: str) -> HttpResponse:
-    form = _form(request.GET)
+    """GET plans from what the portal holds; POST ("Read live", Editor) also reads the
+    Spark columns and the pool's target table from the servers."""
+    actor = None
+    if request.method == "POST":
+        if not has_role(request.user, Role.EDITOR, request.factory):  # type: ignore[attr-defined]
+            _deny(request, Role.EDITOR)
+        actor = Actor.of(request)
+    form = _form(request.POST if actor is not None else request.GET)
     pools, others = _choices(request.factory)  # type: ignore[attr-defined]
-    context: dict[str, Any] = {"form": form, "pools": pools, "others": others, "factory": factory}
+    context: dict[str, Any] = {
+        "form": form,
+        "pools": pools,
+        "others": others,
+        "factory": factory,
+        "can_read_live": has_role(request.user, Role.EDITOR, request.factory),  # type: ignore[attr-defined]
+        "read_live": actor is not None,
+    }
     if form["pool"] and form["table"]:
         try:
-            context.update(_plans(request, form))
+            context.update(_plans(request, form, actor))
         except TransferUnavailable as exc:
             context["unavailable"] = str(exc)
     result = context.get("plan")
@@ -162,7 +180,7 @@ def save_copy_activity(request: HttpRequest, factory: str) -> HttpResponse:
         messages.error(request, "Name the pipeline to save the Copy activity into.")
         return redirect(back)
     try:
-        plans = _plans(request, form)
+        plans = _plans(request, form, Actor.of(request))
     except TransferUnavailable as exc:
         messages.error(request, str(exc))
         return redirect(back)

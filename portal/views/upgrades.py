@@ -22,6 +22,7 @@ from portal.datasets import datasets_by_linked_service, type_impact
 from portal.definitions import DefinitionInvalid, StaleRevision
 from portal.models import AuditEvent, Factory, Resource, properties_changes
 from portal.numbers import whole_number
+from portal.services.actor import Actor
 from portal.upgrades import (
     NotUpgradable,
     apply_upgrade,
@@ -126,13 +127,12 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
         assert path is not None
         try:
             test = start(
-                user=request.user,
+                actor=Actor.of(request),
                 version=get_version(service.connector, path.to_version),
                 properties=plan.proposed,
                 name=service.name,
                 resource=service,
                 trusted_references=True,
-                request=request,
             )
         except TestRefused as exc:
             messages.error(request, str(exc))
@@ -163,7 +163,10 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
     if step == "types":
         path = upgrade_path(service)
         assert path is not None
-        context["dataset_impact"] = type_impact(service, path.from_version, path.to_version)
+        # Only a POST reaches this step: the datasets' columns are read live.
+        context["dataset_impact"] = type_impact(
+            service, path.from_version, path.to_version, actor=Actor.of(request)
+        )
     return render(request, "upgrades/wizard.html", context)
 
 
@@ -235,7 +238,6 @@ def _render_overview(request: HttpRequest, outcomes: Any, *, applied: bool) -> H
                 service,
                 path.from_version,
                 path.to_version,
-                read_server=False,
                 using=by_service.get(service.name_key, []),
             )
             impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))

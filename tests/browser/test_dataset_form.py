@@ -56,7 +56,9 @@ def test_a_dataset_is_picked_imported_previewed_and_saved(
     page.get_by_label("Name", exact=True).fill("AllTypes")
     page.get_by_label("Linked service").select_option("spark1")
     page.locator("#id_tp-schema").fill("sales")
+    # Each search is a call to the server: on Enter, not per key.
     page.get_by_role("searchbox", name="Search tables").fill("typ")
+    page.get_by_role("searchbox", name="Search tables").press("Enter")
     picker = page.locator("#live_tables")
     expect(picker).to_contain_text("all_types")
     expect(picker.locator("li", has_text="v_types")).to_contain_text("view")

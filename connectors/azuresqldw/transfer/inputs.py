@@ -161,7 +161,7 @@ def plan_transfer(**arguments: Any) -> dict[str, Any]:
     from connectors.azuresqldw.transfer.design import TransferPlan, design
 
     live = arguments.pop("live_type_properties", None)
-    options = arguments.pop("test_options", None)
+    run_live = arguments.pop("run_live", None)
     try:
         request = request_from_definitions(**arguments)
     except InputError as exc:
@@ -169,8 +169,8 @@ def plan_transfer(**arguments: Any) -> dict[str, Any]:
         plan.problems.append(PlanProblem(exc.field, str(exc)))
         return plan.as_dict()
     checked = ""
-    if live is not None and options is not None and request.direction == "write":
-        exists, checked = _probe(live, options, request.table)
+    if live is not None and run_live is not None and request.direction == "write":
+        exists, checked = _probe(live, run_live, request.table)
         if exists is not None:
             request = replace(request, target_exists=exists)
     result = design(request).as_dict()
@@ -191,8 +191,9 @@ def plan_transfer(**arguments: Any) -> dict[str, Any]:
     return result
 
 
-def _probe(type_properties: dict[str, Any], options: Any, table: str) -> tuple[bool | None, str]:
-    """Whether the write target exists, asked of the pool itself (SQL authentication)."""
+def _probe(type_properties: dict[str, Any], run_live: Any, table: str) -> tuple[bool | None, str]:
+    """Whether the write target exists, asked of the pool itself (SQL authentication), through
+    the caller's live path."""
     from connectors.azuresqldw.diagnostics import Limits, table_exists
     from connectors.azuresqldw.settings import SettingsError, settings_from_type_properties
     from connectors.azuresqldw.transfer.names import NameError_, parse_table
@@ -202,10 +203,25 @@ def _probe(type_properties: dict[str, Any], options: Any, table: str) -> tuple[b
         settings = settings_from_type_properties(type_properties)
     except (NameError_, SettingsError) as exc:
         return None, f"not checked: {exc}"
-    return table_exists(
-        settings,
-        table,
-        address_policy=options.address_policy,
-        limits=Limits(connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s),
-        ca_certificate=options.ca_certificate,
-    )
+
+    def work(options: Any) -> dict[str, Any]:
+        exists, checked = table_exists(
+            settings,
+            table,
+            address_policy=options.address_policy,
+            limits=Limits(
+                connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s
+            ),
+            ca_certificate=options.ca_certificate,
+        )
+        return {"ok": exists is not None, "exists": exists, "checked": checked}
+
+    report = run_live(work)
+    exists = report.get("exists")
+    checked = report.get("checked") or _failure(report)
+    return (exists if isinstance(exists, bool) else None), str(checked)
+
+
+def _failure(report: dict[str, Any]) -> str:
+    stage = next((s for s in report.get("stages", []) if s.get("status") == "failed"), None)
+    return f"not checked: {stage.get('detail')}" if stage else "not checked"

@@ -25,10 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from portal.query_audit import bulk_rows, check_rows
+        from portal.services.actor import Actor
 
         factory = factory_from(options)
         rows = bulk_rows(factory)
-        check_rows(rows, user=None, rate_limited=False)
+        check_rows(rows, actor=Actor.cli(), rate_limited=False)
         failing = [r for r in rows if r.result is None or not r.result.ok]
         if options["json"]:
             document = {

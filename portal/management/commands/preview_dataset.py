@@ -32,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from portal import datasets
+        from portal.services.actor import Actor
 
         dataset = (
             Resource.objects.live()
@@ -47,7 +48,11 @@ class Command(BaseCommand):
         try:
             live = datasets.for_dataset(dataset)
             report = datasets.preview(
-                live, user=None, rows=options["rows"], query=options["query"], rate_limited=False
+                live,
+                Actor.cli(),
+                rows=options["rows"],
+                query=options["query"],
+                rate_limited=False,
             )
         except datasets.LiveRefused as exc:
             raise CommandError(exc.message) from None

@@ -53,6 +53,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from portal import connection_tests
+        from portal.services.actor import Actor
 
         service = (
             Resource.objects.live()
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(f"No linked service named {options['name']!r}.")
         try:
             test = connection_tests.start(
-                user=None,
+                actor=Actor.cli(),
                 version=service.connector_definition,
                 name=service.name,
                 resource=service,

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from portal.services.actor import Actor
         from portal.transfers import TransferUnavailable, plan, typed_columns
 
         typed = typed_columns("\n".join(options["column"]))
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 spark_pool=options.get("spark_pool") or "",
                 spark_linked_service=options.get("spark") or "",
                 source=options["source"],
+                actor=Actor.cli(),
                 **({"columns": typed} if typed else {}),
             )
         except TransferUnavailable as exc:
