@@ -55,13 +55,17 @@ GIVE_SECRET_TOO = (
 
 class TestRefused(Exception):
     """The test was not started (not testable, too many, or too often). ``problems``
-    says where, when the definition itself is why (e.g. a secret sent elsewhere)."""
+    says where, when the definition itself is why (e.g. a secret sent elsewhere);
+    ``status`` is the HTTP status that says why (400; 429: too many, too often)."""
 
     __test__ = False
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, *, status: int = 400
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
+        self.status = status
 
 
 def options(ca_certificate: str | None = None) -> TestOptions:
@@ -135,10 +139,12 @@ def start(
         try:
             live.check_rate(actor)
         except live.LiveRefused as exc:
-            raise TestRefused(exc.message) from None
+            raise TestRefused(exc.message, status=exc.status) from None
     pool, slots = live.executor()
     if not slots.acquire(blocking=False):
-        raise TestRefused("Too many connection tests are running; try again in a moment.")
+        raise TestRefused(
+            "Too many connection tests are running; try again in a moment.", status=429
+        )
     target = live.Target(
         factory or (resource.factory if resource is not None else None),
         resource,

@@ -31,6 +31,13 @@
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
+    // The portal answers a refused call to a server (400) or one past the rate or the
+    // waiting places (429) with a fragment that says why: show it where the answer goes.
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 400 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
     var active = document.activeElement;
     var target = event.detail.target;
     focused = target && active && target.contains(active) ? describe(active) : null;

@@ -85,7 +85,7 @@ def test_try_it_out_of_test_connection_sends_a_body_the_api_accepts(
     def start(**kwargs: Any) -> Any:
         # Past every check of the body: stop here, no connection is made.
         reached.append(kwargs["properties"])
-        raise connection_tests.TestRefused("stopped by the test before connecting")
+        raise connection_tests.TestRefused("stopped by the test before connecting", status=429)
 
     # Every view imported first: one that imports start by name must keep the real one.
     import_module(settings.ROOT_URLCONF)

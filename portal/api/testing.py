@@ -40,8 +40,11 @@ def _test_response(request: Request, test: ConnectionTest) -> Response:
 
 
 def _refusal(exc: connection_tests.TestRefused) -> Exception:
-    """A definition that may not be tested is a 400 at its path; anything else a 429."""
-    return Invalid(exc.problems) if exc.problems else TooManyTests(str(exc))
+    """Too many or too often is a 429; a definition that may not be tested a 400 (at its
+    path when one is known)."""
+    if exc.status == 429:
+        return TooManyTests(str(exc))
+    return Invalid(exc.problems or [Problem("$", str(exc))])
 
 
 def _ca_certificate(request: Request) -> str | None:

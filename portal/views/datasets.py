@@ -214,6 +214,7 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
         context["previous_offset"] = max(0, offset - 50)
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
+        return render(request, "datasets/_tables.html", context, status=exc.status)
     return render(request, "datasets/_tables.html", context)
 
 
@@ -226,6 +227,7 @@ def live_columns(request: HttpRequest, factory: str, dataset_type_name: str) -> 
         context["report"] = datasets.columns(live, Actor.of(request), _table_from(request, live))
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
+        return render(request, "datasets/_columns.html", context, status=exc.status)
     if context.get("report", {}).get("ok"):
         context["schema_json"] = json.dumps(context["report"]["result"]["schema"])
     return render(request, "datasets/_columns.html", context)
@@ -243,4 +245,5 @@ def live_preview(request: HttpRequest, factory: str, dataset_type_name: str) -> 
         )
     except datasets.LiveRefused as exc:
         context["error"] = exc.message
+        return render(request, "datasets/_preview.html", context, status=exc.status)
     return render(request, "datasets/_preview.html", context)

@@ -62,11 +62,16 @@ def result_context(
 
 
 def _respond(
-    request: HttpRequest, test: ConnectionTest | None, error: str = "", *, history: bool = False
+    request: HttpRequest,
+    test: ConnectionTest | None,
+    error: str = "",
+    *,
+    history: bool = False,
+    status: int = 200,
 ) -> HttpResponse:
     context = result_context(request, test, error, first=True, history=history)
     if request.htmx:
-        return render(request, "connection_tests/_result.html", context, status=200)
+        return render(request, "connection_tests/_result.html", context, status=status)
     if test is None:
         messages.error(request, error)
         return redirect(request.headers.get("Referer") or "linkedservice-list")
@@ -108,7 +113,7 @@ def _test_form(
             test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
-        return _respond(request, None, str(exc))
+        return _respond(request, None, str(exc), status=exc.status)
     return _respond(request, test)
 
 
@@ -148,7 +153,7 @@ def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
             test_values=typed_test_values(request.POST),
         )
     except TestRefused as exc:
-        return _respond(request, None, str(exc))
+        return _respond(request, None, str(exc), status=exc.status)
     return _respond(request, test, history=True)
 
 

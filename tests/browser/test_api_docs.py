@@ -25,7 +25,7 @@ def test_try_it_out_of_test_connection_sends_a_body_that_validates(
 
     def start(**kwargs: Any) -> Any:
         reached.append(kwargs["properties"])  # every check of the body passed
-        raise connection_tests.TestRefused("stopped by the test before connecting")
+        raise connection_tests.TestRefused("stopped by the test before connecting", status=429)
 
     # Every view imported first: one that imports start by name must keep the real one.
     import_module(settings.ROOT_URLCONF)
