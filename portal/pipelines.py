@@ -26,9 +26,8 @@ from connectors.pipeline_activities import (
 )
 from connectors.problems import Problem
 from connectors.registry import UnknownConnector, get_connector
-from portal.definitions import SaveResult, save_definition
 from portal.imports import export_entry
-from portal.models import Factory, Resource, Revision
+from portal.models import Factory, Resource
 
 DATASET = KINDS["dataset"].name
 LINKED_SERVICE = KINDS["linkedService"].name
@@ -235,23 +234,14 @@ def build_edit(
     )  # fmt: skip
 
 
-def save_activity(edit: ActivityEdit, *, user: Any, based_on: int | None) -> SaveResult:
-    """Save the edited activity: the stored file with only that activity replaced."""
+def activity_saved(edit: ActivityEdit) -> tuple[str, bytes, dict[str, Any]]:
+    """The stored file with only the edited activity replaced: (path, bytes, properties).
+    Raises ActivityInvalid when the edit has problems."""
     if edit.problems:
         raise ActivityInvalid(edit.problems)
     path, raw, _ = stored_document(edit.resource)
     replaced = replace_activity(raw, edit.activity.path, edit.new_body)
-    return save_definition(
-        user=user,
-        name=edit.resource.name,
-        properties=replaced.document.get("properties", {}),
-        action=Revision.Action.EDIT,
-        comment=f"Edited activity '{edit.activity.name}'",
-        instance=edit.resource,
-        based_on=based_on,
-        source_path=path,
-        source_bytes=replaced.raw,
-    )
+    return path, replaced.raw, replaced.document.get("properties", {})
 
 
 def linked_service_of(dataset: Resource | None) -> Resource | None:

@@ -16,9 +16,8 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
-from portal import audit
 from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
-from portal.models import AuditEvent, Factory, Resource, Revision
+from portal.models import Factory, Resource, Revision
 
 
 class NotUpgradable(Exception):
@@ -30,6 +29,12 @@ def upgrade_path(service: Resource) -> UpgradePath | None:
     if path is None or service.connector_version != path.from_version:
         return None
     return path
+
+
+def target_version(service: Resource) -> str:
+    """The version an upgrade of ``service`` goes to ("" when it has none)."""
+    path = upgrade_path(service)
+    return path.to_version if path is not None else ""
 
 
 def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
@@ -164,25 +169,14 @@ def bulk_upgrade(
     user: Any,
     services: list[Resource],
     apply: bool,
-    audit_detail: str = "",
-    request: Any = None,
+    also: Callable[[SaveResult], object] | None = None,
 ) -> list[BulkOutcome]:
     """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others.
 
     Each definition is planned once (the plan it was found ready by is the one applied)
-    and its proposal validated once. With ``audit_detail``, each upgrade's audit row is
-    written in the transaction that writes its revision: both or neither.
+    and its proposal validated once. ``also`` is called in the transaction that writes
+    each revision (its audit row: both or neither).
     """
-
-    def audited(result: SaveResult) -> None:
-        audit.record(
-            AuditEvent.Action.UPGRADE,
-            user=user,
-            request=request,
-            resource=result.resource,
-            detail=audit_detail,
-        )
-
     outcomes = []
     for service in services:
         outcome = BulkOutcome(service)
@@ -203,7 +197,7 @@ def bulk_upgrade(
                 service=service,
                 based_on=service.revision,
                 plan=outcome.plan,
-                also=audited if audit_detail else None,
+                also=also,
             )
         except (NotUpgradable, StaleRevision, DefinitionInvalid) as exc:
             outcome.error = str(exc) or type(exc).__name__
