@@ -37,22 +37,24 @@ def target_version(service: Resource) -> str:
     return path.to_version if path is not None else ""
 
 
-def upgradable(factory: Factory | None = None) -> QuerySet[Resource]:
-    """Live linked services of ``factory`` (default: the default factory) that have an
-    upgrade to a newer connector version."""
+def upgradable(factories: Factory | list[Factory] | None = None) -> QuerySet[Resource]:
+    """Live linked services of ``factories`` (one or several; default: the default factory)
+    that have an upgrade to a newer connector version."""
     from connectors.registry import connectors
 
-    factory = factory or Factory.default()
+    if factories is None:
+        factories = Factory.default()
+    homes = factories if isinstance(factories, list) else [factories]
     sources = [(c.type, c.upgrade.from_version) for c in connectors() if c.upgrade is not None]
     services = Resource.objects.none()
     for connector_type, version in sources:
         services = services | Resource.objects.live().filter(
-            factory=factory,
+            factory__in=homes,
             kind=LINKED_SERVICE.name,
             connector=connector_type,
             connector_version=version,
         )
-    return services.select_related("factory", "updated_by").order_by("name_key")
+    return services.select_related("factory", "updated_by").order_by("factory__name", "name_key")
 
 
 def clean_answers(plan: Plan, raw: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,13 @@
+"""The portal's addresses: one scheme for every resource of every kind in every factory,
+``factories/<factory>/<kind>/<name>/<action>/``, and the pages of a factory under
+``factories/<factory>/``. The addresses from before factories (``linkedservices/...``)
+answer 301 with the same page in the default factory (see :mod:`portal.views.legacy`)."""
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from connectors.kinds import LINKED_SERVICE
-from connectors.registry import DATASET
 from portal.numbers import DatabaseInteger
 from portal.views import (
     assets,
@@ -14,10 +17,10 @@ from portal.views import (
     factories,
     history,
     imports,
-    linkedservices,
+    json_editor,
+    legacy,
     pipelines,
     resources,
-    revisions,
     sign_in,
     testing,
     tokens,
@@ -28,128 +31,78 @@ from portal.views import (
 
 register_converter(DatabaseInteger, "id")
 
+F = "factories/<str:factory>/"
+NEW = F + "new/<str:kind>/<str:type_name>/"
+R = F + "<str:kind>/<str:name>/"
+GONE = F + "deleted/<str:kind>/<str:name>/"
+
 urlpatterns = [
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
-    path(
-        "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
-        name="api-docs",
-    ),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", factories.home, name="home"),
     path("favicon.ico", assets.favicon, name="favicon"),
     path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("factories/", factories.factory_list, name="factory-list"),
-    path("factories/<str:factory>/roles/", factories.factory_roles, name="factory-roles"),
-    path("factories/<str:factory>/new/", editor.gallery, name="resource-gallery"),
-    path("factories/<str:factory>/transfer/", transfers.designer, name="transfer-designer"),
-    path(
-        "factories/<str:factory>/transfer/save-copy/",
-        transfers.save_copy_activity,
-        name="transfer-save-copy",
-    ),
-    path("factories/<str:factory>/import/", imports.import_view, name="resource-import"),
-    path(
-        "factories/<str:factory>/new/<str:connector_type>/",
-        editor.create,
-        name="resource-create",
-    ),
-    path(
-        "factories/<str:factory>/new/<str:type_name>/json/",
-        resources.new_json,
-        {"kind": LINKED_SERVICE.name, "form": "resource-create"},
-        name="resource-create-json",
-    ),
-    path(
-        "factories/<str:factory>/new-dataset/<str:dataset_type_name>/",
-        datasets.create,
-        name="dataset-new",
-    ),
-    path(
-        "factories/<str:factory>/new-dataset/<str:type_name>/json/",
-        resources.new_json,
-        {"kind": DATASET.name, "form": "dataset-new"},
-        name="dataset-new-json",
-    ),
-    path("factories/<str:factory>/dataset/<str:name>/form/", datasets.edit, name="dataset-form"),
-    path(
-        "factories/<str:factory>/live/<str:dataset_type_name>/tables/",
-        datasets.live_tables,
-        name="dataset-live-tables",
-    ),
-    path(
-        "factories/<str:factory>/live/<str:dataset_type_name>/columns/",
-        datasets.live_columns,
-        name="dataset-live-columns",
-    ),
-    path(
-        "factories/<str:factory>/live/<str:dataset_type_name>/preview/",
-        datasets.live_preview,
-        name="dataset-live-preview",
-    ),
-    path("factories/<str:factory>/", resources.resource_list, name="resource-list"),
-    path("factories/<str:factory>/queries/", pipelines.factory_queries, name="factory-queries"),
-    path(
-        "factories/<str:factory>/<str:kind>/<str:name>/",
-        resources.resource_detail,
-        name="resource-detail",
-    ),
-    path(
-        "factories/<str:factory>/<str:kind>/<str:name>/json/",
-        resources.resource_edit_json,
-        name="resource-edit-json",
-    ),
-    path(
-        "factories/<str:factory>/<str:kind>/<str:name>/file/",
-        pipelines.pipeline_file,
-        name="pipeline-file",
-    ),
-    path(
-        "factories/<str:factory>/<str:kind>/<str:name>/activities/<str:key>/",
-        pipelines.activity,
-        name="pipeline-activity",
-    ),
-    path("linkedservices/", linkedservices.linkedservice_list, name="linkedservice-list"),
-    path("linkedservices/new/", editor.gallery, name="linkedservice-gallery"),
-    path("linkedservices/new/<str:connector_type>/", editor.create, name="linkedservice-create"),
-    path(
-        "linkedservices/new/<str:connector_type>/test/",
-        testing.test_unsaved,
-        name="linkedservice-test-new",
-    ),
-    path("linkedservices/import/", imports.import_view, name="linkedservice-import"),
-    path("linkedservices/export/", linkedservices.export_all, name="linkedservice-export-all"),
-    path("linkedservices/deleted/", history.deleted_list, name="linkedservice-deleted"),
-    path("linkedservices/<id:pk>/", linkedservices.detail, name="linkedservice-detail"),
-    path("linkedservices/<id:pk>/history/", history.history, name="linkedservice-history"),
-    path(
-        "linkedservices/<id:pk>/revisions/<id:number>/",
-        revisions.revision_detail,
-        name="linkedservice-revision",
-    ),
-    path(
-        "linkedservices/<id:pk>/revisions/<id:number>/restore/",
-        history.restore,
-        name="linkedservice-restore",
-    ),
-    path("linkedservices/<id:pk>/undelete/", history.undelete, name="linkedservice-undelete"),
-    path("linkedservices/<id:pk>/purge/", history.purge, name="linkedservice-purge"),
-    path("linkedservices/<id:pk>/test/", testing.test_saved, name="linkedservice-test"),
-    path("linkedservices/<id:pk>/edit/test/", testing.test_edited, name="linkedservice-test-form"),
+    path("upgrade/", upgrades.overview_all, name="upgrade-overview"),
     path("connection-tests/<id:pk>/", testing.result, name="connection-test"),
-    path("linkedservices/<id:pk>/upgrade/", upgrades.wizard, name="upgrade-wizard"),
-    path("upgrade/", upgrades.overview, name="upgrade-overview"),
-    path("linkedservices/<id:pk>/edit/", editor.edit, name="linkedservice-edit"),
-    path("linkedservices/<id:pk>/clone/", editor.clone, name="linkedservice-clone"),
-    path("linkedservices/<id:pk>/clone/json/", editor.clone_json, name="linkedservice-clone-json"),
-    path("linkedservices/<id:pk>/delete/", linkedservices.delete, name="linkedservice-delete"),
-    path("linkedservices/<id:pk>/export/", linkedservices.export_one, name="linkedservice-export"),
     path("audit/", auditlog.audit_log, name="audit-log"),
     path("tokens/", tokens.token_list, name="token-list"),
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("users/", users.user_list, name="user-list"),
     path("users/<id:pk>/", users.user_update, name="user-update"),
+    # A factory's pages.
+    path(F, resources.resource_list, name="resource-list"),
+    path(F + "roles/", factories.factory_roles, name="factory-roles"),
+    path(F + "import/", imports.import_view, name="resource-import"),
+    path(F + "export/", resources.export_factory, name="factory-export"),
+    path(F + "deleted/", history.deleted_list, name="deleted-list"),
+    path(GONE + "undelete/", history.undelete, name="resource-undelete"),
+    path(GONE + "purge/", history.purge, name="resource-purge"),
+    path(F + "upgrade/", upgrades.overview, name="factory-upgrade"),
+    path(F + "queries/", pipelines.factory_queries, name="factory-queries"),
+    path(F + "transfer/", transfers.designer, name="transfer-designer"),
+    path(F + "transfer/save-copy/", transfers.save_copy_activity, name="transfer-save-copy"),
+    # A new resource: the gallery, then the type's form (or ADF's { } editor).
+    path(F + "new/", editor.gallery, name="resource-gallery"),
+    path(F + "new/<str:kind>/", legacy.new_of_type, name="resource-new-legacy"),
+    path(NEW, editor.new, name="resource-new"),
+    path(NEW + "json/", json_editor.new_json, name="resource-new-json"),
+    path(NEW + "test/", testing.test_unsaved, name="resource-new-test"),
+    path(NEW + "tables/", datasets.live_tables, name="resource-new-tables"),
+    path(NEW + "columns/", datasets.live_columns, name="resource-new-columns"),
+    path(NEW + "preview/", datasets.live_preview, name="resource-new-preview"),
+    # One resource and its actions.
+    path(R, resources.resource_detail, name="resource-detail"),
+    path(R + "edit/", editor.edit, name="resource-edit"),
+    path(R + "edit/test/", testing.test_edited, name="resource-test-form"),
+    path(R + "json/", json_editor.resource_edit_json, name="resource-json"),
+    path(R + "history/", history.history, name="resource-history"),
+    path(R + "revisions/<id:number>/", history.revision_detail, name="resource-revision"),
+    path(R + "revisions/<id:number>/restore/", history.restore, name="resource-restore"),
+    path(R + "delete/", resources.delete, name="resource-delete"),
+    path(R + "export/", resources.export_one, name="resource-export"),
+    path(R + "clone/", editor.clone, name="resource-clone"),
+    path(R + "clone/json/", editor.clone_json, name="resource-clone-json"),
+    path(R + "test/", testing.test_saved, name="resource-test"),
+    path(R + "upgrade/", upgrades.wizard, name="resource-upgrade"),
+    path(R + "tables/", datasets.live_tables, name="resource-tables"),
+    path(R + "columns/", datasets.live_columns, name="resource-columns"),
+    path(R + "preview/", datasets.live_preview, name="resource-preview"),
+    path(R + "activities/<str:key>/", pipelines.activity, name="resource-activity"),
+    # From before this scheme: 301 to the same page.
+    path(R + "form/", legacy.to_action, {"action": "edit"}, name="legacy-dataset-form"),
+    path(R + "file/", legacy.to_action, {"action": "export"}, name="legacy-file"),
+    path(F + "new-dataset/<str:type_name>/", legacy.new_dataset, name="legacy-new-dataset"),
+    path("linkedservices/", legacy.linked_services, name="legacy-list"),
+    path("linkedservices/new/", legacy.to_factory, {"page": "new/"}, name="legacy-gallery"),
+    path("linkedservices/new/<str:type_name>/", legacy.new_linked_service, name="legacy-create"),
+    path("linkedservices/import/", legacy.to_factory, {"page": "import/"}, name="legacy-import"),
+    path("linkedservices/export/", legacy.to_factory, {"page": "export/"}, name="legacy-export"),
+    path("linkedservices/deleted/", legacy.to_factory, {"page": "deleted/"}, name="legacy-deleted"),
+    path("linkedservices/<id:pk>/", legacy.by_pk, name="legacy-detail"),
+    path("linkedservices/<id:pk>/<path:rest>", legacy.by_pk, name="legacy-action"),
 ]
 
 handler400 = "portal.api.errors.bad_request"

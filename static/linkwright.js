@@ -166,6 +166,12 @@
     selection.removeAllRanges();
     selection.addRange(range);
   }
+  // The factory switch in the top bar: choosing a factory opens its page.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.closest || !select.closest("[data-switch-factory]")) return;
+    if (select.value && select.value.charAt(0) === "/") window.location.assign(select.value);
+  });
   // <input data-enter-clicks="ID">: Enter presses that button instead of submitting the
   // form (a search box inside a form: each search is a call to a server, so not per key).
   document.addEventListener("keydown", function (event) {

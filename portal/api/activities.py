@@ -18,9 +18,7 @@ from connectors.problems import Problem
 from portal import query_checks
 from portal.api.documents import Invalid, document
 from portal.api.preconditions import expected_revision, with_etag
-from portal.api.requests import audit_api
 from portal.api.scope import ScopedView
-from portal.models import AuditEvent
 from portal.pipelines import (
     ActivityEdit,
     ActivityInvalid,
@@ -29,9 +27,9 @@ from portal.pipelines import (
     build_edit,
     load_activity,
     pipeline_problems,
-    save_activity,
 )
 from portal.query_audit import bulk_rows, check_rows
+from portal.services import activities
 from portal.services.actor import Actor
 
 
@@ -129,10 +127,9 @@ class ActivityDetail(ScopedView):
         edit = _edit(self, name, key, _values(request.data))
         based_on = expected_revision(request, edit.resource)
         try:
-            result = save_activity(edit, user=request.user, based_on=based_on)
+            result = activities.save(Actor.of(request), edit, based_on=based_on)
         except ActivityInvalid as exc:
             raise Invalid(exc.problems) from None
-        audit_api(request, AuditEvent.Action.EDIT, resource=result.resource)
         return with_etag(Response(document(result.resource)), result.resource)
 
 

@@ -10,9 +10,10 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from portal import audit
-from portal.models import ApiToken, AuditEvent
+from portal.models import ApiToken
 from portal.roles import Role, has_role
+from portal.services import refusals
+from portal.services.actor import Actor
 
 
 class RolePermission(BasePermission):
@@ -39,12 +40,7 @@ class RolePermission(BasePermission):
             )
             why = "read-only token"
         if not allowed:
-            audit.record(
-                AuditEvent.Action.PERMISSION_DENIED,
-                user=request.user,
-                request=request._request,
-                detail=f"API {request.method} {request.path}: {why}",
-            )
+            refusals.denied(Actor.of(request), f"API {request.method} {request.path}: {why}")
         return allowed
 
 

@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from connectors.adf_repository import write_zip
 from connectors.problems import Problem
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
-from portal import audit
 from portal.api.documents import Invalid
-from portal.api.requests import audit_api, flag
-from portal.imports import export_repository, import_repository
-from portal.models import AuditEvent, Factory
+from portal.api.requests import flag
+from portal.models import Factory
+from portal.services import repository
+from portal.services.actor import Actor
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 TOO_BIG = "The zip is over 100 MB."
@@ -43,23 +43,16 @@ def repository_upload(request: Request) -> bytes | None:
 def import_response(request: Request, factory: Factory, archive: bytes) -> Response:
     """201 with the report when imported, 400 with it when not; 400 ``errors`` if refused."""
     try:
-        result = import_repository(
+        result = repository.import_repository(
+            Actor.of(request),
+            factory,
             archive,
-            user=request.user,
-            factory=factory,
+            label="zip",
             replace=flag(request, "replace"),
             skip_bad_files=flag(request, "skipBadFiles"),
         )
     except RepositoryRefused as exc:
         raise Invalid([Problem("$", str(exc))]) from exc
-    if result.ok:  # one row for the whole import: each resource's revision names its file
-        audit.record(
-            AuditEvent.Action.IMPORT,
-            user=request.user,
-            request=request._request,
-            factory=factory,
-            detail=f"API, repository: {result.summary()}",
-        )
     return Response(
         {
             "imported": result.ok,
@@ -75,12 +68,7 @@ def import_response(request: Request, factory: Factory, archive: bytes) -> Respo
 
 
 def export_response(request: Request, factory: Factory) -> HttpResponse:
-    files = export_repository(factory)
-    audit_api(
-        request,
-        AuditEvent.Action.EXPORT,
-        detail=f"API zip of factory '{factory.name}' ({len(files)} files)",
-    )
+    files = repository.export_factory(Actor.of(request), factory)
     response = HttpResponse(write_zip(files), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{factory.name}.zip"'
     return response

@@ -1,26 +1,8 @@
-"""Small helpers every API view uses: audit a request, read a flag or the comment."""
+"""Small helpers every API view uses: read a flag or the comment."""
 
 from __future__ import annotations
 
 from rest_framework.request import Request
-
-from portal import audit
-from portal.models import Resource
-
-
-def audit_api(
-    request: Request,
-    action: str,
-    resource: Resource | None = None,
-    detail: str = "API",
-) -> None:
-    audit.record(
-        action,
-        user=request.user,
-        request=request._request,
-        resource=resource,
-        detail=detail,
-    )
 
 
 def comment(request: Request) -> str:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
+from connectors.registry import has_form
 from connectors.test_values import PARAMETERS_FIELD, SECRETS_FIELD, TestValues
 from connectors.validation import validate_name
 from portal import connection_tests
@@ -113,6 +114,8 @@ class LinkedServiceTest(ScopedView):
     )
     def post(self, request: Request, name: str) -> Response:
         service = self.find(name)
+        if not has_form(service.kind, service.connector):
+            raise Http404(f"'{service.name}' has no connector that can test it here.")
         ca_certificate = _ca_certificate(request)
         try:
             test = connection_tests.start(

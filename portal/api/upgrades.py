@@ -14,9 +14,10 @@ from portal import upgrades
 from portal.api import openapi
 from portal.api.documents import Invalid, document
 from portal.api.preconditions import expected_revision, with_etag
-from portal.api.requests import audit_api
 from portal.api.scope import ScopedView
-from portal.models import AuditEvent, Resource
+from portal.models import Resource
+from portal.services import upgrades as upgrade_actions
+from portal.services.actor import Actor
 
 
 def _upgrade_body(request: Request) -> dict[str, Any]:
@@ -72,15 +73,11 @@ class UpgradeApplyView(ScopedView):
         service = self.find(name)
         based_on = expected_revision(request, service)
         try:
-            result = upgrades.apply_upgrade(
-                user=request.user,
-                service=service,
-                answers=_upgrade_body(request),
-                based_on=based_on,
+            result = upgrade_actions.apply(
+                Actor.of(request), service, answers=_upgrade_body(request), based_on=based_on
             )
         except upgrades.NotUpgradable as exc:
             raise Invalid([Problem("$", str(exc))]) from None
-        audit_api(request, AuditEvent.Action.UPGRADE, result.resource)
         return with_etag(Response(document(result.resource)), result.resource)
 
 
@@ -107,11 +104,5 @@ class UpgradeBulkView(ScopedView):
         if names is not None:
             keys = [Resource.key_for(n) for n in names]
             services = services.filter(name_key__in=keys)
-        outcomes = upgrades.bulk_upgrade(
-            user=request.user,
-            services=list(services),
-            apply=not dry_run,
-            audit_detail="API bulk",
-            request=request._request,
-        )
+        outcomes = upgrade_actions.bulk(Actor.of(request), list(services), apply=not dry_run)
         return Response({"applied": not dry_run, "results": [o.as_dict() for o in outcomes]})

@@ -16,6 +16,13 @@ DELETED = "factories/<str:factory>/deleted/<str:kind>/"
 
 urlpatterns = [
     path("factories/", api(factories.FactoryList), name="api-factories"),
+    path("factories/<str:factory>", api(factories.FactoryDetail), name="api-factory"),
+    path(
+        "factories/<str:factory>/test-connection",
+        api(testing.UnsavedTest),
+        name="api-factory-test-unsaved",
+    ),
+    path("factories/<str:factory>/upgrade", api(upgrades.UpgradeBulkView), name="api-f-upgrade"),
     path(FACTORY, api(views.ResourceList), name="api-factory-resources"),
     path(FACTORY + "<str:name>", api(views.ResourceDetail), name="api-factory-resource"),
     path(
@@ -52,6 +59,15 @@ urlpatterns = [
     path(FACTORY + "<str:name>/diff", api(views.RevisionDiff), name="api-f-diff"),
     path(FACTORY + "<str:name>/export", api(views.ExportOne), name="api-f-export"),
     path(FACTORY + "<str:name>/references", api(factories.ReferenceList), name="api-references"),
+    path(FACTORY + "<str:name>/test", api(testing.LinkedServiceTest), name="api-f-test"),
+    path(
+        FACTORY + "<str:name>/upgrade", api(upgrades.UpgradePlanView), name="api-f-upgrade-plan"
+    ),
+    path(
+        FACTORY + "<str:name>/upgrade/apply",
+        api(upgrades.UpgradeApplyView),
+        name="api-f-upgrade-apply",
+    ),
     path(FACTORY + "<str:name>/tables", api(datasets.DatasetTables), name="api-dataset-tables"),
     path(FACTORY + "<str:name>/columns", api(datasets.DatasetColumns), name="api-dataset-columns"),
     path(FACTORY + "<str:name>/preview", api(datasets.DatasetPreview), name="api-dataset-preview"),

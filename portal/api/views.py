@@ -19,20 +19,14 @@ from portal import listing
 from portal.api import openapi, repositories
 from portal.api.documents import Invalid, document, from_body, revision_document
 from portal.api.preconditions import expected_revision, with_etag
-from portal.api.requests import audit_api, comment, flag
+from portal.api.requests import comment, flag
 from portal.api.scope import ScopedView, resource_url
-from portal.definitions import (
-    StaleRevision,
-    delete_definition,
-    purge_definition,
-    restore_revision,
-    save_definition,
-    undelete_definition,
-)
-from portal.imports import export_file, import_documents
-from portal.models import AuditEvent, Revision, revision_changes
+from portal.models import revision_changes
 from portal.numbers import MAX_DB_INTEGER, whole_number
 from portal.roles import Role
+from portal.services import repository, resources
+from portal.services.actor import Actor
+from portal.services.resources import StaleRevision
 
 
 class Conflict(APIException):
@@ -57,7 +51,7 @@ def number_from(raw: object, field: str) -> int:
 
 
 def _save(request: Request, **kwargs: Any) -> Any:
-    return save_definition(user=request.user, comment=comment(request), **kwargs)
+    return resources.save(Actor.of(request), comment=comment(request), **kwargs)
 
 
 class ResourceList(ScopedView):
@@ -99,14 +93,7 @@ class ResourceList(ScopedView):
     )
     def post(self, request: Request) -> Response:
         name, properties = from_body(request.data, self.kind)
-        result = _save(
-            request,
-            name=name,
-            properties=properties,
-            action=Revision.Action.CREATE,
-            **self.scope(),
-        )
-        audit_api(request, AuditEvent.Action.CREATE, resource=result.resource)
+        result = _save(request, name=name, properties=properties, **self.scope())
         response = Response(document(result.resource), status=status.HTTP_201_CREATED)
         response["Location"] = resource_url(result.resource)
         return with_etag(response, result.resource)
@@ -136,12 +123,10 @@ class ResourceDetail(ScopedView):
             request,
             name=new_name,
             properties=properties,
-            action=Revision.Action.EDIT,
             instance=service,
             based_on=based_on,
             update_references=flag(request, "updateReferences"),
         )
-        audit_api(request, AuditEvent.Action.EDIT, resource=result.resource)
         return with_etag(Response(document(result.resource)), result.resource)
 
     @extend_schema(
@@ -152,8 +137,7 @@ class ResourceDetail(ScopedView):
     def delete(self, request: Request, name: str) -> Response:
         service = self.find(name)
         based_on = expected_revision(request, service)
-        delete_definition(user=request.user, instance=service, based_on=based_on)
-        audit_api(request, AuditEvent.Action.DELETE, resource=service)
+        resources.delete(Actor.of(request), service, based_on=based_on)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -195,15 +179,7 @@ class RevisionRestore(ScopedView):
         based_on = expected_revision(request, service)
         if not service.revisions.filter(number=number_from(number, "{number}")).exists():
             raise Http404(f"'{service.name}' has no revision {number}.")
-        result = restore_revision(
-            user=request.user, instance=service, number=number, based_on=based_on
-        )
-        audit_api(
-            request,
-            AuditEvent.Action.RESTORE,
-            resource=result.resource,
-            detail=f"API: revision {number}",
-        )
+        result = resources.restore(Actor.of(request), service, number, based_on=based_on)
         return with_etag(Response(document(result.resource)), result.resource)
 
 
@@ -245,14 +221,13 @@ class DeletedRestore(ScopedView):
     def post(self, request: Request, name: str) -> Response:
         service = self.find(name, self.resources().deleted())
         try:
-            undelete_definition(user=request.user, instance=service)
+            resources.undelete(Actor.of(request), service)
         except StaleRevision as exc:
             raise Conflict(
                 f"'{exc.current.name}' changed while it was being restored (now revision "
                 f"{exc.current.revision}); it may be restored already: fetch it again."
             ) from None
         service.refresh_from_db()
-        audit_api(request, AuditEvent.Action.UNDELETE, resource=service)
         return with_etag(Response(document(service)), service)
 
 
@@ -265,8 +240,7 @@ class DeletedPurge(ScopedView):
     )
     def delete(self, request: Request, name: str) -> Response:
         service = self.find(name, self.resources().deleted())
-        purge_definition(instance=service)
-        audit_api(request, AuditEvent.Action.PURGE, resource=service)
+        resources.purge(Actor.of(request), service)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -307,8 +281,8 @@ class ImportView(ScopedView):
             for i, doc in enumerate(body)
         ]
         replace = flag(request, "replace")
-        ok, outcomes = import_documents(
-            files, user=request.user, replace=replace, factory=self.factory
+        ok, outcomes = repository.import_files(
+            Actor.of(request), self.factory, files, replace=replace
         )
         result = [
             {
@@ -321,8 +295,6 @@ class ImportView(ScopedView):
             for o in outcomes
         ]
         if ok:
-            for outcome in outcomes:
-                audit_api(request, AuditEvent.Action.IMPORT, resource=outcome.resource)
             return Response({"imported": True, "results": result}, status=status.HTTP_201_CREATED)
         errors = [
             {"path": f"$[{i}]{p.path[1:]}" if many else p.path, "message": p.message}
@@ -343,10 +315,8 @@ class ExportOne(ScopedView):
     )
     def get(self, request: Request, name: str) -> HttpResponse:
         service = self.find(name)
-        audit_api(request, AuditEvent.Action.EXPORT, resource=service)
-        response = HttpResponse(
-            export_file(service), content_type="application/json; charset=utf-8"
-        )
+        _, data = repository.export_resource(Actor.of(request), service)
+        response = HttpResponse(data, content_type="application/json; charset=utf-8")
         return with_etag(response, service)
 
 

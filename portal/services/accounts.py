@@ -15,7 +15,26 @@ from portal.models import ApiToken, AuditEvent
 from portal.roles import Role, set_role
 from portal.services.actor import Actor
 
-__all__ = ["create_user", "deactivate_user", "issue_token", "revoke_token", "set_site_role"]
+__all__ = [
+    "create_first_admin",
+    "create_user",
+    "deactivate_user",
+    "issue_token",
+    "revoke_token",
+    "set_site_role",
+]
+
+
+def create_first_admin(actor: Actor, username: str, password: str) -> Any:
+    """The first account, a superuser (Admin everywhere)."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_superuser(
+            username=username, email="", password=password
+        )
+        audit.record(
+            AuditEvent.Action.USER_CHANGED, actor=actor, name=username, detail="first Admin"
+        )
+    return user
 
 
 def create_user(actor: Actor, username: str, password: str, role: Role) -> Any:

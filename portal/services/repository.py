@@ -81,8 +81,7 @@ def export_factory(actor: Actor, factory: Factory) -> list[tuple[str, bytes]]:
         actor=actor,
         factory=factory,
         name=factory.name,
-        detail=f"{_WHERE[actor.origin]}repository of factory '{factory.name}' "
-        f"({len(files)} files)",
+        detail=f"{_WHERE[actor.origin]}repository of factory '{factory.name}' ({len(files)} files)",
     )
     return files
 

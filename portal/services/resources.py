@@ -143,6 +143,7 @@ def restore(
             actor=actor,
             resource=result.resource,
             revision=result.revision.number,
-            detail=f"revision {number}" + (f" ({_origin(actor)})" if _origin(actor) else ""),
+            detail=f"restored revision {number}"
+            + (f" ({_origin(actor)})" if _origin(actor) else ""),
         )
     return result

@@ -1,10 +1,9 @@
-"""View decorators for the three roles, in the factory a page is about.
+"""View decorators for the three roles, in the factory of the URL.
 
-A page under ``factories/<factory>/`` acts on that factory; a page of one resource (a
-``pk`` in a ``linkedservice-*`` or ``resource-*`` route) on the resource's factory; any
-other on the default one. A user with no role in the factory gets 404 (it is not theirs
-to know of); one whose role is too low gets 403. Site pages (users, audit log) need the
-site Admin role.
+Every page of a factory's resources is under ``factories/<factory>/``: the role needed is
+the user's role in that factory. A user with no role in it gets 404 (it is not theirs to
+know of); one whose role is too low gets 403. Site pages (users, audit log) need the site
+Admin role. A refusal is recorded by :func:`portal.services.refusals.denied`.
 """
 
 from __future__ import annotations
@@ -18,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from portal import audit
-from portal.models import AuditEvent, Factory, Resource
+from portal.models import Factory
 from portal.roles import Role, has_role, has_site_role, role_of
+from portal.services import refusals
+from portal.services.actor import Actor
 
 log = logging.getLogger("portal.access")
 
@@ -33,18 +33,13 @@ def factory_for(user: Any, name: str | None) -> Factory:
     return factory
 
 
-RESOURCE_ROUTES = ("linkedservice-", "resource-", "upgrade-wizard")
+CURRENT_FACTORY = "factory"
+"""The session key of the factory the user was last in (the navigation acts in it)."""
 
 
 def factory_of_request(request: HttpRequest, kwargs: dict[str, Any]) -> Factory:
-    """The factory a page acts on (404 when the user has no role in it)."""
-    match = request.resolver_match
-    route = match.url_name or "" if match is not None else ""
-    if "pk" in kwargs and route.startswith(RESOURCE_ROUTES):
-        resource = Resource.objects.filter(pk=kwargs["pk"]).select_related("factory").first()
-        if resource is None or role_of(request.user, resource.factory) is None:
-            raise Http404("No such resource.")
-        return resource.factory
+    """The factory of the URL (404 when the user has no role in it); routes without one
+    act on the default factory."""
     return factory_for(request.user, kwargs.get("factory"))
 
 
@@ -60,18 +55,9 @@ def why_denied(current: Role | None, needed: Role, *, site: bool = False) -> str
     return f"{who} can't {verb}: this needs the {needed.value} role."
 
 
-def _deny(request: HttpRequest, role: Role, why: str = "") -> None:
-    log.warning(
-        "permission denied: user=%s needs=%s path=%s",
-        request.user.get_username(),
-        role.value,
-        request.path,
-    )
-    audit.record(
-        AuditEvent.Action.PERMISSION_DENIED,
-        request=request,
-        detail=f"{request.method} {request.path} needs {role.value}",
-    )
+def deny(request: HttpRequest, role: Role, why: str = "") -> None:
+    """Refuse the request (403), recorded once: the log line and the audit row."""
+    refusals.denied(Actor.of(request), f"{request.method} {request.path} needs {role.value}")
     raise PermissionDenied(why or f"This needs the {role.value} role.")
 
 
@@ -88,9 +74,11 @@ def role_required(
                 factory = factory_of_request(request, kwargs)
                 allowed = has_role(request.user, role, factory)
                 request.factory = factory  # type: ignore[attr-defined]
+                if "factory" in kwargs and request.session.get(CURRENT_FACTORY) != factory.name:
+                    request.session[CURRENT_FACTORY] = factory.name
                 why = "" if allowed else why_denied(role_of(request.user, factory), role)
             if not allowed:
-                _deny(request, role, why)
+                deny(request, role, why)
             return view(request, *args, **kwargs)
 
         return wrapped

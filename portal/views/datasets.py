@@ -13,18 +13,22 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from connectors.base import DatasetType
 from connectors.registry import DATASET, connector_of_dataset, dataset_type
 from portal import dataset_form, datasets
-from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
+from portal.addresses import resource_url
 from portal.imports import document_text
 from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.roles import Role, has_role
+from portal.services import resources
 from portal.services.actor import Actor
-from portal.views.access import editor_required, live_route
-from portal.views.resources import new_json_page, parse_document
+from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.views.access import live_route
+from portal.views.json_editor import new_json_page, parse_document
+from portal.views.shortcuts import resource_of
 
 
 def _declared(type_name: str) -> DatasetType:
@@ -34,32 +38,14 @@ def _declared(type_name: str) -> DatasetType:
     return declared
 
 
-def _dataset(factory: Factory, name: str) -> Resource:
-    resource = (
-        Resource.objects.live()
-        .filter(factory=factory, kind=DATASET.name, name_key=Resource.key_for(name))
-        .first()
-    )
-    if resource is None or dataset_type(resource.kind, resource.connector) is None:
-        raise Http404(f"No dataset named '{name}' with a form.")
-    return resource
+LIVE_HELPERS = ("tables", "columns", "preview")
 
 
-@editor_required
-def create(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
-    return _form(request, request.factory, _declared(dataset_type_name), None)  # type: ignore[attr-defined]
-
-
-@editor_required
-def edit(request: HttpRequest, factory: str, name: str) -> HttpResponse:
-    home: Factory = request.factory  # type: ignore[attr-defined]
-    resource = _dataset(home, name)
-    return _form(request, home, _declared(resource.connector), resource)
-
-
-def _form(
-    request: HttpRequest, factory: Factory, declared: DatasetType, resource: Resource | None
-) -> HttpResponse:
+def form_page(request: HttpRequest, resource: Resource | None, type_name: str) -> HttpResponse:
+    """The dataset form of ``type_name`` (the registry's dataset type): new, or ``resource``
+    edited. Called by :mod:`portal.views.editor` once the access decorator ran."""
+    factory: Factory = request.factory  # type: ignore[attr-defined]
+    declared = _declared(type_name)
     stored = resource.properties if resource is not None else None
     problems: list[Any] = []
     if request.method == "POST" and "_from_json" in request.POST:
@@ -71,18 +57,17 @@ def _form(
             # "{ } Edit JSON" on a new form: the JSON editor opens on the form's values.
             name = data.get("name", "").strip()
             text = document_text(DATASET.name, name, properties, factory)
-            return new_json_page(request, DATASET.name, declared.type, "dataset-new", text)
+            return new_json_page(request, DATASET.name, declared.type, text)
         if "move_table_name" in data:
             properties, problems = _moved(factory, declared, properties, problems)
             data = dataset_form.initial(declared, data.get("name", ""), properties)
             data["based_on"] = request.POST.get("based_on", "")
         elif not problems:
             try:
-                result = save_definition(
-                    user=request.user,
+                result = resources.save(
+                    Actor.of(request),
                     name=data.get("name", "").strip(),
                     properties=properties,
-                    action="edit" if resource else "create",
                     instance=resource,
                     based_on=whole_number(data.get("based_on")) if resource else None,
                     factory=factory,
@@ -94,7 +79,7 @@ def _form(
                 messages.error(request, "Someone saved this dataset meanwhile; reload it.")
             else:
                 messages.success(request, f"Dataset '{result.resource.name}' saved.")
-                return redirect("resource-detail", factory.name, DATASET.name, result.resource.name)
+                return redirect(resource_url(result.resource))
     elif resource is not None:
         data = dataset_form.initial(declared, resource.name, resource.properties)
         data["based_on"] = str(resource.revision)
@@ -102,6 +87,13 @@ def _form(
         data = {"linkedService": request.GET.get("linkedService", "")}
     services = datasets.linked_services_for(factory, declared)
     catalog = connector_of_dataset(declared).live
+    where = (
+        [factory.name, DATASET.name, resource.name]
+        if resource is not None
+        else [factory.name, DATASET.name, declared.type]
+    )
+    route = "resource-" if resource is not None else "resource-new-"
+    live_urls = {what: reverse(route + what, args=where) for what in LIVE_HELPERS}
     return render(
         request,
         "datasets/form.html",
@@ -119,6 +111,7 @@ def _form(
             # Each live helper is a call to the server: Editors only, like a test.
             "live": catalog is not None and has_role(request.user, Role.EDITOR, factory),
             "can_move_table_name": catalog is not None and catalog.move_legacy_table is not None,
+            "live_urls": live_urls,
         },
         status=400 if problems else 200,
     )
@@ -176,30 +169,53 @@ def _moved(
 
 
 # -- live fragments (POST, Editor: each is a call to the linked service's server) -----
-def _live(request: HttpRequest, declared: DatasetType) -> datasets.LiveDataset:
-    name = request.POST.get("linkedService", "").strip()
-    if not name:
+def _live(
+    request: HttpRequest, kind: str, type_name: str | None, name: str | None
+) -> tuple[datasets.LiveDataset, dict[str, Any]]:
+    """The live dataset the form's values name (its linked service and table fields; for a
+    saved dataset, what the form leaves out is the saved dataset's), and those
+    typeProperties."""
+    saved = resource_of(request, kind, name) if name is not None else None
+    declared = _declared(saved.connector if saved is not None else str(type_name))
+    saved_tp = (saved.properties.get("typeProperties") or {}) if saved is not None else {}
+    reference = (saved.properties.get("linkedServiceName") or {}) if saved is not None else {}
+    service = request.POST.get("linkedService", "").strip() or str(
+        reference.get("referenceName", "") if isinstance(reference, dict) else ""
+    )
+    if not service:
         raise datasets.LiveRefused("Choose a linked service first.")
-    return datasets.for_linked_service(request.factory, declared, name)  # type: ignore[attr-defined]
-
-
-def _table_from(request: HttpRequest, live: datasets.LiveDataset) -> Any:
-    """The table the form's typeProperties fields (from the type's schema) name."""
     typed = {
         f.name: request.POST.get(f.input_name, "").strip()
-        for f in dataset_form.table_fields(live.declared)
+        for f in dataset_form.table_fields(declared)
+        if f.input_name in request.POST
     }
-    return datasets.table_of(live, {k: v for k, v in typed.items() if v})
+    type_properties = {**saved_tp, **{k: v for k, v in typed.items() if v}} if typed else saved_tp
+    found = datasets.for_linked_service(request.factory, declared, service, resource=saved)  # type: ignore[attr-defined]
+    return found, type_properties
+
+
+def _fragment(
+    request: HttpRequest, template: str, context: dict[str, Any], error: datasets.LiveRefused
+) -> HttpResponse:
+    context["error"] = error.message
+    return render(request, template, context, status=error.status)
 
 
 @live_route
-def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
-    declared = _declared(dataset_type_name)
+def live_tables(
+    request: HttpRequest,
+    factory: str,
+    kind: str,
+    type_name: str | None = None,
+    name: str | None = None,
+) -> HttpResponse:
     context: dict[str, Any] = {"what": "tables"}
     actor = Actor.of(request)
     try:
-        live = _live(request, declared)
-        schema = request.POST.get(f"tp-{declared.picker_fields[0]}", "").strip() or "default"
+        live, type_properties = _live(request, kind, type_name, name)
+        field = live.declared.picker_fields[0]
+        schema = str(request.POST.get(f"tp-{field}", "") or type_properties.get(field, ""))
+        schema = schema.strip() or "default"
         offset = whole_number(request.POST.get("offset", "0")) or 0
         search = request.POST.get("search", "")
         context["report"] = datasets.tables(
@@ -213,37 +229,44 @@ def live_tables(request: HttpRequest, factory: str, dataset_type_name: str) -> H
         context["next_offset"] = offset + 50
         context["previous_offset"] = max(0, offset - 50)
     except datasets.LiveRefused as exc:
-        context["error"] = exc.message
-        return render(request, "datasets/_tables.html", context, status=exc.status)
+        return _fragment(request, "datasets/_tables.html", context, exc)
     return render(request, "datasets/_tables.html", context)
 
 
 @live_route
-def live_columns(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
-    declared = _declared(dataset_type_name)
+def live_columns(
+    request: HttpRequest,
+    factory: str,
+    kind: str,
+    type_name: str | None = None,
+    name: str | None = None,
+) -> HttpResponse:
     context: dict[str, Any] = {"what": "columns"}
     try:
-        live = _live(request, declared)
-        context["report"] = datasets.columns(live, Actor.of(request), _table_from(request, live))
+        live, type_properties = _live(request, kind, type_name, name)
+        table = datasets.table_of(live, type_properties)
+        context["report"] = datasets.columns(live, Actor.of(request), table)
     except datasets.LiveRefused as exc:
-        context["error"] = exc.message
-        return render(request, "datasets/_columns.html", context, status=exc.status)
-    if context.get("report", {}).get("ok"):
+        return _fragment(request, "datasets/_columns.html", context, exc)
+    if context["report"].get("ok"):
         context["schema_json"] = json.dumps(context["report"]["result"]["schema"])
     return render(request, "datasets/_columns.html", context)
 
 
 @live_route
-def live_preview(request: HttpRequest, factory: str, dataset_type_name: str) -> HttpResponse:
-    declared = _declared(dataset_type_name)
+def live_preview(
+    request: HttpRequest,
+    factory: str,
+    kind: str,
+    type_name: str | None = None,
+    name: str | None = None,
+) -> HttpResponse:
     context: dict[str, Any] = {"what": "preview"}
     try:
-        live = _live(request, declared)
+        live, type_properties = _live(request, kind, type_name, name)
         rows = whole_number(request.POST.get("rows", "")) or live.catalog.default_rows
-        context["report"] = datasets.preview(
-            live, Actor.of(request), rows=rows, table=_table_from(request, live)
-        )
+        table = datasets.table_of(live, type_properties)
+        context["report"] = datasets.preview(live, Actor.of(request), rows=rows, table=table)
     except datasets.LiveRefused as exc:
-        context["error"] = exc.message
-        return render(request, "datasets/_preview.html", context, status=exc.status)
+        return _fragment(request, "datasets/_preview.html", context, exc)
     return render(request, "datasets/_preview.html", context)

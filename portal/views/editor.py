@@ -1,4 +1,9 @@
-"""The "New linked service" flow: connector gallery, then the schema-driven form."""
+"""The "New" flow: the gallery (connectors for linked services, dataset types for datasets),
+then the schema-driven form of the chosen type; editing and cloning with that form.
+
+Which form a resource has is the registry's answer (:func:`connectors.registry.has_form`
+for a connector's linked services, :func:`connectors.registry.dataset_type` for datasets);
+nothing here names a connector or a kind."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
@@ -15,81 +20,103 @@ from connectors.formdata import PREFIX, form_from_properties, form_values, too_d
 from connectors.formspec import field_specs
 from connectors.kinds import LINKED_SERVICE
 from connectors.problems import Problem
-from connectors.registry import UnknownConnector, connectors, get_connector, has_form
+from connectors.registry import DATASET, connectors, dataset_type, has_form
 from connectors.secrets import MASK, secure_strings
-from portal import audit
-from portal.definitions import DefinitionInvalid, StaleRevision, save_definition
+from portal.addresses import resource_url
 from portal.editor_form import build_editor_form
 from portal.imports import document_text
-from portal.models import AuditEvent, Resource, Revision, revision_changes
+from portal.models import Factory, Resource, revision_changes
 from portal.numbers import whole_number
+from portal.services import resources
+from portal.services.actor import Actor
+from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.views import datasets
 from portal.views.access import editor_required
-from portal.views.resources import (
+from portal.views.json_editor import (
     clone_json_context,
     json_editor_post,
     new_json_page,
     parse_document,
 )
+from portal.views.shortcuts import connector_or_404, kind_or_404, resource_of
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
 
 
 @editor_required
-def gallery(request: HttpRequest, factory: str | None = None) -> HttpResponse:
+def gallery(request: HttpRequest, factory: str) -> HttpResponse:
+    """The connectors whose linked services have a form, and the dataset types, searched
+    as you type; each card opens the type's form in this factory."""
     query = request.GET.get("q", "")
     found = [c for c in connectors() if c.matches(query)] if query else connectors()
+    dataset_types = [
+        d for c in connectors() for d in c.datasets.values() if not query or _matches(d, query)
+    ]
     template = (
         "linkedservices/_gallery_cards.html"
         if request.htmx and request.htmx.target == "gallery"
         else "linkedservices/gallery.html"
     )
-    home = request.factory if factory else None  # type: ignore[attr-defined]
-    return render(request, template, {"connectors": found, "query": query, "factory": home})
+    context = {
+        "connectors": found,
+        "dataset_types": dataset_types,
+        "query": query,
+        "factory": request.factory,  # type: ignore[attr-defined]
+        "linked_service": LINKED_SERVICE.name,
+        "dataset": DATASET.name,
+    }
+    return render(request, template, context)
 
 
-def connector_or_404(connector_type: str) -> Connector:
-    try:
-        return get_connector(connector_type)
-    except UnknownConnector as exc:
-        raise Http404(str(exc)) from None
+def _matches(declared: Any, query: str) -> bool:
+    text = f"{declared.type} {declared.title}".casefold()
+    return all(word in text for word in query.casefold().split())
 
 
 @editor_required
-def create(request: HttpRequest, connector_type: str, factory: str | None = None) -> HttpResponse:
-    """A new linked service, in the factory of the URL (or the default one)."""
-    return _editor(request, connector_or_404(connector_type), None)
+def new(request: HttpRequest, factory: str, kind: str, type_name: str) -> HttpResponse:
+    """A new resource of ``kind`` and ``type_name`` with its form, in the factory of the URL."""
+    kind_or_404(kind)
+    if has_form(kind, type_name):
+        return _editor(request, connector_or_404(type_name), None)
+    if dataset_type(kind, type_name) is not None:
+        return datasets.form_page(request, None, type_name)
+    raise Http404(f"No {kind} type '{type_name}' with a form.")
 
 
 @editor_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = get_object_or_404(Resource.objects.live(), pk=pk)
-    if not has_form(instance.kind, instance.connector):
-        return redirect("resource-edit-json", instance.factory.name, instance.kind, instance.name)
-    return _editor(request, connector_or_404(instance.connector), instance)
+def edit(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    """The resource's form (its JSON editor when its type has no form)."""
+    instance = resource_of(request, kind, name)
+    if has_form(instance.kind, instance.connector):
+        return _editor(request, connector_or_404(instance.connector), instance)
+    if dataset_type(instance.kind, instance.connector) is not None:
+        return datasets.form_page(request, instance, instance.connector)
+    return redirect(resource_url(instance, "json"))
 
 
-def _clone_source(pk: int) -> Resource:
-    source = get_object_or_404(Resource.objects.live(), pk=pk)
+def _clone_source(request: HttpRequest, kind: str, name: str) -> Resource:
+    source = resource_of(request, kind, name)
     if not has_form(source.kind, source.connector):
-        raise Http404("Only a linked service with a form can be cloned here.")
+        raise Http404("Only a resource with a connector's form can be cloned here.")
     return source
 
 
 @editor_required
-def clone(request: HttpRequest, pk: int) -> HttpResponse:
+def clone(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """A new linked service from a copy of this one: a new name, the same values, and its
     secrets carried over without being shown (while their target stays the same)."""
-    source = _clone_source(pk)
+    source = _clone_source(request, kind, name)
     return _editor(request, connector_or_404(source.connector), None, clone_of=source)
 
 
 @editor_required
-def clone_json(request: HttpRequest, pk: int) -> HttpResponse:
+def clone_json(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """ADF's { } editor for a clone: the copy's JSON (secrets masked: an untouched one is
     carried over from the source while its target stays the same), checked and saved as a
     new linked service, or applied to the clone's form."""
-    source = _clone_source(pk)
+    source = _clone_source(request, kind, name)
     text = document_text(source.kind, clone_name(source), source.masked_properties, source.factory)
     context = clone_json_context(source, text)
     if request.method != "POST":
@@ -227,7 +254,7 @@ def _editor(
         text = build_editor_form(connector, version, data, stored).code
         if clone_of is not None:
             return render(request, "resources/edit_json.html", clone_json_context(clone_of, text))
-        return new_json_page(request, LINKED_SERVICE.name, connector.type, "resource-create", text)
+        return new_json_page(request, LINKED_SERVICE.name, connector.type, text)
     from_json: list[Any] = []
     applying = request.method == "POST" and "_from_json" in data
     if applying:
@@ -243,15 +270,16 @@ def _editor(
     if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
         try:
-            result = save_definition(
-                user=request.user,
+            result = resources.save(
+                Actor.of(request),
                 name=data.get("name", ""),
                 properties=form.properties,
-                action=Revision.Action.CREATE if instance is None else Revision.Action.EDIT,
                 comment=data.get("comment", "").strip(),
+                audit_detail=data.get("comment", "").strip(),
                 instance=instance,
                 based_on=whole_number(data.get("based_on")),
-                factory=getattr(request, "factory", None),
+                factory=request.factory,  # type: ignore[attr-defined]
+                kind=LINKED_SERVICE.name,
                 secrets_from=clone_of,
             )
         except DefinitionInvalid as exc:
@@ -264,18 +292,14 @@ def _editor(
                     conflict.revision_at(based_on), conflict.revision_at(conflict.revision)
                 )
         else:
-            audit.record(
-                AuditEvent.Action.CREATE if instance is None else AuditEvent.Action.EDIT,
-                request=request,
-                resource=result.resource,
-                detail=data.get("comment", "").strip(),
-            )
             verb = "created" if instance is None else "saved"
             messages.success(request, f"Linked service '{result.resource.name}' {verb}.")
-            return redirect("linkedservice-detail", pk=result.resource.pk)
+            return redirect(resource_url(result.resource))
 
     form = build_editor_form(connector, version, data, stored, problems)
+    home: Factory = request.factory  # type: ignore[attr-defined]
     context: dict[str, Any] = {
+        "factory": home,
         "form": form,
         "connector": connector,
         "instance": instance,
@@ -285,13 +309,13 @@ def _editor(
         "clone_of": clone_of,
         "pasted": pasted,
         "can_paste": connector.parse_connection_url is not None,
-        "cancel_url": reverse("linkedservice-detail", args=[source.pk])
+        "cancel_url": resource_url(source)
         if source
-        else reverse("linkedservice-gallery"),
+        else reverse("resource-gallery", args=[home.name]),
         # A clone is tested as an edit of its source: its carried secrets come from there.
-        "test_url": reverse("linkedservice-test-form", args=[source.pk])
+        "test_url": resource_url(source, "test-form")
         if source
-        else reverse("linkedservice-test-new", args=[connector.type]),
+        else reverse("resource-new-test", args=[home.name, LINKED_SERVICE.name, connector.type]),
         "testable": connector.test_connection is not None,
         "focus_errors": wants_save,
     }

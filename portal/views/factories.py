@@ -9,46 +9,57 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from portal import audit
-from portal.models import AuditEvent, Factory, FactoryRole
-from portal.roles import Role, grant, has_site_role, role_of, visible_factories
-from portal.views.access import admin_required
+from portal.models import Factory, FactoryRole
+from portal.roles import Role, has_site_role, role_of, visible_factories
+from portal.services import factories as factory_actions
+from portal.services.actor import Actor
+from portal.views.access import CURRENT_FACTORY, admin_required
 
 
-class NewFactoryForm(forms.ModelForm):
-    class Meta:
-        model = Factory
-        fields = ["name", "kind", "description"]
+class NewFactoryForm(forms.Form):
+    name = forms.CharField(max_length=63)
+    kind = forms.ChoiceField(choices=Factory.Kind.choices, initial=Factory.Kind.DATA_FACTORY)
+    description = forms.CharField(widget=forms.Textarea, required=False)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name or "/" in name or name.startswith("."):
-            raise forms.ValidationError("A factory name has no '/' and does not start with '.'.")
-        if Factory.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError("A factory with this name exists already.")
+        name = str(self.cleaned_data["name"]).strip()
+        problem = factory_actions.name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
         return name
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The default factory's linked services for those with a role in it, else the list
-    of the factories the user has a role in."""
-    if role_of(request.user) is not None:
-        return redirect("linkedservice-list")
+    """The factory the user was last in (while they still have a role there), else the
+    only one they can see, else the list of factories."""
+    last = request.session.get(CURRENT_FACTORY)
+    if last and Factory.named(last) is not None and role_of(request.user, Factory.named(last)):
+        return redirect("resource-list", last)
+    visible = list(visible_factories(request.user)[:2])
+    if len(visible) == 1:
+        return redirect("resource-list", visible[0].name)
     return redirect("factory-list")
 
 
 def factory_list(request: HttpRequest) -> HttpResponse:
+    go = request.GET.get("go", "")
+    if go.startswith("/factories/") and "//" not in go:  # the switch, without JavaScript
+        return redirect(go)
     may_create = has_site_role(request.user, Role.ADMIN)
     form = NewFactoryForm(request.POST or None) if may_create else None
     if request.method == "POST" and form is not None and form.is_valid():
-        factory = form.save()
-        grant(request.user, factory, Role.ADMIN)
-        audit.record(
-            AuditEvent.Action.CREATE, request=request, factory=factory, name=factory.name,
-            detail=f"factory ({factory.get_kind_display()})",
-        )  # fmt: skip
-        messages.success(request, f"Factory '{factory.name}' created; you are its Admin.")
-        return redirect("resource-list", factory.name)
+        try:
+            factory = factory_actions.create(
+                Actor.of(request),
+                form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+            )
+        except factory_actions.FactoryRefused as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Factory '{factory.name}' created; you are its Admin.")
+            return redirect("resource-list", factory.name)
     return render(
         request,
         "factories/list.html",
@@ -70,11 +81,9 @@ def factory_roles(request: HttpRequest, factory: str) -> HttpResponse:
         elif user == request.user:
             messages.error(request, "You cannot change your own role.")
         else:
-            grant(user, home, Role(choice) if choice else None)
-            audit.record(
-                AuditEvent.Action.USER_CHANGED, request=request, factory=home, name=user.username,
-                detail=f"role in {home.name}: {choice or 'none'}",
-            )  # fmt: skip
+            factory_actions.set_role(
+                Actor.of(request), home, user, Role(choice) if choice else None
+            )
             messages.success(request, f"'{user.username}': {choice or 'no role'} in {home.name}.")
         return redirect("factory-roles", home.name)
     roles = dict(FactoryRole.objects.filter(factory=home).values_list("user_id", "role"))

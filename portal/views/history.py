@@ -1,4 +1,5 @@
-"""History of a linked service: revisions, diff between two, restore; deleted ones."""
+"""A resource's history: its revisions, the changes between two, one revision's own page,
+restore; the factory's deleted resources, undelete and purge."""
 
 from __future__ import annotations
 
@@ -6,25 +7,40 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal import audit
-from portal.definitions import (
-    DefinitionInvalid,
-    StaleRevision,
-    purge_definition,
-    restore_revision,
-    undelete_definition,
-)
+from portal.addresses import resource_url
 from portal.listing import DEFAULT_SORT, Listing, page_of, page_size
-from portal.models import AuditEvent, Resource, revision_changes
+from portal.models import Resource, revision_changes
 from portal.numbers import whole_number
+from portal.services import resources
+from portal.services.actor import Actor
+from portal.services.resources import DefinitionInvalid, StaleRevision
 from portal.views.access import admin_required, editor_required, reader_required
+from portal.views.shortcuts import based_on, kind_or_404, resource_of
+
+
+def _any_state(request: HttpRequest, kind: str, name: str) -> Resource:
+    """The resource live or deleted (its history stays readable after a delete)."""
+    kind_or_404(kind)
+    resource = (
+        Resource.objects.filter(
+            factory=request.factory,  # type: ignore[attr-defined]
+            kind=kind,
+            name_key=Resource.key_for(name),
+            purged_at__isnull=True,
+        )
+        .select_related("factory")
+        .first()
+    )
+    if resource is None:
+        return resource_of(request, kind, name)  # the 404 with its wording
+    return resource
 
 
 @reader_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """One page of revisions, newest first, and the changes between two (by default the
     latest and the one before it), wherever they are in the history."""
-    service = get_object_or_404(Resource.objects.filter(purged_at__isnull=True), pk=pk)
+    service = _any_state(request, kind, name)
     latest = service.revision
     new = whole_number(request.GET.get("new", "")) or latest
     old = whole_number(request.GET.get("old", ""))
@@ -49,23 +65,32 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "new_elsewhere": new not in shown,
         "changes": changes,
     }
-    if request.htmx and request.htmx.target == "diff":
+    if request.htmx and request.htmx.target == "diff":  # type: ignore[attr-defined]
         return render(request, "linkedservices/_diff.html", context)
     return render(request, "linkedservices/history.html", context)
 
 
+@reader_required
+def revision_detail(
+    request: HttpRequest, factory: str, kind: str, name: str, number: int
+) -> HttpResponse:
+    """One revision's own page: its comment and the whole account of the change (an
+    upgrade's plan), which the history's one-line comment links to."""
+    service = _any_state(request, kind, name)
+    revision = get_object_or_404(service.revisions.select_related("author"), number=number)
+    return render(
+        request, "linkedservices/revision.html", {"service": service, "revision": revision}
+    )
+
+
 @editor_required
-def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    service = get_object_or_404(Resource.objects.live(), pk=pk)
+def restore(request: HttpRequest, factory: str, kind: str, name: str, number: int) -> HttpResponse:
+    service = resource_of(request, kind, name)
     if request.method != "POST":
-        return redirect("linkedservice-history", pk=pk)
-    based_on = request.POST.get("based_on", "")
+        return redirect(resource_url(service, "history"))
     try:
-        result = restore_revision(
-            user=request.user,
-            instance=service,
-            number=number,
-            based_on=whole_number(based_on),
+        result = resources.restore(
+            Actor.of(request), service, number, based_on=based_on(request.POST)
         )
     except StaleRevision as exc:
         messages.error(
@@ -76,49 +101,45 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     except DefinitionInvalid as exc:
         messages.error(request, "Not restored: " + "; ".join(map(str, exc.problems)))
     else:
-        audit.record(
-            AuditEvent.Action.RESTORE,
-            request=request,
-            resource=result.resource,
-            detail=f"restored revision {number}",
-        )
         messages.success(
             request, f"Revision {number} restored as revision {result.revision.number}."
         )
-    return redirect("linkedservice-history", pk=pk)
+    return redirect(resource_url(service, "history"))
 
 
 @reader_required
-def deleted_list(request: HttpRequest) -> HttpResponse:
+def deleted_list(request: HttpRequest, factory: str) -> HttpResponse:
     services = (
         Resource.objects.deleted()
         .filter(factory=request.factory)  # type: ignore[attr-defined]
-        .select_related("updated_by")
+        .select_related("updated_by", "factory")
     )
-    return render(request, "linkedservices/deleted.html", {"services": services})
+    return render(
+        request,
+        "linkedservices/deleted.html",
+        {"services": services, "factory": request.factory},  # type: ignore[attr-defined]
+    )
 
 
 @editor_required
-def undelete(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(Resource.objects.deleted(), pk=pk)
+def undelete(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    service = resource_of(request, kind, name, deleted=True)
     if request.method == "POST":
         try:
-            undelete_definition(user=request.user, instance=service)
+            resources.undelete(Actor.of(request), service)
         except StaleRevision:
             messages.error(request, f"'{service.name}' changed meanwhile: see its state here.")
-            return redirect("linkedservice-deleted")
-        audit.record(AuditEvent.Action.UNDELETE, request=request, resource=service)
+            return redirect("deleted-list", factory)
         messages.success(request, f"'{service.name}' restored with all its revisions.")
-        return redirect("linkedservice-detail", pk=pk)
-    return redirect("linkedservice-deleted")
+        return redirect(resource_url(service))
+    return redirect("deleted-list", factory)
 
 
 @admin_required
-def purge(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(Resource.objects.deleted(), pk=pk)
+def purge(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    service = resource_of(request, kind, name, deleted=True)
     if request.method == "POST":
-        purge_definition(instance=service)
-        audit.record(AuditEvent.Action.PURGE, request=request, resource=service)
+        resources.purge(Actor.of(request), service)
         messages.success(request, f"'{service.name}' purged: its name can be used again.")
-        return redirect("linkedservice-deleted")
+        return redirect("deleted-list", factory)
     return render(request, "linkedservices/confirm_purge.html", {"service": service})

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
-from portal import audit
-from portal.imports import import_documents, import_repository
-from portal.models import AuditEvent, Factory
+from portal.addresses import resource_url
+from portal.models import Factory
+from portal.services import repository
+from portal.services.actor import Actor
 from portal.views.access import editor_required
 
 log = logging.getLogger("portal.imports")
@@ -19,7 +20,7 @@ TEMPLATE = "linkedservices/import.html"
 
 
 @editor_required
-def import_view(request: HttpRequest, factory: str | None = None) -> HttpResponse:
+def import_view(request: HttpRequest, factory: str) -> HttpResponse:
     home: Factory = request.factory  # type: ignore[attr-defined]
     context: dict[str, object] = {"pasted": "", "factory": home}
     if request.method != "POST":
@@ -34,28 +35,20 @@ def import_view(request: HttpRequest, factory: str | None = None) -> HttpRespons
     if not files:
         context["nothing"] = True
         return render(request, TEMPLATE, context, status=400)
-    ok, outcomes = import_documents(
-        files, user=request.user, replace=request.POST.get("replace") == "on", factory=home
+    ok, outcomes = repository.import_files(
+        Actor.of(request), home, files, replace=request.POST.get("replace") == "on"
     )
     context["outcomes"] = outcomes
     if not ok:
         return render(request, TEMPLATE, context, status=400)
     for outcome in outcomes:
-        audit.record(
-            AuditEvent.Action.IMPORT,
-            request=request,
-            resource=outcome.resource,
-            detail=f"from {outcome.source}" + (" (replaced)" if outcome.replaced else ""),
-        )
         verb = "replaced" if outcome.replaced else "imported"
         messages.success(request, f"'{outcome.name}' {verb}.")
         for warning in outcome.warnings:
             messages.warning(request, f"{outcome.name}: {warning}")
     if len(outcomes) == 1 and outcomes[0].resource is not None:
-        return redirect("linkedservice-detail", pk=outcomes[0].resource.pk)
-    if factory is not None:
-        return redirect("resource-list", factory=home.name)
-    return redirect("linkedservice-list")
+        return redirect(resource_url(outcomes[0].resource))
+    return redirect("resource-list", factory=home.name)
 
 
 def _import_repository(
@@ -66,23 +59,16 @@ def _import_repository(
         context["refused"] = "The zip is over 100 MB."
         return render(request, TEMPLATE, context, status=400)
     try:
-        result = import_repository(
+        result = repository.import_repository(
+            Actor.of(request),
+            home,
             upload.read(),
-            user=request.user,
-            factory=home,
+            label=str(upload.name or "upload"),
             replace=request.POST.get("replace") == "on",
             skip_bad_files=request.POST.get("skip_bad_files") == "on",
         )
     except RepositoryRefused as exc:
         context["refused"] = str(exc)
         return render(request, TEMPLATE, context, status=400)
-    if result.ok:  # one row for the whole import: each resource's revision names its file
-        audit.record(
-            AuditEvent.Action.IMPORT,
-            request=request,
-            factory=home,
-            name=str(upload.name or "")[:260],
-            detail=f"repository {upload.name}: {result.summary()}",
-        )
     context["repository"] = result
     return render(request, TEMPLATE, context, status=200 if result.ok else 400)

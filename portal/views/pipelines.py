@@ -1,6 +1,6 @@
 """A pipeline's activities: one activity's page (the connector part's editor, or its JSON
 read-only), its query checked and previewed, saved with only that activity's bytes
-changed; the factory's queries in bulk; the file as an export writes it."""
+changed; the factory's queries in bulk."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from connectors.formspec import defaults
 from connectors.problems import Problem
-from portal import audit, query_checks
-from portal.definitions import DefinitionInvalid, StaleRevision
+from portal import query_checks
+from portal.addresses import resource_url
 from portal.editor_form import BoundField
-from portal.models import AuditEvent, Factory
+from portal.models import Factory
 from portal.numbers import whole_number
 from portal.pipelines import (
     ActivityEdit,
@@ -25,18 +25,18 @@ from portal.pipelines import (
     ActivityNotEditable,
     build_edit,
     load_activity,
-    save_activity,
-    stored_file,
 )
 from portal.query_audit import bulk_rows, check_rows
 from portal.roles import Role, has_role
+from portal.services import activities
 from portal.services.actor import Actor
-from portal.views.access import _deny, reader_required
-from portal.views.resources import _resource, resource_url
+from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.views.access import deny, reader_required
+from portal.views.shortcuts import resource_of
 
 
 def activity_url(factory: str, kind: str, name: str, key: str) -> str:
-    return reverse("pipeline-activity", args=[factory, kind, name, key])
+    return reverse("resource-activity", args=[factory, kind, name, key])
 
 
 def _fields(edit: ActivityEdit) -> list[BoundField]:
@@ -112,7 +112,7 @@ def _reference_label(scope: str, name: str) -> str:
 
 @reader_required
 def activity(request: HttpRequest, factory: str, kind: str, name: str, key: str) -> HttpResponse:
-    resource, _kind = _resource(request, kind, name)
+    resource = resource_of(request, kind, name)
     try:
         found, _ = load_activity(resource, key)
     except LookupError as exc:
@@ -128,7 +128,7 @@ def activity(request: HttpRequest, factory: str, kind: str, name: str, key: str)
     if request.method != "POST":
         return render(request, "resources/activity.html", _context(request, edit))
     if not has_role(request.user, Role.EDITOR, resource.factory):
-        _deny(request, Role.EDITOR)  # checks and previews reach the server: editors only
+        deny(request, Role.EDITOR)  # checks and previews reach the server: editors only
     if request.htmx and "save" not in request.POST:  # type: ignore[attr-defined]
         return render(request, "resources/_activity_fields.html", _context(request, edit))
     action = next((a for a in ("save", "check", "preview") if a in request.POST), "refresh")
@@ -164,8 +164,8 @@ def _run_query(request: HttpRequest, edit: ActivityEdit, action: str) -> HttpRes
 
 def _save(request: HttpRequest, edit: ActivityEdit) -> HttpResponse:
     try:
-        result = save_activity(
-            edit, user=request.user, based_on=whole_number(request.POST.get("based_on", ""))
+        result = activities.save(
+            Actor.of(request), edit, based_on=whole_number(request.POST.get("based_on", ""))
         )
     except ActivityInvalid:
         return render(request, "resources/activity.html", _context(request, edit), status=400)
@@ -178,30 +178,12 @@ def _save(request: HttpRequest, edit: ActivityEdit) -> HttpResponse:
                     "someone saved in between. Reload it and re-apply your change.")
         )  # fmt: skip
         return render(request, "resources/activity.html", _context(request, edit), status=409)
-    audit.record(
-        AuditEvent.Action.EDIT,
-        request=request,
-        resource=result.resource,
-        detail=f"activity '{edit.activity.name}'",
-    )
     messages.success(
         request,
         f"Activity '{edit.activity.name}' saved: '{result.resource.name}' revision "
         f"{result.revision.number}.",
     )
     return redirect(resource_url(result.resource))
-
-
-@reader_required
-def pipeline_file(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
-    """The resource's file as a repository export writes it (stored bytes kept)."""
-    resource, _ = _resource(request, kind, name)
-    path, data = stored_file(resource)
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    filename = path.rsplit("/", 1)[-1].replace('"', "_")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    audit.record(AuditEvent.Action.EXPORT, request=request, resource=resource)
-    return response
 
 
 @reader_required
@@ -212,7 +194,7 @@ def factory_queries(request: HttpRequest, factory: str) -> HttpResponse:
     checked = False
     if request.method == "POST" and "check_all" in request.POST:
         if not has_role(request.user, Role.EDITOR, home):
-            _deny(request, Role.EDITOR)
+            deny(request, Role.EDITOR)
         check_rows(rows, actor=Actor.of(request))
         checked = True
     failing = [r for r in rows if r.result is not None and not r.result.ok]

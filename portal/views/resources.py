@@ -1,91 +1,75 @@
-"""Factories and their resources of every kind: list, detail (formatted JSON with its
-references as links), and editing as JSON with a diff before saving.
+"""A factory's resources of every kind: the factory's page (its resources, filtered as you
+type), a resource's page (its JSON with references as links, and what its connector
+offers: form, connection test and its history, clone, upgrade, the transfer designer),
+delete and export.
 
-One set of views for every kind; the connector registry says which resources also have
-a schema-driven form (:func:`connectors.registry.has_form`).
+One set of views for every kind; the connector registry says what else a resource has.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from connectors import json_limits
-from connectors.kinds import KINDS, ResourceKind
-from connectors.problems import Problem
-from connectors.registry import connectors, dataset_type, has_form
-from portal import audit
-from portal.definitions import (
-    DefinitionInvalid,
-    StaleRevision,
-    check,
-    resolve_secrets,
-    save_definition,
-)
-from portal.imports import document_text, export_file
+from connectors.adf_repository import write_zip
+from connectors.kinds import KINDS
+from connectors.registry import connectors, get_connector, has_form
+from portal.addresses import resource_url
+from portal.imports import export_file
 from portal.listing import listing
-from portal.models import AuditEvent, Factory, Resource, Revision, properties_changes
-from portal.numbers import whole_number
+from portal.models import Factory, Resource
 from portal.references import incoming, outgoing
 from portal.roles import Role, has_role
+from portal.services import repository, resources
+from portal.services.actor import Actor
+from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.test_value_fields import test_value_fields
 from portal.views.access import editor_required, reader_required
-
-
-def resource_url(resource: Resource) -> str:
-    return reverse("resource-detail", args=[resource.factory.name, resource.kind, resource.name])
-
+from portal.views.json_editor import form_url
+from portal.views.shortcuts import based_on, kind_or_404, resource_of
 
 RESOURCE_COLUMNS = [
     ("name", "Name"),
     ("kind", "Kind"),
     ("connector", "Type"),
-    ("revision", "Revision"),
+    ("version", "Version"),
+    ("description", "Description"),
     ("updated", "Last changed"),
 ]
+TABLE_TARGET = "resources-table"
 
 
 @reader_required
 def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
+    """The factory's page: its resources of every kind, filtered by kind, type, version,
+    name or description and annotation (the filters apply as you type)."""
     home: Factory = request.factory  # type: ignore[attr-defined]
-    resources = Resource.objects.live().filter(factory=home).select_related("updated_by")
-    found = listing(resources, request.GET, RESOURCE_COLUMNS)
-    rows = [(r, KINDS.get(r.kind)) for r in found.page.object_list]
-    return render(
-        request,
-        "resources/list.html",
-        {
-            "factory": home,
-            "rows": rows,
-            "listing": found,
-            "kinds": KINDS.values(),
-            "kind": request.GET.get("kind", ""),
-            "q": request.GET.get("q", "").strip(),
-            "annotation": request.GET.get("annotation", "").strip(),
-            "dataset_types": [d for c in connectors() for d in c.datasets.values()],
-        },
+    found = listing(
+        Resource.objects.live().filter(factory=home).select_related("updated_by"),
+        request.GET,
+        RESOURCE_COLUMNS,
     )
-
-
-def _resource(request: HttpRequest, kind: str, name: str) -> tuple[Resource, ResourceKind]:
-    if kind not in KINDS:
-        raise Http404(f"No resource kind '{kind}'.")
-    resource = (
-        Resource.objects.live()
-        .filter(factory=request.factory, kind=kind, name_key=Resource.key_for(name))  # type: ignore[attr-defined]
-        .select_related("factory", "updated_by")
-        .first()
-    )
-    if resource is None:
-        raise Http404(f"No {KINDS[kind].title.lower()} named '{name}'.")
-    return resource, KINDS[kind]
+    context = {
+        "factory": home,
+        "rows": [(r, KINDS.get(r.kind)) for r in found.page.object_list],
+        "listing": found,
+        "kinds": KINDS.values(),
+        "connectors": connectors(),
+        "versions": sorted({v for c in connectors() for v in c.versions}),
+        "filters": request.GET,
+        "can_edit_here": has_role(request.user, Role.EDITOR, home),
+    }
+    if request.htmx and request.htmx.target == TABLE_TARGET:  # type: ignore[attr-defined]
+        return render(request, "resources/_table.html", context)
+    return render(request, "resources/list.html", context)
 
 
 def linked_json(resource: Resource) -> SafeString:
@@ -105,53 +89,64 @@ def linked_json(resource: Resource) -> SafeString:
 
 @reader_required
 def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
-    resource, resource_kind = _resource(request, kind, name)
+    """A resource's page, whatever its kind and factory."""
+    resource = resource_of(request, kind, name)
+    home = resource.factory
     return render(
         request,
         "resources/detail.html",
         {
-            "factory": resource.factory,
+            "factory": home,
             "resource": resource,
-            "kind": resource_kind,
+            "kind": kind_or_404(kind),
             "code": linked_json(resource),
             "references": outgoing(resource),
             "referenced_by": incoming(resource),
-            "has_form": has_form(resource.kind, resource.connector),
-            "dataset_form": dataset_type(resource.kind, resource.connector) is not None,
+            "edit_url": form_url(resource),
             "revisions": resource.revisions.select_related("author")[:10],
-            "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
+            "latest": resource.revisions.first(),
+            "can_edit_here": has_role(request.user, Role.EDITOR, home),
+            **_connector_features(resource),
             **_activities(resource),
         },
     )
 
 
-def at_lines(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
-    """Each problem with the line of the JSON text it is about (None: the whole text)."""
-    from connectors.json_lines import line_of
+def _connector_features(resource: Resource) -> dict[str, Any]:
+    """What the resource's connector offers on its page (nothing for a document)."""
+    if not has_form(resource.kind, resource.connector):
+        return {}
+    connector = get_connector(resource.connector)
+    testable = connector.test_connection is not None
+    features: dict[str, Any] = {
+        "has_connector": True,
+        "testable": testable,
+        "transfer_url": transfer_url(resource),
+        "transfer_label": (
+            "SQL pool from Spark" if connector.transfer_plan is not None else "Spark to SQL pool"
+        ),
+    }
+    if testable:
+        features["tests"] = resource.tests.select_related("user")[:5]
+        features["test_value_fields"] = test_value_fields(
+            resource.connector_definition, resource.properties, stored_secrets=True
+        )
+    return features
 
-    found = []
-    for p in problems:
-        syntax = re.match(r"Not valid JSON at line (\d+),", p.message)
-        line = int(syntax.group(1)) if syntax else line_of(text, p.path)
-        found.append({"path": p.path, "message": p.message, "line": line})
-    return found
 
-
-def parse_document(text: str, kind: str) -> tuple[str | None, Any, list[Problem]]:
-    """(name, properties, problems) of a resource's JSON text, as the JSON editor reads it."""
-    try:
-        document = json_limits.loads(text)
-    except json_limits.TooDeep as exc:
-        return None, None, [Problem("$", str(exc))]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
-    from connectors.documents import envelope_problems
-
-    problems = envelope_problems(KINDS[kind], document)
-    if problems:
-        return None, None, problems
-    return document["name"], document.get("properties", {}), []
+def transfer_url(service: Resource) -> str:
+    """The transfer designer with this linked service filled in: as the pool when its
+    connector has a designer, as the Spark side of a Copy activity when its connector reads
+    a live catalog, else nothing."""
+    if not any(c.transfer_plan is not None for c in connectors()):
+        return ""
+    base = reverse("transfer-designer", args=[service.factory.name])
+    connector = get_connector(service.connector)
+    if connector.transfer_plan is not None:
+        return f"{base}?{urlencode({'pool': service.name})}"
+    if connector.live is None:
+        return ""
+    return f"{base}?{urlencode({'spark': service.name, 'route': 'copy'})}"
 
 
 def _activities(resource: Resource) -> dict[str, Any]:
@@ -168,157 +163,53 @@ def _activities(resource: Resource) -> dict[str, Any]:
     }
 
 
-def _form_url(resource: Resource) -> str | None:
-    """The form this resource's JSON can be applied to (None: it has no form)."""
-    if has_form(resource.kind, resource.connector):
-        return reverse("linkedservice-edit", args=[resource.pk])
-    if dataset_type(resource.kind, resource.connector) is not None:
-        return reverse("dataset-form", args=[resource.factory.name, resource.name])
-    return None
-
-
 @editor_required
-def resource_edit_json(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
-    """Edit a resource as JSON: check it, show what changes, then save it as a revision."""
-    resource, resource_kind = _resource(request, kind, name)
-    context: dict[str, Any] = {
-        "factory": resource.factory,
-        "resource": resource,
-        "kind": resource_kind,
-        "title": f"Edit {resource.name}",
-        "back_url": resource_url(resource),
-        "action_url": "",
-        "apply_url": _form_url(resource),
-        "text": export_file(resource),
-        "based_on": resource.revision,
-    }
+def delete(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    """Delete (after a confirmation page): refused while others reference it; restorable."""
+    resource = resource_of(request, kind, name)
     if request.method != "POST":
-        return render(request, "resources/edit_json.html", context)
-    return json_editor_post(request, context, resource.factory, resource.kind, resource)
-
-
-def new_json_context(
-    factory: Factory, kind: str, type_name: str, form_url_name: str, text: str
-) -> dict[str, Any]:
-    """The JSON editor of a definition not saved yet: its text, checked and saved as a new
-    resource of ``kind``, or applied to the new ``type_name`` form (``form_url_name``)."""
-    if not (has_form(kind, type_name) or dataset_type(kind, type_name) is not None):
-        raise Http404(f"No {kind} type '{type_name}' with a form.")
-    form_url = reverse(form_url_name, args=[factory.name, type_name])
-    return {
-        "factory": factory,
-        "resource": None,
-        "kind": KINDS[kind],
-        "title": f"New {KINDS[kind].title.lower()}",
-        "back_url": form_url,
-        "action_url": reverse(f"{form_url_name}-json", args=[factory.name, type_name]),
-        "apply_url": form_url,
-        "text": text,
-        "based_on": "",
-    }
-
-
-def clone_json_context(source: Resource, text: str) -> dict[str, Any]:
-    """The JSON editor of a clone of ``source``: saved as a new resource (an untouched
-    secret carried over from the source while its target stays the same) or applied to the
-    clone's form."""
-    context = new_json_context(
-        source.factory, source.kind, source.connector, "resource-create", text
-    )
-    form_url = reverse("linkedservice-clone", args=[source.pk])
-    context.update(
-        title=f"Clone of {source.name}",
-        back_url=form_url,
-        apply_url=form_url,
-        action_url=reverse("linkedservice-clone-json", args=[source.pk]),
-        clone_of=source,
-    )
-    return context
-
-
-def new_json_page(
-    request: HttpRequest, kind: str, type_name: str, form_url_name: str, text: str
-) -> HttpResponse:
-    """The JSON editor opened from a new form ("{ } Edit JSON"), on that form's values."""
-    home: Factory = request.factory  # type: ignore[attr-defined]
-    context = new_json_context(home, kind, type_name, form_url_name, text)
-    return render(request, "resources/edit_json.html", context)
-
-
-@editor_required
-def new_json(
-    request: HttpRequest, factory: str, type_name: str, kind: str, form: str
-) -> HttpResponse:
-    """ADF's { } editor for a definition not saved yet: check it, then create it through
-    the one save service, or apply it to the new form (``form``: that form's URL name)."""
-    home: Factory = request.factory  # type: ignore[attr-defined]
-    skeleton = {"type": type_name, "typeProperties": {}}
-    context = new_json_context(home, kind, type_name, form, document_text(kind, "", skeleton, home))
-    if request.method != "POST":
-        return render(request, "resources/edit_json.html", context)
-    return json_editor_post(request, context, home, kind, None)
-
-
-def json_editor_post(
-    request: HttpRequest,
-    context: dict[str, Any],
-    factory: Factory,
-    kind: str,
-    resource: Resource | None,
-    *,
-    clone_of: Resource | None = None,
-) -> HttpResponse:
-    """The JSON editor's text: back to editing, its preview (checked as the save will check
-    it, errors at their line), or its save (a new resource when ``resource`` is None; a
-    clone of ``clone_of``, whose untouched secrets it carries, when that is given)."""
-    page = "resources/edit_json.html"
-    text = request.POST.get("text", "")
-    based_on = request.POST.get("based_on", "")
-    context.update(text=text, based_on=based_on)
-    if "back" in request.POST:
-        return render(request, page, context)
-    source = resource if resource is not None else clone_of
-    stored = source.properties if source is not None else None
-    new_name, properties, problems = parse_document(text, kind)
-    if not problems:
-        resolved, problems = resolve_secrets(properties, stored, trusted=False)
-    if not problems and "save" not in request.POST:
-        # The preview checks as the save will (schema included): errors show at their line.
-        _, problems = check(new_name, resolved, resource, factory=factory, kind=kind)
-    if problems:
-        context["problems"] = at_lines(text, problems)
-        return render(request, page, context, status=400)
-    if "save" not in request.POST:
-        context["changes"] = properties_changes(stored or {}, resolved)
-        context["renamed"] = resource is not None and new_name != resource.name
-        context["preview"] = True
-        return render(request, page, context)
+        return render(request, "resources/confirm_delete.html", {"resource": resource})
     try:
-        result = save_definition(
-            user=request.user,
-            name=new_name or "",
-            properties=properties,
-            action=Revision.Action.EDIT if resource is not None else Revision.Action.CREATE,
-            instance=resource,
-            based_on=whole_number(based_on) if resource is not None else None,
-            update_references=request.POST.get("update_references") == "on",
-            factory=factory,
-            kind=kind,
-            secrets_from=clone_of,
-        )
-    except DefinitionInvalid as exc:
-        context["problems"] = at_lines(text, exc.problems)
-        return render(request, page, context, status=400)
+        resources.delete(Actor.of(request), resource, based_on=based_on(request.POST))
     except StaleRevision as exc:
-        context["problems"] = [
-            Problem("$", f"'{exc.current.name}' is now at revision {exc.current.revision}: "
-                    "someone saved in between. Reload it and re-apply your change.")
-        ]  # fmt: skip
-        return render(request, page, context, status=409)
-    created = resource is None
-    action = AuditEvent.Action.CREATE if created else AuditEvent.Action.EDIT
-    audit.record(action, request=request, resource=result.resource)
-    verb = "created" if created else "saved as revision"
-    number = "" if created else f" {result.revision.number}"
-    messages.success(request, f"'{result.resource.name}' {verb}{number}.")
-    return redirect(resource_url(result.resource))
+        messages.error(
+            request,
+            f"'{resource.name}' changed (now revision {exc.current.revision}) since you "
+            "opened this page: review it before deleting.",
+        )
+        return redirect(resource_url(resource))
+    except DefinitionInvalid as exc:
+        for problem in exc.problems:
+            messages.error(request, problem.message)
+        return redirect(resource_url(resource))
+    messages.success(
+        request,
+        f"{KINDS[resource.kind].title} '{resource.name}' deleted; it can be restored from Deleted.",
+    )
+    return redirect("resource-list", resource.factory.name)
+
+
+@reader_required
+def export_one(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    """The resource's file as a repository export writes it (its stored bytes when it was
+    not edited since it was imported)."""
+    resource = resource_of(request, kind, name)
+    path, data = repository.export_resource(Actor.of(request), resource)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = attachment(path.rsplit("/", 1)[-1])
+    return response
+
+
+@reader_required
+def export_factory(request: HttpRequest, factory: str) -> HttpResponse:
+    """The factory as its git repository, zipped (every file kept as is included)."""
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    files = repository.export_factory(Actor.of(request), home)
+    response = HttpResponse(write_zip(files), content_type="application/zip")
+    response["Content-Disposition"] = attachment(f"{home.name}.zip")
+    return response
+
+
+def attachment(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

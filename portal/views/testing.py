@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
 from connectors.registry import has_form
+from portal.addresses import resource_url
 from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
@@ -19,7 +20,7 @@ from portal.roles import test_visible
 from portal.services.actor import Actor
 from portal.test_value_fields import typed_test_values
 from portal.views.access import live_route
-from portal.views.editor import connector_or_404
+from portal.views.shortcuts import connector_or_404, resource_of
 
 TEST_PASSWORD = "test_password"
 """The form field of a password typed for one test of a definition whose password ADF
@@ -74,20 +75,24 @@ def _respond(
         return render(request, "connection_tests/_result.html", context, status=status)
     if test is None:
         messages.error(request, error)
-        return redirect(request.headers.get("Referer") or "linkedservice-list")
+        return redirect(request.headers.get("Referer") or "factory-list")
     return redirect("connection-test", pk=test.pk)
 
 
 @live_route
-def test_unsaved(request: HttpRequest, connector_type: str) -> HttpResponse:
-    """Test the values on a new linked service's form."""
-    return _test_form(request, connector_type, None)
+def test_unsaved(request: HttpRequest, factory: str, kind: str, type_name: str) -> HttpResponse:
+    """Test the values on a new resource's form."""
+    if not has_form(kind, type_name):
+        raise Http404(f"No {kind} type '{type_name}' with a connection test.")
+    return _test_form(request, type_name, None)
 
 
 @live_route
-def test_edited(request: HttpRequest, pk: int) -> HttpResponse:
+def test_edited(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """Test the values on an edit form (an untouched password means the stored one)."""
-    instance = get_object_or_404(Resource.objects.live(), pk=pk)
+    instance = resource_of(request, kind, name)
+    if not has_form(instance.kind, instance.connector):
+        raise Http404("Only a resource with a connector's form can be tested.")
     return _test_form(request, instance.connector, instance)
 
 
@@ -108,6 +113,7 @@ def _test_form(
             properties=form.properties,
             name=data.get("name", ""),
             resource=instance,
+            factory=request.factory,  # type: ignore[attr-defined]
             ca_certificate=_uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),
@@ -138,8 +144,8 @@ def _uploaded_ca(request: HttpRequest) -> str | None:
 
 
 @live_route
-def test_saved(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(Resource.objects.live(), pk=pk)
+def test_saved(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    service = resource_of(request, kind, name)
     if not has_form(service.kind, service.connector):
         raise Http404("Only linked services of a connector the portal knows can be tested.")
     try:
@@ -164,9 +170,5 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     context = result_context(request, test)
     if request.htmx:
         return render(request, "connection_tests/_result.html", context)
-    back = (
-        reverse("linkedservice-detail", args=[test.resource_id])
-        if test.resource_id
-        else reverse("linkedservice-list")
-    )
+    back = resource_url(test.resource) if test.resource is not None else reverse("factory-list")
     return render(request, "connection_tests/page.html", {**context, "back": back})

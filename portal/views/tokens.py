@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from portal import audit, crypto
-from portal.models import ApiToken, AuditEvent
+from portal import crypto
+from portal.models import ApiToken
+from portal.services import accounts
+from portal.services.actor import Actor
 
 LIFETIMES_DAYS = (7, 30, 90, 365)
 DEFAULT_LIFETIME_DAYS = 90
@@ -50,17 +52,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 request, f"Choose a lifetime of {', '.join(map(str, LIFETIMES_DAYS))} days."
             )
         else:
-            token, new_key = ApiToken.issue(
-                request.user,
+            _, new_key = accounts.issue_token(
+                Actor.of(request),
                 name,
                 read_only=scope == "read-only",
                 expires_at=timezone.now() + timedelta(days=int(days)),
-            )
-            audit.record(
-                AuditEvent.Action.TOKEN_CREATED,
-                request=request,
-                name=token.name,
-                detail=f"{SCOPES[scope]}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC",
+                scope_label=SCOPES[scope],
             )
             _hold_new_key(request, new_key)
         return redirect("token-list")  # post/redirect/get: a reload creates nothing
@@ -81,8 +78,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     if request.method == "POST":
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(AuditEvent.Action.TOKEN_REVOKED, request=request, name=token.name)
+        accounts.revoke_token(Actor.of(request), token)
         messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("token-list")

@@ -5,7 +5,6 @@ into a pipeline through the generic document save path."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -16,12 +15,14 @@ from django.urls import reverse
 
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector, has_form
-from portal.definitions import DefinitionInvalid, save_definition
+from portal.addresses import resource_url
 from portal.models import Resource
 from portal.roles import Role, has_role
+from portal.services import transfers as transfer_actions
 from portal.services.actor import Actor
+from portal.services.resources import DefinitionInvalid
 from portal.transfers import TransferUnavailable, plan, typed_columns
-from portal.views.access import _deny, editor_required, reader_required
+from portal.views.access import deny, editor_required, reader_required
 
 TEXT = (
     "pool",
@@ -124,14 +125,6 @@ def _plans(request: HttpRequest, form: dict[str, str], actor: Actor | None) -> d
     return {"plan": chosen, "copy_plan": equivalent if notebook else chosen}
 
 
-def _exists(request: HttpRequest, kind: str, name: str) -> bool:
-    return (
-        Resource.objects.live()
-        .filter(factory=request.factory, kind=kind, name_key=Resource.key_for(name))  # type: ignore[attr-defined]
-        .exists()
-    )
-
-
 @reader_required
 def designer(request: HttpRequest, factory: str) -> HttpResponse:
     """GET plans from what the portal holds; POST ("Read live", Editor) also reads the
@@ -139,7 +132,7 @@ def designer(request: HttpRequest, factory: str) -> HttpResponse:
     actor = None
     if request.method == "POST":
         if not has_role(request.user, Role.EDITOR, request.factory):  # type: ignore[attr-defined]
-            _deny(request, Role.EDITOR)
+            deny(request, Role.EDITOR)
         actor = Actor.of(request)
     form = _form(request.POST if actor is not None else request.GET)
     pools, others = _choices(request.factory)  # type: ignore[attr-defined]
@@ -193,73 +186,22 @@ def save_copy_activity(request: HttpRequest, factory: str) -> HttpResponse:
             + (f": {problems}" if problems else ": name a Spark linked service and staging."),
         )
         return redirect(back)
-    activity = copy_plan["copy_activity"]
-    created: list[str] = []
     try:
-        for name, properties in copy_plan.get("datasets", {}).items():
-            if _exists(request, "dataset", name):
-                continue
-            save_definition(
-                user=request.user,
-                name=name,
-                properties=properties,
-                action="create",
-                kind="dataset",
-                factory=request.factory,  # type: ignore[attr-defined]
-                comment="Dataset for a Copy activity from the transfer designer",
-            )
-            created.append(name)
+        saved = transfer_actions.save_copy_activity(
+            Actor.of(request),
+            request.factory,  # type: ignore[attr-defined]
+            copy_plan,
+            form["pipeline"],
+        )
     except DefinitionInvalid as exc:
         for problem in exc.problems:
             messages.error(request, f"{problem.path}: {problem.message}")
         return redirect(back)
-    existing = (
-        Resource.objects.live()
-        .filter(
-            factory=request.factory, kind="pipeline", name_key=Resource.key_for(form["pipeline"])
-        )  # type: ignore[attr-defined]
-        .first()
+    also = (
+        f" Datasets created: {', '.join(saved.datasets_created)}." if saved.datasets_created else ""
     )
-    try:
-        if existing is None:
-            properties = {"activities": [activity], "annotations": []}
-            saved = save_definition(
-                user=request.user,
-                name=form["pipeline"],
-                properties=properties,
-                action="create",
-                kind="pipeline",
-                factory=request.factory,  # type: ignore[attr-defined]
-                comment=f"Copy activity from the transfer designer ({activity['name']})",
-            )
-        else:
-            properties = copy.deepcopy(existing.properties)
-            activities = properties.setdefault("activities", [])
-            names = {a.get("name") for a in activities if isinstance(a, dict)}
-            base, number = activity["name"], 2
-            while activity["name"] in names:
-                activity = {**activity, "name": f"{base} {number}"}
-                number += 1
-            activities.append(activity)
-            saved = save_definition(
-                user=request.user,
-                name=existing.name,
-                properties=properties,
-                action="update",
-                instance=existing,
-                based_on=existing.revision,
-                comment=f"Copy activity from the transfer designer ({activity['name']})",
-            )
-    except DefinitionInvalid as exc:
-        for problem in exc.problems:
-            messages.error(request, f"{problem.path}: {problem.message}")
-        return redirect(back)
-    resource = saved.resource
-    also = f" Datasets created: {', '.join(created)}." if created else ""
     messages.success(
         request,
-        f"Copy activity '{activity['name']}' saved into pipeline '{resource.name}'.{also}",
+        f"Copy activity '{saved.activity}' saved into pipeline '{saved.pipeline.name}'.{also}",
     )
-    return redirect(
-        reverse("resource-detail", args=[resource.factory.name, "pipeline", resource.name])
-    )
+    return redirect(resource_url(saved.pipeline))

@@ -10,28 +10,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from connectors.adf_format import dump_linked_service
 from connectors.registry import get_connector, get_version
 from connectors.upgrade import Decision, Plan
-from portal import audit
+from portal.addresses import resource_url
 from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
 from portal.datasets import datasets_by_linked_service, type_impact
-from portal.definitions import DefinitionInvalid, StaleRevision
-from portal.models import AuditEvent, Factory, Resource, properties_changes
+from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
+from portal.roles import Role, has_role, visible_factories
+from portal.services import upgrades as upgrade_actions
 from portal.services.actor import Actor
-from portal.upgrades import (
-    NotUpgradable,
-    apply_upgrade,
-    bulk_upgrade,
-    plan_for,
-    upgradable,
-    upgrade_path,
-)
-from portal.views.access import editor_required, reader_required
+from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.upgrades import NotUpgradable, plan_for, upgradable, upgrade_path
+from portal.views.access import deny, editor_required, reader_required
+from portal.views.shortcuts import resource_of
 
 STEPS = ("analyse", "types", "decide", "preview", "test", "commit")
 STEP_TITLES = {
@@ -102,11 +98,11 @@ def _shown(value: Any) -> str:
 
 
 @editor_required
-def wizard(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_object_or_404(Resource.objects.live(), pk=pk)
+def wizard(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    service = resource_of(request, kind, name)
     if upgrade_path(service) is None:
         messages.info(request, f"'{service.name}' is already at the newest connector version.")
-        return redirect("linkedservice-detail", pk=pk)
+        return redirect(resource_url(service))
     base = plan_for(service)
     answers = _answers(request, service, base) if request.method == "POST" else {}
     plan = plan_for(service, answers) if answers else base
@@ -171,13 +167,12 @@ def wizard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) -> HttpResponse:
-    based_on = request.POST.get("based_on", "")
     try:
-        result = apply_upgrade(
-            user=request.user,
-            service=service,
+        result = upgrade_actions.apply(
+            Actor.of(request),
+            service,
             answers=answers,
-            based_on=whole_number(based_on),
+            based_on=whole_number(request.POST.get("based_on", "")),
         )
     except StaleRevision as exc:
         messages.error(
@@ -185,66 +180,76 @@ def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) ->
             f"Not upgraded: '{service.name}' changed (now revision {exc.current.revision}) "
             "since the wizard started. Start again.",
         )
-        return redirect("upgrade-wizard", pk=service.pk)
+        return redirect(resource_url(service, "upgrade"))
     except (NotUpgradable, DefinitionInvalid) as exc:
         messages.error(request, f"Not upgraded: {exc}")
-        return redirect("upgrade-wizard", pk=service.pk)
+        return redirect(resource_url(service, "upgrade"))
     request.session.pop(_secret_key(service.pk), None)
-    audit.record(
-        AuditEvent.Action.UPGRADE,
-        request=request,
-        resource=result.resource,
-        detail=f"to {result.resource.connector_version}",
-    )
     messages.success(
         request,
         f"'{service.name}' upgraded to version {result.resource.connector_version} "
         f"as revision {result.revision.number}.",
     )
-    return redirect("linkedservice-detail", pk=service.pk)
+    return redirect(resource_url(service))
 
 
 @reader_required
-def overview(request: HttpRequest) -> HttpResponse:
-    """Every definition on a version past its end of support, with a verdict each."""
+def overview(request: HttpRequest, factory: str) -> HttpResponse:
+    """This factory's definitions on a version past its end of support, a verdict each,
+    and the bulk upgrade of the ready ones (Editors)."""
+    home: Factory = request.factory  # type: ignore[attr-defined]
+    services = list(upgradable(home))
+    return _overview(request, [home], services)
+
+
+def overview_all(request: HttpRequest) -> HttpResponse:
+    """The same across every factory the user can see."""
+    factories = list(visible_factories(request.user))
+    services = list(upgradable(factories))
+    return _overview(request, factories, services)
+
+
+def _overview(
+    request: HttpRequest, factories: list[Factory], services: list[Resource]
+) -> HttpResponse:
+    editable = {f.pk for f in factories if has_role(request.user, Role.EDITOR, f)}
+    outcomes = None
+    applied = False
     if request.method == "POST":
-        return _bulk(request)
-    return _render_overview(request, None, applied=False)
-
-
-@editor_required
-def _bulk(request: HttpRequest) -> HttpResponse:
-    chosen = set(request.POST.getlist("ids"))
-    selected = [s for s in upgradable() if str(s.pk) in chosen or "all" in chosen]
-    apply = request.POST.get("mode") == "apply"
-    outcomes = bulk_upgrade(
-        user=request.user, services=selected, apply=apply, audit_detail="bulk", request=request
-    )
-    return _render_overview(request, outcomes, applied=apply)
-
-
-def _render_overview(request: HttpRequest, outcomes: Any, *, applied: bool) -> HttpResponse:
+        if not editable:
+            deny(request, Role.EDITOR)
+        chosen = set(request.POST.getlist("ids"))
+        selected = [
+            s
+            for s in services
+            if s.factory_id in editable and (str(s.pk) in chosen or "all" in chosen)
+        ]
+        applied = request.POST.get("mode") == "apply"
+        outcomes = upgrade_actions.bulk(Actor.of(request), selected, apply=applied)
     rows = []
     impact: dict[int, tuple[int, int]] = {}
-    by_service = datasets_by_linked_service(Factory.default())
-    for service in upgradable():
-        try:
-            rows.append((service, plan_for(service)))
-        except NotUpgradable:
-            continue
-        path = upgrade_path(service)
-        if path is not None:
-            found = type_impact(
-                service,
-                path.from_version,
-                path.to_version,
-                using=by_service.get(service.name_key, []),
-            )
-            impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))
-    rows_with_impact = [(s, p, impact.get(s.pk, (0, 0))) for s, p in rows]
+    for home in factories:
+        by_service = datasets_by_linked_service(home)
+        for service in (s for s in services if s.factory_id == home.pk):
+            try:
+                rows.append((service, plan_for(service)))
+            except NotUpgradable:
+                continue
+            path = upgrade_path(service)
+            if path is not None:
+                found = type_impact(
+                    service,
+                    path.from_version,
+                    path.to_version,
+                    using=by_service.get(service.name_key, []),
+                )
+                impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))
     context = {
-        "rows": rows_with_impact,
+        "rows": [(s, p, impact.get(s.pk, (0, 0)), s.factory_id in editable) for s, p in rows],
         "outcomes": outcomes,
         "applied": applied,
+        "factories": factories,
+        "one_factory": factories[0] if len(factories) == 1 else None,
+        "can_edit_any": bool(editable),
     }
     return render(request, "upgrades/overview.html", context)

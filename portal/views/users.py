@@ -9,8 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.roles import Role, set_role
+from portal.roles import Role
 from portal.roles import site_role as role_of
+from portal.services import accounts
+from portal.services.actor import Actor
 from portal.views.access import site_admin_required as admin_required
 
 ROLE_CHOICES = [(r.value, r.value) for r in Role]
@@ -37,10 +39,12 @@ class NewUserForm(forms.Form):
 def user_list(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = get_user_model().objects.create_user(
-            form.cleaned_data["username"], password=form.cleaned_data["password"]
+        user = accounts.create_user(
+            Actor.of(request),
+            form.cleaned_data["username"],
+            form.cleaned_data["password"],
+            Role(form.cleaned_data["role"]),
         )
-        set_role(user, Role(form.cleaned_data["role"]))
         messages.success(request, f"User '{user.username}' created as {form.cleaned_data['role']}.")
         return redirect("user-list")
     users = get_user_model().objects.order_by("username").prefetch_related("groups")
@@ -60,15 +64,12 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
         if user == request.user:
             messages.error(request, "You cannot change your own role or deactivate yourself.")
         elif "deactivate" in request.POST:
-            user.is_active = False
-            user.save(update_fields=["is_active"])
+            accounts.deactivate_user(Actor.of(request), user)
             messages.success(request, f"User '{user.username}' deactivated.")
         elif request.POST.get("role") in {r.value for r in Role}:
             if user.is_superuser:
                 messages.error(request, "A superuser is always an Admin.")
             else:
-                user.is_active = True
-                user.save(update_fields=["is_active"])
-                set_role(user, Role(request.POST["role"]))
+                accounts.set_site_role(Actor.of(request), user, Role(request.POST["role"]))
                 messages.success(request, f"User '{user.username}' is now {request.POST['role']}.")
     return redirect("user-list")

@@ -9,6 +9,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from portal.services import accounts
+from portal.services.actor import Actor
+
 
 class Command(BaseCommand):
     help = (
@@ -24,7 +27,7 @@ class Command(BaseCommand):
             return
         username = os.environ.get("LINKWRIGHT_ADMIN_USER", "admin")
         password = os.environ.get("LINKWRIGHT_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        users.create_superuser(username=username, email="", password=password)
+        accounts.create_first_admin(Actor.cli(), username, password)
         self.stdout.write(self.style.SUCCESS(f"Created Admin '{username}'."))
         if "LINKWRIGHT_ADMIN_PASSWORD" not in os.environ:
             self.stdout.write(f"Its password (shown only this once): {password}")

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from connectors.adf_repository import write_folder
-from portal.imports import export_repository
 from portal.management.factory_option import add_factory_option, factory_from
+from portal.services import repository
+from portal.services.actor import Actor
 
 
 class Command(BaseCommand):
@@ -26,5 +27,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(options["directory"])
         factory = factory_from(options)
-        count = write_folder(root, export_repository(factory))
+        count = write_folder(root, repository.export_factory(Actor.cli(), factory))
         self.stdout.write(self.style.SUCCESS(f"{count} file(s) written to {root}."))

@@ -6,15 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectors.kinds import KINDS
 from connectors.repository_source import RepositoryRefused
-from portal import audit
-from portal.imports import files_from_paths, import_documents, import_repository
-from portal.management.factory_option import add_factory_option, factory_from
-from portal.models import AuditEvent, Factory
+from portal.imports import files_from_paths
+from portal.management.factory_option import actor_from, add_factory_option, factory_from
+from portal.models import Factory
+from portal.services import repository
+from portal.services.actor import Actor
 
 
 def is_repository(paths: list[str]) -> bool:
@@ -49,64 +49,49 @@ class Command(BaseCommand):
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No user named {options['user']!r}.")
+        actor = actor_from(options)
         factory = factory_from(options)
         if is_repository(options["paths"]):
-            self._import_repository(Path(options["paths"][0]), user, factory, options)
+            self._import_repository(Path(options["paths"][0]), actor, factory, options)
             return
         if options["skip_bad_files"]:
             raise CommandError("--skip-bad-files needs one repository folder or zip.")
         files, missing = files_from_paths(options["paths"])
         if missing:
             raise CommandError("\n".join(missing))
-        ok, outcomes = import_documents(
-            files, user=user, replace=options["replace"], factory=factory
-        )
+        ok, outcomes = repository.import_files(actor, factory, files, replace=options["replace"])
         for outcome in outcomes:
+            for problem in outcome.problems:
+                self.stdout.write(f"{outcome.source}: error: {problem.path}: {problem.message}")
             for warning in outcome.warnings:
-                self.stderr.write(f"{outcome.source}: warning: {warning}")
+                self.stdout.write(f"{outcome.source}: warning: {warning}")
+            if ok:
+                verb = "replaced" if outcome.replaced else "imported"
+                self.stdout.write(f"{outcome.source}: {verb} '{outcome.name}'")
         if not ok:
-            lines = [f"{o.source}: {p.path}: {p.message}" for o in outcomes for p in o.problems]
-            raise CommandError("\n".join([*lines, f"Nothing imported ({len(lines)} problem(s))."]))
-        for outcome in outcomes:
-            audit.record(
-                AuditEvent.Action.IMPORT,
-                user=user,
-                resource=outcome.resource,
-                detail=f"command line, from {outcome.source}",
-            )
-            verb = "replaced" if outcome.replaced else "imported"
-            self.stdout.write(f"{outcome.source}: {verb} '{outcome.name}'")
+            problems = sum(len(o.problems) for o in outcomes)
+            self.stdout.write(f"Nothing imported ({problems} problem(s)).")
+            raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} resource(s) imported."))
 
     def _import_repository(
-        self, path: Path, user: Any, factory: Factory, options: dict[str, Any]
+        self, path: Path, actor: Actor, factory: Factory, options: dict[str, Any]
     ) -> None:
         source: Path | bytes = path.read_bytes() if path.is_file() else path
         try:
-            result = import_repository(
+            result = repository.import_repository(
+                actor,
+                factory,
                 source,
-                user=user,
-                factory=factory,
+                label=str(path),
                 replace=options["replace"],
                 skip_bad_files=options["skip_bad_files"],
             )
         except RepositoryRefused as exc:
             raise CommandError(f"{path}: refused: {exc}") from exc
-        if not result.ok:
-            raise CommandError("\n".join([*map(str, result.report), result.summary()]))
         for line in result.report:
             self.stdout.write(str(line))
-        # One row for the whole import: each resource's revision names its file.
-        audit.record(
-            AuditEvent.Action.IMPORT,
-            user=user,
-            factory=factory,
-            name=path.name[:260],
-            detail=f"command line, repository {path}: {result.summary()}",
-        )
+        if not result.ok:
+            self.stdout.write(result.summary())
+            raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"{result.summary()} Factory '{factory.name}'."))

@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
+from cryptography.fernet import Fernet
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from portal.crypto import _fernet, configured_keys
-from portal.models import SecretValue
+from portal.services import secrets
+from portal.services.actor import Actor
 
 
 class Command(BaseCommand):
@@ -30,20 +28,9 @@ class Command(BaseCommand):
             raise CommandError("LINKWRIGHT_SECRET_KEYS is set: pass --new-key.")
         new_key = options["new_key"] or Fernet.generate_key().decode()
         try:
-            Fernet(new_key.encode())
+            count = secrets.rotate_key(Actor.cli(), new_key, write_key_file=not from_env)
         except ValueError as exc:
             raise CommandError(f"--new-key is not a Fernet key: {exc}") from None
-        old_keys = configured_keys()
-        rotator = MultiFernet([Fernet(k.encode()) for k in [new_key, *old_keys]])
-        count = 0
-        with transaction.atomic():
-            for secret in SecretValue.objects.select_for_update().iterator():
-                token = rotator.rotate(secret.ciphertext.encode()).decode()
-                SecretValue.objects.filter(pk=secret.pk).update(ciphertext=token)
-                count += 1
-            if not from_env:
-                settings.SECRET_KEYS_FILE.write_text(new_key + "\n", encoding="utf-8")
-        _fernet.cache_clear()
         self.stdout.write(self.style.SUCCESS(f"{count} secret(s) re-encrypted with the new key."))
         if from_env:
             self.stdout.write(f"Now set LINKWRIGHT_SECRET_KEYS={new_key}")
