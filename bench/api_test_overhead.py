@@ -76,10 +76,10 @@ def measure(
     from django.test import Client
 
     from connectors.registry import get_connector
-    from portal import connection_tests
     from portal.definitions import save_definition
     from portal.models import ApiToken, Resource
     from portal.roles import Role, set_role
+    from portal.services import connection_tests
 
     user = get_user_model().objects.create_user("bench")
     set_role(user, Role.EDITOR)

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import audit  # noqa: F401  (connects the sign-in failure signal)
+        from portal.services import sign_in  # noqa: F401  (connects the sign-in signal)

@@ -1,12 +1,11 @@
-"""The audit log: one row per thing a person (or script) did, and each refusal."""
+"""The audit log's writer: one row per thing a person (or script) did, and each refusal,
+called by portal.services only."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from django.contrib.auth.signals import user_login_failed
-from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.models import AuditEvent, Resource
@@ -51,16 +50,3 @@ def record(
     )
     log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
     return event
-
-
-@receiver(user_login_failed)
-def _sign_in_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any
-) -> None:
-    attempted = str(credentials.get("username", ""))[:150]
-    record(
-        AuditEvent.Action.SIGN_IN_FAILED,
-        request=request,
-        name=attempted,  # what portal.sign_in_throttle counts per account
-        detail=f"user name tried: {attempted}",
-    )

@@ -22,8 +22,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal import audit
 from portal.models import AuditEvent
+from portal.services import sign_in
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,4 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return forms.ValidationError(self.locked_message, code="locked")
 
     def _audit(self, username: str, detail: str) -> None:
-        audit.record(
-            AuditEvent.Action.SIGN_IN_LOCKED,
-            request=self.request,
-            name=username[:150],
-            detail=f"user name tried: {username[:150]}; {detail}",
-        )
+        sign_in.locked(self.request, username, detail)

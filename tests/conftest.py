@@ -47,6 +47,16 @@ def _isolated_keys(tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture(autouse=True)
+def _services_only() -> Any:
+    """Every test runs with the layering enforced (tests/layering.py): pages, the API and
+    commands write models only through portal/services."""
+    from tests.layering import services_only
+
+    with services_only():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _waits_for_verdicts(settings: Any) -> None:
     """``?wait=true`` waits for the verdict in tests, however loaded the machine; the tests
     of the wait bound set it themselves."""
@@ -149,6 +159,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """After the last test, before the session's fixtures drop the test database, close the
     connections the test workers keep (PostgreSQL refuses to drop a database in use)."""
     if nextitem is None:
-        from portal import connection_tests
+        from portal.services import connection_tests
 
         connection_tests.close_worker_connections()

@@ -81,3 +81,23 @@ def resolver_for(mapping: dict[str, str]) -> Resolver:
         raise OSError(-2, f"Name or service not known: {host}")
 
     return resolve
+
+
+def url_of(resource: Any, action: str = "", *args: Any) -> str:
+    """The address of a resource's page (or of one of its actions), as the portal makes it."""
+    from portal.addresses import resource_url
+
+    return resource_url(resource, action, *args)
+
+
+def deleted_url_of(resource: Any, action: str) -> str:
+    """The address of an action on a deleted resource (undelete, purge)."""
+    from portal.addresses import deleted_url
+
+    return deleted_url(resource, action)
+
+
+NEW_SPARK = "/factories/default/new/linkedService/Spark/"
+"""The new Spark linked service form in the default factory."""
+NEW_SPARK_TEST = NEW_SPARK + "test/"
+"""The test of the new Spark linked service form's values."""

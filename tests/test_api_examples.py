@@ -12,7 +12,7 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from portal import connection_tests
+from portal.services import connection_tests
 from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ from django.test import Client
 
 from portal.models import Resource, SecretValue
 from tests.conftest import SECRET
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = "/linkedservices/new/AzureSqlDW/"
+CREATE_URL = "/factories/default/new/linkedService/AzureSqlDW/"
 
 
 def shown_fields(html: str) -> list[str]:
@@ -43,9 +44,9 @@ def form(**overrides: str) -> dict[str, str]:
 
 
 def test_the_gallery_offers_azure_synapse_analytics(editor_client: Client) -> None:
-    page = editor_client.get("/linkedservices/new/").content.decode()
+    page = editor_client.get("/factories/default/new/").content.decode()
     assert "Azure Synapse Analytics" in page and CREATE_URL in page
-    found = editor_client.get("/linkedservices/new/?q=dedicated").content.decode()
+    found = editor_client.get("/factories/default/new/?q=dedicated").content.decode()
     assert "Azure Synapse Analytics" in found
 
 
@@ -126,7 +127,7 @@ def test_a_plain_connection_string_is_kept_when_the_legacy_form_is_saved_untouch
     assert service.connector_version == "legacy"
     # The connection string, typed in the form, is held as a secure string.
     assert service.masked_properties["typeProperties"]["connectionString"]["value"] == "**********"
-    page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    page = editor_client.get(url_of(service)).content.decode()
     assert conn not in page and "recommended shape" in page
 
 
@@ -139,11 +140,11 @@ def test_an_imported_plain_connection_string_survives_an_edit_of_another_field(
     props = {"annotations": [], "type": "AzureSqlDW", "typeProperties": {"connectionString": conn}}
     save_definition(user=editor, name="Plain", properties=props, action="create")
     service = Resource.objects.get(name="Plain")
-    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    edit = editor_client.get(url_of(service, "edit")).content.decode()
     # Not a secret (it names no password): the Code panel shows it, the field does not.
     assert f'value="{conn}"' not in edit
     response = editor_client.post(
-        f"/linkedservices/{service.pk}/edit/",
+        url_of(service, "edit"),
         {
             "name": "Plain",
             "version": "legacy",
@@ -177,9 +178,9 @@ def test_a_legacy_definition_is_converted_through_the_upgrade_wizard(
     }
     save_definition(user=editor, name="OldPool", properties=props, action="create")
     service = Resource.objects.get(name="OldPool")
-    listing = editor_client.get("/linkedservices/").content.decode()
-    assert ">legacy</span>" in listing and f"/linkedservices/{service.pk}/upgrade/" in listing
-    url = f"/linkedservices/{service.pk}/upgrade/"
+    listing = editor_client.get("/factories/default/").content.decode()
+    assert ">legacy</span>" in listing and url_of(service, "upgrade") in listing
+    url = url_of(service, "upgrade")
     html = editor_client.get(url).content.decode()
     assert "legacy → recommended shape" in html
     for step in ("analyse", "types", "decide", "preview", "test"):

@@ -11,6 +11,7 @@ from django.test import Client
 
 from portal.definitions import save_definition
 from portal.models import Resource
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -176,8 +177,8 @@ def test_the_linked_service_pages_link_to_the_designer(
 ) -> None:
     pool = Resource.objects.get(name="OutsidePool")
     spark = Resource.objects.get(name="HDInsightSpark")
-    pool_page = editor_client.get(f"/linkedservices/{pool.pk}/").content.decode()
-    spark_page = editor_client.get(f"/linkedservices/{spark.pk}/").content.decode()
+    pool_page = editor_client.get(url_of(pool)).content.decode()
+    spark_page = editor_client.get(url_of(spark)).content.decode()
     assert "transfer/?pool=OutsidePool" in pool_page
     assert "transfer/?spark=HDInsightSpark&amp;route=copy" in spark_page
     assert ">SQL pool from Spark</a>" in pool_page and ">Spark to SQL pool</a>" in spark_page

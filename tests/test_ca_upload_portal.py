@@ -15,6 +15,7 @@ from portal.definitions import save_definition
 from portal.models import ConnectionTest
 from tests.conftest import api_for, form_data
 from tests.fake_server import FakeServer, silent, tls_server_context
+from tests.helpers import NEW_SPARK_TEST, url_of
 from tests.pki import TestPki
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
@@ -69,7 +70,7 @@ def test_the_form_verifies_with_the_uploaded_ca_and_stores_none_of_it(
     ctx = tls_server_context(str(pki.server.cert_pem), str(pki.server.key_pem))
     ca = pki.ca_pem.read_bytes()
     with FakeServer(silent, tls=ctx) as server:
-        url = "/linkedservices/new/Spark/test/"
+        url = NEW_SPARK_TEST
         upload = SimpleUploadedFile("ca.pem", ca, content_type="application/x-pem-file")
         with_ca = finished(
             editor_client.post(
@@ -86,7 +87,7 @@ def test_the_form_verifies_with_the_uploaded_ca_and_stores_none_of_it(
 
 
 def test_the_form_refuses_an_upload_that_is_not_pem(editor_client: Client) -> None:
-    url = "/linkedservices/new/Spark/test/"
+    url = NEW_SPARK_TEST
     for content, why in [
         (b"root:x:0:0:root:/root:/bin/bash\n", "must be PEM text"),
         (b"\x30\x82\x01\x0a\xff\xfe", "binary, perhaps DER"),
@@ -168,14 +169,11 @@ def test_a_saved_linked_service_is_tested_with_an_uploaded_ca(
             properties={"type": "Spark", "typeProperties": tp},
             action="create",
         ).resource
-        assert (
-            'name="ca_certificate"'
-            in editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
-        )
+        assert 'name="ca_certificate"' in editor_client.get(url_of(service)).content.decode()
         upload = SimpleUploadedFile("ca.pem", pki.ca_pem.read_bytes())
         test = finished(
             editor_client.post(
-                f"/linkedservices/{service.pk}/test/",
+                url_of(service, "test"),
                 {"ca_certificate": upload},
                 HTTP_HX_REQUEST="true",
             )

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from portal.models import ConnectionTest
+from tests.helpers import url_of
 from tests.test_connection_test_portal import wait_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -74,11 +75,11 @@ def test_the_detail_pages_test_brings_its_history_along_when_it_starts_and_ends(
     editor_client: Client, loopback_service: Any
 ) -> None:
     saved_service = loopback_service
-    page = editor_client.get(f"/linkedservices/{saved_service.pk}/").content.decode()
+    page = editor_client.get(url_of(saved_service)).content.decode()
     assert '<div id="test_history" class="test-history">' in page
     assert "Not tested yet." in page
 
-    started = editor_client.post(f"/linkedservices/{saved_service.pk}/test/", **HTMX)
+    started = editor_client.post(url_of(saved_service, "test"), **HTMX)
     fragment = started.content.decode()
     assert "data-first" in fragment and 'tabindex="-1"' in fragment
     url, delay = poll_of(fragment) or ("", 0)
@@ -107,7 +108,7 @@ def test_the_edit_forms_test_brings_no_history(
     from tests.conftest import form_data
 
     response = editor_client.post(
-        f"/linkedservices/{loopback_service.pk}/edit/test/",
+        url_of(loopback_service, "test-form"),
         form_data(**{"tp-host": "127.0.0.1"}),
         **HTMX,
     )

@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from portal import connection_tests
 from portal.models import ConnectionTest, LiveCall, interrupted_after
-from portal.services import live
+from portal.services import connection_tests, live
 from portal.services.actor import Actor
 from tests.conftest import api_for, form_data
+from tests.helpers import NEW_SPARK_TEST, url_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,7 +62,7 @@ def test_a_test_left_running_reads_as_interrupted_on_its_page_in_history_and_the
     ).content.decode()
     assert "connection failed" in fragment and "The test was interrupted" in fragment
     assert "hx-get" not in fragment, "the page would poll a dead test forever"
-    detail = editor_client.get(f"/linkedservices/{saved_service.pk}/").content.decode()
+    detail = editor_client.get(url_of(saved_service)).content.decode()
     assert "Failed" in detail and "Running" not in detail
     response = api_for(editor).get(f"/api/v1/connection-tests/{test.pk}")
     assert response.status_code == 200
@@ -110,12 +110,10 @@ def test_interrupted_tests_never_count_against_the_rate_limit(
         left_unfinished(editor, 20, status=ConnectionTest.Status.RUNNING)
     data = form_data(**{"tp-port": "0"})  # fails its settings check: no network
     for _ in range(2):
-        started = editor_client.post(
-            "/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true"
-        )
+        started = editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
         assert "calls to servers" not in started.content.decode()
     assert ConnectionTest.objects.count() == 4
-    refused = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    refused = editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     assert "You made 2 calls to servers" in refused.content.decode()
 
 

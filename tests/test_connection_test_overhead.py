@@ -16,10 +16,9 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from portal import connection_tests
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource
-from portal.services import live
+from portal.services import connection_tests, live
 from portal.services.actor import Actor
 from tests.conftest import api_for
 

@@ -18,6 +18,7 @@ from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest
 from tests.conftest import api_for, form_data
 from tests.fake_server import FakeServer, silent
+from tests.helpers import NEW_SPARK, NEW_SPARK_TEST, url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +76,7 @@ def test_button_on_the_form_tests_unsaved_values(
         },
     )
     response = editor_client.post(
-        "/linkedservices/new/Spark/test/",
+        NEW_SPARK_TEST,
         data,
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="test_result",
@@ -119,13 +120,13 @@ def test_wrong_password_says_what_to_fix_and_the_saved_page_shows_results(
         password={"type": "SecureString", "value": "wrong-password"},
     )
     service = save_definition(user=editor, name="Sasl", properties=props, action="create").resource
-    editor_client.post(f"/linkedservices/{service.pk}/test/")
+    editor_client.post(url_of(service, "test"))
     test = wait_for(ConnectionTest.objects.get().pk)
     assert test.status == "failed" and not test.unsaved and test.revision == 1
     failure = test.first_failure
     assert failure["name"] == "Transport and authentication"
     assert "password" in (failure["change"] or "").lower()
-    page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    page = editor_client.get(url_of(service)).content.decode()
     assert "Transport and authentication" in page and "revision 1" in page
     assert AuditEvent.objects.filter(action="test connection").exists()
 
@@ -156,7 +157,7 @@ def test_untouched_password_on_the_edit_form_means_the_stored_one(
             "tp-httpPath": "",
         },
     )
-    editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
+    editor_client.post(url_of(service, "test-form"), data, HTTP_HX_REQUEST="true")
     test = wait_for(ConnectionTest.objects.get().pk)
     assert test.status == "passed", test.result
     assert test.unsaved
@@ -174,12 +175,12 @@ def test_expressions_and_key_vault_are_reported_before_any_network_stage(
         }
     )
     # An expression without a value for what it reads is refused, naming it.
-    refused = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    refused = editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     assert "No value was given for linkedService().host" in refused.content.decode()
     assert not ConnectionTest.objects.exists()
     # Given one (a value for this test), the Key Vault secret is asked for, before any network.
     data["test_param__host"] = "spark.example.com"
-    editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     test = wait_for(ConnectionTest.objects.get().pk)
     failure = test.first_failure
     assert failure["name"] == "Check settings"
@@ -189,7 +190,7 @@ def test_expressions_and_key_vault_are_reported_before_any_network_stage(
 
 def test_metadata_address_is_never_reached(editor_client: Client) -> None:
     data = form_data(**{"tp-host": "169.254.169.254", "tp-port": "80"})
-    editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     test = wait_for(ConnectionTest.objects.get().pk)
     assert test.status == "failed"
     assert test.first_failure["name"] in ("Resolve host", "TCP connect")
@@ -200,7 +201,7 @@ def test_a_refused_host_reveals_only_the_verdict(editor_client: Client, settings
     """What a name resolves to is not shown for hosts the user may not reach."""
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
     editor_client.post(
-        "/linkedservices/new/Spark/test/",
+        NEW_SPARK_TEST,
         form_data(**{"tp-host": "localhost", "tp-port": "10000"}),
         HTTP_HX_REQUEST="true",
     )
@@ -215,7 +216,7 @@ def test_loopback_is_refused_unless_allowed(editor_client: Client, settings: Any
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
     with FakeServer(silent) as server:
         data = form_data(**{"tp-host": "127.0.0.1", "tp-port": str(server.port)})
-        editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+        editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
         test = wait_for(ConnectionTest.objects.get().pk)
         assert server.connections == 0
     assert test.first_failure["name"] in ("Resolve host", "TCP connect")
@@ -224,12 +225,12 @@ def test_loopback_is_refused_unless_allowed(editor_client: Client, settings: Any
 def test_readers_cannot_test_and_tests_are_rate_limited(
     reader_client: Client, editor_client: Client, settings: Any
 ) -> None:
-    assert reader_client.post("/linkedservices/new/Spark/test/", form_data()).status_code == 403
+    assert reader_client.post(NEW_SPARK_TEST, form_data()).status_code == 403
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 2
     data = form_data(**{"tp-port": "0"})  # fails its settings check: no network
     for _ in range(2):
-        editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
-    third = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+        editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
+    third = editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     assert "calls to servers" in third.content.decode()
     assert ConnectionTest.objects.count() == 2
 
@@ -247,11 +248,11 @@ def test_fifty_tests_against_silent_hosts_leave_pages_responsive(
             **{"tp-host": "127.0.0.1", "tp-port": str(server.port), "tp-enableSsl": "false"}
         )
         for _ in range(50):
-            started = client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+            started = client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
             assert started.status_code == 200
         for _ in range(5):
-            assert client.get("/linkedservices/").status_code == 200
-            assert client.get("/linkedservices/new/Spark/").status_code == 200
+            assert client.get("/factories/default/").status_code == 200
+            assert client.get(NEW_SPARK).status_code == 200
         pending = ConnectionTest.objects.exclude(status__in=["passed", "failed"]).count()
         assert pending > 0, "pages were served only after the tests had finished"
         deadline = time.monotonic() + 120

@@ -12,10 +12,11 @@ from connectors import registry
 from connectors.base import Connector
 from portal.models import Resource, Revision, SecretValue
 from tests.conftest import SECRET, form_data
+from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = "/linkedservices/new/Spark/"
+CREATE_URL = NEW_SPARK
 HTMX_FIELDS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "form_fields"}
 
 
@@ -32,7 +33,7 @@ def field_errors(html: str, name: str) -> list[str]:
 
 
 def test_gallery_lists_what_the_registry_holds(editor_client: Client, monkeypatch: Any) -> None:
-    page = editor_client.get("/linkedservices/new/").content.decode()
+    page = editor_client.get("/factories/default/new/").content.decode()
     assert 'data-connector="Spark"' in page
     fake = Connector(
         type="Hive",
@@ -43,16 +44,16 @@ def test_gallery_lists_what_the_registry_holds(editor_client: Client, monkeypatc
         default_version="1.0",
     )
     monkeypatch.setitem(registry.REGISTRY, "Hive", fake)
-    page = editor_client.get("/linkedservices/new/").content.decode()
+    page = editor_client.get("/factories/default/new/").content.decode()
     assert 'data-connector="Hive"' in page and 'data-connector="Spark"' in page
 
 
 def test_gallery_search_filters_cards(editor_client: Client) -> None:
     partial = editor_client.get(
-        "/linkedservices/new/?q=thrift", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
+        "/factories/default/new/?q=thrift", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
     ).content.decode()
     assert partial.startswith('<div id="gallery"') and "Spark" in partial
-    none = editor_client.get("/linkedservices/new/?q=oracle").content.decode()
+    none = editor_client.get("/factories/default/new/?q=oracle").content.decode()
     assert 'data-connector="Spark"' not in none and "No connector matches" in none
 
 
@@ -167,7 +168,7 @@ def test_create_stores_adf_json_and_encrypts_the_password(
     response = editor_client.post(CREATE_URL, form_data(description="Prod cluster"))
     service = Resource.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/linkedservices/{service.pk}/"
+    assert response["Location"] == url_of(service)
     assert service.connector == "Spark" and service.connector_version == "2.0"
     assert service.description == "Prod cluster" and service.updated_by == editor
     assert service.masked_properties == {
@@ -287,7 +288,7 @@ def test_names_are_unique_regardless_of_case(editor_client: Client, saved_servic
 
 
 def test_edit_page_never_contains_the_secret(editor_client: Client, saved_service: Any) -> None:
-    html = editor_client.get(f"/linkedservices/{saved_service.pk}/edit/").content.decode()
+    html = editor_client.get(url_of(saved_service, "edit")).content.decode()
     assert SECRET not in html
     assert "Stored — leave empty to keep it" in html
     password_input = re.search(r'<input id="id_tp-password"[^>]*>', html).group(0)
@@ -302,7 +303,7 @@ def test_untouched_password_keeps_the_stored_secret(
     data = form_data(
         name="SparkProd", based_on="1", **{"tp-password": typed, "tp-username": "etl2"}
     )
-    response = editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", data)
+    response = editor_client.post(url_of(saved_service, "edit"), data)
     assert response.status_code == 302, response.content.decode()
     saved_service.refresh_from_db()
     assert saved_service.properties["typeProperties"]["password"] == before
@@ -314,7 +315,7 @@ def test_untouched_password_keeps_the_stored_secret(
 
 def test_typing_a_new_password_replaces_it(editor_client: Client, saved_service: Any) -> None:
     data = form_data(name="SparkProd", based_on="1", **{"tp-password": "n3w-Secret"})
-    editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", data)
+    editor_client.post(url_of(saved_service, "edit"), data)
     saved_service.refresh_from_db()
     secret_id = saved_service.properties["typeProperties"]["password"]["secretId"]
     assert SecretValue.objects.get(pk=secret_id).reveal() == "n3w-Secret"
@@ -326,7 +327,7 @@ def test_clearing_a_required_password_is_an_error(
     data = form_data(
         name="SparkProd", based_on="1", **{"tp-password": "", "tp-password__clear": "on"}
     )
-    response = editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", data)
+    response = editor_client.post(url_of(saved_service, "edit"), data)
     assert response.status_code == 400
     assert field_errors(response.content.decode(), "password")
     saved_service.refresh_from_db()
@@ -338,8 +339,8 @@ def test_stale_edit_is_refused_and_keeps_typed_values(
 ) -> None:
     data = form_data(name="SparkProd", based_on="1", **{"tp-host": "mine.example.com"})
     other = form_data(name="SparkProd", based_on="1", **{"tp-host": "theirs.example.com"})
-    assert editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", other).status_code == 302
-    response = editor_client.post(f"/linkedservices/{saved_service.pk}/edit/", data)
+    assert editor_client.post(url_of(saved_service, "edit"), other).status_code == 302
+    response = editor_client.post(url_of(saved_service, "edit"), data)
     html = response.content.decode()
     assert response.status_code == 400
     assert "Not saved" in html and "mine.example.com" in html
@@ -359,7 +360,7 @@ def test_refresh_without_javascript_saves_nothing(editor_client: Client) -> None
 def test_delete_asks_for_confirmation_and_keeps_history(
     editor_client: Client, saved_service: Any
 ) -> None:
-    url = f"/linkedservices/{saved_service.pk}/delete/"
+    url = url_of(saved_service, "delete")
     assert "Delete “SparkProd”?" in editor_client.get(url).content.decode()
     assert Resource.objects.live().count() == 1
     assert editor_client.post(url, {"based_on": "1"}).status_code == 302
@@ -368,7 +369,7 @@ def test_delete_asks_for_confirmation_and_keeps_history(
         (2, "delete"),
         (1, "create"),
     ]
-    assert editor_client.get(f"/linkedservices/{saved_service.pk}/").status_code == 404
+    assert editor_client.get(url_of(saved_service)).status_code == 404
 
 
 def test_list_shows_and_filters(
@@ -382,21 +383,21 @@ def test_list_shows_and_filters(
         "typeProperties": {"host": "h", "port": 10000, "authenticationType": "Anonymous"},
     }
     save_definition(user=editor, name="Beta", properties=v1, action="create")
-    html = editor_client.get("/linkedservices/").content.decode()
+    html = editor_client.get("/factories/default/").content.decode()
     assert "Alpha" in html and "Beta" in html and "past end of support" in html and "eddie" in html
-    only_v1 = editor_client.get("/linkedservices/?version=1.0").content.decode()
+    only_v1 = editor_client.get("/factories/default/?version=1.0").content.decode()
     assert "Beta" in only_v1 and "Alpha" not in only_v1
     by_name = editor_client.get(
-        "/linkedservices/?q=alp", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ls-table"
+        "/factories/default/?q=alp", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ls-table"
     ).content.decode()
     assert (
         by_name.startswith('<div id="ls-table">') and "Alpha" in by_name and "Beta" not in by_name
     )
-    assert "Alpha" in editor_client.get("/linkedservices/?connector=Spark").content.decode()
+    assert "Alpha" in editor_client.get("/factories/default/?connector=Spark").content.decode()
 
 
 def test_sign_in_is_required(client: Client, db: Any) -> None:
-    response = client.get("/linkedservices/")
+    response = client.get("/factories/default/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
@@ -405,4 +406,4 @@ def test_sign_in_page_works(client: Client, editor: Any) -> None:
 
     response = client.post("/accounts/login/", {"username": "eddie", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get("/linkedservices/").status_code == 200
+    assert client.get("/factories/default/").status_code == 200

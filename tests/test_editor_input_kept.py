@@ -12,10 +12,11 @@ from connectors.formdata import form_from_properties
 from connectors.registry import get_version
 from portal.models import Resource, SecretValue
 from tests.conftest import form_data
+from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = "/linkedservices/new/Spark/"
+CREATE_URL = NEW_SPARK
 
 
 def name_errors(html: str) -> list[str]:
@@ -93,7 +94,7 @@ def test_a_secure_string_parameter_default_typed_in_the_form_is_stored_encrypted
     assert default["type"] == "SecureString" and "secretId" in default
     assert "Param-Secret-51f" not in service.definition
     assert SecretValue.objects.filter(pk=default["secretId"]).exists()
-    html = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    html = editor_client.get(url_of(service, "edit")).content.decode()
     assert "Param-Secret-51f" not in html
     assert 'placeholder="Stored — leave empty to keep it"' in param_default_input(html)
 
@@ -105,7 +106,7 @@ def test_a_secure_string_parameter_without_a_stored_default_does_not_claim_one(
     assert editor_client.post(CREATE_URL, data).status_code == 302
     service = Resource.objects.get()
     assert "defaultValue" not in service.properties["parameters"]["token"]
-    html = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    html = editor_client.get(url_of(service, "edit")).content.decode()
     assert "leave empty to keep" not in param_default_input(html)
     assert 'placeholder="Stored encrypted, never shown again"' in param_default_input(html)
 
@@ -191,7 +192,7 @@ def test_stored_values_the_form_hides_are_shown_with_a_note_and_kept_on_save(
     service = save_definition(
         user=editor, name="FromApi", properties=HIDDEN_HOLDER, action="create"
     ).resource
-    url = f"/linkedservices/{service.pk}/edit/"
+    url = url_of(service, "edit")
     html = editor_client.get(url).content.decode()
     kept = re.search(r'<div class="kept-fields".*?</fieldset>', html, re.S).group(0)
     assert "do not apply" in kept

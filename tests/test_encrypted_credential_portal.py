@@ -16,6 +16,7 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, SecretValue
 from tests.conftest import api_for
+from tests.helpers import url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 from tests.test_connection_test_portal import wait_for
 
@@ -61,7 +62,7 @@ def edit_post(**overrides: str) -> dict[str, str]:
 
 
 def edit_form(client: Client, service: Resource) -> str:
-    return client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    return client.get(url_of(service, "edit")).content.decode()
 
 
 # --- the form -----------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def test_saving_the_form_untouched_keeps_the_encrypted_credential(
 ) -> None:
     service = saved(editor, encrypted())
     data = edit_post(**{"tp-password": "", "test_password": "typed-for-a-test"})
-    response = editor_client.post(f"/linkedservices/{service.pk}/edit/", data)
+    response = editor_client.post(url_of(service, "edit"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     service.refresh_from_db()
     assert service.revision == 2
@@ -101,7 +102,7 @@ def test_typing_a_password_on_the_form_replaces_the_encrypted_credential(
 ) -> None:
     service = saved(editor, encrypted())
     data = edit_post(**{"tp-password": "a-new-one"})
-    assert editor_client.post(f"/linkedservices/{service.pk}/edit/", data).status_code == 302
+    assert editor_client.post(url_of(service, "edit"), data).status_code == 302
     service.refresh_from_db()
     tp = service.properties["typeProperties"]
     assert "encryptedCredential" not in tp
@@ -127,9 +128,9 @@ def test_pages_show_a_definition_with_exported_leftovers(
     service = saved(editor, encrypted(port="10000", password=False))
     assert service.properties["typeProperties"]["password"] is False
     for page in ("", "history/", "export/"):
-        response = editor_client.get(f"/linkedservices/{service.pk}/{page}")
+        response = editor_client.get(url_of(service) + page)
         assert response.status_code == 200, page
-    exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
+    exported = editor_client.get(url_of(service, "export")).content.decode()
     assert '"port": "10000"' in exported and '"password": false' in exported
 
 
@@ -191,7 +192,7 @@ def test_a_one_off_password_tests_an_encrypted_definition_and_is_never_kept(
     )
     assert unsaved.json()["status"] == "passed", unsaved.json()["report"]
 
-    editor_client.post(f"/linkedservices/{service.pk}/test/", {"test_password": CUSTOM_PASSWORD})
+    editor_client.post(url_of(service, "test"), {"test_password": CUSTOM_PASSWORD})
     from_page = wait_for(ConnectionTest.objects.latest("pk").pk)
     assert from_page.status == "passed", from_page.result
 

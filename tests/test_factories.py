@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from portal.models import Factory, Resource, SecretValue
 from portal.roles import Role, grant
 from tests.conftest import PASSWORD, SECRET, SPARK_V2, api_for
+from tests.helpers import url_of
 
 BLOB_SECRET = "blob-Account-Key-93kd"
 
@@ -289,9 +290,7 @@ def test_pages_a_reader_of_a_factory_may_read_but_not_edit_and_another_factory_i
     assert client.get(page("hr")).status_code == 404
     stored = Resource.objects.get(name="Blob")
     assert (
-        signed_in(user_with("dora", {hr: Role.ADMIN}))
-        .get(f"/linkedservices/{stored.pk}/history/")
-        .status_code
+        signed_in(user_with("dora", {hr: Role.ADMIN})).get(url_of(stored, "history")).status_code
         == 404
     )
     listed = client.get("/factories/").content.decode()
@@ -429,18 +428,18 @@ def test_history_diff_restore_and_delete_pages_work_for_a_dataset(alice: Any) ->
     client.put(url("sales", "dataset", "Sales"), changed, format="json", HTTP_IF_MATCH='"1"')
     stored = Resource.objects.get(kind="dataset")
     browser = signed_in(alice)
-    history = browser.get(f"/linkedservices/{stored.pk}/history/?old=1&new=2")
+    history = browser.get(url_of(stored, "history") + "?old=1&new=2")
     assert history.status_code == 200
     assert "$.properties.description" in history.content.decode()
-    restored = browser.post(f"/linkedservices/{stored.pk}/revisions/1/restore/", {"based_on": "2"})
+    restored = browser.post(url_of(stored, "restore", 1), {"based_on": "2"})
     assert restored.status_code == 302
     assert Resource.objects.get(kind="dataset").revision == 3
-    assert browser.get(f"/linkedservices/{stored.pk}/delete/").status_code == 200
-    deleted = browser.post(f"/linkedservices/{stored.pk}/delete/", {"based_on": "3"})
+    assert browser.get(url_of(stored, "delete")).status_code == 200
+    deleted = browser.post(url_of(stored, "delete"), {"based_on": "3"})
     assert deleted.status_code == 302
     assert Resource.objects.get(kind="dataset").deleted_at is not None
     blob = Resource.objects.get(kind="linkedService")
-    assert browser.post(f"/linkedservices/{blob.pk}/delete/", {"based_on": "1"}).status_code == 302
+    assert browser.post(url_of(blob, "delete"), {"based_on": "1"}).status_code == 302
     assert Resource.objects.get(kind="linkedService").deleted_at is not None
 
 
@@ -479,4 +478,4 @@ def test_home_leads_a_user_without_a_role_in_the_default_factory_to_their_factor
     from tests.conftest import signed_in
 
     assert signed_in(bob).get("/")["Location"] == "/factories/"
-    assert signed_in(reader).get("/")["Location"] == "/linkedservices/"
+    assert signed_in(reader).get("/")["Location"] == "/factories/default/"

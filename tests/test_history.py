@@ -11,6 +11,7 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import ApiToken, AuditEvent, Resource, Revision
 from tests.conftest import PASSWORD, SECRET, SPARK_V2, form_data
+from tests.helpers import NEW_SPARK, deleted_url_of, url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,10 @@ def test_history_lists_revisions_and_diffs_two(
         instance=Resource.objects.get(),
         comment="via IR1",
     )
-    html = editor_client.get(f"/linkedservices/{saved_service.pk}/history/").content.decode()
+    html = editor_client.get(url_of(saved_service, "history")).content.decode()
     assert "via IR1" in html and html.count('name="old"') == 3
     diff = editor_client.get(
-        f"/linkedservices/{saved_service.pk}/history/?old=1&new=2",
+        url_of(saved_service, "history") + "?old=1&new=2",
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="diff",
     ).content.decode()
@@ -54,13 +55,11 @@ def test_history_lists_revisions_and_diffs_two(
     assert "$.properties.typeProperties.host" in diff and "h2.example.com" in diff
     assert "secret changed" in diff
     assert SECRET not in diff and "changed-pw" not in diff
-    nested = editor_client.get(
-        f"/linkedservices/{saved_service.pk}/history/?old=2&new=3"
-    ).content.decode()
+    nested = editor_client.get(url_of(saved_service, "history") + "?old=2&new=3").content.decode()
     assert "$.properties.connectVia" in nested and "$.properties.parameters" in nested
     assert "secret changed" in nested  # revision 3 went back to the first password
     unchanged = editor_client.get(
-        f"/linkedservices/{saved_service.pk}/history/?old=1&new=3"
+        url_of(saved_service, "history") + "?old=1&new=3"
     ).content.decode()
     assert "secret" not in unchanged.split('id="diff"')[1]
 
@@ -69,9 +68,7 @@ def test_restore_writes_a_new_equal_revision(
     editor_client: Client, saved_service: Any, editor: Any
 ) -> None:
     edited(saved_service, editor, host="h2.example.com")
-    response = editor_client.post(
-        f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "2"}
-    )
+    response = editor_client.post(url_of(saved_service, "restore", 1), {"based_on": "2"})
     assert response.status_code == 302
     service = Resource.objects.get()
     assert service.revision == 3
@@ -82,9 +79,7 @@ def test_restore_writes_a_new_equal_revision(
 
 def test_stale_restore_is_refused(editor_client: Client, saved_service: Any, editor: Any) -> None:
     edited(saved_service, editor, host="h2.example.com")
-    editor_client.post(
-        f"/linkedservices/{saved_service.pk}/revisions/1/restore/", {"based_on": "1"}
-    )
+    editor_client.post(url_of(saved_service, "restore", 1), {"based_on": "1"})
     assert Resource.objects.get().revision == 2
 
 
@@ -96,7 +91,7 @@ def test_conflict_names_who_changed_what(client: Client, saved_service: Any, edi
     edited(saved_service, other, host="olga.example.com")
     client.force_login(editor)
     response = client.post(
-        f"/linkedservices/{saved_service.pk}/edit/",
+        url_of(saved_service, "edit"),
         form_data(name="SparkProd", based_on="1", **{"tp-host": "mine.example.com"}),
     )
     html = response.content.decode()
@@ -112,24 +107,24 @@ def test_conflict_names_who_changed_what(client: Client, saved_service: Any, edi
 def test_deleted_list_undelete_and_admin_purge(
     editor_client: Client, admin_client: Client, saved_service: Any
 ) -> None:
-    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "1"})
-    page = editor_client.get("/linkedservices/deleted/").content.decode()
+    editor_client.post(url_of(saved_service, "delete"), {"based_on": "1"})
+    page = editor_client.get("/factories/default/deleted/").content.decode()
     assert "SparkProd" in page and "Purge" not in page
-    editor_client.post(f"/linkedservices/{saved_service.pk}/undelete/")
+    editor_client.post(deleted_url_of(saved_service, "undelete"))
     assert Resource.objects.live().count() == 1
     assert list(Revision.objects.values_list("action", flat=True)) == [
         "restore",
         "delete",
         "create",
     ]
-    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "3"})
-    assert editor_client.post(f"/linkedservices/{saved_service.pk}/purge/").status_code == 403
-    warning = admin_client.get(f"/linkedservices/{saved_service.pk}/purge/").content.decode()
+    editor_client.post(url_of(saved_service, "delete"), {"based_on": "3"})
+    assert editor_client.post(deleted_url_of(saved_service, "purge")).status_code == 403
+    warning = admin_client.get(deleted_url_of(saved_service, "purge")).content.decode()
     assert "a new linked service may take the name" in warning
-    admin_client.post(f"/linkedservices/{saved_service.pk}/purge/")
-    listing = admin_client.get("/linkedservices/deleted/").content.decode()
+    admin_client.post(deleted_url_of(saved_service, "purge"))
+    listing = admin_client.get("/factories/default/deleted/").content.decode()
     assert "SparkProd" not in listing.split("<tbody>")[1]
-    created = editor_client.post("/linkedservices/new/Spark/", form_data(name="SparkProd"))
+    created = editor_client.post(NEW_SPARK, form_data(name="SparkProd"))
     assert created.status_code == 302
     assert Revision.objects.count() == 5
 
@@ -137,18 +132,18 @@ def test_deleted_list_undelete_and_admin_purge(
 def test_name_of_a_deleted_service_is_taken_until_purged(
     editor_client: Client, saved_service: Any
 ) -> None:
-    editor_client.post(f"/linkedservices/{saved_service.pk}/delete/", {"based_on": "1"})
-    response = editor_client.post("/linkedservices/new/Spark/", form_data(name="SparkProd"))
+    editor_client.post(url_of(saved_service, "delete"), {"based_on": "1"})
+    response = editor_client.post(NEW_SPARK, form_data(name="SparkProd"))
     assert "exists already (deleted; an Admin can purge it)" in response.content.decode()
 
 
 def test_audit_log_records_and_filters(
     admin_client: Client, editor_client: Client, reader_client: Client, saved_service: Any
 ) -> None:
-    editor_client.get(f"/linkedservices/{saved_service.pk}/export/")
-    reader_client.get("/linkedservices/new/")
+    editor_client.get(url_of(saved_service, "export"))
+    reader_client.get("/factories/default/new/")
     Client().post("/accounts/login/", {"username": "eddie", "password": "wrong"})
-    editor_client.post("/linkedservices/new/Spark/", form_data(name="Second"))
+    editor_client.post(NEW_SPARK, form_data(name="Second"))
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"export", "permission denied", "sign-in failed", "create"} <= actions
     page = admin_client.get("/audit/?user=rita").content.decode()
@@ -178,9 +173,7 @@ def test_password_of_sign_in_is_not_in_the_audit(client: Client, editor: Any) ->
 
 def test_diff_shows_values_as_json(editor_client: Client, saved_service: Any, editor: Any) -> None:
     edited(saved_service, editor, enableSsl=False, port=10001, host="h2.example.com")
-    html = editor_client.get(
-        f"/linkedservices/{saved_service.pk}/history/?old=1&new=2"
-    ).content.decode()
+    html = editor_client.get(url_of(saved_service, "history") + "?old=1&new=2").content.decode()
     assert "<code>false</code>" in html and "False" not in html.split('id="diff"')[1]
     assert "<code>443</code>" in html and "<code>10001</code>" in html
     assert "<code>&quot;h2.example.com&quot;</code>" in html  # text is quoted, as in JSON

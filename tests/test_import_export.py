@@ -15,6 +15,7 @@ from django.test import Client
 from connectors.adf_format import dump_linked_service
 from portal.models import Resource, SecretValue
 from tests.conftest import SECRET
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def real_values(raw: str) -> str:
 
 
 def paste(client: Client, text: str, **extra: str) -> Any:
-    return client.post("/linkedservices/import/", {"pasted": text, **extra})
+    return client.post("/factories/default/import/", {"pasted": text, **extra})
 
 
 @pytest.mark.parametrize("example", SPARK_EXAMPLES, ids=lambda p: p.name)
@@ -76,7 +77,7 @@ def test_examples_with_real_values_import_and_export_with_the_same_content(
     response = paste(editor_client, real_values(example.read_text()))
     assert response.status_code == 302, response.content.decode()
     service = Resource.objects.get()
-    exported = editor_client.get(f"/linkedservices/{service.pk}/export/")
+    exported = editor_client.get(url_of(service, "export"))
     assert SECRET.encode() not in exported.content
     back = json.loads(exported.content)
     original["properties"]["typeProperties"]["password"]["value"] = "**********"
@@ -88,7 +89,7 @@ def test_examples_with_real_values_import_and_export_with_the_same_content(
 def test_git_format_file_round_trips_byte_for_byte(editor_client: Client) -> None:
     assert paste(editor_client, GIT_FORMAT).status_code == 302
     service = Resource.objects.get()
-    exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
+    exported = editor_client.get(url_of(service, "export")).content.decode()
     assert exported == GIT_FORMAT
 
 
@@ -96,7 +97,7 @@ def test_secure_string_round_trip_keeps_the_secret_on_replace(editor_client: Cli
     source = real_values((EXAMPLES / "docs_connector-spark_linkedservice_v2.json").read_text())
     paste(editor_client, source)
     service = Resource.objects.get()
-    exported = editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode()
+    exported = editor_client.get(url_of(service, "export")).content.decode()
     assert '"value": "**********"' in exported
     again = paste(editor_client, exported, replace="on")
     assert again.status_code == 302, again.content.decode()
@@ -104,7 +105,7 @@ def test_secure_string_round_trip_keeps_the_secret_on_replace(editor_client: Cli
     assert service.revision == 2
     secret_id = service.properties["typeProperties"]["password"]["secretId"]
     assert SecretValue.objects.get(pk=secret_id).reveal() == SECRET
-    assert editor_client.get(f"/linkedservices/{service.pk}/export/").content.decode() == exported
+    assert editor_client.get(url_of(service, "export")).content.decode() == exported
 
 
 def test_masked_secret_cannot_create_a_new_linked_service(editor_client: Client) -> None:
@@ -175,7 +176,7 @@ def test_upload_of_several_files_is_all_or_nothing(editor_client: Client, spark_
     bad = good.replace('"Good"', '"Bad"').replace("443", "0")
     files = [io.BytesIO(good.encode()), io.BytesIO(bad.encode())]
     files[0].name, files[1].name = "Good.json", "Bad.json"
-    response = editor_client.post("/linkedservices/import/", {"files": files})
+    response = editor_client.post("/factories/default/import/", {"files": files})
     html = response.content.decode()
     assert response.status_code == 400
     assert "Bad.json</strong> <code>$.properties.typeProperties.port</code>" in html
@@ -183,7 +184,7 @@ def test_upload_of_several_files_is_all_or_nothing(editor_client: Client, spark_
 
 
 def test_export_all_is_a_zip_in_git_layout(editor_client: Client, saved_service: Any) -> None:
-    response = editor_client.get("/linkedservices/export/")
+    response = editor_client.get("/factories/default/export/")
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert archive.namelist() == ["linkedService/SparkProd.json"]

@@ -13,6 +13,7 @@ from django.test import Client
 from connectors.json_limits import MAX_JSON_DEPTH
 from portal.models import Resource, Revision
 from tests.conftest import SPARK_V2, api_for, form_data
+from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_deep_json_far_past_the_parser_limit_is_refused_too(editor: Any) -> None
 
 
 def test_a_pasted_import_nested_too_deep_is_refused_on_the_page(editor_client: Client) -> None:
-    response = editor_client.post("/linkedservices/import/", {"pasted": body_text(DEPTH)})
+    response = editor_client.post("/factories/default/import/", {"pasted": body_text(DEPTH)})
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
     assert not Resource.objects.exists()
@@ -96,15 +97,13 @@ def test_an_uploaded_file_nested_too_deep_is_refused_on_the_page(editor_client: 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("Deep.json", body_text(DEPTH).encode())
-    response = editor_client.post("/linkedservices/import/", {"files": [upload]})
+    response = editor_client.post("/factories/default/import/", {"files": [upload]})
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
 
 
 def test_the_forms_annotations_nested_too_deep_are_a_field_error(editor_client: Client) -> None:
-    response = editor_client.post(
-        "/linkedservices/new/Spark/", form_data(annotations=deep_text(DEPTH))
-    )
+    response = editor_client.post(NEW_SPARK, form_data(annotations=deep_text(DEPTH)))
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
     assert not Resource.objects.exists()
@@ -114,7 +113,7 @@ def test_a_parameter_default_nested_too_deep_is_a_field_error(editor_client: Cli
     data = form_data(
         **{"param-0-name": "p", "param-0-type": "Object", "param-0-default": deep_text(DEPTH)}
     )
-    response = editor_client.post("/linkedservices/new/Spark/", data)
+    response = editor_client.post(NEW_SPARK, data)
     assert response.status_code == 400
     assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
 
@@ -214,7 +213,11 @@ def test_an_unsaved_test_with_a_nul_in_its_name_is_refused(editor: Any) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    [f"/linkedservices/?q=a{NUL}", f"/audit/?object=a{NUL}", f"/linkedservices/new/Sp{NUL}/"],
+    [
+        f"/factories/default/?q=a{NUL}",
+        f"/audit/?object=a{NUL}",
+        f"/factories/default/new/linkedService/Sp{NUL}/",
+    ],
 )
 def test_pages_refuse_control_characters_in_the_url_with_a_400_page(
     admin_client: Client, url: str
@@ -225,16 +228,14 @@ def test_pages_refuse_control_characters_in_the_url_with_a_400_page(
 
 
 def test_the_form_refuses_a_nul_in_a_field_with_a_400_page(editor_client: Client) -> None:
-    response = editor_client.post(
-        "/linkedservices/new/Spark/", form_data(description=f"a{NUL}b", comment="ok")
-    )
+    response = editor_client.post(NEW_SPARK, form_data(description=f"a{NUL}b", comment="ok"))
     assert response.status_code == 400
     assert "description" in response.content.decode() and "U+0000" in response.content.decode()
     assert not Resource.objects.exists()
 
 
 def test_the_form_gives_a_field_error_for_a_name_with_a_line_break(editor_client: Client) -> None:
-    response = editor_client.post("/linkedservices/new/Spark/", form_data(name="Two\r\nLines"))
+    response = editor_client.post(NEW_SPARK, form_data(name="Two\r\nLines"))
     assert response.status_code == 400
     assert "may not contain control characters" in response.content.decode()
     assert not Resource.objects.exists()
@@ -273,7 +274,8 @@ def test_restoring_a_revision_number_too_large_is_refused(editor: Any, saved_ser
 
 
 @pytest.mark.parametrize(
-    "url", [f"/linkedservices/{HUGE}/", f"/linkedservices/1/revisions/{HUGE}/restore/"]
+    "url",
+    [f"/linkedservices/{HUGE}/", f"/factories/default/linkedService/X/revisions/{HUGE}/restore/"],
 )
 def test_pages_with_ids_too_large_are_not_found(editor_client: Client, url: str) -> None:
     assert editor_client.get(url).status_code == 404
@@ -283,9 +285,7 @@ def test_pages_with_ids_too_large_are_not_found(editor_client: Client, url: str)
 def test_a_form_based_on_an_impossible_revision_is_not_a_server_error(
     editor_client: Client, saved_service: Any, based_on: str
 ) -> None:
-    response = editor_client.post(
-        f"/linkedservices/{saved_service.pk}/delete/", {"based_on": based_on}
-    )
+    response = editor_client.post(url_of(saved_service, "delete"), {"based_on": based_on})
     assert response.status_code == 302
 
 

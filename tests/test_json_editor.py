@@ -12,6 +12,7 @@ from django.test import Client
 from portal.imports import export_file
 from portal.models import Resource
 from tests.conftest import SECRET
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def line_number(text: str, needle: str) -> int:
 
 
 def test_the_edit_form_offers_the_json_editor(editor_client: Client, saved_service: Any) -> None:
-    html = editor_client.get(f"/linkedservices/{saved_service.pk}/edit/").content.decode()
+    html = editor_client.get(url_of(saved_service, "edit")).content.decode()
     assert f'href="{json_url(saved_service)}"' in html and "{ } Edit JSON" in html
     page = editor_client.get(json_url(saved_service)).content.decode()
     assert 'id="apply_to_form"' in page and SECRET not in page
@@ -61,7 +62,7 @@ def test_apply_to_the_form_fills_the_form_and_saves_nothing(
 ) -> None:
     text = export_file(saved_service).replace("spark.example.com", "other.example.com")
     response = editor_client.post(
-        f"/linkedservices/{saved_service.pk}/edit/",
+        url_of(saved_service, "edit"),
         {"text": text, "_from_json": "1", "based_on": "1"},
     )
     assert response.status_code == 200
@@ -77,7 +78,7 @@ def test_apply_to_the_form_of_broken_json_says_where_and_keeps_the_stored_values
     editor_client: Client, saved_service: Any
 ) -> None:
     response = editor_client.post(
-        f"/linkedservices/{saved_service.pk}/edit/", {"text": "{nope", "_from_json": "1"}
+        url_of(saved_service, "edit"), {"text": "{nope", "_from_json": "1"}
     )
     html = response.content.decode()
     assert response.status_code == 400 and "Not valid JSON at line 1" in html

@@ -19,6 +19,7 @@ from portal.definitions import NewDefinition, create_definitions, save_definitio
 from portal.listing import annotations_column
 from portal.models import Factory, Resource
 from tests.conftest import SPARK_V2, api_for
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,18 +41,20 @@ def many(user: Any, count: int, annotations: list[str] | None = None) -> None:
 
 
 def names_in(html: str) -> list[str]:
-    return re.findall(r'<td><a href="/linkedservices/\d+/">([^<]+)</a></td>', html)
+    return re.findall(
+        r'<td><a href="/factories/default/linkedService/[^"]+/">([^<]+)</a></td>', html
+    )
 
 
 def test_the_list_shows_one_page_with_the_total_count_and_links_to_the_next(
     editor_client: Client, editor: Any
 ) -> None:
     many(editor, 120)
-    html = editor_client.get("/linkedservices/").content.decode()
+    html = editor_client.get("/factories/default/").content.decode()
     assert names_in(html) == [f"Spark{i:03d}" for i in range(50)]
     assert "1–50 of <strong>120</strong> linked services" in html
     assert "Page 1 of 3" in html and 'href="?page=2" rel="next"' in html
-    last = editor_client.get("/linkedservices/?page=3").content.decode()
+    last = editor_client.get("/factories/default/?page=3").content.decode()
     assert names_in(last) == [f"Spark{i:03d}" for i in range(100, 120)]
     assert "101–120 of <strong>120</strong>" in last and 'rel="next"' not in last
 
@@ -60,16 +63,16 @@ def test_a_page_past_the_end_or_not_a_number_shows_the_last_or_the_first(
     editor_client: Client, editor: Any
 ) -> None:
     many(editor, 60)
-    assert "Page 2 of 2" in editor_client.get("/linkedservices/?page=99").content.decode()
-    assert "Page 1 of 2" in editor_client.get("/linkedservices/?page=x").content.decode()
+    assert "Page 2 of 2" in editor_client.get("/factories/default/?page=99").content.decode()
+    assert "Page 1 of 2" in editor_client.get("/factories/default/?page=x").content.decode()
 
 
 def test_the_page_size_is_chosen_from_the_offered_ones(editor_client: Client, editor: Any) -> None:
     many(editor, 30)
-    html = editor_client.get("/linkedservices/?pageSize=25").content.decode()
+    html = editor_client.get("/factories/default/?pageSize=25").content.decode()
     assert len(names_in(html)) == 25 and '<option value="25" selected>' in html
     assert 'href="?pageSize=25&amp;page=2"' in html
-    odd = editor_client.get("/linkedservices/?pageSize=7").content.decode()
+    odd = editor_client.get("/factories/default/?pageSize=7").content.decode()
     assert len(names_in(odd)) == 30  # not offered: the default, 50
 
 
@@ -84,7 +87,7 @@ def test_every_column_sorts_both_ways(editor_client: Client, editor: Any) -> Non
     save_definition(user=editor, name="Charlie", properties=old, action="create")
 
     def order(sort: str) -> list[str]:
-        return names_in(editor_client.get(f"/linkedservices/?sort={sort}").content.decode())
+        return names_in(editor_client.get(f"/factories/default/?sort={sort}").content.decode())
 
     assert order("name") == ["alpha", "Bravo", "Charlie"]  # case-insensitive
     assert order("-name") == ["Charlie", "Bravo", "alpha"]
@@ -102,7 +105,7 @@ def test_the_column_sorted_by_says_so_and_links_to_the_other_way(
     editor_client: Client, editor: Any
 ) -> None:
     many(editor, 2)
-    html = editor_client.get("/linkedservices/?sort=-updated&annotation=x").content.decode()
+    html = editor_client.get("/factories/default/?sort=-updated&annotation=x").content.decode()
     head = (
         '<th scope="col" aria-sort="descending">'
         '<a class="sort" href="?annotation=x&amp;sort=updated">'
@@ -117,12 +120,12 @@ def test_the_list_filters_by_annotation_whole_and_in_any_case(
     save_definition(user=editor, name="A", properties=spark(["team-a", "nightly"]), action="create")
     save_definition(user=editor, name="B", properties=spark(["team-ab"]), action="create")
     save_definition(user=editor, name="C", properties=spark(), action="create")
-    html = editor_client.get("/linkedservices/?annotation=Team-A").content.decode()
+    html = editor_client.get("/factories/default/?annotation=Team-A").content.decode()
     assert names_in(html) == ["A"] and "1–1 of <strong>1</strong> linked service" in html
-    assert names_in(editor_client.get("/linkedservices/?annotation=nightly").content.decode()) == [
-        "A"
-    ]
-    none = editor_client.get("/linkedservices/?annotation=team").content.decode()
+    assert names_in(
+        editor_client.get("/factories/default/?annotation=nightly").content.decode()
+    ) == ["A"]
+    none = editor_client.get("/factories/default/?annotation=team").content.decode()
     assert names_in(none) == [] and "match these filters" in none
 
 
@@ -149,16 +152,16 @@ def test_the_list_costs_the_same_queries_for_a_page_whatever_the_total(
     editor_client: Client, editor: Any
 ) -> None:
     many(editor, 60)
-    editor_client.get("/linkedservices/")
+    editor_client.get("/factories/default/")
     with CaptureQueriesContext(connection) as small:
-        editor_client.get("/linkedservices/?pageSize=25")
+        editor_client.get("/factories/default/?pageSize=25")
     many_more = [
         NewDefinition(name=f"More{i:03d}", properties=spark(), kind="linkedService")
         for i in range(140)
     ]
     create_definitions(many_more, user=editor, action="import", factory=Factory.default())
     with CaptureQueriesContext(connection) as large:
-        response = editor_client.get("/linkedservices/?pageSize=25")
+        response = editor_client.get("/factories/default/?pageSize=25")
     assert len(names_in(response.content.decode())) == 25
     assert len(large) == len(small)
 
@@ -168,7 +171,7 @@ def test_filters_sort_and_page_size_survive_the_pages_and_the_htmx_table(
 ) -> None:
     many(editor, 60, ["batch"])
     table = editor_client.get(
-        "/linkedservices/?annotation=batch&sort=-name&pageSize=25&page=2",
+        "/factories/default/?annotation=batch&sort=-name&pageSize=25&page=2",
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="ls-table",
     ).content.decode()
@@ -198,12 +201,10 @@ def test_the_history_shows_a_page_of_revisions_and_compares_across_pages(
         service = save_definition(
             user=editor, name="S", properties=properties, action="edit", instance=service
         ).resource
-    html = editor_client.get(f"/linkedservices/{service.pk}/history/").content.decode()
+    html = editor_client.get(url_of(service, "history")).content.decode()
     assert html.count('name="old"') == 50 and "1–50 of <strong>60</strong> revisions" in html
     assert "Changes from revision 59 to revision 60" in html
-    second = editor_client.get(
-        f"/linkedservices/{service.pk}/history/?page=2&old=3&new=60"
-    ).content.decode()
+    second = editor_client.get(url_of(service, "history") + "?page=2&old=3&new=60").content.decode()
     assert second.count('name="old" value=') == 10 + 0  # revisions 10..1 on this page
     assert '<input type="hidden" name="new" value="60">' in second  # kept from page 1
     assert "Changes from revision 3 to revision 60" in second

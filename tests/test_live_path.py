@@ -18,6 +18,7 @@ from portal.models import ApiToken, AuditEvent, Factory, LiveCall, Resource
 from tests.conftest import api_for, signed_in
 from tests.connectors.repository_builders import as_zip
 from tests.fake_server import FakeServer, silent
+from tests.helpers import NEW_SPARK_TEST
 from tests.test_pipeline_activities_portal import repository_files, spark_linked_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,17 +29,25 @@ A = "/api/v1/factories/default"
 DATASET_FORM = {"linkedService": "SparkLS", "tp-schema": "sales", "tp-table": "orders"}
 
 # Routes whose only work is a call to the server: (page or API path, POST body).
+SPARK_LS = F + "/linkedService/SparkLS/"
+NEW_DATASET = F + "/new/dataset/SparkObject/"
+SAVED_DATASET = F + "/dataset/SparkSales/"
 UI_LIVE = {
-    "linkedservice-test": ("/linkedservices/{pk}/test/", {}),
-    "linkedservice-test-form": ("/linkedservices/{pk}/edit/test/", {"version": "2.0"}),
-    "linkedservice-test-new": ("/linkedservices/new/Spark/test/", {"version": "2.0"}),
-    "dataset-live-tables": (F + "/live/SparkObject/tables/", DATASET_FORM),
-    "dataset-live-columns": (F + "/live/SparkObject/columns/", DATASET_FORM),
-    "dataset-live-preview": (F + "/live/SparkObject/preview/", DATASET_FORM),
+    "resource-test": (SPARK_LS + "test/", {}),
+    "resource-test-form": (SPARK_LS + "edit/test/", {"version": "2.0"}),
+    "resource-new-test": (NEW_SPARK_TEST, {"version": "2.0"}),
+    "resource-new-tables": (NEW_DATASET + "tables/", DATASET_FORM),
+    "resource-new-columns": (NEW_DATASET + "columns/", DATASET_FORM),
+    "resource-new-preview": (NEW_DATASET + "preview/", DATASET_FORM),
+    "resource-tables": (SAVED_DATASET + "tables/", {}),
+    "resource-columns": (SAVED_DATASET + "columns/", {}),
+    "resource-preview": (SAVED_DATASET + "preview/", DATASET_FORM),
 }
 API_LIVE = {
     "api-test": ("/api/v1/linkedservices/SparkLS/test", {}),
+    "api-f-test": (A + "/linkedService/SparkLS/test", {}),
     "api-test-unsaved": ("/api/v1/test-connection", None),
+    "api-factory-test-unsaved": (A + "/test-connection", None),
     "api-dataset-tables": (A + "/dataset/SparkSales/tables", {}),
     "api-dataset-columns": (A + "/dataset/SparkSales/columns", {}),
     "api-dataset-preview": (A + "/dataset/SparkSales/preview", {}),
@@ -82,7 +91,7 @@ def _api_body(name: str) -> dict[str, Any]:
 
 
 def _ui_path(name: str) -> str:
-    return UI_LIVE[name][0].format(pk=_service().pk)
+    return UI_LIVE[name][0]
 
 
 # -- every GET of every route: no server is contacted ------------------------------------
@@ -251,7 +260,7 @@ def test_each_call_leaves_one_record_and_one_audit_row_with_its_verdict(
     factory: Factory, peer: FakeServer, editor: Any
 ) -> None:
     response = signed_in(editor).post(
-        _ui_path("dataset-live-preview"), DATASET_FORM, HTTP_HX_REQUEST="true"
+        _ui_path("resource-new-preview"), DATASET_FORM, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     call = LiveCall.objects.get()
@@ -259,4 +268,5 @@ def test_each_call_leaves_one_record_and_one_audit_row_with_its_verdict(
     assert call.user == editor and call.linked_service == "SparkLS"
     event = AuditEvent.objects.get(action=AuditEvent.Action.PREVIEW)
     assert "preview of table sales.orders (100 rows)" in event.detail
+    assert event.factory == factory and event.object_name == "(unsaved, SparkLS)"
     assert event.detail.endswith(": failed")

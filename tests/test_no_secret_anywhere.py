@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from portal.definitions import delete_definition, save_definition
 from portal.models import ApiToken, ConnectionTest
 from tests.conftest import SECRET, SPARK_V2, form_data
+from tests.helpers import NEW_SPARK, NEW_SPARK_TEST
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     save_definition(user=editor, name="Data", properties=dataset, action="create", kind="dataset")
     f = "/api/v1/factories/default/linkedService"
     page = "/factories/default"
+    live = f"{page}/linkedService/Live/"
     v1 = {
         "type": "Spark",
         "typeProperties": {
@@ -88,7 +90,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "password": {"type": "SecureString", "value": SECRET},
         },
     }
-    old_pk = save_definition(user=editor, name="Old", properties=v1, action="create").resource.pk
+    save_definition(user=editor, name="Old", properties=v1, action="create")
     # A Spark dataset on a linked service at 127.0.0.1: loopback is refused by the default
     # network policy, so its live calls stop at "Resolve host" and nothing is contacted.
     local = dict(v1, typeProperties={**v1["typeProperties"], "host": "127.0.0.1", "port": 9})
@@ -147,54 +149,69 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "favicon": [lambda: Client().get("/favicon.ico")],
         "login": [lambda: Client().get("/accounts/login/")],
         "logout": [lambda: Client().post("/accounts/logout/")],
-        "linkedservice-list": [lambda: browser.get("/linkedservices/")],
-        "linkedservice-gallery": [lambda: browser.get("/linkedservices/new/")],
-        "linkedservice-create": [
-            lambda: browser.get("/linkedservices/new/Spark/"),
-            lambda: browser.post("/linkedservices/new/Spark/", form_data(**{"tp-port": "x"})),
+        "resource-new-legacy": [lambda: browser.get(f"{page}/new/Spark/")],
+        "resource-new": [
+            lambda: browser.get(NEW_SPARK),
+            lambda: browser.post(NEW_SPARK, form_data(**{"tp-port": "x"})),
             lambda: browser.post(
-                "/linkedservices/new/Spark/",
+                NEW_SPARK,
                 form_data(),
                 HTTP_HX_REQUEST="true",
                 HTTP_HX_TARGET="code_view",
             ),
+            lambda: browser.get(f"{page}/new/dataset/SparkObject/"),
         ],
-        "linkedservice-import": [lambda: browser.get("/linkedservices/import/")],
-        "linkedservice-export-all": [lambda: browser.get("/linkedservices/export/")],
-        "linkedservice-deleted": [lambda: browser.get("/linkedservices/deleted/")],
-        "linkedservice-detail": [lambda: browser.get(f"/linkedservices/{pk}/")],
-        "linkedservice-history": [
-            lambda: browser.get(f"/linkedservices/{pk}/history/?old=1&new=2")
+        "factory-export": [lambda: browser.get(f"{page}/export/")],
+        "deleted-list": [lambda: browser.get(f"{page}/deleted/")],
+        "factory-upgrade": [
+            lambda: browser.get(f"{page}/upgrade/"),
+            lambda: browser.post(f"{page}/upgrade/", {"ids": ["all"], "mode": "dry-run"}),
         ],
-        "linkedservice-restore": [
-            lambda: browser.get(f"/linkedservices/{pk}/revisions/1/restore/")
-        ],
-        "linkedservice-undelete": [lambda: browser.get(f"/linkedservices/{gone_pk}/undelete/")],
-        "linkedservice-purge": [lambda: browser.get(f"/linkedservices/{gone_pk}/purge/")],
-        "linkedservice-edit": [
-            lambda: browser.get(f"/linkedservices/{pk}/edit/"),
+        "resource-history": [lambda: browser.get(f"{live}history/?old=1&new=2")],
+        "resource-restore": [lambda: browser.get(f"{live}revisions/1/restore/")],
+        "resource-undelete": [lambda: browser.get(f"{page}/deleted/linkedService/Gone/undelete/")],
+        "resource-purge": [lambda: browser.get(f"{page}/deleted/linkedService/Gone/purge/")],
+        "resource-edit": [
+            lambda: browser.get(f"{live}edit/"),
             lambda: browser.post(
-                f"/linkedservices/{pk}/edit/",
-                form_data(name="Live", based_on="1", **{"tp-password": ""}),
+                f"{live}edit/", form_data(name="Live", based_on="1", **{"tp-password": ""})
             ),
+            lambda: browser.get(f"{page}/dataset/Sdata/edit/"),
         ],
-        "linkedservice-clone": [
-            lambda: browser.get(f"/linkedservices/{pk}/clone/"),
+        "resource-clone": [
+            lambda: browser.get(f"{live}clone/"),
             lambda: browser.post(
-                f"/linkedservices/{pk}/clone/",
+                f"{live}clone/",
                 form_data(name="Live_copy", **{"tp-password": "", "tp-port": "x"}),
             ),
         ],
-        "linkedservice-clone-json": [
-            lambda: browser.get(f"/linkedservices/{pk}/clone/json/"),
+        "resource-clone-json": [
+            lambda: browser.get(f"{live}clone/json/"),
             lambda: browser.post(
-                f"/linkedservices/{pk}/clone/json/",
+                f"{live}clone/json/",
                 {"text": '{"name": "Live_copy", "properties": {"type": "Spark"}}'},
             ),
         ],
-        "linkedservice-revision": [lambda: browser.get(f"/linkedservices/{pk}/revisions/2/")],
-        "linkedservice-delete": [lambda: browser.get(f"/linkedservices/{pk}/delete/")],
-        "linkedservice-export": [lambda: browser.get(f"/linkedservices/{pk}/export/")],
+        "resource-revision": [lambda: browser.get(f"{live}revisions/2/")],
+        "resource-delete": [lambda: browser.get(f"{live}delete/")],
+        "resource-export": [
+            lambda: browser.get(f"{live}export/"),
+            lambda: browser.get(f"{page}/pipeline/Pipe/export/"),
+        ],
+        "legacy-list": [lambda: browser.get("/linkedservices/")],
+        "legacy-gallery": [lambda: browser.get("/linkedservices/new/")],
+        "legacy-create": [lambda: browser.get("/linkedservices/new/Spark/")],
+        "legacy-import": [lambda: browser.get("/linkedservices/import/")],
+        "legacy-export": [lambda: browser.get("/linkedservices/export/")],
+        "legacy-deleted": [lambda: browser.get("/linkedservices/deleted/")],
+        "legacy-detail": [lambda: browser.get(f"/linkedservices/{pk}/")],
+        "legacy-action": [
+            lambda: browser.get(f"/linkedservices/{pk}/edit/"),
+            lambda: browser.get(f"/linkedservices/{gone_pk}/purge/"),
+        ],
+        "legacy-dataset-form": [lambda: browser.get(f"{page}/dataset/Sdata/form/")],
+        "legacy-file": [lambda: browser.get(f"{page}/pipeline/Pipe/file/")],
+        "legacy-new-dataset": [lambda: browser.get(f"{page}/new-dataset/SparkObject/")],
         "audit-log": [lambda: browser.get("/audit/")],
         "token-list": [lambda: browser.get("/tokens/")],
         "token-revoke": [lambda: browser.get("/tokens/1/revoke/")],
@@ -224,9 +241,9 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "api-purge": [lambda: api.get("/api/v1/deleted/Gone")],
         "api-import": [lambda: api.post("/api/v1/import", [{"name": "x"}], format="json")],
         "api-export-all": [lambda: api.get("/api/v1/export")],
-        "linkedservice-test-new": [lambda: browser.get("/linkedservices/new/Spark/test/")],
-        "linkedservice-test": [lambda: browser.get(f"/linkedservices/{pk}/test/")],
-        "linkedservice-test-form": [lambda: browser.get(f"/linkedservices/{pk}/edit/test/")],
+        "resource-new-test": [lambda: browser.get(NEW_SPARK_TEST)],
+        "resource-test": [lambda: browser.get(f"{live}test/")],
+        "resource-test-form": [lambda: browser.get(f"{live}edit/test/")],
         "connection-test": [
             lambda: browser.get(f"/connection-tests/{test.pk}/"),
             lambda: browser.get(f"/connection-tests/{test.pk}/", HTTP_HX_REQUEST="true"),
@@ -238,10 +255,10 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             lambda: browser.get("/upgrade/"),
             lambda: browser.post("/upgrade/", {"ids": ["all"], "mode": "dry-run"}),
         ],
-        "upgrade-wizard": [
-            lambda: browser.get(f"/linkedservices/{old_pk}/upgrade/"),
+        "resource-upgrade": [
+            lambda: browser.get(f"{page}/linkedService/Old/upgrade/"),
             lambda: browser.post(
-                f"/linkedservices/{old_pk}/upgrade/",
+                f"{page}/linkedService/Old/upgrade/",
                 {"step": "decide", "nav": "next", "based_on": "1"},
             ),
         ],
@@ -262,25 +279,39 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "factory-roles": [lambda: browser.get(f"{page}/roles/")],
             "resource-list": [lambda: browser.get(f"{page}/")],
             "resource-gallery": [lambda: browser.get(f"{page}/new/")],
-            "resource-create": [lambda: browser.get(f"{page}/new/Spark/")],
-            "resource-create-json": [
-                lambda: browser.get(f"{page}/new/Spark/json/"),
+            "resource-new-json": [
+                lambda: browser.get(f"{page}/new/linkedService/Spark/json/"),
                 # "{ } Edit JSON" on a new form whose password is typed: masked in the editor.
-                lambda: browser.post(f"{page}/new/Spark/", {**form_data(), "_to_json": "1"}),
+                lambda: browser.post(NEW_SPARK, {**form_data(), "_to_json": "1"}),
+                lambda: browser.get(f"{page}/new/dataset/SparkObject/json/"),
             ],
-            "dataset-new-json": [lambda: browser.get(f"{page}/new-dataset/SparkObject/json/")],
             "resource-import": [lambda: browser.get(f"{page}/import/")],
             "resource-detail": [
                 lambda: browser.get(f"{page}/linkedService/Blob/"),
                 lambda: browser.get(f"{page}/linkedService/Live/"),
                 lambda: browser.get(f"{page}/dataset/Data/"),
             ],
-            "resource-edit-json": [
+            "resource-json": [
                 lambda: browser.get(f"{page}/linkedService/Blob/json/"),
                 lambda: browser.get(f"{page}/linkedService/Live/json/"),
                 lambda: browser.get(f"{page}/dataset/Sdata/json/"),
             ],
             "api-factories": [lambda: api.get("/api/v1/factories/")],
+            "api-factory": [
+                lambda: api.get("/api/v1/factories/default"),
+                lambda: api.patch("/api/v1/factories/default", {}, format="json"),
+            ],
+            "api-factory-test-unsaved": [
+                lambda: api.get("/api/v1/factories/default/test-connection")
+            ],
+            "api-f-upgrade": [
+                lambda: api.post("/api/v1/factories/default/upgrade", {}, format="json")
+            ],
+            "api-f-test": [lambda: api.get(f"{f}/Live/test")],
+            "api-f-upgrade-plan": [lambda: api.get(f"{f}/Old/upgrade")],
+            "api-f-upgrade-apply": [
+                lambda: api.post(f"{f}/Old/upgrade/apply", {}, format="json", HTTP_IF_MATCH="9")
+            ],
             "api-factory-resources": [lambda: api.get(f"{f}/")],
             "api-factory-resource": [lambda: api.get(f"{f}/Blob"), lambda: api.get(f"{f}/Live")],
             "api-f-revisions": [lambda: api.get(f"{f}/Blob/revisions")],
@@ -302,17 +333,18 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: api.post("/api/v1/factories/default/import", [{"name": "x"}], format="json")
             ],
             "api-factory-export": [lambda: api.get("/api/v1/factories/default/export")],
-            "dataset-new": [lambda: browser.get(f"{page}/new-dataset/SparkObject/")],
-            "dataset-form": [lambda: browser.get(f"{page}/dataset/Sdata/form/")],
-            "dataset-live-tables": [
-                lambda: browser.post(f"{page}/live/SparkObject/tables/", live_form)
+            "resource-new-tables": [
+                lambda: browser.post(f"{page}/new/dataset/SparkObject/tables/", live_form)
             ],
-            "dataset-live-columns": [
-                lambda: browser.post(f"{page}/live/SparkObject/columns/", live_form)
+            "resource-new-columns": [
+                lambda: browser.post(f"{page}/new/dataset/SparkObject/columns/", live_form)
             ],
-            "dataset-live-preview": [
-                lambda: browser.post(f"{page}/live/SparkObject/preview/", live_form)
+            "resource-new-preview": [
+                lambda: browser.post(f"{page}/new/dataset/SparkObject/preview/", live_form)
             ],
+            "resource-tables": [lambda: browser.post(f"{page}/dataset/Sdata/tables/", live_form)],
+            "resource-columns": [lambda: browser.post(f"{page}/dataset/Sdata/columns/")],
+            "resource-preview": [lambda: browser.post(f"{page}/dataset/Sdata/preview/")],
             "api-dataset-tables": [
                 lambda: api.post("/api/v1/factories/default/dataset/Sdata/tables")
             ],
@@ -322,8 +354,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "api-dataset-preview": [
                 lambda: api.post("/api/v1/factories/default/dataset/Sdata/preview")
             ],
-            "pipeline-file": [lambda: browser.get(f"{page}/pipeline/Pipe/file/")],
-            "pipeline-activity": [
+            "resource-activity": [
                 lambda: browser.get(f"{page}/pipeline/Pipe/activities/{activity}/")
             ],
             "factory-queries": [lambda: browser.get(f"{page}/queries/")],

@@ -21,6 +21,7 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, SecretValue
 from tests.conftest import api_for
+from tests.helpers import NEW_SPARK, NEW_SPARK_TEST, url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 from tests.test_connection_test_portal import wait_for
 
@@ -109,7 +110,7 @@ def test_a_parameterised_key_vault_definition_is_tested_with_values_given_for_th
     )
     assert unsaved.json()["status"] == "passed", unsaved.json()["report"]
     editor_client.post(
-        f"/linkedservices/{service.pk}/test/",
+        url_of(service, "test"),
         {"test_param__port": str(port), "test_secret__password": CUSTOM_PASSWORD},
     )
     from_page = wait_for(ConnectionTest.objects.latest("pk").pk)
@@ -296,7 +297,7 @@ def test_the_saved_page_asks_for_each_parameter_and_the_key_vault_secret(
     editor_client: Client, editor: Any
 ) -> None:
     service = saved(editor, parameterised())
-    page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    page = editor_client.get(url_of(service)).content.decode()
     assert "Values for this test" in page
     assert 'name="test_param__host" form="test-form" value="127.0.0.1"' in page
     assert 'name="test_param__env" form="test-form" value="LinkWright"' in page
@@ -310,7 +311,7 @@ def test_the_edit_form_asks_for_the_values_of_the_definition_on_it(
     editor_client: Client, editor: Any
 ) -> None:
     service = saved(editor, parameterised())
-    page = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    page = editor_client.get(url_of(service, "edit")).content.decode()
     assert 'name="test_param__host" value="127.0.0.1"' in page
     assert 'name="test_secret__password"' in page
 
@@ -458,13 +459,13 @@ def test_the_new_form_tests_its_parameterised_values_with_the_typed_ones(
             "test_param__host": "127.0.0.1",
         }
     )
-    response = editor_client.post("/linkedservices/new/Spark/test/", data, HTTP_HX_REQUEST="true")
+    response = editor_client.post(NEW_SPARK_TEST, data, HTTP_HX_REQUEST="true")
     assert "data-first" in response.content.decode(), response.content.decode()[:3000]
     test = wait_for(ConnectionTest.objects.latest("pk").pk)
     used = values(test.result)
     assert used[("field", "host")]["value"] == "127.0.0.1"
     assert used[("parameter", "host")]["source"] == "typed for this test"
-    page = editor_client.post("/linkedservices/new/Spark/", {**data, "_refresh": "1"})
+    page = editor_client.post(NEW_SPARK, {**data, "_refresh": "1"})
     assert 'name="test_param__host" value="127.0.0.1"' in page.content.decode()
 
 
@@ -476,20 +477,20 @@ def test_the_saved_page_offers_the_stored_password_for_a_test_with_other_values(
     send it elsewhere has a field; the edit form has its own password field instead."""
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False
     service = saved(editor, parameterised(password={"type": "SecureString", "value": "s-1"}))
-    page = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    page = editor_client.get(url_of(service)).content.decode()
     assert 'name="test_secret__password" form="test-form" type="password"' in page
     assert "instead of the stored one" in page
-    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    edit = editor_client.get(url_of(service, "edit")).content.decode()
     assert 'name="test_secret__password"' not in edit
 
     refused = editor_client.post(
-        f"/linkedservices/{service.pk}/test/",
+        url_of(service, "test"),
         {"test_param__host": "127.0.0.2", "test_param__port": "10000"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "typed for another target" in refused and "give the secret for this test" in refused
     started = editor_client.post(
-        f"/linkedservices/{service.pk}/test/",
+        url_of(service, "test"),
         {
             "test_param__host": "127.0.0.2",
             "test_param__port": "10000",

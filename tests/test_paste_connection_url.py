@@ -10,10 +10,11 @@ from django.test import Client
 
 from connectors.registry import get_connector, get_version
 from tests.conftest import SECRET
+from tests.helpers import NEW_SPARK
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = "/linkedservices/new/Spark/"
+CREATE_URL = NEW_SPARK
 HTMX_FIELDS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "form_fields"}
 JDBC = "jdbc:hive2://spark.example.com:10001/sales;transportMode=http;httpPath=cliservice;ssl=true"
 

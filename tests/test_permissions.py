@@ -9,29 +9,31 @@ from django.test import Client
 
 from portal.models import Resource
 from tests.conftest import form_data
+from tests.helpers import NEW_SPARK, NEW_SPARK_TEST, url_of
 
 pytestmark = pytest.mark.django_db
 
 
-def write_requests(pk: int) -> list[tuple[str, str, dict[str, str]]]:
+def write_requests(service: Any) -> list[tuple[str, str, dict[str, str]]]:
+    base = url_of(service)
     return [
-        ("get", "/linkedservices/new/", {}),
-        ("get", "/linkedservices/new/Spark/", {}),
-        ("post", "/linkedservices/new/Spark/", form_data(name="ByReader")),
-        ("get", f"/linkedservices/{pk}/edit/", {}),
-        ("post", f"/linkedservices/{pk}/edit/", form_data(name="SparkProd", based_on="1")),
-        ("get", f"/linkedservices/{pk}/delete/", {}),
-        ("post", f"/linkedservices/{pk}/delete/", {"based_on": "1"}),
-        ("post", f"/linkedservices/{pk}/test/", {}),
-        ("post", f"/linkedservices/{pk}/edit/test/", form_data(name="SparkProd")),
-        ("post", "/linkedservices/new/Spark/test/", form_data()),
-        ("get", "/linkedservices/import/", {}),
-        ("post", "/linkedservices/import/", {"pasted": '{"name": "x", "properties": {}}'}),
+        ("get", "/factories/default/new/", {}),
+        ("get", NEW_SPARK, {}),
+        ("post", NEW_SPARK, form_data(name="ByReader")),
+        ("get", f"{base}edit/", {}),
+        ("post", f"{base}edit/", form_data(name="SparkProd", based_on="1")),
+        ("get", f"{base}delete/", {}),
+        ("post", f"{base}delete/", {"based_on": "1"}),
+        ("post", f"{base}test/", {}),
+        ("post", f"{base}edit/test/", form_data(name="SparkProd")),
+        ("post", NEW_SPARK_TEST, form_data()),
+        ("get", "/factories/default/import/", {}),
+        ("post", "/factories/default/import/", {"pasted": '{"name": "x", "properties": {}}'}),
     ]
 
 
 def test_reader_gets_403_on_every_write(reader_client: Client, saved_service: Any) -> None:
-    for method, url, data in write_requests(saved_service.pk):
+    for method, url, data in write_requests(saved_service):
         response = getattr(reader_client, method)(url, data)
         assert response.status_code == 403, (method, url)
     saved_service.refresh_from_db()
@@ -41,13 +43,13 @@ def test_reader_gets_403_on_every_write(reader_client: Client, saved_service: An
 
 def test_reader_can_view_and_export(reader_client: Client, saved_service: Any) -> None:
     for url in (
-        "/linkedservices/",
-        f"/linkedservices/{saved_service.pk}/",
-        f"/linkedservices/{saved_service.pk}/export/",
-        "/linkedservices/export/",
+        "/factories/default/",
+        url_of(saved_service),
+        url_of(saved_service, "export"),
+        "/factories/default/export/",
     ):
         assert reader_client.get(url).status_code == 200, url
-    page = reader_client.get(f"/linkedservices/{saved_service.pk}/").content.decode()
+    page = reader_client.get(url_of(saved_service)).content.decode()
     assert "/edit/" not in page and "/delete/" not in page
 
 
@@ -81,5 +83,5 @@ def test_admin_creates_user_and_sets_role(admin_client: Client, reader: Any) -> 
 
 def test_reader_denial_is_logged(reader_client: Client, db: Any, caplog: Any) -> None:
     with caplog.at_level("WARNING", logger="portal.access"):
-        reader_client.get("/linkedservices/new/")
+        reader_client.get("/factories/default/new/")
     assert "permission denied: user=rita needs=Editor" in caplog.text

@@ -9,10 +9,11 @@ from django.test import Client
 
 from portal.models import ApiToken
 from tests.conftest import form_data
+from tests.helpers import NEW_SPARK
 
 pytestmark = pytest.mark.django_db
 
-CREATE_URL = "/linkedservices/new/Spark/"
+CREATE_URL = NEW_SPARK
 
 
 def test_favicon_ico_leads_to_a_real_icon_even_before_sign_in(client: Client) -> None:
@@ -23,7 +24,7 @@ def test_favicon_ico_leads_to_a_real_icon_even_before_sign_in(client: Client) ->
 
 
 def test_every_page_links_its_icon(editor_client: Client) -> None:
-    page = editor_client.get("/linkedservices/").content.decode()
+    page = editor_client.get("/factories/default/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg"' in page
     assert editor_client.get("/static/favicon.svg").status_code == 200
 
@@ -78,6 +79,6 @@ def test_the_new_key_waits_encrypted_in_the_session_and_is_gone_once_shown(
 
 
 def test_every_page_has_a_skip_link_to_its_main_content(editor_client: Client) -> None:
-    page = editor_client.get("/linkedservices/").content.decode()
+    page = editor_client.get("/factories/default/").content.decode()
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in page
     assert '<main id="main" tabindex="-1">' in page

@@ -12,6 +12,7 @@ from django.test import Client
 from portal.models import Resource, Revision, SecretValue, revision_changes
 from portal.upgrades import plan_for
 from tests.conftest import SPARK_V2, api_for, form_data
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,9 @@ def with_secure_parameter(properties: dict[str, Any], default: str = DEFAULT) ->
 
 def assert_never_shown(client: Client, service: Resource) -> None:
     for url in (
-        f"/linkedservices/{service.pk}/",
-        f"/linkedservices/{service.pk}/edit/",
-        f"/linkedservices/{service.pk}/export/",
+        url_of(service),
+        url_of(service, "edit"),
+        url_of(service, "export"),
     ):
         assert DEFAULT not in client.get(url).content.decode(), url
 
@@ -52,7 +53,7 @@ def test_secure_parameter_default_is_encrypted_masked_and_kept(
     stored = service.properties["parameters"]["token"]["defaultValue"]
     assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
     assert_never_shown(editor_client, service)
-    exported = json.loads(editor_client.get(f"/linkedservices/{service.pk}/export/").content)
+    exported = json.loads(editor_client.get(url_of(service, "export")).content)
     assert exported["properties"]["parameters"]["token"] == {
         "type": "SecureString",
         "defaultValue": "**********",
@@ -76,13 +77,13 @@ def test_secure_parameter_default_is_encrypted_masked_and_kept(
             "param-1-default": "default",
         },
     )
-    assert editor_client.post(f"/linkedservices/{service.pk}/edit/", data).status_code == 302
+    assert editor_client.post(url_of(service, "edit"), data).status_code == 302
     service.refresh_from_db()
     stored = service.properties["parameters"]["token"]["defaultValue"]
     assert SecretValue.objects.get(pk=stored["secretId"]).reveal() == DEFAULT
     # Typing a new default replaces it; the diff says only that the secret changed.
     data.update({"param-0-default": "another-Default", "based_on": "3"})
-    editor_client.post(f"/linkedservices/{service.pk}/edit/", data)
+    editor_client.post(url_of(service, "edit"), data)
     changes = [
         c.as_dict()
         for c in revision_changes(Revision.objects.get(number=3), Revision.objects.get(number=4))

@@ -24,11 +24,12 @@ from connectors.azuresqldw.secret_target import SECRET_TARGET as AZURESQLDW_TARG
 from connectors.formdata import form_from_properties
 from connectors.registry import REGISTRY, get_version
 from connectors.spark.secret_target import SECRET_TARGET
-from portal.connection_tests import wait_for_verdict
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, SecretValue
+from portal.services.connection_tests import wait_for_verdict
 from tests.conftest import api_for
 from tests.fake_server import FakeServer
+from tests.helpers import url_of
 from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,12 +185,12 @@ def _build(case: str, recorder: Recorder) -> tuple[dict[str, Any], dict[str, Any
 
 def _via_form_test(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     data = _form(service, masked)
-    response = client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
+    response = client.post(url_of(service, "test-form"), data, HTTP_HX_REQUEST="true")
     return response.content.decode()
 
 
 def _via_form_save(client: Client, service: Resource, masked: dict[str, Any]) -> str:
-    response = client.post(f"/linkedservices/{service.pk}/edit/", _form(service, masked))
+    response = client.post(url_of(service, "edit"), _form(service, masked))
     assert response.status_code == 400
     return response.content.decode()
 
@@ -222,7 +223,7 @@ def _via_api_import(client: Client, service: Resource, masked: dict[str, Any]) -
 
 def _via_import_page(client: Client, service: Resource, masked: dict[str, Any]) -> str:
     pasted = json.dumps({"name": service.name, "properties": masked})
-    response = client.post("/linkedservices/import/", {"pasted": pasted, "replace": "on"})
+    response = client.post("/factories/default/import/", {"pasted": pasted, "replace": "on"})
     assert response.status_code == 400
     return response.content.decode()
 
@@ -265,7 +266,7 @@ def test_the_recorder_would_have_seen_a_password_typed_again(
     ).resource
     data = _form(service, changed)
     data["tp-password"] = PASSWORD
-    editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
+    editor_client.post(url_of(service, "test-form"), data, HTTP_HX_REQUEST="true")
     deadline = time.monotonic() + 15
     while not recorder.saw_the_password() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -296,9 +297,7 @@ def test_a_saved_definition_whose_secret_was_moved_before_the_rule_is_not_tested
     moved = json.loads(service.definition)
     moved["typeProperties"]["host"] = "127.0.0.1"
     Resource.objects.filter(pk=service.pk).update(definition=json.dumps(moved))
-    response = editor_client.post(
-        f"/linkedservices/{service.pk}/test/", HTTP_HX_REQUEST="true"
-    ).content.decode()
+    response = editor_client.post(url_of(service, "test"), HTTP_HX_REQUEST="true").content.decode()
     assert "typed for another target" in response and "host" in response
     api = api_for(editor).post("/api/v1/linkedservices/Target/test")
     assert api.status_code == 400 and "host" in api.json()["errors"][0]["message"]
@@ -357,7 +356,7 @@ def test_unsaved_and_refused_tests_are_audited_with_their_target(
     _via_form_test(editor_client, service, masked)
     data = _form(service, changed)
     data["tp-password"] = PASSWORD
-    editor_client.post(f"/linkedservices/{service.pk}/edit/test/", data, HTTP_HX_REQUEST="true")
+    editor_client.post(url_of(service, "test-form"), data, HTTP_HX_REQUEST="true")
     # A test's audit row comes with its verdict.
     wait_for_verdict(ConnectionTest.objects.latest("id"))
     events = list(

@@ -14,6 +14,7 @@ from django.test import Client
 
 from portal.models import Resource, Revision, SecretValue
 from tests.conftest import SECRET, form_data
+from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +41,10 @@ def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -
             bodies.append(response.content)
             return response
 
-        keep(editor_client.post("/linkedservices/new/Spark/", form_data(**{"tp-port": "0"})))
+        keep(editor_client.post(NEW_SPARK, form_data(**{"tp-port": "0"})))
         keep(
             editor_client.post(
-                "/linkedservices/new/Spark/",
+                NEW_SPARK,
                 form_data(),
                 HTTP_HX_REQUEST="true",
                 HTTP_HX_TARGET="form_fields",
@@ -51,26 +52,26 @@ def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -
         )
         keep(
             editor_client.post(
-                "/linkedservices/new/Spark/",
+                NEW_SPARK,
                 form_data(),
                 HTTP_HX_REQUEST="true",
                 HTTP_HX_TARGET="code_view",
             )
         )
-        keep(editor_client.post("/linkedservices/new/Spark/", form_data()))
-        pk = Resource.objects.get().pk
+        keep(editor_client.post(NEW_SPARK, form_data()))
+        base = url_of(Resource.objects.get()).rstrip("/")
         for url in (
-            "/linkedservices/",
-            f"/linkedservices/{pk}/",
-            f"/linkedservices/{pk}/edit/",
-            f"/linkedservices/{pk}/export/",
-            "/linkedservices/export/",
-            f"/linkedservices/{pk}/delete/",
+            "/factories/default/",
+            f"{base}/",
+            f"{base}/edit/",
+            f"{base}/export/",
+            "/factories/default/export/",
+            f"{base}/delete/",
         ):
             keep(editor_client.get(url))
         keep(
             editor_client.post(
-                f"/linkedservices/{pk}/edit/",
+                f"{base}/edit/",
                 form_data(
                     name="SparkFromForm",
                     based_on="1",

@@ -12,6 +12,7 @@ from django.test import Client
 
 from portal.definitions import save_definition
 from portal.models import Factory
+from tests.helpers import url_of
 from tests.spark_catalog import ensure_catalog
 from tests.spark_server import ServerPool
 
@@ -56,9 +57,9 @@ def _dataset(user: Any, name: str, ls: str, tp: dict[str, Any], schema: list[Any
     )
 
 
-def _types_step(client: Client, pk: int) -> str:
+def _types_step(client: Client, service: Any) -> str:
     response = client.post(
-        f"/linkedservices/{pk}/upgrade/", {"step": "analyse", "nav": "next", "based_on": "1"}
+        url_of(service, "upgrade"), {"step": "analyse", "nav": "next", "based_on": "1"}
     )
     html = response.content.decode()
     assert 'data-step="types"' in html
@@ -80,7 +81,7 @@ def test_the_data_types_step_reads_the_datasets_columns_live(
     service = _service(editor, "legacy", server.port)
     _dataset(editor, "AllTypes", "legacy", {"schema": "sales", "table": "all_types"}, [])
     _dataset(editor, "Plain", "legacy", {"schema": "sales", "table": "empty_t"}, [])
-    html = _types_step(editor_client, service.pk)
+    html = _types_step(editor_client, service)
     all_types = _section(html, "AllTypes")
     assert "columns read from the server" in all_types
     for column, before, after in (
@@ -107,7 +108,7 @@ def test_without_the_server_the_step_uses_the_imported_schema_and_says_so(
     ]
     _dataset(editor, "Events", "legacy", {"schema": "s", "table": "events"}, imported)
     _dataset(editor, "Unknown", "legacy", {"schema": "s", "table": "other"}, [])
-    html = _types_step(editor_client, service.pk)
+    html = _types_step(editor_client, service)
     events = _section(html, "Events")
     assert "from its imported schema: the server could not be read" in events
     assert "TCP connect" in events

@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from portal.models import Revision
 from portal.upgrades import apply_upgrade
+from tests.helpers import url_of
 from tests.test_upgrade_portal import READY, SASL_USERNAME, create
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_needs_decisions_lists_each_pending_decision_without_an_empty_item(
     editor_client: Client, editor: Any
 ) -> None:
     service = create(editor, "Old", SASL_USERNAME)
-    html = editor_client.get(f"/linkedservices/{service.pk}/upgrade/").content.decode()
+    html = editor_client.get(url_of(service, "upgrade")).content.decode()
     line = re.search(r"<p>Needs decisions: (.*?)</p>", html, re.S)
     assert line, "no 'Needs decisions' line"
     items = re.findall(r"<strong>([^<]*)</strong>", line.group(1))
@@ -46,8 +47,8 @@ def test_an_upgrade_revision_has_a_one_line_comment_and_the_plan_on_its_own_page
     assert "see the plan" in revision.comment
     assert "thriftTransportProtocol" in revision.detail or "version" in revision.detail
     assert len(revision.detail.splitlines()) > 1
-    history = editor_client.get(f"/linkedservices/{service.pk}/history/").content.decode()
-    link = f"/linkedservices/{service.pk}/revisions/2/"
+    history = editor_client.get(url_of(service, "history")).content.decode()
+    link = url_of(service, "revision", 2)
     assert f'href="{link}"' in history
     assert escape(revision.detail.splitlines()[1]) not in history
     page = editor_client.get(link)

@@ -19,6 +19,7 @@ from portal.definitions import save_definition
 from portal.models import AuditEvent, Factory, Resource, Revision, SecretValue
 from portal.upgrades import bulk_upgrade
 from tests.conftest import api_for
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +84,8 @@ def step_of(html: str) -> str:
 
 def test_list_marks_v1_and_offers_upgrade(editor_client: Client, editor: Any) -> None:
     service = create(editor, "Old", SASL_USERNAME)
-    html = editor_client.get("/linkedservices/").content.decode()
-    assert "past end of support" in html and f"/linkedservices/{service.pk}/upgrade/" in html
+    html = editor_client.get("/factories/default/").content.decode()
+    assert "past end of support" in html and url_of(service, "upgrade") in html
 
 
 def test_overview_gives_each_a_verdict(editor_client: Client, editor: Any) -> None:
@@ -102,7 +103,7 @@ def test_wizard_walks_every_step_to_commit_and_rolls_back(
     editor_client: Client, editor: Any
 ) -> None:
     service = create(editor, "Old", SASL_USERNAME)
-    url = f"/linkedservices/{service.pk}/upgrade/"
+    url = url_of(service, "upgrade")
     html = editor_client.get(url).content.decode()
     assert step_of(html) == "analyse"
     rules = set(re.findall(r'data-rule="([^"]+)"', html))
@@ -171,9 +172,9 @@ def test_wizard_walks_every_step_to_commit_and_rolls_back(
     upgrade = Revision.objects.get(number=2)
     assert upgrade.action == "upgrade" and "thriftTransportProtocol" in upgrade.detail
     assert Revision.objects.get(number=1).connector_version == "1.0"
-    detail = editor_client.get(f"/linkedservices/{service.pk}/").content.decode()
+    detail = editor_client.get(url_of(service)).content.decode()
     assert "Roll back the upgrade" in detail
-    editor_client.post(f"/linkedservices/{service.pk}/revisions/1/restore/", {"based_on": "2"})
+    editor_client.post(url_of(service, "restore", 1), {"based_on": "2"})
     service.refresh_from_db()
     assert (
         service.connector_version == "1.0"
@@ -184,7 +185,7 @@ def test_wizard_walks_every_step_to_commit_and_rolls_back(
 
 def test_preview_refuses_to_go_on_until_decided(editor_client: Client, editor: Any) -> None:
     service = create(editor, "Old", SASL_USERNAME)
-    url = f"/linkedservices/{service.pk}/upgrade/"
+    url = url_of(service, "upgrade")
     html = editor_client.post(
         url, {"step": "preview", "nav": "next", "based_on": "1"}
     ).content.decode()
@@ -198,7 +199,7 @@ def test_stale_commit_is_refused(editor_client: Client, editor: Any) -> None:
     service = create(editor, "Ready", READY)
     save_definition(user=editor, name="Ready", properties=READY, action="edit", instance=service)
     response = editor_client.post(
-        f"/linkedservices/{service.pk}/upgrade/",
+        url_of(service, "upgrade"),
         {"step": "commit", "nav": "commit", "based_on": "1"},
     )
     assert response.status_code == 302
@@ -226,7 +227,7 @@ def test_bulk_dry_run_then_apply(editor_client: Client, editor: Any) -> None:
 
 def test_readers_cannot_upgrade(reader_client: Client, editor: Any) -> None:
     service = create(editor, "Ready", READY)
-    assert reader_client.get(f"/linkedservices/{service.pk}/upgrade/").status_code == 403
+    assert reader_client.get(url_of(service, "upgrade")).status_code == 403
     assert (
         reader_client.post("/upgrade/", {"ids": [service.pk], "mode": "apply"}).status_code == 403
     )

@@ -6,15 +6,14 @@ Revoked and expired tokens are refused (401); what a read-only token may do is d
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from portal.models import ApiToken
+from portal.services import accounts
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -36,9 +35,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
                 f"This token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new "
                 "one on the API tokens page."
             )
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        accounts.token_used(token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -107,6 +107,10 @@ class FactoryDetail(APIView):
     permission_classes = [RolePermission]
     needs_factory_role = False
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication first
+        self._factory(request, str(kwargs.get("factory", "")))  # 404 before 405
+
     def _factory(self, request: Request, factory: str) -> Factory:
         found = Factory.named(factory)
         if found is None or role_of(request.user, found) is None:

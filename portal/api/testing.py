@@ -16,7 +16,6 @@ from connectors.problems import Problem
 from connectors.registry import has_form
 from connectors.test_values import PARAMETERS_FIELD, SECRETS_FIELD, TestValues
 from connectors.validation import validate_name
-from portal import connection_tests
 from portal.api import openapi
 from portal.api.documents import Invalid, from_body
 from portal.api.requests import flag
@@ -25,6 +24,7 @@ from portal.api.views import number_from
 from portal.definitions import check as check_definition
 from portal.models import ConnectionTest
 from portal.roles import test_visible
+from portal.services import connection_tests
 from portal.services.actor import Actor
 
 

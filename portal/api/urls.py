@@ -60,9 +60,7 @@ urlpatterns = [
     path(FACTORY + "<str:name>/export", api(views.ExportOne), name="api-f-export"),
     path(FACTORY + "<str:name>/references", api(factories.ReferenceList), name="api-references"),
     path(FACTORY + "<str:name>/test", api(testing.LinkedServiceTest), name="api-f-test"),
-    path(
-        FACTORY + "<str:name>/upgrade", api(upgrades.UpgradePlanView), name="api-f-upgrade-plan"
-    ),
+    path(FACTORY + "<str:name>/upgrade", api(upgrades.UpgradePlanView), name="api-f-upgrade-plan"),
     path(
         FACTORY + "<str:name>/upgrade/apply",
         api(upgrades.UpgradeApplyView),

@@ -277,7 +277,8 @@ class ImportView(ScopedView):
         many = isinstance(request.data, list)
         body = request.data if many else [request.data]
         files = [
-            (f"document[{i}]", json.dumps(doc, ensure_ascii=False).encode())
+            # As ADF Studio writes a file (tabs, no final newline): what an export gives back.
+            (f"document[{i}]", json.dumps(doc, indent="\t", ensure_ascii=False).encode())
             for i, doc in enumerate(body)
         ]
         replace = flag(request, "replace")

@@ -3,7 +3,7 @@ transaction of its write."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -87,6 +87,13 @@ def issue_token(
             detail=f"{scope_label}{expiry}",
         )
     return token, key
+
+
+def token_used(token: ApiToken) -> None:
+    """When a token was last used, to the minute (not audited: every API call uses one)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def revoke_token(actor: Actor, token: ApiToken) -> None:

@@ -94,5 +94,6 @@ site_admin_required = role_required(Role.ADMIN, site=True)
 
 def live_route(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A route whose only work is a call to a user's server (a test, a catalog read, a
-    preview): POST only (405 otherwise; CSRF-checked by the middleware) and Editor."""
-    return require_POST(editor_required(view))
+    preview): Editor (404 without a role in the factory, 403 below Editor), then POST only
+    (405 otherwise; CSRF-checked by the middleware)."""
+    return editor_required(require_POST(view))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from portal.addresses import resource_url
 from portal.listing import DEFAULT_SORT, Listing, page_of, page_size
@@ -37,6 +38,7 @@ def _any_state(request: HttpRequest, kind: str, name: str) -> Resource:
 
 
 @reader_required
+@require_safe
 def history(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """One page of revisions, newest first, and the changes between two (by default the
     latest and the one before it), wherever they are in the history."""
@@ -71,6 +73,7 @@ def history(request: HttpRequest, factory: str, kind: str, name: str) -> HttpRes
 
 
 @reader_required
+@require_safe
 def revision_detail(
     request: HttpRequest, factory: str, kind: str, name: str, number: int
 ) -> HttpResponse:
@@ -108,6 +111,7 @@ def restore(request: HttpRequest, factory: str, kind: str, name: str, number: in
 
 
 @reader_required
+@require_safe
 def deleted_list(request: HttpRequest, factory: str) -> HttpResponse:
     services = (
         Resource.objects.deleted()

@@ -8,6 +8,7 @@ import re
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from connectors.kinds import KINDS, LINKED_SERVICE
 from connectors.registry import DATASET
@@ -36,6 +37,7 @@ def _moved(request: HttpRequest, url: str) -> HttpResponse:
 
 
 @reader_required
+@require_safe
 def linked_services(request: HttpRequest) -> HttpResponse:
     """The default factory's linked services: its page, filtered to that kind."""
     url = reverse("resource-list", args=[Factory.DEFAULT_NAME])
@@ -45,22 +47,26 @@ def linked_services(request: HttpRequest) -> HttpResponse:
 
 
 @reader_required
+@require_safe
 def to_factory(request: HttpRequest, page: str) -> HttpResponse:
     return _moved(request, reverse("resource-list", args=[Factory.DEFAULT_NAME]) + page)
 
 
 @reader_required
+@require_safe
 def new_linked_service(request: HttpRequest, type_name: str) -> HttpResponse:
     url = reverse("resource-new", args=[Factory.DEFAULT_NAME, LINKED_SERVICE.name, type_name])
     return _moved(request, url)
 
 
 @reader_required
+@require_safe
 def new_dataset(request: HttpRequest, factory: str, type_name: str) -> HttpResponse:
     return _moved(request, reverse("resource-new", args=[factory, DATASET.name, type_name]))
 
 
 @reader_required
+@require_safe
 def new_of_type(request: HttpRequest, factory: str, kind: str) -> HttpResponse:
     """``new/<connector type>/`` was a linked service's form: the type is now after the
     kind. A kind without a type goes to the gallery."""
@@ -70,6 +76,7 @@ def new_of_type(request: HttpRequest, factory: str, kind: str) -> HttpResponse:
 
 
 @reader_required
+@require_safe
 def to_action(
     request: HttpRequest, factory: str, kind: str, name: str, action: str
 ) -> HttpResponse:
@@ -77,6 +84,7 @@ def to_action(
     return _moved(request, url)
 
 
+@require_safe
 def by_pk(request: HttpRequest, pk: int, rest: str = "") -> HttpResponse:
     """A linked service's page by its number: the same page at its address (404 for a
     factory the user has no role in, as there)."""

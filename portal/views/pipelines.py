@@ -192,11 +192,12 @@ def factory_queries(request: HttpRequest, factory: str) -> HttpResponse:
     home: Factory = request.factory  # type: ignore[attr-defined]
     rows = bulk_rows(home)
     checked = False
-    if request.method == "POST" and "check_all" in request.POST:
+    if request.method == "POST":
         if not has_role(request.user, Role.EDITOR, home):
             deny(request, Role.EDITOR)
-        check_rows(rows, actor=Actor.of(request))
-        checked = True
+        if "check_all" in request.POST:
+            check_rows(rows, actor=Actor.of(request))
+            checked = True
     failing = [r for r in rows if r.result is not None and not r.result.ok]
     return render(
         request,

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 
 from connectors.adf_repository import write_zip
 from connectors.kinds import KINDS
@@ -48,6 +49,7 @@ TABLE_TARGET = "resources-table"
 
 
 @reader_required
+@require_safe
 def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
     """The factory's page: its resources of every kind, filtered by kind, type, version,
     name or description and annotation (the filters apply as you type)."""
@@ -88,6 +90,7 @@ def linked_json(resource: Resource) -> SafeString:
 
 
 @reader_required
+@require_safe
 def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """A resource's page, whatever its kind and factory."""
     resource = resource_of(request, kind, name)
@@ -190,6 +193,7 @@ def delete(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResp
 
 
 @reader_required
+@require_safe
 def export_one(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
     """The resource's file as a repository export writes it (its stored bytes when it was
     not edited since it was imported)."""
@@ -201,6 +205,7 @@ def export_one(request: HttpRequest, factory: str, kind: str, name: str) -> Http
 
 
 @reader_required
+@require_safe
 def export_factory(request: HttpRequest, factory: str) -> HttpResponse:
     """The factory as its git repository, zipped (every file kept as is included)."""
     home: Factory = request.factory  # type: ignore[attr-defined]

@@ -13,11 +13,11 @@ from django.urls import reverse
 from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
 from connectors.registry import has_form
 from portal.addresses import resource_url
-from portal.connection_tests import TestRefused, start
 from portal.editor_form import build_editor_form
 from portal.models import ConnectionTest, Resource
 from portal.roles import test_visible
 from portal.services.actor import Actor
+from portal.services.connection_tests import TestRefused, start
 from portal.test_value_fields import typed_test_values
 from portal.views.access import live_route
 from portal.views.shortcuts import connector_or_404, resource_of

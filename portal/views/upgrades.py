@@ -16,7 +16,6 @@ from connectors.adf_format import dump_linked_service
 from connectors.registry import get_connector, get_version
 from connectors.upgrade import Decision, Plan
 from portal.addresses import resource_url
-from portal.connection_tests import TestRefused, start
 from portal.crypto import decrypt, encrypt
 from portal.datasets import datasets_by_linked_service, type_impact
 from portal.models import Factory, Resource, properties_changes
@@ -24,6 +23,7 @@ from portal.numbers import whole_number
 from portal.roles import Role, has_role, visible_factories
 from portal.services import upgrades as upgrade_actions
 from portal.services.actor import Actor
+from portal.services.connection_tests import TestRefused, start
 from portal.services.resources import DefinitionInvalid, StaleRevision
 from portal.upgrades import NotUpgradable, plan_for, upgradable, upgrade_path
 from portal.views.access import deny, editor_required, reader_required

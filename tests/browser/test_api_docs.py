@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, Request, expect
 
-from portal import connection_tests
+from portal.services import connection_tests
 from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_keyboard import sign_in
 

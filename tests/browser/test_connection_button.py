@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
 from tests.browser.conftest import assert_fits_phone
+from tests.helpers import url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.spark("binary-sasl-custom")]
@@ -44,7 +45,7 @@ def sign_in(page: Page, live_server: Any, login: dict[str, str]) -> None:
     page.get_by_label("User name").fill(login["username"])
     page.get_by_label("Password").fill(login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
 
 
 def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
@@ -72,7 +73,7 @@ def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
     sign_in(page, live_server, editor_login)
 
     # A good definition, saved: every stage passes.
-    page.goto(f"{live_server.url}/linkedservices/{service.pk}/")
+    page.goto(live_server.url + url_of(service))
     page.get_by_role("button", name="Test connection").click()
     result = page.locator("#test_result")
     expect(result).to_contain_text("connection successful", timeout=45_000)
@@ -89,7 +90,7 @@ def test_button_reads_the_checklist_for_a_good_and_a_bad_definition(
     assert_fits_phone(page, "a passed test on the detail page")
 
     # A bad definition, unsaved on the edit form: a wrong password fails at authentication.
-    page.goto(f"{live_server.url}/linkedservices/{service.pk}/edit/")
+    page.goto(live_server.url + url_of(service, "edit"))
     page.locator("#id_tp-password").fill("not-the-password")
     page.get_by_role("button", name="Test connection").click()
     expect(result).to_contain_text("connection failed", timeout=45_000)

@@ -12,6 +12,7 @@ from portal.models import Resource, SecretValue
 from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_new_linked_service import field, is_fields_refresh, wait_htmx_idle
+from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def test_a_secure_string_default_typed_before_a_refresh_is_hidden_kept_and_store
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/")
+    page.goto(NEW_SPARK)
     fill_v2_basics(page, "SparkSecureParam")
     page.locator('input[name="param-0-name"]').fill("token")
     default = page.locator('input[name="param-0-default"]')
@@ -48,13 +49,13 @@ def test_a_secure_string_default_typed_before_a_refresh_is_hidden_kept_and_store
     assert PARAM_SECRET not in page.locator("#code_view").inner_text()
     assert_fits_phone(page, "editor with a secure parameter")
     page.get_by_role("button", name="Create").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/linkedService/[^/]+/$"))
     service = Resource.objects.get(name="SparkSecureParam")
     stored = service.properties["parameters"]["token"]["defaultValue"]
     assert stored["type"] == "SecureString" and "secretId" in stored
     assert SecretValue.objects.filter(pk=stored["secretId"]).exists()
     assert PARAM_SECRET not in page.content()
-    page.goto(f"/linkedservices/{service.pk}/edit/")
+    page.goto(url_of(service, "edit"))
     expect(page.locator('input[name="param-0-default"]')).to_have_attribute(
         "placeholder", "Stored — leave empty to keep it"
     )
@@ -64,7 +65,7 @@ def test_after_a_failed_save_focus_is_on_the_error_summary_whose_links_reach_the
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/")
+    page.goto(NEW_SPARK)
     fill_v2_basics(page, "-dash")
     field(page, "port").locator("input").fill("not a port")
     page.get_by_role("button", name="Create").click()
@@ -83,7 +84,7 @@ def test_switching_version_asks_again_shows_new_fields_at_once_and_says_what_wen
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/?version=1.0")
+    page.goto("/factories/default/new/linkedService/Spark/?version=1.0")
     page.locator("#id_name").fill("Switcher")
     field(page, "host").locator("input").fill("spark.example.com")
     field(page, "port").locator("input").fill("10000")
@@ -118,12 +119,12 @@ def test_stored_values_the_form_hides_are_shown_apart_and_survive_a_save(
         user=editor_user, name="HiddenHolder", properties=HIDDEN_HOLDER, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(f"/linkedservices/{service.pk}/edit/")
+    page.goto(url_of(service, "edit"))
     kept = page.locator("#kept_fields")
     expect(kept).to_contain_text("do not apply")
     expect(field(page, "username").locator("input")).to_have_value("etl")
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(rf"/linkedservices/{service.pk}/$"))
+    expect(page).to_have_url(re.compile(re.escape(url_of(service)) + "$"))
     service.refresh_from_db()
     assert service.properties["typeProperties"] == HIDDEN_HOLDER["typeProperties"]
 
@@ -138,7 +139,7 @@ def test_cloning_carries_the_secret_unseen_into_a_new_linked_service(
         user=editor_user, name="CloneSource", properties=SPARK_V2, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(f"/linkedservices/{source.pk}/")
+    page.goto(page(source))
     page.get_by_role("link", name="Clone").click()
     expect(page.locator("#id_name")).to_have_value("CloneSource_copy")
     password = field(page, "password").locator('input[type="password"]')
@@ -147,7 +148,7 @@ def test_cloning_carries_the_secret_unseen_into_a_new_linked_service(
     )
     assert SECRET not in page.content()
     page.get_by_role("button", name="Create").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/linkedService/[^/]+/$"))
     clone = Resource.objects.get(name="CloneSource_copy")
     assert clone.pk != source.pk
     assert (
@@ -160,7 +161,7 @@ def test_pasting_a_jdbc_string_fills_the_form(
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/")
+    page.goto(NEW_SPARK)
     page.locator("#id_paste_url").fill(
         "jdbc:hive2://spark.example.com:10001/sales;transportMode=http;httpPath=cliservice;ssl=true"
     )

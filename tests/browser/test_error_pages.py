@@ -12,6 +12,7 @@ from portal.roles import Role, set_role
 from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_upgrade_wizard import V1_SASL_USERNAME
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_a_reader_is_told_why_and_led_on_from_403_and_404(
     set_role(editor_user, Role.READER)
     sign_in(page, editor_login)
 
-    response = page.goto(f"/linkedservices/{kept.pk}/edit/")
+    response = page.goto(url_of(kept, "edit"))
     assert response is not None and response.status == 403
     expect(page.locator("main")).to_contain_text("Readers can't edit")
     expect(page.locator(".topbar")).to_be_visible()
@@ -37,7 +38,7 @@ def test_a_reader_is_told_why_and_led_on_from_403_and_404(
     page.get_by_role("link", name="View KeptService").click()
     expect(page.get_by_role("heading", name="KeptService")).to_be_visible()
 
-    response = page.goto(f"/linkedservices/{gone.pk}/")
+    response = page.goto(page(gone))
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="This linked service was deleted")).to_be_visible()
     assert_fits_phone(page, "404 page of a deleted linked service")

@@ -14,6 +14,7 @@ from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_new_linked_service import field
 from tests.conftest import SECRET, SPARK_V2
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_edit_json_shows_errors_at_their_line_then_applies_to_the_form_and_saves
         user=editor_user, name="JsonEdited", properties=SPARK_V2, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(f"/linkedservices/{service.pk}/edit/")
+    page.goto(url_of(service, "edit"))
     page.get_by_role("link", name="{ } Edit JSON").click()
     area = page.locator("#json_text")
     text = area.input_value()
@@ -51,7 +52,7 @@ def test_edit_json_shows_errors_at_their_line_then_applies_to_the_form_and_saves
     expect(field(page, "username").locator("input")).to_have_value("bob")
     assert_fits_phone(page, "form applied from JSON")
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(rf"/linkedservices/{service.pk}/$"))
+    expect(page).to_have_url(re.compile(re.escape(url_of(service)) + "$"))
     service.refresh_from_db()
     assert service.revision == 2
     assert service.properties["typeProperties"]["username"] == "bob"
@@ -67,7 +68,7 @@ def test_a_clone_is_edited_as_json_and_saved_carrying_its_secret_unseen(
         user=editor_user, name="JsonSource", properties=SPARK_V2, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(f"/linkedservices/{source.pk}/clone/")
+    page.goto(url_of(source, "clone"))
     page.locator("#id_description").fill("copied through JSON")
     assert_fits_phone(page, "clone form with its { } Edit JSON button")
     page.get_by_role("button", name="{ } Edit JSON").click()

@@ -19,6 +19,7 @@ from tests.browser.test_json_editor import SELECTED_LINE
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_new_linked_service import field
 from tests.conftest import SECRET, SPARK_V2
+from tests.helpers import NEW_SPARK
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,7 @@ def test_a_new_linked_service_is_edited_as_json_applied_to_the_form_and_saved(
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/")
+    page.goto(NEW_SPARK)
     page.locator("#id_name").fill(NAME)
     field(page, "host").locator("input").fill("typed.example.com")
     expect(page.locator("#code_view")).to_contain_text('"host": "typed.example.com"')

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_new_linked_service import field, is_fields_refresh, wait_htmx_idle
+from tests.helpers import NEW_SPARK
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,7 @@ def test_choosing_key_vault_with_the_arrow_keys_keeps_focus_on_the_choice(
     page: Page, live_server: Any, editor_login: dict[str, str]
 ) -> None:
     sign_in(page, editor_login)
-    page.goto("/linkedservices/new/Spark/")
+    page.goto(NEW_SPARK)
     auth = field(page, "authenticationType").locator("select")
     with page.expect_response(is_fields_refresh):
         auth.select_option("UsernameAndPassword")

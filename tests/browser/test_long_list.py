@@ -39,7 +39,7 @@ def test_a_long_list_pages_sorts_and_filters_in_the_browser(
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
 
     rows = page.locator("#ls-table tbody tr")
     expect(rows).to_have_count(50)

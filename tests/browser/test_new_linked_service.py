@@ -87,25 +87,25 @@ def test_editor_creates_spark_linked_service(
     page.on("pageerror", lambda error: js_errors.append(str(error)))
 
     # Sign in through the login page.
-    page.goto("/linkedservices/")
+    page.goto("/factories/default/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/linkedservices/")
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
     expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
     keep_page()
 
     # The connector gallery, searched without leaving the page.
     page.get_by_role("link", name="+ New").click()
-    expect(page).to_have_url(f"{live_server.url}/linkedservices/new/")
+    expect(page).to_have_url(f"{live_server.url}/factories/default/new/")
     expect(page.get_by_role("heading", name="New linked service")).to_be_visible()
     expect(page.locator("#gallery .connector-card").first).to_be_visible()
     page.evaluate("window.__sameDocument = 'gallery'")
     search = page.get_by_role("searchbox", name="Search connectors")
     with page.expect_response(
         lambda r: (
-            urlparse(r.url).path == "/linkedservices/new/"
+            urlparse(r.url).path == "/factories/default/new/"
             and parse_qs(urlparse(r.url).query).get("q") == ["spark"]
         )
     ) as searched:
@@ -121,7 +121,7 @@ def test_editor_creates_spark_linked_service(
 
     # The Spark form, version 2.0 by default.
     spark_card.click()
-    expect(page).to_have_url(f"{live_server.url}/linkedservices/new/Spark/")
+    expect(page).to_have_url(f"{live_server.url}/factories/default/new/linkedService/Spark/")
     expect(page.get_by_role("heading", name="New linked service (Spark)")).to_be_visible()
     expect(page.locator("#id_version")).to_have_value("2.0")
     page.locator("#id_name").fill(NAME)
@@ -189,7 +189,7 @@ def test_editor_creates_spark_linked_service(
     password.fill(SPARK_PASSWORD)
     expect(code).to_contain_text('"port": 443')
     page.get_by_role("button", name="Create").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/linkedService/[^/]+/$"))
     expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     expect(page.locator(".messages")).to_contain_text(f"Linked service '{NAME}' created.")
     expect(page.locator("#code_view")).to_contain_text(f'"host": "{HOST}"')
@@ -198,7 +198,7 @@ def test_editor_creates_spark_linked_service(
 
     # The list shows it.
     page.locator("header nav").get_by_role("link", name="Linked services").click()
-    expect(page).to_have_url(f"{live_server.url}/linkedservices/")
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
     row = page.locator("#ls-table tbody tr", has=page.get_by_role("link", name=NAME))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Spark")

@@ -17,6 +17,7 @@ from portal.definitions import delete_definition, save_definition
 from portal.models import ConnectionTest
 from portal.roles import Role, set_role
 from tests.browser.conftest import assert_fits_phone
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -77,18 +78,18 @@ def test_every_page_fits_a_phone_screen(
     page.get_by_label("User name").fill(ADMIN)
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
 
-    pk = service.pk
+    base = url_of(service).rstrip("/")
     for path in (
-        f"/linkedservices/{pk}/",
-        f"/linkedservices/{pk}/history/?old=1&new=2",
-        f"/linkedservices/{pk}/edit/",
-        f"/linkedservices/{pk}/delete/",
-        f"/linkedservices/{pk}/upgrade/",
+        f"{base}/",
+        f"{base}/history/?old=1&new=2",
+        f"{base}/edit/",
+        f"{base}/delete/",
+        f"{base}/upgrade/",
         f"/connection-tests/{test.pk}/",
-        "/linkedservices/deleted/",
-        "/linkedservices/import/",
+        "/factories/default/deleted/",
+        "/factories/default/import/",
         "/upgrade/",
         "/audit/",
         "/users/",

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
 from tests.browser.conftest import PHONE, VIEWPORT, assert_fits_phone_at
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def sign_in(page: Page, login: dict[str, str]) -> None:
     page.get_by_label("User name").fill(login["username"])
     page.get_by_label("Password").fill(login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/linkedservices/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
 
 
 def definition(**tp: Any) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def test_a_quick_result_shows_at_once_focused_and_updates_the_history(
     )
 
     # The linked service's page: the history updates under the finished test, no reload.
-    page.goto(f"/linkedservices/{service.pk}/")
+    page.goto(page(service))
     history = page.locator("#test_history")
     expect(history).to_contain_text("Not tested yet.")
     page.evaluate("window.notReloaded = true")
@@ -87,7 +88,7 @@ def test_a_quick_result_shows_at_once_focused_and_updates_the_history(
         assert_fits_phone_at(page, "a finished test on the detail page")
 
     # The edit form: the result appears below a long form, scrolled into view and focused.
-    page.goto(f"/linkedservices/{service.pk}/edit/")
+    page.goto(url_of(service, "edit"))
     page.get_by_role("button", name="Test connection").click()
     expect(result).to_contain_text("connection failed")
     expect(result).to_be_focused()
@@ -119,7 +120,7 @@ def test_a_parameterised_definition_is_tested_with_the_values_typed_for_it(
     page.set_viewport_size(viewport)
     sign_in(page, editor_login)
 
-    page.goto(f"/linkedservices/{service.pk}/")
+    page.goto(page(service))
     expect(page.get_by_label("Parameter host")).to_have_value("127.0.0.1")
     page.get_by_label("Parameter port").fill("10001")
     page.locator("#id_test_secret__password").fill("typed-in-the-browser")

@@ -64,14 +64,14 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
 ) -> None:
     _resources(editor_user)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/linkedservices/")
+    page.goto("/factories/default/")
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
 
     pool = Resource.objects.get(name="OutsidePool")
-    page.goto(f"/linkedservices/{pool.pk}/")
+    page.goto(page(pool))
     page.locator("#transfer_designer").click()
     expect(page.get_by_role("heading", name="Spark ↔ dedicated SQL pool")).to_be_visible()
     expect(page.locator("#id_pool")).to_have_value("OutsidePool")

@@ -13,6 +13,7 @@ from portal.definitions import save_definition
 from tests.browser.conftest import PHONE, VIEWPORT
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_upgrade_wizard import V1_SASL_USERNAME
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,7 @@ def test_the_analysis_table_stays_inside_its_card_at_every_width(
         user=editor_user, name="LongValues", properties=properties, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(f"/linkedservices/{service.pk}/upgrade/")
+    page.goto(url_of(service, "upgrade"))
     needs = page.locator("section.step p", has_text="Needs decisions")
     expect(needs).to_be_visible()
     text = needs.inner_text()

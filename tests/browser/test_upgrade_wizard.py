@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
 from portal.models import Resource
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(
     row = page.locator("#ls-table tr", has_text="LegacySasl")
     expect(row).to_contain_text("past end of support")
     row.get_by_role("link", name="Upgrade").click()
-    expect(page).to_have_url(re.compile(rf"/linkedservices/{service.pk}/upgrade/$"))
+    expect(page).to_have_url(re.compile(re.escape(url_of(service, "upgrade")) + "$"))
 
     step = page.locator("section.step")
     # 1. Analyse: one line per difference that applies.

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from portal import connection_tests
+        from portal.services import connection_tests
         from portal.services.actor import Actor
 
         service = (

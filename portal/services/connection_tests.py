@@ -46,7 +46,7 @@ from portal.services import live
 from portal.services.actor import Actor
 from portal.test_annotations import annotated
 
-log = logging.getLogger("portal.connection_tests")
+log = logging.getLogger("portal.services.connection_tests")
 GIVE_SECRET_TOO = (
     " The parameter values given for this test count as its defaults: give the secret for "
     "this test too, or test with the parameters' defaults."
