@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.encrypted_credentials import with_one_off_secret
-from connectors.net_policy import AddressPolicy
+from connectors.net_policy import AddressPolicy, SettingNames
 from connectors.problems import Problem
 from connectors.redaction import redact
 from connectors.registry import get_connector
@@ -83,11 +83,19 @@ def _executor() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
 
 
 def network_policy() -> AddressPolicy:
+    """The address policy the settings describe; its refusals name the variable that would
+    allow the address."""
+    variables = settings.CONNECTION_TEST_POLICY_VARIABLES
     return AddressPolicy(
         allow_loopback=settings.CONNECTION_TEST_ALLOW_LOOPBACK,
         allow_private=settings.CONNECTION_TEST_ALLOW_PRIVATE,
         allowed=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_ALLOWED_NETWORKS),
         denied=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_DENIED_NETWORKS),
+        names=SettingNames(
+            allow_loopback=f"{variables['allow_loopback']}=1",
+            allow_private=f"{variables['allow_private']}=1",
+            allowed=variables["allowed"],
+        ),
     )
 
 
