@@ -149,7 +149,7 @@ def _run_query(request: HttpRequest, edit: ActivityEdit, action: str) -> HttpRes
             edit,
             what=action,
             user=request.user,
-            test_values=query_checks.test_values_from(request.POST, query),
+            test_values=query_checks.test_values_from(request.POST, query, edit.parameters),
             request=request,
         )
     return render(
