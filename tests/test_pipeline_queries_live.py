@@ -312,52 +312,48 @@ HOSTILE_VALUES = [
 ]
 
 
-@pytest.mark.spark("http-custom")
-def test_a_hostile_test_value_is_one_literal_to_the_server(live: Any, editor: Any) -> None:
-    """Issue 18, point 3: whatever a value holds, the server reads it back as the value,
-    in a single-quoted string, a double-quoted one and in code."""
-    p = "@{pipeline().parameters.word}"
-    query = f"SELECT '{p}' AS single, \"{p}\" AS double, {p} AS code"
+WORD = "@{pipeline().parameters.word}"
+
+
+def lookup_with_word(live: Any, editor: Any, query: str) -> Any:
+    """A Lookup of ``query`` (an expression of the parameter ``word``): (what, word) ->
+    the API's answer to a check or a preview with ``word`` as its test value."""
     factory = imported(
         live, editor, [activity("Find", "Lookup", {"value": query, "type": "Expression"})]
     )
     api = api_for(editor)
     where = f"/api/v1/factories/{factory.name}/pipeline/{NAME}/activities/properties.activities.0"
+
+    def run(what: str, word: str) -> Any:
+        body = {"testValues": {"pipeline": {"word": word}}}
+        return api.post(f"{where}/{what}", body, format="json").json()
+
+    return run
+
+
+@pytest.mark.spark("http-custom")
+def test_a_hostile_test_value_is_one_literal_to_the_server(live: Any, editor: Any) -> None:
+    """Issue 18, point 3: whatever a value holds, the server reads it back as the value,
+    in a single-quoted string, a double-quoted one and in code."""
+    run = lookup_with_word(
+        live, editor, f"SELECT '{WORD}' AS single, \"{WORD}\" AS double, {WORD} AS code"
+    )
     for value in HOSTILE_VALUES:
-        got = api.post(
-            f"{where}/preview", {"testValues": {"pipeline": {"word": value}}}, format="json"
-        ).json()
+        got = run("preview", value)
         assert got["ok"], (value, got)
         first = json.loads(got["output"])["firstRow"]
         assert first == {"single": value, "double": value, "code": value}, value
-    checked = api.post(
-        f"{where}/check", {"testValues": {"pipeline": {"word": "x' OR '1'='1"}}}, format="json"
-    ).json()
+    checked = run("check", "x' OR '1'='1")
     assert checked["ok"] and "x' OR '1'='1 AS single" in checked["plan"], checked
 
 
 @pytest.mark.spark("http-custom")
 def test_a_value_cannot_end_a_comment_or_name_anything_but_a_table(live: Any, editor: Any) -> None:
-    p = "@{pipeline().parameters.word}"
-    query = f"SELECT c_int FROM {p} -- {p}\n"
-    factory = imported(
-        live, editor, [activity("Find", "Lookup", {"value": query, "type": "Expression"})]
-    )
-    api = api_for(editor)
-    where = f"/api/v1/factories/{factory.name}/pipeline/{NAME}/activities/properties.activities.0"
-
-    def check(value: str) -> Any:
-        body = {"testValues": {"pipeline": {"word": value}}}
-        return api.post(f"{where}/check", body, format="json").json()
-
-    assert check("sales.all_types")["ok"]  # a plain name: backquoted, the table read
-    ended = check("sales.all_types\nUNION SELECT 1")
+    run = lookup_with_word(live, editor, f"SELECT c_int FROM {WORD} -- {WORD}\n")
+    assert run("check", "sales.all_types")["ok"]  # a plain name: backquoted, the table read
+    ended = run("check", "sales.all_types\nUNION SELECT 1")
     assert not ended["ok"] and "could end the -- comment" in ended["message"]
-    union = api.post(
-        f"{where}/check",
-        {"testValues": {"pipeline": {"word": "sales.all_types UNION SELECT 1"}}},
-        format="json",
-    ).json()
+    union = run("check", "sales.all_types UNION SELECT 1")
     assert not union["ok"], union  # a string where a table name goes: the server refuses it
     assert "'sales.all_types UNION SELECT 1'" in union["message"], union
 
