@@ -309,6 +309,7 @@ HOSTILE_VALUES = [
     "`tick`",
     "r'raw'",
     "é\u2028\U0001f600",
+    "${env:HOME}",
 ]
 
 

@@ -8,9 +8,10 @@ what Spark's lexer (:mod:`connectors.spark.sql_lexer`) finds at the spot where i
 the text before it (earlier values already placed):
 
 - inside a quoted string literal: the value escaped for that quote (``\\'``, ``\\"``,
-  ``\\\\``; control characters as ``\\uXXXX``), so it cannot end the literal. A raw
-  string (``r'...'``) has no escapes: a value holding its quote is refused, and so is a
-  value right after a backslash of a string (the backslash would escape it);
+  ``\\\\``; control characters and ``$`` as ``\\uXXXX``, so that Spark's ``${...}``
+  substitution finds nothing), so it cannot end the literal. A raw string (``r'...'``)
+  has no escapes: a value holding its quote is refused, and so is a value right after a
+  backslash of a string (the backslash would escape it);
 - inside a backquoted name: its backticks doubled;
 - inside a comment: refused when it could end the comment (a ``--`` comment: CR, LF, or a
   trailing backslash that would carry it over the next line; a ``/*`` comment: ``*/`` or

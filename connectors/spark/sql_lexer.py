@@ -279,13 +279,15 @@ def _escaped_char(char: str, quote: str) -> str:
 
 
 _NEEDS_ESCAPE = {
-    q: re.compile("[\\\\" + q + "\x00-\x1f\x7f-\x9f\ud800-\udfff]") for q in ("'", '"')
+    q: re.compile("[\\\\$" + q + "\x00-\x1f\x7f-\x9f\ud800-\udfff]") for q in ("'", '"')
 }
 
 
 def escape_string(value: str, quote: str = "'") -> str:
     """``value`` written between ``quote`` characters of a (not raw) Spark string literal:
-    backslash, the quote, control characters and lone surrogates escaped."""
+    backslash, the quote, control characters and lone surrogates escaped, and ``$`` as
+    ``\\u0024`` (Spark substitutes ``${...}`` in the text, strings included, before it
+    parses it)."""
     return _NEEDS_ESCAPE[quote].sub(lambda m: _escaped_char(m.group(), quote), value)
 
 

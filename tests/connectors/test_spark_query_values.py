@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from connectors.activity_parts import evaluate_query
 from connectors.expression_eval import Piece, Scope, ValueRefused, evaluate_traced
+from connectors.spark.query_guard import refusal
 from connectors.spark.query_values import place_values
 from connectors.spark.sql_lexer import QUOTED_NAME, STRING, lex
 
@@ -51,6 +52,7 @@ def test_in_a_string_literal_a_value_is_escaped_for_its_quote(value: str, quote:
     tokens = [t for t in lex(sql) if t.is_code]
     assert [t.kind for t in tokens] == ["word", STRING, "word", "word"]
     assert tokens[1].value == f"a{value}b"
+    assert refusal(sql) is None  # NUL, ${ and the look-alikes of ';' all stay in the literal
 
 
 @pytest.mark.parametrize("value", NASTY)
@@ -66,6 +68,7 @@ def test_in_code_a_text_is_one_string_literal(value: str) -> None:
     tokens = [t for t in lex(sql) if t.is_code]
     assert [t.kind for t in tokens] == ["word", STRING, "word", "word", "word", "word"]
     assert tokens[1].value == value
+    assert refusal(sql) is None
 
 
 @pytest.mark.parametrize(
