@@ -37,12 +37,15 @@ pytestmark = pytest.mark.spark(MODE)
 
 
 @pytest.fixture(scope="module")
-def spark_lexer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkLexer]:
+def spark_lexer(
+    spark_pool: ServerPool, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SparkLexer]:
+    """Spark's lexer from pyspark's jars (``spark_pool`` fails or skips without Java or
+    pyspark, as every Spark test does)."""
     if shutil.which("javac") is None:
         if os.environ.get("LINKWRIGHT_REQUIRE_SPARK") == "1":
             pytest.fail("javac is not installed (scripts/install_spark.sh)")
         pytest.skip("javac is not installed")
-    pytest.importorskip("pyspark")
     lexer = SparkLexer(tmp_path_factory.mktemp("lexprobe"))
     yield lexer
     lexer.close()
