@@ -296,8 +296,8 @@ def canonical(sql: str, tokens: list[L.Token]) -> str:
         parts.append(sql[at : token.start])
         if token.kind in L.COMMENTS:
             parts.append(" ")
-        elif token.kind == L.STRING:
-            parts.append(L.quote_string(token.value))
+        elif token.kind == L.STRING:  # $ as is: the server substitutes ${...} alike in both
+            parts.append(L.quote_string(token.value).replace("\\u0024", "$"))
         elif token.kind == L.QUOTED_NAME:
             parts.append(L.quote_name(token.value))
         else:
