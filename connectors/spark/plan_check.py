@@ -330,10 +330,10 @@ def _check_path_relation(node: str) -> None:
     if not node.startswith("Relation ["):
         return
     found = _PATH_FORMAT.search(node)
-    what = f"a {found.group(1)} file" if found else "a file"
+    relation = f"Relation [..] {found.group(1)}" if found else "Relation [..]"
     raise PlanRefused(
-        f"{what} read by its path (a Relation with no catalog table) is not a read "
-        "operation allowed here: read a catalog table or a view."
+        f"a file read by its path ({relation}, no catalog table) is not a read operation "
+        "allowed here: read a catalog table or a view."
     )
 
 
