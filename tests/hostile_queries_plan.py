@@ -32,6 +32,8 @@ SEED = [
     "CREATE TABLE IF NOT EXISTS lw_canary.canary (id INT, s STRING) USING parquet",
     "INSERT OVERWRITE lw_canary.canary VALUES (1, 'one'), (2, 'two'), (3, 'three')",
     "CREATE TABLE IF NOT EXISTS lw_canary.control_t (id INT) USING parquet",
+    "CREATE TABLE IF NOT EXISTS lw_canary.chars (c CHAR(3), v VARCHAR(5)) USING parquet",
+    "INSERT OVERWRITE lw_canary.chars VALUES ('a', 'b')",
     "CREATE OR REPLACE VIEW lw_canary.v_script AS "
     "SELECT TRANSFORM(1) USING 'touch {markers}/v_script' AS (a)",
     "CREATE OR REPLACE VIEW lw_canary.v_reflect AS "
@@ -276,4 +278,5 @@ LEGITIMATE: list[tuple[str, str]] = [
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY id) FROM range(9)",
     ),
     ("trailing semicolon", "SELECT 1 AS one;"),
+    ("char and varchar columns (read with padding)", "SELECT c, v FROM lw_canary.chars"),
 ]

@@ -20,10 +20,11 @@ import pytest
 from connectors.spark import CONNECTOR, activity_queries, live
 from connectors.spark.hive.client import FetchLimits, HiveClient
 from connectors.spark.live import PreviewRequest, TableRef
-from connectors.spark.plan_check import PREFIX_WORDS
+from connectors.spark.plan_check import FUNCTIONS_FILE, PREFIX_WORDS
 from tests.helpers import direct_client
 from tests.hostile_queries_plan import HOSTILE, LEGITIMATE, SECRET_KEY, SECRET_LINE, SEED
 from tests.spark_catalog import OPTIONS, ensure_catalog, type_properties
+from tests.spark_functions_capture import system_functions
 from tests.spark_server import ServerPool
 
 MODE = "binary-nosasl"
@@ -269,6 +270,7 @@ def test_a_legitimate_query_still_previews_through_every_call(
         TableRef("sales", "odd_names"),
         TableRef("global_temp", "my view"),
         TableRef("lw_canary", "canary"),
+        TableRef("lw_canary", "chars"),
     ],
     ids=lambda t: t.label,
 )
@@ -279,3 +281,10 @@ def test_a_table_preview_of_a_catalog_table_or_view_still_runs(
         target.version, target.type_properties, OPTIONS, PreviewRequest(table=table)
     )
     assert report["ok"], why_not(report)
+
+
+@pytest.mark.spark(MODE)
+def test_the_function_list_is_what_the_server_answers(target: Target) -> None:
+    with direct_client(target.port) as client:
+        answered = system_functions(client)
+    assert json.loads(FUNCTIONS_FILE.read_text())["functions"] == answered
