@@ -278,5 +278,7 @@ LEGITIMATE: list[tuple[str, str]] = [
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY id) FROM range(9)",
     ),
     ("trailing semicolon", "SELECT 1 AS one;"),
+    ("having", "SELECT id % 2 AS k FROM range(4) GROUP BY id % 2 HAVING count(*) > 1"),
+    ("distinct", "SELECT DISTINCT id % 2 FROM range(4)"),
     ("char and varchar columns (read with padding)", "SELECT c, v FROM lw_canary.chars"),
 ]

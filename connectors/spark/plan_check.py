@@ -113,6 +113,7 @@ sorts and samples."""
 PARSED_QUERY_ROOTS = READ_NODES | {
     "CTE",
     "Pivot",
+    "UnresolvedHaving",
     "UnresolvedHint",
     "UnresolvedInlineTable",
     "UnresolvedRelation",
