@@ -115,3 +115,14 @@ def test_the_allowed_functions_are_spark_s_built_ins_less_the_refused_plus_plan_
     assert not REFUSED_FUNCTIONS & allowed
     assert {"upper", "explode", "count", "cast", "isnotnull"} <= allowed
     assert allowed == (builtin - REFUSED_FUNCTIONS) | PLAN_EXPRESSIONS
+
+
+def test_an_analysis_error_naming_a_path_gives_the_path_refusal_not_the_message() -> None:
+    parsed = PARSED.replace("[t]", "[parquet, /etc/x]")
+    text = (
+        parsed + "== Analyzed Logical Plan ==\norg.apache.spark.sql.AnalysisException: "
+        "/etc/x is not a Parquet file. Expected magic number at tail, but found [1, 2, 3, 4]\n"
+    )
+    message = refusal(text)
+    assert "a file read by its path (a name with a slash" in message
+    assert "magic" not in message

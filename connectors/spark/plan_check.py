@@ -200,6 +200,11 @@ _NODE_NAME = re.compile(r"'?([A-Za-z][A-Za-z0-9_]*)(?= |\[|$)")
 _CALL = re.compile(r"([^\s(),\[\]{}<>:=]*)\(")
 _CALL_LEAD = "`'\"!~-+*/%&|^<>=:;?@"
 _PATH_FORMAT = re.compile(r"\] ([A-Za-z][A-Za-z0-9_]*)$")
+_PATH_NAME = re.compile(
+    r"UnresolvedRelation \[[^\]\n]*[/\\][^\]\n]*\]|PlanWithUnresolvedIdentifier [^,\n]*[/\\]"
+)
+"""A table name with a slash, which no catalog table has: a file source and its path
+(``'UnresolvedRelation [csv, /etc/passwd]``)."""
 _SHORTENED = re.compile(r"\.\.\. \d+ more (?:fields|characters)|^Truncated plan of", re.M)
 _ERROR_HEAD = re.compile(r"^[a-z][\w.$]*\.[A-Z]\w*(?:Exception|Error)\b")
 _SHOWN_NAME = 80
@@ -260,7 +265,7 @@ def judge(text: str) -> JudgedPlan:
         raise PlanRefused(_UNREADABLE)
     analysed_from = analysed_at[0] + 1
     if not optimized_at and not physical_at:
-        _raise_analysis_error(lines[analysed_from:])
+        _raise_analysis_error(lines[1 : analysed_at[0]], lines[analysed_from:])
     if (
         len(optimized_at) != 1
         or len(physical_at) != 1
@@ -280,13 +285,18 @@ def _section(lines: list[str]) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def _raise_analysis_error(section: list[str]) -> None:
+def _raise_analysis_error(parsed: list[str], section: list[str]) -> None:
+    """The server's analysis error, unless the statement reads a file by its path: then the
+    path refusal, since the message can quote that file (its columns in "Did you mean", its
+    bytes in a format error)."""
     text = "\n".join(_section(section)).strip()
     if not _ERROR_HEAD.match(text):
         raise PlanRefused(_UNREADABLE)
     # The plan Spark appends to the message ("...; line 1 pos 7;\n'Project ...").
     for line in text.split("\n")[1:]:
         _check_path_relation(_TREE_PREFIX.sub("", line, count=1).lstrip("'"))
+    if _PATH_NAME.search("\n".join(parsed)) or _PATH_NAME.search(text):
+        raise PlanRefused(_PATH_READ.format(seen="a name with a slash, which no table has"))
     raise PlanAnalysisError("EXPLAIN EXTENDED", text)
 
 
@@ -332,10 +342,13 @@ def _check_path_relation(node: str) -> None:
         return
     found = _PATH_FORMAT.search(node)
     relation = f"Relation [..] {found.group(1)}" if found else "Relation [..]"
-    raise PlanRefused(
-        f"a file read by its path ({relation}, no catalog table) is not a read operation "
-        "allowed here: read a catalog table or a view."
-    )
+    raise PlanRefused(_PATH_READ.format(seen=f"{relation}, no catalog table"))
+
+
+_PATH_READ = (
+    "a file read by its path ({seen}) is not a read operation allowed here: read a catalog "
+    "table or a view."
+)
 
 
 def _check_calls(line: str) -> None:
