@@ -72,6 +72,8 @@ class Operation:
 
     stage: str
     run: Callable[[HiveClient, Deadline], Any]
+    session_configuration: dict[str, str] | None = None
+    """OpenSession's ``configuration`` for the operation's session (e.g. the plan check's)."""
 
     @property
     def value(self) -> str:  # quacks like a Stage member
@@ -307,7 +309,9 @@ class _Run(EndpointRunner[TestReport]):
         client = self._new_client(transport)
         with self.stage(Stage.OPEN_SESSION) as detail:
             session = client.open_session(
-                username=s.username, client_protocol=self.limits.client_protocol
+                username=s.username,
+                client_protocol=self.limits.client_protocol,
+                configuration=self._session_configuration(),
             )
             self.report.server_protocol_version = session.protocol
             detail.append(f"server protocol {session.protocol}")
@@ -330,7 +334,9 @@ class _Run(EndpointRunner[TestReport]):
         started = time.perf_counter()
         try:
             session = client.open_session(
-                username=s.username, client_protocol=self.limits.client_protocol
+                username=s.username,
+                client_protocol=self.limits.client_protocol,
+                configuration=self._session_configuration(),
             )
         except Exception as exc:
             http_level = isinstance(exc, HttpStatusError | NotHttpReply) or (
@@ -355,6 +361,9 @@ class _Run(EndpointRunner[TestReport]):
             0.0,
             f"server protocol {session.protocol} (same HTTP request as authentication)",
         )
+
+    def _session_configuration(self) -> dict[str, str] | None:
+        return None if self.operation is None else self.operation.session_configuration
 
     def _http_auth_detail(self) -> str:
         transport: HttpTransport = self.transport
