@@ -328,10 +328,19 @@ def test_values_needed(query: Any) -> list[tuple[str, str]]:
         return []
 
 
-def evaluate_query(query: Any, test_values: Mapping[tuple[str, str], Any]) -> str:
-    """The query text ADF would send, the test values put in (ADF string interpolation).
-    Raises :class:`connectors.expression_eval.ExpressionError` (and its subclasses
-    ``CannotEvaluate``, ``MissingValue``) with a message to show."""
+PlaceValues = Callable[[str, tuple[expression_eval.Piece, ...]], str]
+"""(evaluated text, the pieces of it that came from test values) -> the text to send, each
+piece written as a literal of the query language (a connector's ``place_values``)."""
+
+
+def evaluate_query(
+    query: Any, test_values: Mapping[tuple[str, str], Any], *, place: PlaceValues | None
+) -> str:
+    """The query text to send, the test values put in: with ``place`` None, as ADF's
+    string interpolation pastes them; else as ``place`` writes them (the connector's
+    literals: a value can never be SQL). Raises
+    :class:`connectors.expression_eval.ExpressionError` (and its subclasses
+    ``CannotEvaluate``, ``MissingValue``, ``ValueRefused``) with a message to show."""
     if not expressions.is_expression(query):
         return str(expressions.literal(query))
     by_scope: dict[str, dict[str, Any]] = {"pipeline": {}, "variables": {}}
@@ -347,12 +356,12 @@ def evaluate_query(query: Any, test_values: Mapping[tuple[str, str], Any]) -> st
     }
     if item:
         scope_kwargs["item"] = item.get("", item)
-    result = expression_eval.evaluate(query, expression_eval.Scope(**scope_kwargs))
-    if not isinstance(result, str):
+    traced = expression_eval.evaluate_traced(query, expression_eval.Scope(**scope_kwargs))
+    if not isinstance(traced.value, str):
         raise expression_eval.ExpressionError(
-            f"The query evaluates to {json.dumps(result)}, not text.", ""
+            f"The query evaluates to {json.dumps(traced.value)}, not text.", ""
         )
-    return result
+    return traced.value if place is None else place(traced.value, traced.pieces)
 
 
 def field_names(part: ActivityPart) -> list[str]:
@@ -363,6 +372,7 @@ __all__ = [
     "QUERY_MODE",
     "TABLE_MODE",
     "DatasetLookup",
+    "PlaceValues",
     "apply",
     "check",
     "dataset_type",

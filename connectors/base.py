@@ -201,7 +201,9 @@ class Connector:
     """Parts of pipeline activities the connector authors (see connectors.activity_parts)."""
     query_tools: Any = None
     """Checks and previews of an activity's query against a linked service (a module or
-    object with ``check_query`` and ``preview_query``), None when the connector has none."""
+    object with ``check_query``, ``preview_query`` and ``place_values``: test values put
+    into the query as literals, see :func:`connectors.activity_parts.evaluate_query`),
+    None when the connector has none."""
     datasets: dict[str, DatasetType] = field(default_factory=dict)
     """Dataset types this connector owns, by ``properties.type``."""
     live: LiveCatalog | None = None

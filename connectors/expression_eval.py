@@ -20,6 +20,12 @@ Stable API (other modules and branches build on it):
   valid but cannot be evaluated here (``what`` names the function, e.g. ``"utcnow"``);
   :class:`MissingValue` (a subclass of that): no value was given for ``scope``/``name``.
   Each has a message to show as is; the caller asks the user for the value to use.
+- :func:`evaluate_traced` (``value``, ``scope``) -> :class:`Traced`: the value, and the
+  :class:`Piece` s of its text that came from the scope's values rather than from the
+  expression (through interpolation, concat, string, toLower/toUpper, trim, substring,
+  first/last, replace and join character by character; through any other function as a
+  whole), so that a query's given values can be put in as literals, never as SQL.
+  :class:`ValueRefused` (an ``ExpressionError``): a value that cannot be put where it lands.
 - :data:`FUNCTIONS`: the functions evaluated here, by name; :data:`NOT_HERE`: functions
   known to ADF that depend on the run (time, activity output...) and are refused here.
 
@@ -43,10 +49,15 @@ __all__ = [
     "CannotEvaluate",
     "ExpressionError",
     "MissingValue",
+    "Piece",
     "Scope",
+    "Traced",
+    "ValueRefused",
     "as_text",
+    "describe_reference",
     "evaluate",
     "evaluate_all",
+    "evaluate_traced",
     "referenced",
 ]
 
@@ -929,3 +940,251 @@ def evaluate_all(node: Any, scope: Scope | None = None) -> Any:
     if isinstance(node, list):
         return [evaluate_all(value, scope) for value in node]
     return node
+
+
+# --- where given values land ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Characters ``start:end`` of a result's text that came from values of the scope
+    (``sources``: their ``(scope, name)`` pairs, as :func:`referenced` names them) rather
+    than from the expression. ``kind`` is what the piece is the text of: ``"number"``,
+    ``"boolean"`` or ``"text"``."""
+
+    start: int
+    end: int
+    sources: tuple[tuple[str, str], ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Traced:
+    """What :func:`evaluate_traced` found: the value, and the pieces of its text
+    (:func:`as_text`) that came from the scope's values."""
+
+    value: Any
+    pieces: tuple[Piece, ...]
+
+    @property
+    def text(self) -> str:
+        return as_text(self.value)
+
+
+class ValueRefused(ExpressionError):
+    """A given value that cannot be put where the expression puts it (a query's text:
+    see the connector's ``place_values``); ``line``/``column`` are 1-based, 0 unknown."""
+
+    def __init__(self, message: str, *, line: int = 0, column: int = 0) -> None:
+        super().__init__(message + (f" (line {line}, column {column})" if line else ""))
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def describe_reference(scope: str, name: str) -> str:
+    """``pipeline().parameters.day``, ``variables('x')``, ``item().name`` ..."""
+    return _describe_reference(scope, name)
+
+
+@dataclass(frozen=True)
+class _Origin:
+    sources: frozenset[tuple[str, str]]
+    kind: str
+
+
+_Chars = list[_Origin | None]
+_SCOPE_CALLS = ("linkedService", "dataset", "item")
+_KEEP_PROVENANCE = frozenset({"concat", "string", "tolower", "toupper", "trim"})
+_SLICES = frozenset({"substring", "first", "last"})
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "text"
+
+
+class _Tracer(_Evaluator):
+    """The evaluator, noting for each node which values of the scope its result came
+    from: per character for a text, as a whole for any other value. Functions that only
+    join, convert or cut texts (concat, interpolation, string, toLower, toUpper, trim,
+    substring, first, last, replace, join) keep each character's origin; any other
+    function's result comes, as a whole, from every value its arguments came from."""
+
+    def __init__(self, scope: Scope, text: str) -> None:
+        super().__init__(scope, text)
+        self.values: dict[int, Any] = {}
+        self.traces: dict[int, _Origin | _Chars] = {}
+
+    def run(self, node: Any) -> Any:
+        value = super().run(node)
+        self.values[id(node)] = value
+        trace = self._trace(node, value)
+        if trace is not None:
+            self.traces[id(node)] = trace
+        return value
+
+    def chars(self, node: Any) -> _Chars:
+        value = self.values[id(node)]
+        trace = self.traces.get(id(node))
+        size = len(as_text(value))
+        if isinstance(trace, list):
+            return trace
+        if trace is None:
+            return [None] * size
+        return [_Origin(trace.sources, _value_kind(value))] * size
+
+    def _whole(self, value: Any, nodes: Any) -> _Origin | None:
+        sources: set[tuple[str, str]] = set()
+        for node in nodes:
+            trace = self.traces.get(id(node))
+            if isinstance(trace, _Origin):
+                sources |= trace.sources
+            elif trace is not None:
+                sources.update(s for origin in trace if origin for s in origin.sources)
+        return _Origin(frozenset(sources), _value_kind(value)) if sources else None
+
+    def _trace(self, node: Any, value: Any) -> _Origin | _Chars | None:
+        if isinstance(node, _Literal):
+            return None
+        if isinstance(node, _Interpolation):
+            chars: _Chars = []
+            for part in node.parts:
+                chars += [None] * len(part) if isinstance(part, str) else self.chars(part)
+            return chars if any(chars) else None
+        if isinstance(node, (_Member, _Index)):
+            read = self._scope_read(node)
+            if read is not None:
+                return _Origin(frozenset({read}), _value_kind(value))
+            parts = [node.target] + ([node.index] if isinstance(node, _Index) else [])
+            return self._whole(value, parts)
+        assert isinstance(node, _Call)
+        return self._call(node, value)
+
+    def _scope_read(self, node: _Member | _Index) -> tuple[str, str] | None:
+        if isinstance(node, _Member):
+            name: Any = node.name
+        else:
+            name = self.values.get(id(node.index))
+            if not isinstance(name, str):
+                return None
+        for scope in _SCOPE_CALLS:
+            if _is_call(node.target, scope):
+                return scope, name
+        if isinstance(self.values.get(id(node.target)), _PipelineParameters):
+            return "pipeline", name
+        return None
+
+    def _call(self, node: _Call, value: Any) -> _Origin | _Chars | None:
+        lowered = node.name.lower()
+        args = node.args
+        if lowered == "variables":
+            return _Origin(frozenset({("variables", str(self.values[id(args[0])]))}), "text")
+        if lowered == "item" and not args:
+            return _Origin(frozenset({("item", "")}), _value_kind(value))
+        if lowered in ("linkedservice", "dataset", "pipeline"):
+            return None
+        if lowered == "if":
+            return self.traces.get(id(args[1] if self.values[id(args[0])] else args[2]))
+        if lowered == "coalesce":
+            chosen = next((a for a in args if self.values.get(id(a)) is not None), None)
+            return self.traces.get(id(chosen)) if chosen is not None else None
+        if isinstance(value, str) and lowered in _KEEP_PROVENANCE | _SLICES | {"replace"}:
+            chars = self._text_chars(lowered, args, value)
+            if chars is not None:
+                return chars if any(chars) else None
+        if isinstance(value, str) and lowered == "join":
+            return self._join_chars(args)
+        return self._whole(value, args)
+
+    def _text_chars(self, lowered: str, args: tuple[Any, ...], value: str) -> _Chars | None:
+        """Each character's origin for the text functions, or None (then: as a whole)."""
+        if lowered == "concat":
+            return [c for a in args for c in self.chars(a)]
+        if lowered == "string":  # the value's text: a number's stays a number's
+            return self.chars(args[0])
+        source = self.values[id(args[0])]
+        chars = self.chars(args[0])
+        if lowered == "replace":
+            return self._replace_chars(args, source, chars)
+        if not isinstance(source, str) or len(chars) != len(source):
+            return None
+        if lowered in ("tolower", "toupper"):
+            return chars if len(value) == len(chars) else None
+        if lowered == "trim":
+            left = len(source) - len(source.lstrip())
+            return chars[left : left + len(value)]
+        start = {"first": 0, "last": len(source) - len(value)}.get(lowered)
+        if start is None:  # substring
+            start = int(self.values[id(args[1])])
+        return [
+            _Origin(c.sources, "text") if c else None for c in chars[start : start + len(value)]
+        ]
+
+    def _replace_chars(self, args: tuple[Any, ...], source: Any, chars: _Chars) -> _Chars | None:
+        old, new = self.values[id(args[1])], self.values[id(args[2])]
+        if not isinstance(source, str) or not isinstance(old, str) or not isinstance(new, str):
+            return None
+        new_chars = self.chars(args[2])
+        out: _Chars = []
+        at = 0
+        while (found := source.find(old, at)) >= 0:
+            out += chars[at:found]
+            matched = {s for c in chars[found : found + len(old)] if c for s in c.sources}
+            out += [
+                _Origin(frozenset(matched | (c.sources if c else set())), "text")
+                if matched or c
+                else None
+                for c in new_chars
+            ]
+            at = found + len(old)
+        return out + chars[at:]
+
+    def _join_chars(self, args: tuple[Any, ...]) -> _Chars:
+        items = self.values[id(args[0])]
+        whole = self.traces.get(id(args[0]))
+        separator = self.chars(args[1])
+        out: _Chars = []
+        for index, item in enumerate(items):
+            if index:
+                out += separator
+            origin = _Origin(whole.sources, "text") if isinstance(whole, _Origin) else None
+            out += [origin] * len(as_text(item))
+        return out
+
+
+def _pieces(chars: _Chars) -> tuple[Piece, ...]:
+    """Runs of characters that came from values (next to each other: one piece)."""
+    pieces: list[Piece] = []
+    at = 0
+    while at < len(chars):
+        if chars[at] is None:
+            at += 1
+            continue
+        end = at
+        while end < len(chars) and chars[end] is not None:
+            end += 1
+        run = [c for c in chars[at:end] if c is not None]
+        kinds = {c.kind for c in run}
+        sources = sorted({s for c in run for s in c.sources})
+        pieces.append(Piece(at, end, tuple(sources), kinds.pop() if len(kinds) == 1 else "text"))
+        at = end
+    return tuple(pieces)
+
+
+def evaluate_traced(value: Any, scope: Scope | None = None) -> Traced:
+    """:func:`evaluate`, and which pieces of the result's text came from ``scope``'s
+    values (a test value pasted into a query is a piece of it)."""
+    scope = scope or Scope()
+    tree = _tree(value)
+    if isinstance(tree, _Literal) and not is_expression(value):
+        return Traced(literal(value), ())
+    text = expression_text(value) if is_expression_object(value) else str(value)
+    tracer = _Tracer(scope, text)
+    result = tracer.run(tree)
+    if isinstance(result, (_ScopeObject, _PipelineParameters)):
+        raise ExpressionError("pipeline() is an object, not a value: read a parameter of it.", text)
+    return Traced(result, _pieces(tracer.chars(tree)))

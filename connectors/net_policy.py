@@ -3,16 +3,20 @@
 The connection test resolves the host once, asks the policy about each
 address, and connects to exactly an address the policy allowed (no second DNS
 lookup), so a name cannot be re-pointed between check and use.
+
+Only globally reachable addresses are allowed by default (the IANA special-purpose
+registries, :mod:`connectors.special_addresses`, decide for their ranges); loopback, private
+and other ranges not globally reachable only as the deployment's settings say, and a refusal
+names the setting that would allow the address (:class:`SettingNames`).
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from connectors.special_addresses import IPAddress, IPNetwork, special_range
 
 # The policy returns None to allow an address, or a reason to refuse it.
 AddressCheck = Callable[[IPAddress], str | None]
@@ -26,6 +30,9 @@ _METADATA = {
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _BROADCAST = ipaddress.ip_address("255.255.255.255")
+_PRIVATE = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
 
 # IPv6 ranges whose addresses carry an IPv4 address, and where (RFC 6052 prefix
 # lengths for NAT64: a local-use /48 may be subdivided, so each length is read).
@@ -41,11 +48,23 @@ _NAT64_SLICES = {
 
 
 @dataclass(frozen=True)
+class SettingNames:
+    """How the deployment sets each switch of the policy, as a refusal names it (the portal
+    gives its environment variables; these defaults name :class:`AddressPolicy`'s fields)."""
+
+    allow_loopback: str = "AddressPolicy(allow_loopback=True)"
+    allow_private: str = "AddressPolicy(allow_private=True)"
+    allowed: str = "AddressPolicy.allowed"
+
+
+@dataclass(frozen=True)
 class AddressPolicy:
     """Default policy: refuse link-local, metadata and platform endpoints, multicast,
-    unspecified, reserved and shared (CGNAT) addresses; loopback and private ranges by
-    flag. An IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4,
-    Teredo) is judged as that IPv4 address."""
+    unspecified and broadcast addresses always; loopback and private (RFC 1918, unique
+    local) ranges by flag; every other address that is not globally reachable (shared
+    CGNAT space, documentation, benchmarking, reserved...) unless ``allowed`` lists it. An
+    IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is
+    judged as that IPv4 address."""
 
     allow_loopback: bool = False
     allow_private: bool = True
@@ -53,6 +72,8 @@ class AddressPolicy:
     """When not empty, only addresses in these networks may be reached."""
     denied: tuple[IPNetwork, ...] = ()
     """Networks never reached, whatever else allows them."""
+    names: SettingNames = field(default_factory=SettingNames)
+    """What the refusals call the settings above."""
 
     def __call__(self, address: IPAddress) -> str | None:
         if isinstance(address, ipaddress.IPv6Address):
@@ -82,19 +103,42 @@ class AddressPolicy:
             return f"{ip} is in 0.0.0.0/8 (this network)"
         if _within(ip, self.denied):
             return f"{ip} is in a denied network"
+        names = self.names
         if self.allowed:
             if _within(ip, self.allowed):
                 return None
-            return f"{ip} is not in an allowed network"
-        if ip.version == 4 and ip in _SHARED:
-            return f"{ip} is in the shared address space 100.64.0.0/10 (carrier-grade NAT)"
+            return f"{ip} is not in an allowed network; {names.allowed} lists the networks allowed"
         if ip.is_loopback:
-            return None if self.allow_loopback else f"{ip} is a loopback address"
-        if ip.is_private:
-            return None if self.allow_private else f"{ip} is a private address"
-        if ip.is_reserved:
-            return f"{ip} is a reserved address"
-        return None
+            if self.allow_loopback:
+                return None
+            return f"{ip} is a loopback address; {names.allow_loopback} allows loopback addresses"
+        if _within(ip, _PRIVATE):
+            if self.allow_private:
+                return None
+            return f"{ip} is a private address; {names.allow_private} allows private addresses"
+        why = _not_global(ip)
+        if why is None:
+            return None
+        return (
+            f"{why}; {names.allowed} allows it when it lists it (and then allows only the "
+            "networks it lists)"
+        )
+
+
+def _not_global(ip: IPAddress) -> str | None:
+    """Why ``ip`` is not globally reachable; None when it is."""
+    if ip.version == 4 and ip in _SHARED:
+        return f"{ip} is in the shared address space 100.64.0.0/10 (carrier-grade NAT)"
+    special = special_range(ip)
+    if special is not None:
+        if special.globally_reachable:
+            return None
+        return f"{ip} is in {special.network} ({special.name}), not globally reachable"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return f"{ip} is a site-local address (fec0::/10, deprecated), not globally reachable"
+    if ip.is_reserved or not ip.is_global:
+        return f"{ip} is in a range reserved by the IETF, not globally reachable"
+    return None
 
 
 def _within(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:

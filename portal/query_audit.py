@@ -108,8 +108,4 @@ def _defaults(row: QueryRow) -> dict[tuple[str, str], Any]:
     parameters = row.pipeline.properties.get("parameters")
     parameters = parameters if isinstance(parameters, dict) else {}
     form = query_checks.default_test_values(row.query, parameters)
-    return {
-        (scope, name): form[query_checks.test_value_key(scope, name)]
-        for scope, name in query_checks.test_value_fields(row.query)
-        if query_checks.test_value_key(scope, name) in form
-    }
+    return query_checks.test_values_from(form, row.query, parameters)

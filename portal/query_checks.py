@@ -8,6 +8,7 @@ secrets, the test values of the query's expressions, and the limits of connectio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,12 +62,39 @@ def test_value_key(scope: str, name: str) -> str:
     return f"tv-{scope}-{name}"
 
 
-def test_values_from(data: Mapping[str, str], query: Any) -> dict[tuple[str, str], Any]:
-    return {
-        (scope, name): data[test_value_key(scope, name)]
-        for scope, name in test_value_fields(query)
-        if data.get(test_value_key(scope, name), "") != ""
-    }
+def test_values_from(
+    data: Mapping[str, str], query: Any, parameters: Mapping[str, Any] | None = None
+) -> dict[tuple[str, str], Any]:
+    """The test values typed in a form; a pipeline parameter the pipeline declares Int,
+    Float or Bool is read as that type (the value ADF would have), so that it goes into
+    the query as a number or a boolean literal rather than as text."""
+    out: dict[tuple[str, str], Any] = {}
+    for scope, name in test_value_fields(query):
+        text = data.get(test_value_key(scope, name), "")
+        if text != "":
+            spec = _parameter(parameters or {}, name) if scope == "pipeline" else None
+            out[(scope, name)] = _as_declared(text, spec.get("type") if spec else None)
+    return out
+
+
+def _parameter(parameters: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    spec = next((v for k, v in parameters.items() if k.casefold() == name.casefold()), None)
+    return spec if isinstance(spec, dict) else None
+
+
+def _as_declared(text: str, declared: Any) -> Any:
+    """``text`` as a value of the declared parameter type, when it is one (else as typed)."""
+    kind = str(declared or "").casefold()
+    value = text.strip()
+    if kind == "int" and re.fullmatch(r"[+-]?[0-9]+", value):
+        return int(value)
+    if kind == "float" and re.fullmatch(
+        r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", value
+    ):
+        return float(value)
+    if kind == "bool" and value.casefold() in ("true", "false"):
+        return value.casefold() == "true"
+    return text
 
 
 def default_test_values(query: Any, parameters: Mapping[str, Any]) -> dict[str, str]:
@@ -74,7 +102,7 @@ def default_test_values(query: Any, parameters: Mapping[str, Any]) -> dict[str, 
     out = {}
     for scope, name in test_value_fields(query):
         if scope == "pipeline":
-            spec = next((v for k, v in parameters.items() if k.casefold() == name.casefold()), None)
+            spec = _parameter(parameters, name)
             default = spec.get("defaultValue") if isinstance(spec, dict) else None
             if isinstance(default, (str, int, float)) and not isinstance(default, bool):
                 out[test_value_key(scope, name)] = str(default)
@@ -141,7 +169,9 @@ def run_query(
                 False, f"The dataset '{dataset_name}' names no table: choose Query and write one."
             )
     try:
-        text = activity_parts.evaluate_query(query, test_values)
+        text = activity_parts.evaluate_query(query, test_values, place=tools.place_values)
+    except expression_eval.ValueRefused as exc:  # a value that would not stay a literal
+        return QueryResult(False, exc.message, line=exc.line or None, column=exc.column or None)
     except expression_eval.CannotEvaluate as exc:
         return QueryResult(False, f"Cannot evaluate here: {exc.message} Give the value to use.")
     except expression_eval.ExpressionError as exc:

@@ -211,9 +211,17 @@ CONNECTION_TEST_MAX_PENDING = int(os.environ.get("LINKWRIGHT_TEST_MAX_PENDING", 
 CONNECTION_TEST_RATE_PER_MINUTE = int(os.environ.get("LINKWRIGHT_TEST_RATE_PER_MINUTE", "20"))
 CONNECTION_TEST_CONNECT_TIMEOUT = float(os.environ.get("LINKWRIGHT_TEST_CONNECT_TIMEOUT", "10"))
 CONNECTION_TEST_DEADLINE = float(os.environ.get("LINKWRIGHT_TEST_DEADLINE", "30"))
-CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get("LINKWRIGHT_TEST_ALLOW_LOOPBACK", "") == "1"
-CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get("LINKWRIGHT_TEST_ALLOW_PRIVATE", "1") == "1"
-CONNECTION_TEST_ALLOWED_NETWORKS = _env_list("LINKWRIGHT_TEST_ALLOWED_NETWORKS")
+# The variables that open the address policy; its refusals name them ("... is a loopback
+# address; LINKWRIGHT_TEST_ALLOW_LOOPBACK=1 allows loopback addresses").
+CONNECTION_TEST_POLICY_VARIABLES = {
+    "allow_loopback": "LINKWRIGHT_TEST_ALLOW_LOOPBACK",
+    "allow_private": "LINKWRIGHT_TEST_ALLOW_PRIVATE",
+    "allowed": "LINKWRIGHT_TEST_ALLOWED_NETWORKS",
+}
+_POLICY = CONNECTION_TEST_POLICY_VARIABLES
+CONNECTION_TEST_ALLOW_LOOPBACK = os.environ.get(_POLICY["allow_loopback"], "") == "1"
+CONNECTION_TEST_ALLOW_PRIVATE = os.environ.get(_POLICY["allow_private"], "1") == "1"
+CONNECTION_TEST_ALLOWED_NETWORKS = _env_list(_POLICY["allowed"])
 CONNECTION_TEST_DENIED_NETWORKS = _env_list("LINKWRIGHT_TEST_DENIED_NETWORKS")
 # How long a web request may wait for a verdict (``?wait=true``) before answering 202 with
 # the test to poll, and how many requests of one process may wait at once (the others answer

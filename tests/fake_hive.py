@@ -1,6 +1,8 @@
 """A scriptable HiveServer2 (binary, NOSASL) on 127.0.0.1 for what a real Spark Thrift
 Server cannot be made to do: a catalog reply of millions of rows, a fetch that stalls,
-column buffers that contradict each other. Built on the generated Thrift processor."""
+column buffers that contradict each other. Built on the generated Thrift processor.
+``EXPLAIN EXTENDED`` (the plan check) is answered with the plan of a read
+(:data:`READ_PLAN`)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,36 @@ Fetch = Callable[[int, int], t.TRowSet]
 """(call number from 0, maxRows asked) -> the row set to send."""
 
 
-def _handle() -> t.THandleIdentifier:
-    return t.THandleIdentifier(guid=b"g" * 16, secret=b"s" * 16)
+def _handle(guid: bytes = b"g" * 16) -> t.THandleIdentifier:
+    return t.THandleIdentifier(guid=guid, secret=b"s" * 16)
+
+
+EXPLAINED = _handle(b"e" * 16)
+READ_PLAN = """== Parsed Logical Plan ==
+'GlobalLimit 101
++- 'LocalLimit 101
+   +- 'Project [*]
+      +- 'UnresolvedRelation [t], [], false
+
+== Analyzed Logical Plan ==
+a: string
+GlobalLimit 101
++- LocalLimit 101
+   +- Project [a#1]
+      +- SubqueryAlias spark_catalog.default.t
+         +- Relation spark_catalog.default.t[a#1] parquet
+
+== Optimized Logical Plan ==
+GlobalLimit 101
++- LocalLimit 101
+   +- Relation spark_catalog.default.t[a#1] parquet
+
+== Physical Plan ==
+CollectLimit 101
++- FileScan parquet spark_catalog.default.t[a#1]
+"""
+"""What a Spark Thrift Server answers to ``EXPLAIN EXTENDED`` of a preview of a table: the
+plan check lets the scripted statement through."""
 
 
 def string_columns(*columns: list[str]) -> t.TRowSet:
@@ -56,6 +86,7 @@ class Handler:
         self.fetch = fetch
         self.calls = 0
         self.closed_operations = 0
+        self.explained = 0
 
     def _op(self, kind: int) -> t.TOperationHandle:
         return t.TOperationHandle(operationId=_handle(), operationType=kind, hasResultSet=True)
@@ -75,6 +106,9 @@ class Handler:
 
     def ExecuteStatement(self, req: Any) -> Any:
         op = self._op(t.TOperationType.EXECUTE_STATEMENT)
+        if req.statement.startswith("EXPLAIN EXTENDED "):
+            self.explained += 1
+            op.operationId = EXPLAINED
         return t.TExecuteStatementResp(status=OK, operationHandle=op)
 
     def GetTables(self, req: Any) -> Any:
@@ -90,6 +124,9 @@ class Handler:
         return t.TGetResultSetMetadataResp(status=OK, schema=self.schema)
 
     def FetchResults(self, req: Any) -> Any:
+        if req.operationHandle.operationId == EXPLAINED:
+            plan = string_columns([READ_PLAN])
+            return t.TFetchResultsResp(status=OK, hasMoreRows=False, results=plan)
         rowset = self.fetch(self.calls, req.maxRows)
         self.calls += 1
         return t.TFetchResultsResp(status=OK, hasMoreRows=False, results=rowset)

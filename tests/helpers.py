@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import Resolver
 from connectors.net_policy import AddressPolicy
 from connectors.spark.diagnostics import (
@@ -12,6 +17,8 @@ from connectors.spark.diagnostics import (
     TestReport,
     run_connection_test,
 )
+from connectors.spark.hive.binary_transport import UnframedTransport
+from connectors.spark.hive.client import HiveClient
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 
 LOOPBACK_POLICY = AddressPolicy(allow_loopback=True)
@@ -81,6 +88,24 @@ def resolver_for(mapping: dict[str, str]) -> Resolver:
         raise OSError(-2, f"Name or service not known: {host}")
 
     return resolve
+
+
+@contextmanager
+def direct_client(port: int, *, deadline_s: float = 120.0) -> Iterator[HiveClient]:
+    """A privileged, test-only HiveClient straight to a ``binary-nosasl`` server on
+    127.0.0.1: no portal, no read-only guard, no plan check (set-up and effect checks)."""
+    deadline = Deadline(deadline_s)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    transport = UnframedTransport(
+        DeadlineSocket(sock, deadline, peer=f"127.0.0.1:{port}"), max_reply_bytes=64 << 20
+    )
+    client = HiveClient(transport, max_string_bytes=64 << 20)
+    try:
+        client.open_session()
+        yield client
+        client.close_session()
+    finally:
+        transport.close()
 
 
 def url_of(resource: Any, action: str = "", *args: Any) -> str:

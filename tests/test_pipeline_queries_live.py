@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from portal.imports import import_repository
 from portal.models import Factory
-from tests.conftest import signed_in
+from tests.conftest import api_for, signed_in
 from tests.connectors.repository_builders import as_zip
 from tests.spark_catalog import ensure_catalog, type_properties, with_password
 from tests.spark_server import ServerPool
@@ -84,7 +84,10 @@ def files(server: Any, activities: list[dict[str, Any]]) -> dict[str, bytes]:
         "name": NAME,
         "properties": {
             "activities": activities,
-            "parameters": {"word": {"type": "string", "defaultValue": "héllo"}},
+            "parameters": {
+                "word": {"type": "string", "defaultValue": "héllo"},
+                "rows": {"type": "int", "defaultValue": 1},
+            },
             "annotations": [],
         },
     }
@@ -291,3 +294,81 @@ def test_a_1_0_linked_service_previews_with_the_1_0_interim_types(
     assert "connector version 1.0" in html
     assert "<td>c_byte</td><td>ByteType</td><td>Int16</td>" in html
     assert "<td>c_ts</td><td>TimestampType</td><td>DateTime</td>" in html
+
+
+HOSTILE_VALUES = [
+    "x' OR '1'='1",
+    'say "hi"',
+    "back\\slash\\",
+    "*/ SELECT reflect('java.lang.System', 'getenv') /*",
+    "-- rest of the line",
+    "line\nbreak",
+    "carriage\rreturn",
+    "'; DROP TABLE sales.all_types; --",
+    "\u037e SELECT 1",
+    "`tick`",
+    "r'raw'",
+    "é\u2028\U0001f600",
+    "${env:HOME}",
+]
+
+
+WORD = "@{pipeline().parameters.word}"
+
+
+def lookup_with_word(live: Any, editor: Any, query: str) -> Any:
+    """A Lookup of ``query`` (an expression of the parameter ``word``): (what, word) ->
+    the API's answer to a check or a preview with ``word`` as its test value."""
+    factory = imported(
+        live, editor, [activity("Find", "Lookup", {"value": query, "type": "Expression"})]
+    )
+    api = api_for(editor)
+    where = f"/api/v1/factories/{factory.name}/pipeline/{NAME}/activities/properties.activities.0"
+
+    def run(what: str, word: str) -> Any:
+        body = {"testValues": {"pipeline": {"word": word}}}
+        return api.post(f"{where}/{what}", body, format="json").json()
+
+    return run
+
+
+@pytest.mark.spark("http-custom")
+def test_a_hostile_test_value_is_one_literal_to_the_server(live: Any, editor: Any) -> None:
+    """Issue 18, point 3: whatever a value holds, the server reads it back as the value,
+    in a single-quoted string, a double-quoted one and in code."""
+    run = lookup_with_word(
+        live, editor, f"SELECT '{WORD}' AS single, \"{WORD}\" AS double, {WORD} AS code"
+    )
+    for value in HOSTILE_VALUES:
+        got = run("preview", value)
+        assert got["ok"], (value, got)
+        first = json.loads(got["output"])["firstRow"]
+        assert first == {"single": value, "double": value, "code": value}, value
+    checked = run("check", "x' OR '1'='1")
+    assert checked["ok"] and "x' OR '1'='1 AS single" in checked["plan"], checked
+
+
+@pytest.mark.spark("http-custom")
+def test_a_value_cannot_end_a_comment_or_name_anything_but_a_table(live: Any, editor: Any) -> None:
+    run = lookup_with_word(live, editor, f"SELECT c_int FROM {WORD} -- {WORD}\n")
+    assert run("check", "sales.all_types")["ok"]  # a plain name: backquoted, the table read
+    ended = run("check", "sales.all_types\nUNION SELECT 1")
+    assert not ended["ok"] and "could end the -- comment" in ended["message"]
+    union = run("check", "sales.all_types UNION SELECT 1")
+    assert not union["ok"], union  # a string where a table name goes: the server refuses it
+    assert "'sales.all_types UNION SELECT 1'" in union["message"], union
+
+
+@pytest.mark.spark("http-custom")
+def test_a_form_value_of_an_int_parameter_is_a_number_in_the_query(live: Any, editor: Any) -> None:
+    query = "SELECT c_int FROM sales.all_types LIMIT @{pipeline().parameters.rows}"
+    factory = imported(
+        live, editor, [activity("Copy", "Copy", {"value": query, "type": "Expression"})]
+    )
+    form = {"tp-dataset": "AllTypes", "tp-useQuery": "Query", "tp-query": query}
+    html = (
+        signed_in(editor)
+        .post(url(factory, 0), {**form, "tv-pipeline-rows": "1", "check": "1"})
+        .content.decode()
+    )
+    assert "The server parsed and planned the query." in html

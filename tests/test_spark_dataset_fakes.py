@@ -121,6 +121,7 @@ def test_column_buffers_of_different_lengths_are_a_malformed_reply() -> None:
     assert failed["name"] == "Preview query"
     assert "differ in length" in failed["detail"]
     assert handler.closed_operations == 1, "the operation is still closed"
+    assert handler.explained == 1, "the statement was judged by its plan first"
 
 
 def test_nulls_come_from_the_bitmap_least_significant_bit_first() -> None:

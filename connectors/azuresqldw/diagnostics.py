@@ -15,25 +15,26 @@ from __future__ import annotations
 
 import socket
 import ssl
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Unpack
 
 from connectors.azuresqldw import tds
 from connectors.azuresqldw.login_errors import explain_login_error
 from connectors.azuresqldw.settings import SqlPoolSettings
-from connectors.net.deadline import Deadline
-from connectors.net.deadline_socket import DeadlineSocket
+from connectors.diagnostics.endpoint_stages import EndpointReport, EndpointRunner, Reach
+from connectors.diagnostics.stages import (
+    Advice,
+    NamedStage,
+    StageFailed,
+    StageProblem,
+    StageResult,
+    StageStatus,
+    one_line,
+)
 from connectors.net.endpoint import (
     AddressDenied,
-    Resolution,
-    Resolver,
-    connect_first,
-    resolve_allowed,
-    system_resolver,
 )
 from connectors.net.errors import (
     DeadlineExceeded,
@@ -46,13 +47,6 @@ from connectors.net.tls import (
     hostname_matches,
     parse_certificate,
 )
-from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
-
-
-class StageStatus(str, Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
 
 
 class Stage(str, Enum):
@@ -88,44 +82,10 @@ ENGINE_EDITIONS = {
 
 
 @dataclass
-class StageResult:
-    name: str
-    status: StageStatus
-    duration_ms: float
-    detail: str = ""
-    observed: str | None = None
-    change: str | None = None
-
-
-@dataclass
-class TestReport:
-    __test__ = False
-
-    ok: bool = False
-    stages: list[StageResult] = field(default_factory=list)
+class TestReport(EndpointReport):
     server_version: str | None = None
     encryption: str | None = None
-    certificate: CertificateInfo | None = None
     engine_edition: int | None = None
-    total_ms: float = 0.0
-
-    def stage(self, name: Stage | str) -> StageResult:
-        wanted = name.value if isinstance(name, Stage) else name
-        return next(s for s in self.stages if s.name == wanted)
-
-    @property
-    def first_failure(self) -> StageResult | None:
-        return next((s for s in self.stages if s.status == StageStatus.FAILED), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for stage in data["stages"]:
-            stage["status"] = stage["status"].value
-        if self.certificate is not None:
-            cert = data["certificate"]
-            for key in ("not_before", "not_after"):
-                cert[key] = cert[key].isoformat() if cert[key] else None
-        return data
 
 
 @dataclass(frozen=True)
@@ -135,41 +95,16 @@ class Limits:
     max_message_bytes: int = tds.MAX_MESSAGE_BYTES
 
 
-class _Failed(Exception):
-    """A stage failed; the report says why."""
-
-
-class StageProblem(Exception):
-    """A stage's own verdict: what was observed, and what to change."""
-
-    def __init__(self, observed: str, change: str) -> None:
-        super().__init__(observed)
-        self.observed = observed
-        self.change = change
-
-
 def run_connection_test(
     settings: SqlPoolSettings,
     *,
-    address_policy: AddressCheck | None = None,
     limits: Limits | None = None,
-    resolver: Resolver = system_resolver,
-    ca_certificate: str | None = None,
     schema: str = "dbo",
+    **reach: Unpack[Reach],
 ) -> TestReport:
-    run = _Run(settings, address_policy or AddressPolicy(), limits or Limits(), resolver)
-    run.ca_pem = ca_certificate
+    run = _Run(settings, limits or Limits(), reach)
     run.schema = schema
-    started = time.perf_counter()
-    try:
-        run.execute()
-    except _Failed:
-        pass
-    finally:
-        run.cleanup()
-        run.skip_remaining()
-    run.report.ok = run.report.first_failure is None
-    run.report.total_ms = round((time.perf_counter() - started) * 1000, 1)
+    run.run(run.execute)
     return run.report
 
 
@@ -177,94 +112,47 @@ def table_exists(
     settings: SqlPoolSettings,
     table: str,
     *,
-    address_policy: AddressCheck | None = None,
     limits: Limits | None = None,
-    resolver: Resolver = system_resolver,
-    ca_certificate: str | None = None,
+    **reach: Unpack[Reach],
 ) -> tuple[bool | None, str]:
     """Whether ``table`` (DATABASE.SCHEMA.TABLE, already checked plain) exists: (answer,
     how it was found out). None when it could not be checked (the reason says why)."""
-    run = _Run(settings, address_policy or AddressPolicy(), limits or Limits(), resolver)
-    run.ca_pem = ca_certificate
+    run = _Run(settings, limits or Limits(), reach)
     if settings.entra:
         return None, "not checked: Microsoft Entra ID sign-in needs a token this portal lacks"
     try:
         run.execute_login_only()
         literal = table.replace("'", "''")
         reply = run.query(f"SELECT CAST(OBJECT_ID(N'{literal}', N'U') AS int)")
-    except _Failed:
+    except StageFailed:
         failed = run.report.first_failure
         return None, f"not checked: {failed.name if failed else 'the connection'} failed"
     except StageProblem as exc:
         return None, f"not checked: {exc.observed}"
     except Exception as exc:  # bounded reads and deadlines end here too
-        return None, f"not checked: {_one_line(exc)}"
+        return None, f"not checked: {one_line(exc)}"
     finally:
         run.cleanup()
     value = reply.rows[0][0] if reply.rows else None
     return value is not None, "checked live in the SQL pool"
 
 
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-def _one_line(exc: BaseException) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return " ".join(str(text).split())[:500]
-
-
-class _Run:
-    def __init__(
-        self, settings: SqlPoolSettings, policy: AddressCheck, limits: Limits, resolver: Resolver
-    ) -> None:
+class _Run(EndpointRunner[TestReport]):
+    def __init__(self, settings: SqlPoolSettings, limits: Limits, reach: Reach) -> None:
+        super().__init__(TestReport(), settings, limits, reach)
         self.s = settings
-        self.policy = policy
         self.limits = limits
-        self.resolver = resolver
-        self.deadline = Deadline(limits.deadline_s)
-        self.report = TestReport()
-        self.ca_pem: str | None = None
         self.schema = "dbo"
         self.sock: socket.socket | None = None
         self.packets: tds.PacketLayer | None = None
-        self.address: IPAddress | None = None
         self.login_only_tls = False
 
-    # -- bookkeeping -------------------------------------------------------------
-    def record(self, stage: Stage, status: StageStatus, ms: float, detail: str) -> StageResult:
-        result = StageResult(stage.value, status, round(ms, 1), detail)
-        self.report.stages.append(result)
-        return result
+    # -- what the shared runner asks of a connector --------------------------------
+    def stage_order(self) -> list[Stage]:
+        return list(Stage)
 
-    def skip(self, stage: Stage, why: str) -> None:
-        self.record(stage, StageStatus.SKIPPED, 0.0, why)
-
-    @contextmanager
-    def stage(self, stage: Stage, *, stop: bool = True) -> Iterator[list[str]]:
-        detail: list[str] = []
-        started = time.perf_counter()
-        try:
-            yield detail
-        except _Failed:
-            raise
-        except StageProblem as problem:
-            result = self.record(stage, StageStatus.FAILED, _ms(started), problem.observed)
-            result.observed, result.change = problem.observed, problem.change
-            if stop:
-                raise _Failed from problem
-            return
-        except Exception as exc:  # every failure ends in the report
-            result = self.record(stage, StageStatus.FAILED, _ms(started), _one_line(exc))
-            result.observed, result.change = _advice(stage, exc, self.s)
-            raise _Failed from exc
-        self.record(stage, StageStatus.PASSED, _ms(started), "; ".join(detail))
-
-    def skip_remaining(self) -> None:
-        done = {s.name for s in self.report.stages}
-        for stage in Stage:
-            if stage.value not in done:
-                self.skip(stage, "not run: an earlier stage failed")
+    def advise(self, stage: NamedStage, exc: BaseException, *, first: bool, **hints: Any) -> Advice:
+        return _advice(stage, exc, self.s)
 
     def cleanup(self) -> None:
         if self.sock is not None:
@@ -273,8 +161,7 @@ class _Run:
 
     # -- the stages --------------------------------------------------------------
     def execute(self) -> None:
-        resolution = self._resolve()
-        self._connect(resolution)
+        self._connect()
         if self.s.encrypt == "strict":
             self._tls_first()
             self._prelogin()
@@ -296,8 +183,7 @@ class _Run:
         self._checks()
 
     def execute_login_only(self) -> None:
-        resolution = self._resolve()
-        self._connect(resolution)
+        self._connect()
         if self.s.encrypt == "strict":
             self._tls_first()
             self._prelogin()
@@ -305,34 +191,12 @@ class _Run:
             self._tls_in_prelogin(self._prelogin())
         self._login()
 
-    def _resolve(self) -> Resolution:
-        with self.stage(Stage.RESOLVE) as detail:
-            resolution = resolve_allowed(
-                self.s.host,
-                self.s.port,
-                policy=self.policy,
-                deadline=self.deadline,
-                resolver=self.resolver,
-            )
-            detail.append(f"{self.s.host} -> {resolution.describe()}")
-        return resolution
-
-    def _connect(self, resolution: Resolution) -> None:
-        with self.stage(Stage.CONNECT) as detail:
-            self.sock, self.address = connect_first(
-                resolution,
-                self.s.port,
-                connect_timeout=self.limits.connect_timeout_s,
-                deadline=self.deadline,
-            )
-            self.packets = tds.PacketLayer(
-                tds.SocketChannel(self._wire(self.sock)),
-                max_message=self.limits.max_message_bytes,
-            )
-            detail.append(f"connected to {self.address} port {self.s.port}")
-
-    def _wire(self, sock: Any) -> DeadlineSocket:
-        return DeadlineSocket(sock, self.deadline, peer=f"{self.s.host}:{self.s.port}")
+    def _connect(self) -> None:
+        """Resolve the host, connect; the TDS packets then travel on that connection."""
+        self.sock = self.connect_stage(Stage.CONNECT, self.resolve_stage(Stage.RESOLVE))
+        self.packets = tds.PacketLayer(
+            tds.SocketChannel(self.wire(self.sock)), max_message=self.limits.max_message_bytes
+        )
 
     def _client_encryption(self) -> int:
         return tds.ENCRYPT_OFF if self.s.encrypt == "optional" else tds.ENCRYPT_ON
@@ -461,7 +325,7 @@ class _Run:
             self.report.certificate = cert
             verdict = self._check_name(cert, expected)
             assert self.packets is not None
-            self.packets.use(tds.SocketChannel(self._wire(tls_sock)))
+            self.packets.use(tds.SocketChannel(self.wire(tls_sock)))
             detail.append(
                 f"{tls_sock.version()} first (TDS 8.0, ALPN "
                 f"{tls_sock.selected_alpn_protocol() or 'none'}); "
@@ -483,7 +347,7 @@ class _Run:
             if self.login_only_tls:
                 # ENCRYPT_OFF: only the login packet is encrypted; the rest is clear.
                 assert self.sock is not None
-                self.packets.use(tds.SocketChannel(self._wire(self.sock)))
+                self.packets.use(tds.SocketChannel(self.wire(self.sock)))
             reply = tds.parse_tokens(self.packets.receive(tds.TABULAR_RESULT))
             if reply.errors:
                 error = reply.errors[0]
@@ -577,8 +441,8 @@ class _Run:
             detail.append("CREATE TABLE, ALTER and INSERT on the schema, bulk operations")
 
 
-def _advice(stage: Stage, exc: BaseException, settings: SqlPoolSettings) -> tuple[str, str]:
-    text = _one_line(exc)
+def _advice(stage: NamedStage, exc: BaseException, settings: SqlPoolSettings) -> Advice:
+    text = one_line(exc)
     if isinstance(exc, AddressDenied):
         return (
             f"{settings.host} resolves only to addresses this portal may not connect to.",
@@ -606,3 +470,17 @@ def _advice(stage: Stage, exc: BaseException, settings: SqlPoolSettings) -> tupl
             "Check the port, and whether encrypt matches the server (strict needs TDS 8).",
         )
     return (f"{stage.value}: {text}.", "Check the settings for this stage.")
+
+
+__all__ = [
+    "ENGINE_EDITIONS",
+    "WRITE_PERMISSIONS",
+    "Limits",
+    "Stage",
+    "StageProblem",
+    "StageResult",
+    "StageStatus",
+    "TestReport",
+    "run_connection_test",
+    "table_exists",
+]

@@ -10,6 +10,7 @@ from connectors.azuresqldw.connection_string import (
     parse,
     server_address,
 )
+from connectors.diagnostics.settings_check import SettingsError
 
 SQL = "SQL"
 ENTRA = ("ServicePrincipal", "SystemAssignedManagedIdentity", "UserAssignedManagedIdentity")
@@ -30,12 +31,6 @@ AUTH_KEYWORDS = {
     "active directory msi": "SystemAssignedManagedIdentity",
     "active directory default": "SystemAssignedManagedIdentity",
 }
-
-
-class SettingsError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

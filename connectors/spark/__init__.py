@@ -42,7 +42,14 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 
 class _QueryTools:
-    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use."""
+    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use;
+    test values put in as Spark literals (:mod:`connectors.spark.query_values`)."""
+
+    @staticmethod
+    def place_values(text: str, pieces: Any) -> str:
+        from connectors.spark.query_values import place_values
+
+        return place_values(text, pieces)
 
     def __getattr__(self, name: str) -> Any:
         from connectors.spark import activity_queries

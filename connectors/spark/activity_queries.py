@@ -1,6 +1,7 @@
 """Checking a Copy / Lookup activity's Spark query: the read-only guard before any network,
-then ``EXPLAIN`` on the live server (parsed and planned, never run), with the connection
-test's address policy, deadline and bounded reads.
+then the server's own judgement (:mod:`connectors.spark.plan_check`: ``EXPLAIN EXTENDED`` of
+the exact text that would run, analysed, never run) before anything runs, with the
+connection test's address policy, deadline and bounded reads.
 
 The session is opened by the connection test's own code (:mod:`connectors.spark.diagnostics`),
 so a query check fails for the same reasons, with the same advice, as a connection test.
@@ -29,14 +30,11 @@ from connectors.spark.live import (
     carry,
     table_of,
 )
+from connectors.spark.plan_check import EXPLAIN, SESSION_CONFIGURATION, PlanRefused, check_plan
 from connectors.spark.query_guard import QueryRefused, check_read_only
 from connectors.spark.type_mapping import changes_between, column_type
 
 _POSITION = re.compile(r"line (\d+),? pos(?:ition)? (\d+)", re.IGNORECASE)
-_PLAN_ERROR = re.compile(
-    r"(AnalysisException|ParseException|Error occurred during query planning|"
-    r"\[[A-Z_]+(?:\.[A-Z_]+)?\])"
-)
 
 
 def query_problems(sql: str) -> list[str]:
@@ -100,18 +98,22 @@ def _server_run(
     work: Callable[[HiveClient, Deadline], Any],
 ) -> dict[str, Any]:
     """Open a session as the connection test does (:func:`connection_test.run_on_server`),
-    run ``work``, close. ``{"ok", "result" | "message", "line", "column", "duration_ms"}``.
-    A server's refusal of the statement (``HiveStatusError``) comes back as its message
-    and position, not as a failed stage."""
+    with the plan check's session settings, run ``work``, close. ``{"ok", "result" |
+    "message", "line", "column", "duration_ms"}``. A server's refusal of the statement
+    (``HiveStatusError``) comes back as its message and position, the plan check's
+    (``PlanRefused``) as its message, not as a failed stage."""
     started = time.perf_counter()
 
     def guarded(client: HiveClient, deadline: Deadline) -> Any:
         try:
             return {"value": work(client, deadline)}
         except HiveStatusError as exc:
-            return {"server_error": str(exc.message if hasattr(exc, "message") else exc)}
+            return {"server_error": exc.message}
+        except PlanRefused as exc:
+            return {"plan_refused": str(exc)}
 
-    report = run_on_server(version, type_properties, options, Operation(stage, guarded))
+    operation = Operation(stage, guarded, session_configuration=SESSION_CONFIGURATION)
+    report = run_on_server(version, type_properties, options, operation)
     duration = round((time.perf_counter() - started) * 1000, 1)
     if isinstance(report, dict):  # refused before any network
         failure: dict[str, Any] = next(
@@ -132,15 +134,19 @@ def _server_run(
     result = report.result or {}
     if "server_error" in result:
         return {"ok": False, **server_message(result["server_error"]), "duration_ms": duration}
+    if "plan_refused" in result:
+        return {"ok": False, "message": result["plan_refused"], "duration_ms": duration}
     return {"ok": True, "result": result.get("value"), "duration_ms": duration}
 
 
 def check_query(
     version: ConnectorVersion, type_properties: dict[str, Any], sql: str, options: TestOptions
 ) -> dict[str, Any]:
-    """Parse and plan ``sql`` on the server with ``EXPLAIN``: ``{"ok", "message", "line",
-    "column", "plan"}``. A syntax error, a missing table or column comes back with the
-    server's message and position."""
+    """Parse and analyse ``sql`` on the server (``EXPLAIN EXTENDED``, judged by the plan
+    check): ``{"ok", "message", "line", "column", "plan"}`` (``plan``: the physical plan).
+    A syntax error, a missing table or column comes back with the server's message and
+    position, a plan that is not a read with the plan check's refusal. The result's columns
+    come from the same query under ``LIMIT 0``, itself judged before it runs."""
     try:
         statement = check_read_only(sql)
     except QueryRefused as exc:
@@ -148,23 +154,24 @@ def check_query(
 
     def explain(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
-        plan = str(client.query_first_value(EXPLAIN + statement, timeout_seconds=timeout) or "")
-        if _plan_error(plan) is not None:
-            return {"plan": plan, "columns": []}
+        plan = check_plan(client, statement, timeout_seconds=timeout)
         # The result's columns without reading a row: what each version's interim types are.
         empty = f"SELECT * FROM (\n{statement}\n) AS linkwright_columns LIMIT 0"
-        got = client.query(empty, limits=FetchLimits(max_rows=1), timeout_seconds=timeout)
-        return {"plan": plan, "columns": [(c.name, c.type_name) for c in got.columns]}
+        try:
+            check_plan(client, empty, timeout_seconds=timeout)
+            got = client.query(empty, limits=FetchLimits(max_rows=1), timeout_seconds=timeout)
+        except HiveStatusError as exc:  # the wrapper's first line is not the user's
+            return {"wrapped_error": exc.message}
+        return {"plan": plan.physical, "columns": [(c.name, c.type_name) for c in got.columns]}
 
     report = _server_run(version, type_properties, options, "Check query", explain)
     if not report.get("ok"):
         return _in_query(report, sql, statement)
     result = report.pop("result") or {}
+    if "wrapped_error" in result:
+        found = {**report, "ok": False, **server_message(result["wrapped_error"])}
+        return _in_query(found, sql, statement, prefix="", lines_before=1)
     plan = str(result.get("plan", ""))
-    error = _plan_error(plan)
-    if error is not None:
-        found = {"ok": False, **server_message(error), "duration_ms": report.get("duration_ms")}
-        return _in_query(found, sql, statement)
     columns = [
         {"name": name, **column_type(server_type, version.version).to_dict()}
         for name, server_type in result.get("columns", [])
@@ -176,14 +183,6 @@ def check_query(
         "columns": columns,
         "type_changes": type_changes(result.get("columns", [])),
     }
-
-
-def _plan_error(plan: str) -> str | None:
-    """Spark answers EXPLAIN of a query it cannot analyse with the error as the plan."""
-    body = plan.removeprefix("== Physical Plan ==").lstrip("\n")
-    if _PLAN_ERROR.match(body) or body.startswith("org.apache.spark"):
-        return body
-    return None
 
 
 def type_changes(columns: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -205,15 +204,12 @@ def type_changes(columns: list[tuple[str, str]]) -> list[dict[str, str]]:
     return changes
 
 
-EXPLAIN = "EXPLAIN "
-
-
 def _in_query(
     report: dict[str, Any],
     sql: str,
     statement: str,
     *,
-    prefix: str = "EXPLAIN ",
+    prefix: str = EXPLAIN,
     lines_before: int = 0,
 ) -> dict[str, Any]:
     """A position the server gave in the statement it was sent (``prefix`` before the
@@ -266,6 +262,7 @@ def preview_query(
 
     def work(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
+        check_plan(client, wrapped, timeout_seconds=timeout)
         got = client.query(wrapped, limits=limits, timeout_seconds=timeout)
         types = [column_type(c.type_name, version.version) for c in got.columns]
         return {

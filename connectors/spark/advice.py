@@ -145,10 +145,15 @@ def _explain(
         if by_bytes is not None:
             return by_bytes
     if isinstance(exc, FrameTooLarge):
-        return Advice(
+        size = (
             f"The server announced a message of {exc.announced} bytes, above the "
-            f"{exc.limit}-byte limit; nothing that large was read.",
-            "Such a length usually means the reply is not what the transport setting "
+            f"{exc.limit}-byte limit; nothing that large was read."
+            if exc.announced is not None
+            else f"A reply was refused ({exc.message}); no more of it was read."
+        )
+        return Advice(
+            size,
+            "A reply that large usually means it is not what the transport setting "
             f"expects: check {_transport_words(settings)}.",
         )
     if isinstance(exc, DeadlineExceeded):

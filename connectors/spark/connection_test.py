@@ -1,7 +1,8 @@
 """The Spark connector's "Test connection": ADF typeProperties in, a stage report out.
 
 Values only Data Factory can resolve (expressions, Azure Key Vault references) are
-reported before any network stage, naming the property.
+reported before any network stage, naming the property
+(:mod:`connectors.diagnostics.settings_check`).
 """
 
 from __future__ import annotations
@@ -9,48 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.encrypted_credentials import one_off_needed
-from connectors.expressions import expression_text, is_expression, literal
+from connectors.diagnostics.settings_check import checked_settings
 from connectors.spark.diagnostics import Operation, TestReport, run_connection_test, stage_list
-from connectors.spark.settings import ClientLimits, SettingsError, settings_from_type_properties
-
-CHECK_STAGE = "Check settings"
-
-
-def _unresolvable(type_properties: dict[str, Any]) -> list[str]:
-    found = []
-    for name, value in type_properties.items():
-        if is_expression(value):
-            found.append(
-                f"{name} is the ADF expression {expression_text(value)!r}, which only Data "
-                "Factory can evaluate"
-            )
-        elif isinstance(value, dict) and value.get("type") == "AzureKeyVaultSecret":
-            secret = value.get("secretName")
-            store = (value.get("store") or {}).get("referenceName")
-            found.append(
-                f"{name} is the Azure Key Vault secret {secret!r} of {store!r}, which this "
-                f"portal cannot read: type the {name} to use for this test"
-            )
-    return found
-
-
-def _refused(observed: str, change: str, operation: Operation | None = None) -> dict[str, Any]:
-    stages = [
-        {
-            "name": CHECK_STAGE,
-            "status": "failed",
-            "duration_ms": 0.0,
-            "detail": observed,
-            "observed": observed,
-            "change": change,
-        }
-    ]
-    stages += [
-        {"name": stage.value, "status": "skipped", "duration_ms": 0.0, "detail": ""}
-        for stage in stage_list(operation)
-    ]
-    return {"ok": False, "stages": stages, "total_ms": 0.0}
+from connectors.spark.settings import ClientLimits, SparkSettings, settings_from_type_properties
 
 
 def test_connection(
@@ -70,28 +32,15 @@ def run_on_server(
 
     Returns the refusal (a report dict, nothing sent) when the settings cannot be used,
     else the :class:`TestReport` (its ``result`` is the operation's)."""
-    needed = one_off_needed(version, type_properties)
-    if needed:
-        return _refused(needed, "Test again with the password typed for this test.", operation)
-    type_properties = {name: literal(value) for name, value in type_properties.items()}
-    unresolved = _unresolvable(type_properties)
-    if unresolved:
-        return _refused(
-            "; ".join(unresolved) + ".",
-            'Give the values to use for this test (the form\'s "Values for this test", the '
-            "API's testParameters and testSecrets, test_connection --param and --secret): "
-            "they are used for this test only, never stored; the definition keeps its "
-            "expressions and Key Vault references.",
-            operation,
-        )
-    secret = type_properties.get("password")
-    password = secret.get("value") if isinstance(secret, dict) else None
-    try:
-        settings = settings_from_type_properties(version.version, type_properties, password)
-    except SettingsError as exc:
-        return _refused(
-            "; ".join(exc.problems) + ".", "Correct these settings and test again.", operation
-        )
+
+    def read(literal: dict[str, Any]) -> SparkSettings:
+        secret = literal.get("password")
+        password = secret.get("value") if isinstance(secret, dict) else None
+        return settings_from_type_properties(version.version, literal, password)
+
+    settings = checked_settings(version, type_properties, read, stage_list(operation))
+    if isinstance(settings, dict):
+        return settings
     limits = ClientLimits(
         connect_timeout_s=options.connect_timeout_s, deadline_s=options.deadline_s
     )

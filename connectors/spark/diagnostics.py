@@ -14,30 +14,31 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Unpack
 
+from connectors.diagnostics.endpoint_stages import EndpointReport, EndpointRunner, Reach
+from connectors.diagnostics.stages import (
+    NOT_REPORTED,
+    Advice,
+    NamedStage,
+    StageFailed,
+    StageResult,
+    StageStatus,
+    elapsed_ms,
+)
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
-from connectors.net.endpoint import (
-    Resolution,
-    Resolver,
-    connect_first,
-    open_tcp,
-    resolve_allowed,
-    system_resolver,
-)
 from connectors.net.errors import (
     CertificateRejected,
     NetworkError,
     PeerClosed,
 )
 from connectors.net.tls import CertificateInfo, TlsOptions, TlsResult, handshake
-from connectors.net_policy import AddressCheck, AddressPolicy, IPAddress
-from connectors.spark.advice import Advice, explain
+from connectors.spark.advice import explain
 from connectors.spark.hive.binary_transport import UnframedTransport
 from connectors.spark.hive.client import HiveClient
 from connectors.spark.hive.errors import (
@@ -52,12 +53,6 @@ from connectors.spark.settings import (
     SparkSettings,
     TransportProtocol,
 )
-
-
-class StageStatus(str, Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
 
 
 class Stage(str, Enum):
@@ -77,6 +72,8 @@ class Operation:
 
     stage: str
     run: Callable[[HiveClient, Deadline], Any]
+    session_configuration: dict[str, str] | None = None
+    """OpenSession's ``configuration`` for the operation's session (e.g. the plan check's)."""
 
     @property
     def value(self) -> str:  # quacks like a Stage member
@@ -84,65 +81,20 @@ class Operation:
 
 
 @dataclass
-class StageResult:
-    name: str
-    status: StageStatus
-    duration_ms: float
-    detail: str = ""
-    observed: str | None = None
-    change: str | None = None
-
-
-@dataclass
-class TestReport:
-    __test__ = False  # not a pytest test class
-
-    ok: bool = False
-    stages: list[StageResult] = field(default_factory=list)
+class TestReport(EndpointReport):
     server_protocol_version: str | None = None
     server_name: str | None = None
     server_version: str | None = None
-    certificate: CertificateInfo | None = None
-    total_ms: float = 0.0
-    result: Any = field(default=None, repr=False)
+    result: Any = field(default=None, repr=False, metadata=NOT_REPORTED)
     """What an :class:`Operation` returned (None for a plain test or a failure)."""
-
-    def stage(self, name: Stage | str) -> StageResult:
-        wanted = name.value if isinstance(name, Stage) else name
-        return next(s for s in self.stages if s.name == wanted)
-
-    @property
-    def first_failure(self) -> StageResult | None:
-        return next((s for s in self.stages if s.status == StageStatus.FAILED), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        result, self.result = self.result, None
-        try:
-            data = asdict(self)
-        finally:
-            self.result = result
-        del data["result"]
-        for stage in data["stages"]:
-            stage["status"] = stage["status"].value
-        if self.certificate is not None:
-            cert = data["certificate"]
-            for key in ("not_before", "not_after"):
-                cert[key] = cert[key].isoformat() if cert[key] else None
-        return data
-
-
-class _StageFailed(Exception):
-    """Internal: a stage failed and the test stops (the report says why)."""
 
 
 def run_connection_test(
     settings: SparkSettings,
     *,
-    address_policy: AddressCheck | None = None,
     limits: ClientLimits | None = None,
-    resolver: Resolver = system_resolver,
-    ca_certificate: str | None = None,
     operation: Operation | None = None,
+    **reach: Unpack[Reach],
 ) -> TestReport:
     """Run every stage against the server described by ``settings``.
 
@@ -150,102 +102,52 @@ def run_connection_test(
     :func:`connectors.ca_certificates.parse_ca_pem`); it stands in for a 1.0
     ``trustedCertPath``, a file on the integration runtime that is never opened here.
     """
-    run = _Run(settings, address_policy or AddressPolicy(), limits or ClientLimits(), resolver)
-    run.ca_pem = ca_certificate
+    run = _Run(settings, limits or ClientLimits(), reach)
     run.operation = operation
-    started = time.perf_counter()
-    try:
-        run.execute()
-    except _StageFailed:
-        pass
-    finally:
-        run.cleanup()
-        run.skip_remaining()
-    run.report.ok = run.report.first_failure is None
-    run.report.total_ms = round((time.perf_counter() - started) * 1000, 1)
+    run.run(run.execute)
     return run.report
 
 
-class _Run:
-    def __init__(
-        self,
-        settings: SparkSettings,
-        policy: AddressCheck,
-        limits: ClientLimits,
-        resolver: Resolver,
-    ) -> None:
+class _Run(EndpointRunner[TestReport]):
+    def __init__(self, settings: SparkSettings, limits: ClientLimits, reach: Reach) -> None:
+        super().__init__(TestReport(), settings, limits, reach)
         self.settings = settings
-        self.policy = policy
         self.limits = limits
-        self.resolver = resolver
-        self.deadline = Deadline(limits.deadline_s)
-        self.report = TestReport()
-        self.address: IPAddress | None = None
         self.transport: Any = None
         self.client: HiveClient | None = None
-        self.ca_pem: str | None = None
         self.operation: Operation | None = None
 
-    # -- stage bookkeeping -------------------------------------------------------
-    def _record(
-        self, stage: Stage | Operation, status: StageStatus, ms: float, detail: str
-    ) -> StageResult:
-        result = StageResult(stage.value, status, round(ms, 1), detail)
-        self.report.stages.append(result)
-        return result
+    # -- what the shared runner asks of a connector --------------------------------
+    def stage_order(self) -> list[Stage | Operation]:
+        return stage_list(self.operation)
 
-    def skip(self, stage: Stage | Operation, why: str) -> None:
-        self._record(stage, StageStatus.SKIPPED, 0.0, why)
-
-    def fail(self, stage: Stage | Operation, ms: float, exc: BaseException, **hints: Any) -> None:
-        first = self.report.first_failure is None
-        result = self._record(stage, StageStatus.FAILED, ms, _one_line(exc))
-        if first:
-            advice: Advice = explain(exc, self.settings, **hints)
-            result.observed, result.change = advice.observed, advice.change
-
-    @contextmanager
-    def stage(self, stage: Stage | Operation) -> Iterator[list[str]]:
-        """Time a stage; the body appends its detail line to the yielded list."""
-        detail: list[str] = []
-        started = time.perf_counter()
-        try:
-            yield detail
-        except _StageFailed:
-            raise
-        except Exception as exc:  # every failure, even unexpected, ends in the report
-            self.fail(stage, _ms(started), exc)
-            raise _StageFailed from exc
-        self._record(stage, StageStatus.PASSED, _ms(started), "; ".join(detail))
-
-    def skip_remaining(self) -> None:
-        done = {s.name for s in self.report.stages}
-        for stage in stage_list(self.operation):
-            if stage.value not in done:
-                self.skip(stage, "not run: an earlier stage failed")
+    def advise(self, stage: NamedStage, exc: BaseException, *, first: bool, **hints: Any) -> Advice:
+        """The plain-language advice, for the test's first failure only."""
+        if not first:
+            return None, None
+        advice = explain(exc, self.settings, **hints)
+        return advice.observed, advice.change
 
     # -- the stages --------------------------------------------------------------
     def execute(self) -> None:
         s = self.settings
         if s.server_type == ServerType.SHARK_SERVER:
-            self._record(
+            result = self.record(
                 Stage.RESOLVE,
                 StageStatus.FAILED,
                 0.0,
                 "SharkServer (HiveServer1) speaks a protocol this test does not support",
             )
-            result = self.report.stages[-1]
             result.observed = "serverType is SharkServer (HiveServer1): not testable."
             result.change = (
                 "Upgrade the server to the Spark Thrift Server (HiveServer2 protocol) "
                 "and set serverType to SparkThriftServer; version 2.0 of the connector "
                 "supports only that."
             )
-            raise _StageFailed
-        resolution = self._resolve()
-        sock = self._connect(resolution)
-        sock = self._tls(sock)
-        wire = DeadlineSocket(sock, self.deadline, peer=f"{s.host}:{s.port}")
+            raise StageFailed
+        resolution = self.resolve_stage(Stage.RESOLVE)
+        sock = self.connect_stage(Stage.CONNECT, resolution)
+        wire = self.wire(self._tls(sock))
         if s.transport == TransportProtocol.HTTP:
             self._open_http(wire)
         else:
@@ -258,38 +160,6 @@ class _Run:
                 self._operate(self.operation)
         finally:
             self._close_session()
-
-    def _resolve(self) -> Resolution:
-        with self.stage(Stage.RESOLVE) as detail:
-            resolution = resolve_allowed(
-                self.settings.host,
-                self.settings.port,
-                policy=self.policy,
-                deadline=self.deadline,
-                resolver=self.resolver,
-            )
-            detail.append(f"{self.settings.host} -> {resolution.describe()}")
-        return resolution
-
-    def _connect(self, resolution: Resolution) -> socket.socket:
-        with self.stage(Stage.CONNECT) as detail:
-            sock, self.address = connect_first(
-                resolution,
-                self.settings.port,
-                connect_timeout=self.limits.connect_timeout_s,
-                deadline=self.deadline,
-            )
-            detail.append(f"connected to {self.address} port {self.settings.port}")
-            return sock
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _tcp(self, address: IPAddress) -> socket.socket:
-        return open_tcp(
-            address,
-            self.settings.port,
-            connect_timeout=self.limits.connect_timeout_s,
-            deadline=self.deadline,
-        )
 
     def tls_options(self) -> TlsOptions:
         s = self.settings
@@ -351,23 +221,23 @@ class _Run:
         try:
             tls_sock, result = self._handshake(sock, options)
         except CertificateRejected as exc:
-            elapsed = _ms(started)
+            elapsed = elapsed_ms(started)
             cert = self._fetch_certificate_unverified()
             self.report.certificate = cert
             self.fail(Stage.TLS, elapsed, exc, certificate=cert, uploaded_ca=uploaded)
             self._add_note(note)
-            raise _StageFailed from exc
+            raise StageFailed from exc
         except Exception as exc:
             sock.close()
-            self.fail(Stage.TLS, _ms(started), exc, uploaded_ca=uploaded)
+            self.fail(Stage.TLS, elapsed_ms(started), exc, uploaded_ca=uploaded)
             self._add_note(note)
-            raise _StageFailed from exc
+            raise StageFailed from exc
         self.report.certificate = result.certificate
         cert_text = result.certificate.summary() if result.certificate else "no certificate"
-        self._record(
+        self.record(
             Stage.TLS,
             StageStatus.PASSED,
-            _ms(started),
+            elapsed_ms(started),
             f"{result.version}, {result.cipher}; {cert_text}; {result.verification}",
         )
         self._add_note(note)
@@ -383,7 +253,7 @@ class _Run:
         if self.address is None or self.deadline.remaining() < 0.5:
             return None
         try:
-            sock = self._tcp(self.address)
+            sock = self.connect_again()
             tls_sock, result = self._handshake(
                 sock, TlsOptions(verify_chain=False, check_hostname=False)
             )
@@ -394,13 +264,10 @@ class _Run:
 
     def _open_sock(self) -> DeadlineSocket:
         """A new connection (TCP + TLS as configured) to the checked address."""
-        assert self.address is not None
-        sock = self._tcp(self.address)
+        sock = self.connect_again()
         if self.settings.enable_ssl:
             sock, _ = self._handshake(sock, self.tls_options())
-        return DeadlineSocket(
-            sock, self.deadline, peer=f"{self.settings.host}:{self.settings.port}"
-        )
+        return self.wire(sock)
 
     def _new_client(self, transport: Any) -> HiveClient:
         self.transport = transport
@@ -425,12 +292,12 @@ class _Run:
             except Exception as exc:
                 wire.close()
                 probe = self._probe_plain_thrift() if isinstance(exc, PeerClosed) else None
-                self.fail(Stage.AUTHENTICATE, _ms(started), exc, sasl_port_probe=probe)
-                raise _StageFailed from exc
-            self._record(
+                self.fail(Stage.AUTHENTICATE, elapsed_ms(started), exc, sasl_port_probe=probe)
+                raise StageFailed from exc
+            self.record(
                 Stage.AUTHENTICATE,
                 StageStatus.PASSED,
-                _ms(started),
+                elapsed_ms(started),
                 f"SASL PLAIN accepted for user '{credentials[0]}'",
             )
         else:
@@ -442,7 +309,9 @@ class _Run:
         client = self._new_client(transport)
         with self.stage(Stage.OPEN_SESSION) as detail:
             session = client.open_session(
-                username=s.username, client_protocol=self.limits.client_protocol
+                username=s.username,
+                client_protocol=self.limits.client_protocol,
+                configuration=self._session_configuration(),
             )
             self.report.server_protocol_version = session.protocol
             detail.append(f"server protocol {session.protocol}")
@@ -465,7 +334,9 @@ class _Run:
         started = time.perf_counter()
         try:
             session = client.open_session(
-                username=s.username, client_protocol=self.limits.client_protocol
+                username=s.username,
+                client_protocol=self.limits.client_protocol,
+                configuration=self._session_configuration(),
             )
         except Exception as exc:
             http_level = isinstance(exc, HttpStatusError | NotHttpReply) or (
@@ -473,23 +344,26 @@ class _Run:
             )
             stage = Stage.AUTHENTICATE if http_level else Stage.OPEN_SESSION
             if stage == Stage.OPEN_SESSION:
-                self._record(
+                self.record(
                     Stage.AUTHENTICATE,
                     StageStatus.PASSED,
                     0.0,
                     self._http_auth_detail(),
                 )
-            self.fail(stage, _ms(started), exc)
-            raise _StageFailed from exc
-        elapsed = _ms(started)
-        self._record(Stage.AUTHENTICATE, StageStatus.PASSED, elapsed, self._http_auth_detail())
+            self.fail(stage, elapsed_ms(started), exc)
+            raise StageFailed from exc
+        elapsed = elapsed_ms(started)
+        self.record(Stage.AUTHENTICATE, StageStatus.PASSED, elapsed, self._http_auth_detail())
         self.report.server_protocol_version = session.protocol
-        self._record(
+        self.record(
             Stage.OPEN_SESSION,
             StageStatus.PASSED,
             0.0,
             f"server protocol {session.protocol} (same HTTP request as authentication)",
         )
+
+    def _session_configuration(self) -> dict[str, str] | None:
+        return None if self.operation is None else self.operation.session_configuration
 
     def _http_auth_detail(self) -> str:
         transport: HttpTransport = self.transport
@@ -568,15 +442,6 @@ def stage_list(operation: Operation | None = None) -> list[Stage | Operation]:
 
 class _UnexpectedValue(NetworkError):
     pass
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return " ".join(text.split())[:500]
 
 
 __all__ = [

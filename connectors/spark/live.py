@@ -24,6 +24,7 @@ from connectors.spark.hive.errors import (
     ExplainedProblem,
 )
 from connectors.spark.hive.results import ResultSet
+from connectors.spark.plan_check import SESSION_CONFIGURATION, PlanRefused, check_plan
 from connectors.spark.query_guard import QueryRefused, check_read_only
 from connectors.spark.type_mapping import NOT_SUPPORTED, ColumnType, column_type
 
@@ -132,8 +133,11 @@ def _run(
     options: TestOptions,
     stage: str,
     work: Any,
+    *,
+    session_configuration: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    report = run_on_server(version, type_properties, options, Operation(stage, work))
+    operation = Operation(stage, work, session_configuration=session_configuration)
+    report = run_on_server(version, type_properties, options, operation)
     if isinstance(report, dict):
         return report
     data = report.to_dict()
@@ -291,7 +295,11 @@ def preview(
     options: TestOptions,
     request: PreviewRequest,
 ) -> dict[str, Any]:
-    """The first rows of the table or query, values as the interim types carry them."""
+    """The first rows of the table or query, values as the interim types carry them.
+
+    The statement runs only after the server's plan of it was judged a read
+    (:func:`connectors.spark.plan_check.check_plan`, same session): a refusal comes back as
+    ``{"ok": False, "refused": message, "stages": [...]}``, nothing run."""
     rows = max(1, min(request.rows, PREVIEW_MAX_ROWS))
     try:
         statement = preview_statement(request)
@@ -301,6 +309,10 @@ def preview(
 
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         timeout = max(1, int(deadline.remaining()))
+        try:
+            check_plan(client, statement, timeout_seconds=timeout)
+        except PlanRefused as exc:
+            return {"refused": str(exc)}
         got = client.query(statement, limits=limits, timeout_seconds=timeout)
         exact: dict[str, str] = {}
         if request.table is not None and not request.query:
@@ -320,7 +332,19 @@ def preview(
             "row_count": len(got.rows),
         }
 
-    return _run(version, type_properties, options, "Preview query", work)
+    report = _run(
+        version,
+        type_properties,
+        options,
+        "Preview query",
+        work,
+        session_configuration=SESSION_CONFIGURATION,
+    )
+    refused = (report.get("result") or {}).get("refused")
+    if refused:
+        stages, total_ms = report["stages"], report.get("total_ms", 0.0)
+        return {"ok": False, "refused": refused, "stages": stages, "total_ms": total_ms}
+    return report
 
 
 def carry_rows(rows: list[tuple[Any, ...]], types: list[ColumnType]) -> list[list[Any]]:

@@ -1,35 +1,60 @@
-"""Is a SQL text one read-only Spark SQL query? Decided before any network.
+"""Is a SQL text one read-only Spark SQL query? The fast first filter, before any network.
 
 API (stable; used by dataset preview and by pipeline activity query checks)::
 
     from connectors.spark.query_guard import QueryRefused, check_read_only
 
-    statement = check_read_only(sql)   # the statement to send (trailing ';' removed)
+    statement = check_read_only(sql)   # the statement to send (trailing ';' and comments cut)
     # raises QueryRefused(message, line=, column=) when it is not exactly one
     # SELECT / WITH ... SELECT / VALUES statement.
 
     refusal(sql) -> str | None          # the same check, the message or None
 
-The check is lexical (strings, backtick identifiers and comments are understood, Spark's
-nested ``/* */`` comments included), deliberately conservative, and never reaches a
-server. Refused:
+The text is cut into tokens exactly as Spark 3.5 cuts it (:mod:`connectors.spark.sql_lexer`),
+so what is a string, a comment or a name here is one to Spark too. This filter is
+deliberately conservative; the server's own parser and analyser (EXPLAIN) judge what
+passes it. Refused:
 
 - a text over :data:`MAX_QUERY_BYTES` (1 MB, UTF-8) or with NUL characters;
+- ``${`` anywhere: Spark replaces ``${env:X}``, ``${system:X}``, ``${spark.X}`` ... with
+  the server's environment and configuration before it reads the query, strings included;
+- an unterminated string, backquoted name or ``/*`` comment; a character Spark has no
+  token for outside quotes and comments, with a word of its own for the look-alikes of
+  ``;`` (U+037E, U+FF1B, U+FE54, U+204F ...), which do not separate statements;
 - an empty text (only blanks and comments);
 - several statements: a ``;`` may only end the text (blanks after it, nothing else);
 - a first word other than SELECT, WITH, VALUES (optionally after opening parentheses);
 - a write, DDL or session word anywhere outside strings and comments (INSERT, CREATE,
-  DROP, SET, ...), so ``WITH x AS (...) INSERT INTO ...`` is refused too; a column that
-  really has such a name is written in backticks;
-- script transforms (``USING 'command'``) and the Java-calling functions ``reflect`` and
-  ``java_method``, which run code on the server;
-- an unterminated string, backtick identifier or bracketed comment.
+  DROP, SET, CACHE, REFRESH, MSCK, ...), so ``WITH x AS (...) INSERT INTO ...`` is refused
+  too; a column that really has such a name is written in backquotes;
+- script transforms, which run a program on the server: ``SELECT TRANSFORM (...)``,
+  ``MAP ...`` / ``REDUCE ...`` clauses, ``RECORDREADER`` / ``RECORDWRITER``, and ``USING``
+  followed by any string literal, raw or not;
+- the Java-calling functions ``reflect``, ``java_method``, ``try_reflect`` in any case,
+  backquoted or qualified (`` `reflect`( ``, ``x.reflect(``), and ``IDENTIFIER(...)``,
+  which names a function or table by an expression;
+- path-based data sources, which read files of the server: ``csv.`/etc/passwd```,
+  ``text.``, ``parquet.``, ``json.``, ``orc.``, ``binaryFile.``, ``avro.``, ``delta.``
+  ... followed by any name, and any ``x.`...``` whose backquoted part looks like a path
+  or URI, or whose first part is a class name.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import unicodedata
+
+from connectors.spark.sql_lexer import (
+    BLOCK_COMMENT,
+    OPERATOR,
+    QUOTED_NAME,
+    SEMICOLON,
+    STRING,
+    UNRECOGNIZED,
+    WORD,
+    Token,
+    lex,
+    position,
+)
 
 MAX_QUERY_BYTES = 1024 * 1024
 
@@ -73,15 +98,41 @@ WRITE_WORDS = frozenset(
         "TRUNCATE",
         "UNCACHE",
         "UNLOCK",
+        "UNSET",
         "UPDATE",
         "USE",
         "VACUUM",
     }
 )
-CODE_FUNCTIONS = frozenset({"REFLECT", "JAVA_METHOD"})
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SPACE = re.compile(r"\s+")
+CODE_FUNCTIONS = frozenset({"reflect", "java_method", "try_reflect"})
+SCRIPT_WORDS = frozenset({"RECORDREADER", "RECORDWRITER"})
+FILE_FORMATS = frozenset(
+    {
+        "avro",
+        "binaryfile",
+        "csv",
+        "delta",
+        "hive",
+        "hudi",
+        "iceberg",
+        "image",
+        "jdbc",
+        "json",
+        "libsvm",
+        "orc",
+        "parquet",
+        "text",
+        "xml",
+    }
+)
+"""Data source names Spark reads a path with (``csv.`path```); any other name followed by
+a backquoted path, or a backquoted class name, is refused as well."""
+SEMICOLON_LOOKALIKES = frozenset(
+    "\u037e\uff1b\ufe54\u204f\u2e35\u061b\u1364\ufe14\u0f0f\ua6f6\U000e003b"
+)
+_QUERY_STARTS = frozenset({"(", "UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"})
+_FUNCTION_NAMED = frozenset({"REPLACE"})
+"""Write words that are also functions: ``replace(s, a, b)`` is not CREATE OR REPLACE."""
 
 
 class QueryRefused(ValueError):
@@ -95,114 +146,30 @@ class QueryRefused(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "word", "string", "quoted", "punct", "semicolon"
-    text: str
-    offset: int
-
-
-def _position(sql: str, offset: int) -> tuple[int, int]:
-    line = sql.count("\n", 0, offset) + 1
-    column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def _refuse(sql: str, message: str, offset: int) -> QueryRefused:
-    line, column = _position(sql, offset)
+    line, column = position(sql, offset)
     return QueryRefused(message, line=line, column=column)
 
 
-def _tokens(sql: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    i, n = 0, len(sql)
-    while i < n:
-        c = sql[i]
-        if c.isspace():
-            i = _SPACE.match(sql, i).end()  # type: ignore[union-attr]
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif sql.startswith("/*", i):
-            i = _skip_comment(sql, i)
-        elif c in ("'", '"'):
-            end = _skip_string(sql, i, c)
-            tokens.append(_Token("string", sql[i:end], i))
-            i = end
-        elif c == "`":
-            end = _skip_backticks(sql, i)
-            tokens.append(_Token("quoted", sql[i:end], i))
-            i = end
-        elif c == ";":
-            tokens.append(_Token("semicolon", c, i))
-            i += 1
-        else:
-            m = _WORD.match(sql, i)
-            if m:
-                tokens.append(_Token("word", m.group().upper(), i))
-                i = m.end()
-            else:
-                tokens.append(_Token("punct", c, i))
-                i += 1
-    return tokens
+def _name(token: Token) -> str | None:
+    """A word's or backquoted name's name, case-folded as Spark compares names."""
+    if token.kind == WORD:
+        return token.text.lower()
+    if token.kind == QUOTED_NAME:
+        return unicodedata.normalize("NFKC", token.value).casefold()
+    return None
 
 
-def _skip_comment(sql: str, start: int) -> int:
-    depth, i, n = 0, start, len(sql)
-    while i < n:
-        if sql.startswith("/*", i):
-            depth += 1
-            i += 2
-        elif sql.startswith("*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    raise _refuse(sql, "The comment opened here is never closed with */", start)
+def _is(token: Token | None, text: str) -> bool:
+    return token is not None and token.kind == OPERATOR and token.text == text
 
 
-def _skip_string(sql: str, start: int, quote: str) -> int:
-    i, n = start + 1, len(sql)
-    while i < n:
-        c = sql[i]
-        if c == "\\":
-            i += 2
-        elif c == quote:
-            return i + 1
-        else:
-            i += 1
-    raise _refuse(sql, f"The string opened here with {quote} is never closed", start)
+def _character(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
 
 
-def _skip_backticks(sql: str, start: int) -> int:
-    i, n = start + 1, len(sql)
-    while i < n:
-        if sql[i] == "`":
-            if i + 1 < n and sql[i + 1] == "`":  # `` is a backtick inside the name
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    raise _refuse(sql, "The name opened here with ` is never closed", start)
-
-
-_FUNCTION_NAMED = frozenset({"REPLACE"})
-
-
-def _is_function(token: _Token, nxt: _Token | None) -> bool:
-    """``replace(s, a, b)`` is a string function, not CREATE OR REPLACE."""
-    return (
-        token.text in _FUNCTION_NAMED
-        and nxt is not None
-        and nxt.kind == "punct"
-        and nxt.text == "("
-    )
-
-
-def check_read_only(sql: str) -> str:
-    """The statement to send, or :class:`QueryRefused` saying why it is not one read-only query."""
+def _check_text(sql: str) -> None:
     if not isinstance(sql, str):
         raise QueryRefused("A query is text.")
     size = len(sql.encode("utf-8", "surrogatepass"))
@@ -212,53 +179,162 @@ def check_read_only(sql: str) -> str:
         )
     if "\x00" in sql:
         raise _refuse(sql, "The query contains a NUL character", sql.index("\x00"))
-    tokens = _tokens(sql)
-    if not tokens or all(t.kind == "semicolon" for t in tokens):
-        raise QueryRefused("The query is empty: write one SELECT statement.")
-    end = len(sql)
-    for index, token in enumerate(tokens):
-        if token.kind != "semicolon":
-            continue
-        if index != len(tokens) - 1 or sql[token.offset + 1 :].strip():
+    if "${" in sql:
+        raise _refuse(
+            sql,
+            "Spark replaces ${...} with the server's configuration and environment before it "
+            "reads the query, inside strings too: write '$' and '{' apart (e.g. '$' || '{')",
+            sql.index("${"),
+        )
+
+
+def _check_tokens(sql: str, tokens: list[Token]) -> list[Token]:
+    """The code tokens (comments left out), after the lexical refusals."""
+    code: list[Token] = []
+    for token in tokens:
+        if not token.closed:
+            if token.kind == BLOCK_COMMENT:
+                raise _refuse(sql, "The comment opened here is never closed with */", token.start)
+            what = "string" if token.kind == STRING else "name"
+            raise _refuse(
+                sql, f"The {what} opened here with {token.quote} is never closed", token.start
+            )
+        if token.kind == UNRECOGNIZED:
+            if token.text in SEMICOLON_LOOKALIKES:
+                raise _refuse(
+                    sql,
+                    f"{_character(token.text)} looks like ';' but is not a statement separator "
+                    "to Spark, nor anything else outside quotes: remove it",
+                    token.start,
+                )
             raise _refuse(
                 sql,
-                "Only one statement is accepted: nothing may follow the ';'",
-                token.offset,
+                f"{_character(token.text)} is not part of Spark SQL outside quotes and "
+                "comments (a name with it is written in backquotes)",
+                token.start,
             )
-        end = token.offset
-    first = next(t for t in tokens if not (t.kind == "punct" and t.text == "("))
-    if first.kind != "word" or first.text not in READ_STARTS:
-        shown = first.text if first.kind == "word" else first.text[:20]
+        if token.is_code:
+            code.append(token)
+    return code
+
+
+def _statement_end(sql: str, code: list[Token]) -> int:
+    """Where the one statement ends: its last code token before a final ';'."""
+    for index, token in enumerate(code):
+        if token.kind == SEMICOLON:
+            if sql[token.end :].strip():
+                raise _refuse(
+                    sql, "Only one statement is accepted: nothing may follow the ';'", token.start
+                )
+            return code[index - 1].end if index else 0
+    return code[-1].end
+
+
+def check_read_only(sql: str) -> str:
+    """The statement to send, or :class:`QueryRefused` saying why it is not one read-only query."""
+    _check_text(sql)
+    code = _check_tokens(sql, lex(sql))
+    if not code or code[0].kind == SEMICOLON:
+        raise QueryRefused("The query is empty: write one SELECT statement.")
+    end = _statement_end(sql, code)
+    first = next((t for t in code if not _is(t, "(")), code[0])
+    if first.kind != WORD or first.upper not in READ_STARTS:
+        shown = first.upper if first.kind == WORD else first.text[:20]
         raise _refuse(
             sql,
             f"Only a read-only query is accepted (SELECT, WITH or VALUES), not {shown!r}",
-            first.offset,
+            first.start,
         )
-    for index, token in enumerate(tokens):
-        if token.kind != "word":
-            continue
-        nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token.text in WRITE_WORDS and not _is_function(token, nxt):
-            raise _refuse(
-                sql,
-                f"{token.text} is not allowed in a read-only query (a column of that "
-                f"name is written in backticks: `{token.text.lower()}`)",
-                token.offset,
-            )
-        if token.text == "USING" and nxt is not None and nxt.kind == "string":
-            raise _refuse(sql, "Script transforms (USING 'command') are not allowed", token.offset)
-        if (
-            token.text in CODE_FUNCTIONS
-            and nxt is not None
-            and nxt.kind == "punct"
-            and nxt.text == "("
-        ):
-            raise _refuse(
-                sql,
-                f"{token.text.lower()}() calls Java code on the server and is not allowed",
-                token.offset,
-            )
+    padded: list[Token | None] = [None, *code, None, None]
+    for index in range(1, len(code) + 1):
+        _check_token(sql, padded, index)
     return sql[:end].strip()
+
+
+def _check_token(sql: str, code: list[Token | None], index: int) -> None:
+    """``code[index]`` against the rules (``code`` has one None before, two after)."""
+    token, before, after, later = code[index], code[index - 1], code[index + 1], code[index + 2]
+    assert token is not None
+    word = token.upper if token.kind == WORD else None
+    name = _name(token)
+    call = _is(after, "(")
+    if word in WRITE_WORDS and not (word in _FUNCTION_NAMED and call):
+        raise _refuse(
+            sql,
+            f"{word} is not allowed in a read-only query (a column of that "
+            f"name is written in backquotes: `{token.text.lower()}`)",
+            token.start,
+        )
+    if word == "USING" and after is not None and after.kind == STRING:
+        raise _refuse(
+            sql,
+            "Script transforms (USING 'command') run a program on the server and are not allowed",
+            token.start,
+        )
+    if (
+        (word == "TRANSFORM" and _is_transform_clause(code, index))
+        or (word in ("MAP", "REDUCE") and _starts_query(before) and not call)
+        or word in SCRIPT_WORDS
+    ):
+        raise _refuse(
+            sql,
+            f"Script transforms ({word} ... USING) run a program on the server and are not allowed",
+            token.start,
+        )
+    if name in CODE_FUNCTIONS and call:
+        raise _refuse(
+            sql,
+            f"{name}() calls Java code on the server and is not allowed",
+            token.start,
+        )
+    if word == "IDENTIFIER" and call:
+        raise _refuse(
+            sql,
+            "IDENTIFIER(...) names a table or function by an expression; write the name itself",
+            token.start,
+        )
+    if name is not None and _is(after, ".") and later is not None and not _is(before, "."):
+        _check_path_source(sql, token, name, later)
+
+
+def _is_transform_clause(code: list[Token | None], index: int) -> bool:
+    """``SELECT TRANSFORM (...)`` followed by ROW FORMAT, RECORDWRITER or USING: the
+    clause, not the function ``transform(array, x -> ...)``."""
+    before = code[index - 1]
+    if before is None or before.upper != "SELECT" or not _is(code[index + 1], "("):
+        return False
+    depth = 0
+    for at in range(index + 1, len(code) - 1):
+        token = code[at]
+        if token is None:
+            return False
+        depth += _is(token, "(") - _is(token, ")")
+        if depth == 0:
+            following = code[at + 1]
+            return following is not None and following.upper in ("USING", "ROW", "RECORDWRITER")
+    return False
+
+
+def _starts_query(before: Token | None) -> bool:
+    return before is None or (before.upper if before.kind == WORD else before.text) in _QUERY_STARTS
+
+
+def _check_path_source(sql: str, first: Token, name: str, second: Token) -> None:
+    """``format.`path``` reads the file at ``path`` with the data source ``format``."""
+    path = second.value if second.kind == QUOTED_NAME else None
+    reason = None
+    if name in FILE_FORMATS and second.kind in (WORD, QUOTED_NAME):
+        reason = f"{first.text}.{second.text} reads a file of the server through the {name} source"
+    elif path is not None and any(c in path for c in "/\\:"):
+        reason = f"{first.text}.{second.text} names a path or URI: a file of the server"
+    elif path is not None and first.kind == QUOTED_NAME and "." in first.value:
+        reason = f"{first.text}.{second.text} reads a file through the data source class {name}"
+    if reason:
+        raise _refuse(
+            sql,
+            f"{reason}; only tables and views are read (path-based sources are refused)",
+            first.start,
+        )
 
 
 def refusal(sql: str) -> str | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from connectors.diagnostics.settings_check import SettingsError
+
 
 class ServerType(str, Enum):
     SHARK_SERVER = "SharkServer"
@@ -40,14 +42,6 @@ ANONYMOUS_USER = "anonymous"
 ANONYMOUS_PASSWORD = "anonymous"
 DEFAULT_HTTP_PATH = "cliservice"
 HDINSIGHT_HTTP_PATH = "sparkhive2"
-
-
-class SettingsError(ValueError):
-    """The typeProperties cannot describe a connection; ``problems`` lists why."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

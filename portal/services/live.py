@@ -38,7 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectors.base import TestOptions
-from connectors.net_policy import AddressPolicy
+from connectors.net_policy import AddressPolicy, SettingNames
 from connectors.redaction import redact
 from connectors.secrets import secure_strings
 from portal import audit
@@ -95,11 +95,19 @@ class Target:
 
 # -- options -------------------------------------------------------------------------
 def network_policy() -> AddressPolicy:
+    """The address policy the settings describe; its refusals name the variable that would
+    allow the address."""
+    variables = settings.CONNECTION_TEST_POLICY_VARIABLES
     return AddressPolicy(
         allow_loopback=settings.CONNECTION_TEST_ALLOW_LOOPBACK,
         allow_private=settings.CONNECTION_TEST_ALLOW_PRIVATE,
         allowed=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_ALLOWED_NETWORKS),
         denied=tuple(ipaddress.ip_network(n) for n in settings.CONNECTION_TEST_DENIED_NETWORKS),
+        names=SettingNames(
+            allow_loopback=f"{variables['allow_loopback']}=1",
+            allow_private=f"{variables['allow_private']}=1",
+            allowed=variables["allowed"],
+        ),
     )
 
 

@@ -150,7 +150,7 @@ def _run_query(request: HttpRequest, edit: ActivityEdit, action: str) -> HttpRes
             edit,
             what=action,
             actor=Actor.of(request),
-            test_values=query_checks.test_values_from(request.POST, query),
+            test_values=query_checks.test_values_from(request.POST, query, edit.parameters),
         )
         if result.refused_status:
             status = result.refused_status

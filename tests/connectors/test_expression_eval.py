@@ -276,3 +276,36 @@ def test_every_listed_function_is_either_evaluated_or_refused_with_a_reason():
     } <= set(FUNCTIONS)
     assert "formatDateTime" in NOT_HERE and "utcNow" in NOT_HERE
     assert not set(FUNCTIONS) & set(NOT_HERE)
+
+
+def test_traced_evaluation_says_which_characters_came_from_which_value() -> None:
+    from connectors.expression_eval import Piece, evaluate_traced
+
+    scope = Scope(
+        pipeline_parameters={"t": " Db.Sales ", "n": 7, "flag": True},
+        variables={"v": "ab"},
+        item={"name": "x"},
+    )
+    traced = evaluate_traced(
+        "@concat(trim(pipeline().parameters.t), '|', toUpper(variables('v')), '|', "
+        "substring(item().name, 0, 1), '|', string(pipeline().parameters.n), '|', "
+        "string(pipeline().parameters.flag), '|', string(add(pipeline().parameters.n, 1)), '|', "
+        "if(pipeline().parameters.flag, 'yes', 'no'), '|', "
+        "replace('SELECT T', 'T', item().name))",
+        scope,
+    )
+    assert traced.value == "Db.Sales|AB|x|7|True|8|yes|SELECx x"
+    assert [(p.start, p.end, p.sources, p.kind) for p in traced.pieces] == [
+        (0, 8, (("pipeline", "t"),), "text"),
+        (9, 11, (("variables", "v"),), "text"),
+        (12, 13, (("item", "name"),), "text"),
+        (14, 15, (("pipeline", "n"),), "number"),
+        (16, 20, (("pipeline", "flag"),), "boolean"),
+        (21, 22, (("pipeline", "n"),), "number"),
+        (32, 33, (("item", "name"),), "text"),
+        (34, 35, (("item", "name"),), "text"),
+    ]
+    assert evaluate_traced("SELECT 1").pieces == ()
+    assert evaluate_traced("@{item().name}", scope).pieces == (
+        Piece(0, 1, (("item", "name"),), "text"),
+    )

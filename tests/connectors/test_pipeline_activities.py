@@ -296,13 +296,18 @@ def test_a_query_is_evaluated_with_test_values_as_adf_interpolates_it():
     }
     assert parts.test_values_needed(interpolated) == [("item", "name"), ("pipeline", "day")]
     assert (
-        parts.evaluate_query(interpolated, {("item", "name"): "sales", ("pipeline", "day"): "5"})
+        parts.evaluate_query(
+            interpolated, {("item", "name"): "sales", ("pipeline", "day"): "5"}, place=None
+        )
         == "SELECT * FROM sales WHERE d = '5'"
     )
     whole = "@concat('SELECT ', variables('cols'), ' FROM t')"
-    assert parts.evaluate_query(whole, {("variables", "cols"): "a, b"}) == "SELECT a, b FROM t"
+    assert (
+        parts.evaluate_query(whole, {("variables", "cols"): "a, b"}, place=None)
+        == "SELECT a, b FROM t"
+    )
     with pytest.raises(expression_eval.MissingValue):
-        parts.evaluate_query(interpolated, {("item", "name"): "sales"})
+        parts.evaluate_query(interpolated, {("item", "name"): "sales"}, place=None)
     with pytest.raises(expression_eval.CannotEvaluate):
-        parts.evaluate_query("SELECT '@{utcNow()}'", {})
-    assert parts.evaluate_query("SELECT '@@x'", {}) == "SELECT '@@x'"
+        parts.evaluate_query("SELECT '@{utcNow()}'", {}, place=None)
+    assert parts.evaluate_query("SELECT '@@x'", {}, place=None) == "SELECT '@@x'"

@@ -28,6 +28,16 @@ class UnframedTransport(TTransportBase):
         self._reply_budget = max_reply_bytes
         self._in = b""
         self._in_pos = 0
+        self.broken = ""
+        """Why no further call can use this connection ("" while it can)."""
+
+    @property
+    def reply_limit(self) -> int:
+        return self.max_reply_bytes
+
+    def abandon_reply(self, why: str) -> None:
+        # The rest of the reply is still on the wire: the connection is out of step.
+        self.broken = why
 
     def isOpen(self) -> bool:  # Thrift API name
         return True
@@ -51,9 +61,12 @@ class UnframedTransport(TTransportBase):
     def read(self, sz: int) -> bytes:
         if self._in_pos >= len(self._in):
             if self._reply_budget <= 0:
+                # The rest of the reply is left unread: the connection is out of step.
+                self.broken = f"a reply went past the {self.max_reply_bytes:,}-byte cap"
                 raise FrameTooLarge(
-                    f"the reply exceeded {self.max_reply_bytes} bytes",
-                    announced=self.max_reply_bytes + 1,
+                    f"the reply went past {self.max_reply_bytes} bytes (binary NOSASL replies "
+                    "announce no size)",
+                    announced=None,
                     limit=self.max_reply_bytes,
                     peer_bytes=bytes(self.wire.prefix),
                 )

@@ -16,13 +16,21 @@ by the transport's deadline and frame cap, and by the row and byte limits given)
 columnar TRowSet) and ``cut`` (why reading stopped before the end, or ""). ``query``
 sends the statement as given: check it first with
 :func:`connectors.spark.query_guard.check_read_only`.
+
+Rows are fetched in batches small enough for a reply to stay within half the transport's
+reply cap: sized from the column types when they bound a row (numbers, dates, VARCHAR(n)),
+else one row first, then from the widest row read so far. Rows of several megabytes each
+are so read one or a few at a time; a single row wider than the cap fails with
+:class:`~connectors.spark.hive.errors.RowsTooWide`, naming the size the server announced.
+A reply over the cap cannot be skipped on a binary connection (nothing else can be read
+from it), so a batch is never asked for again smaller: it is sized before it is asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from thrift.protocol.TBinaryProtocol import TBinaryProtocolAccelerated
 from thrift.protocol.TProtocol import TProtocolException
@@ -40,12 +48,20 @@ from connectors.net.errors import (
     PeerClosed,
 )
 from connectors.spark.hive.errors import (
+    FrameTooLarge,
     HiveStatusError,
+    RowsTooWide,
     ThriftApplicationError,
 )
 from connectors.spark.hive.gen.TCLIService import TCLIService
 from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.hive.results import ResultSet, decode_columns, describe_columns
+from connectors.spark.hive.results import (
+    ResultSet,
+    announced_row_bytes,
+    decode_columns,
+    describe_columns,
+    widest_row_bytes,
+)
 
 PROTOCOL_V1 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V1
 PROTOCOL_V6 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6
@@ -69,6 +85,21 @@ class FetchLimits:
     max_rows: int = 1000
     max_bytes: int = 4 * 1024 * 1024
     batch_rows: int = 1000
+
+
+@runtime_checkable
+class CappedTransport(Protocol):
+    """A transport that refuses replies over ``reply_limit`` bytes; ``broken`` says why no
+    further call can use its connection ("" while one can)."""
+
+    @property
+    def reply_limit(self) -> int: ...
+
+    @property
+    def broken(self) -> str: ...
+
+    def abandon_reply(self, why: str) -> None:
+        """The client reads no more of the current reply (``why``)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,7 @@ class HiveClient:
         max_container_items: int = 100_000,
     ) -> None:
         self.transport = transport
+        self.max_string_bytes = max_string_bytes
         # Replies are decoded by Thrift's C extension when it is installed (the pure-Python
         # decoder otherwise), with the same string and container limits; the buffer gives
         # it the readable transport it needs and never reads past what the peer sent.
@@ -108,6 +140,8 @@ class HiveClient:
         )
         self._client = TCLIService.Client(protocol)
         self.session: OpenedSession | None = None
+        capped = isinstance(transport, CappedTransport)
+        self.max_reply_bytes = transport.reply_limit if capped else max_string_bytes
 
     # -- calls ---------------------------------------------------------------
     def open_session(
@@ -163,8 +197,13 @@ class HiveClient:
     def server_version(self) -> str:
         return self.get_info(t.TGetInfoType.CLI_DBMS_VER)
 
-    def query_first_value(self, statement: str, *, timeout_seconds: int = 0) -> Any:
-        """Run ``statement`` synchronously and return row 1, column 1."""
+    def query_first_value(
+        self, statement: str, *, timeout_seconds: int = 0, close_operation: bool = True
+    ) -> Any:
+        """Run ``statement`` synchronously and return row 1, column 1: ExecuteStatement,
+        one FetchResults (no GetResultSetMetadata) and CloseOperation. With
+        ``close_operation=False`` the operation is left open for CloseSession to close
+        (HiveServer2 closes every operation of a session it closes): one round trip less."""
         req = t.TExecuteStatementReq(
             sessionHandle=self._handle(),
             statement=statement,
@@ -183,7 +222,8 @@ class HiveClient:
             with contextlib.suppress(NetworkError, OSError):
                 self._close_operation(op)
             raise
-        self._close_operation(op)
+        if close_operation:
+            self._close_operation(op)
         return value
 
     # -- catalog and bounded queries -------------------------------------------
@@ -264,14 +304,24 @@ class HiveClient:
         result = ResultSet(self.result_columns(op))
         width = len(result.columns)
         wanted = limits.max_rows + 1  # one more row tells whether there are more
+        row_bytes = announced_row_bytes(result.columns)
         while len(result.rows) < wanted:
-            ask = max(1, min(limits.batch_rows, wanted - len(result.rows)))
+            ask = self._batch_size(
+                min(limits.batch_rows, wanted - len(result.rows)),
+                row_bytes,
+                limits.max_bytes - result.bytes_read,
+            )
             req = t.TFetchResultsReq(
                 operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=ask
             )
-            fetched = self._call("FetchResults", self._client.FetchResults, req)
+            try:
+                fetched = self._call("FetchResults", self._client.FetchResults, req)
+            except FrameTooLarge as exc:
+                raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
             _check(fetched.status, "FetchResults")
             columns, size = decode_columns(fetched.results, width)
+            seen = widest_row_bytes(fetched.results, columns)
+            row_bytes = seen if row_bytes is None else max(row_bytes, seen)
             batch = list(zip(*columns, strict=True)) if width else []
             if not batch:
                 break
@@ -293,6 +343,16 @@ class HiveClient:
             result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
         return result
 
+    def _batch_size(self, most: int, row_bytes: int | None, bytes_left: int) -> int:
+        """Rows to ask for next: at most ``most``, no more than half the reply cap holds at
+        ``row_bytes`` a row (one row while that is unknown), nor many more than the
+        ``bytes_left`` of the result's byte limit hold."""
+        if row_bytes is None:
+            return 1
+        row_bytes = max(row_bytes, 1)
+        fit = min(self.max_reply_bytes // 2 // row_bytes, max(bytes_left, 0) // row_bytes + 1)
+        return max(1, min(most, fit))
+
     def _fetch_first_value(self, op: t.TOperationHandle) -> Any:
         fetch = t.TFetchResultsReq(
             operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=1
@@ -312,26 +372,59 @@ class HiveClient:
             raise RuntimeError("no open session")
         return self.session.handle
 
+    def _is_string_limit(self, exc: Exception) -> bool:
+        """Whether the decoder's size refusal is of a string (its message ends with the
+        limit it applied: the string limit, or the container limit for a list)."""
+        return str(exc).rstrip().endswith(f" {self.max_string_bytes}")
+
+    def _value_too_long(self, name: str) -> FrameTooLarge:
+        """The decoder refused a value longer than the cap (before reading it)."""
+        why = f"a value in the {name} reply is longer than the {self.max_string_bytes:,}-byte cap"
+        if isinstance(self.transport, CappedTransport):
+            self.transport.abandon_reply(why)
+        return FrameTooLarge(
+            f"{name}: {why}", announced=None, limit=self.max_string_bytes, peer_bytes=b""
+        )
+
     def _peer_bytes(self) -> bytes:
         wire = getattr(self.transport, "wire", None)
         return wire.capture_more() if isinstance(wire, DeadlineSocket) else b""
 
     def _call(self, name: str, method: Any, req: Any) -> Any:
+        broken = self.transport.broken if isinstance(self.transport, CappedTransport) else ""
+        if broken:
+            # The server ends the session when the connection closes.
+            self.session = None
+            raise PeerClosed(f"{name}: not sent: {broken}, so the connection is given up")
         try:
             return method(req)
         except TApplicationException as exc:
             raise ThriftApplicationError(f"{name}: the server answered: {exc.message}") from exc
-        except TProtocolException as exc:
+        except (TProtocolException, TTransportException) as exc:
+            too_long = (
+                TTransportException.SIZE_LIMIT
+                if isinstance(exc, TTransportException)
+                else TProtocolException.SIZE_LIMIT
+            )
+            if exc.type == too_long and self._is_string_limit(exc):
+                raise self._value_too_long(name) from exc
+            if isinstance(exc, TTransportException):
+                raise PeerClosed(
+                    f"{name}: transport failure: {exc.message}",
+                    peer_bytes=self._peer_bytes(),
+                ) from exc
             raise MalformedReply(
                 f"{name}: the reply is not valid Thrift: {exc.message}",
                 peer_bytes=self._peer_bytes(),
             ) from exc
-        except TTransportException as exc:
-            raise PeerClosed(
-                f"{name}: transport failure: {exc.message}",
-                peer_bytes=self._peer_bytes(),
+        except OverflowError as exc:
+            # Thrift's C decoder refuses a string or list over its limit with this message.
+            if str(exc).startswith("size exceeded specified limit") and self._is_string_limit(exc):
+                raise self._value_too_long(name) from exc
+            raise MalformedReply(
+                f"{name}: the reply is not valid Thrift: {exc}", peer_bytes=self._peer_bytes()
             ) from exc
-        except (EOFError, UnicodeDecodeError, OverflowError, TypeError, ValueError) as exc:
+        except (EOFError, UnicodeDecodeError, TypeError, ValueError) as exc:
             raise MalformedReply(
                 f"{name}: the reply is not valid Thrift: {exc}",
                 peer_bytes=self._peer_bytes(),

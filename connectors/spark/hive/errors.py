@@ -16,13 +16,15 @@ class HiveClientError(NetworkError):
 
 
 class FrameTooLarge(HiveClientError):
-    """A length announced by the peer exceeds the configured cap.
+    """A reply is larger than the configured cap: the length the peer announced
+    (``announced``), or, where nothing announces it (binary NOSASL replies, HTTP bodies
+    without Content-Length), None once the reply went past the cap.
 
     Raised before any buffer of that size is allocated.
     """
 
     def __init__(
-        self, message: str, *, announced: int, limit: int, peer_bytes: bytes = b""
+        self, message: str, *, announced: int | None, limit: int, peer_bytes: bytes = b""
     ) -> None:
         super().__init__(message, peer_bytes=peer_bytes)
         self.announced = announced
@@ -72,3 +74,24 @@ class ExplainedProblem(HiveClientError):
     def __init__(self, message: str, *, change: str) -> None:
         super().__init__(message)
         self.change = change
+
+
+class RowsTooWide(ExplainedProblem):
+    """The rows of a result came in a reply larger than the reply cap, even asked for in
+    batches sized from the widest row seen (one row alone, when ``rows`` is 1)."""
+
+    def __init__(self, cause: FrameTooLarge, *, rows: int, read: int) -> None:
+        size = (
+            f"the server announced {cause.announced:,} bytes"
+            if cause.announced is not None
+            else "the reply announced no size and was refused once past the cap"
+        )
+        which = "one row alone exceeds" if rows == 1 else f"the next {rows:,} rows exceed"
+        super().__init__(
+            f"FetchResults after {read:,} rows: {which} the {cause.limit:,}-byte reply cap; "
+            f"{size}.",
+            change="Preview fewer or narrower columns: a query can leave out the widest or "
+            "shorten them (substr(column, 1, 1000)).",
+        )
+        self.announced = cause.announced
+        self.limit = cause.limit

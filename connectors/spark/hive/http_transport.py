@@ -76,6 +76,18 @@ class HttpTransport(TTransportBase):
         self._in_pos = 0
 
     @property
+    def reply_limit(self) -> int:
+        return self.max_body_bytes
+
+    @property
+    def broken(self) -> str:
+        """Always "": after a refused reply the next call opens a new connection."""
+        return ""
+
+    def abandon_reply(self, why: str) -> None:
+        """Nothing to do: the body was read whole (or the connection closed)."""
+
+    @property
     def connections_opened(self) -> int:
         return self._conn.opened
 
@@ -168,8 +180,9 @@ class HttpTransport(TTransportBase):
             if total > self.max_body_bytes:
                 self._conn.close()
                 raise FrameTooLarge(
-                    f"the HTTP response body exceeds {self.max_body_bytes} bytes",
-                    announced=total,
+                    f"the HTTP response body went past {self.max_body_bytes} bytes (it "
+                    "announced no Content-Length)",
+                    announced=None,
                     limit=self.max_body_bytes,
                 )
         return b"".join(parts)

@@ -9,6 +9,7 @@ column, and checks that every column has the same number of rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,23 @@ from connectors.spark.hive.gen.TCLIService import ttypes as t
 
 _TYPED = ("boolVal", "byteVal", "i16Val", "i32Val", "i64Val", "doubleVal", "stringVal", "binaryVal")
 _FIXED_WIDTH = {"boolVal": 1, "byteVal": 1, "i16Val": 2, "i32Val": 4, "i64Val": 8, "doubleVal": 8}
+# The most bytes a value of a column type takes in a reply (the 4-byte length of a text
+# value included), where the type alone bounds it; a type not here has no bound.
+_TYPE_BYTES = {
+    "BOOLEAN": 1,
+    "TINYINT": 1,
+    "SMALLINT": 2,
+    "INT": 4,
+    "BIGINT": 8,
+    "FLOAT": 8,
+    "DOUBLE": 8,
+    "NULL": 8,
+    "DATE": 4 + 16,
+    "TIMESTAMP": 4 + 40,
+    "INTERVAL_YEAR_MONTH": 4 + 40,
+    "INTERVAL_DAY_TIME": 4 + 40,
+}
+_SIZED = re.compile(r"(DECIMAL|VARCHAR|CHAR)\((\d+)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,44 @@ class ResultSet:
     def as_dicts(self) -> list[dict[str, Any]]:
         names = [c.name for c in self.columns]
         return [dict(zip(names, row, strict=True)) for row in self.rows]
+
+
+def announced_row_bytes(columns: list[ResultColumn]) -> int | None:
+    """The most bytes one row of ``columns`` can take in a reply, from the column types the
+    server announced; None when a type does not bound its values (STRING, BINARY, nested
+    types ...)."""
+    total = 0
+    for column in columns:
+        sized = _SIZED.match(column.type_name)
+        if sized:
+            digits = int(sized.group(2))
+            # A decimal's text: its digits, sign and point; text: 4 UTF-8 bytes a character.
+            total += 4 + (digits + 2 if sized.group(1) == "DECIMAL" else 4 * digits)
+        elif column.type_name in _TYPE_BYTES:
+            total += _TYPE_BYTES[column.type_name]
+        else:
+            return None
+    return total
+
+
+def widest_row_bytes(rowset: t.TRowSet | None, columns: list[list[Any]]) -> int:
+    """The most bytes one row of ``columns`` (decoded from ``rowset``) can have taken in the
+    reply: the sum of each column's widest value, text counted as UTF-8 (its length when
+    ASCII, else 4 bytes a character), each with its 4-byte length."""
+    if rowset is None or not rowset.columns:
+        return 0
+    total = 0
+    for column, values in zip(rowset.columns, columns, strict=True):
+        attr, _ = typed_column(column)
+        if attr in _FIXED_WIDTH:
+            total += _FIXED_WIDTH[attr]
+            continue
+        present = list(filter(None, values))
+        widest = max(map(len, present), default=0)
+        if attr == "stringVal" and not all(map(str.isascii, present)):
+            widest *= 4
+        total += 4 + widest
+    return total
 
 
 def describe_columns(schema: t.TTableSchema | None) -> list[ResultColumn]:

@@ -63,6 +63,15 @@ class SaslTransport(TTransportBase):
         self._in = b""
         self._in_pos = 0
         self.negotiated = False
+        self.broken = ""
+        """Why no further call can use this connection ("" while it can)."""
+
+    @property
+    def reply_limit(self) -> int:
+        return self.max_frame_bytes
+
+    def abandon_reply(self, why: str) -> None:
+        """Nothing to do: the frame was read whole, the next one starts in step."""
 
     # -- negotiation ---------------------------------------------------------
     def isOpen(self) -> bool:  # Thrift API name
@@ -145,6 +154,8 @@ class SaslTransport(TTransportBase):
         (length,) = _LENGTH.unpack(self.wire.recv_exact(_LENGTH.size, what="frame header"))
         # The check happens before any buffer for the frame exists.
         if length > self.max_frame_bytes:
+            # The frame is left unread: the connection is out of step.
+            self.broken = f"a frame of {length:,} bytes went past the cap"
             raise FrameTooLarge(
                 f"the server announced a frame of {length} bytes; the limit is "
                 f"{self.max_frame_bytes} bytes",

@@ -1,6 +1,6 @@
 """python manage.py check_queries [--factory F] [--json]: check every Spark query of a
-factory's Copy and Lookup activities on its server (EXPLAIN: parsed and planned, not run).
-Exit status 1 when any query fails."""
+factory's Copy and Lookup activities on its server (EXPLAIN EXTENDED: parsed, analysed and
+judged by the plan check, not run). Exit status 1 when any query fails."""
 
 from __future__ import annotations
 
