@@ -37,6 +37,7 @@ from connectors.environments.paths import (
 )
 from connectors.environments.secret_values import (
     clear_credential,
+    credential_tokens,
     is_secret_target,
     refusal,
 )
@@ -283,8 +284,9 @@ def _change(
                     **about,
                 )
             ]
+    secret_tokens = credential_tokens(override.value)
     for token in missing:
-        if secret:
+        if secret or token.name.casefold() in secret_tokens:
             found.append(
                 note(
                     at_value,

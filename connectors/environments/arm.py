@@ -15,7 +15,8 @@ array's definition applies to each item, named by the property its second elemen
 Every secure string of a linked service is a ``securestring`` parameter
 ``<resource>_<property>``. Unconfirmed against ADF itself: how it spells resource names
 that are not plain words in parameter names, and how it names items of an array whose
-definition gives no naming property (here: the item's ``name``, else its index).
+definition gives no naming property (here: the item's ``name``, else the pipeline a
+trigger's item references, as ADF's templates name trigger parameters, else its index).
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from connectors.environments.base import Base, BaseResource, Change
 from connectors.environments.effective import Workspace
 from connectors.environments.findings import Finding, Where, error, note, warning
 from connectors.environments.paths import Action
-from connectors.environments.secret_values import KEY_VAULT_SECRET, REFUSED
+from connectors.environments.secret_values import KEY_VAULT_SECRET, REFUSED_IN_PARAMETERS
 from connectors.environments.text import decode, encode
-from connectors.environments.tokens import expand
+from connectors.environments.tokens import expand_pipeline
 from connectors.kinds import KINDS
 from connectors.problems import json_path
 from connectors.secrets import SECURE_STRING, secure_strings
@@ -153,8 +154,12 @@ def _item_part(item: Any, naming: str | None, index: int) -> str:
             value = value.get(step) if isinstance(value, dict) else None
         if isinstance(value, str):
             return value
-    if isinstance(item, dict) and isinstance(item.get("name"), str):
-        return str(item["name"])
+    if isinstance(item, dict):
+        if isinstance(item.get("name"), str):
+            return str(item["name"])
+        reference = item.get("pipelineReference")
+        if isinstance(reference, dict) and isinstance(reference.get("referenceName"), str):
+            return str(reference["referenceName"])
     return str(index)
 
 
@@ -199,7 +204,9 @@ class ArmParametersFile:
     def set_value(self, name: str, value: Any) -> None:
         """Give parameter ``name`` this value (a new parameter goes at the end)."""
         parameters = json.loads(self.text).get("parameters", {})
-        if name in parameters:
+        if isinstance(parameters.get(name), dict) and "value" in parameters[name]:
+            self.text = json_edit.replace_value(self.text, ["parameters", name, "value"], value)
+        elif name in parameters:
             self.text = json_edit.replace_value(self.text, ["parameters", name], {"value": value})
         else:
             self.text = json_edit.append(self.text, ["parameters"], {"value": value}, key=name)
@@ -305,13 +312,13 @@ def _apply(
     value = entry["value"]
     line, column = json_edit.value_position(file.text, ["parameters", name, "value"])
     where = Where(file.path, line, column, name)
-    expansion = expand(value) if isinstance(value, str) else None
+    expansion = expand_pipeline(value) if isinstance(value, str) else None
     if parameter.secure:
         if expansion is not None and expansion.only_tokens:
             return [
                 note(where, f"{expansion.tokens[0].text} is a secret given at deploy.", **about)
             ]
-        return [error(where, REFUSED.replace("an override file", "an ARM parameter file"), **about)]
+        return [error(where, REFUSED_IN_PARAMETERS, **about)]
     findings: list[Finding] = []
     unresolved = False
     if expansion is not None and expansion.tokens:

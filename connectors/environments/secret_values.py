@@ -38,6 +38,11 @@ REFUSED = (
     "A secret in an override file is a Key Vault reference or an environment token "
     "($($Env:NAME)), never a clear value: the file is kept in git, and so would the secret."
 )
+REFUSED_IN_PARAMETERS = (
+    "A secret in an ARM parameter file is a Key Vault reference "
+    '({"reference": {"keyVault": ...}}) or a token the release pipeline replaces ($(NAME), '
+    "#{NAME}#), never a clear value: the file is kept in git, and so would the secret."
+)
 MASKED = (
     "The value is the mask (**********), not a secret: give a Key Vault reference or an "
     "environment token ($($Env:NAME))."
@@ -109,6 +114,15 @@ def refusal(text: str | None, value: Any) -> str | None:
     return REFUSED
 
 
+def credential_tokens(text: str) -> set[str]:
+    """The names of the tokens that stand for a connection string's credentials."""
+    return {
+        token.name.casefold()
+        for match in _CREDENTIAL_KEYS.finditer(text)
+        for token in expand(match.group(2)).tokens
+    }
+
+
 def clear_credential(text: str) -> str | None:
     """The credential a connection string holds in clear (its key, never its value), or
     None: each credential part must be an environment token or absent."""
@@ -123,8 +137,10 @@ __all__ = [
     "KEY_VAULT_SECRET",
     "MASKED",
     "REFUSED",
+    "REFUSED_IN_PARAMETERS",
     "SECRET_NAMES",
     "clear_credential",
+    "credential_tokens",
     "is_secret_object",
     "is_secret_target",
     "refusal",

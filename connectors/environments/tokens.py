@@ -21,6 +21,9 @@ _ENV = re.compile(
     re.IGNORECASE,
 )
 _OTHER = re.compile(rf"\$\(|\$\{{[^}}]*\}}|\${_NAME}")
+_PIPELINE = re.compile(
+    rf"\$\((?P<macro>{_NAME}(?:\.{_NAME})*)\)|#\{{(?P<replace>{_NAME}(?:\.{_NAME})*)\}}#"
+)
 _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
@@ -122,4 +125,22 @@ def token_names(value: str) -> list[str]:
     return [t.name for t in expand(value).tokens]
 
 
-__all__ = ["Expansion", "Token", "expand", "token_names"]
+@lru_cache(maxsize=4096)
+def expand_pipeline(value: str) -> Expansion:
+    """Split a value of an ARM parameter file into text and the tokens a release pipeline
+    replaces before deploying: ``$(NAME)`` (an Azure DevOps variable) and ``#{NAME}#``
+    (a replace-tokens step)."""
+    parts: list[str | Token] = []
+    at = 0
+    for found in _PIPELINE.finditer(value):
+        if found.start() > at:
+            parts.append(value[at : found.start()])
+        name = found.group("macro") or found.group("replace")
+        parts.append(Token(name, found.group(0), found.start()))
+        at = found.end()
+    if at < len(value) or not parts:
+        parts.append(value[at:])
+    return Expansion(tuple(parts))
+
+
+__all__ = ["Expansion", "Token", "expand", "expand_pipeline", "token_names"]
