@@ -47,6 +47,7 @@ from connectors.problems import json_path
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")
 _ZONED = re.compile(r"(?i)(?:Z|[+-]\d{2}:\d{2})$")
 _INTEGER = re.compile(r"[+-]?\d+")
+_WILDCARDS = re.compile(r"[*?\[`]")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 ALL_OBJECTS_ORDER = (
     "integrationRuntime", "linkedService", "dataset", "dataflow", "pipeline", "trigger",
@@ -147,8 +148,11 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
 
 def matching(base: Base, override: Override) -> list[BaseResource]:
     """The objects a row applies to (for the JSON form: of the first matching kind)."""
-    pattern = _wildcard(override.name)
     kinds = [override.kind] if override.kind is not None else list(ALL_OBJECTS_ORDER)
+    if not _WILDCARDS.search(override.name):
+        exact = (base.get(kind, override.name) for kind in kinds)
+        return next(([hit] for hit in exact if hit is not None), [])
+    pattern = _wildcard(override.name)
     for kind in kinds:
         hits = [r for r in base.of_kind(kind) if pattern.fullmatch(r.name)]
         if hits:

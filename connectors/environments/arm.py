@@ -245,12 +245,13 @@ def resolve(
         return [error(whole, str(exc))]
     if not looks_like_parameters(document):
         return [error(whole, 'An ARM parameter file has "parameters": {"<name>": {"value": ...}}.')]
+    positions = json_edit.Positions(file.text)
     by_name = {p.name: p for p in parameters}
     folded = {p.name.casefold(): p for p in parameters}
     findings: list[Finding] = []
     given = document["parameters"]
     for name, entry in given.items():
-        line, column = json_edit.value_position(file.text, ["parameters", name])
+        line, column = positions.of(["parameters", name])
         at = Where(file.path, line, column, name)
         if name == FACTORY_NAME:
             continue
@@ -259,9 +260,9 @@ def resolve(
             findings.append(_unknown(at, name, parameters))
             continue
         findings.extend(
-            _apply(workspace, file, parameter, (name, entry), at, variables, environment)
+            _apply(workspace, positions, parameter, (name, entry), at, variables, environment)
         )
-    at_parameters = Where(file.path, json_edit.value_position(file.text, ["parameters"])[0])
+    at_parameters = Where(file.path, positions.of(["parameters"])[0])
     given_folded = {n.casefold() for n in given}
     for parameter in parameters:
         if not parameter.has_default and parameter.name.casefold() not in given_folded:
@@ -291,7 +292,7 @@ def _unknown(at: Where, name: str, parameters: list[ArmParameter]) -> Finding:
 
 def _apply(
     workspace: Workspace,
-    file: ArmParametersFile,
+    positions: json_edit.Positions,
     parameter: ArmParameter,
     named: tuple[str, Any],
     at: Where,
@@ -310,8 +311,8 @@ def _apply(
             return [note(at, "Its value comes from Key Vault at deploy time.", **about)]
         return []
     value = entry["value"]
-    line, column = json_edit.value_position(file.text, ["parameters", name, "value"])
-    where = Where(file.path, line, column, name)
+    line, column = positions.of(["parameters", name, "value"])
+    where = Where(at.file, line, column, name)
     expansion = expand_pipeline(value) if isinstance(value, str) else None
     if parameter.secure:
         if expansion is not None and expansion.only_tokens:

@@ -24,7 +24,7 @@ from connectors.environments.effective import Workspace
 from connectors.environments.files import Format
 from connectors.environments.findings import Finding, Severity, Where, error
 from connectors.environments.text import NotText
-from connectors.environments.validate import definition_problems
+from connectors.environments.validate import definition_problems, properties_problems
 from connectors.problems import Problem, json_path
 
 
@@ -89,7 +89,8 @@ class Validation:
         key = (resource.kind, resource.name, content)
         found = self._by_content.get(key)
         if found is None:
-            found = definition_problems(resource.kind, resource.name, properties)
+            named = [p for p in self.base(resource) if p.path == "$.name"]
+            found = [*named, *properties_problems(resource.kind, properties)]
             self._by_content[key] = found
         return found
 

@@ -102,8 +102,9 @@ def entries(config: ConfigJson) -> tuple[list[JsonEntry], list[Finding]]:
         return [], [error(whole, 'A JSON config is one object: {"<object name>": [entries]}.')]
     found: list[JsonEntry] = []
     problems: list[Finding] = []
+    positions = json_edit.Positions(config.text)
     top = container_at(config.text, [])
-    for key, key_start, value_start, _ in members(config.text, top):
+    for key, key_start, _, _ in members(config.text, top):
         assert isinstance(key, str)
         line, column = json_edit.line_column(config.text, key_start)
         at_key = Where(config.path, line, column, "object")
@@ -112,20 +113,24 @@ def entries(config: ConfigJson) -> tuple[list[JsonEntry], list[Finding]]:
             problems.append(error(at_key, f"'{key}' holds a list of entries: [{{...}}]."))
             continue
         for index, item in enumerate(items):
-            entry, entry_problems = _entry(config, key, index, item, at_key)
+            entry, entry_problems = _entry(config.path, positions, key, index, item, at_key)
             problems.extend(entry_problems)
             if entry is not None:
                 found.append(entry)
-        del value_start
     return found, problems
 
 
 def _entry(
-    config: ConfigJson, key: str, index: int, item: Any, at_key: Where
+    path_of_file: str,
+    positions: json_edit.Positions,
+    key: str,
+    index: int,
+    item: Any,
+    at_key: Where,
 ) -> tuple[JsonEntry | None, list[Finding]]:
     def where(*path: str | int, field_name: str = "") -> Where:
-        line, column = json_edit.value_position(config.text, [key, index, *path])
-        return Where(config.path, line, column, field_name)
+        line, column = positions.of([key, index, *path])
+        return Where(path_of_file, line, column, field_name)
 
     at_item = where()
     if not isinstance(item, dict):

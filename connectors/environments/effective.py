@@ -4,7 +4,6 @@ the repository's own object, and its check is the repository's)."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from connectors.environments.base import Base, BaseResource, Change
@@ -25,7 +24,7 @@ class Workspace:
     def apply(self, change: Change) -> None:
         key = change.resource.key
         if key not in self.changed:
-            self.changed[key] = copy.deepcopy(change.resource.properties)
+            self.changed[key] = json_copy(change.resource.properties)
         apply_change(self.changed[key], change.keys, change.action, change.value)
         self.changes.append(change)
 
@@ -46,7 +45,17 @@ def apply_change(
         elif isinstance(node, list) and isinstance(last, int) and last < len(node):
             del node[last]
         return
-    node[last] = copy.deepcopy(value)
+    node[last] = json_copy(value)
 
 
-__all__ = ["Workspace", "apply_change"]
+def json_copy(node: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars): what ``copy.deepcopy`` gives,
+    several times faster (no memo, no other types to handle)."""
+    if isinstance(node, dict):
+        return {key: json_copy(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [json_copy(value) for value in node]
+    return node
+
+
+__all__ = ["Workspace", "apply_change", "json_copy"]

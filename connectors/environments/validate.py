@@ -19,7 +19,13 @@ PIPELINE = "pipeline"
 
 def definition_problems(kind: str, name: str, properties: Any) -> list[Problem]:
     """What ADF or its connector would refuse in this definition (paths from ``$``)."""
-    problems = validate_name(name)
+    return [*validate_name(name), *properties_problems(kind, properties)]
+
+
+def properties_problems(kind: str, properties: Any) -> list[Problem]:
+    """What ADF or its connector would refuse in a definition's ``properties`` (an override
+    changes them, never the name)."""
+    problems: list[Problem] = []
     if not isinstance(properties, dict):
         return [*problems, Problem("$.properties", "Must be a JSON object.")]
     if has_form(kind, properties.get("type")):
@@ -39,4 +45,4 @@ def definition_problems(kind: str, name: str, properties: Any) -> list[Problem]:
     return problems
 
 
-__all__ = ["definition_problems"]
+__all__ = ["definition_problems", "properties_problems"]
