@@ -49,6 +49,10 @@ _ZONED = re.compile(r"(?i)(?:Z|[+-]\d{2}:\d{2})$")
 _INTEGER = re.compile(r"[+-]?\d+")
 _WILDCARDS = re.compile(r"[*?\[`]")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NOT_JSON = (
+    "The property is an object: the value must be JSON (a secret's token goes inside it: "
+    '{"type": "SecureString", "value": "$($Env:NAME)"}).'
+)
 ALL_OBJECTS_ORDER = (
     "integrationRuntime", "linkedService", "dataset", "dataflow", "pipeline", "trigger",
     "factory", "managedVirtualNetwork", "managedPrivateEndpoint", "credential",
@@ -308,6 +312,9 @@ def _change(
                 )
             )
     if missing:
+        if isinstance(replaced, (dict, list)) and not text.lstrip().startswith(("{", "[")):
+            found.append(error(at_value, _NOT_JSON, **about))
+            return None, found
         return Change(resource, keys, path.action, text, at_value, True, replaced), found
     if path.action is Action.ADD:
         return Change(resource, keys, path.action, text, at_value), found

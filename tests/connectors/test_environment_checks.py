@@ -134,6 +134,13 @@ def test_a_secret_given_as_a_token_or_a_key_vault_reference_is_accepted() -> Non
     assert password["secretName"] == "spark-etl-password-prod"
 
 
+def test_a_bare_token_cannot_replace_a_secret_object() -> None:
+    raw = b'type,name,path,value\nlinkedService,LS_Spark,typeProperties.password,"$($Env:PWD)"\n'
+    result = checked("config-token.csv", raw=raw)
+    (finding,) = result.errors
+    assert finding.message.startswith("The property is an object: the value must be JSON")
+
+
 def test_the_json_form_matches_any_kind_by_wildcard_and_says_which_object_is_missing() -> None:
     result = checked("config-prod.json")
     assert effective(result, "trigger", "TR_Daily")["runtimeState"] == "Started"
