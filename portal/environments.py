@@ -2,8 +2,9 @@
 and checked with :mod:`connectors.environments` against the factory's resources.
 
 An imported repository's override files (``deployment/config-<stage>.csv|json``, ARM
-parameter files) become environments, each file kept as its exact bytes; every other file
-that is not a resource stays a :class:`~portal.models.RepositoryFile`. A factory with
+parameter files) become environments, each file kept as its exact bytes (a secret written
+in clear in a row is kept as the mask, that row alone changed, and the import warns); every
+other file that is not a resource stays a :class:`~portal.models.RepositoryFile`. A factory with
 environments has one that is the repository's own values (``dev``, or ``repository`` when
 a ``dev`` stage has files of its own), first in the order.
 """
@@ -29,10 +30,15 @@ from connectors.environments import (
     stage_rank,
 )
 from connectors.environments.arm import TEMPLATE_PATH
+from connectors.environments.masking import masked_file
 from connectors.kinds import KINDS
 from portal.models import Environment, EnvironmentFile, Factory, RepositoryFile, Resource
 
 REPOSITORY_NAMES = ("dev", "repository")
+CLEAR_SECRET_KEPT = (
+    "a secret written in clear is kept and exported as the mask (**********); put a Key "
+    "Vault reference or an environment token in its place"
+)
 
 
 @transaction.atomic
@@ -55,11 +61,17 @@ def keep_files(factory: Factory, files: Iterable[tuple[str, bytes]]) -> dict[str
     if not stages:
         return lines
     ensure_repository_environment(factory, avoid=set(stages))
+    base, template = base_of(factory), template_of(factory)
     for name in sorted(stages, key=stage_rank):
         environment, _ = Environment.objects.get_or_create(
             factory=factory, name=name, defaults={"position": _next_position(factory)}
         )
-        for position, (path, format_, data) in enumerate(sorted(stages[name])):
+        for position, (path, format_, raw) in enumerate(sorted(stages[name])):
+            data, masked = masked_file(OverrideFile(path, format_, raw), base, template)
+            lines[path] += [
+                ReportLine(path, Status.WARNING, f"line {line}: {CLEAR_SECRET_KEPT}")
+                for line in masked
+            ]
             RepositoryFile.objects.filter(factory=factory, path=path).delete()
             EnvironmentFile.objects.update_or_create(
                 factory=factory,

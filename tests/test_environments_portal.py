@@ -70,7 +70,47 @@ def test_the_import_report_names_each_override_file_s_environment(db: Any, edito
 def test_export_writes_every_file_back_byte_for_byte_environments_included(
     contoso: Factory,
 ) -> None:
-    assert dict(export_repository(contoso)) == dict(read_folder(ROOT))
+    exported, original = dict(export_repository(contoso)), dict(read_folder(ROOT))
+    bad = "deployment/config-bad.csv"
+    assert {p: d for p, d in exported.items() if p != bad} == {
+        p: d for p, d in original.items() if p != bad
+    }
+    # The two rows that wrote a secret in clear are kept as the mask, those rows alone.
+    changed = [
+        (n, line)
+        for n, (line, before) in enumerate(
+            zip(exported[bad].split(b"\n"), original[bad].split(b"\n"), strict=True), 1
+        )
+        if line != before
+    ]
+    assert changed == [
+        (
+            10,
+            b"linkedService,LS_Spark,typeProperties.password,"
+            b'"{""type"": ""SecureString"", ""value"": ""**********""}"',
+        ),
+        (
+            11,
+            b"linkedService,LS_Blob,typeProperties.connectionString,"
+            b'"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=**********;"',
+        ),
+    ]
+
+
+def test_a_secret_in_clear_in_an_override_file_is_never_kept_and_the_import_says_so(
+    db: Any, editor: Any
+) -> None:
+    factory = Factory.objects.create(name="secrets")
+    result = import_repository(ROOT, user=editor, factory=factory)
+    warnings = [
+        line.message
+        for line in result.report
+        if line.path == "deployment/config-bad.csv" and line.status is Status.WARNING
+    ]
+    assert [w.split(":")[0] for w in warnings] == ["line 10", "line 11"]
+    stored = b"".join(bytes(f.data) for f in EnvironmentFile.objects.filter(factory=factory))
+    assert b"hunter2" not in stored
+    assert b"abc123" not in stored
 
 
 def test_importing_again_replaces_an_environment_s_file_and_keeps_the_environments(

@@ -24,7 +24,7 @@ from connectors.environments.base import Base, BaseResource, Change
 from connectors.environments.config_csv import SUPPORTED_TYPES, ConfigCsv
 from connectors.environments.config_json import JsonEntry
 from connectors.environments.effective import Workspace
-from connectors.environments.findings import Finding, Where, error, note, warning
+from connectors.environments.findings import About, Finding, Where, error, note, warning
 from connectors.environments.paths import (
     Action,
     Missing,
@@ -36,6 +36,7 @@ from connectors.environments.paths import (
     parse_path,
 )
 from connectors.environments.secret_values import (
+    MASKED,
     clear_credential,
     credential_tokens,
     is_secret_target,
@@ -246,7 +247,7 @@ def _change(
     environment: str,
 ) -> tuple[Change | None, list[Finding]]:
     at_path = override.at("path")
-    about = {"resource": resource.label}
+    about: About = {"resource": resource.label}
     try:
         if path.action is Action.ADD:
             existing_keys, new_keys = add_target(properties, path)
@@ -279,7 +280,7 @@ def _change(
     if secret:
         why = refusal(override.value, parsed)
         if why is not None:
-            return None, [error(at_value, why, **about)]
+            return None, [error(at_value, why, clear_secret=why != MASKED, **about)]
     elif isinstance(replaced, str) or replaced is None:
         credential = clear_credential(override.value)
         if credential is not None:
@@ -289,6 +290,7 @@ def _change(
                     f"The connection string holds '{credential}' in clear: a secret in an "
                     "override file is a Key Vault reference or an environment token "
                     "($($Env:NAME)).",
+                    clear_secret=True,
                     **about,
                 )
             ]

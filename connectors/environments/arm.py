@@ -32,7 +32,7 @@ from connectors import json_limits
 from connectors.environments import json_edit
 from connectors.environments.base import Base, BaseResource, Change
 from connectors.environments.effective import Workspace
-from connectors.environments.findings import Finding, Where, error, note, warning
+from connectors.environments.findings import About, Finding, Where, error, note, warning
 from connectors.environments.paths import Action
 from connectors.environments.secret_values import KEY_VAULT_SECRET, REFUSED_IN_PARAMETERS
 from connectors.environments.text import decode, encode
@@ -300,7 +300,7 @@ def _apply(
     environment: str,
 ) -> list[Finding]:
     name, entry = named
-    about = {
+    about: About = {
         "resource": parameter.resource.label,
         "json_path": json_path(("properties", *parameter.keys)),
     }
@@ -319,7 +319,7 @@ def _apply(
             return [
                 note(where, f"{expansion.tokens[0].text} is a secret given at deploy.", **about)
             ]
-        return [error(where, REFUSED_IN_PARAMETERS, **about)]
+        return [error(where, REFUSED_IN_PARAMETERS, clear_secret=True, **about)]
     findings: list[Finding] = []
     unresolved = False
     if expansion is not None and expansion.tokens:

@@ -8,7 +8,6 @@ decides the kind); ``action`` is ``update`` when absent. The tool reads each val
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,11 +165,6 @@ def _entry(
         return None, problems
     assert isinstance(path, str) and isinstance(action, str) and value is not None
     return JsonEntry(key, index, path, value, action.casefold(), places), []
-
-
-def object_names(config: ConfigJson) -> Iterator[str]:
-    document = config.document()
-    return iter(document if isinstance(document, dict) else ())
 
 
 __all__ = ["ACTIONS", "ConfigJson", "JsonEntry", "as_text", "entries", "parse_config_json"]

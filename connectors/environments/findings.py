@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 
 class Severity(StrEnum):
@@ -54,6 +55,8 @@ class Finding:
     """``kind 'name'`` of the resource concerned, when there is one."""
     json_path: str = ""
     """Where in the resource's effective definition (``$.properties.typeProperties.url``)."""
+    clear_secret: bool = False
+    """The row writes a secret in clear (it is kept as the mask: see ``masking``)."""
 
     @property
     def is_error(self) -> bool:
@@ -80,16 +83,30 @@ class Finding:
         }
 
 
-def error(where: Where, message: str, code: str = "", **about: str) -> Finding:
-    return Finding(Severity.ERROR, message, where, code, **about)
+class About(TypedDict, total=False):
+    """What a finding is about: the resource and the path in its definition."""
+
+    resource: str
+    json_path: str
 
 
-def warning(where: Where, message: str, code: str = "", **about: str) -> Finding:
+def error(
+    where: Where,
+    message: str,
+    code: str = "",
+    *,
+    clear_secret: bool = False,
+    **about: Unpack[About],
+) -> Finding:
+    return Finding(Severity.ERROR, message, where, code, clear_secret=clear_secret, **about)
+
+
+def warning(where: Where, message: str, code: str = "", **about: Unpack[About]) -> Finding:
     return Finding(Severity.WARNING, message, where, code, **about)
 
 
-def note(where: Where, message: str, code: str = "", **about: str) -> Finding:
+def note(where: Where, message: str, code: str = "", **about: Unpack[About]) -> Finding:
     return Finding(Severity.NOTE, message, where, code, **about)
 
 
-__all__ = ["Finding", "Severity", "Where", "error", "note", "warning"]
+__all__ = ["About", "Finding", "Severity", "Where", "error", "note", "warning"]

@@ -10,13 +10,14 @@ credential (``Password=...``, ``AccountKey=...``). The messages never repeat the
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from connectors.environments.tokens import expand
 from connectors.registry import get_connector, has_form
 from connectors.schema_store import resolve
-from connectors.secrets import MASK, SECURE_STRING
+from connectors.secrets import MASK, SECURE_STRING, map_secure_strings
 
 KEY_VAULT_SECRET = "AzureKeyVaultSecret"
 SECRET_NAMES = frozenset(
@@ -133,6 +134,23 @@ def clear_credential(text: str) -> str | None:
     return None
 
 
+def masked_text(text: str) -> str:
+    """A value with its clear secret replaced by the mask: a connection string keeps its
+    other parts, JSON its other members (a secure string's value masked), else the mask."""
+    if _CREDENTIAL_KEYS.search(text):
+        return _CREDENTIAL_KEYS.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + MASK, text)
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        from connectors.environments.adftools import loads_lenient
+
+        try:
+            value = loads_lenient(stripped)
+        except ValueError:
+            return MASK
+        return json.dumps(map_secure_strings(value, lambda s: {**s, "value": MASK}))
+    return MASK
+
+
 __all__ = [
     "KEY_VAULT_SECRET",
     "MASKED",
@@ -143,5 +161,6 @@ __all__ = [
     "credential_tokens",
     "is_secret_object",
     "is_secret_target",
+    "masked_text",
     "refusal",
 ]

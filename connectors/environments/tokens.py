@@ -121,10 +121,6 @@ def _expression_at(value: str, at: int) -> str:
     return found.group(0) if found else "$"
 
 
-def token_names(value: str) -> list[str]:
-    return [t.name for t in expand(value).tokens]
-
-
 @lru_cache(maxsize=4096)
 def expand_pipeline(value: str) -> Expansion:
     """Split a value of an ARM parameter file into text and the tokens a release pipeline
@@ -143,4 +139,4 @@ def expand_pipeline(value: str) -> Expansion:
     return Expansion(tuple(parts))
 
 
-__all__ = ["Expansion", "Token", "expand", "expand_pipeline", "token_names"]
+__all__ = ["Expansion", "Token", "expand", "expand_pipeline"]

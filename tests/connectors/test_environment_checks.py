@@ -372,3 +372,31 @@ def test_single_quoted_json_is_read_as_powershell_reads_it() -> None:
         "defaultValue": 22,
     }
     assert loads_lenient('{"a": "it\'s"}') == {"a": "it's"}
+
+
+def test_a_clear_secret_is_masked_in_its_row_alone() -> None:
+    from connectors.environments.masking import masked_file
+
+    file = override_file("config-bad.csv")
+    data, lines = masked_file(file, base())
+    assert lines == [10, 11]
+    before, after = file.raw.split(b"\n"), data.split(b"\n")
+    assert [n for n, (a, b) in enumerate(zip(before, after, strict=True), 1) if a != b] == [10, 11]
+    assert b"hunter2" not in data and b"abc123" not in data
+    good = override_file("config-test.csv")
+    assert masked_file(good, base()) == (good.raw, [])
+
+
+def test_a_clear_secure_parameter_of_an_arm_file_is_masked() -> None:
+    from connectors.environments.masking import masked_file
+
+    raw = (
+        b'{"$schema": "https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters'
+        b'.json#", "contentVersion": "1.0.0.0", "parameters": {\n'
+        b'  "LS_Blob_connectionString": {"value": "AccountName=a;AccountKey=k1"},\n'
+        b'  "LS_Spark_properties_typeProperties_host": {"value": "h"}\n}}'
+    )
+    data, lines = masked_file(override_file("ARMTemplateParametersForFactory.x.json", raw), base())
+    assert lines == [2]
+    assert json.loads(data)["parameters"]["LS_Blob_connectionString"] == {"value": "**********"}
+    assert data.split(b"\n")[3] == raw.split(b"\n")[3]
