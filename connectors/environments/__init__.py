@@ -15,7 +15,8 @@ repository's values and validates every effective definition with its connector'
 and kind rules (:mod:`.validate`), reporting each problem at its file, line, column and
 field (:mod:`.findings`), with azure.datafactory.tools' own error code where it has one.
 Secrets in override files (:mod:`.secret_values`) are Key Vault references or environment
-tokens (:mod:`.tokens`), never clear values. Plain Python: no Django.
+tokens (:mod:`.tokens`), never clear values; a row that writes one in clear is kept as the
+mask (:mod:`.masking`). Plain Python: no Django.
 """
 
 from connectors.environments.base import Base, BaseResource, Change

@@ -12,7 +12,6 @@ value for a property that is not text (ADFT0031).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from connectors.environments.config_csv import SUPPORTED_TYPES, ConfigCsv
 from connectors.environments.config_json import JsonEntry
 from connectors.environments.effective import Workspace
 from connectors.environments.findings import About, Finding, Where, error, note, warning
+from connectors.environments.lenient_json import loads_lenient
 from connectors.environments.paths import (
     Action,
     Missing,
@@ -382,34 +382,11 @@ def _date_time(text: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-_SINGLE_QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'|"(?:[^"\\]|\\.)*\"""")
-
-
-def loads_lenient(text: str) -> Any:
-    """JSON as PowerShell's ``ConvertFrom-Json`` reads it: strict JSON, or JSON with
-    single-quoted strings (``{'type': 'int32'}``). Raises ValueError."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-
-    def double(match: re.Match[str]) -> str:
-        if match.group(1) is None:
-            return match.group(0)
-        return json.dumps(match.group(1).replace("\\'", "'"))
-
-    try:
-        return json.loads(_SINGLE_QUOTED.sub(double, text))
-    except json.JSONDecodeError as exc:
-        raise ValueError(str(exc)) from None
-
-
 __all__ = [
     "Override",
     "coerce",
     "csv_overrides",
     "json_overrides",
-    "loads_lenient",
     "matching",
     "resolve",
 ]

@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from connectors.environments.lenient_json import loads_lenient
 from connectors.environments.tokens import expand
 from connectors.registry import get_connector, has_form
 from connectors.schema_store import resolve
@@ -141,8 +142,6 @@ def masked_text(text: str) -> str:
         return _CREDENTIAL_KEYS.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + MASK, text)
     stripped = text.strip()
     if stripped.startswith("{"):
-        from connectors.environments.adftools import loads_lenient
-
         try:
             value = loads_lenient(stripped)
         except ValueError:

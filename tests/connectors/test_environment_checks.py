@@ -8,8 +8,9 @@ import json
 import pytest
 
 from connectors.environments import EnvironmentInput, Severity, check_environments
-from connectors.environments.adftools import coerce, loads_lenient
+from connectors.environments.adftools import coerce
 from connectors.environments.arm import default_template, parameters_of
+from connectors.environments.lenient_json import loads_lenient
 from connectors.environments.paths import PathError, parse_path
 from connectors.environments.tokens import expand
 from tests.connectors.environments_data import (
