@@ -10,6 +10,9 @@ empty values (as ADF writes them since 2022):
 - a trigger's pipeline references' ``parameters``: ``{}``;
 - a Web or WebHook activity's ``headers`` (and ``body`` unless its method is GET): ``{}``;
 - an activity's ``dependsOn`` and ``userProperties``: ``[]``;
+- the secure string a linked service keeps encrypted (``accountKey`` of a Data Lake Gen2
+  store, ``password`` of Spark or HTTP): the service knows it, the git file has only
+  ``encryptedCredential``;
 - ``annotations``: ``[]``; an integration runtime's or a dataset's ``typeProperties``: ``{}``;
 - an Execute Data Flow activity's ``staging`` (``{}``) and its ``dataflow``'s
   ``datasetParameters`` (``{}`` for each source and sink of the data flow).
@@ -41,6 +44,8 @@ def service_defaults(
         out.setdefault("annotations", [])
     if kind in ("integrationRuntime", "dataset"):
         out.setdefault("typeProperties", {})
+    if kind == "linkedService":
+        out = _encrypted_secret(out)
     if kind == "pipeline":
         out = _walk(out, dataflow_endpoints)
         if "policy" not in out:
@@ -60,6 +65,32 @@ def service_defaults(
             ]
         return out
     return out
+
+
+ENCRYPTED_SECRET: dict[str, str] = {
+    "AzureBlobFS": "accountKey",
+    "Spark": "password",
+    "HttpServer": "password",
+}
+"""The secure string a linked service of each type keeps in its ``encryptedCredential``
+(ADF's git file has only the encrypted blob; the service publishes the property)."""
+
+
+def _encrypted_secret(properties: dict[str, Any]) -> dict[str, Any]:
+    type_properties = properties.get("typeProperties")
+    secret = ENCRYPTED_SECRET.get(str(properties.get("type")))
+    if (
+        secret is None
+        or not isinstance(type_properties, dict)
+        or "encryptedCredential" not in type_properties
+        or secret in type_properties
+        or "servicePrincipalId" in type_properties
+        or str(type_properties.get("authenticationType", "Basic"))
+        not in ("Basic", "UsernameAndPassword", "WindowsAzureHDInsightService")
+    ):
+        return properties
+    masked = {"type": "SecureString", "value": "**********"}
+    return {**properties, "typeProperties": {**type_properties, secret: masked}}
 
 
 def _walk(node: Any, dataflow_endpoints: Callable[[str], list[str]]) -> Any:
