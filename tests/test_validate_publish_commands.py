@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from tests.conftest import api_for
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +95,12 @@ def test_export_arm_refuses_a_factory_with_errors_unless_forced(
 
 
 def test_fail_on_warning_fails_on_a_warning(tmp_path: Path, editor: Any) -> None:
-    imported(tmp_path, ("linkedService", LINKED), ("dataset", DATASET))
-    imported(tmp_path, ("pipeline", {**PIPELINE, "name": "1load"}))
+    imported(
+        tmp_path,
+        ("linkedService", LINKED),
+        ("dataset", DATASET),
+        ("pipeline", {**PIPELINE, "name": "1load"}),
+    )
     run("validate")
     with pytest.raises(CommandError):
         run("validate", "--fail-on", "warning")
@@ -132,3 +139,23 @@ def test_sarif_output_places_each_result_at_its_file_and_json_path(
     location = result["locations"][0]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "pipeline/Load.json"
     assert location["logicalLocations"][0]["fullyQualifiedName"].startswith("$.properties")
+
+
+def test_the_api_validates_a_factory_and_refuses_its_arm_zip_while_it_has_errors(
+    tmp_path: Path, editor: Any, reader: Any
+) -> None:
+    imported(tmp_path, ("linkedService", LINKED), ("pipeline", PIPELINE))
+    client = api_for(reader)
+    found = client.get("/api/v1/factories/default/validate")
+    assert found.status_code == 200
+    assert [f["code"] for f in found.json()["findings"]] == ["LW-REF-001"]
+    sarif = client.get("/api/v1/factories/default/validate?report=sarif")
+    assert json.loads(sarif.content)["version"] == "2.1.0"
+    refused = client.get("/api/v1/factories/default/arm")
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["file"] == "pipeline/Load.json"
+    forced = client.get("/api/v1/factories/default/arm?force=1")
+    assert forced.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(forced.content)).namelist()
+    assert "ARMTemplateForFactory.json" in names
+    assert "linkedTemplates/ArmTemplate_master.json" in names
