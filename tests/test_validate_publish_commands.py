@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import api_for
+from tests.conftest import api_for, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,28 @@ def test_the_api_validates_a_factory_and_refuses_its_arm_zip_while_it_has_errors
     names = zipfile.ZipFile(io.BytesIO(forced.content)).namelist()
     assert "ARMTemplateForFactory.json" in names
     assert "linkedTemplates/ArmTemplate_master.json" in names
+
+
+def test_the_factory_page_validates_all_grouped_by_resource_and_refuses_to_publish(
+    tmp_path: Path, editor: Any, reader: Any
+) -> None:
+    imported(tmp_path, ("linkedService", LINKED), ("pipeline", PIPELINE))
+    client = signed_in(reader)
+    listing = client.get("/factories/default/").content.decode()
+    assert 'href="/factories/default/validate/"' in listing
+    page = client.get("/factories/default/validate/").content.decode()
+    assert "0 warnings" in page and "1 errors" in page
+    assert '<a href="/factories/default/pipeline/Load/">pipeline/Load.json</a>' in page
+    assert "LW-REF-001" in page
+    refused = client.get("/factories/default/publish/", follow=True)
+    assert "Not published: Validate all found 1 error(s)" in refused.content.decode()
+
+
+def test_the_factory_page_downloads_the_arm_zip_of_a_valid_factory(
+    tmp_path: Path, editor: Any, reader: Any
+) -> None:
+    imported(tmp_path, ("linkedService", LINKED), ("dataset", DATASET), ("pipeline", PIPELINE))
+    response = signed_in(reader).get("/factories/default/publish/")
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "ARMTemplateParametersForFactory.json" in names
