@@ -16,7 +16,7 @@ them. Secure strings are parameters without a value: no secret is ever written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.arm.linked import linked_templates
@@ -55,6 +55,7 @@ class ArmExport:
     linked: dict[str, dict[str, Any]]
     """``linkedTemplates/<file>`` -> document."""
     global_parameters: dict[str, Any] | None
+    _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def documents(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = [
@@ -73,10 +74,15 @@ class ArmExport:
 
     def files(self) -> list[tuple[str, bytes]]:
         """Every file, as ADF writes them (tab-indented JSON)."""
-        return [(path, render(document, STUDIO_STYLE)) for path, document in self.documents()]
+        return [(path, self._rendered(path, document)) for path, document in self.documents()]
 
     def template_bytes(self) -> int:
-        return len(render(self.template, STUDIO_STYLE))
+        return len(self._rendered(TEMPLATE_FILE, self.template))
+
+    def _rendered(self, path: str, document: Any) -> bytes:
+        if path not in self._cache:
+            self._cache[path] = render(document, STUDIO_STYLE)
+        return self._cache[path]
 
 
 def parameterisation_of(snapshot: FactorySnapshot) -> Parameterisation:
