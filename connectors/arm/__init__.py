@@ -16,10 +16,11 @@ them. Secure strings are parameters without a value: no secret is ever written.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.arm.linked import linked_templates
+from connectors.arm.linked import INDENT_ALLOWANCE, linked_templates
 from connectors.arm.parameterisation import DefinitionError, Parameterisation, TemplateParameter
 from connectors.arm.template import (
     ArmResource,
@@ -78,6 +79,16 @@ class ArmExport:
 
     def template_bytes(self) -> int:
         return len(self._rendered(TEMPLATE_FILE, self.template))
+
+    def exceeds_bytes(self, limit: int) -> bool:
+        """Whether ``ARMTemplateForFactory.json`` as written is larger than ``limit``; the
+        file is rendered only when its compact JSON leaves the answer open."""
+        compact = len(json.dumps(self.template, ensure_ascii=False, separators=(",", ":")))
+        if compact > limit:
+            return True  # indentation only adds
+        if compact * INDENT_ALLOWANCE < limit:
+            return False
+        return self.template_bytes() > limit
 
     def _rendered(self, path: str, document: Any) -> bytes:
         if path not in self._cache:

@@ -42,7 +42,7 @@ CONTAINER_PARAMETERS = (
 _PARAMETER = re.compile(r"\[parameters\('((?:[^']|'')*)'\)\]")
 _HEADROOM = 16 * 1024
 """Bytes kept free in each file for its header (schema, parameters, variables)."""
-_INDENT_ALLOWANCE = 2.5
+INDENT_ALLOWANCE = 2.5
 """How much larger a tab-indented file may be than its compact JSON (measured: 1.3 to 1.8
 on ADF's templates); a chunk's compact size is kept under the limit divided by this, as
 the compact form is what Python's C encoder gives quickly."""
@@ -50,7 +50,7 @@ the compact form is what Python's C encoder gives quickly."""
 
 def _size(body: dict[str, Any]) -> int:
     compact = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return int(len(compact) * _INDENT_ALLOWANCE)
+    return int(len(compact) * INDENT_ALLOWANCE)
 
 
 def dependency_order(resources: list[ArmResource]) -> list[ArmResource]:

@@ -25,12 +25,11 @@ def check(snapshot: FactorySnapshot) -> Iterator[Finding]:
             f"The ARM template holds {resources:,} resources; one template takes "
             f"{MAX_RESOURCES} at most: deploy linkedTemplates/ArmTemplate_master.json.",
         )
-    size = exported.template_bytes()
-    if size > MAX_BYTES:
+    if exported.exceeds_bytes(MAX_BYTES):
         yield finding(
             "LW-ARM-002",
-            f"The ARM template is {size / 1024 / 1024:.1f} MB; Azure takes 4 MB at most: "
-            "deploy linkedTemplates/ArmTemplate_master.json.",
+            "ARMTemplateForFactory.json is larger than the 4 MB Azure takes: deploy "
+            "linkedTemplates/ArmTemplate_master.json.",
         )
     count = len(exported.parameters)
     if count > MAX_PARAMETERS:

@@ -76,6 +76,8 @@ def _declared(resource: FactoryResource, globals_: set[str] | None) -> dict[str,
 
 def check(snapshot: FactorySnapshot) -> Iterator[Finding]:
     globals_ = _global_parameters(snapshot)
+    parsed: dict[str, list[tuple[str, str]] | ExpressionError] = {}
+    """Each distinct expression text parsed once (factories repeat their expressions)."""
     for resource in snapshot.resources:
         if resource.kind in _NOT_READ:
             continue
