@@ -76,8 +76,8 @@ def _declared(resource: FactoryResource, globals_: set[str] | None) -> dict[str,
 
 def check(snapshot: FactorySnapshot) -> Iterator[Finding]:
     globals_ = _global_parameters(snapshot)
+    # Each distinct expression text parsed once (factories repeat their expressions).
     parsed: dict[str, list[tuple[str, str]] | ExpressionError] = {}
-    """Each distinct expression text parsed once (factories repeat their expressions)."""
     for resource in snapshot.resources:
         if resource.kind in _NOT_READ:
             continue
@@ -93,12 +93,15 @@ def check(snapshot: FactorySnapshot) -> Iterator[Finding]:
                     resource,
                     where,
                 )
-            try:
-                used = referenced(value)
-            except ExpressionError as exc:
-                yield finding(
-                    "LW-EXPR-001", f"The expression does not parse: {exc}", resource, where
-                )
+            if text not in parsed:
+                try:
+                    parsed[text] = referenced(text)
+                except ExpressionError as exc:
+                    parsed[text] = exc
+            used = parsed[text]
+            if isinstance(used, ExpressionError):
+                message = f"The expression does not parse: {used}"
+                yield finding("LW-EXPR-001", message, resource, where)
                 continue
             for scope, name in used:
                 known = declared.get(scope)
