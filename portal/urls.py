@@ -16,6 +16,7 @@ from portal.views import (
     imports,
     linkedservices,
     pipelines,
+    publish,
     resources,
     revisions,
     sign_in,
@@ -150,6 +151,8 @@ urlpatterns = [
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("users/", users.user_list, name="user-list"),
     path("users/<id:pk>/", users.user_update, name="user-update"),
+    path("factories/<str:factory>/validate/", publish.validate_all, name="factory-validate"),
+    path("factories/<str:factory>/publish/", publish.publish_arm, name="factory-publish"),
 ]
 
 handler400 = "portal.api.errors.bad_request"

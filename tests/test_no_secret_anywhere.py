@@ -302,6 +302,16 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: api.post("/api/v1/factories/default/import", [{"name": "x"}], format="json")
             ],
             "api-factory-export": [lambda: api.get("/api/v1/factories/default/export")],
+            "factory-validate": [lambda: browser.get(f"{page}/validate/")],
+            "factory-publish": [lambda: browser.get(f"{page}/publish/")],
+            "api-validate": [
+                lambda: api.get("/api/v1/factories/default/validate"),
+                lambda: api.get("/api/v1/factories/default/validate?report=sarif"),
+            ],
+            "api-arm": [
+                lambda: api.get("/api/v1/factories/default/arm"),
+                lambda: api.get("/api/v1/factories/default/arm?force=1"),
+            ],
             "dataset-new": [lambda: browser.get(f"{page}/new-dataset/SparkObject/")],
             "dataset-form": [lambda: browser.get(f"{page}/dataset/Sdata/form/")],
             "dataset-live-tables": [
