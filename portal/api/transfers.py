@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -17,6 +19,13 @@ PARAMETERS = [
     OpenApiParameter("sparkPool", str, description="WORKSPACE/POOL: the notebook route"),
     OpenApiParameter("spark", str, description="a Spark linked service: the Copy route"),
     OpenApiParameter("source", str, description="a Spark table, dataset or query"),
+    OpenApiParameter(
+        "staging",
+        str,
+        description="the Copy route's staging linked service: one whose connector is a "
+        "staging store (Azure Blob Storage, Azure Data Lake Storage Gen2)",
+    ),
+    OpenApiParameter("stagingPath", str, description="the folder the copy stages in"),
     OpenApiParameter(
         "columns",
         str,
@@ -56,7 +65,14 @@ class TransferPlan(ScopedView):
                 spark_linked_service=query.get("spark", ""),
                 source=query.get("source", ""),
                 **({"columns": typed} if typed else {}),
+                **_staging(query),
             )
         except TransferUnavailable as exc:
             raise NotFound(str(exc)) from None
         return Response(result)
+
+
+def _staging(query: Any) -> dict[str, str]:
+    """The staging request fields the query names (none: the plan says staging is needed)."""
+    named = {"staging_linked_service": "staging", "staging_path": "stagingPath"}
+    return {field: query[name] for field, name in named.items() if query.get(name)}
