@@ -34,13 +34,13 @@ UNTESTED_BECAUSE = (
 
 
 def only_version(connector_type: str, package: Path) -> dict[str, ConnectorVersion]:
-    """The connector's one version: ``linkedservice.schema.json`` and ``ui.json`` beside
-    its package's ``__init__``."""
+    """The connector's one version: ``linkedservice-current.schema.json`` and
+    ``ui-current.json`` in its package."""
     version = ConnectorVersion(
         connector_type=connector_type,
         version=VERSION,
-        schema_path=package / "linkedservice.schema.json",
-        ui_path=package / "ui.json",
+        schema_path=package / f"linkedservice-{VERSION}.schema.json",
+        ui_path=package / f"ui-{VERSION}.json",
         explicit=False,
     )
     return {VERSION: version}
