@@ -24,12 +24,15 @@ pytestmark = pytest.mark.django_db
 WRONG_STAGING = "HDInsightSpark is a Spark linked service: a staged copy stages its data in"
 
 
-@pytest.fixture
-def factory(editor: Any) -> str:
-    def save(name: str, properties: dict[str, Any]) -> None:
-        save_definition(user=editor, name=name, properties=properties, action="create")
+def save(user: Any, name: str, properties: dict[str, Any]) -> None:
+    save_definition(user=user, name=name, properties=properties, action="create")
 
+
+def save_pool_and_spark(user: Any) -> None:
+    """A dedicated SQL pool (SQL authentication) and a Spark linked service at a loopback
+    address, which the default network policy refuses: no column read leaves here."""
     save(
+        user,
         "Pool",
         {
             "type": "AzureSqlDW",
@@ -43,15 +46,21 @@ def factory(editor: Any) -> str:
         },
     )
     save(
+        user,
         "HDInsightSpark",
         {
             "type": "Spark",
             "version": "2.0",
-            # Loopback, which the default network policy refuses: no column read leaves here.
             "typeProperties": {"host": "127.0.0.1", "port": 443, "authenticationType": "Anonymous"},
         },
     )
+
+
+@pytest.fixture
+def factory(editor: Any) -> str:
+    save_pool_and_spark(editor)
     save(
+        editor,
         "StagingBlob",
         {
             "type": "AzureBlobStorage",
@@ -59,6 +68,7 @@ def factory(editor: Any) -> str:
         },
     )
     save(
+        editor,
         "StagingLake",
         {"type": "AzureBlobFS", "typeProperties": {"url": "https://contoso.dfs.core.windows.net"}},
     )

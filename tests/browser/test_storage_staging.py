@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.definitions import save_definition
 from portal.models import Resource, SecretValue
 from tests.browser.conftest import assert_fits_phone
+from tests.test_storage_staging_designer import save_pool_and_spark
 
 pytestmark = pytest.mark.browser
 
@@ -33,38 +33,10 @@ def field(page: Page, name: str) -> Any:
     return page.locator(f'#form_fields .field[data-field="{name}"]')
 
 
-def _resources(user: Any) -> None:
-    def save(name: str, properties: dict[str, Any]) -> None:
-        save_definition(user=user, name=name, properties=properties, action="create")
-
-    save(
-        "Pool",
-        {
-            "type": "AzureSqlDW",
-            "typeProperties": {
-                "server": "contoso-dw.database.windows.net",
-                "database": "salesdw",
-                "authenticationType": "SQL",
-                "userName": "loader",
-                "password": {"type": "SecureString", "value": "pool-password"},
-            },
-        },
-    )
-    save(
-        "HDInsightSpark",
-        {
-            "type": "Spark",
-            "version": "2.0",
-            # Loopback, which the default network policy refuses: no column read leaves here.
-            "typeProperties": {"host": "127.0.0.1", "port": 443, "authenticationType": "Anonymous"},
-        },
-    )
-
-
 def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     page: Page, live_server: Any, editor_user: Any, editor_login: dict[str, str]
 ) -> None:
-    _resources(editor_user)
+    save_pool_and_spark(editor_user)
     page.goto("/linkedservices/new/")
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
