@@ -62,8 +62,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.resource)
     pk, gone_pk = service.pk, gone.resource.pk
-    blob = {
-        "type": "AzureBlobStorage",
+    blob = {  # a type no connector owns: kept as a document, its secrets wherever they are
+        "type": "AzureFileStorage",
         "typeProperties": {
             "connectionString": {"type": "SecureString", "value": DOCUMENT_SECRET},
             "nested": [{"key": {"type": "SecureString", "value": DOCUMENT_SECRET}}],

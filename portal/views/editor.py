@@ -242,6 +242,8 @@ def _editor(
         problems = too_deep_fields(data)
     if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
+        problems = form.unanswered
+    if wants_save and not problems:
         try:
             result = save_definition(
                 user=request.user,
@@ -293,6 +295,7 @@ def _editor(
         if source
         else reverse("linkedservice-test-new", args=[connector.type]),
         "testable": connector.test_connection is not None,
+        "untested_because": connector.untested_because,
         "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:

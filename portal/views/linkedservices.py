@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from connectors.base import Connector
 from connectors.kinds import KINDS, LINKED_SERVICE
 from connectors.registry import connectors, get_connector, has_form
 from portal import audit
@@ -71,22 +72,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": service.revisions.first(),
             "tests": service.tests.select_related("user")[:5],
             "testable": get_connector(service.connector).test_connection is not None,
+            "untested_because": get_connector(service.connector).untested_because,
             "test_value_fields": test_value_fields(
                 service.connector_definition, service.properties, stored_secrets=True
             ),
             "transfer_url": transfer_url(service),
-            "transfer_label": (
-                "SQL pool from Spark"
-                if get_connector(service.connector).transfer_plan is not None
-                else "Spark to SQL pool"
-            ),
+            "transfer_label": transfer_label(get_connector(service.connector)),
         },
     )
 
 
+def transfer_label(connector: Connector) -> str:
+    if connector.transfer_plan is not None:
+        return "SQL pool from Spark"
+    return "Stage a Spark to SQL pool copy" if connector.staging_store else "Spark to SQL pool"
+
+
 def transfer_url(service: Resource) -> str:
     """The transfer designer with this linked service filled in: as the pool when its
-    connector has a designer, else as the Spark side of a Copy activity."""
+    connector has a designer, as the staging store of a Copy activity when its connector
+    can be one, else as the Spark side of a Copy activity."""
     from django.urls import reverse
 
     from connectors.registry import connectors
@@ -96,9 +101,11 @@ def transfer_url(service: Resource) -> str:
     base = reverse("transfer-designer", args=[service.factory.name])
     from urllib.parse import urlencode
 
-    if get_connector(service.connector).transfer_plan is not None:
+    connector = get_connector(service.connector)
+    if connector.transfer_plan is not None:
         return f"{base}?{urlencode({'pool': service.name})}"
-    return f"{base}?{urlencode({'spark': service.name, 'route': 'copy'})}"
+    side = "staging_linked_service" if connector.staging_store else "spark"
+    return f"{base}?{urlencode({side: service.name, 'route': 'copy'})}"
 
 
 @editor_required
