@@ -1,5 +1,5 @@
-"""Real Azure Blob Storage and Data Lake Storage Gen2 files (tests/connectors/<package>/data,
-sources in SOURCES.md there) go into a factory through the repository import and back out
+"""Azure Blob Storage and Data Lake Storage Gen2 files in the shapes real repositories hold
+(tests/connectors/<package>/data, see SOURCES.md there) go into a factory through the repository import and back out
 byte for byte: tab indentation, no trailing newline or one, top-level type first or absent,
 annotations after typeProperties, encryptedCredential, Key Vault references, parameters of
 type "string", connectVia, Synapse's document type."""
@@ -23,7 +23,7 @@ FILES = sorted([*DATA.glob("azureblobstorage/data/*.json"), *DATA.glob("azureblo
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_a_real_file_is_imported_as_its_connector_and_exported_byte_for_byte(
+def test_a_file_is_imported_as_its_connector_and_exported_byte_for_byte(
     editor: Any, path: Path
 ) -> None:
     raw = path.read_bytes()
