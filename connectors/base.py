@@ -214,13 +214,24 @@ class Connector:
     ``version`` property (AzureSqlDW: a connection string, or server/database): properties
     -> the version they are written for. None: the ``version`` property decides."""
 
+    staging_store: bool = False
+    """Whether a Copy activity may stage its data through a linked service of this
+    connector (``stagingSettings.linkedServiceName``): ADF's staged copy takes an Azure Blob
+    Storage or an Azure Data Lake Storage Gen2 linked service only."""
+
+    untested_because: str = ""
+    """For a connector without ``test_connection``: why its linked services have no
+    "Test connection" here, said on their pages where the button would be."""
+
     transfer_plan: Callable[..., dict[str, Any]] | None = None
     """A designer for moving data between this connector's store and Spark (AzureSqlDW:
     Spark to a dedicated SQL pool), called with keyword arguments ``pool``,
     ``pool_properties``, ``table``, ``direction``, ``lookup`` ((kind, name) -> properties),
-    ``spark_pool``, ``spark_linked_service``, ``source`` and optional request fields
-    (``columns``: the Spark columns as (name, Spark type) pairs, typed or read live, which
-    win over a source dataset's ``schema``), and,
+    ``spark_pool``, ``spark_linked_service``, ``source``, ``staging_types`` (the
+    ``properties.type`` of the linked services a staged copy may use, each with its
+    connector's title: those whose connector is a ``staging_store``) and optional request
+    fields (``columns``: the Spark columns as (name, Spark type) pairs, typed or read live,
+    which win over a source dataset's ``schema``), and,
     when the store's connection test passed and the caller asked for live reads,
     ``live_type_properties`` (secrets in clear) and ``run_live``, which runs a call to the
     store (``work(options) -> report dict`` with ``ok``) through the caller's live path and

@@ -14,7 +14,9 @@ Stable API (other modules and branches build on it):
   it evaluated.
 - :func:`referenced` (``value``) -> the ``(scope, name)`` pairs it reads, in order, once
   each: ``("linkedService", "host")``, ``("pipeline", "day")``, ``("variables", "x")``,
-  ``("item", "name")`` (``("item", "")`` for ``item()`` itself), ``("dataset", "x")``.
+  ``("item", "name")`` (``("item", "")`` for ``item()`` itself), ``("dataset", "x")``,
+  ``("activity", "Copy1")`` for ``activity('Copy1')`` and ``("globalParameters", "x")`` for
+  ``pipeline().globalParameters.x``.
 - :class:`ExpressionError` (a ``ValueError``): the expression is malformed or a function
   got a value it cannot take. :class:`CannotEvaluate` (a subclass): the expression is
   valid but cannot be evaluated here (``what`` names the function, e.g. ``"utcnow"``);
@@ -386,6 +388,10 @@ def _property_name(node: Any) -> str | None:
     return None
 
 
+_PIPELINE_SCOPES = {"parameters": "pipeline", "globalparameters": "globalParameters"}
+"""``pipeline().parameters.x`` and ``pipeline().globalParameters.x``: the scope each reads."""
+
+
 def referenced(value: Any) -> list[tuple[str, str]]:
     """The ``(scope, name)`` pairs ``value`` reads, in order, once each.
 
@@ -403,13 +409,15 @@ def referenced(value: Any) -> list[tuple[str, str]]:
                 if _is_call(target, scope):
                     found.append((scope, name))
                     consumed.add(id(target))
-            if str(_property_name(target)).lower() == "parameters" and _is_call(
+            pipeline_member = str(_property_name(target)).lower()
+            if pipeline_member in _PIPELINE_SCOPES and _is_call(
                 getattr(target, "target", None), "pipeline"
             ):
-                found.append(("pipeline", name))
+                found.append((_PIPELINE_SCOPES[pipeline_member], name))
                 consumed.add(id(target))
-        if _is_call(node, "variables", 1) and isinstance(node.args[0], _Literal):
-            found.append(("variables", str(node.args[0].value)))
+        for scope in ("variables", "activity"):
+            if _is_call(node, scope, 1) and isinstance(node.args[0], _Literal):
+                found.append((scope, str(node.args[0].value)))
         if _is_call(node, "item") and id(node) not in consumed:
             found.append(("item", ""))
     return list(dict.fromkeys(found))

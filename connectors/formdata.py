@@ -22,7 +22,9 @@ from connectors.formspec import (
     HELD,
     REFERENCE,
     FieldSpec,
+    chosen_requirements,
     defaults,
+    derived_choices,
     field_specs,
     is_expression,
 )
@@ -150,18 +152,47 @@ def _field_value(spec: FieldSpec, data: Mapping[str, str], stored: Any) -> Any:
 def _raw_type_properties(
     version: ConnectorVersion | ActivityPart, data: Mapping[str, str], stored: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Every value the form holds, shown or not."""
+    """Every value the form holds, shown or not, its form-only choices included."""
     specs = field_specs(version)
     raw: dict[str, Any] = {}
     for spec in specs:
         value = _field_value(spec, data, stored.get(spec.name))
         if value is not None:
             raw[spec.name] = value
+    switched = _switched(version, raw, stored)
     for spec in specs:
-        if spec.widget == HELD and raw.get(spec.held_for) not in (None, False):
-            # A password typed (or a Key Vault secret chosen) replaces the encrypted one.
+        if spec.widget == HELD and (switched or raw.get(spec.held_for) not in (None, False)):
+            # A password typed (or a Key Vault secret chosen) replaces the encrypted one;
+            # another authentication chosen leaves it behind.
             raw.pop(spec.name, None)
     return raw
+
+
+def _switched(
+    version: ConnectorVersion | ActivityPart, raw: Mapping[str, Any], stored: Mapping[str, Any]
+) -> bool:
+    """Whether a form-only choice differs from what the stored definition is (another
+    authentication chosen): what the stored one held for its own is then not kept."""
+    if not stored:
+        return False
+    derived = derived_choices(version, stored)
+    return any(raw.get(name, value) != value for name, value in derived.items())
+
+
+def form_choices(version: ConnectorVersion, data: Mapping[str, str]) -> dict[str, Any]:
+    """The form-only choices of the form (a choice left empty: its default)."""
+    return {
+        s.name: data.get(PREFIX + s.name) or s.default for s in field_specs(version) if s.form_only
+    }
+
+
+def missing_for_choices(version: ConnectorVersion, values: Mapping[str, Any]) -> list[Problem]:
+    """A problem at each property a form-only choice requires and the form lacks (the
+    values: its typeProperties and its choices): nothing is saved while there is one."""
+    return [
+        Problem(f"$.properties.typeProperties.{name}", why)
+        for name, why in chosen_requirements(version, values)
+    ]
 
 
 def _unchanged(value: Any, stored: Any) -> bool:
@@ -185,12 +216,15 @@ def kept_hidden(
     username with Anonymous, written through the API): kept, never dropped silently."""
     stored = stored or {}
     raw = _raw_type_properties(version, data, stored)
+    if _switched(version, raw, stored):
+        return set()
     fallback = defaults(version)
     return {
         s.name
         for s in field_specs(version)
         if s.name in raw
         and s.widget != HELD
+        and not s.form_only
         and not s.visible(raw, fallback)
         and _unchanged(raw[s.name], stored.get(s.name))
     }
@@ -202,18 +236,21 @@ def type_properties_from_form(
     stored: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The typeProperties the form describes, in schema order: the visible fields, and the
-    hidden ones still holding their stored value (:func:`kept_hidden`)."""
+    hidden ones still holding their stored value (:func:`kept_hidden`); never a form-only
+    choice, and nothing hidden once another one than the stored definition's is chosen."""
     stored = stored or {}
     specs = field_specs(version)
     raw = _raw_type_properties(version, data, stored)
     fallback = defaults(version)
+    keep_hidden = not _switched(version, raw, stored)
     return {
         s.name: raw[s.name]
         for s in specs
         if s.name in raw
+        and not s.form_only
         and (
             s.visible(raw, fallback)
-            or (s.widget != HELD and _unchanged(raw[s.name], stored.get(s.name)))
+            or (keep_hidden and s.widget != HELD and _unchanged(raw[s.name], stored.get(s.name)))
         )
     }
 
@@ -263,7 +300,7 @@ def removed_as_hidden(
     kept = type_properties_from_form(version, data, stored)
     removed = []
     for spec in field_specs(version):
-        if spec.name not in raw or spec.name in kept or spec.widget == HELD:
+        if spec.name not in raw or spec.name in kept or spec.widget == HELD or spec.form_only:
             continue
         value = raw[spec.name]
         shown = "" if spec.widget == "secret" else data.get(PREFIX + spec.name, "")
@@ -436,6 +473,8 @@ def form_from_properties(
             data[key + "__expression"] = _display(value)
             continue
         data[key] = _display(value)
+    for name, value in derived_choices(version, tp).items():
+        data[PREFIX + name] = str(value)
     for index, (name, spec) in enumerate((properties.get("parameters") or {}).items()):
         data[f"param-{index}-name"] = name
         # Edited in the portal, a type is written as ADF Studio spells it.

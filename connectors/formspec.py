@@ -18,9 +18,16 @@ from connectors.schema_store import resolve
 
 EXPRESSION = "expression"
 HELD = "held"
+"""The widget of an encrypted credential: shown as held by ADF, never typed."""
 REFERENCE = "reference"
 """The widget of a reference to another resource: its name typed, the object written."""
-"""The widget of an encrypted credential: shown as held by ADF, never typed."""
+FORM_ONLY = "x-form-only"
+"""typeProperties keyword: choices the form asks for that ADF does not write (the
+authentication of a storage account, told by the properties present). name -> schema."""
+FORM_VALUE = "x-form-value"
+"""On an ``allOf`` rule: the form-only values it stands for (``{"authentication":
+"ServicePrincipal"}``). Its ``if`` tells them from a definition's properties; its ``then``
+says what they require."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,8 @@ class FieldSpec:
     """For a reference (``{"referenceName", "type"}``): its ``type``, e.g. CredentialReference."""
     multiline: bool = False
     """A text shown as a text area (a query)."""
+    form_only: bool = False
+    """A choice of the form that is not written to the definition (see FORM_ONLY)."""
 
     def visible(self, values: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
         """Shown when every condition of the hint holds (a list of hints: any of them).
@@ -111,11 +120,14 @@ def _sentence(text: str) -> str:
 
 
 def field_specs(version: ConnectorVersion | ActivityPart) -> list[FieldSpec]:
+    """The form's fields: the form-only choices first, then every property of the schema."""
     schema = version.type_properties_schema
     hints = version.ui.get("fields", {})
     required = set(schema.get("required", []))
+    fields = [(n, p, True, True) for n, p in schema.get(FORM_ONLY, {}).items()]
+    fields += [(n, p, n in required, False) for n, p in schema["properties"].items()]
     specs = []
-    for name, prop_schema in schema["properties"].items():
+    for name, prop_schema, is_required, form_only in fields:
         hint = hints.get(name, {})
         widget, choices, expression = _widget(prop_schema)
         if hint.get("widget") == "secret":
@@ -128,7 +140,7 @@ def field_specs(version: ConnectorVersion | ActivityPart) -> list[FieldSpec]:
                 label=hint.get("label", name),
                 help=_sentence(hint.get("help", prop_schema.get("description", ""))),
                 widget=widget,
-                required=name in required,
+                required=is_required,
                 choices=choices,
                 default=prop_schema.get("default"),
                 expression=expression,
@@ -138,28 +150,73 @@ def field_specs(version: ConnectorVersion | ActivityPart) -> list[FieldSpec]:
                 held_for=str(prop_schema.get(KEYWORD, "")),
                 reference_type=_reference_type(resolve(prop_schema)) if widget == REFERENCE else "",
                 multiline=bool(hint.get("multiline")),
+                form_only=form_only,
             )
         )
     return specs
 
 
 def defaults(version: ConnectorVersion | ActivityPart) -> dict[str, Any]:
-    return {
-        name: prop["default"]
-        for name, prop in version.type_properties_schema["properties"].items()
-        if "default" in prop
-    }
+    schema = version.type_properties_schema
+    declared = {**schema.get(FORM_ONLY, {}), **schema["properties"]}
+    return {name: prop["default"] for name, prop in declared.items() if "default" in prop}
+
+
+def _chosen(rule: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether a rule stands for the form-only values chosen in ``values``."""
+    chosen = rule.get(FORM_VALUE) or {}
+    return bool(chosen) and all(values.get(name) == value for name, value in chosen.items())
 
 
 def conditionally_required(
     version: ConnectorVersion | ActivityPart, values: Mapping[str, Any]
 ) -> set[str]:
-    """Properties the schema's if/then rules require for these values."""
+    """Properties the schema's if/then rules require for these values (form-only choices
+    included: a rule standing for a chosen value requires what its ``then`` does)."""
     needed: set[str] = set()
     for rule in version.type_properties_schema.get("allOf", []):
-        if "if" in rule and _matches(rule["if"], values):
+        if _chosen(rule, values) or ("if" in rule and _matches(rule["if"], values)):
             needed.update(rule.get("then", {}).get("required", []))
     return needed
+
+
+def chosen_requirements(
+    version: ConnectorVersion | ActivityPart, values: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(property, why) for each property a chosen form-only value requires and ``values``
+    lacks, in the rule's order; the why is the rule's own sentence for it."""
+    missing: list[tuple[str, str]] = []
+    for rule in version.type_properties_schema.get("allOf", []):
+        if not _chosen(rule, values):
+            continue
+        then = rule.get("then", {})
+        custom = then.get("errorMessage", {})
+        why = custom.get("required") if isinstance(custom, dict) else None
+        why = why or f"Required for {str(rule.get('title', 'this choice')).lower()}."
+        missing += [(n, why) for n in then.get("required", []) if values.get(n) in (None, "")]
+    return missing
+
+
+def derived_choices(
+    version: ConnectorVersion | ActivityPart, type_properties: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The value of each form-only choice for a definition: that of the first rule standing
+    for one whose ``if`` holds for its properties, else the choice's default."""
+    schema = version.type_properties_schema
+    rules = schema.get("allOf", [])
+    derived: dict[str, Any] = {}
+    for name, prop in schema.get(FORM_ONLY, {}).items():
+        derived[name] = next(
+            (
+                rule[FORM_VALUE][name]
+                for rule in rules
+                if name in rule.get(FORM_VALUE, {})
+                and "if" in rule
+                and _matches(rule["if"], type_properties)
+            ),
+            prop.get("default"),
+        )
+    return derived
 
 
 def _matches(schema: dict[str, Any], values: Mapping[str, Any]) -> bool:

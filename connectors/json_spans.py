@@ -103,3 +103,44 @@ def line_indent(text: str, at: int) -> str:
     found = _WHITESPACE.match(text, start)
     indent = found.group(0) if found else ""
     return indent.replace("\r", "").replace("\n", "")[: max(0, at - start)]
+
+
+def container_at(text: str, path: Sequence[str | int]) -> int:
+    """Where the object or array at ``path`` starts (its ``{`` or ``[``)."""
+    at = _skip_ws(text, 0)
+    for key in path:
+        at = _child_start(text, at, key)
+    if text[at : at + 1] not in ("{", "["):
+        raise SpanNotFound("No object or array at that path.")
+    return at
+
+
+def members(text: str, at: int) -> list[tuple[str | int, int, int, int]]:
+    """The members of the object or array starting at ``at``: (key or index, where the
+    member starts -- its key's quote for an object --, where its value starts, where it
+    ends), in file order (duplicate keys each listed)."""
+    char = text[at : at + 1]
+    closing = "}" if char == "{" else "]"
+    found: list[tuple[str | int, int, int, int]] = []
+    at = _skip_ws(text, at + 1)
+    index = 0
+    while text[at : at + 1] != closing:
+        start = at
+        key: str | int = index
+        if char == "{":
+            key, at = _string_end(text, at)
+            at = _skip_ws(text, _skip_ws(text, at) + 1)
+        end = _value_end(text, at)
+        found.append((key, start, at, end))
+        at = _skip_ws(text, end)
+        if text[at : at + 1] == ",":
+            at = _skip_ws(text, at + 1)
+        elif text[at : at + 1] != closing:
+            raise SpanNotFound(f"Not valid JSON at character {at}.")
+        index += 1
+    return found
+
+
+def closing_at(text: str, at: int) -> int:
+    """Where the object or array starting at ``at`` closes (its ``}`` or ``]``)."""
+    return _value_end(text, at) - 1

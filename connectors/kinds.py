@@ -31,6 +31,9 @@ class ResourceKind:
     envelope: tuple[str, ...] = ("name", "properties")
     """Top-level keys every document of the kind has."""
     synapse_only: bool = False
+    arm_collection: str = ""
+    """The child-resource segment of the kind's ARM type, as ADF's Publish writes it
+    (``linkedServices`` in ``Microsoft.DataFactory/factories/linkedServices``)."""
 
     def document_type(self, workspace: bool = False) -> str:
         service = WORKSPACE_SERVICE if workspace else FACTORY_SERVICE
@@ -45,62 +48,72 @@ class ResourceKind:
 _KINDS = (
     ResourceKind(
         "linkedService", "Linked service", "Linked services", "linkedservices",
-        "linkedService", "LinkedServiceReference",
+        "linkedService", "LinkedServiceReference", arm_collection="linkedServices",
     ),
-    ResourceKind("dataset", "Dataset", "Datasets", "datasets", "dataset", "DatasetReference"),
-    ResourceKind(
-        "pipeline", "Pipeline", "Pipelines", "pipelines", "pipeline", "PipelineReference"
+    ResourceKind("dataset", "Dataset", "Datasets", "datasets", "dataset", "DatasetReference",
+        arm_collection="datasets",
     ),
-    ResourceKind("trigger", "Trigger", "Triggers", "triggers", "trigger", "TriggerReference"),
     ResourceKind(
-        "dataflow", "Data flow", "Data flows", "dataflows", "dataflow", "DataFlowReference"
+        "pipeline", "Pipeline", "Pipelines", "pipelines", "pipeline", "PipelineReference",
+        arm_collection="pipelines",
+    ),
+    ResourceKind("trigger", "Trigger", "Triggers", "triggers", "trigger", "TriggerReference",
+        arm_collection="triggers",
+    ),
+    ResourceKind(
+        "dataflow", "Data flow", "Data flows", "dataflows", "dataflow", "DataFlowReference",
+        arm_collection="dataflows",
     ),
     ResourceKind(
         "integrationRuntime", "Integration runtime", "Integration runtimes",
         "integrationruntimes", "integrationRuntime", "IntegrationRuntimeReference",
+        arm_collection="integrationRuntimes",
     ),
     ResourceKind(
         "credential", "Credential", "Credentials", "credentials", "credential",
-        "CredentialReference",
+        "CredentialReference", arm_collection="credentials",
     ),
     ResourceKind(
         "managedVirtualNetwork", "Managed virtual network", "Managed virtual networks",
-        "managedVirtualNetworks", "managedVirtualNetwork",
+        "managedVirtualNetworks", "managedVirtualNetwork", "ManagedVirtualNetworkReference",
+        arm_collection="managedVirtualNetworks",
     ),
     ResourceKind(
         "managedPrivateEndpoint", "Managed private endpoint", "Managed private endpoints",
         "managedVirtualNetworks/default/managedPrivateEndpoints",
         "managedVirtualNetwork/default/managedPrivateEndpoint",
+        arm_collection="managedVirtualNetworks/managedPrivateEndpoints",
     ),
     ResourceKind("factory", "Factory", "Factory settings", "", "factory", envelope=("name",)),
     ResourceKind(
         "globalParameter", "Global parameters", "Global parameters", "globalparameters",
-        "globalParameters",
+        "globalParameters", arm_collection="globalParameters",
     ),
     ResourceKind(
         "notebook", "Notebook", "Notebooks", "notebooks", "notebook", "NotebookReference",
-        synapse_only=True,
+        synapse_only=True, arm_collection="notebooks",
     ),
     ResourceKind(
         "sqlscript", "SQL script", "SQL scripts", "sqlscripts", "sqlscript",
-        "SqlScriptReference", synapse_only=True,
+        "SqlScriptReference", synapse_only=True, arm_collection="sqlscripts",
     ),
     ResourceKind(
         "sparkJobDefinition", "Spark job definition", "Spark job definitions",
         "sparkJobDefinitions", "sparkJobDefinition", "SparkJobDefinitionReference",
-        synapse_only=True,
+        synapse_only=True, arm_collection="sparkJobDefinitions",
     ),
     ResourceKind(
         "bigDataPool", "Apache Spark pool", "Apache Spark pools", "bigDataPools",
-        "bigDataPool", "BigDataPoolReference", synapse_only=True,
+        "bigDataPool", "BigDataPoolReference", synapse_only=True, arm_collection="bigDataPools",
     ),
     ResourceKind(
         "sparkConfiguration", "Spark configuration", "Spark configurations",
         "sparkconfigurations", "sparkConfiguration", "SparkConfigurationReference",
-        synapse_only=True,
+        synapse_only=True, arm_collection="sparkconfigurations",
     ),
     ResourceKind(
-        "kqlScript", "KQL script", "KQL scripts", "kqlscripts", "kqlscript", synapse_only=True
+        "kqlScript", "KQL script", "KQL scripts", "kqlscripts", "kqlscript", synapse_only=True,
+        arm_collection="kqlScripts",
     ),
 )  # fmt: skip
 

@@ -180,7 +180,7 @@ def _dependency_problems(group: list[Activity]) -> list[Problem]:
                 )
             else:
                 edges[activity.name].append(dep["activity"])
-    cycle = _cycle(edges)
+    cycle = find_cycle(edges)
     if cycle:
         first = next(a for a in group if a.name == cycle[0])
         problems.append(
@@ -192,7 +192,7 @@ def _dependency_problems(group: list[Activity]) -> list[Problem]:
     return problems
 
 
-def _cycle(edges: dict[str, list[str]]) -> list[str]:
+def find_cycle(edges: dict[str, list[str]]) -> list[str]:
     """One cycle in the graph as a list of names, or []."""
     state: dict[str, int] = {}
     stack: list[str] = []

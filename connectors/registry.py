@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from connectors import azuresqldw, spark
+from connectors import azureblobfs, azureblobstorage, azuresqldw, spark
 from connectors.base import Connector, ConnectorVersion, DatasetType
 from connectors.kinds import KINDS, LINKED_SERVICE
 
 REGISTRY: dict[str, Connector] = {
     spark.CONNECTOR.type: spark.CONNECTOR,
     azuresqldw.CONNECTOR.type: azuresqldw.CONNECTOR,
+    azureblobstorage.CONNECTOR.type: azureblobstorage.CONNECTOR,
+    azureblobfs.CONNECTOR.type: azureblobfs.CONNECTOR,
 }
 
 

@@ -17,7 +17,9 @@ from connectors.formdata import (
     PREFIX,
     Removed,
     applicable_data,
+    form_choices,
     kept_hidden,
+    missing_for_choices,
     parameter_rows,
     properties_from_form,
     removed_as_hidden,
@@ -161,8 +163,15 @@ class EditorForm:
 
     @property
     def test_value_fields(self) -> list[dict[str, Any]]:
-        """The "Values for this test" fields of the definition on the form."""
+        """The "Values for this test" fields of the definition on the form (none for a
+        connector without a connection test)."""
+        if self.connector.test_connection is None:
+            return []
         return test_value_fields(self.version, self.properties, self.data)
+
+    unanswered: list[Problem] = field(default_factory=list)
+    """What the form's own choices (such as the authentication) require and the form lacks:
+    nothing is saved while there is any."""
 
     def error_summary(self) -> list[ErrorItem]:
         """Every error of the form, in the order of the page, each linking to its field."""
@@ -215,7 +224,9 @@ def build_editor_form(
         else:
             other.append(problem)
     fallback = defaults(version)
-    needed = conditionally_required(version, type_properties)
+    choices = form_choices(version, data)
+    conditions = {**type_properties, **choices}
+    needed = conditionally_required(version, conditions)
 
     def stored_secret(name: str) -> bool:
         value = stored_tp.get(name)
@@ -234,8 +245,8 @@ def build_editor_form(
         BoundField(
             spec=spec,
             key=PREFIX + spec.name,
-            value=data.get(PREFIX + spec.name, ""),
-            visible=spec.visible(type_properties, fallback),
+            value=_value(spec, data, choices),
+            visible=spec.visible(conditions, fallback),
             required=spec.required or spec.name in needed,
             errors=field_errors.get(PREFIX + spec.name, []),
             data=data,
@@ -260,7 +271,15 @@ def build_editor_form(
             for name, spec in stored_parameters.items()
             if isinstance(spec, dict) and is_secure_string(spec.get("defaultValue"))
         ),
+        unanswered=missing_for_choices(version, conditions),
     )
+
+
+def _value(spec: FieldSpec, data: Mapping[str, str], choices: Mapping[str, Any]) -> str:
+    """A field's value as the form shows it (a form-only choice left empty: its default)."""
+    if spec.form_only:
+        return str(choices[spec.name] or "")
+    return data.get(PREFIX + spec.name, "")
 
 
 def _field_for(path: str, spec_names: set[str]) -> str | None:

@@ -11,7 +11,8 @@ envelope checked. Each revision keeps the path and the exact bytes it was import
 integration does (secure strings masked).
 
 :func:`import_repository` and :func:`export_repository` take in and give back a whole
-repository (a folder or a zip of its root) byte for byte, through ``connectors.adf_repository``.
+repository (a folder or a zip of its root) byte for byte, through ``connectors.adf_repository``;
+its override files become the factory's environments (:mod:`portal.environments`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from portal.definitions import (
     create_definitions,
     save_definition,
 )
+from portal.environments import environment_files, keep_files
 from portal.models import Factory, RepositoryFile, Resource, Revision
 
 
@@ -401,11 +403,8 @@ def import_repository(
             outcomes = []
             ok = skip_bad_files and bool(failed)
         if ok:
-            kept = [f for f in repository.files if f.kind is None]
-            for f in kept:
-                RepositoryFile.objects.update_or_create(
-                    factory=factory, path=f.path, defaults={"data": f.raw}
-                )
+            kept = [(f.path, f.raw) for f in repository.files if f.kind is None]
+            lines |= keep_files(factory, kept)
     report = [line for f in repository.files for line in lines[f.path]]
     if not ok:
         report = [_not_imported(line) for line in report]
@@ -454,6 +453,7 @@ def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
     for kept in RepositoryFile.objects.filter(factory=factory):
         if kept.path not in taken:
             files.append((kept.path, unedited_bytes(bytes(kept.data))))
+    files += environment_files(factory, taken | {path for path, _ in files})
     return sorted(files)
 
 

@@ -680,6 +680,78 @@ class RepositoryFile(models.Model):
         return f"{self.factory}: {self.path}"
 
 
+class Environment(models.Model):
+    """One stage of a factory (dev, test, prod...), in the order they are deployed: the
+    repository's own values (``is_repository``, exactly one per factory once there are
+    environments), or those values with the overrides of its files (:class:`EnvironmentFile`;
+    read and checked by :mod:`connectors.environments`, see :mod:`portal.environments`)."""
+
+    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="environments")
+    name = models.CharField(max_length=63)
+    position = models.PositiveIntegerField(default=0)
+    is_repository = models.BooleanField(
+        default=False, help_text="The repository's own values: it has no override files."
+    )
+    variables = models.TextField(
+        blank=True,
+        default="{}",
+        help_text="JSON: the values of the environment's tokens ($Env:NAME) that are not "
+        "secrets; a secret's token is given at deploy time, never stored.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "name"], name="one_environment_name_per_factory"
+            ),
+            models.UniqueConstraint(
+                fields=["factory"],
+                condition=models.Q(is_repository=True),
+                name="one_repository_environment_per_factory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory}: {self.name}"
+
+    @property
+    def token_values(self) -> dict[str, str]:
+        values = json.loads(self.variables or "{}")
+        return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
+class EnvironmentFile(models.Model):
+    """One override file of an environment (an azure.datafactory.tools config, an ARM
+    parameter file), kept as its exact bytes at its path in the repository."""
+
+    class Format(models.TextChoices):
+        ADFTOOLS_CSV = "adftools-csv", "azure.datafactory.tools config (CSV)"
+        ADFTOOLS_JSON = "adftools-json", "azure.datafactory.tools config (JSON)"
+        ARM_PARAMETERS = "arm-parameters", "ARM template parameters"
+
+    environment = models.ForeignKey(Environment, on_delete=models.CASCADE, related_name="files")
+    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=1000)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    data = models.BinaryField()
+    position = models.PositiveIntegerField(default=0, help_text="The order files apply in.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["environment", "position", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "path"], name="one_environment_file_per_path"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.environment}: {self.path}"
+
+
 # The queries every connection test through the API makes, compiled once (see
 # portal.compiled_query): the token and its user, the factory, the role, the linked service,
 # the rate count, the test's row and its audit entry, the verdict.

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from connectors.kinds import KINDS, LINKED_SERVICE
-from connectors.registry import get_connector, has_form, live_dataset_type
+from connectors.registry import connectors, get_connector, has_form, live_dataset_type
 from portal import datasets
 from portal.models import ConnectionTest, Factory, Resource, unseal
 from portal.services import live
@@ -81,6 +81,7 @@ def plan(
         pool=service.name,
         pool_properties=service.masked_properties,
         lookup=lookup,
+        staging_types={c.type: c.title for c in connectors() if c.staging_store},
         **_live(service, actor),
         **arguments,
     )

@@ -20,6 +20,7 @@ from portal.views import (
     json_editor,
     legacy,
     pipelines,
+    publish,
     resources,
     sign_in,
     testing,
@@ -103,6 +104,8 @@ urlpatterns = [
     path("linkedservices/deleted/", legacy.to_factory, {"page": "deleted/"}, name="legacy-deleted"),
     path("linkedservices/<id:pk>/", legacy.by_pk, name="legacy-detail"),
     path("linkedservices/<id:pk>/<path:rest>", legacy.by_pk, name="legacy-action"),
+    path(F + "validate/", publish.validate_all, name="factory-validate"),
+    path(F + "publish/", publish.publish_arm, name="factory-publish"),
 ]
 
 handler400 = "portal.api.errors.bad_request"

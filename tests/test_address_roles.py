@@ -115,7 +115,7 @@ def test_every_address_answers_by_role_in_every_factory(
         for method, path, code in _walk(reader, sales.name)
         if code >= 500 or (method == "post" and code not in (403, 404, 405))
     ]
-    assert not wrong, '\n'.join(map(str, wrong))
+    assert not wrong, "\n".join(map(str, wrong))
     assert Revision.objects.count() == revisions
     assert (
         not AuditEvent.objects.filter(pk__gt=events)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -253,7 +254,13 @@ def test_openapi_document_validates_and_uses_connector_schemas(client: Any, db: 
         {"$ref": "#/components/schemas/SparkLinkedServiceProperties_1_0"},
         {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_recommended"},
         {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_legacy"},
+        {"$ref": "#/components/schemas/AzureBlobStorageLinkedServiceProperties_current"},
+        {"$ref": "#/components/schemas/AzureBlobFSLinkedServiceProperties_current"},
     ]
+    # A connector schema's own $defs are components of their own, and every $ref resolves.
+    assert "AzureBlobFSLinkedServiceProperties_current_notSas" in schemas
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(spec))
+    assert set(refs) <= set(schemas)
     v2 = schemas["SparkLinkedServiceProperties_2_0"]["properties"]["typeProperties"]
     assert v2["properties"]["authenticationType"]["enum"] == [
         "Anonymous",

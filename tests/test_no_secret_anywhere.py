@@ -63,8 +63,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
     gone = save_definition(user=editor, name="Gone", properties=SPARK_V2, action="create")
     delete_definition(user=editor, instance=gone.resource)
     pk, gone_pk = service.pk, gone.resource.pk
-    blob = {
-        "type": "AzureBlobStorage",
+    blob = {  # a type no connector owns: kept as a document, its secrets wherever they are
+        "type": "AzureFileStorage",
         "typeProperties": {
             "connectionString": {"type": "SecureString", "value": DOCUMENT_SECRET},
             "nested": [{"key": {"type": "SecureString", "value": DOCUMENT_SECRET}}],
@@ -333,6 +333,16 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: api.post("/api/v1/factories/default/import", [{"name": "x"}], format="json")
             ],
             "api-factory-export": [lambda: api.get("/api/v1/factories/default/export")],
+            "factory-validate": [lambda: browser.get(f"{page}/validate/")],
+            "factory-publish": [lambda: browser.get(f"{page}/publish/")],
+            "api-validate": [
+                lambda: api.get("/api/v1/factories/default/validate"),
+                lambda: api.get("/api/v1/factories/default/validate?report=sarif"),
+            ],
+            "api-arm": [
+                lambda: api.get("/api/v1/factories/default/arm"),
+                lambda: api.get("/api/v1/factories/default/arm?force=1"),
+            ],
             "resource-new-tables": [
                 lambda: browser.post(f"{page}/new/dataset/SparkObject/tables/", live_form)
             ],

@@ -4,6 +4,7 @@ Thrift Server (http-custom) holding the test catalog (tests/spark_catalog.py).""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -341,6 +342,11 @@ def test_a_hostile_test_value_is_one_literal_to_the_server(live: Any, editor: An
     )
     for value in HOSTILE_VALUES:
         got = run("preview", value)
+        if not got["ok"] and (re.search(r"\w\(", value) or "\n" in value or "\r" in value):
+            # A literal holding "name(" or a line break makes the server's plan ambiguous
+            # to read, and the plan check fails closed: refused before anything ran.
+            assert got["message"].startswith("Refused by the server's plan"), (value, got)
+            continue
         assert got["ok"], (value, got)
         first = json.loads(got["output"])["firstRow"]
         assert first == {"single": value, "double": value, "code": value}, value

@@ -31,6 +31,7 @@ from tests.conftest import api_for
 from tests.fake_server import FakeServer
 from tests.helpers import url_of
 from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
+from tests.test_storage_secret_reuse import CASES as STORAGE_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,7 +149,7 @@ SPARK_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"connectVia": {"referenceName": "TheirIR", "type": "IntegrationRuntimeReference"}},
     ),
 }
-CASES = {"Spark": SPARK_CASES, "AzureSqlDW": AZURESQLDW_CASES}
+CASES = {"Spark": SPARK_CASES, "AzureSqlDW": AZURESQLDW_CASES, **STORAGE_CASES}
 TOP_LEVEL = {"connectVia"}
 
 
@@ -157,7 +158,8 @@ def test_every_connector_with_secrets_declares_its_target_and_every_property_is_
     assert declaring == set(REGISTRY)  # every connector we have holds a password
     assert set(CASES) == declaring
     assert set(SPARK_CASES) == set(SECRET_TARGET)
-    # AzureSqlDW's cases run in tests/test_azuresqldw_secret_reuse.py.
+    # AzureSqlDW's cases run in tests/test_azuresqldw_secret_reuse.py, the storage
+    # connectors' (each checking its own target) in tests/test_storage_secret_reuse.py.
     assert set(AZURESQLDW_CASES) == set(AZURESQLDW_TARGET)
 
 

@@ -141,22 +141,26 @@ def _component_name(connector_type: str, version: str) -> str:
 
 
 def _rewrite(node: Any, local_prefix: str | None = None) -> Any:
-    """Point every ``$ref`` at ``components/schemas``; keep our error sentences as x-."""
+    """Point every ``$ref`` at ``components/schemas``; keep our error sentences as x-.
+
+    A reference into the common schema becomes ``Common_<name>``; one into the schema's own
+    ``$defs`` (``#/$defs/<name>``) becomes ``<local_prefix>_<name>``."""
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in ("$schema", "$id"):
+            if key in ("$schema", "$id", "$defs"):
                 continue
             if key == "$ref" and isinstance(value, str):
                 name = value.split("#/$defs/")[-1]
-                out[key] = f"#/components/schemas/Common_{name}"
+                local = value.startswith("#/$defs/") and local_prefix is not None
+                out[key] = f"#/components/schemas/{local_prefix if local else 'Common'}_{name}"
             elif key == "errorMessage":
                 out["x-errorMessage"] = value
             else:
-                out[key] = _rewrite(value)
+                out[key] = _rewrite(value, local_prefix)
         return out
     if isinstance(node, list):
-        return [_rewrite(item) for item in node]
+        return [_rewrite(item, local_prefix) for item in node]
     return node
 
 
@@ -168,7 +172,9 @@ def connector_components() -> dict[str, Any]:
     for connector in connectors():
         for version in connector.versions.values():
             component = _component_name(connector.type, version.version)
-            components[component] = _rewrite(copy.deepcopy(version.schema))
+            components[component] = _rewrite(copy.deepcopy(version.schema), component)
+            for name, definition in version.schema.get("$defs", {}).items():
+                components[f"{component}_{name}"] = _rewrite(copy.deepcopy(definition), component)
             version_refs.append(ref(component))
     components["LinkedServiceProperties"] = {
         "description": "The properties of a linked service, per connector and version.",

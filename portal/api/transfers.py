@@ -25,6 +25,13 @@ PARAMETERS = [
     OpenApiParameter("spark", str, description="a Spark linked service: the Copy route"),
     OpenApiParameter("source", str, description="a Spark table, dataset or query"),
     OpenApiParameter(
+        "staging",
+        str,
+        description="the Copy route's staging linked service: one whose connector is a "
+        "staging store (Azure Blob Storage, Azure Data Lake Storage Gen2)",
+    ),
+    OpenApiParameter("stagingPath", str, description="the folder the copy stages in"),
+    OpenApiParameter(
         "columns",
         str,
         description="Spark columns, one per line as NAME TYPE; when absent they are read "
@@ -75,7 +82,14 @@ class TransferPlan(ScopedView):
                 source=query.get("source", ""),
                 actor=actor,
                 **({"columns": typed} if typed else {}),
+                **_staging(query),
             )
         except TransferUnavailable as exc:
             raise NotFound(str(exc)) from None
         return Response(result)
+
+
+def _staging(query: Any) -> dict[str, str]:
+    """The staging request fields the query names (none: the plan says staging is needed)."""
+    named = {"staging_linked_service": "staging", "staging_path": "stagingPath"}
+    return {field: query[name] for field, name in named.items() if query.get(name)}

@@ -3,7 +3,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.api import activities, datasets, factories, testing, transfers, upgrades, views
+from portal.api import (
+    activities,
+    datasets,
+    factories,
+    publish,
+    testing,
+    transfers,
+    upgrades,
+    views,
+)
 
 
 def api(view: Any) -> Any:
@@ -118,4 +127,6 @@ urlpatterns = [
     path("deleted/<str:name>", api(views.DeletedPurge), name="api-purge"),
     path("import", api(views.ImportView), name="api-import"),
     path("export", api(views.ExportAll), name="api-export-all"),
+    path("factories/<str:factory>/validate", api(publish.ValidateView), name="api-validate"),
+    path("factories/<str:factory>/arm", api(publish.ArmView), name="api-arm"),
 ]

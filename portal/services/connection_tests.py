@@ -134,7 +134,11 @@ def start(
         raise TestRefused(str(exc.problems[0]), exc.problems) from None
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
-        raise TestRefused(f"{connector.title} linked services cannot be tested here.")
+        why = connector.untested_because or (
+            f"{connector.title} linked services cannot be tested here."
+        )
+        # The definition's type is why: a 400 at it, not a "try again later".
+        raise TestRefused(why, [Problem("$.properties.type", why)])
     if rate_limited:
         try:
             live.check_rate(actor)

@@ -269,6 +269,8 @@ def _editor(
         problems = too_deep_fields(data)
     if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
+        problems = form.unanswered
+    if wants_save and not problems:
         try:
             result = resources.save(
                 Actor.of(request),
@@ -317,6 +319,7 @@ def _editor(
         if source
         else reverse("resource-new-test", args=[home.name, LINKED_SERVICE.name, connector.type]),
         "testable": connector.test_connection is not None,
+        "untested_because": connector.untested_because,
         "focus_errors": wants_save,
     }
     if request.htmx and request.htmx.target == CODE_TARGET:

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from connectors.adf_repository import write_zip
+from connectors.base import Connector
 from connectors.kinds import KINDS
 from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
@@ -124,10 +125,9 @@ def _connector_features(resource: Resource) -> dict[str, Any]:
     features: dict[str, Any] = {
         "has_connector": True,
         "testable": testable,
+        "untested_because": connector.untested_because,
         "transfer_url": transfer_url(resource),
-        "transfer_label": (
-            "SQL pool from Spark" if connector.transfer_plan is not None else "Spark to SQL pool"
-        ),
+        "transfer_label": transfer_label(connector),
     }
     if testable:
         features["tests"] = resource.tests.select_related("user")[:5]
@@ -137,16 +137,25 @@ def _connector_features(resource: Resource) -> dict[str, Any]:
     return features
 
 
+def transfer_label(connector: Connector) -> str:
+    if connector.transfer_plan is not None:
+        return "SQL pool from Spark"
+    return "Stage a Spark to SQL pool copy" if connector.staging_store else "Spark to SQL pool"
+
+
 def transfer_url(service: Resource) -> str:
     """The transfer designer with this linked service filled in: as the pool when its
-    connector has a designer, as the Spark side of a Copy activity when its connector reads
-    a live catalog, else nothing."""
+    connector has a designer, as the staging store of a Copy activity when its connector
+    can be one, as the Spark side of a Copy activity when its connector reads a live
+    catalog, else nothing."""
     if not any(c.transfer_plan is not None for c in connectors()):
         return ""
     base = reverse("transfer-designer", args=[service.factory.name])
     connector = get_connector(service.connector)
     if connector.transfer_plan is not None:
         return f"{base}?{urlencode({'pool': service.name})}"
+    if connector.staging_store:
+        return f"{base}?{urlencode({'staging_linked_service': service.name, 'route': 'copy'})}"
     if connector.live is None:
         return ""
     return f"{base}?{urlencode({'spark': service.name, 'route': 'copy'})}"

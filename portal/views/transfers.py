@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from connectors.kinds import LINKED_SERVICE
-from connectors.registry import get_connector, has_form
+from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
 from portal.models import Resource
 from portal.roles import Role, has_role
@@ -73,17 +73,21 @@ OUTPUT_TITLES = {
 }
 
 
-def _choices(factory: Any) -> tuple[list[str], list[str]]:
-    pools, others = [], []
+def _choices(factory: Any) -> tuple[list[str], list[str], list[str]]:
+    """The factory's linked services: pools (their connector has a designer), staging
+    stores (their connector says a staged copy may use them), and the others."""
+    pools, others, staging = [], [], []
     services = Resource.objects.live().filter(factory=factory, kind=LINKED_SERVICE.name)
     for service in services.order_by("name"):
-        if has_form(service.kind, service.connector) and (
-            get_connector(service.connector).transfer_plan is not None
-        ):
+        known = has_form(service.kind, service.connector)
+        connector = get_connector(service.connector) if known else None
+        if connector is not None and connector.transfer_plan is not None:
             pools.append(service.name)
+        elif connector is not None and connector.staging_store:
+            staging.append(service.name)
         else:
             others.append(service.name)
-    return pools, others
+    return pools, others, staging
 
 
 def _form(data: Any) -> dict[str, str]:
@@ -135,11 +139,13 @@ def designer(request: HttpRequest, factory: str) -> HttpResponse:
             deny(request, Role.EDITOR)
         actor = Actor.of(request)
     form = _form(request.POST if actor is not None else request.GET)
-    pools, others = _choices(request.factory)  # type: ignore[attr-defined]
+    pools, others, staging = _choices(request.factory)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "form": form,
         "pools": pools,
         "others": others,
+        "staging": staging,
+        "staging_titles": [c.title for c in connectors() if c.staging_store],
         "factory": factory,
         "can_read_live": has_role(request.user, Role.EDITOR, request.factory),  # type: ignore[attr-defined]
         "read_live": actor is not None,

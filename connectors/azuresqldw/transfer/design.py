@@ -80,6 +80,11 @@ class TransferRequest:
     target_exists: bool | None = None
     # Copy route
     staging_linked_service: str = ""
+    staging_type: str | None = None
+    """The ``properties.type`` of the staging linked service: "" when the factory has none
+    of that name, None when it was not looked up (nothing is checked then)."""
+    staging_types: tuple[tuple[str, str], ...] = ()
+    """(type, title) of the linked services a staged copy may use."""
     staging_path: str = ""
     copy_method: str = "copy"
     """copy (the COPY statement), polybase or bulkinsert."""
@@ -614,6 +619,10 @@ def _copy(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
                 "staged (enableStaging) through an Azure Blob or ADLS Gen2 linked service.",
             )
         )
+    else:
+        staging = _staging_problem(r)
+        if staging:
+            plan.problems.append(Problem("staging_linked_service", staging))
     if r.copy_method not in ("copy", "polybase", "bulkinsert"):
         plan.problems.append(Problem("copy_method", "Use copy, polybase or bulkinsert."))
     if r.table_option not in ("none", "autoCreate"):
@@ -648,6 +657,27 @@ def _copy(r: TransferRequest, table: TableName, plan: TransferPlan) -> None:
             "PolyBase: rows under 1 MB, no VARCHAR(MAX)/NVARCHAR(MAX)/VARBINARY(MAX), as many "
             "input columns as the table has; the load needs CONTROL on the database."
         )
+
+
+def _staging_problem(r: TransferRequest) -> str | None:
+    """Why the named staging linked service cannot stage the copy (None: it can, or its
+    type was not looked up)."""
+    if r.staging_type is None or not r.staging_types:
+        return None
+    accepted = dict(r.staging_types)
+    if r.staging_type in accepted:
+        return None
+    kinds = " or ".join(accepted.values())
+    if r.staging_type == "":
+        return (
+            f"This factory has no linked service named {r.staging_linked_service!r}: stage "
+            f"the copy through an existing {kinds} linked service."
+        )
+    return (
+        f"{r.staging_linked_service} is a {r.staging_type} linked service: a staged copy "
+        f"stages its data in {kinds} only. Choose a linked service of one of those types "
+        f"(or create one)."
+    )
 
 
 def _adf_name(text: str) -> str:

@@ -112,10 +112,13 @@ def request_from_definitions(
     spark_pool: str = "",
     spark_linked_service: str = "",
     source: str = "",
+    staging_types: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> TransferRequest:
     """The request for the CLI (and the page's defaults): the route follows from whether a
-    Synapse Spark pool (``WORKSPACE/POOL``) or a Spark linked service is named."""
+    Synapse Spark pool (``WORKSPACE/POOL``) or a Spark linked service is named. With
+    ``staging_types`` (type -> title of the linked services a staged copy may use), the
+    staging linked service's own type is looked up to be checked against them."""
     side = pool_side(pool_properties, lookup)
     workspace, _, pool_name = spark_pool.partition("/")
     if spark_pool and (not workspace or not pool_name):
@@ -151,6 +154,11 @@ def request_from_definitions(
         inside_workspace=inside if workspace else not spark_linked_service,
         spark_dataset=spark_dataset,
     )
+    staging = str(extra.get("staging_linked_service") or "")
+    if staging and staging_types is not None:
+        found = lookup("linkedService", staging)
+        extra["staging_type"] = str(found.get("type") or "") if found else ""
+        extra["staging_types"] = tuple(staging_types.items())
     return replace(request, **extra) if extra else request
 
 

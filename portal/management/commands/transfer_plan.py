@@ -1,7 +1,7 @@
 """python manage.py transfer_plan --pool NAME --table DB.SCHEMA.TABLE --direction read|write
 (--spark-pool WORKSPACE/POOL | --spark LINKED_SERVICE) [--source TABLE_OR_QUERY]
-[--column "NAME TYPE" ...] [--factory F] [--json]: plan a move between Spark and a dedicated
-SQL pool."""
+[--staging LINKED_SERVICE] [--column "NAME TYPE" ...] [--factory F] [--json]: plan a move
+between Spark and a dedicated SQL pool."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ class Command(BaseCommand):
         spark.add_argument("--spark", help="a Spark linked service (Copy activity route)")
         parser.add_argument("--source", default="", help="Spark table, dataset or query")
         parser.add_argument(
+            "--staging",
+            default="",
+            help="the Copy route's staging linked service (Azure Blob Storage or ADLS Gen2)",
+        )
+        parser.add_argument(
             "--column",
             action="append",
             default=[],
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                 source=options["source"],
                 actor=Actor.cli(),
                 **({"columns": typed} if typed else {}),
+                **({"staging_linked_service": options["staging"]} if options["staging"] else {}),
             )
         except TransferUnavailable as exc:
             raise CommandError(str(exc)) from None
