@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from connectors.kinds import LINKED_SERVICE
-from connectors.registry import get_connector
+from connectors.registry import get_connector, has_form
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
 from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
@@ -25,6 +25,10 @@ class NotUpgradable(Exception):
 
 
 def upgrade_path(service: Resource) -> UpgradePath | None:
+    """The connector's upgrade from the resource's version (None: a resource without a
+    connector's form, or already on the newest version)."""
+    if not has_form(service.kind, service.connector):
+        return None
     path = getattr(get_connector(service.connector), "upgrade", None)
     if path is None or service.connector_version != path.from_version:
         return None

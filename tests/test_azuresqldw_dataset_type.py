@@ -132,14 +132,14 @@ def test_the_form_is_generated_from_the_schema_without_a_live_picker(
     editor_client: Client, pool: None
 ) -> None:
     factory = Factory.default().name
-    page = editor_client.get(f"/factories/{factory}/new-dataset/AzureSqlDWTable/")
+    page = editor_client.get(f"/factories/{factory}/new/dataset/AzureSqlDWTable/")
     html = page.content.decode()
     assert page.status_code == 200
     assert 'name="tp-schema"' in html and 'name="tp-table"' in html
     assert "Pool (AzureSqlDW" in html
     assert 'id="browse_tables"' not in html and 'id="import_schema"' not in html
     saved = editor_client.post(
-        f"/factories/{factory}/new-dataset/AzureSqlDWTable/",
+        f"/factories/{factory}/new/dataset/AzureSqlDWTable/",
         {"name": "FromForm", "linkedService": "Pool", "tp-schema": "dbo", "tp-table": "Sales"},
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]

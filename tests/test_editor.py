@@ -388,10 +388,12 @@ def test_list_shows_and_filters(
     only_v1 = editor_client.get("/factories/default/?version=1.0").content.decode()
     assert "Beta" in only_v1 and "Alpha" not in only_v1
     by_name = editor_client.get(
-        "/factories/default/?q=alp", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ls-table"
+        "/factories/default/?q=alp", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="resources-table"
     ).content.decode()
     assert (
-        by_name.startswith('<div id="ls-table">') and "Alpha" in by_name and "Beta" not in by_name
+        by_name.startswith('<div id="resources-table">')
+        and "Alpha" in by_name
+        and "Beta" not in by_name
     )
     assert "Alpha" in editor_client.get("/factories/default/?connector=Spark").content.decode()
 

@@ -389,7 +389,7 @@ def test_the_form_creates_a_spark_linked_service_in_the_factory_of_its_url(
 ) -> None:
     from tests.conftest import form_data, signed_in
 
-    response = signed_in(alice).post("/factories/sales/new/Spark/", form_data())
+    response = signed_in(alice).post("/factories/sales/new/linkedService/Spark/", form_data())
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Resource.objects.get(name="SparkFromForm")
     assert (created.factory, created.kind, created.connector) == (sales, "linkedService", "Spark")
@@ -477,5 +477,6 @@ def test_home_leads_a_user_without_a_role_in_the_default_factory_to_their_factor
 ) -> None:
     from tests.conftest import signed_in
 
-    assert signed_in(bob).get("/")["Location"] == "/factories/"
+    # Their one factory at once (several: the list of them); then the one they were last in.
+    assert signed_in(bob).get("/")["Location"] == "/factories/sales/"
     assert signed_in(reader).get("/")["Location"] == "/factories/default/"

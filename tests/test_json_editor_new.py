@@ -17,10 +17,10 @@ from tests.conftest import SECRET, SPARK_V2, form_data
 
 pytestmark = pytest.mark.django_db
 
-NEW_FORM = "/factories/default/new/Spark/"
-NEW_JSON = "/factories/default/new/Spark/json/"
-NEW_DATASET_FORM = "/factories/default/new-dataset/SparkObject/"
-NEW_DATASET_JSON = "/factories/default/new-dataset/SparkObject/json/"
+NEW_FORM = "/factories/default/new/linkedService/Spark/"
+NEW_JSON = "/factories/default/new/linkedService/Spark/json/"
+NEW_DATASET_FORM = "/factories/default/new/dataset/SparkObject/"
+NEW_DATASET_JSON = "/factories/default/new/dataset/SparkObject/json/"
 
 
 def document(name: str = "SparkFromJson", **type_properties: Any) -> str:
@@ -234,19 +234,19 @@ def test_a_saved_dataset_form_links_to_the_json_editor_which_applies_to_it(
     save_definition(
         user=editor, name="Sales", properties=properties, action="create", kind="dataset"
     )
-    form = editor_client.get("/factories/default/dataset/Sales/form/").content.decode()
+    form = editor_client.get("/factories/default/dataset/Sales/edit/").content.decode()
     assert 'href="/factories/default/dataset/Sales/json/"' in form and "{ } Edit JSON" in form
     page = editor_client.get("/factories/default/dataset/Sales/json/").content.decode()
-    assert 'formaction="/factories/default/dataset/Sales/form/" id="apply_to_form"' in page
+    assert 'formaction="/factories/default/dataset/Sales/edit/" id="apply_to_form"' in page
     applied = editor_client.post(
-        "/factories/default/dataset/Sales/form/",
+        "/factories/default/dataset/Sales/edit/",
         {"text": dataset_document(table="lines"), "_from_json": "1"},
     )
     assert applied.status_code == 200
     html = applied.content.decode()
     assert 'name="tp-table" value="lines"' in html and 'name="based_on" value="1"' in html
     broken = editor_client.post(
-        "/factories/default/dataset/Sales/form/", {"text": "{nope", "_from_json": "1"}
+        "/factories/default/dataset/Sales/edit/", {"text": "{nope", "_from_json": "1"}
     )
     assert broken.status_code == 400
     assert 'name="tp-table" value="orders"' in broken.content.decode()

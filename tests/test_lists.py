@@ -52,7 +52,7 @@ def test_the_list_shows_one_page_with_the_total_count_and_links_to_the_next(
     many(editor, 120)
     html = editor_client.get("/factories/default/").content.decode()
     assert names_in(html) == [f"Spark{i:03d}" for i in range(50)]
-    assert "1–50 of <strong>120</strong> linked services" in html
+    assert "1–50 of <strong>120</strong> resources" in html
     assert "Page 1 of 3" in html and 'href="?page=2" rel="next"' in html
     last = editor_client.get("/factories/default/?page=3").content.decode()
     assert names_in(last) == [f"Spark{i:03d}" for i in range(100, 120)]
@@ -121,12 +121,12 @@ def test_the_list_filters_by_annotation_whole_and_in_any_case(
     save_definition(user=editor, name="B", properties=spark(["team-ab"]), action="create")
     save_definition(user=editor, name="C", properties=spark(), action="create")
     html = editor_client.get("/factories/default/?annotation=Team-A").content.decode()
-    assert names_in(html) == ["A"] and "1–1 of <strong>1</strong> linked service" in html
+    assert names_in(html) == ["A"] and "1–1 of <strong>1</strong> resource" in html
     assert names_in(
         editor_client.get("/factories/default/?annotation=nightly").content.decode()
     ) == ["A"]
     none = editor_client.get("/factories/default/?annotation=team").content.decode()
-    assert names_in(none) == [] and "match these filters" in none
+    assert names_in(none) == [] and "matches these filters" in none
 
 
 def test_an_edit_or_an_import_keeps_the_annotation_column_in_step(editor: Any) -> None:
@@ -173,9 +173,9 @@ def test_filters_sort_and_page_size_survive_the_pages_and_the_htmx_table(
     table = editor_client.get(
         "/factories/default/?annotation=batch&sort=-name&pageSize=25&page=2",
         HTTP_HX_REQUEST="true",
-        HTTP_HX_TARGET="ls-table",
+        HTTP_HX_TARGET="resources-table",
     ).content.decode()
-    assert table.startswith('<div id="ls-table">')
+    assert table.startswith('<div id="resources-table">')
     assert names_in(table)[0] == "Spark034"
     assert 'href="?annotation=batch&amp;sort=-name&amp;pageSize=25&amp;page=3" rel="next"' in table
 

@@ -67,7 +67,7 @@ def pipeline(factory: Factory) -> Resource:
 
 
 def activity_url(factory: Factory, key: str) -> str:
-    return reverse("pipeline-activity", args=[factory.name, "pipeline", "Spark to SQL", key])
+    return reverse("resource-activity", args=[factory.name, "pipeline", "Spark to SQL", key])
 
 
 COPY = "properties.activities.1"
@@ -259,7 +259,7 @@ def test_restoring_the_imported_revision_gives_back_its_bytes(
 
 def test_the_file_download_is_the_exported_file(contoso: Factory, reader: Any) -> None:
     response = signed_in(reader).get(
-        reverse("pipeline-file", args=[contoso.name, "pipeline", "Spark to SQL"])
+        reverse("resource-export", args=[contoso.name, "pipeline", "Spark to SQL"])
     )
     assert response.content == (DATA / "Spark to SQL.json").read_bytes()
 

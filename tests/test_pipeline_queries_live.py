@@ -118,7 +118,7 @@ def imported(server: Any, editor: Any, activities: list[dict[str, Any]]) -> Fact
 
 def url(factory: Factory, index: int) -> str:
     return reverse(
-        "pipeline-activity", args=[factory.name, "pipeline", NAME, f"properties.activities.{index}"]
+        "resource-activity", args=[factory.name, "pipeline", NAME, f"properties.activities.{index}"]
     )
 
 

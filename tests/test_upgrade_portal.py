@@ -17,7 +17,8 @@ from connectors.validation import validate_properties
 from portal import upgrades
 from portal.definitions import save_definition
 from portal.models import AuditEvent, Factory, Resource, Revision, SecretValue
-from portal.upgrades import bulk_upgrade
+from portal.services import upgrades as upgrade_actions
+from portal.services.actor import Actor
 from tests.conftest import api_for
 from tests.helpers import url_of
 
@@ -366,9 +367,9 @@ def test_bulk_apply_writes_no_revision_when_its_audit_row_cannot_be_written(
     def failing_record(*args: Any, **kwargs: Any) -> None:
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("portal.upgrades.audit.record", failing_record)
+    monkeypatch.setattr("portal.services.upgrades.audit.record", failing_record)
     with pytest.raises(DatabaseError):
-        bulk_upgrade(user=editor, services=[ready], apply=True, audit_detail="bulk")
+        upgrade_actions.bulk(Actor(editor, "ui"), [ready], apply=True)
     ready.refresh_from_db()
     assert ready.connector_version == "1.0" and ready.revision == 1
     assert list(ready.revisions.values_list("number", flat=True)) == [1]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors.problems import Problem
+from portal.api import openapi
 from portal.api.documents import Invalid
 from portal.api.permissions import RolePermission
 from portal.api.scope import ScopedView, resource_url
@@ -22,23 +23,6 @@ from portal.references import Link, incoming, outgoing
 from portal.roles import Role, has_site_role, role_of, visible_factories
 from portal.services import factories, refusals
 from portal.services.actor import Actor
-
-FACTORY_BODY = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "description": "1 to 63 letters, digits and hyphens"},
-        "kind": {"type": "string", "enum": ["adf", "synapse"], "default": "adf"},
-        "description": {"type": "string"},
-    },
-    "required": ["name"],
-}
-FACTORY_CHANGE = {
-    "type": "object",
-    "properties": {
-        "kind": {"type": "string", "enum": ["adf", "synapse"]},
-        "description": {"type": "string"},
-    },
-}
 
 
 def factory_document(factory: Factory, user: Any) -> dict[str, Any]:
@@ -52,7 +36,12 @@ def factory_document(factory: Factory, user: Any) -> dict[str, Any]:
 
 def _site_admin(request: Request) -> None:
     if not has_site_role(request.user, Role.ADMIN):
-        refusals.denied(Actor.of(request), f"API {request.method} {request.path}: needs site Admin")
+        refusals.denied(
+            Actor.of(request),
+            f"API {request.method} {request.path}: needs site Admin",
+            needs="site Admin",
+            path=request.path,
+        )
         raise PermissionDenied(
             "Creating, changing or deleting a factory needs the site Admin role."
         )
@@ -83,7 +72,7 @@ class FactoryList(APIView):
 
     @extend_schema(
         summary="Create a factory (site Admin; you become its Admin)",
-        request={"application/json": FACTORY_BODY},
+        request={"application/json": openapi.FACTORY_BODY},
         responses={201: None, 400: None, 403: None},
     )
     def post(self, request: Request) -> Response:
@@ -123,7 +112,7 @@ class FactoryDetail(APIView):
 
     @extend_schema(
         summary="Change a factory's description or kind (site Admin)",
-        request={"application/json": FACTORY_CHANGE},
+        request={"application/json": openapi.FACTORY_CHANGE},
     )
     def patch(self, request: Request, factory: str) -> Response:
         found = self._factory(request, factory)

@@ -104,6 +104,22 @@ BULK_REQUEST = {
     },
 }
 BULK_REPORT = ref("BulkUpgradeReport")
+FACTORY_BODY = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "1 to 63 letters, digits and hyphens"},
+        "kind": {"type": "string", "enum": ["adf", "synapse"], "default": "adf"},
+        "description": {"type": "string"},
+    },
+    "required": ["name"],
+}
+FACTORY_CHANGE = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["adf", "synapse"]},
+        "description": {"type": "string"},
+    },
+}
 LIVE_OPTIONS = {
     "type": "object",
     "description": "Options of a call to the dataset's server (each optional).",
@@ -408,6 +424,14 @@ def _body_example(schema: Any, document: dict[str, Any]) -> Any:
         return [document]
     if schema in (SAVED_TEST_BODY, LIVE_OPTIONS):
         return {}
+    if schema == FACTORY_BODY:
+        return {
+            "name": "contoso-dev",
+            "kind": "adf",
+            "description": "Contoso's development factory",
+        }
+    if schema == FACTORY_CHANGE:
+        return {"description": "Development"}
     if schema == UPGRADE_ANSWERS:
         return {"answers": {}}
     if schema == BULK_REQUEST:

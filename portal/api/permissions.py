@@ -40,7 +40,9 @@ class RolePermission(BasePermission):
             )
             why = "read-only token"
         if not allowed:
-            refusals.denied(Actor.of(request), f"API {request.method} {request.path}: {why}")
+            refusals.denied(
+                Actor.of(request), f"API {request.method} {request.path}: {why}", path=request.path
+            )
         return allowed
 
 

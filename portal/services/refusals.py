@@ -12,6 +12,9 @@ from portal.services.actor import Actor
 log = logging.getLogger("portal.access")
 
 
-def denied(actor: Actor, detail: str) -> None:
-    log.warning("permission denied: user=%s %s", actor.username or "-", detail)
+def denied(actor: Actor, detail: str, *, needs: str = "", path: str = "") -> None:
+    """A refusal: one log line (who, the role needed, the path) and one audit row."""
+    log.warning(
+        "permission denied: user=%s needs=%s path=%s", actor.username or "-", needs or "-", path
+    )
     audit.record(AuditEvent.Action.PERMISSION_DENIED, actor=actor, detail=detail)

@@ -31,6 +31,10 @@ def _where(actor: Actor) -> str:
     return {"api": "API", "cli": "command line"}.get(actor.origin, "wizard")
 
 
+BULK = {"ui": "bulk", "api": "API bulk", "cli": "command line"}
+"""The audit detail of a bulk upgrade, by where it was asked."""
+
+
 def apply(
     actor: Actor,
     service: Resource,
@@ -54,5 +58,5 @@ def bulk(actor: Actor, services: list[Resource], *, apply: bool) -> list[BulkOut
         user=actor.user,
         services=services,
         apply=apply,
-        also=_audited(actor, f"bulk ({_where(actor)})"),
+        also=_audited(actor, BULK[actor.origin]),
     )

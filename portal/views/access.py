@@ -57,7 +57,12 @@ def why_denied(current: Role | None, needed: Role, *, site: bool = False) -> str
 
 def deny(request: HttpRequest, role: Role, why: str = "") -> None:
     """Refuse the request (403), recorded once: the log line and the audit row."""
-    refusals.denied(Actor.of(request), f"{request.method} {request.path} needs {role.value}")
+    refusals.denied(
+        Actor.of(request),
+        f"{request.method} {request.path} needs {role.value}",
+        needs=role.value,
+        path=request.path,
+    )
     raise PermissionDenied(why or f"This needs the {role.value} role.")
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from connectors.factory_checks import Finding, Severity
 from connectors.factory_checks.reports import counts
@@ -32,6 +33,7 @@ def _groups(factory: Factory, findings: list[Finding]) -> list[dict]:
 
 
 @reader_required
+@require_safe
 def validate_all(request: HttpRequest, factory: str) -> HttpResponse:
     home: Factory = request.factory  # type: ignore[attr-defined]
     snapshot, findings = validate_factory(home)
@@ -48,6 +50,7 @@ def validate_all(request: HttpRequest, factory: str) -> HttpResponse:
 
 
 @reader_required
+@require_safe
 def publish_arm(request: HttpRequest, factory: str) -> HttpResponse:
     home: Factory = request.factory  # type: ignore[attr-defined]
     result = publish_factory(home)

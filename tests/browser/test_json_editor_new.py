@@ -81,7 +81,7 @@ def test_a_new_linked_service_is_edited_as_json_applied_to_the_form_and_saved(
     assert "secretId" in created.properties["typeProperties"]["password"]
 
     # The new dataset form offers the same editor, which saves a dataset on that service.
-    page.goto("/factories/default/new-dataset/SparkObject/")
+    page.goto("/factories/default/new/dataset/SparkObject/")
     page.get_by_label("Name", exact=True).fill("Orders")
     page.get_by_label("Linked service").select_option(NAME)
     page.locator("#id_tp-schema").fill("sales")
