@@ -1,8 +1,8 @@
 """Azure Blob Storage and Data Lake Storage Gen2 files in the shapes real repositories hold
-(tests/connectors/<package>/data, see SOURCES.md there) go into a factory through the repository import and back out
-byte for byte: tab indentation, no trailing newline or one, top-level type first or absent,
-annotations after typeProperties, encryptedCredential, Key Vault references, parameters of
-type "string", connectVia, Synapse's document type."""
+(tests/connectors/<package>/data, see SOURCES.md there) go into a factory through the
+repository import and back out byte for byte: tab indentation, no trailing newline or one,
+top-level type first or absent, annotations after typeProperties, encryptedCredential, Key
+Vault references, parameters of type "string", connectVia, Synapse's document type."""
 
 from __future__ import annotations
 
