@@ -45,6 +45,11 @@ def test_value_fields(
     return fields
 
 
+def password_held(version: ConnectorVersion, properties: Any) -> bool:
+    """Whether a test of ``properties`` needs a one-off password: ADF holds it encrypted."""
+    return any(asked.held for asked in asked_for(version, properties, stored_secrets=True))
+
+
 def typed_test_values(data: Mapping[str, str]) -> TestValues:
     """The values typed for this test; a field left empty gives nothing (the default)."""
 
