@@ -37,7 +37,7 @@ def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     page: Page, live_server: Any, editor_user: Any, editor_login: dict[str, str]
 ) -> None:
     save_pool_and_spark(editor_user)
-    page.goto("/linkedservices/new/")
+    page.goto("/factories/default/new/")
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
