@@ -17,6 +17,7 @@ from connectors import activity_parts, expression_eval
 from connectors.base import TestOptions
 from connectors.encrypted_credentials import with_one_off_secret
 from connectors.registry import get_version
+from connectors.text_positions import typed_position
 from portal.models import unseal
 from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
 from portal.services import live
@@ -183,7 +184,9 @@ def run_query(
     if refused:
         base.message = refused[0]
         base.report = _position_of(tools, text)
-        base.line, base.column = base.report.get("line"), base.report.get("column")
+        base.line, base.column = _as_typed(
+            query, text, base.report.get("line"), base.report.get("column")
+        )
         return base
     version = get_version(service.connector, service.connector_version)
     clear = with_one_off_secret(version, unseal(service.properties), None)
@@ -218,10 +221,23 @@ def run_query(
         return base
     base.ok = bool(report.get("ok"))
     base.message = str(report.get("message", ""))
-    base.line, base.column = report.get("line"), report.get("column")
+    base.line, base.column = _as_typed(query, text, report.get("line"), report.get("column"))
     base.sent = text
     base.report = report
     return base
+
+
+def _as_typed(
+    query: Any, text: str, line: int | None, column: int | None
+) -> tuple[int | None, int | None]:
+    """A position in the text that ran, as a position in the query as typed (the two
+    differ where ``@{...}`` was evaluated); a query that is one whole expression keeps it."""
+    typed = query.get("value") if isinstance(query, dict) else query
+    if line is None or column is None or not isinstance(typed, str):
+        return line, column
+    if typed.startswith("@") and not typed.startswith(("@{", "@@")):
+        return line, column
+    return typed_position(typed, text, line, column)
 
 
 def _position_of(tools: Any, text: str) -> dict[str, Any]:
