@@ -222,4 +222,11 @@
   document.addEventListener("htmx:load", function (event) {
     boxTables(event.detail && event.detail.elt && event.detail.elt.parentElement || document);
   });
+
+  // The transfer designer: the route chosen decides which fields show (see linkwright.css).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.id !== "id_route" || !select.form) return;
+    select.form.setAttribute("data-route", select.value);
+  });
 })();

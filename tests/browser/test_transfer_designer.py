@@ -80,16 +80,15 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
     page.locator("#id_table").fill("salesdw.dbo.Sales")
     page.locator("#id_spark_pool").fill("contosows/etlpool")
     page.locator("#id_source").fill("lake.sales")
-    page.locator("#id_spark").select_option("HDInsightSpark")
-    page.locator("#id_staging_linked_service").select_option("StagingBlob")
+    # Only the chosen route's fields show: the notebook route has no Copy settings.
+    expect(page.locator("#id_spark")).to_be_hidden()
+    expect(page.locator("#id_staging_linked_service")).to_be_hidden()
     page.locator("#plan_button").click()
 
     blocking = page.locator("#blocking")
     expect(blocking).to_be_visible()
     expect(blocking).to_contain_text("outside the workspace")
     expect(blocking).to_contain_text("use SQL authentication")
-    # The rule is the notebook connector's: the Copy activity signs in as ADF does.
-    expect(page.locator("#copy_activity_json")).to_contain_text("SqlDWSink")
     assert_fits_phone(page, "designer with a blocking problem")
 
     page.locator("#id_authentication").select_option("sql")
@@ -109,6 +108,16 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
         assert copied == scala.inner_text().strip()
     assert_fits_phone(page, "designer with the plan")
 
+    # The Copy route: its fields show, the notebook's hide.
+    page.locator("#id_route").select_option("copy")
+    expect(page.locator("#id_spark_pool")).to_be_hidden()
+    expect(page.locator("#id_authentication")).to_be_hidden()
+    page.locator("#id_spark").select_option("HDInsightSpark")
+    page.locator("#id_staging_linked_service").select_option("StagingBlob")
+    page.locator("#plan_button").click()
+    expect(page.locator("#id_route")).to_have_value("copy")
+    expect(page.locator("#id_spark_pool")).to_be_hidden()
+    # The SQL authentication rule is the notebook connector's: the Copy signs in as ADF does.
     expect(page.locator("#copy_activity_json")).to_contain_text("SqlDWSink")
     page.locator("#id_pipeline").fill("LoadSales")
     page.locator("#save_copy").click()
