@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 WRONG_STAGING = "HDInsightSpark is a Spark linked service: a staged copy stages its data in"
 
 
-def save(user: Any, name: str, properties: dict[str, Any]) -> None:
-    save_definition(user=user, name=name, properties=properties, action="create")
+def save(user: Any, name: str, properties: dict[str, Any], factory: Factory | None = None) -> None:
+    save_definition(user=user, name=name, properties=properties, action="create", factory=factory)
 
 
-def save_pool_and_spark(user: Any) -> None:
+def save_pool_and_spark(user: Any, factory: Factory | None = None) -> None:
     """A dedicated SQL pool (SQL authentication) and a Spark linked service at a loopback
     address, which the default network policy refuses: no column read leaves here."""
     save(
@@ -45,6 +45,7 @@ def save_pool_and_spark(user: Any) -> None:
                 "password": {"type": "SecureString", "value": "pw"},
             },
         },
+        factory,
     )
     save(
         user,
@@ -54,6 +55,7 @@ def save_pool_and_spark(user: Any) -> None:
             "version": "2.0",
             "typeProperties": {"host": "127.0.0.1", "port": 443, "authenticationType": "Anonymous"},
         },
+        factory,
     )
 
 
