@@ -1,7 +1,8 @@
-"""The upgrade wizard's Test step against a real Spark Thrift Server, in a factory made with
-the CLI: the proposed 2.0 settings of a v1.0 definition whose password ADF holds
-(``encryptedCredential``) are tested with a one-off password, and the step shows the
-verdict (the result asks again until the test is done)."""
+"""Against a real Spark Thrift Server, in a factory made with the CLI: a v1.0 Spark linked
+service whose password ADF holds (``encryptedCredential``) is tested from its page with a
+one-off password, cloned, and upgraded; the wizard's Test step tests the proposed 2.0
+settings with a one-off password and shows the verdict (it asks again until the test is
+done)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
-from portal.models import Factory
+from portal.models import Factory, Resource
 from tests.browser.conftest import assert_fits_phone
 from tests.helpers import url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 pytestmark = [pytest.mark.browser, pytest.mark.spark("http-custom")]
+
+
+CREDENTIAL = "ZXhhbXBsZS1vbmx5LWNyZWRlbnRpYWw="
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +61,7 @@ def test_the_wizards_test_step_shows_the_verdict_of_a_one_off_password(
                 "thriftTransportProtocol": "HTTP",
                 "authenticationType": "UsernameAndPassword",
                 "username": CUSTOM_USER,
-                "encryptedCredential": "ZXhhbXBsZS1vbmx5LWNyZWRlbnRpYWw=",
+                "encryptedCredential": CREDENTIAL,
             },
         },
     ).resource
@@ -65,6 +69,20 @@ def test_the_wizards_test_step_shows_the_verdict_of_a_one_off_password(
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
+
+    # On its page: a test with a one-off password (ADF holds the stored one), then a clone.
+    page.goto(live_server.url + url_of(service))
+    options = page.locator("#test_options")
+    expect(options).to_have_attribute("open", "")
+    options.get_by_label(re.compile("^Password for this test")).fill(CUSTOM_PASSWORD)
+    page.locator("#test-connection").click()
+    expect(page.locator("#test_result")).to_contain_text("connection successful", timeout=60_000)
+    page.get_by_role("link", name="Clone").click()
+    expect(page.locator("#id_name")).to_have_value("LegacyHttp_copy")
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/factories/rw1/linkedService/LegacyHttp_copy/$"))
+    clone = Resource.objects.get(factory=factory, name="LegacyHttp_copy")
+    assert clone.properties["typeProperties"]["encryptedCredential"] == CREDENTIAL
 
     page.goto(live_server.url + url_of(service, "upgrade"))
     expect(page).to_have_url(re.compile(r"/factories/rw1/linkedService/LegacyHttp/upgrade/$"))
