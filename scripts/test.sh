@@ -11,6 +11,7 @@ export LINKWRIGHT_REQUIRE_SPARK=1 LINKWRIGHT_REQUIRE_BROWSER=1
 .venv/bin/ruff format --check .
 .venv/bin/mypy connectors portal
 if [ $# -gt 0 ]; then
+  echo "scripts/test.sh: pytest arguments given: the PostgreSQL pass is skipped (run it with no arguments)." >&2
   exec .venv/bin/python -m pytest "$@"
 fi
 .venv/bin/python -m pytest
