@@ -17,6 +17,7 @@ from portal.models import Factory, Resource
 from portal.pipelines import Datasets, activity_rows, linked_service_of
 from portal.query_checks import QueryResult
 from portal.services.actor import Actor
+from portal.services.call_values import ValuesFor, no_values
 
 PIPELINE = KINDS["pipeline"].name
 
@@ -84,9 +85,10 @@ def check_rows(
     actor: Actor,
     rate_limited: bool = True,
     test_values: dict[tuple[str, str], Any] | None = None,
+    values_for: ValuesFor = no_values,
 ) -> None:
     """Check each row's query (its pipeline parameters' defaults as test values, unless
-    given); the result is set on the row."""
+    given; ``values_for`` the linked services'); the result is set on the row."""
     datasets: dict[int, Datasets] = {}
     for row in rows:
         factory = row.pipeline.factory
@@ -99,6 +101,7 @@ def check_rows(
             what="check",
             actor=actor,
             test_values=values,
+            values_for=values_for,
             rate_limited=rate_limited,
             label=f"activity '{row.activity.name}' of pipeline '{row.pipeline.name}'",
         )
