@@ -99,6 +99,28 @@ def plan(
     return result
 
 
+def live_services(
+    factory: Factory, *, pool: str, source: str, spark_linked_service: str
+) -> list[Resource]:
+    """The linked services a plan that reads the servers may call: the pool, and on the
+    Spark side the source dataset's linked service, or the Spark linked service a table
+    name is read through (as :func:`spark_columns` decides)."""
+    names = [pool]
+    text = source.strip()
+    dataset = _find(factory, KINDS["dataset"].name, text) if text else None
+    if dataset is not None:
+        reference = dataset.properties.get("linkedServiceName")
+        names.append(reference.get("referenceName", "") if isinstance(reference, dict) else "")
+    elif text and not text.lower().startswith(("select ", "with ")):
+        names.append(spark_linked_service)
+    found: dict[int, Resource] = {}
+    for name in names:
+        service = _find(factory, LINKED_SERVICE.name, name) if isinstance(name, str) else None
+        if service is not None:
+            found.setdefault(service.pk, service)
+    return list(found.values())
+
+
 @dataclass(frozen=True)
 class ColumnOrigin:
     origin: str
@@ -168,9 +190,7 @@ def spark_columns(
     return _from_report(report, service.name, fallback=NONE, then="type the columns")
 
 
-def _dataset_columns(
-    dataset: Resource, actor: Actor | None, values_for: ValuesFor
-) -> ColumnOrigin:
+def _dataset_columns(dataset: Resource, actor: Actor | None, values_for: ValuesFor) -> ColumnOrigin:
     has_schema = bool(dataset.properties.get("schema"))
     fallback = IMPORTED if has_schema else NONE
     then = "using the dataset's imported schema" if has_schema else "type the columns"

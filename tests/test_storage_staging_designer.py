@@ -192,6 +192,6 @@ def test_a_storage_linked_service_page_opens_the_designer_with_it_as_staging(
     editor_client: Client, factory: str
 ) -> None:
     lake = Resource.objects.get(name="StagingLake")
-    html = editor_client.get(f"/linkedservices/{lake.pk}/").content.decode()
+    html = editor_client.get(f"/linkedservices/{lake.pk}/", follow=True).content.decode()
     assert "transfer/?staging_linked_service=StagingLake&amp;route=copy" in html
     assert ">Stage a Spark to SQL pool copy</a>" in html

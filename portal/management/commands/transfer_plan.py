@@ -1,7 +1,7 @@
 """python manage.py transfer_plan --pool NAME --table DB.SCHEMA.TABLE --direction read|write
 (--spark-pool WORKSPACE/POOL | --spark LINKED_SERVICE) [--source TABLE_OR_QUERY]
-[--staging LINKED_SERVICE [--staging-path PATH]] [--column "NAME TYPE" ...] [--factory F] [--json]: plan a move
-between Spark and a dedicated SQL pool."""
+[--staging LINKED_SERVICE [--staging-path PATH]] [--column "NAME TYPE" ...] [--factory F]
+[--json]: plan a move between Spark and a dedicated SQL pool."""
 
 from __future__ import annotations
 
