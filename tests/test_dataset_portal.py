@@ -218,9 +218,8 @@ def test_the_table_picker_pages_and_offers_the_schemas(
     linked_service(editor, server.port)
     client = signed_in(editor)
     query = {"linkedService": "spark1", "tp-schema": "sales"}
-    first = client.post(
-        "/factories/default/new/dataset/SparkObject/tables/", query
-    ).content.decode()
+    tables = "/factories/default/new/dataset/SparkObject/tables/"
+    first = client.post(tables, query).content.decode()
     assert "all_types" in first and 'data-pick-schema="lw_other"' in first
     assert "view</span>" in first
     searched = client.post(

@@ -81,7 +81,7 @@ def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     expect(code).not_to_contain_text('authentication"')
     page.get_by_role("button", name="Create").click()
 
-    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/factories/default/linkedService/[^/]+/$"))
     expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     expect(page.locator("#no_test_reason")).to_contain_text("Data Factory checks the account")
     expect(page.locator("#test-connection")).to_have_count(0)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from portal.definitions import save_definition
 from portal.models import Resource
 from tests.browser.conftest import assert_fits_phone
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -68,10 +69,10 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
+    expect(page.locator("#resources-table")).to_be_visible()
 
     pool = Resource.objects.get(name="OutsidePool")
-    page.goto(page(pool))
+    page.goto(url_of(pool))
     page.locator("#transfer_designer").click()
     expect(page.get_by_role("heading", name="Spark ↔ dedicated SQL pool")).to_be_visible()
     expect(page.locator("#id_pool")).to_have_value("OutsidePool")
