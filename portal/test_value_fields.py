@@ -2,9 +2,12 @@
 
 Field names: ``test_param__<name>`` for a parameter's value (its default prefilled; left
 empty, the default) and ``test_secret__<name>`` for a secret's value (never rendered
-back). A password ADF holds encrypted keeps its own field (``test_password``). A page with
-values for calls to several linked services puts a prefix per linked service before each
-name (:mod:`portal.call_value_panel`).
+back). Beside a parameter's field, ``test_prefilled__<name>`` holds the value the page
+prefilled: while the field still holds it, the field follows the parameter's default as
+the definition is edited; a value the user typed stays. A password ADF holds encrypted
+keeps its own field (``test_password``). A page with values for calls to several linked
+services puts a prefix per linked service before each name
+(:mod:`portal.call_value_panel`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from connectors.test_values import TestValues, asked_for
 
 PARAMETER_PREFIX = "test_param__"
 SECRET_PREFIX = "test_secret__"
+PREFILLED_PREFIX = "test_prefilled__"
 
 
 def test_value_fields(
@@ -31,7 +35,8 @@ def test_value_fields(
 ) -> list[dict[str, Any]]:
     """One field per value a test of ``properties`` asks for, as templates render them:
     a parameter's value is what was typed, else the one ``kept`` for the browser session,
-    else its default; a secret's is never shown (``kept`` says one is kept).
+    else its default (also when the field still holds what the page prefilled before the
+    default changed); a secret's is never shown (``kept`` says one is kept).
     ``stored_secrets``: see :func:`connectors.test_values.asked_for`."""
     data = data or {}
     kept = kept or TestValues()
@@ -42,13 +47,18 @@ def test_value_fields(
         key = prefix + (PARAMETER_PREFIX if asked.kind == "parameter" else SECRET_PREFIX)
         key += asked.name
         kept_here = (kept.parameters if asked.kind == "parameter" else kept.secrets).get(asked.name)
-        shown = kept_here if kept_here is not None else asked.default or ""
+        prefilled = _text(kept_here if kept_here is not None else asked.default or "")
+        typed = data.get(key)
+        if typed is None or typed == data.get(prefix + PREFILLED_PREFIX + asked.name):
+            typed = prefilled  # not the user's own value: what is prefilled now
         fields.append(
             {
                 "asked": asked,
                 "key": key,
                 "id": "id_" + key,
-                "value": "" if asked.secret else data.get(key, _text(shown)),
+                "value": "" if asked.secret else typed,
+                "prefilled_key": prefix + PREFILLED_PREFIX + asked.name,
+                "prefilled": "" if asked.secret else prefilled,
                 "kept": kept_here is not None and asked.secret,
             }
         )
