@@ -41,14 +41,18 @@ def _loopback_allowed(settings: Any) -> None:
     settings.CONNECTION_TEST_CONNECT_TIMEOUT = 5.0
 
 
-@pytest.fixture
-def rw1(editor: Any) -> Factory:
+def make_rw1(user: Any) -> Factory:
     """A factory made as a user makes one: with the CLI, its creator its Admin."""
-    call_command("factory", "create", FACTORY, "--user", editor.username, stdout=io.StringIO())
+    call_command("factory", "create", FACTORY, "--user", user.username, stdout=io.StringIO())
     return Factory.objects.get(name=FACTORY)
 
 
-def _save(user: Any, factory: Factory, kind: str, name: str, properties: Any) -> Resource:
+@pytest.fixture
+def rw1(editor: Any) -> Factory:
+    return make_rw1(editor)
+
+
+def save_in(factory: Factory, user: Any, kind: str, name: str, properties: Any) -> Resource:
     return save_definition(
         user=user, name=name, properties=properties, action="import", kind=kind, factory=factory
     ).resource
@@ -116,18 +120,22 @@ def copy_pipeline(dataset: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def sasl(spark_pool: ServerPool, editor: Any, rw1: Factory) -> Resource:
-    """rw1 holds Encrypted (encryptedCredential, on the SASL server), the dataset Types on
-    it and the pipeline Copies whose Copy reads Types with a query."""
+def seed_encrypted(spark_pool: ServerPool, user: Any, factory: Factory) -> Resource:
+    """``factory`` holds Encrypted (encryptedCredential, on the SASL server), the dataset
+    Types on it and the pipeline Copies whose Copy reads Types with a query."""
     server = spark_pool.get(SASL)
     ensure_catalog(server)
-    service = _save(editor, rw1, "linkedService", "Encrypted", encrypted(server.port))
-    _save(editor, rw1, "dataset", "Types", spark_dataset("Encrypted"))
+    service = save_in(factory, user, "linkedService", "Encrypted", encrypted(server.port))
+    save_in(factory, user, "dataset", "Types", spark_dataset("Encrypted"))
     sql = {"type": "AzureSqlTable", "typeProperties": {"table": "out"}}
-    _save(editor, rw1, "dataset", "SqlOut", sql)
-    _save(editor, rw1, "pipeline", "Copies", copy_pipeline("Types"))
+    save_in(factory, user, "dataset", "SqlOut", sql)
+    save_in(factory, user, "pipeline", "Copies", copy_pipeline("Types"))
     return service
+
+
+@pytest.fixture
+def sasl(spark_pool: ServerPool, editor: Any, rw1: Factory) -> Resource:
+    return seed_encrypted(spark_pool, editor, rw1)
 
 
 def page(what: str, name: str = "Types") -> str:
@@ -157,12 +165,12 @@ def nothing_kept_anywhere(secret: str, *responses: Any) -> None:
 def test_the_pages_ask_for_the_values_of_the_chosen_linked_service(
     editor: Any, rw1: Factory
 ) -> None:
-    service = _save(editor, rw1, "linkedService", "Encrypted", encrypted(1))
+    service = save_in(rw1, editor, "linkedService", "Encrypted", encrypted(1))
     plain = encrypted(1)
     del plain["typeProperties"]["encryptedCredential"]
     plain["typeProperties"]["password"] = {"type": "SecureString", "value": "stored-one"}
-    _save(editor, rw1, "linkedService", "Plain", plain)
-    _save(editor, rw1, "dataset", "Types", spark_dataset("Encrypted"))
+    save_in(rw1, editor, "linkedService", "Plain", plain)
+    save_in(rw1, editor, "dataset", "Types", spark_dataset("Encrypted"))
     client = signed_in(editor)
     form = client.get(page("edit")).content.decode()
     prefix = f"cv{service.pk}-"
@@ -181,9 +189,9 @@ def test_the_pages_ask_for_the_values_of_the_chosen_linked_service(
 def test_a_reader_sees_no_panel(editor: Any, reader: Any, rw1: Factory) -> None:
     from portal.roles import Role, grant
 
-    _save(editor, rw1, "linkedService", "Encrypted", encrypted(1))
-    _save(editor, rw1, "dataset", "Types", spark_dataset("Encrypted"))
-    _save(editor, rw1, "pipeline", "Copies", copy_pipeline("Types"))
+    save_in(rw1, editor, "linkedService", "Encrypted", encrypted(1))
+    save_in(rw1, editor, "dataset", "Types", spark_dataset("Encrypted"))
+    save_in(rw1, editor, "pipeline", "Copies", copy_pipeline("Types"))
     grant(reader, rw1, Role.READER)
     client = signed_in(reader)
     activity = f"/factories/{FACTORY}/pipeline/Copies/activities/properties.activities.0/"
@@ -285,8 +293,8 @@ def test_a_dataset_on_a_parameterised_linked_service_is_read_with_parameter_valu
 ) -> None:
     server = spark_pool.get(ANONYMOUS)
     ensure_catalog(server)
-    service = _save(editor, rw1, "linkedService", "ByParameters", parameterised())
-    _save(editor, rw1, "dataset", "Odd", spark_dataset("ByParameters", "odd_names"))
+    service = save_in(rw1, editor, "linkedService", "ByParameters", parameterised())
+    save_in(rw1, editor, "dataset", "Odd", spark_dataset("ByParameters", "odd_names"))
     client = signed_in(editor)
     form = client.get(page("edit", "Odd")).content.decode()
     prefix = f"cv{service.pk}-"
@@ -375,7 +383,7 @@ def test_the_designer_reads_the_spark_columns_with_the_values_for_that_call(
             "authenticationType": "SystemAssignedManagedIdentity",
         },
     }
-    _save(editor, rw1, "linkedService", "Pool", pool)
+    save_in(rw1, editor, "linkedService", "Pool", pool)
     client = signed_in(editor)
     form = {"pool": "Pool", "table": "salesdw.dbo.Sales", "direction": "write",
             "route": "copy", "spark": "Encrypted", "source": "Types"}  # fmt: skip
@@ -429,3 +437,50 @@ def test_values_kept_for_the_session_are_used_never_shown_and_gone_after_sign_ou
     assert f"call-values-{sasl.pk}" not in client.session
     audited = " ".join(AuditEvent.objects.values_list("detail", flat=True))
     assert "columns of table sales.all_types" in audited and CUSTOM_PASSWORD not in audited
+
+
+def test_a_test_value_follows_its_parameters_default_until_the_user_types_another() -> None:
+    from connectors.registry import get_connector
+    from portal.test_value_fields import test_value_fields
+
+    version = get_connector("Spark").version("1.0")
+    properties = parameterised()
+
+    def port_field(**posted: str) -> dict[str, Any]:
+        fields = test_value_fields(version, properties, posted)
+        return next(f for f in fields if f["asked"].name == "port")
+
+    first = port_field()
+    assert (first["value"], first["prefilled"]) == ("1", "1")
+    assert first["prefilled_key"] == "test_prefilled__port"
+    properties["parameters"]["port"]["defaultValue"] = 2
+    # The field still held what was prefilled: it follows the new default.
+    assert port_field(test_param__port="1", test_prefilled__port="1")["value"] == "2"
+    # A value of the user's own (or an emptied field) stays.
+    assert port_field(test_param__port="7", test_prefilled__port="1")["value"] == "7"
+    assert port_field(test_param__port="", test_prefilled__port="1")["value"] == ""
+    assert port_field(test_param__port="7")["value"] == "7"
+
+
+def test_the_linked_service_form_redraws_only_the_values_for_the_test(editor: Any) -> None:
+    client = signed_in(editor)
+    form = {"name": "Drawn", "version": "1.0", "tp-host": "@{linkedService().server}",
+            "param-0-name": "server", "param-0-type": "String",
+            "param-0-default": "127.0.0.1"}  # fmt: skip
+    block = client.post(
+        "/factories/default/new/linkedService/Spark/",
+        form,
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="test_values_block",
+    ).content.decode()
+    assert block.startswith('<div id="test_values_block">') and 'id="form_fields"' not in block
+    assert 'name="test_param__server" value="127.0.0.1"' in block
+    assert 'name="test_prefilled__server" value="127.0.0.1"' in block
+    none = client.post(
+        "/factories/default/new/linkedService/Spark/",
+        {**form, "tp-host": "127.0.0.1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="test_values_block",
+    ).content.decode()
+    assert "".join(none.split()) == '<divid="test_values_block"></div>'  # no empty fieldset
+    assert not Resource.objects.filter(name="Drawn").exists()
