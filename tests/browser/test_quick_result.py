@@ -80,6 +80,9 @@ def test_a_quick_result_shows_at_once_focused_and_updates_the_history(
     expect(result).to_contain_text("connection failed")
     expect(result).to_be_focused()
     assert result.evaluate(IN_VIEW), "the result is out of view"
+    # The test used no values: no "Values this test used" table, not even an empty one.
+    expect(result.locator("table.values-used")).to_have_count(0)
+    expect(result).not_to_contain_text("Values this test used")
     expect(history).not_to_contain_text("Not tested yet.")
     expect(history.locator("tbody tr").first).to_contain_text("Failed")
     assert page.evaluate("window.notReloaded === true"), "the page was reloaded"
