@@ -17,11 +17,7 @@ from connectors import activity_parts, expression_eval
 from connectors.base import TestOptions
 from connectors.problems import Problem
 from connectors.registry import get_version
-<<<<<<< HEAD
 from connectors.text_positions import typed_position
-from portal.models import unseal
-=======
->>>>>>> values
 from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
 from portal.services import live
 from portal.services.actor import Actor

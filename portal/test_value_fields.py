@@ -65,20 +65,16 @@ def test_value_fields(
     return fields
 
 
-<<<<<<< HEAD
 def password_held(version: ConnectorVersion, properties: Any) -> bool:
     """Whether a test of ``properties`` needs a one-off password: ADF holds it encrypted."""
     return any(asked.held for asked in asked_for(version, properties, stored_secrets=True))
 
 
-def typed_test_values(data: Mapping[str, str]) -> TestValues:
-=======
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
 def typed_test_values(data: Mapping[str, str], prefix: str = "") -> TestValues:
->>>>>>> values
     """The values typed for this test; a field left empty gives nothing (the default)."""
 
     def typed(start: str) -> dict[str, str]:
