@@ -276,17 +276,19 @@ def datasets_using(service: Resource) -> list[Resource]:
     return sorted(found.values(), key=lambda r: r.name_key)
 
 
-def datasets_by_linked_service(factory: Factory) -> dict[str, list[Resource]]:
-    """Every live dataset of a declared type in ``factory``, by the key of the linked
-    service it names (one query, for overviews of many linked services)."""
-    found: dict[str, list[Resource]] = {}
-    for dataset in Resource.objects.live().filter(factory=factory, kind="dataset"):
+def datasets_by_linked_service(
+    factories: list[Factory],
+) -> dict[tuple[int, str], list[Resource]]:
+    """Every live dataset of a declared type in ``factories``, by its factory and the key
+    of the linked service it names (one query, for overviews of many linked services)."""
+    found: dict[tuple[int, str], list[Resource]] = {}
+    for dataset in Resource.objects.live().filter(factory__in=factories, kind="dataset"):
         if declared_type(dataset) is None:
             continue
         reference = dataset.properties.get("linkedServiceName")
         name = reference.get("referenceName") if isinstance(reference, dict) else None
         if isinstance(name, str):
-            found.setdefault(Resource.key_for(name), []).append(dataset)
+            found.setdefault((dataset.factory_id, Resource.key_for(name)), []).append(dataset)
     return found
 
 

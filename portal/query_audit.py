@@ -15,7 +15,7 @@ from connectors.kinds import KINDS
 from connectors.pipeline_activities import Activity
 from portal import query_checks
 from portal.models import Factory, Resource
-from portal.pipelines import Datasets, activity_rows, linked_service_of
+from portal.pipelines import LINKED_SERVICE, Datasets, activity_rows, linked_service_of
 from portal.query_checks import QueryResult
 from portal.services.actor import Actor
 from portal.services.call_values import ValuesFor, no_values
@@ -59,6 +59,9 @@ def bulk_rows(factory: Factory) -> list[QueryRow]:
     rows: list[QueryRow] = []
     pipelines = Resource.objects.live().filter(factory=factory, kind=PIPELINE).order_by("name_key")
     services: dict[str, Resource | None] = {}
+    linked_services = {
+        r.name_key: r for r in Resource.objects.live().filter(factory=factory, kind=LINKED_SERVICE)
+    }
     for pipeline in pipelines:
         for row in activity_rows(pipeline, datasets):
             if row.part is None:
@@ -66,7 +69,9 @@ def bulk_rows(factory: Factory) -> list[QueryRow]:
             values = activity_parts.values_of(row.part, row.activity.body)
             dataset = str(values.get("dataset") or "")
             if dataset.casefold() not in services:
-                services[dataset.casefold()] = linked_service_of(datasets.resource(dataset))
+                services[dataset.casefold()] = linked_service_of(
+                    datasets.resource(dataset), linked_services
+                )
             rows.append(
                 QueryRow(
                     pipeline,

@@ -258,8 +258,8 @@ def _overview(
         outcomes = upgrade_actions.bulk(Actor.of(request), selected, apply=applied)
     rows = []
     impact: dict[int, tuple[int, int]] = {}
+    by_service = datasets_by_linked_service(factories)
     for home in factories:
-        by_service = datasets_by_linked_service(home)
         for service in (s for s in services if s.factory_id == home.pk):
             try:
                 rows.append((service, plan_for(service)))
@@ -271,7 +271,7 @@ def _overview(
                     service,
                     path.from_version,
                     path.to_version,
-                    using=by_service.get(service.name_key, []),
+                    using=by_service.get((home.pk, service.name_key), []),
                 )
                 impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))
     context = {
