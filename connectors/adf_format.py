@@ -37,10 +37,14 @@ PROPERTIES_ORDER = (
 )
 
 
-def canonical_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_properties(
+    properties: Mapping[str, Any], *, add_annotations: bool = True
+) -> dict[str, Any]:
+    """``properties`` in ADF Studio's key order, with the ``annotations`` Studio always
+    writes (unless not ``add_annotations``: then only what ``properties`` has)."""
     ordered: dict[str, Any] = {}
     for key in PROPERTIES_ORDER:
-        if key == "annotations":
+        if key == "annotations" and add_annotations:
             ordered[key] = properties.get("annotations", [])
         elif key in properties:
             ordered[key] = properties[key]

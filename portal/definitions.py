@@ -329,7 +329,8 @@ def _fields(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(properties as stored, the resource's columns but its definition)."""
     if version is not None:
-        properties = canonical_properties(properties)
+        # Kept as written: in Studio's key order, with nothing the file had not.
+        properties = canonical_properties(properties, add_annotations=False)
     description = properties.get("description", "")
     fields = {
         "name": name,

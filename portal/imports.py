@@ -34,11 +34,14 @@ from connectors.adf_repository import (
     ReportLine,
     Status,
     export_bytes,
+    masked_document,
     read_repository,
     unedited_bytes,
 )
 from connectors.documents import document_of, envelope_problems
 from connectors.external_references import resolved_outside
+from connectors.json_patch import patched
+from connectors.json_spans import SpanNotFound
 from connectors.kinds import (
     KINDS,
     LINKED_SERVICE,
@@ -50,6 +53,7 @@ from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
+from connectors.secrets import masked
 from portal.definitions import (
     DefinitionInvalid,
     NewDefinition,
@@ -539,7 +543,18 @@ def _export_entry(
     if number == resource.revision:
         return path, unedited_bytes(original)
     document = _document_like(original, resource)
-    return path, export_bytes(document, original=original)
+    return path, _edited_bytes(document, original)
+
+
+def _edited_bytes(document: dict[str, Any], original: bytes) -> bytes:
+    """An edited resource's file: the file it was imported from with only the values that
+    differ from ``document`` changed, every other line as written (key order, layout,
+    spelling), secrets masked; written afresh in the file's style when its text cannot be
+    edited in place (duplicate keys, say)."""
+    try:
+        return patched(original, masked_document(document))
+    except (SpanNotFound, ValueError):
+        return export_bytes(document, original=original)
 
 
 def _is_path_of(path: str, resource: Resource) -> bool:
@@ -548,18 +563,17 @@ def _is_path_of(path: str, resource: Resource) -> bool:
 
 
 def _document_like(original: bytes, resource: Resource) -> dict[str, Any]:
-    """The resource's current name and properties in the original file's document (its
-    other top-level keys and their order kept)."""
-    current = document_of(
-        KINDS[resource.kind],
-        resource.name,
-        resource.properties,
-        workspace=resource.factory.is_workspace,
-    )
+    """The resource's current name and properties (secrets masked, nothing added) in the
+    original file's document (its other top-level keys kept)."""
     try:
         before = json.loads(original.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return current
+        before = None
     if not isinstance(before, dict):
-        return current
-    return {**before, "name": current["name"], "properties": current["properties"]}
+        kind, workspace = KINDS[resource.kind], resource.factory.is_workspace
+        return document_of(kind, resource.name, resource.properties, workspace=workspace)
+    properties = masked(resource.properties)
+    document = {**before, "name": resource.name, "properties": properties}
+    if "properties" not in before and not properties:
+        del document["properties"]  # a kind whose file may have none (a managed network)
+    return document
