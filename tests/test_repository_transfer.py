@@ -3,7 +3,6 @@ line, the Import page and the API."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from pathlib import Path
@@ -31,6 +30,7 @@ from tests.connectors.repository_builders import (
     synapse_repository,
     unzip,
 )
+from tests.helpers import described
 
 
 @pytest.fixture
@@ -131,15 +131,7 @@ def test_an_edited_resource_is_exported_at_its_path_in_its_files_style(
     files = repository(style_of=lambda _p: STYLES[1])
     import_repository(as_zip(files), user=editor, factory=contoso)
     pipeline = Resource.objects.get(factory=contoso, name="Copy Sales")
-    properties = copy.deepcopy(pipeline.properties)
-    properties["description"] = "edited in the portal"
-    save_definition(
-        user=editor,
-        name=pipeline.name,
-        properties=properties,
-        action=Revision.Action.EDIT,
-        instance=pipeline,
-    )
+    described(editor, pipeline, "edited in the portal")
     exported = dict(export_repository(contoso))
     out = exported["pipeline/Copy Sales.json"]
     assert out != files["pipeline/Copy Sales.json"]
