@@ -16,10 +16,10 @@ from connectors.adf_repository import Status, write_folder
 from connectors.file_style import STUDIO_STYLE, render
 from connectors.registry import get_connector
 from connectors.test_values import asked_for
-from portal.imports import export_repository, import_repository
+from portal.imports import SKIPPED, export_repository, import_repository
 from portal.models import Factory, RepositoryFile, Resource, SecretValue
 from portal.roles import Role, grant
-from tests.conftest import api_for
+from tests.conftest import api_for, signed_in
 from tests.connectors.repository_builders import as_zip, unzip
 
 MASK = {"type": "SecureString", "value": "**********"}
@@ -450,3 +450,44 @@ def test_the_api_and_the_command_line_take_pedantic(
         "linkedService/Lake.json: warning: $.properties.type: 'type' is written after"
         in out.getvalue()
     )
+
+
+def test_skipping_a_file_refused_at_import_reports_each_line_once(
+    contoso: Factory, editor: Any, tmp_path: Path
+) -> None:
+    imported({"dataset/Taken.json": studio({"name": "Taken", "properties": {}})}, contoso, editor)
+    files = {p: b for p, b in one_pass_repository().items() if p != "dataset/Broken.json"}
+    write_folder(tmp_path, files.items())
+    out = io.StringIO()
+    call_command(
+        "import_adf", str(tmp_path), "--factory", "contoso", "--skip-bad-files", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(set(lines)), "no line twice"
+    assert "dataset/Taken.json: kept as is: " + SKIPPED in lines
+    assert "dataset/Lost.json: imported: dataset 'Lost'" in lines
+    assert lines[-1].startswith("2 resource(s) imported, 1 file(s) kept as is, 1 bad file(s)")
+
+
+def test_the_import_page_has_pedantic_and_says_not_imported(
+    workspace: Factory, editor: Any
+) -> None:
+    grant(editor, workspace, Role.EDITOR)
+    page = signed_in(editor).get("/factories/contoso-ws/import/").content.decode()
+    assert 'name="pedantic"' in page
+    upload = io.BytesIO(as_zip({**synapse_repository(), "dataset/Bad.json": b"{"}))
+    upload.name = "ws.zip"
+    refused = signed_in(editor).post("/factories/contoso-ws/import/", {"repository": upload})
+    assert refused.status_code == 400
+    assert "<code>notebook/Explore.json</code></td><td>not imported</td>" in (
+        refused.content.decode()
+    )
+    upload = io.BytesIO(as_zip(synapse_repository()))
+    upload.name = "ws.zip"
+    response = signed_in(editor).post(
+        "/factories/contoso-ws/import/", {"repository": upload, "pedantic": "on"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<code>linkedService/Lake.json</code></td><td>warning</td>" in html
+    assert "<td>note</td>" in html
