@@ -33,15 +33,12 @@ from connectors.adf_format import parse_linked_service
 from connectors.adf_repository import (
     ReportLine,
     Status,
-    export_bytes,
-    masked_document,
     read_repository,
     unedited_bytes,
 )
 from connectors.documents import document_of, envelope_problems
+from connectors.edited_files import edited_bytes
 from connectors.external_references import resolved_outside
-from connectors.json_patch import patched
-from connectors.json_spans import SpanNotFound
 from connectors.kinds import (
     KINDS,
     LINKED_SERVICE,
@@ -543,18 +540,7 @@ def _export_entry(
     if number == resource.revision:
         return path, unedited_bytes(original)
     document = _document_like(original, resource)
-    return path, _edited_bytes(document, original)
-
-
-def _edited_bytes(document: dict[str, Any], original: bytes) -> bytes:
-    """An edited resource's file: the file it was imported from with only the values that
-    differ from ``document`` changed, every other line as written (key order, layout,
-    spelling), secrets masked; written afresh in the file's style when its text cannot be
-    edited in place (duplicate keys, say)."""
-    try:
-        return patched(original, masked_document(document))
-    except (SpanNotFound, ValueError):
-        return export_bytes(document, original=original)
+    return path, edited_bytes(document, original)
 
 
 def _is_path_of(path: str, resource: Resource) -> bool:
