@@ -7,8 +7,9 @@ with a BOM) plus the files beside them, then times, in the same run:
 
 - **import**: ``read_repository(zip)``: the safety checks, every entry read, kind, style,
   envelope and per-file report;
-- **export**: ``export_bytes`` for every resource (original bytes when unedited, one in ten
-  edited and re-serialised) and ``write_zip``;
+- **export**: ``export_bytes`` for every resource (original bytes when unedited; one in ten
+  edited, written by ``edited_bytes``: the original with the edited lines changed) and
+  ``write_zip``;
 - **floor**: the same zip read with ``zipfile`` and every file ``json.loads``-ed; every
   document ``json.dumps``-ed and zipped: what any import or export has to do at least.
 
@@ -40,6 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.adf_repository import Repository, export_bytes, read_repository, write_zip
+from connectors.edited_files import edited_bytes
 from connectors.file_style import FileStyle, render
 from connectors.repository_layout import resource_path
 
@@ -113,11 +115,12 @@ def export_repository(repository: Repository) -> bytes:
         if f.document is None:
             out.append((f.path, f.raw))
             continue
-        document = f.document
         if index % 10 == 0:
-            document = copy.deepcopy(document)
+            document = copy.deepcopy(f.document)
             document["properties"]["description"] = "edited"
-        out.append((f.path, export_bytes(document, original=f.raw, style=f.style)))
+            out.append((f.path, edited_bytes(document, f.raw)))
+        else:
+            out.append((f.path, export_bytes(f.document, original=f.raw, style=f.style)))
     return write_zip(out)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from connectors import json_limits
 from connectors.base import Connector, ConnectorVersion
+from connectors.external_references import is_service_generated
+from connectors.kinds import LINKED_SERVICE
 from connectors.problems import Problem, json_path
 from connectors.registry import UnknownConnector, get_connector
 from connectors.secrets import MASK, masked, masked_secret_paths
@@ -35,10 +37,14 @@ PROPERTIES_ORDER = (
 )
 
 
-def canonical_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_properties(
+    properties: Mapping[str, Any], *, add_annotations: bool = True
+) -> dict[str, Any]:
+    """``properties`` in ADF Studio's key order, with the ``annotations`` Studio always
+    writes (unless not ``add_annotations``: then only what ``properties`` has)."""
     ordered: dict[str, Any] = {}
     for key in PROPERTIES_ORDER:
-        if key == "annotations":
+        if key == "annotations" and add_annotations:
             ordered[key] = properties.get("annotations", [])
         elif key in properties:
             ordered[key] = properties[key]
@@ -98,7 +104,11 @@ def _decode(raw: bytes | str) -> str:
     return raw.removeprefix("\ufeff")
 
 
-def parse_linked_service(raw: bytes | str, source: str = "<input>") -> ParsedLinkedService:
+def parse_linked_service(
+    raw: bytes | str, source: str = "<input>", *, pedantic: bool = False
+) -> ParsedLinkedService:
+    """Read and check a linked-service file. ``pedantic``: also say where its keys are in
+    another order than ADF Studio's (never for a file the service writes itself)."""
     result = ParsedLinkedService(source=source)
     try:
         document = json_limits.loads(_decode(raw))
@@ -113,10 +123,12 @@ def parse_linked_service(raw: bytes | str, source: str = "<input>") -> ParsedLin
             Problem("$", f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
         )
         return result
-    return check_document(document, source)
+    return check_document(document, source, pedantic=pedantic)
 
 
-def check_document(document: Any, source: str = "<input>") -> ParsedLinkedService:
+def check_document(
+    document: Any, source: str = "<input>", *, pedantic: bool = False
+) -> ParsedLinkedService:
     """Check an already-parsed ``{"name", "properties"}`` document."""
     result = ParsedLinkedService(source=source)
     if not isinstance(document, dict):
@@ -143,7 +155,8 @@ def check_document(document: Any, source: str = "<input>") -> ParsedLinkedServic
         return result
     version = connector.version(version_id)
     result.connector, result.version = connector, version
-    result.warnings.extend(str(w) for w in layout_warnings(document))
+    key_order = pedantic and not is_service_generated(LINKED_SERVICE.name, str(name))
+    result.warnings.extend(str(w) for w in layout_warnings(document, key_order=key_order))
     checked = check_properties(version, properties)
     result.warnings.extend(str(w) for w in checked.warnings)
     result.masked_secrets = masked_secret_paths(properties)
@@ -175,9 +188,10 @@ def _order_warnings(
     return warnings
 
 
-def layout_warnings(document: dict[str, Any]) -> list[Problem]:
-    """How a file's layout differs from ADF Studio's: a missing top-level ``type``, keys
-    in another order. None of it is an error: ADF reads such files."""
+def layout_warnings(document: dict[str, Any], *, key_order: bool = True) -> list[Problem]:
+    """How a file's layout differs from ADF Studio's: a missing top-level ``type``, and
+    with ``key_order`` keys in another order. None of it is an error: ADF reads such
+    files."""
     warnings: list[Problem] = []
     if "type" not in document:
         warnings.append(
@@ -186,6 +200,8 @@ def layout_warnings(document: dict[str, Any]) -> list[Problem]:
                 f"The file has no type; it is read as a linked service ({DOCUMENT_TYPE}).",
             )
         )
+    if not key_order:
+        return warnings
     warnings.extend(_order_warnings(list(document), _DOCUMENT_ORDER, ()))
     properties = document.get("properties")
     if isinstance(properties, dict):

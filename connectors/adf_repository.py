@@ -40,8 +40,22 @@ from connectors.secrets import MASK, SECURE_STRING, map_secure_strings, secure_s
 class Status(StrEnum):
     IMPORTED = "imported"
     KEPT = "kept as is"
+    NOT_IMPORTED = "not imported"
+    """A good file of an import refused for other files' errors."""
+    NOTE = "note"
+    """Information, no problem: a reference the service resolves outside the repository."""
     WARNING = "warning"
     ERROR = "error"
+
+
+_WORST_FIRST = (
+    Status.ERROR,
+    Status.WARNING,
+    Status.NOT_IMPORTED,
+    Status.KEPT,
+    Status.IMPORTED,
+    Status.NOTE,
+)
 
 
 @dataclass(frozen=True)
@@ -117,11 +131,7 @@ class Repository:
         counts = {str(status): 0 for status in Status}
         for f in self.files:
             statuses = {line.status for line in f.report}
-            worst = next(
-                s
-                for s in (Status.ERROR, Status.WARNING, Status.KEPT, Status.IMPORTED)
-                if s in statuses
-            )
+            worst = next(s for s in _WORST_FIRST if s in statuses)
             counts[str(worst)] += 1
         return counts
 

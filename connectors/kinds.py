@@ -76,8 +76,8 @@ _KINDS = (
     ResourceKind(
         "managedVirtualNetwork", "Managed virtual network", "Managed virtual networks",
         "managedVirtualNetworks", "managedVirtualNetwork", "ManagedVirtualNetworkReference",
-        arm_collection="managedVirtualNetworks",
-    ),
+        envelope=("name",), arm_collection="managedVirtualNetworks",
+    ),  # ADF writes its own managedVirtualNetwork/default.json without properties
     ResourceKind(
         "managedPrivateEndpoint", "Managed private endpoint", "Managed private endpoints",
         "managedVirtualNetworks/default/managedPrivateEndpoints",

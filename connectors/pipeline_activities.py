@@ -1,6 +1,6 @@
 """The activities of a pipeline document: listed (nested ones of ForEach, If, Until and
 Switch too), checked (duplicate names, dependency cycles, unknown dependencies), and one
-of them replaced in the stored file's bytes without touching any other byte.
+of them replaced in the stored file's bytes, changing only the lines of what changed.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.file_style import BOM, STUDIO_STYLE, detect_style
-from connectors.json_spans import line_indent, value_span
+from connectors.json_patch import patched
 from connectors.problems import Problem, json_path
 
 Path = tuple[str | int, ...]
@@ -226,27 +225,16 @@ class Replaced:
 
 
 def replace_activity(raw: bytes, path: Path, activity: Mapping[str, Any]) -> Replaced:
-    """The file ``raw`` with the activity at ``path`` replaced by ``activity``, serialised
-    in the file's style (ADF Studio's: tabs) at the indentation it had; every byte outside
-    that activity is kept."""
-    bom = raw.startswith(BOM)
-    text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
-    start, end = value_span(text, path)
-    style = detect_style(raw)
-    indent = style.indent if style.indent else ("" if style.indent is None else "\t")
-    if style.indent is None:
-        rendered = json.dumps(activity, ensure_ascii=style.ascii_only)
-    else:
-        rendered = json.dumps(
-            activity, indent=indent or STUDIO_STYLE.indent, ensure_ascii=style.ascii_only
-        )
-        base = line_indent(text, start)
-        rendered = rendered.replace("\n", "\n" + base)
-        if style.newline != "\n":
-            rendered = rendered.replace("\n", style.newline)
-    new_text = text[:start] + rendered + text[end:]
-    data = new_text.encode("utf-8")
-    return Replaced(BOM + data if bom else data, json.loads(new_text))
+    """The file ``raw`` with the activity at ``path`` replaced by ``activity``: only the
+    lines of the values that changed are changed (:mod:`connectors.json_patch`), every
+    other byte is kept."""
+    document = json.loads(raw.decode("utf-8-sig"))
+    parent: Any = document
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = dict(activity)
+    data = patched(raw, document)
+    return Replaced(data, json.loads(data.decode("utf-8-sig")))
 
 
 __all__ = [

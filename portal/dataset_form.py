@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import DatasetType
+from connectors.form_edits import kept_as_written
 from connectors.problems import Problem
 
 JSON_FIELDS = ("parameters", "annotations", "schema")
@@ -69,7 +70,20 @@ def initial(declared: DatasetType, name: str, properties: dict[str, Any]) -> dic
 def properties_from(
     declared: DatasetType, data: dict[str, str], stored: dict[str, Any] | None
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The dataset's ``properties`` from the form, on top of the stored ones."""
+    """The dataset's ``properties`` from the form, on top of the stored ones: only the
+    values changed on the form differ from the stored ones
+    (:func:`connectors.form_edits.kept_as_written`)."""
+    properties, problems = _from_form(declared, data, stored)
+    if stored is None or problems:
+        return properties, problems
+    untouched, _ = _from_form(declared, initial(declared, "", stored), stored)
+    merged: dict[str, Any] = kept_as_written(stored, untouched, properties)
+    return merged, problems
+
+
+def _from_form(
+    declared: DatasetType, data: dict[str, str], stored: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[Problem]]:
     properties: dict[str, Any] = dict(stored or {})
     problems: list[Problem] = []
     properties["type"] = declared.type

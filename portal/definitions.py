@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
+from connectors.encrypted_credentials import held_by_adf
 from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem, json_path
 from connectors.references import rename_references
@@ -57,12 +58,19 @@ class SaveResult:
 
 
 def resolve_secrets(
-    properties: dict[str, Any], stored: dict[str, Any] | None, *, trusted: bool
+    properties: dict[str, Any],
+    stored: dict[str, Any] | None,
+    *,
+    trusted: bool,
+    masks_held: bool = False,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
     refuse to reuse a stored secret for a target other than the one it was typed for.
 
-    A secure string holding the mask means "keep what is stored at this path". Only
+    A secure string holding the mask means "keep what is stored at this path"; with
+    nothing stored there, it is a secret ADF holds (kept as written) when it sits beside
+    an ``encryptedCredential``, or anywhere with ``masks_held`` (a resource without a
+    connector's form: the portal never uses its secrets), and is refused otherwise. Only
     revisions the portal wrote itself (``trusted``) may carry ``secretId`` references:
     from anyone else such a reference could point at another linked service's secret.
     Every save and every connection test comes through here, so this is where a stored
@@ -88,6 +96,8 @@ def resolve_secrets(
         if previous and "secretId" in previous:
             reused.append((path, previous["secretId"]))
             return previous
+        if masks_held or held_by_adf(properties, path):
+            return secret  # ADF holds the secret: the mask is kept as written
         problems.append(
             Problem(
                 where,
@@ -100,6 +110,13 @@ def resolve_secrets(
     resolved = map_secure_strings(properties, resolve)
     problems.extend(_target_problems(resolved, reused))
     return resolved, problems
+
+
+def masks_held(kind: str, properties: Any) -> bool:
+    """Whether every mask in a resource's secrets stands for a secret ADF holds: a resource
+    without a connector's form (the portal never uses its secrets)."""
+    declared = properties.get("type") if isinstance(properties, dict) else None
+    return not has_form(kind, declared)
 
 
 def _secret_label(path: tuple[str | int, ...]) -> str:
@@ -289,7 +306,12 @@ def _checked(
     source = instance if instance is not None else secrets_from
     stored = source.properties if source is not None else None
     properties = wrap_secret_parameters(properties)
-    properties, secret_problems = resolve_secrets(properties, stored, trusted=trusted)
+    properties, secret_problems = resolve_secrets(
+        properties,
+        stored,
+        trusted=trusted,
+        masks_held=masks_held(kind, properties),
+    )
     version, problems = check(
         name,
         properties,
@@ -307,7 +329,8 @@ def _fields(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(properties as stored, the resource's columns but its definition)."""
     if version is not None:
-        properties = canonical_properties(properties)
+        # Kept as written: in Studio's key order, with nothing the file had not.
+        properties = canonical_properties(properties, add_annotations=False)
     description = properties.get("description", "")
     fields = {
         "name": name,

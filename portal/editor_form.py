@@ -12,12 +12,14 @@ from typing import Any
 
 from connectors.adf_format import dump_linked_service
 from connectors.base import Connector, ConnectorVersion
+from connectors.form_edits import kept_as_written
 from connectors.formdata import (
     PARAMETER_TYPES,
     PREFIX,
     Removed,
     applicable_data,
     form_choices,
+    form_from_properties,
     kept_hidden,
     missing_for_choices,
     parameter_rows,
@@ -214,6 +216,7 @@ def build_editor_form(
     kept = kept_hidden(version, data, stored_tp)
     properties = properties_from_form(connector, version, data, stored)
     type_properties = properties["typeProperties"]
+    saved = _as_written(connector, properties, stored)
     field_errors: dict[str, list[str]] = {}
     other: list[Problem] = []
     spec_names = {s.name for s in field_specs(version)}
@@ -261,7 +264,7 @@ def build_editor_form(
         connector=connector,
         version=version,
         data=data,
-        properties=properties,
+        properties=saved,
         fields=fields,
         field_errors=field_errors,
         other_errors=other,
@@ -273,6 +276,21 @@ def build_editor_form(
         ),
         unanswered=missing_for_choices(version, conditions),
     )
+
+
+def _as_written(
+    connector: Connector, properties: dict[str, Any], stored: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What the form saves for a stored definition: only the values changed on the form
+    differ from the stored ones (:func:`connectors.form_edits.kept_as_written`)."""
+    version_id = connector.version_of(dict(stored)) if stored else None
+    if stored is None or version_id is None:
+        return properties
+    version = connector.version(version_id)
+    shown, _ = applicable_data(version, form_from_properties(version, stored))
+    untouched = properties_from_form(connector, version, shown, stored)
+    merged: dict[str, Any] = kept_as_written(stored, untouched, properties)
+    return merged
 
 
 def _value(spec: FieldSpec, data: Mapping[str, str], choices: Mapping[str, Any]) -> str:

@@ -33,11 +33,12 @@ from connectors.adf_format import parse_linked_service
 from connectors.adf_repository import (
     ReportLine,
     Status,
-    export_bytes,
     read_repository,
     unedited_bytes,
 )
 from connectors.documents import document_of, envelope_problems
+from connectors.edited_files import edited_bytes
+from connectors.external_references import resolved_outside
 from connectors.kinds import (
     KINDS,
     LINKED_SERVICE,
@@ -49,6 +50,7 @@ from connectors.problems import Problem
 from connectors.references import references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
+from connectors.secrets import masked
 from portal.definitions import (
     DefinitionInvalid,
     NewDefinition,
@@ -68,6 +70,8 @@ class ImportOutcome:
     resource: Resource | None = None
     replaced: bool = False
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Information, no problem: references the service resolves outside the repository."""
     problems: list[Problem] = field(default_factory=list)
     conflict: bool = False
     """Another writer changed the resource while this import ran."""
@@ -91,8 +95,9 @@ def kind_of_file(source: str, document: Any) -> ResourceKind:
     return kind_for_folder(folder) or LINKED_SERVICE
 
 
-def _read(outcome: ImportOutcome, raw: bytes) -> None:
-    """Fill ``outcome`` from the file's bytes: its kind, name, properties and problems."""
+def _read(outcome: ImportOutcome, raw: bytes, pedantic: bool = False) -> None:
+    """Fill ``outcome`` from the file's bytes: its kind, name, properties and problems
+    (``pedantic``: and the advice of ADF Studio's key order)."""
     try:
         document = json_limits.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -111,7 +116,7 @@ def _read(outcome: ImportOutcome, raw: bytes) -> None:
     if outcome.kind is LINKED_SERVICE and (
         not isinstance(properties, dict) or has_form(LINKED_SERVICE.name, properties.get("type"))
     ):
-        parsed = parse_linked_service(raw, outcome.source)
+        parsed = parse_linked_service(raw, outcome.source, pedantic=pedantic)
         outcome.name, outcome.warnings = parsed.name, parsed.warnings
         outcome.problems.extend(parsed.problems)
         outcome.properties = parsed.properties
@@ -129,11 +134,15 @@ def import_documents(
     replace: bool = False,
     comment: str = "",
     factory: Factory | None = None,
+    pedantic: bool = False,
 ) -> tuple[bool, list[ImportOutcome]]:
     """Import every file into ``factory`` (default: the default factory), or none.
 
-    Returns (all imported, one outcome per file, in the order given). A reference to a
-    resource neither in the factory nor among the files is a warning.
+    Returns (all imported, one outcome per file, in the order given). Every file is
+    checked in the one pass, whatever the others' errors: its own problems, a name taken
+    in the factory, its references. A reference to a resource neither in the factory nor
+    among the files is a warning (a note when the service resolves it outside the
+    repository, see ``connectors.external_references``). ``pedantic``: key-order advice.
     """
     factory = factory or Factory.default()
     outcomes: list[ImportOutcome] = []
@@ -145,7 +154,7 @@ def import_documents(
             limit = settings.IMPORT_MAX_FILE_BYTES // 1024
             outcome.problems.append(Problem("$", f"The file is larger than {limit} KiB."))
             continue
-        _read(outcome, raw)
+        _read(outcome, raw, pedantic)
         if outcome.name:
             key = (outcome.kind.name, Resource.key_for(outcome.name))
             if key in seen:
@@ -153,14 +162,15 @@ def import_documents(
                     Problem("$.name", f"'{outcome.name}' is also defined in {seen[key]}.")
                 )
             seen[key] = source
-    if any(o.problems for o in outcomes):
-        return False, outcomes
-    _warn_broken_references(outcomes, factory, set(seen))
+    _check_references(outcomes, factory, set(seen))
+    readable = [o for o in outcomes if not o.problems]
     try:
+        # The readable files are written (and rolled back when any file has a problem):
+        # a name taken in the factory or a value the schema refuses is found in this pass.
         with transaction.atomic():
-            existing = _existing(outcomes, factory)
+            existing = _existing(readable, factory)
             new = []
-            for outcome in outcomes:
+            for outcome in readable:
                 key = (outcome.kind.name, Resource.key_for(outcome.name or ""))
                 if key in existing:
                     _import_one(
@@ -178,7 +188,7 @@ def import_documents(
     return True, outcomes
 
 
-def _warn_broken_references(
+def _check_references(
     outcomes: list[ImportOutcome], factory: Factory, imported: set[tuple[str, str]]
 ) -> None:
     wanted = {
@@ -194,10 +204,15 @@ def _warn_broken_references(
     for outcome in outcomes:
         for reference in references_in(outcome.properties):
             key = (reference.kind.name, Resource.key_for(reference.name))
-            if key not in imported and key not in existing:
+            if key in imported or key in existing:
+                continue
+            what = f"{reference.path}: {reference.kind.title.lower()} '{reference.name}'"
+            outside = resolved_outside(reference.kind.name, reference.name)
+            if outside is not None:
+                outcome.notes.append(f"{what} is an external reference ({outside}).")
+            else:
                 outcome.warnings.append(
-                    f"{reference.path}: {reference.kind.title.lower()} '{reference.name}' "
-                    f"is not in factory '{factory.name}' (a broken reference)."
+                    f"{what} is not in factory '{factory.name}' (a broken reference)."
                 )
 
 
@@ -358,15 +373,28 @@ class RepositoryImport:
     outcomes: list[ImportOutcome]
     """The resources imported (empty when nothing was)."""
     skipped: list[str] = field(default_factory=list)
+    """The bad files skipped: kept as is, and exported unchanged."""
 
     def summary(self) -> str:
         imported = sum(1 for o in self.outcomes if o.resource is not None)
-        kept = len({line.path for line in self.report if line.status is Status.KEPT})
         if not self.ok:
             bad = len({line.path for line in self.report if line.status is Status.ERROR})
             return f"Nothing imported: {bad} file(s) with errors."
-        skipped = f", {len(self.skipped)} bad file(s) skipped" if self.skipped else ""
-        return f"{imported} resource(s) imported, {kept} file(s) kept as is{skipped}."
+        skipped = set(self.skipped)
+        kept = {line.path for line in self.report if line.status is Status.KEPT} - skipped
+        also = (
+            f", {len(skipped)} bad file(s) skipped (kept as is, exported unchanged)"
+            if skipped
+            else ""
+        )
+        return f"{imported} resource(s) imported, {len(kept)} file(s) kept as is{also}."
+
+
+SKIPPED = "skipped for its errors: kept as is and exported unchanged"
+
+
+class _Refused(Exception):
+    pass
 
 
 def import_repository(
@@ -376,69 +404,94 @@ def import_repository(
     factory: Factory | None = None,
     replace: bool = False,
     skip_bad_files: bool = False,
+    pedantic: bool = False,
 ) -> RepositoryImport:
     """Import the root of an ADF or Synapse git repository (a folder, or a zip's bytes)
     into ``factory`` in one transaction, each resource with the path and exact bytes it came
     from; the files that are not resources are kept as is (and exported back).
 
-    When any file has an error nothing is imported, unless ``skip_bad_files``: then every
-    other file is. Raises RepositoryRefused (before anything is parsed) for unsafe input.
+    Every file is checked in one pass, whatever the errors of others. When any file has an
+    error nothing is imported (every file's line says so), unless ``skip_bad_files``: then
+    every other file is, and the bad ones are kept as is (exported unchanged).
+    ``pedantic``: key-order advice too. Raises RepositoryRefused (before anything is
+    parsed) for unsafe input.
     """
     factory = factory or Factory.default()
     repository = read_repository(source)
-    lines = {f.path: f.report for f in repository.files}
+    read = {f.path: f.report for f in repository.files}
+    lines = dict(read)
     bad = {f.path for f in repository.files if not f.ok}
     outcomes: list[ImportOutcome] = []
-    ok = not bad or skip_bad_files
-    with transaction.atomic():
-        while ok:
-            files = [(f.path, f.raw) for f in repository.resources if f.path not in bad]
-            done, outcomes = import_documents(files, user=user, replace=replace, factory=factory)
-            for outcome in outcomes:
-                lines[outcome.source] = _report_of(outcome, lines[outcome.source], done)
-            failed = {o.source for o in outcomes if o.problems}
-            if done:
-                break
-            bad |= failed
-            outcomes = []
-            ok = skip_bad_files and bool(failed)
-        if ok:
-            kept = [(f.path, f.raw) for f in repository.files if f.kind is None]
+    try:
+        with transaction.atomic():
+            while True:
+                files = [(f.path, f.raw) for f in repository.resources if f.path not in bad]
+                done, outcomes = import_documents(
+                    files, user=user, replace=replace, factory=factory, pedantic=pedantic
+                )
+                for outcome in outcomes:
+                    lines[outcome.source] = _report_of(outcome, read[outcome.source], done)
+                failed = {o.source for o in outcomes if o.problems}
+                bad |= failed
+                if done or not skip_bad_files or not failed:
+                    break
+            if not done or (bad and not skip_bad_files):
+                raise _Refused
+            kept = [(f.path, f.raw) for f in repository.files if f.kind is None or f.path in bad]
             lines |= keep_files(factory, kept)
+            for path in bad:
+                lines[path] = [*lines[path], ReportLine(path, Status.KEPT, SKIPPED)]
+            _forget_kept(factory, {o.source for o in outcomes})
+    except _Refused:
+        report = [_not_imported(line) for f in repository.files for line in lines[f.path]]
+        return RepositoryImport(False, report, [], [])
     report = [line for f in repository.files for line in lines[f.path]]
-    if not ok:
-        report = [_not_imported(line) for line in report]
-    return RepositoryImport(ok, report, outcomes, sorted(bad) if ok else [])
+    return RepositoryImport(True, report, outcomes, sorted(bad))
+
+
+def _forget_kept(factory: Factory, imported: set[str]) -> None:
+    """A file kept as is (a bad file skipped before) at a path now imported as a resource
+    is the resource's now."""
+    kept = RepositoryFile.objects.filter(factory=factory).values_list("path", flat=True)
+    stale = [path for path in kept if path in imported]
+    if stale:
+        RepositoryFile.objects.filter(factory=factory, path__in=stale).delete()
+
+
+def files_report(outcomes: list[ImportOutcome], ok: bool) -> list[ReportLine]:
+    """The report lines of loose files imported by :func:`import_documents`, as a
+    repository's: each file's status (imported, or not imported and why), its errors,
+    warnings and notes."""
+    lines = [line for o in outcomes for line in _report_of(o, [], ok)]
+    return lines if ok else [_not_imported(line) for line in lines]
 
 
 def _not_imported(line: ReportLine) -> ReportLine:
     """A good file's line when nothing was imported says so."""
-    if line.status is not Status.IMPORTED or line.message.endswith("other files have errors)"):
+    if line.status not in (Status.IMPORTED, Status.KEPT):
         return line
-    return ReportLine(
-        line.path, line.status, f"{line.message} (not imported: other files have errors)"
-    )
+    return ReportLine(line.path, Status.NOT_IMPORTED, f"{line.message} (other files have errors)")
 
 
 def _report_of(outcome: ImportOutcome, read: list[ReportLine], done: bool) -> list[ReportLine]:
-    """The report lines of one resource file: what reading it found, then the import's."""
+    """The report lines of one resource file: its status first, then what reading it
+    found, then the import's (each said once)."""
     path = outcome.source
     lines = [line for line in read if line.status is not Status.IMPORTED]
     lines += [ReportLine(path, Status.ERROR, p.message, p.path) for p in outcome.problems]
-    for warning in outcome.warnings:
-        where, _, message = warning.partition(": ")
-        if where.startswith("$") and message:
-            lines.append(ReportLine(path, Status.WARNING, message, where))
-        else:
-            lines.append(ReportLine(path, Status.WARNING, warning))
+    for status, messages in ((Status.WARNING, outcome.warnings), (Status.NOTE, outcome.notes)):
+        for text in messages:
+            where, _, message = text.partition(": ")
+            if where.startswith("$") and message:
+                lines.append(ReportLine(path, status, message, where))
+            else:
+                lines.append(ReportLine(path, status, text))
     if not outcome.problems:
-        verb = "replaced" if outcome.replaced else "imported"
-        what = f"{outcome.kind.name} '{outcome.name}'"
-        message = what if done else f"{what} (not {verb}: other files have errors)"
+        message = f"{outcome.kind.name} '{outcome.name}'"
         if done and outcome.replaced:
             message += " (replaced, as a new revision)"
         lines.insert(0, ReportLine(path, Status.IMPORTED, message))
-    return lines
+    return list(dict.fromkeys(lines))
 
 
 def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
@@ -487,7 +540,7 @@ def _export_entry(
     if number == resource.revision:
         return path, unedited_bytes(original)
     document = _document_like(original, resource)
-    return path, export_bytes(document, original=original)
+    return path, edited_bytes(document, original)
 
 
 def _is_path_of(path: str, resource: Resource) -> bool:
@@ -496,18 +549,17 @@ def _is_path_of(path: str, resource: Resource) -> bool:
 
 
 def _document_like(original: bytes, resource: Resource) -> dict[str, Any]:
-    """The resource's current name and properties in the original file's document (its
-    other top-level keys and their order kept)."""
-    current = document_of(
-        KINDS[resource.kind],
-        resource.name,
-        resource.properties,
-        workspace=resource.factory.is_workspace,
-    )
+    """The resource's current name and properties (secrets masked, nothing added) in the
+    original file's document (its other top-level keys kept)."""
     try:
         before = json.loads(original.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return current
+        before = None
     if not isinstance(before, dict):
-        return current
-    return {**before, "name": current["name"], "properties": current["properties"]}
+        kind, workspace = KINDS[resource.kind], resource.factory.is_workspace
+        return document_of(kind, resource.name, resource.properties, workspace=workspace)
+    properties = masked(resource.properties)
+    document = {**before, "name": resource.name, "properties": properties}
+    if "properties" not in before and not properties:
+        del document["properties"]  # a kind whose file may have none (a managed network)
+    return document

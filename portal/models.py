@@ -15,7 +15,7 @@ from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
-from connectors.secrets import map_secure_strings, masked, secure_strings
+from connectors.secrets import MASK, map_secure_strings, masked, secure_strings
 
 
 class ImmutableError(Exception):
@@ -65,6 +65,8 @@ def seal(properties: dict[str, Any]) -> dict[str, Any]:
             return {"type": "SecureString", "secretId": secret["secretId"]}
         if not isinstance(secret.get("value"), str):
             return secret  # not a secret to keep (the schema refuses it where one belongs)
+        if secret["value"] == MASK:
+            return secret  # a secret ADF holds (resolve_secrets let only those through)
         stored = SecretValue.store(secret["value"], target)
         return {"type": "SecureString", "secretId": stored.pk}
 

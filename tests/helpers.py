@@ -126,3 +126,19 @@ NEW_SPARK = "/factories/default/new/linkedService/Spark/"
 """The new Spark linked service form in the default factory."""
 NEW_SPARK_TEST = NEW_SPARK + "test/"
 """The test of the new Spark linked service form's values."""
+
+
+def described(user: Any, resource: Any, description: str, *, trusted: bool = False) -> Any:
+    """``resource`` saved again with ``description`` (its other properties as stored;
+    ``trusted``: its stored secret references reused, as the portal's own)."""
+    from portal.definitions import save_definition
+    from portal.models import Revision
+
+    return save_definition(
+        user=user,
+        name=resource.name,
+        properties={**resource.properties, "description": description},
+        action=Revision.Action.EDIT,
+        instance=resource,
+        trusted_secret_references=trusted,
+    )

@@ -207,3 +207,30 @@ def test_a_one_off_password_tests_an_encrypted_definition_and_is_never_kept(
     for event in AuditEvent.objects.all():
         assert CUSTOM_PASSWORD not in json.dumps([event.detail, event.object_name])
     assert CUSTOM_PASSWORD not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.spark("binary-sasl-custom")
+@pytest.mark.usefixtures("_loopback_allowed")
+def test_a_masked_password_beside_the_encrypted_credential_is_tested_with_a_one_off_one(
+    spark_pool: ServerPool, editor: Any
+) -> None:
+    """ADF Studio writes the mask beside encryptedCredential when ADF encrypted the
+    password itself (issue 20, point 1): it is a password ADF holds, asked for like an
+    omitted one."""
+    port = spark_pool.get("binary-sasl-custom").port
+    mask = {"type": "SecureString", "value": "**********"}
+    service = saved(editor, encrypted(port, password=mask))
+    assert service.properties["typeProperties"]["password"] == mask
+    api = api_for(editor)
+    without = api.post("/api/v1/linkedservices/Encrypted/test?wait=true")
+    assert without.json()["status"] == "failed"
+    first = without.json()["report"]["stages"][0]
+    assert "held encrypted by Data Factory (encryptedCredential)" in first["observed"]
+    done = api.post(
+        "/api/v1/linkedservices/Encrypted/test?wait=true",
+        {"testPassword": CUSTOM_PASSWORD},
+        format="json",
+    )
+    assert done.json()["status"] == "passed", done.json()["report"]
+    assert SecretValue.objects.count() == 0

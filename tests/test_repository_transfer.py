@@ -3,15 +3,13 @@ line, the Import page and the API."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from connectors.adf_repository import Status, write_folder
 from connectors.file_style import detect_style
@@ -30,12 +28,9 @@ from tests.connectors.repository_builders import (
     repository,
     synapse_documents,
     synapse_repository,
+    unzip,
 )
-
-
-def unzip(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
+from tests.helpers import described
 
 
 @pytest.fixture
@@ -103,7 +98,9 @@ def test_a_file_with_an_error_imports_nothing_unless_bad_files_are_skipped(
     assert errors == {("dataset/Broken.json", "$"), ("pipeline/Mismatch.json", "$.name")}
     assert refused.summary() == "Nothing imported: 2 file(s) with errors."
     spark = next(x for x in refused.report if x.path == "linkedService/SparkProd.json")
-    assert spark.message == "linkedService 'SparkProd' (not imported: other files have errors)"
+    assert spark.status is Status.NOT_IMPORTED
+    assert spark.message == "linkedService 'SparkProd' (other files have errors)"
+    assert not any(x.status in (Status.IMPORTED, Status.KEPT) for x in refused.report)
 
     skipped = import_repository(as_zip(files), user=editor, factory=contoso, skip_bad_files=True)
     assert skipped.ok and skipped.skipped == ["dataset/Broken.json", "pipeline/Mismatch.json"]
@@ -134,15 +131,7 @@ def test_an_edited_resource_is_exported_at_its_path_in_its_files_style(
     files = repository(style_of=lambda _p: STYLES[1])
     import_repository(as_zip(files), user=editor, factory=contoso)
     pipeline = Resource.objects.get(factory=contoso, name="Copy Sales")
-    properties = copy.deepcopy(pipeline.properties)
-    properties["description"] = "edited in the portal"
-    save_definition(
-        user=editor,
-        name=pipeline.name,
-        properties=properties,
-        action=Revision.Action.EDIT,
-        instance=pipeline,
-    )
+    described(editor, pipeline, "edited in the portal")
     exported = dict(export_repository(contoso))
     out = exported["pipeline/Copy Sales.json"]
     assert out != files["pipeline/Copy Sales.json"]
@@ -231,8 +220,18 @@ def test_the_command_line_refuses_an_unsafe_zip_before_importing(
     contoso: Factory, tmp_path: Path
 ) -> None:
     (tmp_path / "evil.zip").write_bytes(as_zip({"../../etc/x.json": b"{}"}))
-    with pytest.raises(CommandError, match=r"refused: '\.\./\.\./etc/x\.json' climbs out"):
-        call_command("import_adf", str(tmp_path / "evil.zip"), "--factory", "contoso")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as refused:
+        call_command(
+            "import_adf", str(tmp_path / "evil.zip"), "--factory", "contoso",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert refused.value.code == 1
+    assert err.getvalue() == (
+        f"{tmp_path / 'evil.zip'}: refused: '../../etc/x.json' climbs out of the repository "
+        "with '..'.\n"
+    )
+    assert out.getvalue() == "Nothing imported: nothing was read.\n"
     assert not Resource.objects.exists()
 
 

@@ -28,8 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from connectors import json_limits
-from connectors.environments import json_edit
+from connectors import json_edit, json_limits
 from connectors.environments.base import Base, BaseResource, Change
 from connectors.environments.effective import Workspace
 from connectors.environments.findings import About, Finding, Where, error, note, warning

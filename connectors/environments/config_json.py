@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors import json_limits
-from connectors.environments import json_edit
+from connectors import json_edit, json_limits
 from connectors.environments.findings import Finding, Where, error
 from connectors.environments.text import decode, encode
 from connectors.json_spans import container_at, members

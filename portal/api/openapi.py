@@ -13,6 +13,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter
 
 from connectors.adf_format import DOCUMENT_TYPE, SYNAPSE_DOCUMENT_TYPE
+from connectors.adf_repository import Status
 from connectors.ca_certificates import MAX_PEM_CHARS
 from connectors.registry import connectors
 from connectors.schema_store import common_schema
@@ -392,7 +393,7 @@ def connector_components() -> dict[str, Any]:
                         "file": {"type": "string"},
                         "status": {
                             "type": "string",
-                            "enum": ["imported", "kept as is", "warning", "error"],
+                            "enum": [str(status) for status in Status],
                         },
                         "path": {"type": "string", "description": "JSON path, if any"},
                         "message": {"type": "string"},
@@ -407,6 +408,7 @@ def connector_components() -> dict[str, Any]:
                         "name": {"type": ["string", "null"]},
                         "replaced": {"type": "boolean"},
                         "warnings": list_of({"type": "string"}),
+                        "notes": list_of({"type": "string", "description": "external references"}),
                         "errors": list_of(problem),
                     },
                 }

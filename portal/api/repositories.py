@@ -50,6 +50,7 @@ def import_response(request: Request, factory: Factory, archive: bytes) -> Respo
             label="zip",
             replace=flag(request, "replace"),
             skip_bad_files=flag(request, "skipBadFiles"),
+            pedantic=flag(request, "pedantic"),
         )
     except RepositoryRefused as exc:
         raise Invalid([Problem("$", str(exc))]) from exc

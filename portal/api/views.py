@@ -259,8 +259,12 @@ class ImportView(ScopedView):
         parameters=[
             OpenApiParameter("replace", bool, description="replace same-named ones"),
             OpenApiParameter(
-                "skipBadFiles", bool, description="repository: import the good files anyway"
+                "skipBadFiles",
+                bool,
+                description="repository: import the good files anyway (the bad ones are "
+                "kept as is and exported unchanged)",
             ),
+            OpenApiParameter("pedantic", bool, description="also advise ADF Studio's key order"),
         ],
         responses={
             201: openapi.IMPORT_RESULT,
@@ -283,7 +287,11 @@ class ImportView(ScopedView):
         ]
         replace = flag(request, "replace")
         ok, outcomes = repository.import_files(
-            Actor.of(request), self.factory, files, replace=replace
+            Actor.of(request),
+            self.factory,
+            files,
+            replace=replace,
+            pedantic=flag(request, "pedantic"),
         )
         result = [
             {
@@ -291,6 +299,7 @@ class ImportView(ScopedView):
                 "name": o.name,
                 "replaced": o.replaced,
                 "warnings": o.warnings,
+                "notes": o.notes,
                 "errors": [p.as_dict() for p in o.problems],
             }
             for o in outcomes

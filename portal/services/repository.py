@@ -26,10 +26,12 @@ def import_repository(
     label: str,
     replace: bool = False,
     skip_bad_files: bool = False,
+    pedantic: bool = False,
 ) -> RepositoryImport:
     """Import a repository (a folder or a zip's bytes) into ``factory``: one audit row for
     the whole import (each resource's revision names its file), in the same transaction.
-    Raises :class:`portal.imports.RepositoryRefused` before anything is read."""
+    ``pedantic`` adds key-order advice to the report. Raises
+    :class:`portal.imports.RepositoryRefused` before anything is read."""
     with transaction.atomic():
         result = imports.import_repository(
             source,
@@ -37,6 +39,7 @@ def import_repository(
             factory=factory,
             replace=replace,
             skip_bad_files=skip_bad_files,
+            pedantic=pedantic,
         )
         if result.ok:
             audit.record(
@@ -55,11 +58,12 @@ def import_files(
     files: list[tuple[str, bytes]],
     *,
     replace: bool = False,
+    pedantic: bool = False,
 ) -> tuple[bool, list[ImportOutcome]]:
     """Import loose resource files (all or nothing), one audit row per resource."""
     with transaction.atomic():
         ok, outcomes = imports.import_documents(
-            files, user=actor.user, replace=replace, factory=factory
+            files, user=actor.user, replace=replace, factory=factory, pedantic=pedantic
         )
         if ok:
             for outcome in outcomes:

@@ -36,7 +36,11 @@ def import_view(request: HttpRequest, factory: str) -> HttpResponse:
         context["nothing"] = True
         return render(request, TEMPLATE, context, status=400)
     ok, outcomes = repository.import_files(
-        Actor.of(request), home, files, replace=request.POST.get("replace") == "on"
+        Actor.of(request),
+        home,
+        files,
+        replace=request.POST.get("replace") == "on",
+        pedantic=request.POST.get("pedantic") == "on",
     )
     context["outcomes"] = outcomes
     if not ok:
@@ -46,6 +50,8 @@ def import_view(request: HttpRequest, factory: str) -> HttpResponse:
         messages.success(request, f"'{outcome.name}' {verb}.")
         for warning in outcome.warnings:
             messages.warning(request, f"{outcome.name}: {warning}")
+        for note in outcome.notes:
+            messages.info(request, f"{outcome.name}: {note}")
     if len(outcomes) == 1 and outcomes[0].resource is not None:
         return redirect(resource_url(outcomes[0].resource))
     return redirect("resource-list", factory=home.name)
@@ -66,6 +72,7 @@ def _import_repository(
             label=str(upload.name or "upload"),
             replace=request.POST.get("replace") == "on",
             skip_bad_files=request.POST.get("skip_bad_files") == "on",
+            pedantic=request.POST.get("pedantic") == "on",
         )
     except RepositoryRefused as exc:
         context["refused"] = str(exc)

@@ -18,7 +18,7 @@ from connectors.kinds import KINDS
 from connectors.problems import Problem
 from connectors.registry import dataset_type, has_form
 from portal.addresses import resource_url
-from portal.definitions import check, resolve_secrets
+from portal.definitions import check, masks_held, resolve_secrets
 from portal.imports import document_text, export_file
 from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
@@ -164,7 +164,9 @@ def json_editor_post(
     stored = source.properties if source is not None else None
     new_name, properties, problems = parse_document(text, kind)
     if not problems:
-        resolved, problems = resolve_secrets(properties, stored, trusted=False)
+        resolved, problems = resolve_secrets(
+            properties, stored, trusted=False, masks_held=masks_held(kind, properties)
+        )
     if not problems and "save" not in request.POST:
         # The preview checks as the save will (schema included): errors show at their line.
         _, problems = check(new_name, resolved, resource, factory=factory, kind=kind)

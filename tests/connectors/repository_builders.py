@@ -152,6 +152,12 @@ def as_zip(files: dict[str, bytes], prefix: str = "") -> bytes:
     return buffer.getvalue()
 
 
+def unzip(data: bytes) -> dict[str, bytes]:
+    """Every file of a zip: path -> bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
 def json_bytes(document: Any) -> bytes:
     return json.dumps(document).encode()
 

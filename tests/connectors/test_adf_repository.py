@@ -74,6 +74,8 @@ def test_each_folder_gives_its_kind_and_files_beside_them_are_kept_as_is() -> No
     assert parsed.counts() == {
         "imported": len(documents()),
         "kept as is": len(OTHER_FILES),
+        "not imported": 0,
+        "note": 0,
         "warning": 0,
         "error": 0,
     }

@@ -1,16 +1,17 @@
-"""python manage.py import_adf PATH... [--factory NAME] [--skip-bad-files] [--replace]:
-import ADF files, or a whole repository (its root folder or a zip of it), all or none."""
+"""python manage.py import_adf PATH... [--factory NAME] [--skip-bad-files] [--replace]
+[--pedantic]: import ADF files, or a whole repository (its root folder or a zip of it), all
+or none."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectors.kinds import KINDS
 from connectors.repository_source import RepositoryRefused
-from portal.imports import files_from_paths
+from portal.imports import files_from_paths, files_report
 from portal.management.factory_option import actor_from, add_factory_option, factory_from
 from portal.models import Factory
 from portal.services import repository
@@ -30,9 +31,10 @@ def is_repository(paths: list[str]) -> bool:
 class Command(BaseCommand):
     help = (
         "Imports the root of an ADF / Synapse git repository (a folder with linkedService/, "
-        "dataset/, pipeline/..., or a .zip of it) with one report line per file, or loose "
-        "resource JSON files. Nothing is imported when any file has an error, unless "
-        "--skip-bad-files."
+        "dataset/, pipeline/..., or a .zip of it), or loose resource JSON files: one line "
+        "per file and per problem on stdout, the summary last, exit status 1 when anything "
+        "has an error. Nothing is imported when any file has an error, unless "
+        "--skip-bad-files (then the bad files are kept as is and exported unchanged)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,7 +45,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-bad-files",
             action="store_true",
-            help="import a repository's good files even when others have errors",
+            help="import a repository's good files even when others have errors (the bad "
+            "ones are kept as is and exported unchanged)",
+        )
+        parser.add_argument(
+            "--pedantic",
+            action="store_true",
+            help="also say where a file's keys are in another order than ADF Studio's",
         )
         parser.add_argument("--user", help="user name recorded as the author")
         add_factory_option(parser)
@@ -58,21 +66,24 @@ class Command(BaseCommand):
             raise CommandError("--skip-bad-files needs one repository folder or zip.")
         files, missing = files_from_paths(options["paths"])
         if missing:
-            raise CommandError("\n".join(missing))
-        ok, outcomes = repository.import_files(actor, factory, files, replace=options["replace"])
-        for outcome in outcomes:
-            for problem in outcome.problems:
-                self.stdout.write(f"{outcome.source}: error: {problem.path}: {problem.message}")
-            for warning in outcome.warnings:
-                self.stdout.write(f"{outcome.source}: warning: {warning}")
-            if ok:
-                verb = "replaced" if outcome.replaced else "imported"
-                self.stdout.write(f"{outcome.source}: {verb} '{outcome.name}'")
+            self._fail(missing, "Nothing imported.")
+        ok, outcomes = repository.import_files(
+            actor, factory, files, replace=options["replace"], pedantic=options["pedantic"]
+        )
+        for line in files_report(outcomes, ok):
+            self.stdout.write(str(line))
         if not ok:
             problems = sum(len(o.problems) for o in outcomes)
             self.stdout.write(f"Nothing imported ({problems} problem(s)).")
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} resource(s) imported."))
+
+    def _fail(self, why: list[str], summary: str) -> NoReturn:
+        """What stopped the import, one line each on stderr, the summary last; status 1."""
+        for line in why:
+            self.stderr.write(line)
+        self.stdout.write(summary)
+        raise SystemExit(1)
 
     def _import_repository(
         self, path: Path, actor: Actor, factory: Factory, options: dict[str, Any]
@@ -86,9 +97,10 @@ class Command(BaseCommand):
                 label=str(path),
                 replace=options["replace"],
                 skip_bad_files=options["skip_bad_files"],
+                pedantic=options["pedantic"],
             )
         except RepositoryRefused as exc:
-            raise CommandError(f"{path}: refused: {exc}") from exc
+            self._fail([f"{path}: refused: {exc}"], "Nothing imported: nothing was read.")
         for line in result.report:
             self.stdout.write(str(line))
         if not result.ok:

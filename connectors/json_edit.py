@@ -1,9 +1,10 @@
 """Editing one member of a JSON file while every other character stays as it was.
 
-JSON config files and ARM parameter files are edited entry by entry: the value of one
-entry replaced, one entry added at the end of its object or array (indented like its
-siblings), one removed with its comma. Positions (line, column) of values are given for
-findings.
+JSON config files, ARM parameter files and edited resource files
+(:mod:`connectors.json_patch`) are edited entry by entry: the value of one entry
+replaced, one entry added at the end of its object or array or before another member
+(indented like its siblings), one removed with its comma. Positions (line, column) of
+values are given for findings.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _render(value: Any, text: str, at: int) -> str:
-    """``value`` as JSON laid out like the file around ``at`` (its indent and newlines)."""
+def _render(value: Any, text: str, at: int, inline: bool = False) -> str:
+    """``value`` as JSON laid out like the file around ``at`` (its indent and newlines);
+    on one line when ``inline`` (its neighbours are)."""
     style = detect_style(text.encode("utf-8"))
     ascii_only = style.ascii_only
-    if style.indent is None or not isinstance(value, (dict, list)) or not value:
+    if inline or style.indent is None or not isinstance(value, (dict, list)) or not value:
         return json.dumps(value, ensure_ascii=ascii_only, separators=(", ", ": "))
     rendered = json.dumps(value, indent=style.indent or "  ", ensure_ascii=ascii_only)
     base = line_indent(text, at)
@@ -36,7 +38,8 @@ def _render(value: Any, text: str, at: int) -> str:
 
 def replace_value(text: str, path: Sequence[str | int], value: Any) -> str:
     start, end = value_span(text, path)
-    return text[:start] + _render(value, text, start) + text[end:]
+    inline = text[start] in "{[" and "\n" not in text[start:end]
+    return text[:start] + _render(value, text, start, inline) + text[end:]
 
 
 def append(text: str, path: Sequence[str | int], value: Any, key: str | None = None) -> str:
@@ -54,7 +57,7 @@ def append(text: str, path: Sequence[str | int], value: Any, key: str | None = N
             gap = gap[gap.index(",") + 1 :] if "," in gap else " "
         else:
             gap = text[at + 1 : existing[0][1]] or " "
-        member = head + _render(value, text, last_start)
+        member = head + _render(value, text, last_start, inline="\n" not in gap)
         return text[:last_end] + "," + gap + member + text[last_end:]
     inner = text[at + 1 : close]
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -65,6 +68,21 @@ def append(text: str, path: Sequence[str | int], value: Any, key: str | None = N
         member = head + _render(value, text, at).replace(newline, newline + unit)
         return text[: at + 1] + newline + base + unit + member + newline + base + text[close:]
     return text[: at + 1] + head + _render(value, text, at) + text[close:]
+
+
+def insert_before(text: str, path: Sequence[str | int], key: str, value: Any, before: str) -> str:
+    """Add member ``key`` to the object at ``path`` just before its member ``before``,
+    separated and indented as that member is."""
+    at = container_at(text, path)
+    existing = members(text, at)
+    position = _position(existing, before)
+    start = existing[position][1]
+    gap_start = existing[position - 1][3] if position > 0 else at + 1
+    gap = text[gap_start:start]
+    gap = gap[gap.index(",") + 1 :] if "," in gap else gap
+    inline = "\n" not in gap
+    member = json.dumps(key, ensure_ascii=False) + ": " + _render(value, text, start, inline)
+    return text[:start] + member + "," + (gap or " ") + text[start:]
 
 
 def remove(text: str, path: Sequence[str | int]) -> str:
@@ -125,4 +143,12 @@ class Positions:
         return line, offset - self._lines[line - 1] + 1
 
 
-__all__ = ["Positions", "append", "line_column", "remove", "replace_value", "value_position"]
+__all__ = [
+    "Positions",
+    "append",
+    "insert_before",
+    "line_column",
+    "remove",
+    "replace_value",
+    "value_position",
+]
