@@ -11,7 +11,8 @@ def fill_annotations(apps, schema_editor):
 
     Resource = apps.get_model("portal", "Resource")
     changed = []
-    for resource in Resource.objects.only("id", "definition").iterator(chunk_size=500):
+    rows = Resource.objects.select_related(None).only("id", "definition")
+    for resource in rows.iterator(chunk_size=500):
         try:
             properties = json.loads(resource.definition)
         except ValueError:
