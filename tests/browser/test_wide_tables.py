@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
+from tests.test_query_counts import V1 as SPARK_V1
 
 pytestmark = pytest.mark.browser
 
@@ -30,16 +31,6 @@ BROKEN_WORDS = """() => {
   return broken;
 }"""
 PAGE_WIDTH = """() => [document.documentElement.scrollWidth, window.innerWidth]"""
-SPARK_V1 = {
-    "type": "Spark",
-    "typeProperties": {
-        "host": "spark.internal",
-        "port": 10000,
-        "serverType": "SparkThriftServer",
-        "thriftTransportProtocol": "Binary",
-        "authenticationType": "Anonymous",
-    },
-}
 LONG = "Ingest_" + "VeryLongLinkedServiceNameForTheNightlyWarehouseLoad_" * 2
 
 
