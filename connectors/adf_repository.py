@@ -155,11 +155,8 @@ def parse_file(path: str, raw: bytes) -> RepositoryFile:
         return entry
     try:
         document = json_limits.loads(text)
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         entry.error(str(exc))
-        return entry
-    except json.JSONDecodeError as exc:
-        entry.error(f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
         return entry
     entry.style = detect_style(raw)
     _check_envelope(entry, document, placement.name_from_path or "")

@@ -96,13 +96,8 @@ def _read(outcome: ImportOutcome, raw: bytes) -> None:
     except UnicodeDecodeError as exc:
         outcome.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
         return
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         outcome.problems.append(Problem("$", str(exc)))
-        return
-    except json.JSONDecodeError as exc:
-        outcome.problems.append(
-            Problem("$", f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
-        )
         return
     outcome.kind = kind_of_file(outcome.source, document)
     properties = document.get("properties") if isinstance(document, dict) else None
