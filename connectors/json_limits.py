@@ -171,11 +171,14 @@ def json_float(text: str) -> float:
     return number
 
 
-def control_character_problem(text: str, *, multiline: bool = False) -> str | None:
+def control_character_problem(
+    text: str, *, multiline: bool = False, where: str = "here"
+) -> str | None:
     """A sentence naming the first control character in ``text``, or None if it has none.
     ``multiline`` text (a comment, a description) may hold tabs and line breaks."""
     found = (CONTROL_IN_TEXT if multiline else CONTROL_CHARACTERS).search(text)
     if found is None:
         return None
     allowed = " other than tabs and line breaks" if multiline else ""
-    return f"Control characters{allowed} are not accepted here (found U+{ord(found.group()):04X})."
+    character = f"U+{ord(found.group()):04X}"
+    return f"Control characters{allowed} are not accepted {where} (found {character})."
