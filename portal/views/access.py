@@ -14,10 +14,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from portal import audit
+from portal.log_records import LoggedRefusal
 from portal.models import AuditEvent, Factory, Resource
 from portal.roles import Role, has_role, has_site_role, role_of
 
@@ -71,7 +71,7 @@ def _deny(request: HttpRequest, role: Role, why: str = "") -> None:
         request=request,
         detail=f"{request.method} {request.path} needs {role.value}",
     )
-    raise PermissionDenied(why or f"This needs the {role.value} role.")
+    raise LoggedRefusal(why or f"This needs the {role.value} role.")
 
 
 def role_required(
