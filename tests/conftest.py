@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from portal.roles import Role, set_role
+from tests.fixture_secrets import LOGIN_PASSWORD, SECRET
 
 pytest_plugins = ["tests.conftest_spark"]
 
-PASSWORD = "correct-horse-battery-staple"
-SECRET = "pa55-Secret-Value-7f3a"
+PASSWORD = LOGIN_PASSWORD
 
 SPARK_V2: dict[str, Any] = {
     "annotations": [],

@@ -13,8 +13,7 @@ from django.contrib.auth import get_user_model
 from portal.models import Factory, Resource, SecretValue
 from portal.roles import Role, grant
 from tests.conftest import PASSWORD, SECRET, SPARK_V2, api_for
-
-BLOB_SECRET = "blob-Account-Key-93kd"
+from tests.fixture_secrets import BLOB_SECRET
 
 
 def user_with(name: str, roles: dict[Factory, Role]) -> Any:

@@ -28,11 +28,12 @@ from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, Revision, SecretValue
 from tests.conftest import api_for
 from tests.fake_server import FakeServer
+from tests.fixture_secrets import RECORDED_SECRET
 from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Rec0rded-Secret-77"
+PASSWORD = RECORDED_SECRET
 USER = "etl"
 
 

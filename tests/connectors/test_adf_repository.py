@@ -26,6 +26,7 @@ from tests.connectors.repository_builders import (
     json_bytes,
     repository,
 )
+from tests.fixture_secrets import IMPORTED_SECRET
 
 
 def _exported(repo_files: dict[str, bytes]) -> dict[str, bytes]:
@@ -136,7 +137,7 @@ def test_a_secret_in_clear_is_reported_and_never_exported_in_clear() -> None:
         "name": "Sql",
         "properties": {
             "type": "AzureSqlDW",
-            "typeProperties": {"password": {"type": "SecureString", "value": "hunter2"}},
+            "typeProperties": {"password": {"type": "SecureString", "value": IMPORTED_SECRET}},
             "parameters": {"pw": {"type": "SecureString", "defaultValue": "tiger"}},
         },
     }
@@ -149,7 +150,7 @@ def test_a_secret_in_clear_is_reported_and_never_exported_in_clear() -> None:
     ]
     assert {line.status for line in entry.report} == {Status.WARNING}
     out = export_bytes(entry.document, original=raw, style=entry.style)
-    assert b"hunter2" not in out and b"tiger" not in out
+    assert IMPORTED_SECRET.encode() not in out and b"tiger" not in out
     assert out.count(MASK.encode()) == 2
     assert detect_style(out) == STYLES[2]
 
