@@ -20,4 +20,4 @@ bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider \
   tests/test_import_export.py tests/test_upgrade_portal.py tests/test_input_limits.py \
   tests/test_api_errors.py tests/test_factories.py tests/test_factory_migration.py \
   tests/test_compiled_query.py tests/test_json_number_limits.py \
-  tests/test_control_characters.py tests/test_refusal_logging.py
+  tests/test_control_characters.py tests/test_refusal_logging.py tests/test_secrets_at_rest.py

@@ -144,6 +144,16 @@ def form_data(**overrides: str) -> dict[str, str]:
     return data
 
 
+@pytest.fixture
+def back_to_latest() -> Any:
+    """Leave the test database at the latest migration, whatever the test did: the tests
+    that run after a migration test need every column."""
+    yield
+    from tests.migrations import migrate_to_latest
+
+    migrate_to_latest()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
     """After the last test, before the session's fixtures drop the test database, close the
