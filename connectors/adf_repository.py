@@ -24,7 +24,7 @@ from typing import Any
 
 from connectors import json_limits
 from connectors.file_style import BOM, STUDIO_STYLE, FileStyle, detect_style, render
-from connectors.json_spans import value_span
+from connectors.json_spans import SpanNotFound, value_span
 from connectors.problems import json_path
 from connectors.repository_layout import has_properties, place
 from connectors.repository_source import (
@@ -291,16 +291,26 @@ def without_clear_secrets(raw: bytes) -> bytes:
         document = json.loads(text, object_pairs_hook=_noting_duplicates(duplicates))
     except ValueError:  # not UTF-8, not JSON, too deep to read: not a resource file
         return raw
-    if duplicates:  # an earlier value of a duplicate key has no path to mask it at
-        return render(masked_document(document), detect_style(raw))
     secrets = _clear_secrets(document)
-    if not secrets:
+    if not secrets and not duplicates:
         return raw
-    spans = sorted((value_span(text, value) for _, value in secrets), reverse=True)
+    # An earlier value of a duplicate key has no path to mask it at.
+    spans = None if duplicates else _spans(text, [value for _, value in secrets])
+    if spans is None:
+        return render(masked_document(document), detect_style(raw))
     mask = json.dumps(MASK)
     for start, end in spans:
         text = text[:start] + mask + text[end:]
     return (BOM if bom else b"") + text.encode("utf-8")
+
+
+def _spans(text: str, paths: list[Parts]) -> list[tuple[int, int]] | None:
+    """Where the values at ``paths`` are written, last first; None when one cannot be told
+    (NaN, which Python reads and the span finder does not)."""
+    try:
+        return sorted((value_span(text, path) for path in paths), reverse=True)
+    except SpanNotFound:
+        return None
 
 
 def _may_hold_secret(raw: bytes) -> bool:

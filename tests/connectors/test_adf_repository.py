@@ -280,3 +280,9 @@ def test_a_secret_a_duplicate_key_would_hide_is_masked_by_writing_the_file_again
     assert DOCUMENT_SECRET.encode() not in kept
     assert json.loads(kept) == {"name": "N", "properties": {"p": json.loads(masked)}}
     assert detect_style(kept) == detect_style(raw)
+
+
+def test_a_file_the_span_finder_cannot_read_is_written_again_masked() -> None:
+    raw = f'{{"n": NaN, "p": {{"type": "SecureString", "value": "{DOCUMENT_SECRET}"}}}}'.encode()
+    kept = without_clear_secrets(raw)
+    assert DOCUMENT_SECRET.encode() not in kept and MASK.encode() in kept
