@@ -41,6 +41,11 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+TEXT_RULE = (
+    " Whatever the kind, a property name holds no control character and a text value none "
+    "but tabs and line breaks (U+0000-U+001F and U+007F-U+009F otherwise)."
+)
+"""The save service's rule for every definition (connectors.validation), said once here."""
 DOCUMENT = ref("LinkedServiceDocument")
 RESOURCE_DOCUMENT = ref("ResourceDocument")
 ERRORS = ref("ValidationErrors")
@@ -185,7 +190,7 @@ def connector_components() -> dict[str, Any]:
         "description": "The properties of a linked service: per connector and version for "
         "the types a connector here has (validated by its schema, values ADF reads "
         "otherwise than written accepted with a warning and kept as written); any other "
-        "type is kept as a document.",
+        "type is kept as a document." + TEXT_RULE,
         "oneOf": [*version_refs, ref("OtherLinkedServiceProperties")],
     }
     components["OtherLinkedServiceProperties"] = {
@@ -202,7 +207,7 @@ def connector_components() -> dict[str, Any]:
         "type": "object",
         "description": "The properties of a resource of the kind in the path: a linked "
         "service's are LinkedServiceProperties; a dataset of a type a connector declares "
-        "follows that type's schema; any other resource is kept as a document.",
+        "follows that type's schema; any other resource is kept as a document." + TEXT_RULE,
     }
     components["ResourceDocument"] = {
         "type": "object",
