@@ -4,7 +4,8 @@ An Admin user ``fuzz`` and a token; in the default factory, resources of every k
 the names scripts/fuzz-api.toml offers the fuzzer for path parameters, so that the
 operations on one resource reach their logic: a Spark linked service with three
 revisions, a legacy (1.0) one to upgrade, an Azure Synapse SQL pool, a dataset of each,
-a pipeline whose activities use them, deleted resources of each kind, a connection test.
+a pipeline whose activities use them, deleted resources of each kind, spare linked
+services for deletes and replacements to take away, a connection test.
 Every host is 127.0.0.1, which the fuzz run's network policy refuses: nothing is contacted.
 Run with the fuzz run's environment (LINKWRIGHT_DATA_DIR, DATABASE_URL) after migrate.
 """
@@ -128,6 +129,10 @@ RESOURCES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     *(
         ("linkedService", f"Gone{n:02}", {"type": "AzureBlobStorage", "typeProperties": {}})
+        for n in range(1, 31)
+    ),
+    *(
+        ("linkedService", f"Spare{n:02}", {"type": "AzureBlobStorage", "typeProperties": {}})
         for n in range(1, 31)
     ),
     *(("dataset", f"OldOrders{n:02}", {"type": "DelimitedText"}) for n in range(1, 11)),
