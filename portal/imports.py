@@ -5,7 +5,9 @@ name) and imports every file into one factory, or none of them. A file's kind co
 its document ``type``, else from its folder, else it is a linked service (files from
 before kinds). A linked service of a type the connector registry has a form for is read
 and checked by its connector; every other resource is kept as a document with its
-envelope checked. Each revision keeps the path and the exact bytes it was imported from.
+envelope checked. Each revision keeps the path and the exact bytes it was imported from,
+but for any secret written in clear in them, which is masked (the secret itself is sealed
+with the definition; see :class:`portal.models.SourceBytesField`).
 
 :func:`export_file` and :func:`export_archive` write resources as ADF Studio's git
 integration does (secure strings masked).
@@ -98,13 +100,8 @@ def _read(outcome: ImportOutcome, raw: bytes) -> None:
     except UnicodeDecodeError as exc:
         outcome.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
         return
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         outcome.problems.append(Problem("$", str(exc)))
-        return
-    except json.JSONDecodeError as exc:
-        outcome.problems.append(
-            Problem("$", f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
-        )
         return
     outcome.kind = kind_of_file(outcome.source, document)
     properties = document.get("properties") if isinstance(document, dict) else None

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from connectors.adf_repository import without_clear_secrets
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -88,6 +89,25 @@ def unseal(properties: dict[str, Any]) -> dict[str, Any]:
 
 def _references(properties: Any) -> list[dict[str, Any]]:
     return [s for _, s in secure_strings(properties) if "secretId" in s]
+
+
+class SourceBytesField(models.BinaryField):
+    """The bytes of an imported file, kept without a secret in clear: each secret value
+    written in clear is masked (:func:`connectors.adf_repository.without_clear_secrets`)
+    before the bytes reach the database, whoever writes them (a save, a bulk create, an
+    update); every other byte is kept, for exports byte for byte. The secret itself is kept
+    sealed with the parsed definition (:func:`seal`)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = super().pre_save(model_instance, add)
+        if value is not None:
+            value = without_clear_secrets(bytes(value))
+            setattr(model_instance, self.attname, value)  # what is written, in memory too
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return value if value is None else without_clear_secrets(bytes(value))
 
 
 class Factory(models.Model):
@@ -309,8 +329,10 @@ class Revision(models.Model):
     source_path = models.CharField(
         max_length=1000, null=True, blank=True, help_text="Path in the imported repository."
     )
-    source_bytes = models.BinaryField(
-        null=True, blank=True, help_text="The imported file exactly (null unless imported)."
+    source_bytes = SourceBytesField(
+        null=True,
+        blank=True,
+        help_text="The imported file exactly, secrets in clear masked (null unless imported).",
     )
 
     objects = RevisionQuerySet.as_manager()
@@ -671,7 +693,7 @@ class RepositoryFile(models.Model):
 
     factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="kept_files")
     path = models.CharField(max_length=1000)
-    data = models.BinaryField()
+    data = SourceBytesField(help_text="The file exactly, secrets in clear masked.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

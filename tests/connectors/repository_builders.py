@@ -8,6 +8,7 @@ import zipfile
 from typing import Any
 
 from connectors.file_style import FileStyle, render
+from tests.fixture_secrets import PARAM_SECRET
 
 TAB_LF = FileStyle(indent="\t")
 FOUR_CRLF_NEWLINE = FileStyle(indent="    ", newline="\r\n", final_newline=True)
@@ -150,6 +151,29 @@ def as_zip(files: dict[str, bytes], prefix: str = "") -> bytes:
         for path, data in files.items():
             archive.writestr(prefix + path, data)
     return buffer.getvalue()
+
+
+def web_pipeline(*secrets: str, parameter_default: str = PARAM_SECRET) -> dict[str, Any]:
+    """A pipeline whose Web activities send each secret as a Basic password, with a
+    SecureString parameter (its type spelled in lower case, as ADF accepts it)."""
+    activities = [
+        {
+            "name": f"Call{i}",
+            "type": "WebActivity",
+            "typeProperties": {
+                "url": "https://api.example.com/",
+                "method": "GET",
+                "authentication": {
+                    "type": "Basic",
+                    "username": "u",
+                    "password": {"type": "SecureString", "value": secret},
+                },
+            },
+        }
+        for i, secret in enumerate(secrets)
+    ]
+    parameters = {"key": {"type": "securestring", "defaultValue": parameter_default}}
+    return {"name": "Calls", "properties": {"activities": activities, "parameters": parameters}}
 
 
 def json_bytes(document: Any) -> bytes:
