@@ -38,6 +38,7 @@ from connectors.repository_source import (
 from connectors.secrets import (
     MASK,
     SECURE_STRING,
+    is_clear_secret,
     is_secret_parameter,
     map_secure_strings,
     secure_strings,
@@ -207,14 +208,15 @@ Parts = tuple[str | int, ...]
 
 def _clear_secrets(document: Any) -> list[tuple[Parts, Parts]]:
     """Each secret written in clear: (the secret's path, its clear value's path) -- a
-    secure string and its ``value``, a SecureString parameter's ``defaultValue`` (twice)."""
+    secure string and its ``value``, a SecureString parameter's ``defaultValue`` (twice).
+    The mask, empty values and expressions are no secret in clear (:func:`is_clear_secret`)."""
     found: list[tuple[Parts, Parts]] = [
         (path, (*path, "value"))
         for path, secret in secure_strings(document)
-        if "value" in secret and secret["value"] != MASK
+        if "value" in secret and is_clear_secret(secret["value"])
     ]
     for name, default in _secret_parameter_defaults(document):
-        if default != MASK:
+        if is_clear_secret(default):
             path = ("properties", "parameters", name, "defaultValue")
             found.append((path, path))
     return found
@@ -281,16 +283,10 @@ def without_clear_secrets(raw: bytes) -> bytes:
     or hold no secret in clear, come back as they are; JSON that may hold a secure string
     and has a duplicate key (which could hide one) is written again in its own style
     without the duplicates, secrets masked."""
-    if not _may_hold_secret(raw):
+    read = _read_for_secrets(raw)
+    if read is None:
         return raw
-    bom = raw.startswith(BOM)
-    duplicates: list[str] = []
-    try:
-        text = raw[len(BOM) if bom else 0 :].decode("utf-8")
-        json_limits.check_depth(text)
-        document = json.loads(text, object_pairs_hook=_noting_duplicates(duplicates))
-    except ValueError:  # not UTF-8, not JSON, too deep to read: not a resource file
-        return raw
+    text, document, duplicates = read
     secrets = _clear_secrets(document)
     if not secrets and not duplicates:
         return raw
@@ -301,7 +297,35 @@ def without_clear_secrets(raw: bytes) -> bytes:
     mask = json.dumps(MASK)
     for start, end in spans:
         text = text[:start] + mask + text[end:]
-    return (BOM if bom else b"") + text.encode("utf-8")
+    return (BOM if raw.startswith(BOM) else b"") + text.encode("utf-8")
+
+
+def holds_clear_secret(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a secret written in clear: JSON with a secret value in clear
+    (as :func:`without_clear_secrets` finds them) or a duplicate key that could hide one, or
+    bytes that may name a secure string and cannot be read as JSON."""
+    if not _may_hold_secret(raw):
+        return False
+    read = _read_for_secrets(raw)
+    if read is None:
+        return True
+    _text, document, duplicates = read
+    return bool(duplicates) or bool(_clear_secrets(document))
+
+
+def _read_for_secrets(raw: bytes) -> tuple[str, Any, list[str]] | None:
+    """(text, document, duplicate keys) of bytes that may hold a secure string; None for
+    any other, or bytes that are not UTF-8, not JSON or too deep to read."""
+    if not _may_hold_secret(raw):
+        return None
+    duplicates: list[str] = []
+    try:
+        text = raw[len(BOM) if raw.startswith(BOM) else 0 :].decode("utf-8")
+        json_limits.check_depth(text)
+        document = json.loads(text, object_pairs_hook=_noting_duplicates(duplicates))
+    except ValueError:
+        return None
+    return text, document, duplicates
 
 
 def _spans(text: str, paths: list[Parts]) -> list[tuple[int, int]] | None:
@@ -376,6 +400,7 @@ __all__ = [
     "parse_file",
     "parse_repository",
     "read_repository",
+    "holds_clear_secret",
     "unedited_bytes",
     "without_clear_secrets",
     "repository_files",

@@ -7,6 +7,7 @@ import pytest
 from connectors.adf_repository import (
     Status,
     export_bytes,
+    holds_clear_secret,
     parse_repository,
     read_repository,
     repository_files,
@@ -286,3 +287,43 @@ def test_a_file_the_span_finder_cannot_read_is_written_again_masked() -> None:
     raw = f'{{"n": NaN, "p": {{"type": "SecureString", "value": "{DOCUMENT_SECRET}"}}}}'.encode()
     kept = without_clear_secrets(raw)
     assert DOCUMENT_SECRET.encode() not in kept and MASK.encode() in kept
+
+
+NO_SECRET_IN_CLEAR = [
+    "[parameters('SqlDw_password')]",
+    "@{linkedService().password}",
+    "@pipeline().parameters.password",
+    "https://@{linkedService().host}/",
+    {"type": "Expression", "value": "@linkedService().password"},
+    MASK,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", NO_SECRET_IN_CLEAR)
+def test_an_expression_the_mask_or_nothing_is_no_secret_in_clear(value: object) -> None:
+    secret = {"type": "SecureString", "value": value}
+    default = value if isinstance(value, str) else MASK
+    document = {
+        "name": "N",
+        "properties": {
+            "parameters": {"p": {"type": "SecureString", "defaultValue": default}},
+            "typeProperties": {"password": secret},
+        },
+    }
+    for style in STYLES:
+        raw = render(document, style)
+        assert without_clear_secrets(raw) is raw
+        assert not holds_clear_secret(raw)
+
+
+@pytest.mark.parametrize("value", ["[[parameters('x')]", "@@{literal}", "[no bracket", "s3cret"])
+def test_a_literal_that_only_looks_like_an_expression_is_a_secret_in_clear(value: str) -> None:
+    raw = json_bytes({"name": "N", "properties": {"p": {"type": "SecureString", "value": value}}})
+    assert without_clear_secrets(raw) == raw.replace(json.dumps(value).encode(), b'"**********"')
+    assert holds_clear_secret(raw)
+
+
+def test_bytes_that_may_name_a_secure_string_and_are_no_json_count_as_holding_one() -> None:
+    assert holds_clear_secret(b'{"type": "SecureString", "value": ')
+    assert not holds_clear_secret(b"# a README\n")
