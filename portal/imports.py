@@ -14,7 +14,9 @@ integration does (secure strings masked).
 
 :func:`import_repository` and :func:`export_repository` take in and give back a whole
 repository (a folder or a zip of its root) byte for byte, through ``connectors.adf_repository``;
-its override files become the factory's environments (:mod:`portal.environments`).
+its override files become the factory's environments (:mod:`portal.environments`). A file
+that is no resource is kept as is and given back exactly, sealed at rest when it holds a
+secret in clear (:class:`portal.models.KeptBytesField`).
 """
 
 from __future__ import annotations
@@ -442,14 +444,15 @@ def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
     """Every live resource of ``factory`` and every file kept as is, as ``(path, bytes)``:
     an unedited imported resource is its original file at its original path; an edited
     one is re-serialised in its file's style; a new one in ADF Studio's, at
-    ``<kind folder>/<name>.json``. Secure strings are never written in clear."""
+    ``<kind folder>/<name>.json``. A resource's secure strings are never written in clear;
+    a file kept as is gives back exactly the bytes imported."""
     resources = list(Resource.objects.live().filter(factory=factory).select_related("factory"))
     sources = _import_sources(resources)
     files = [_export_entry(r, sources.get(r.pk)) for r in resources]
     taken = {path for path, _ in files}
     for kept in RepositoryFile.objects.filter(factory=factory):
         if kept.path not in taken:
-            files.append((kept.path, unedited_bytes(bytes(kept.data))))
+            files.append((kept.path, bytes(kept.data)))
     files += environment_files(factory, taken | {path for path, _ in files})
     return sorted(files)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from connectors.adf_repository import without_clear_secrets
+from connectors.adf_repository import holds_clear_secret, without_clear_secrets
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -108,6 +108,40 @@ class SourceBytesField(models.BinaryField):
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         return value if value is None else without_clear_secrets(bytes(value))
+
+
+class SealedBytes(bytes):
+    """Bytes sealed already (:func:`portal.crypto.seal_bytes`): a :class:`KeptBytesField`
+    stores them as they are (key rotation writes them so)."""
+
+
+class KeptBytesField(models.BinaryField):
+    """The bytes of a repository file kept as is: given back exactly as they were written,
+    always. Bytes that hold a secret in clear
+    (:func:`connectors.adf_repository.holds_clear_secret`) are stored sealed with the
+    secrets' keys (:func:`portal.crypto.seal_bytes`), whoever writes them; so are the rare
+    bytes that begin as sealed ones do, so that no file is ever taken for a sealed one."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or isinstance(value, SealedBytes):
+            return None if value is None else bytes(value)
+        return stored_kept_bytes(bytes(value))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
+        from portal.crypto import open_bytes
+
+        return None if value is None else open_bytes(bytes(value))
+
+
+def stored_kept_bytes(data: bytes, keys: Any = None) -> bytes:
+    """How a :class:`KeptBytesField` stores ``data``: sealed (with ``keys``, the configured
+    ones when not given) when it holds a secret in clear, else as it is."""
+    from portal.crypto import is_sealed, seal_bytes
+
+    if holds_clear_secret(data) or is_sealed(data):
+        return seal_bytes(data, keys)
+    return data
 
 
 class Factory(models.Model):
@@ -693,7 +727,7 @@ class RepositoryFile(models.Model):
 
     factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="kept_files")
     path = models.CharField(max_length=1000)
-    data = SourceBytesField(help_text="The file exactly, secrets in clear masked.")
+    data = KeptBytesField(help_text="The file exactly (sealed when it holds a secret in clear).")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,10 +1,14 @@
-"""No secret is ever kept in clear (issue 18, point 4). An imported file that held one (a
-linked service's password, a pipeline Web activity's, a SecureString parameter's default)
-keeps its bytes with each such value masked and every other byte as it was -- the secret
-itself is sealed with the definition -- so exports stay byte for byte; rows kept before are
-masked by migration 0017. Last, the database itself -- the SQLite file, a pg_dump of the
-PostgreSQL database -- is searched for every secret the tests use (tests/fixture_secrets.py)
-after definitions holding them went through every route that stores one."""
+"""No secret is ever kept in clear (issue 18, point 4). An imported resource file that held
+one (a linked service's password, a pipeline Web activity's, a SecureString parameter's
+default) keeps its bytes with each such value masked and every other byte as it was -- the
+secret itself is sealed with the definition -- so exports stay byte for byte. A file kept
+as is (no resource) is bytes in, bytes out, always (issue 20, point 3): sealed at rest when
+it holds a secret in clear. An expression standing for a secret (an ARM template's
+``[parameters('x_password')]``, ADF's ``@...``) is no secret in clear: never masked. Rows
+kept before are masked or sealed by migration 0017. Last, the database itself -- the SQLite
+file, a pg_dump of the PostgreSQL database -- is searched for every secret the tests use
+(tests/fixture_secrets.py) after definitions holding them went through every route that
+stores one."""
 
 from __future__ import annotations
 
@@ -90,9 +94,10 @@ def test_an_imported_file_keeps_its_bytes_with_only_the_clear_secrets_masked(edi
         files["pipeline/Calls.json"], DOCUMENT_SECRET, PARAM_SECRET
     )
     kept = RepositoryFile.objects.get(path="sqlPool/Pool.json")
-    assert bytes(kept.data) == masked(files["sqlPool/Pool.json"], BLOB_SECRET)
+    assert bytes(kept.data) == files["sqlPool/Pool.json"]  # kept as is: exactly
+    assert BLOB_SECRET.encode() not in stored_data("sqlPool/Pool.json")  # sealed at rest
     exported = dict(export_repository(factory))
-    clear = {"linkedService/SparkClear.json", "pipeline/Calls.json", "sqlPool/Pool.json"}
+    clear = {"linkedService/SparkClear.json", "pipeline/Calls.json"}
     assert {p: exported[p] for p in files if p not in clear} == {
         p: b for p, b in files.items() if p not in clear
     }
@@ -100,6 +105,66 @@ def test_an_imported_file_keeps_its_bytes_with_only_the_clear_secrets_masked(edi
         assert exported[path] == masked(
             files[path], SQL_POOL_PASSWORD, DOCUMENT_SECRET, PARAM_SECRET, BLOB_SECRET
         )
+
+
+def stored_data(path: str) -> bytes:
+    """A kept file's bytes as the database holds them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM portal_repositoryfile WHERE path = %s", [path])
+        [(data,)] = cursor.fetchall()
+    return bytes(data)
+
+
+def arm_template(*secrets: str) -> dict[str, Any]:
+    """An ARMTemplateForFactory.json as ADF's publish writes it: each linked service's
+    password a SecureString whose value is the template's parameter of it."""
+    return {
+        "$schema": "http://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "factoryName": {"type": "string", "defaultValue": "contoso"},
+            **{f"{s}_password": {"type": "secureString"} for s in secrets},
+        },
+        "resources": [
+            {
+                "name": f"[concat(parameters('factoryName'), '/{s}')]",
+                "type": "Microsoft.DataFactory/factories/linkedServices",
+                "apiVersion": "2018-06-01",
+                "properties": {
+                    "type": "AzureSqlDW",
+                    "typeProperties": {
+                        "connectionString": "Server=tcp:x.database.windows.net,1433;",
+                        "password": {
+                            "type": "SecureString",
+                            "value": f"[parameters('{s}_password')]",
+                        },
+                    },
+                },
+                "dependsOn": [],
+            }
+            for s in secrets
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_a_root_arm_template_and_a_kept_file_with_a_secret_export_byte_identical(
+    editor: Any,
+) -> None:
+    files = repository()
+    template = render(arm_template("SqlDw", "Pool_Dw"), STYLES[1])
+    files["ARMTemplateForFactory.json"] = template
+    secret_file = render(
+        {"name": "Pool", "properties": {"key": {"type": "SecureString", "value": BLOB_SECRET}}},
+        STYLES[0],
+    )
+    files["sqlPool/Pool.json"] = secret_file
+    factory = Factory.objects.create(name="contoso")
+    assert import_repository(as_zip(files), user=editor, factory=factory).ok
+    assert dict(export_repository(factory)) == files
+    # The template's parameters are no secret in clear: it is kept as it is, in plain.
+    assert stored_data("ARMTemplateForFactory.json") == template
+    assert BLOB_SECRET.encode() not in stored_data("sqlPool/Pool.json")
 
 
 @pytest.mark.django_db
@@ -127,7 +192,7 @@ AFTER = [("portal", "0017_source_bytes_without_clear_secrets")]
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
-def test_the_migration_masks_the_secrets_of_bytes_kept_before() -> None:
+def test_the_migration_masks_revisions_and_seals_kept_files_with_a_secret() -> None:
     old = migrate_to(BEFORE)
     user = old.get_model("auth", "User").objects.create(username="eddie")
     factory = old.get_model("portal", "Factory").objects.create(name="legacy")
@@ -153,7 +218,8 @@ def test_the_migration_masks_the_secrets_of_bytes_kept_before() -> None:
     stored = new.get_model("portal", "Revision").objects.order_by("number")
     assert [bytes(r.source_bytes) for r in stored] == [masked(clear, STORED_SECRET), plain]
     [file] = new.get_model("portal", "RepositoryFile").objects.all()
-    assert bytes(file.data) == masked(kept.encode(), STORED_SECRET)
+    assert bytes(file.data) == kept.encode()  # a file kept as is: exactly, sealed at rest
+    assert STORED_SECRET.encode() not in stored_data("sqlPool/K.json")
 
 
 # --- The database itself ------------------------------------------------------------------

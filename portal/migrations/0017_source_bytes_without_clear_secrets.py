@@ -6,17 +6,21 @@ import portal.models
 
 
 def mask_clear_secrets(apps, schema_editor):
-    """Imported bytes kept before: each secret value written in clear is masked (the secret
-    is kept sealed with the definition already), every other byte kept."""
-    from connectors.adf_repository import without_clear_secrets
+    """Imported bytes kept before: a revision's have each secret value written in clear
+    masked (the secret is kept sealed with the definition already), every other byte kept;
+    a file kept as is is written again, sealed when it holds a secret in clear."""
+    from connectors.adf_repository import holds_clear_secret, without_clear_secrets
 
-    for model, field in (("Revision", "source_bytes"), ("RepositoryFile", "data")):
-        rows = apps.get_model("portal", model).objects
-        stored = rows.filter(**{f"{field}__isnull": False}).values_list("pk", field)
-        for pk, data in stored.iterator(chunk_size=200):
-            masked = without_clear_secrets(bytes(data))
-            if masked != bytes(data):
-                rows.filter(pk=pk).update(**{field: masked})
+    revisions = apps.get_model("portal", "Revision").objects
+    stored = revisions.filter(source_bytes__isnull=False).values_list("pk", "source_bytes")
+    for pk, data in stored.iterator(chunk_size=200):
+        masked = without_clear_secrets(bytes(data))
+        if masked != bytes(data):
+            revisions.filter(pk=pk).update(source_bytes=masked)
+    files = apps.get_model("portal", "RepositoryFile").objects
+    for pk, data in files.values_list("pk", "data").iterator(chunk_size=200):
+        if holds_clear_secret(bytes(data)):
+            files.filter(pk=pk).update(data=bytes(data))  # the field seals them
 
 
 def checkpoint(apps, schema_editor):
@@ -38,8 +42,8 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="repositoryfile",
             name="data",
-            field=portal.models.SourceBytesField(
-                help_text="The file exactly, secrets in clear masked."
+            field=portal.models.KeptBytesField(
+                help_text="The file exactly (sealed when it holds a secret in clear)."
             ),
         ),
         migrations.AlterField(
