@@ -24,6 +24,13 @@ HOST = "127.0.0.1"
 SECRET = {"type": "SecureString", "value": "fuzz-Seed-Secret-1"}
 
 
+BLOB = {
+    "type": "AzureBlobStorage",
+    "typeProperties": {"serviceEndpoint": "https://fuzz.blob.core.windows.net/"},
+}
+"""A storage account's linked service (managed identity: no secret to give)."""
+
+
 def reference(name: str, kind: str = "LinkedServiceReference") -> dict[str, str]:
     return {"referenceName": name, "type": kind}
 
@@ -119,22 +126,8 @@ RESOURCES: list[tuple[str, str, dict[str, Any]]] = [
             ]
         },
     ),
-    (
-        "linkedService",
-        "Gone",
-        {
-            "type": "AzureBlobStorage",
-            "typeProperties": {"connectionString": "DefaultEndpointsProtocol=https;"},
-        },
-    ),
-    *(
-        ("linkedService", f"Gone{n:02}", {"type": "AzureBlobStorage", "typeProperties": {}})
-        for n in range(1, 31)
-    ),
-    *(
-        ("linkedService", f"Spare{n:02}", {"type": "AzureBlobStorage", "typeProperties": {}})
-        for n in range(1, 31)
-    ),
+    *(("linkedService", name, BLOB) for name in ("Gone", *(f"Gone{n:02}" for n in range(1, 31)))),
+    *(("linkedService", f"Spare{n:02}", BLOB) for n in range(1, 31)),
     *(("dataset", f"OldOrders{n:02}", {"type": "DelimitedText"}) for n in range(1, 11)),
     *(("pipeline", f"PL_Old{n:02}", {"activities": []}) for n in range(1, 11)),
 ]
