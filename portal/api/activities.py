@@ -138,7 +138,10 @@ class ActivityQuery(ScopedView):
 
     what = "check"
 
-    @extend_schema(summary="Check (EXPLAIN) or preview the activity's query on its server")
+    @extend_schema(
+        summary="Check (EXPLAIN) or preview the activity's query on its server",
+        responses={200: dict, 429: None},
+    )
     def post(self, request: Request, name: str, key: str) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         values = data.get("values")
