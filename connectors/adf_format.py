@@ -115,13 +115,8 @@ def parse_linked_service(
     except UnicodeDecodeError as exc:
         result.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
         return result
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         result.problems.append(Problem("$", str(exc)))
-        return result
-    except json.JSONDecodeError as exc:
-        result.problems.append(
-            Problem("$", f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
-        )
         return result
     return check_document(document, source, pedantic=pedantic)
 

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from connectors import json_limits
-from connectors.file_style import STUDIO_STYLE, FileStyle, detect_style, render
+from connectors.file_style import BOM, STUDIO_STYLE, FileStyle, detect_style, render
+from connectors.json_spans import SpanNotFound, value_span
 from connectors.problems import json_path
 from connectors.repository_layout import has_properties, place
 from connectors.repository_source import (
@@ -34,7 +35,14 @@ from connectors.repository_source import (
     read_zip,
     safe_relative_path,
 )
-from connectors.secrets import MASK, SECURE_STRING, map_secure_strings, secure_strings
+from connectors.secrets import (
+    MASK,
+    SECURE_STRING,
+    is_clear_secret,
+    is_secret_parameter,
+    map_secure_strings,
+    secure_strings,
+)
 
 
 class Status(StrEnum):
@@ -165,11 +173,8 @@ def parse_file(path: str, raw: bytes) -> RepositoryFile:
         return entry
     try:
         document = json_limits.loads(text)
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         entry.error(str(exc))
-        return entry
-    except json.JSONDecodeError as exc:
-        entry.error(f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
         return entry
     entry.style = detect_style(raw)
     _check_envelope(entry, document, placement.name_from_path or "")
@@ -205,15 +210,26 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
 
 def clear_secret_paths(document: Any) -> list[str]:
     """JSON paths of secret values written in clear (not the mask) in a resource document."""
-    paths = [
-        json_path(path)
+    return [json_path(secret) for secret, _ in _clear_secrets(document)]
+
+
+Parts = tuple[str | int, ...]
+
+
+def _clear_secrets(document: Any) -> list[tuple[Parts, Parts]]:
+    """Each secret written in clear: (the secret's path, its clear value's path) -- a
+    secure string and its ``value``, a SecureString parameter's ``defaultValue`` (twice).
+    The mask, empty values and expressions are no secret in clear (:func:`is_clear_secret`)."""
+    found: list[tuple[Parts, Parts]] = [
+        (path, (*path, "value"))
         for path, secret in secure_strings(document)
-        if "value" in secret and secret["value"] != MASK
+        if "value" in secret and is_clear_secret(secret["value"])
     ]
     for name, default in _secret_parameter_defaults(document):
-        if default != MASK:
-            paths.append(json_path(("properties", "parameters", name, "defaultValue")))
-    return paths
+        if is_clear_secret(default):
+            path = ("properties", "parameters", name, "defaultValue")
+            found.append((path, path))
+    return found
 
 
 def _secret_parameter_defaults(document: Any) -> list[tuple[str, Any]]:
@@ -224,9 +240,7 @@ def _secret_parameter_defaults(document: Any) -> list[tuple[str, Any]]:
     return [
         (name, spec["defaultValue"])
         for name, spec in parameters.items()
-        if isinstance(spec, dict)
-        and spec.get("type") == SECURE_STRING
-        and isinstance(spec.get("defaultValue"), str)
+        if is_secret_parameter(spec) and isinstance(spec.get("defaultValue"), str)
     ]
 
 
@@ -255,38 +269,104 @@ def _report_duplicate_names(files: list[RepositoryFile]) -> None:
 def export_bytes(
     document: Any, *, original: bytes | None = None, style: FileStyle | None = None
 ) -> bytes:
-    """A resource's file: ``original`` itself when ``document`` is what it holds (secrets
-    masked or not) and it holds no secret in clear; else ``document`` in ``style`` (the
-    original's when not given, ADF Studio's for a new resource), secrets masked."""
+    """A resource's file: ``original`` itself (any secret in clear masked) when ``document``
+    is what it holds, secrets masked or not; else ``document`` in ``style`` (the original's
+    when not given, ADF Studio's for a new resource), secrets masked."""
     if original is not None:
         before = _loads_or_none(original)
-        unchanged = before == document or before == masked_document(document)
-        if before is not None and unchanged and not _holds_clear_secret(before, original):
-            return original
+        if before is not None and masked_document(before) == masked_document(document):
+            return without_clear_secrets(original)
         if style is None:
             style = detect_style(original)
     return render(masked_document(document), style or STUDIO_STYLE)
 
 
 def unedited_bytes(original: bytes) -> bytes:
-    """What an unedited imported file exports as: its own bytes, unless it held a secret in
-    clear, which is then masked (the rest of the document re-serialised in the file's
-    style)."""
-    document = _loads_or_none(original)
-    if document is None or not _holds_clear_secret(document, original):
-        return original
-    return render(masked_document(document), detect_style(original))
+    """What an unedited imported file exports as: its own bytes, any secret in clear masked."""
+    return without_clear_secrets(original)
+
+
+def without_clear_secrets(raw: bytes) -> bytes:
+    """``raw`` with each secret value written in clear (a secure string's ``value``, a
+    SecureString parameter's ``defaultValue``) replaced by the mask, every other byte as
+    it was: how an imported file's bytes are kept, and exported. Bytes that are not JSON,
+    or hold no secret in clear, come back as they are; JSON that may hold a secure string
+    and has a duplicate key (which could hide one) is written again in its own style
+    without the duplicates, secrets masked."""
+    read = _read_for_secrets(raw)
+    if read is None:
+        return raw
+    text, document, duplicates = read
+    secrets = _clear_secrets(document)
+    if not secrets and not duplicates:
+        return raw
+    # An earlier value of a duplicate key has no path to mask it at.
+    spans = None if duplicates else _spans(text, [value for _, value in secrets])
+    if spans is None:
+        return render(masked_document(document), detect_style(raw))
+    mask = json.dumps(MASK)
+    for start, end in spans:
+        text = text[:start] + mask + text[end:]
+    return (BOM if raw.startswith(BOM) else b"") + text.encode("utf-8")
+
+
+def holds_clear_secret(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a secret written in clear: JSON with a secret value in clear
+    (as :func:`without_clear_secrets` finds them) or a duplicate key that could hide one, or
+    bytes that may name a secure string and cannot be read as JSON."""
+    if not _may_hold_secret(raw):
+        return False
+    read = _read_for_secrets(raw)
+    if read is None:
+        return True
+    _text, document, duplicates = read
+    return bool(duplicates) or bool(_clear_secrets(document))
+
+
+def _read_for_secrets(raw: bytes) -> tuple[str, Any, list[str]] | None:
+    """(text, document, duplicate keys) of bytes that may hold a secure string; None for
+    any other, or bytes that are not UTF-8, not JSON or too deep to read."""
+    if not _may_hold_secret(raw):
+        return None
+    duplicates: list[str] = []
+    try:
+        text = raw[len(BOM) if raw.startswith(BOM) else 0 :].decode("utf-8")
+        json_limits.check_depth(text)
+        document = json.loads(text, object_pairs_hook=_noting_duplicates(duplicates))
+    except ValueError:
+        return None
+    return text, document, duplicates
+
+
+def _spans(text: str, paths: list[Parts]) -> list[tuple[int, int]] | None:
+    """Where the values at ``paths`` are written, last first; None when one cannot be told
+    (NaN, which Python reads and the span finder does not)."""
+    try:
+        return sorted((value_span(text, path) for path in paths), reverse=True)
+    except SpanNotFound:
+        return None
+
+
+def _may_hold_secret(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a secure string at all (``\\u`` escapes may spell one)."""
+    return b"securestring" in raw.lower() or b"\\u" in raw
+
+
+def _noting_duplicates(found: list[str]) -> Any:
+    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        value = dict(pairs)
+        if len(value) < len(pairs):
+            found.append("duplicate")
+        return value
+
+    return pairs_to_dict
 
 
 def _loads_or_none(raw: bytes) -> Any:
     try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return json_limits.loads(raw.decode("utf-8-sig"))
+    except ValueError:  # UnicodeDecodeError and json_limits.JsonRefused
         return None
-
-
-def _holds_clear_secret(document: Any, raw: bytes) -> bool:
-    return SECURE_STRING.encode() in raw and bool(clear_secret_paths(document))
 
 
 def write_folder(root: Path, files: Iterable[tuple[str, bytes]]) -> int:
@@ -330,7 +410,9 @@ __all__ = [
     "parse_file",
     "parse_repository",
     "read_repository",
+    "holds_clear_secret",
     "unedited_bytes",
+    "without_clear_secrets",
     "repository_files",
     "write_folder",
     "write_zip",

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from connectors import json_limits
 from connectors.expressions import expression_text, is_expression, is_expression_object, literal
 
 __all__ = [
@@ -768,9 +769,9 @@ def _modulo(a: Any, b: Any) -> int | float:
 
 def _json(value: Any) -> Any:
     try:
-        return json.loads(_text(value))
-    except json.JSONDecodeError as exc:
-        raise _Refused(f"the text is not JSON ({exc.msg})") from None
+        return json_limits.loads(_text(value))
+    except json_limits.JsonRefused as exc:
+        raise _Refused(f"the text is not JSON ({exc})") from None
 
 
 def _join(items: Any, separator: Any) -> str:

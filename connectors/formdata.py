@@ -323,17 +323,27 @@ def _parameter_default(kind: str, raw: str) -> Any:
             return raw
     if kind == "Float":
         try:
-            return float(raw)
+            return json_limits.json_float(raw)
         except ValueError:
             return raw
     if kind == "Bool":
         return {"true": True, "false": False}.get(raw.lower(), raw)
-    if kind in ("Array", "Object"):
-        try:
-            return json_limits.loads(raw)
-        except ValueError:  # TooDeep included: :func:`too_deep_fields` refuses it
-            return raw
+    if kind in JSON_KINDS:
+        return _json_or_text(raw)
     return "" if raw == EMPTY_TEXT else raw
+
+
+JSON_KINDS = ("Array", "Object")
+"""Parameter types whose default is typed as JSON."""
+
+
+def _json_or_text(raw: str) -> Any:
+    """A form field's JSON, or its text when it is none (JSON past the limits included:
+    :func:`json_field_problems` refuses that before a save)."""
+    try:
+        return json_limits.loads(raw)
+    except json_limits.JsonRefused:
+        return raw
 
 
 def parameter_rows(data: Mapping[str, str]) -> list[dict[str, str]]:
@@ -357,29 +367,38 @@ def _annotations(text: str) -> list[Any]:
         line = line.strip()
         if not line:
             continue
-        if line[0] in "{[":
-            try:
-                out.append(json_limits.loads(line))
-                continue
-            except ValueError:
-                pass
-        out.append(line)
+        out.append(_json_or_text(line) if _is_json_annotation(line) else line)
     return out
 
 
-def too_deep_fields(data: Mapping[str, str]) -> list[Problem]:
-    """The form's JSON fields (annotations, parameter defaults) nested deeper than
-    :data:`json_limits.MAX_JSON_DEPTH`, one problem per field, to refuse before saving."""
+def _is_json_annotation(line: str) -> bool:
+    """An annotation line typed as a JSON object or array (any other is text)."""
+    return line[:1] in ("{", "[")
+
+
+def json_field_problems(data: Mapping[str, str]) -> list[Problem]:
+    """The form's JSON (annotation lines and Array or Object parameter defaults) that is
+    JSON past :mod:`connectors.json_limits`' limits -- nested too deep, a number Python
+    cannot hold --, one problem per field, to refuse before saving. (Text that is not JSON
+    is kept as text.)"""
     typed = [
-        ("$.properties.annotations", line) for line in data.get("annotations", "").splitlines()
+        ("$.properties.annotations", line.strip())
+        for line in data.get("annotations", "").splitlines()
+        if _is_json_annotation(line.strip())
     ]
-    typed += [("$.properties.parameters", row["default"]) for row in parameter_rows(data)]
+    typed += [
+        ("$.properties.parameters", row["default"])
+        for row in parameter_rows(data)
+        if row["type"] in JSON_KINDS
+    ]
     problems: dict[str, Problem] = {}
     for path, text in typed:
         try:
-            json_limits.check_depth(text)
-        except json_limits.TooDeep as exc:
+            json_limits.loads(text)
+        except json_limits.PastLimit as exc:
             problems.setdefault(path, Problem(path, str(exc)))
+        except json_limits.NotJson:
+            pass
     return list(problems.values())
 
 

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors.json_limits import control_character_problem
 from connectors.kinds import kind_for_folder
 
 MB = 1024 * 1024
@@ -43,6 +44,8 @@ def _size(count: int) -> str:
 def safe_relative_path(name: str) -> str:
     """``name`` as a clean posix path inside the repository, or RepositoryRefused."""
     unified = name.replace("\\", "/")
+    if problem := control_character_problem(unified, where="in a file path"):
+        raise RepositoryRefused(f"{name!r}: {problem}")
     if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":"):
         raise RepositoryRefused(f"'{name}' is an absolute path; every path must be relative.")
     parts = [p for p in unified.split("/") if p not in ("", ".")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from connectors.expressions import is_expression
 from connectors.problems import PathLink, json_path, path_parts
 
 MASK = "**********"
@@ -20,6 +21,26 @@ def is_secure_string(value: Any) -> bool:
         isinstance(value, dict)
         and value.get("type") == SECURE_STRING
         and ("value" in value or "secretId" in value)
+    )
+
+
+def is_clear_secret(value: Any) -> bool:
+    """Whether a secret's value (a secure string's ``value``, a SecureString parameter's
+    ``defaultValue``) is the secret written in clear. The mask, an empty string and an
+    expression that gives the secret when it runs are not: ADF's (``@...``, ``@{...}``, an
+    Expression object) and an ARM template's (``[parameters('x_password')]``)."""
+    if value in ("", MASK) or is_expression(value):
+        return False
+    return not is_arm_expression(value)
+
+
+def is_arm_expression(value: Any) -> bool:
+    """An ARM template expression: a string in brackets (``[[`` starts a literal one)."""
+    return (
+        isinstance(value, str)
+        and value.startswith("[")
+        and value.endswith("]")
+        and not value.startswith("[[")
     )
 
 

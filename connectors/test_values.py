@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from connectors import json_limits
 from connectors.base import ConnectorVersion
 from connectors.encrypted_credentials import held_secrets
 from connectors.expression_eval import ExpressionError, Scope, evaluate, referenced
@@ -201,13 +202,13 @@ def _coerced(name: str, spec: Any, value: Any, path: str) -> Any:
         if declared == "int":
             return int(text)
         if declared == "float":
-            return float(text)
+            return json_limits.json_float(text)
         if declared == "bool":
             if text.lower() not in ("true", "false"):
                 raise ValueError(text)
             return text.lower() == "true"
         if declared in ("array", "object"):
-            parsed = json.loads(text)
+            parsed = json_limits.loads(text)
             if not isinstance(parsed, list if declared == "array" else dict):
                 raise ValueError(text)
             return parsed

@@ -14,7 +14,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import ConnectorVersion
-from connectors.problems import Problem, json_path
+from connectors.json_limits import control_character_problem
+from connectors.problems import PathLink, Problem, json_path, path_parts
 from connectors.schema_store import common_def, compile_validator
 from connectors.tolerance import lenient_reading
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:  # only annotations here; jsonschema loads with the first vali
 
 PLACEHOLDER_MESSAGE = "This looks like a documentation placeholder"
 _PLACEHOLDER = re.compile(common_def("text")["not"]["pattern"])
+ONE_LINE_MESSAGE = common_def("singleLine")["errorMessage"]["not"].rstrip(".")
+_SAYS_IT_ALL = (PLACEHOLDER_MESSAGE, ONE_LINE_MESSAGE)
+"""Problems that say all there is to say of their value: a placeholder such as "<port>",
+a line break in a one-line field, fail other keywords too, which need no sentence besides."""
 
 # Validators compile on first use: importing jsonschema and compiling costs ~0.3 s at start-up.
 
@@ -56,6 +61,29 @@ def _name_validator() -> Any:
 
 def validate_name(name: Any) -> list[Problem]:
     return [Problem("$.name", p.message) for p in _problems(_name_validator(), name, ())]
+
+
+def control_character_problems(properties: Any) -> list[Problem]:
+    """Control characters in a definition of any kind, one problem per value at its path:
+    none in a property name, none but tabs and line breaks in a text value (a description,
+    a query). Fields that are one line (a host, a user name) refuse those too, by their
+    schema (the common ``singleLine`` rule). Iterative: safe at any depth."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, PathLink]] = [(properties, None)]
+    while stack:
+        value, link = stack.pop()
+        if isinstance(value, str):
+            if found := control_character_problem(value, multiline=True):
+                problems.append(Problem(json_path(path_parts(link, ("properties",))), found))
+        elif isinstance(value, (dict, list)):
+            pairs = list(value.items() if isinstance(value, dict) else enumerate(value))
+            for key, _ in pairs:
+                name = key if isinstance(key, str) else ""
+                if found := control_character_problem(name, where="in a property name"):
+                    where = json_path(path_parts((key, link), ("properties",)))
+                    problems.append(Problem(where, found))
+            stack.extend((child, (key, link)) for key, child in reversed(pairs))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -96,13 +124,10 @@ def _problems(validator: Any, instance: Any, prefix: tuple[str | int, ...]) -> l
     found: list[Problem] = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path]):
         found.extend(_explain(error, prefix, validator.schema))
-    # A placeholder such as "<port>" fails several keywords; its own sentence says it all.
-    placeholder_paths = {p.path for p in found if p.message.startswith(PLACEHOLDER_MESSAGE)}
+    decided = {p.path for p in found if p.message.startswith(_SAYS_IT_ALL)}
     unique: dict[tuple[str, str], Problem] = {}
     for problem in found:
-        if problem.path in placeholder_paths and not problem.message.startswith(
-            PLACEHOLDER_MESSAGE
-        ):
+        if problem.path in decided and not problem.message.startswith(_SAYS_IT_ALL):
             continue
         unique.setdefault((problem.path, problem.message), problem)
     return list(unique.values())

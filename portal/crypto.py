@@ -36,3 +36,23 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+
+
+SEALED = b"\x00linkwright-sealed\x00"
+"""What stored bytes sealed by :func:`seal_bytes` begin with (before the Fernet token)."""
+
+
+def seal_bytes(data: bytes, keys: MultiFernet | None = None) -> bytes:
+    """``data`` encrypted (with ``keys``, the configured keys when not given), marked as such."""
+    return SEALED + (keys or fernet()).encrypt(data)
+
+
+def is_sealed(stored: bytes) -> bool:
+    return stored.startswith(SEALED)
+
+
+def open_bytes(stored: bytes) -> bytes:
+    """The bytes :func:`seal_bytes` sealed; any other bytes as they are."""
+    if not is_sealed(stored):
+        return stored
+    return fernet().decrypt(stored[len(SEALED) :])

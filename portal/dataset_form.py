@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from connectors import json_limits
 from connectors.base import DatasetType
 from connectors.form_edits import kept_as_written
 from connectors.problems import Problem
@@ -119,9 +120,7 @@ def _from_form(
             properties.pop(key, None)
             continue
         try:
-            properties[key] = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(f"$.properties.{key}", f"Not valid JSON at column {exc.colno}: {exc.msg}.")
-            )
+            properties[key] = json_limits.loads(raw)
+        except json_limits.JsonRefused as exc:
+            problems.append(Problem(f"$.properties.{key}", str(exc)))
     return properties, problems

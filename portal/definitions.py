@@ -31,7 +31,12 @@ from connectors.secrets import (
     secure_strings,
     wrap_secret_parameters,
 )
-from connectors.validation import validate_name, validate_properties, validate_with
+from connectors.validation import (
+    control_character_problems,
+    validate_name,
+    validate_properties,
+    validate_with,
+)
 from portal.listing import annotations_column
 from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
@@ -160,6 +165,11 @@ def check(
     problems = validate_name(name)
     if not isinstance(properties, dict):
         return None, [*problems, Problem("$.properties", "Must be a JSON object.")]
+    # Every route's text comes through here: one rule for control characters, whatever the
+    # kind, before the schema (whose own message for that value would only repeat it).
+    controls = control_character_problems(properties)
+    problems.extend(controls)
+    flagged = {p.path for p in controls}
     version = None
     if has_form(kind, properties.get("type")):
         try:
@@ -172,9 +182,11 @@ def check(
             return None, [*problems, Problem("$.properties.version", message)]
         version = connector.version(version_id)
         if not schema_checked:
-            problems.extend(validate_properties(version, as_validated(properties)))
+            checked = validate_properties(version, as_validated(properties))
+            problems.extend(p for p in checked if p.path not in flagged)
     elif (declared := dataset_type(kind, properties.get("type"))) is not None:
-        problems.extend(validate_with(declared.validator, properties))
+        checked = validate_with(declared.validator, properties)
+        problems.extend(p for p in checked if p.path not in flagged)
     factory = factory or (instance.factory if instance is not None else Factory.default())
     renamed = instance is None or Resource.key_for(str(name)) != instance.name_key
     if (

@@ -5,14 +5,18 @@ name) and imports every file into one factory, or none of them. A file's kind co
 its document ``type``, else from its folder, else it is a linked service (files from
 before kinds). A linked service of a type the connector registry has a form for is read
 and checked by its connector; every other resource is kept as a document with its
-envelope checked. Each revision keeps the path and the exact bytes it was imported from.
+envelope checked. Each revision keeps the path and the exact bytes it was imported from,
+but for any secret written in clear in them, which is masked (the secret itself is sealed
+with the definition; see :class:`portal.models.SourceBytesField`).
 
 :func:`export_file` and :func:`export_archive` write resources as ADF Studio's git
 integration does (secure strings masked).
 
 :func:`import_repository` and :func:`export_repository` take in and give back a whole
 repository (a folder or a zip of its root) byte for byte, through ``connectors.adf_repository``;
-its override files become the factory's environments (:mod:`portal.environments`).
+its override files become the factory's environments (:mod:`portal.environments`). A file
+that is no resource is kept as is and given back exactly, sealed at rest when it holds a
+secret in clear (:class:`portal.models.KeptBytesField`).
 """
 
 from __future__ import annotations
@@ -103,13 +107,8 @@ def _read(outcome: ImportOutcome, raw: bytes, pedantic: bool = False) -> None:
     except UnicodeDecodeError as exc:
         outcome.problems.append(Problem("$", f"The file is not UTF-8 text ({exc.reason})."))
         return
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         outcome.problems.append(Problem("$", str(exc)))
-        return
-    except json.JSONDecodeError as exc:
-        outcome.problems.append(
-            Problem("$", f"Not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
-        )
         return
     outcome.kind = kind_of_file(outcome.source, document)
     properties = document.get("properties") if isinstance(document, dict) else None
@@ -498,14 +497,15 @@ def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
     """Every live resource of ``factory`` and every file kept as is, as ``(path, bytes)``:
     an unedited imported resource is its original file at its original path; an edited
     one is re-serialised in its file's style; a new one in ADF Studio's, at
-    ``<kind folder>/<name>.json``. Secure strings are never written in clear."""
+    ``<kind folder>/<name>.json``. A resource's secure strings are never written in clear;
+    a file kept as is gives back exactly the bytes imported."""
     resources = list(Resource.objects.live().filter(factory=factory).select_related("factory"))
     sources = _import_sources(resources)
     files = [_export_entry(r, sources.get(r.pk)) for r in resources]
     taken = {path for path, _ in files}
     for kept in RepositoryFile.objects.filter(factory=factory):
         if kept.path not in taken:
-            files.append((kept.path, unedited_bytes(bytes(kept.data))))
+            files.append((kept.path, bytes(kept.data)))
     files += environment_files(factory, taken | {path for path, _ in files})
     return sorted(files)
 

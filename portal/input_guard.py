@@ -2,8 +2,10 @@
 parameters and (for the pages) form fields, before any view or database sees them.
 
 Names, filters and path segments may hold none; other values (a comment, a description)
-may hold tabs and line breaks. The rule is :mod:`connectors.json_limits`'s; JSON bodies
-are checked by the schemas (names, descriptions) and the views (lists of names).
+may hold tabs and line breaks. The rule is :mod:`connectors.json_limits`'s; a definition's
+text, however it arrives (a JSON body, an import, an editor), is checked by the save
+service (:func:`connectors.validation.control_character_problems`, and the schemas' one-line
+fields), lists of names by their views.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from connectors.adf_repository import holds_clear_secret, without_clear_secrets
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -90,6 +91,59 @@ def unseal(properties: dict[str, Any]) -> dict[str, Any]:
 
 def _references(properties: Any) -> list[dict[str, Any]]:
     return [s for _, s in secure_strings(properties) if "secretId" in s]
+
+
+class SourceBytesField(models.BinaryField):
+    """The bytes of an imported file, kept without a secret in clear: each secret value
+    written in clear is masked (:func:`connectors.adf_repository.without_clear_secrets`)
+    before the bytes reach the database, whoever writes them (a save, a bulk create, an
+    update); every other byte is kept, for exports byte for byte. The secret itself is kept
+    sealed with the parsed definition (:func:`seal`)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = super().pre_save(model_instance, add)
+        if value is not None:
+            value = without_clear_secrets(bytes(value))
+            setattr(model_instance, self.attname, value)  # what is written, in memory too
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return value if value is None else without_clear_secrets(bytes(value))
+
+
+class SealedBytes(bytes):
+    """Bytes sealed already (:func:`portal.crypto.seal_bytes`): a :class:`KeptBytesField`
+    stores them as they are (key rotation writes them so)."""
+
+
+class KeptBytesField(models.BinaryField):
+    """The bytes of a repository file kept as is: given back exactly as they were written,
+    always. Bytes that hold a secret in clear
+    (:func:`connectors.adf_repository.holds_clear_secret`) are stored sealed with the
+    secrets' keys (:func:`portal.crypto.seal_bytes`), whoever writes them; so are the rare
+    bytes that begin as sealed ones do, so that no file is ever taken for a sealed one."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or isinstance(value, SealedBytes):
+            return None if value is None else bytes(value)
+        return stored_kept_bytes(bytes(value))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
+        from portal.crypto import open_bytes
+
+        return None if value is None else open_bytes(bytes(value))
+
+
+def stored_kept_bytes(data: bytes, keys: Any = None) -> bytes:
+    """How a :class:`KeptBytesField` stores ``data``: sealed (with ``keys``, the configured
+    ones when not given) when it holds a secret in clear, else as it is."""
+    from portal.crypto import is_sealed, seal_bytes
+
+    if holds_clear_secret(data) or is_sealed(data):
+        return seal_bytes(data, keys)
+    return data
 
 
 class Factory(models.Model):
@@ -322,8 +376,10 @@ class Revision(models.Model):
     source_path = models.CharField(
         max_length=1000, null=True, blank=True, help_text="Path in the imported repository."
     )
-    source_bytes = models.BinaryField(
-        null=True, blank=True, help_text="The imported file exactly (null unless imported)."
+    source_bytes = SourceBytesField(
+        null=True,
+        blank=True,
+        help_text="The imported file exactly, secrets in clear masked (null unless imported).",
     )
 
     objects = RevisionQuerySet.as_manager()
@@ -684,7 +740,7 @@ class RepositoryFile(models.Model):
 
     factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="kept_files")
     path = models.CharField(max_length=1000)
-    data = models.BinaryField()
+    data = KeptBytesField(help_text="The file exactly (sealed when it holds a secret in clear).")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -120,10 +120,14 @@ else:
             # WAL with synchronous=NORMAL: a commit appends to the log without an fsync
             # (about 0.05 ms against 1 ms), readers never wait for the writer, and a commit
             # survives a crash of the portal (only a power loss may undo the last ones).
+            # secure_delete: what a row gives up (a purged secret, bytes written again
+            # without a secret in clear) is overwritten with zeros, not left in the file.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
             # A file, not shared-cache memory, so that concurrent tests lock as in production.
             "TEST": {"NAME": DATA_DIR / "test-db.sqlite3"},
@@ -199,9 +203,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A refused request (403) is one line, not a traceback (portal.log_records).
+    "filters": {"refusals": {"()": "portal.log_records.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
+    },
 }
 
 

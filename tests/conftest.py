@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from portal.roles import Role, set_role
+from tests.fixture_secrets import LOGIN_PASSWORD, SECRET
 
 pytest_plugins = ["tests.conftest_spark"]
 
-PASSWORD = "correct-horse-battery-staple"
-SECRET = "pa55-Secret-Value-7f3a"
+PASSWORD = LOGIN_PASSWORD
 
 SPARK_V2: dict[str, Any] = {
     "annotations": [],
@@ -152,6 +152,16 @@ def form_data(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def back_to_latest() -> Any:
+    """Leave the test database at the latest migration, whatever the test did: the tests
+    that run after a migration test need every column."""
+    yield
+    from tests.migrations import migrate_to_latest
+
+    migrate_to_latest()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fake_server import FakeServer
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 EOM = 0x01
 
@@ -24,7 +25,7 @@ EOM = 0x01
 @dataclass
 class PoolBehaviour:
     user: str = "loader"
-    password: str = "S3cret-ñ!"
+    password: str = SQL_POOL_PASSWORD
     database: str = "salesdw"
     encryption: int = 1  # ENCRYPT_ON; 0 OFF, 2 NOT_SUP, 3 REQ
     strict: bool = False

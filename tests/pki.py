@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-KEYSTORE_PASSWORD = "linkwright-test"
+from tests.fixture_secrets import KEYSTORE_PASSWORD
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.fixture_secrets import SPARK_SERVER_PASSWORD
 from tests.pki import KEYSTORE_PASSWORD, TestPki
 
 READY_MARKER = "HiveThriftServer2 started"
 START_TIMEOUT_S = 180.0
 CUSTOM_USER = "linkwright"
-CUSTOM_PASSWORD = "correct-horse-battery"
+CUSTOM_PASSWORD = SPARK_SERVER_PASSWORD
 AUTH_CLASS = "linkwright.tests.FixedPasswordAuthenticator"
 HTTP_PATH = "cliservice"
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from connectors.registry import REGISTRY
 from portal.models import ApiToken, AuditEvent, Resource, Revision, SecretValue
 from tests.conftest import SECRET, SPARK_V2, api_for
 
@@ -256,6 +257,7 @@ def test_openapi_document_validates_and_uses_connector_schemas(client: Any, db: 
         {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_legacy"},
         {"$ref": "#/components/schemas/AzureBlobStorageLinkedServiceProperties_current"},
         {"$ref": "#/components/schemas/AzureBlobFSLinkedServiceProperties_current"},
+        {"$ref": "#/components/schemas/OtherLinkedServiceProperties"},
     ]
     # A connector schema's own $defs are components of their own, and every $ref resolves.
     assert "AzureBlobFSLinkedServiceProperties_current_notSas" in schemas
@@ -271,6 +273,50 @@ def test_openapi_document_validates_and_uses_connector_schemas(client: Any, db: 
     assert create_op["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/LinkedServiceDocument"
     }
+    any_kind = spec["paths"]["/api/v1/factories/{factory}/{kind}/"]["post"]
+    assert any_kind["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ResourceDocument"
+    }
+
+
+def conforms(spec: dict[str, Any], component: str, value: Any) -> list[str]:
+    """What of ``value`` breaks the OpenAPI document's ``component`` (nothing: [])."""
+    from jsonschema import Draft202012Validator
+
+    schema = {"$ref": f"#/components/schemas/{component}", "components": spec["components"]}
+    return [error.message for error in Draft202012Validator(schema).iter_errors(value)]
+
+
+def test_every_resource_the_api_gives_back_is_what_its_document_says(
+    client: Any, editor_api: APIClient, editor: Any
+) -> None:
+    """A linked service of a type no connector has (kept as a document), a dataset and a
+    pipeline: their documents and revisions, on the linked-service routes and the routes
+    over any kind, agree with the OpenAPI document (revisions and restore did not)."""
+    spec = json.loads(client.get("/api/schema/?format=json").content)
+    blob = {"type": "AzureBlobStorage", "typeProperties": {"connectionString": "x=y;"}}
+    created = editor_api.post(
+        "/api/v1/linkedservices/", {"name": "Blob", "properties": blob}, format="json"
+    )
+    assert created.status_code == 201
+    assert conforms(spec, "LinkedServiceDocument", created.json()) == []
+    for url in ("/api/v1/linkedservices/Blob/revisions/1", "/api/v1/linkedservices/Blob"):
+        body = editor_api.get(url).json()
+        assert (
+            conforms(spec, "Revision" if "revisions" in url else "LinkedServiceDocument", body)
+            == []
+        )
+    restored = editor_api.post(
+        "/api/v1/linkedservices/Blob/revisions/1/restore", HTTP_IF_MATCH='"1"'
+    )
+    assert restored.status_code == 200
+    assert conforms(spec, "LinkedServiceDocument", restored.json()) == []
+    pipeline = {"name": "P", "properties": {"activities": [], "annotations": []}}
+    url = "/api/v1/factories/default/pipeline/"
+    assert editor_api.post(url, pipeline, format="json").status_code == 201
+    for path, component in (("P", "ResourceDocument"), ("P/revisions/1", "ResourceRevision")):
+        assert conforms(spec, component, editor_api.get(url + path).json()) == []
+    assert conforms(spec, "LinkedServiceDocument", editor_api.get(url + "P").json()) != []
 
 
 def test_api_docs_page_is_served_locally(editor_client: Any) -> None:
@@ -304,3 +350,24 @@ def test_odd_secure_strings_outside_secrets_do_not_crash(editor_api: APIClient) 
     response = editor_api.post(BASE, bad, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"].startswith("$.properties.typeProperties.password")
+
+
+@pytest.mark.parametrize("one_off", [{}, {"testPassword": "p"}, {"testSecrets": {"password": "p"}}])
+def test_an_unsaved_test_of_a_type_no_connector_has_is_a_400_at_its_type(
+    editor_api: APIClient, one_off: dict[str, Any]
+) -> None:
+    """It answered 500 (the connection test was started without a connector version)."""
+    properties = {"type": "HttpServer", "typeProperties": {"encryptedCredential": "abc"}}
+    response = editor_api.post(
+        "/api/v1/test-connection", {"name": "Web", "properties": properties, **one_off},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    supported = ", ".join(sorted(REGISTRY))
+    assert response.json()["errors"] == [
+        {
+            "path": "$.properties.type",
+            "message": f"Linked services of type 'HttpServer' are not supported "
+            f"(supported: {supported}).",
+        }
+    ]

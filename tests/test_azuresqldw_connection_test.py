@@ -15,9 +15,10 @@ from connectors.net_policy import AddressPolicy
 from connectors.registry import get_connector
 from tests.fake_server import FakeServer, silent
 from tests.fake_tds import PoolBehaviour, fake_pool
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 LOOPBACK = AddressPolicy(allow_loopback=True)
-PASSWORD = "S3cret-ñ!"
+PASSWORD = SQL_POOL_PASSWORD
 
 
 def settings(port: int, **changes: Any) -> SqlPoolSettings:

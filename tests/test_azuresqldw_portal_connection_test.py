@@ -13,9 +13,10 @@ from django.core.management import call_command
 from portal.definitions import save_definition
 from portal.models import ConnectionTest
 from tests.fake_tds import PoolBehaviour, fake_pool
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "S3cret-ñ!"
+PASSWORD = SQL_POOL_PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,11 @@ import pytest
 from connectors.azuresqldw.secret_target import SECRET_TARGET
 from portal.definitions import DefinitionInvalid, save_definition
 from portal.models import Resource, SecretValue
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "S3cret-ñ!"
+SECRET = SQL_POOL_PASSWORD
 MASK = {"type": "SecureString", "value": "**********"}
 
 # property -> (stored typeProperties changes, the Editor's change)

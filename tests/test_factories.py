@@ -13,9 +13,8 @@ from django.contrib.auth import get_user_model
 from portal.models import Factory, Resource, SecretValue
 from portal.roles import Role, grant
 from tests.conftest import PASSWORD, SECRET, SPARK_V2, api_for
+from tests.fixture_secrets import BLOB_SECRET
 from tests.helpers import url_of
-
-BLOB_SECRET = "blob-Account-Key-93kd"
 
 
 def user_with(name: str, roles: dict[Factory, Role]) -> Any:

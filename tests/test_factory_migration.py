@@ -4,37 +4,19 @@ database: linked services, revisions, secrets, connection tests, audit rows and 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to
 
 BEFORE = [("portal", "0005_token_scope_expiry_sign_in_lock")]
 AFTER = [("portal", "0008_resource_factory_required")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_latest() -> Any:
-    """Leave the test database at the latest migration, whatever the test did: the tests
-    that run after this one need every column."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
 def test_existing_linked_services_and_users_move_into_the_default_factory() -> None:
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     User = old.get_model("auth", "User")
     Group = old.get_model("auth", "Group")
     LinkedService = old.get_model("portal", "LinkedService")
@@ -67,7 +49,7 @@ def test_existing_linked_services_and_users_move_into_the_default_factory() -> N
         linked_service=service, connector="Spark", connector_version="2.0", status="passed"
     )
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     Factory = new.get_model("portal", "Factory")
     Resource = new.get_model("portal", "Resource")
     default = Factory.objects.get()

@@ -16,13 +16,10 @@ from rest_framework.test import APIClient
 from portal.definitions import delete_definition, save_definition
 from portal.models import ApiToken, ConnectionTest
 from tests.conftest import SECRET, SPARK_V2, form_data
+from tests.fixture_secrets import DOCUMENT_SECRET, OTHER_SECRET, PARAM_SECRET
 from tests.helpers import NEW_SPARK, NEW_SPARK_TEST
 
 pytestmark = pytest.mark.django_db
-
-OTHER_SECRET = "second-Secret-Value-91c2"
-DOCUMENT_SECRET = "document-Secret-Value-5e1"
-PARAM_SECRET = "parameter-Secret-Default-77"
 
 
 def all_route_names() -> set[str]:

@@ -21,6 +21,7 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import AuditEvent, ConnectionTest, Resource, SecretValue
 from tests.conftest import api_for
+from tests.fixture_secrets import STORED_SECRET
 from tests.helpers import NEW_SPARK, NEW_SPARK_TEST, url_of
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 from tests.test_connection_test_portal import wait_for
@@ -256,7 +257,7 @@ def test_a_stored_password_does_not_follow_a_parameter_value_to_another_host(
     bound to the parameter defaults its target reads, so another host value needs the
     password typed for the test, and the typed one is not stored."""
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = False  # refused by policy: no network
-    secret = {"type": "SecureString", "value": "stored-secret-1"}
+    secret = {"type": "SecureString", "value": STORED_SECRET}
     properties = parameterised(password=secret)
     properties["parameters"]["port"]["defaultValue"] = 10000
     saved(editor, properties)

@@ -30,6 +30,7 @@ from tests.connectors.repository_builders import (
     synapse_repository,
     unzip,
 )
+from tests.fixture_secrets import CONNECTION_STRING_SECRET
 from tests.helpers import described
 
 
@@ -158,12 +159,12 @@ def test_a_new_resource_is_exported_in_studio_style_at_its_kind_folder(
 
 def test_secrets_imported_in_clear_are_exported_masked(contoso: Factory, editor: Any) -> None:
     files = repository()
-    clear = MASKED_SECRET_FILE.replace(b"**********", b"Password=k3y")
+    clear = MASKED_SECRET_FILE.replace(b"**********", CONNECTION_STRING_SECRET.encode())
     files["linkedService/Sql_Dw.json"] = clear
     assert import_repository(as_zip(files), user=editor, factory=contoso).ok
     exported = dict(export_repository(contoso))
     assert exported["linkedService/Sql_Dw.json"] == MASKED_SECRET_FILE
-    assert not any(b"k3y" in data for data in exported.values())
+    assert not any(CONNECTION_STRING_SECRET.encode() in data for data in exported.values())
 
 
 def test_a_folder_imports_like_its_zip(contoso: Factory, editor: Any, tmp_path: Path) -> None:

@@ -29,13 +29,14 @@ from portal.models import AuditEvent, ConnectionTest, Resource, Revision, Secret
 from portal.services.connection_tests import wait_for_verdict
 from tests.conftest import api_for
 from tests.fake_server import FakeServer
+from tests.fixture_secrets import RECORDED_SECRET
 from tests.helpers import url_of
 from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
 from tests.test_storage_secret_reuse import CASES as STORAGE_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Rec0rded-Secret-77"
+PASSWORD = RECORDED_SECRET
 USER = "etl"
 
 

@@ -135,6 +135,38 @@ def test_rotate_with_environment_keys(saved_service: Any, monkeypatch: pytest.Mo
     assert SecretValue.objects.get().reveal() == SECRET
 
 
+def test_rotating_the_key_seals_again_the_kept_files_that_hold_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from portal.crypto import is_sealed
+    from portal.models import Factory, RepositoryFile
+
+    factory = Factory.objects.create(name="contoso")
+    clear = b'{"p": {"type": "SecureString", "value": "' + SECRET.encode() + b'"}}'
+    RepositoryFile.objects.create(factory=factory, path="sqlPool/K.json", data=clear)
+    RepositoryFile.objects.create(factory=factory, path="README.md", data=b"# hello\n")
+
+    def stored() -> dict[str, bytes]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT path, data FROM portal_repositoryfile")
+            return {path: bytes(data) for path, data in cursor.fetchall()}
+
+    before = stored()
+    assert is_sealed(before["sqlPool/K.json"]) and before["README.md"] == b"# hello\n"
+    old = settings.SECRET_KEYS_FILE.read_text().strip()
+    new = Fernet.generate_key().decode()
+    monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", old)
+    call_command("rotate_secret_key", "--new-key", new, stdout=io.StringIO())
+    monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", new)  # the old key is gone
+    after = stored()
+    assert after["sqlPool/K.json"] != before["sqlPool/K.json"]
+    assert after["README.md"] == b"# hello\n"
+    kept = {f.path: bytes(f.data) for f in RepositoryFile.objects.all()}
+    assert kept == {"sqlPool/K.json": clear, "README.md": b"# hello\n"}
+
+
 def test_revisions_are_append_only(saved_service: Any) -> None:
     from portal.models import ImmutableError
 

@@ -20,6 +20,7 @@ from portal.models import AuditEvent, Factory, Resource, Revision, SecretValue
 from portal.services import upgrades as upgrade_actions
 from portal.services.actor import Actor
 from tests.conftest import api_for
+from tests.fixture_secrets import READY_SECRET, V1_SECRET
 from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ READY = {
         "thriftTransportProtocol": "HTTP",
         "authenticationType": "UsernameAndPassword",
         "username": "svc",
-        "password": {"type": "SecureString", "value": "ready-Secret-1"},
+        "password": {"type": "SecureString", "value": READY_SECRET},
         "httpPath": "cliservice",
         "enableSsl": True,
     },
@@ -223,7 +224,7 @@ def test_bulk_dry_run_then_apply(editor_client: Client, editor: Any) -> None:
     ) == ["Ready"]
     ready.refresh_from_db()
     secret_id = ready.properties["typeProperties"]["password"]["secretId"]
-    assert SecretValue.objects.get(pk=secret_id).reveal() == "ready-Secret-1"
+    assert SecretValue.objects.get(pk=secret_id).reveal() == READY_SECRET
 
 
 def test_readers_cannot_upgrade(reader_client: Client, editor: Any) -> None:
@@ -249,7 +250,7 @@ def test_command_line(editor: Any) -> None:
     call_command("upgrade_spark", "--dry-run", "--name", "ready", "--json", stdout=out)
     report = json.loads(out.getvalue())
     assert [r["name"] for r in report["results"]] == ["Ready"] and report["applied"] is False
-    assert "ready-Secret-1" not in out.getvalue()
+    assert READY_SECRET not in out.getvalue()
     out = io.StringIO()
     call_command("upgrade_spark", "--apply", "--name", "Ready", stdout=out)
     assert "upgraded  Ready (revision 2)" in out.getvalue()
@@ -327,7 +328,7 @@ def test_upgrade_api_shows_stored_secrets_as_the_mask_not_their_id(
         **READY,
         "typeProperties": {
             **READY["typeProperties"],
-            "password": {"type": "SecureString", "value": "s3cret-V1"},
+            "password": {"type": "SecureString", "value": V1_SECRET},
         },
     }
     create(editor, "Stored", v1_with_password)
@@ -339,7 +340,7 @@ def test_upgrade_api_shows_stored_secrets_as_the_mask_not_their_id(
     for response in bodies:
         assert response.status_code == 200
         assert "secretId" not in response.content.decode()
-        assert "s3cret-V1" not in response.content.decode()
+        assert V1_SECRET not in response.content.decode()
     plan, _, bulk = (r.json() for r in bodies)
     masked = {"type": "SecureString", "value": "**********"}
     assert plan["proposed"]["typeProperties"]["password"] == masked

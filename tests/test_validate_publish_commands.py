@@ -167,6 +167,26 @@ def test_the_api_validates_a_factory_and_refuses_its_arm_zip_while_it_has_errors
     assert "linkedTemplates/ArmTemplate_master.json" in names
 
 
+def test_validate_gives_each_report_as_its_documented_type_and_refuses_others_at_report(
+    reader: Any,
+) -> None:
+    """Found by scripts/fuzz-api.sh: an unknown report was a 400 in no documented shape,
+    and the text, JUnit and SARIF reports' content types were not in the document."""
+    client = api_for(reader)
+    spec = json.loads(client.get("/api/schema/?format=json").content)
+    operation = spec["paths"]["/api/v1/factories/{factory}/validate"]["get"]
+    documented = set(operation["responses"]["200"]["content"])
+    for report in ("json", "text", "junit", "sarif"):
+        response = client.get(f"/api/v1/factories/default/validate?report={report}")
+        assert response.status_code == 200
+        assert response["Content-Type"].split(";")[0] in documented
+    refused = client.get("/api/v1/factories/default/validate?report=AAA")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "errors": [{"path": "?report", "message": "One of text, json, junit, sarif."}]
+    }
+
+
 def test_the_factory_page_validates_all_grouped_by_resource_and_refuses_to_publish(
     tmp_path: Path, editor: Any, reader: Any
 ) -> None:

@@ -85,9 +85,8 @@ def read_template(raw: bytes | None, path: str = TEMPLATE_PATH) -> tuple[Any, li
         template = json_limits.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         return default_template(), [error(Where(path), f"Not UTF-8 text ({exc.reason}).")]
-    except (json.JSONDecodeError, json_limits.TooDeep) as exc:
-        line = getattr(exc, "lineno", 1)
-        return default_template(), [error(Where(path, line), f"Not valid JSON: {exc}.")]
+    except json_limits.JsonRefused as exc:
+        return default_template(), [error(Where(path, exc.lineno or 1, exc.colno or 0), str(exc))]
     if not isinstance(template, dict):
         return default_template(), [error(Where(path, 1), "The template is one JSON object.")]
     return template, []
@@ -238,10 +237,8 @@ def resolve(
     whole = Where(file.path, 1)
     try:
         document = json_limits.loads(file.text)
-    except json.JSONDecodeError as exc:
-        return [error(Where(file.path, exc.lineno, exc.colno), f"Not valid JSON: {exc.msg}.")]
-    except json_limits.TooDeep as exc:
-        return [error(whole, str(exc))]
+    except json_limits.JsonRefused as exc:
+        return [error(Where(file.path, exc.lineno or 1, exc.colno or 0), str(exc))]
     if not looks_like_parameters(document):
         return [error(whole, 'An ARM parameter file has "parameters": {"<name>": {"value": ...}}.')]
     positions = json_edit.Positions(file.text)

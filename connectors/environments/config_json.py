@@ -91,11 +91,8 @@ def entries(config: ConfigJson) -> tuple[list[JsonEntry], list[Finding]]:
     whole = Where(config.path, 1)
     try:
         document = json_limits.loads(config.text)
-    except json_limits.TooDeep as exc:
-        return [], [error(whole, str(exc))]
-    except json.JSONDecodeError as exc:
-        at = Where(config.path, exc.lineno, exc.colno)
-        return [], [error(at, f"Not valid JSON: {exc.msg}.")]
+    except json_limits.JsonRefused as exc:
+        return [], [error(Where(config.path, exc.lineno or 1, exc.colno or 0), str(exc))]
     if not isinstance(document, dict):
         return [], [error(whole, 'A JSON config is one object: {"<object name>": [entries]}.')]
     found: list[JsonEntry] = []

@@ -149,6 +149,7 @@ class ActivityQuery(ScopedView):
         "and the values for the call to the dataset's linked service as a connection test "
         "takes them: testPassword, testParameters, testSecrets.",
         request={"application/json": openapi.ACTIVITY_QUERY_BODY},
+        responses={200: dict, 429: None},
     )
     def post(self, request: Request, name: str, key: str) -> Response:
         data = request.data if isinstance(request.data, dict) else {}

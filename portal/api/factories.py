@@ -16,12 +16,12 @@ from rest_framework.views import APIView
 from connectors.problems import Problem
 from portal.api import openapi
 from portal.api.documents import Invalid
-from portal.api.permissions import RolePermission
+from portal.api.permissions import RolePermission, denied
 from portal.api.scope import ScopedView, resource_url
 from portal.models import Factory
 from portal.references import Link, incoming, outgoing
 from portal.roles import Role, has_site_role, role_of, visible_factories
-from portal.services import factories, refusals
+from portal.services import factories
 from portal.services.actor import Actor
 
 
@@ -36,12 +36,7 @@ def factory_document(factory: Factory, user: Any) -> dict[str, Any]:
 
 def _site_admin(request: Request) -> None:
     if not has_site_role(request.user, Role.ADMIN):
-        refusals.denied(
-            Actor.of(request),
-            f"API {request.method} {request.path}: needs site Admin",
-            needs="site Admin",
-            path=request.path,
-        )
+        denied(request, f"API {request.method} {request.path}: needs site Admin", "site Admin")
         raise PermissionDenied(
             "Creating, changing or deleting a factory needs the site Admin role."
         )

@@ -42,12 +42,23 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+TEXT_RULE = (
+    " Whatever the kind, a property name holds no control character and a text value none "
+    "but tabs and line breaks (U+0000-U+001F and U+007F-U+009F otherwise)."
+)
+"""The save service's rule for every definition (connectors.validation), said once here."""
 DOCUMENT = ref("LinkedServiceDocument")
+RESOURCE_DOCUMENT = ref("ResourceDocument")
 ERRORS = ref("ValidationErrors")
 STALE = ref("StaleRevision")
 REVISION = ref("Revision")
+RESOURCE_REVISION = ref("ResourceRevision")
 DIFF = ref("RevisionDiff")
-IMPORT_BODY = {"oneOf": [DOCUMENT, list_of(DOCUMENT)]}
+IMPORTED_DOCUMENT = {"anyOf": [DOCUMENT, RESOURCE_DOCUMENT]}
+IMPORT_BODY = {"oneOf": [IMPORTED_DOCUMENT, list_of(IMPORTED_DOCUMENT)]}
+KIND_ROUTES = "/{kind}/"
+"""Paths of routes over resources of any kind (``/factories/{factory}/{kind}/...``): they
+take and give :data:`RESOURCE_DOCUMENT` and :data:`RESOURCE_REVISION`."""
 IMPORT_RESULT = ref("ImportResult")
 ZIP = {"type": "string", "format": "binary", "description": "a zip of a repository's root"}
 REPOSITORY_UPLOAD = {"type": "object", "properties": {"repository": ZIP}}
@@ -217,6 +228,23 @@ def _rewrite(node: Any, local_prefix: str | None = None) -> Any:
     return node
 
 
+def revision_component(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "number": {"type": "integer"},
+            "action": {"type": "string"},
+            "comment": {"type": "string"},
+            "author": {"type": ["string", "null"]},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "connector": {"type": "string"},
+            "connectorVersion": {"type": "string"},
+            "name": {"type": "string"},
+            "properties": properties,
+        },
+    }
+
+
 def connector_components() -> dict[str, Any]:
     components: dict[str, Any] = {}
     for name, definition in common_schema()["$defs"].items():
@@ -230,8 +258,41 @@ def connector_components() -> dict[str, Any]:
                 components[f"{component}_{name}"] = _rewrite(copy.deepcopy(definition), component)
             version_refs.append(ref(component))
     components["LinkedServiceProperties"] = {
-        "description": "The properties of a linked service, per connector and version.",
-        "oneOf": version_refs,
+        "description": "The properties of a linked service: per connector and version for "
+        "the types a connector here has (validated by its schema, values ADF reads "
+        "otherwise than written accepted with a warning and kept as written); any other "
+        "type is kept as a document." + TEXT_RULE,
+        "oneOf": [*version_refs, ref("OtherLinkedServiceProperties")],
+    }
+    components["OtherLinkedServiceProperties"] = {
+        "type": "object",
+        "description": "A linked service of a type no connector here has: kept as a "
+        "document, as sent (its text checked for control characters only).",
+        "not": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"enum": sorted(c.type for c in connectors())}},
+        },
+    }
+    components["ResourceProperties"] = {
+        "type": "object",
+        "description": "The properties of a resource of the kind in the path: a linked "
+        "service's are LinkedServiceProperties; a dataset of a type a connector declares "
+        "follows that type's schema; any other resource is kept as a document." + TEXT_RULE,
+    }
+    components["ResourceDocument"] = {
+        "type": "object",
+        "description": "A resource of any kind as ADF / Synapse git integration writes it "
+        "(type: its document type in either service's spelling). Secure string values are "
+        "write-only: responses hold the mask **********.",
+        "required": ["name"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "name": ref("Common_name"),
+            "type": {"type": "string"},
+            "etag": {"type": "string", "readOnly": True, "description": "current revision"},
+            "properties": ref("ResourceProperties"),
+        },
     }
     components["LinkedServiceDocument"] = {
         "type": "object",
@@ -268,20 +329,8 @@ def connector_components() -> dict[str, Any]:
             "updatedBy": {"type": ["string", "null"]},
         },
     }
-    components["Revision"] = {
-        "type": "object",
-        "properties": {
-            "number": {"type": "integer"},
-            "action": {"type": "string"},
-            "comment": {"type": "string"},
-            "author": {"type": ["string", "null"]},
-            "createdAt": {"type": "string", "format": "date-time"},
-            "connector": {"type": "string"},
-            "connectorVersion": {"type": "string"},
-            "name": {"type": "string"},
-            "properties": ref("LinkedServiceProperties"),
-        },
-    }
+    components["Revision"] = revision_component(ref("LinkedServiceProperties"))
+    components["ResourceRevision"] = revision_component(ref("ResourceProperties"))
     components["RevisionDiff"] = {
         "type": "object",
         "properties": {
@@ -456,7 +505,7 @@ HEADER_EXAMPLES = {"If-Match": '"1"'}
 
 def _body_example(schema: Any, document: dict[str, Any]) -> Any:
     """A body that validates for a request schema of ours (``None``: leave it be)."""
-    if schema in (DOCUMENT, TEST_BODY):
+    if schema in (DOCUMENT, RESOURCE_DOCUMENT, TEST_BODY):
         return document
     if schema == IMPORT_BODY:
         return [document]
@@ -512,10 +561,27 @@ def add_examples(result: dict[str, Any]) -> None:
                 media["example"] = body
 
 
+_FOR_ANY_KIND = {DOCUMENT["$ref"]: RESOURCE_DOCUMENT, REVISION["$ref"]: RESOURCE_REVISION}
+
+
+def _any_kind(node: Any) -> Any:
+    """The operations of a route over any kind, taking and giving documents of any kind."""
+    if isinstance(node, dict):
+        if set(node) == {"$ref"} and node["$ref"] in _FOR_ANY_KIND:
+            return _FOR_ANY_KIND[node["$ref"]]
+        return {key: _any_kind(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_any_kind(item) for item in node]
+    return node
+
+
 def add_connector_schemas(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the connector schemas, examples that work,
     and the error responses (in one shape) on every operation."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(connector_components())
+    for path, operations in result.get("paths", {}).items():
+        if KIND_ROUTES in path:
+            result["paths"][path] = _any_kind(operations)
     add_examples(result)
     errors = {"application/json": {"schema": ERRORS}}
     for operations in result.get("paths", {}).values():

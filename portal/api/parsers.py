@@ -1,4 +1,4 @@
-"""Request bodies: JSON no larger than the upload limit and nested at most MAX_JSON_DEPTH."""
+"""Request bodies: JSON no larger than the upload limit, read by :func:`json_limits.loads`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser, get_encoding
-from rest_framework.settings import api_settings
-from rest_framework.utils import json
 
 from connectors import json_limits
 
@@ -24,8 +22,9 @@ class BodyTooLarge(APIException):
 
 
 class LimitedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and JSON
-    nested deeper than :data:`connectors.json_limits.MAX_JSON_DEPTH` before parsing."""
+    """DRF's JSON parser, refusing bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, then reading
+    them as every other JSON input is read (:func:`connectors.json_limits.loads`: too deep,
+    numbers past what Python holds and NaN refused, saying where)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -34,11 +33,8 @@ class LimitedJSONParser(JSONParser):
             raise BodyTooLarge()
         encoding = get_encoding(parser_context or {})
         try:
-            text = raw.decode(encoding)
-            json_limits.check_depth(text)
-            strict = json.strict_constant if api_settings.STRICT_JSON else None
-            return json.loads(text, parse_constant=strict)
-        except json_limits.TooDeep as exc:
+            return json_limits.loads(raw.decode(encoding))
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"The body is not {encoding} text ({exc.reason}).") from None
+        except json_limits.JsonRefused as exc:
             raise ParseError(str(exc)) from None
-        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError included
-            raise ParseError(f"The body is not valid JSON: {exc}.") from None

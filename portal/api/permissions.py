@@ -10,6 +10,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from portal.log_records import refusal_logged
 from portal.models import ApiToken
 from portal.roles import Role, has_role
 from portal.services import refusals
@@ -30,9 +31,10 @@ class RolePermission(BasePermission):
         allowed = not getattr(view, "needs_factory_role", True) or has_role(
             request.user, needed, getattr(view, "factory", None)
         )
+        needs = ""
         if not allowed:
             self.message = f"This needs the {needed.value} role."
-            why = f"needs {needed.value}"
+            why, needs = f"needs {needed.value}", needed.value
         elif request.method not in SAFE_METHODS and _read_only_token(request):
             allowed = False
             self.message = (
@@ -40,10 +42,15 @@ class RolePermission(BasePermission):
             )
             why = "read-only token"
         if not allowed:
-            refusals.denied(
-                Actor.of(request), f"API {request.method} {request.path}: {why}", path=request.path
-            )
+            denied(request, f"API {request.method} {request.path}: {why}", needs)
         return allowed
+
+
+def denied(request: Request, detail: str, needs: str = "") -> None:
+    """Record an API refusal (its log line and audit row); Django's own line for the 403
+    is then left out (:func:`portal.log_records.refusal_logged`)."""
+    refusals.denied(Actor.of(request), detail, needs=needs, path=request.path)
+    refusal_logged(request)
 
 
 def _read_only_token(request: Request) -> bool:

@@ -12,6 +12,8 @@ from rest_framework.response import Response
 
 from connectors.factory_checks import Severity
 from connectors.factory_checks.reports import FORMATS, render
+from connectors.problems import Problem
+from portal.api.documents import Invalid
 from portal.api.scope import ScopedView
 from portal.publish import publish_factory, publish_zip, validate_factory
 
@@ -28,12 +30,15 @@ class ValidateView(ScopedView):
         summary="Validate all: the factory's findings, each with its code, severity, resource "
         "file and JSON path",
         parameters=[OpenApiParameter("report", str, enum=list(FORMATS), required=False)],
-        responses={200: dict},
+        responses={
+            (200, content_type.split(";")[0]): dict if "json" in content_type else str
+            for fmt, content_type in _CONTENT_TYPES.items()
+        },
     )
     def get(self, request: Request) -> HttpResponse:
         fmt = request.query_params.get("report", "json")
         if fmt not in FORMATS:
-            return Response({"detail": f"report is one of {', '.join(FORMATS)}."}, status=400)
+            raise Invalid([Problem("?report", f"One of {', '.join(FORMATS)}.")])
         snapshot, findings = validate_factory(self.factory)
         return HttpResponse(render(fmt, snapshot, findings), content_type=_CONTENT_TYPES[fmt])
 

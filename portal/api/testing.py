@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
-from connectors.registry import has_form
+from connectors.registry import get_connector, has_form
 from connectors.validation import validate_name
 from portal.api import openapi
 from portal.api.call_values import FIELDS as CALL_VALUE_FIELDS
@@ -123,6 +123,8 @@ class UnsavedTest(ScopedView):
         problems = [*validate_name(name), *(p for p in problems if p.path != "$.name")]
         if problems:
             raise Invalid(problems)
+        if version is None:  # a type no connector has: kept as a document, never tested
+            get_connector(str(properties.get("type")))  # UnknownConnector: 400 at the type
         try:
             test = connection_tests.start(
                 actor=Actor.of(request),

@@ -1,5 +1,5 @@
-"""Secret actions: re-encrypting every stored secret with a new key (audited, never showing a
-secret)."""
+"""Secret actions: re-encrypting every stored secret, and every kept repository file sealed
+for the secret it holds, with a new key (audited, never showing a secret)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal import audit
 from portal.crypto import _fernet, configured_keys
-from portal.models import AuditEvent, SecretValue
+from portal.models import AuditEvent, RepositoryFile, SealedBytes, SecretValue, stored_kept_bytes
 from portal.services.actor import Actor
 
 
@@ -25,6 +25,11 @@ def rotate_key(actor: Actor, new_key: str, *, write_key_file: bool) -> int:
             token = rotator.rotate(secret.ciphertext.encode()).decode()
             SecretValue.objects.filter(pk=secret.pk).update(ciphertext=token)
             count += 1
+        kept = RepositoryFile.objects.select_for_update().values_list("pk", "data")
+        for pk, data in kept.iterator():
+            stored = stored_kept_bytes(data, rotator)
+            if stored != data:  # sealed: sealed again with the new key
+                RepositoryFile.objects.filter(pk=pk).update(data=SealedBytes(stored))
         audit.record(
             AuditEvent.Action.USER_CHANGED,
             actor=actor,

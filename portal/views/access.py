@@ -13,10 +13,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from portal.log_records import LoggedRefusal
 from portal.models import Factory
 from portal.roles import Role, has_role, has_site_role, role_of
 from portal.services import refusals
@@ -63,7 +63,7 @@ def deny(request: HttpRequest, role: Role, why: str = "") -> None:
         needs=role.value,
         path=request.path,
     )
-    raise PermissionDenied(why or f"This needs the {role.value} role.")
+    raise LoggedRefusal(why or f"This needs the {role.value} role.")
 
 
 def role_required(

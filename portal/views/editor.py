@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from connectors.base import Connector
-from connectors.formdata import PREFIX, form_from_properties, form_values, too_deep_fields
+from connectors.formdata import PREFIX, form_from_properties, form_values, json_field_problems
 from connectors.formspec import field_specs
 from connectors.kinds import LINKED_SERVICE
 from connectors.problems import Problem
@@ -267,7 +267,7 @@ def _editor(
     wants_save = wants_save and not applying and "_to_json" not in data
     problems.extend(from_json)
     if wants_save:
-        problems = too_deep_fields(data)
+        problems = json_field_problems(data)
     if wants_save and not problems:
         form = build_editor_form(connector, version, data, stored)
         problems = form.unanswered

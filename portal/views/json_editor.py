@@ -4,7 +4,6 @@ clone's; each can also be applied to the resource's form."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -40,14 +39,18 @@ def form_url(resource: Resource) -> str | None:
     return None
 
 
+_REFUSED_AT = re.compile(r"\bline (\d+), column \d+")
+"""Where :func:`connectors.json_limits.loads` says it refused the text."""
+
+
 def at_lines(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """Each problem with the line of the JSON text it is about (None: the whole text)."""
     from connectors.json_lines import line_of
 
     found = []
     for p in problems:
-        syntax = re.match(r"Not valid JSON at line (\d+),", p.message)
-        line = int(syntax.group(1)) if syntax else line_of(text, p.path)
+        refused = _REFUSED_AT.search(p.message) if p.path == "$" else None
+        line = int(refused.group(1)) if refused else line_of(text, p.path)
         found.append({"path": p.path, "message": p.message, "line": line})
     return found
 
@@ -56,11 +59,8 @@ def parse_document(text: str, kind: str) -> tuple[str | None, Any, list[Problem]
     """(name, properties, problems) of a resource's JSON text, as the JSON editor reads it."""
     try:
         document = json_limits.loads(text)
-    except json_limits.TooDeep as exc:
+    except json_limits.JsonRefused as exc:
         return None, None, [Problem("$", str(exc))]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return None, None, [Problem("$", f"Not valid JSON at {where}: {exc.msg}.")]
     from connectors.documents import envelope_problems
 
     problems = envelope_problems(KINDS[kind], document)

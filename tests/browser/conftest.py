@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.fixture_secrets import BROWSER_LOGIN_PASSWORD
+
 # Playwright's sync API keeps an asyncio loop running in this thread; without this, Django
 # refuses ORM calls from fixtures and tests ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -47,7 +49,7 @@ REPO = Path(__file__).resolve().parents[2]
 FAILURES = REPO / "test-results" / "browser"
 
 EDITOR_USERNAME = "edna"
-EDITOR_PASSWORD = "browser-test-login-9c2e"
+EDITOR_PASSWORD = BROWSER_LOGIN_PASSWORD
 
 _FAILED = pytest.StashKey[bool]()
 

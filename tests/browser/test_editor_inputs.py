@@ -12,11 +12,12 @@ from portal.models import Resource, SecretValue
 from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_keyboard import sign_in
 from tests.browser.test_new_linked_service import field, is_fields_refresh, wait_htmx_idle
+from tests.fixture_secrets import BROWSER_PARAM_SECRET
 from tests.helpers import NEW_SPARK, url_of
 
 pytestmark = pytest.mark.browser
 
-PARAM_SECRET = "Param-Browser-Secret-3c9"
+PARAM_SECRET = BROWSER_PARAM_SECRET
 
 
 def fill_v2_basics(page: Page, name: str) -> None:

@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from portal.models import Resource, unseal
 from tests.browser.conftest import assert_fits_phone
+from tests.fixture_secrets import BROWSER_SPARK_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ SCREENSHOTS = Path(
 NAME = "SparkFromBrowser"
 HOST = "spark-browser.example.com"
 SPARK_USER = "sparkuser"
-SPARK_PASSWORD = "Br0wser-Secret-7d41"
+SPARK_PASSWORD = BROWSER_SPARK_PASSWORD
 PORT_ERROR = "Enter a whole number from 1 to 65535"
 
 HTMX_IDLE = (

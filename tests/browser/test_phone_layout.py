@@ -17,12 +17,13 @@ from portal.definitions import delete_definition, save_definition
 from portal.models import ConnectionTest
 from portal.roles import Role, set_role
 from tests.browser.conftest import assert_fits_phone
+from tests.fixture_secrets import PHONE_LOGIN_PASSWORD
 from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
 ADMIN = "phone-admin"
-ADMIN_PASSWORD = "phone-layout-login-41d7"
+ADMIN_PASSWORD = PHONE_LOGIN_PASSWORD
 LONG_HOST = "spark-thrift-server-with-a-rather-long-name.westeurope.cloudapp.example.com"
 
 

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from portal.definitions import save_definition
 from portal.models import Resource
+from tests.fixture_secrets import WIZARD_PASSWORD
 from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ V1_SASL_USERNAME = {
         "username": "etl",
     },
 }
-TYPED_PASSWORD = "wizard-Typed-Secret-42"
+TYPED_PASSWORD = WIZARD_PASSWORD
 
 
 def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(

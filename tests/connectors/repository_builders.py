@@ -8,6 +8,7 @@ import zipfile
 from typing import Any
 
 from connectors.file_style import FileStyle, render
+from tests.fixture_secrets import PARAM_SECRET
 
 TAB_LF = FileStyle(indent="\t")
 FOUR_CRLF_NEWLINE = FileStyle(indent="    ", newline="\r\n", final_newline=True)
@@ -156,6 +157,29 @@ def unzip(data: bytes) -> dict[str, bytes]:
     """Every file of a zip: path -> bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def web_pipeline(*secrets: str, parameter_default: str = PARAM_SECRET) -> dict[str, Any]:
+    """A pipeline whose Web activities send each secret as a Basic password, with a
+    SecureString parameter (its type spelled in lower case, as ADF accepts it)."""
+    activities = [
+        {
+            "name": f"Call{i}",
+            "type": "WebActivity",
+            "typeProperties": {
+                "url": "https://api.example.com/",
+                "method": "GET",
+                "authentication": {
+                    "type": "Basic",
+                    "username": "u",
+                    "password": {"type": "SecureString", "value": secret},
+                },
+            },
+        }
+        for i, secret in enumerate(secrets)
+    ]
+    parameters = {"key": {"type": "securestring", "defaultValue": parameter_default}}
+    return {"name": "Calls", "properties": {"activities": activities, "parameters": parameters}}
 
 
 def json_bytes(document: Any) -> bytes:

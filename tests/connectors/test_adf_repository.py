@@ -7,10 +7,12 @@ import pytest
 from connectors.adf_repository import (
     Status,
     export_bytes,
+    holds_clear_secret,
     parse_repository,
     read_repository,
     repository_files,
     unedited_bytes,
+    without_clear_secrets,
     write_folder,
     write_zip,
 )
@@ -25,6 +27,13 @@ from tests.connectors.repository_builders import (
     documents,
     json_bytes,
     repository,
+    web_pipeline,
+)
+from tests.fixture_secrets import (
+    DOCUMENT_SECRET,
+    IMPORTED_SECRET,
+    PARAM_SECRET,
+    SQL_POOL_PASSWORD,
 )
 
 
@@ -138,7 +147,7 @@ def test_a_secret_in_clear_is_reported_and_never_exported_in_clear() -> None:
         "name": "Sql",
         "properties": {
             "type": "AzureSqlDW",
-            "typeProperties": {"password": {"type": "SecureString", "value": "hunter2"}},
+            "typeProperties": {"password": {"type": "SecureString", "value": IMPORTED_SECRET}},
             "parameters": {"pw": {"type": "SecureString", "defaultValue": "tiger"}},
         },
     }
@@ -151,7 +160,7 @@ def test_a_secret_in_clear_is_reported_and_never_exported_in_clear() -> None:
     ]
     assert {line.status for line in entry.report} == {Status.WARNING}
     out = export_bytes(entry.document, original=raw, style=entry.style)
-    assert b"hunter2" not in out and b"tiger" not in out
+    assert IMPORTED_SECRET.encode() not in out and b"tiger" not in out
     assert out.count(MASK.encode()) == 2
     assert detect_style(out) == STYLES[2]
 
@@ -234,3 +243,89 @@ def test_a_synapse_repository_exports_unedited_byte_for_byte() -> None:
 
     files = synapse_repository()
     assert _exported(files) == files
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_secrets_in_clear_are_masked_where_they_are_and_every_other_byte_is_kept(
+    style: object,
+) -> None:
+    raw = render(web_pipeline(DOCUMENT_SECRET, SQL_POOL_PASSWORD), style)  # type: ignore[arg-type]
+    kept = without_clear_secrets(raw)
+    expected = raw
+    for secret in (DOCUMENT_SECRET, SQL_POOL_PASSWORD, PARAM_SECRET):
+        written = json.dumps(secret, ensure_ascii=detect_style(raw).ascii_only)[1:-1]
+        expected = expected.replace(written.encode(), MASK.encode())
+    assert kept == expected
+    assert unedited_bytes(raw) == kept
+
+
+def test_bytes_without_a_secret_in_clear_are_kept_as_they_are() -> None:
+    for raw in (
+        render(web_pipeline(MASK, parameter_default=MASK), STUDIO_STYLE),
+        b"# a README, SecureString\n",
+        b'{"type": "SecureString", "value": ',
+        b"\xff\xfe not UTF-8 \\u",
+        b"[" * 100 + b'{"type": "SecureString", "value": "x"}' + b"]" * 100,
+    ):
+        assert without_clear_secrets(raw) is raw
+
+
+def test_a_secure_string_spelled_with_escapes_is_masked_too() -> None:
+    raw = b'{"name": "N", "properties": {"p": {"type": "Secure\\u0053tring", "value": "h\\u00e9"}}}'
+    assert without_clear_secrets(raw) == raw.replace(b'"h\\u00e9"', b'"**********"')
+
+
+def test_a_secret_a_duplicate_key_would_hide_is_masked_by_writing_the_file_again() -> None:
+    clear = f'{{"type": "SecureString", "value": "{DOCUMENT_SECRET}"}}'
+    masked = f'{{"type": "SecureString", "value": "{MASK}"}}'
+    raw = f'{{\n  "name": "N",\n  "properties": {{"p": {clear}, "p": {masked}}}\n}}\n'.encode()
+    kept = without_clear_secrets(raw)
+    assert DOCUMENT_SECRET.encode() not in kept
+    assert json.loads(kept) == {"name": "N", "properties": {"p": json.loads(masked)}}
+    assert detect_style(kept) == detect_style(raw)
+
+
+def test_a_file_the_span_finder_cannot_read_is_written_again_masked() -> None:
+    raw = f'{{"n": NaN, "p": {{"type": "SecureString", "value": "{DOCUMENT_SECRET}"}}}}'.encode()
+    kept = without_clear_secrets(raw)
+    assert DOCUMENT_SECRET.encode() not in kept and MASK.encode() in kept
+
+
+NO_SECRET_IN_CLEAR = [
+    "[parameters('SqlDw_password')]",
+    "@{linkedService().password}",
+    "@pipeline().parameters.password",
+    "https://@{linkedService().host}/",
+    {"type": "Expression", "value": "@linkedService().password"},
+    MASK,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", NO_SECRET_IN_CLEAR)
+def test_an_expression_the_mask_or_nothing_is_no_secret_in_clear(value: object) -> None:
+    secret = {"type": "SecureString", "value": value}
+    default = value if isinstance(value, str) else MASK
+    document = {
+        "name": "N",
+        "properties": {
+            "parameters": {"p": {"type": "SecureString", "defaultValue": default}},
+            "typeProperties": {"password": secret},
+        },
+    }
+    for style in STYLES:
+        raw = render(document, style)
+        assert without_clear_secrets(raw) is raw
+        assert not holds_clear_secret(raw)
+
+
+@pytest.mark.parametrize("value", ["[[parameters('x')]", "@@{literal}", "[no bracket", "s3cret"])
+def test_a_literal_that_only_looks_like_an_expression_is_a_secret_in_clear(value: str) -> None:
+    raw = json_bytes({"name": "N", "properties": {"p": {"type": "SecureString", "value": value}}})
+    assert without_clear_secrets(raw) == raw.replace(json.dumps(value).encode(), b'"**********"')
+    assert holds_clear_secret(raw)
+
+
+def test_bytes_that_may_name_a_secure_string_and_are_no_json_count_as_holding_one() -> None:
+    assert holds_clear_secret(b'{"type": "SecureString", "value": ')
+    assert not holds_clear_secret(b"# a README\n")

@@ -12,6 +12,7 @@ from connectors import formspec
 from connectors.azuresqldw.shape import LEGACY, RECOMMENDED
 from connectors.registry import get_connector
 from connectors.validation import validate_properties
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 CONNECTOR = get_connector("AzureSqlDW")
 KV = {
@@ -19,7 +20,7 @@ KV = {
     "store": {"referenceName": "kv", "type": "LinkedServiceReference"},
     "secretName": "sqlpw",
 }
-SECURE = {"type": "SecureString", "value": "S3cret-ñ!"}
+SECURE = {"type": "SecureString", "value": SQL_POOL_PASSWORD}
 EXPR = {"type": "Expression", "value": "@linkedService().x"}
 CONN = "Server=tcp:myserver.database.windows.net,1433;Database=mypool;Encrypt=True"
 

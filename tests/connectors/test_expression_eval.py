@@ -195,6 +195,10 @@ def test_what_cannot_be_evaluated_here_is_named(text, what):
         ("@toLower(1)", "needs a text, not a number"),
         ("@if('x', 1, 2)", "boolean condition"),
         ("@pipeline()", "read a parameter"),
+        ("@json('[" + "7" * 5000 + "]')", "has 5,000 digits: at most 4,300 are accepted"),
+        ("@json('" + "[" * 100 + "')", "more than 64 levels deep"),
+        ("@json('[NaN]')", "NaN at line 1, column 2 is not a JSON number"),
+        ("@int('" + "7" * 5000 + "')", "not a whole number"),
     ],
 )
 def test_a_malformed_expression_is_an_expression_error_saying_why(text, message):

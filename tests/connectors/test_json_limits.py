@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.json_limits import MAX_JSON_DEPTH, TooDeep, check_depth, loads
+from connectors.json_limits import (
+    MAX_JSON_DEPTH,
+    JsonRefused,
+    NotJson,
+    NumberRefused,
+    TooDeep,
+    check_depth,
+    loads,
+)
 
 tricky_text = st.text(alphabet='[]{}"\\ a\n', max_size=8)
 values = st.recursive(
@@ -60,3 +68,29 @@ def test_the_refusal_says_where_the_limit_was_passed() -> None:
 def test_a_million_open_brackets_are_refused_without_recursion() -> None:
     with pytest.raises(TooDeep):
         loads("[" * 1_000_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "refused", "where"),
+    [
+        ('{"a": "7777 in a string", "b": [\n  ' + "7" * 4301 + "]}", NumberRefused, (2, 3)),
+        ("[-" + "9" * 4301 + "]", NumberRefused, (1, 2)),
+        ('{"NaN": "NaN", "n": NaN}', NumberRefused, (1, 21)),
+        ("[1, Infinity]", NumberRefused, (1, 5)),
+        ('["1e999", 1e999]', NumberRefused, (1, 11)),
+        ('{"a": 1,\n "b": }', NotJson, (2, 7)),
+    ],
+)
+def test_text_the_parser_would_refuse_or_misread_is_refused_where_it_is(
+    text: str, refused: type[Exception], where: tuple[int, int]
+) -> None:
+    with pytest.raises(refused) as caught:
+        loads(text)
+    assert isinstance(caught.value, JsonRefused) and isinstance(caught.value, ValueError)
+    assert (caught.value.lineno, caught.value.colno) == where
+    assert f"line {where[0]}, column {where[1]}" in str(caught.value)
+
+
+def test_numbers_at_the_limits_are_read() -> None:
+    assert loads("[" + "7" * 4300 + ", 1.5e308, -0.0]") == [int("7" * 4300), 1.5e308, -0.0]
+    assert loads('"' + "7" * 5000 + '"') == "7" * 5000

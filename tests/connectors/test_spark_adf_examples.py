@@ -15,6 +15,7 @@ from spark_contract import EXAMPLES
 
 from connectors.adf_format import DOCUMENT_TYPE, MASK, dump_linked_service, parse_linked_service
 from connectors.validation import PLACEHOLDER_MESSAGE
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
 SPARK_EXAMPLES = {
     "docs_connector-spark_linkedservice_v1.json": "1.0",
@@ -35,7 +36,7 @@ REAL_VALUES = {
     '"<port>"': "443",
     "<cluster>": "mycluster",
     "<username>": "admin",
-    "<password>": "S3cret-ñ!",
+    "<password>": SQL_POOL_PASSWORD,
 }
 
 

@@ -16,8 +16,9 @@ from spark_contract import SPARK, VERSIONS, expression, key_vault_secret, proble
 
 from connectors.formdata import form_from_properties, properties_from_form
 from connectors.secrets import masked, secure_strings
+from tests.fixture_secrets import SQL_POOL_PASSWORD
 
-PASSWORD = "S3cret-ñ!"
+PASSWORD = SQL_POOL_PASSWORD
 
 PARAMETERS = {
     "hostName": {"type": "String", "defaultValue": "spark.example.com"},

@@ -9,12 +9,13 @@ from connectors.registry import get_connector
 from connectors.secrets import as_validated
 from connectors.upgrade import Plan, plan_connector_upgrade
 from connectors.validation import validate_properties
+from tests.fixture_secrets import UPGRADE_SECRET
 
 SPARK = get_connector("Spark")
 V1 = SPARK.version("1.0")
 V2 = SPARK.version("2.0")
 
-SECRET_TEXT = "Tr0ub4dor-&-3-secret"
+SECRET_TEXT = UPGRADE_SECRET
 STORED_SECRET = {"type": "SecureString", "secretId": 12}
 CLEAR_SECRET = {"type": "SecureString", "value": SECRET_TEXT}
 KEY_VAULT_SECRET = {
