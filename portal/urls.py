@@ -87,6 +87,7 @@ urlpatterns = [
     path(R + "clone/", editor.clone, name="resource-clone"),
     path(R + "clone/json/", editor.clone_json, name="resource-clone-json"),
     path(R + "test/", testing.test_saved, name="resource-test"),
+    path(R + "test/options/", testing.test_options, name="resource-test-options"),
     path(R + "upgrade/", upgrades.wizard, name="resource-upgrade"),
     path(R + "tables/", datasets.live_tables, name="resource-tables"),
     path(R + "columns/", datasets.live_columns, name="resource-columns"),
