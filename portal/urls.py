@@ -14,6 +14,7 @@ from portal.views import (
     auditlog,
     datasets,
     editor,
+    environments,
     factories,
     history,
     imports,
@@ -63,6 +64,12 @@ urlpatterns = [
     path(GONE + "purge/", history.purge, name="resource-purge"),
     path(F + "upgrade/", upgrades.overview, name="factory-upgrade"),
     path(F + "queries/", pipelines.factory_queries, name="factory-queries"),
+    path(F + "environments/", environments.factory_environments, name="factory-environments"),
+    path(
+        F + "environments/<str:name>/",
+        environments.environment_overrides,
+        name="environment-overrides",
+    ),
     path(F + "transfer/", transfers.designer, name="transfer-designer"),
     path(F + "transfer/save-copy/", transfers.save_copy_activity, name="transfer-save-copy"),
     # A new resource: the gallery, then the type's form (or ADF's { } editor).

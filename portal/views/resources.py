@@ -25,6 +25,7 @@ from connectors.base import Connector
 from connectors.kinds import KINDS
 from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
+from portal.environment_matrix import resource_environments
 from portal.imports import export_file
 from portal.listing import listing
 from portal.models import Environment, Factory, Resource
@@ -112,6 +113,7 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
             "can_edit_here": has_role(request.user, Role.EDITOR, home),
             **_connector_features(resource),
             **_activities(resource),
+            "environments_here": resource_environments(resource),
         },
     )
 
