@@ -59,6 +59,11 @@ class Matrix:
     results: list[EnvironmentResult]
 
     @property
+    def pending(self) -> bool:
+        """A test shown is still queued or running (the page asks again)."""
+        return any(c.test is not None and not c.test.done for r in self.rows for c in r.cells)
+
+    @property
     def invalid(self) -> int:
         return sum(1 for row in self.rows for cell in row.cells if not cell.valid)
 

@@ -70,6 +70,11 @@ urlpatterns = [
         environments.environment_overrides,
         name="environment-overrides",
     ),
+    path(
+        F + "environments/<str:name>/test-all/",
+        environments.environment_test_all,
+        name="environment-test-all",
+    ),
     path(F + "transfer/", transfers.designer, name="transfer-designer"),
     path(F + "transfer/save-copy/", transfers.save_copy_activity, name="transfer-save-copy"),
     # A new resource: the gallery, then the type's form (or ADF's { } editor).

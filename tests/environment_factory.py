@@ -10,9 +10,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from portal.imports import import_repository
 from portal.models import Factory
 from portal.roles import Role, grant
+
+
+@pytest.fixture
+def _loopback_allowed(settings: Any) -> None:
+    """Tests reach the Spark Thrift Servers on 127.0.0.1, within a loaded machine's time."""
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
+    settings.CONNECTION_TEST_DEADLINE = 20.0
+    settings.CONNECTION_TEST_CONNECT_TIMEOUT = 5.0
+
 
 KEY_VAULT_REFERENCE = {
     "type": "AzureKeyVaultSecret",

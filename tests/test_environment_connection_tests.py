@@ -16,19 +16,16 @@ from django.test import Client
 
 from portal.models import AuditEvent, ConnectionTest, Factory, Resource
 from tests.conftest import api_for
-from tests.environment_factory import WRONG_PATH_LINE, shop
+from tests.environment_factory import (
+    WRONG_PATH_LINE,
+    _loopback_allowed,  # noqa: F401
+    shop,
+)
 from tests.spark_server import ServerPool
 from tests.test_connection_test_portal import wait_for
 
 PASSWORD = "any-password"  # binary-sasl-none takes any user and password
 TEST_URL = "/api/v1/factories/shop/linkedService/LS_Spark/test"
-
-
-@pytest.fixture
-def _loopback_allowed(settings: Any) -> None:
-    settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
-    settings.CONNECTION_TEST_DEADLINE = 20.0
-    settings.CONNECTION_TEST_CONNECT_TIMEOUT = 5.0
 
 
 @pytest.fixture

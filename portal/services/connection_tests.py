@@ -86,6 +86,7 @@ def start(
     test_values: TestValues | None = None,
     factory: Factory | None = None,
     environment: Environment | None = None,
+    queued: ConnectionTest | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
@@ -103,7 +104,9 @@ def start(
     with them and the report says which value each field had. ``factory`` is where an
     unsaved definition's integration runtime is looked up (the default factory if None).
     ``environment`` tests ``resource``'s effective definition in that environment of its
-    factory (its overrides applied; see :func:`in_environment`).
+    factory (its overrides applied; see :func:`in_environment`). ``queued`` is the row a
+    task queue made for this test (:mod:`portal.services.test_queue`): the test is stored
+    there, its deadline counted from now.
     """
     stored = resource.properties if resource is not None else None
     given = test_values or TestValues()
@@ -162,18 +165,24 @@ def start(
     starts_now = _claim_worker()
     try:
         with transaction.atomic():
-            test = ConnectionTest.begin(
-                resource=resource,
-                revision=resource.revision if resource else None,
-                unsaved=unsaved,
-                name=name,
-                connector=version.connector_type,
-                connector_version=version.version,
-                user=actor.user if actor.signed_in else None,
-                environment=environment,
-                status=(
-                    ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
-                ),
+            test = (
+                _claimed(queued, starts_now)
+                if queued is not None
+                else ConnectionTest.begin(
+                    resource=resource,
+                    revision=resource.revision if resource else None,
+                    unsaved=unsaved,
+                    name=name,
+                    connector=version.connector_type,
+                    connector_version=version.version,
+                    user=actor.user if actor.signed_in else None,
+                    environment=environment,
+                    status=(
+                        ConnectionTest.Status.RUNNING
+                        if starts_now
+                        else ConnectionTest.Status.QUEUED
+                    ),
+                )
             )
             record = live.begin(actor, live.Operation.TEST, target, test=test)
         future: Future[dict[str, Any] | None] = pool.submit(
@@ -205,6 +214,14 @@ def start(
         else:  # as stored: no need to read it back
             for field_name, value in verdict.items():
                 setattr(test, field_name, value)
+    return test
+
+
+def _claimed(test: ConnectionTest, starts_now: bool) -> ConnectionTest:
+    """A queued row taken by the worker that runs it (again, when a worker died with it)."""
+    test.status = ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
+    test.created_at = timezone.now()
+    ConnectionTest.store(test.pk, status=test.status, created_at=test.created_at)
     return test
 
 
