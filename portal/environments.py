@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -21,8 +22,10 @@ from connectors.adf_repository import ReportLine, Status
 from connectors.environments import (
     Base,
     BaseResource,
+    Change,
     EnvironmentInput,
     EnvironmentResult,
+    Finding,
     Format,
     OverrideFile,
     check_environments,
@@ -32,6 +35,7 @@ from connectors.environments import (
 from connectors.environments.arm import TEMPLATE_PATH
 from connectors.environments.masking import masked_file
 from connectors.kinds import KINDS
+from connectors.problems import Problem
 from portal.models import Environment, EnvironmentFile, Factory, RepositoryFile, Resource
 
 REPOSITORY_NAMES = ("dev", "repository")
@@ -98,6 +102,17 @@ def ensure_repository_environment(factory: Factory, avoid: Collection[str] = ())
     return Environment.objects.create(factory=factory, name=name, position=0, is_repository=True)
 
 
+def environment_named(factory: Factory, name: str | None) -> Environment | None:
+    """The factory's environment of this name (None for no name)."""
+    if not name:
+        return None
+    found = Environment.objects.filter(factory=factory, name=name).first()
+    if found is None:
+        raise Environment.DoesNotExist(f"No environment named '{name}' in factory '{factory}'.")
+    found.factory = factory
+    return found
+
+
 def _next_position(factory: Factory) -> int:
     last = Environment.objects.filter(factory=factory).order_by("-position").first()
     return 0 if last is None else last.position + 1
@@ -155,6 +170,55 @@ class FactoryCheck:
         return all(r.ok for r in self.results)
 
 
+@dataclass
+class Effective:
+    """One resource's definition in one environment: ``properties`` (the repository's
+    values with the environment's overrides, secrets as the mask), the ``problems`` of that
+    definition and the ``findings`` at the rows of its overrides, and the overrides that
+    use a token with no value in the environment (``unresolved``)."""
+
+    environment: Environment
+    properties: Any
+    changed: bool
+    problems: list[Problem]
+    findings: list[Finding]
+    unresolved: list[Change]
+
+
+def effective_definition(resource: Resource, environment: Environment) -> Effective:
+    """``resource``'s effective definition in ``environment`` (checked as the factory's
+    check does: the same files, template and token values)."""
+    checked = check_factory(environment.factory, only=environment.name)
+    result = checked.results[0]
+    return _effective_of(checked.base, result, environment, resource)
+
+
+def effective_definitions(resource: Resource) -> list[Effective]:
+    """``resource``'s effective definition in each environment of its factory, in order."""
+    environments = list(Environment.objects.filter(factory=resource.factory))
+    checked = check_factory(resource.factory)
+    return [
+        _effective_of(checked.base, result, environment, resource)
+        for environment, result in zip(environments, checked.results, strict=True)
+    ]
+
+
+def _effective_of(
+    base: Base, result: EnvironmentResult, environment: Environment, resource: Resource
+) -> Effective:
+    found = base.get(resource.kind, resource.name)
+    if found is None:  # deleted meanwhile
+        return Effective(environment, resource.masked_properties, False, [], [], [])
+    return Effective(
+        environment,
+        result.effective(found),
+        result.changed(found),
+        result.problems.get(found.key, []),
+        [f for f in result.findings if f.resource == found.label],
+        [c for c in result.workspace.changes if c.resource.key == found.key and c.unresolved],
+    )
+
+
 def check_factory(factory: Factory, only: str | None = None) -> FactoryCheck:
     """Every environment of the factory (or the one named ``only``) checked."""
     environments = Environment.objects.filter(factory=factory)
@@ -166,10 +230,14 @@ def check_factory(factory: Factory, only: str | None = None) -> FactoryCheck:
 
 
 __all__ = [
+    "Effective",
     "FactoryCheck",
+    "effective_definition",
+    "effective_definitions",
     "base_of",
     "check_factory",
     "environment_files",
+    "environment_named",
     "ensure_repository_environment",
     "inputs_of",
     "keep_files",

@@ -618,6 +618,15 @@ class ConnectionTest(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     report = models.TextField(blank=True, help_text="JSON stage results; never a secret.")
+    environment = models.ForeignKey(
+        "Environment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tests",
+        help_text="The environment whose effective definition was tested (None: the "
+        "definition as saved, or as typed).",
+    )
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
@@ -628,6 +637,8 @@ class ConnectionTest(models.Model):
         indexes = [
             # The rate limit counts one user's tests of the last minute before every test.
             models.Index(fields=["user", "created_at"], name="test_user_recent"),
+            # An environment's matrix reads each linked service's last test there.
+            models.Index(fields=["environment", "resource", "created_at"], name="test_env_recent"),
         ]
 
     def __str__(self) -> str:

@@ -254,3 +254,13 @@ SIGN_IN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("LINKWRIGHT_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")
 )
 SIGN_IN_COOL_OFF_SECONDS = int(os.environ.get("LINKWRIGHT_SIGN_IN_COOL_OFF", "900"))
+
+# --- the task queue (Celery with Redis) --------------------------------------------------
+# Bulk connection tests ("Test all linked services in E") run on Celery workers, which may
+# run on several machines. Without LINKWRIGHT_REDIS_URL (tests, a portal without a broker)
+# each task runs in-process, in the request that queues it.
+CELERY_BROKER_URL = os.environ.get("LINKWRIGHT_REDIS_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+QUEUE_VISIBILITY_TIMEOUT = float(os.environ.get("LINKWRIGHT_QUEUE_VISIBILITY_TIMEOUT", "0") or 0)
+"""Seconds after which a task taken by a worker that died is given to another (0: the
+time past which an unfinished test is read as interrupted)."""

@@ -14,6 +14,7 @@ from portal.views import (
     auditlog,
     datasets,
     editor,
+    environments,
     factories,
     history,
     imports,
@@ -63,6 +64,17 @@ urlpatterns = [
     path(GONE + "purge/", history.purge, name="resource-purge"),
     path(F + "upgrade/", upgrades.overview, name="factory-upgrade"),
     path(F + "queries/", pipelines.factory_queries, name="factory-queries"),
+    path(F + "environments/", environments.factory_environments, name="factory-environments"),
+    path(
+        F + "environments/<str:name>/",
+        environments.environment_overrides,
+        name="environment-overrides",
+    ),
+    path(
+        F + "environments/<str:name>/test-all/",
+        environments.environment_test_all,
+        name="environment-test-all",
+    ),
     path(F + "transfer/", transfers.designer, name="transfer-designer"),
     path(F + "transfer/save-copy/", transfers.save_copy_activity, name="transfer-save-copy"),
     # A new resource: the gallery, then the type's form (or ADF's { } editor).
@@ -87,6 +99,7 @@ urlpatterns = [
     path(R + "clone/", editor.clone, name="resource-clone"),
     path(R + "clone/json/", editor.clone_json, name="resource-clone-json"),
     path(R + "test/", testing.test_saved, name="resource-test"),
+    path(R + "test/options/", testing.test_options, name="resource-test-options"),
     path(R + "upgrade/", upgrades.wizard, name="resource-upgrade"),
     path(R + "tables/", datasets.live_tables, name="resource-tables"),
     path(R + "columns/", datasets.live_columns, name="resource-columns"),

@@ -52,6 +52,9 @@ fi
 # (some shells say PYTHONDONTWRITEBYTECODE=1, and Python would then compile on every start).
 .venv/bin/python -m compileall -q -j 0 manage.py portal connectors >/dev/null
 
+# Debian's Redis: the broker of the task queue (Celery workers run "Test all").
+command -v redis-server >/dev/null || apt_install redis-server
+
 if [ "$want_test" = 1 ]; then
   # Java 17 (with javac, for the test authentication provider) runs the Spark Thrift Server.
   if ! command -v javac >/dev/null || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then

@@ -241,6 +241,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "resource-new-test": [lambda: browser.get(NEW_SPARK_TEST)],
         "resource-test": [lambda: browser.get(f"{live}test/")],
         "resource-test-form": [lambda: browser.get(f"{live}edit/test/")],
+        "resource-test-options": [lambda: browser.get(f"{live}test/options/")],
         "connection-test": [
             lambda: browser.get(f"/connection-tests/{test.pk}/"),
             lambda: browser.get(f"/connection-tests/{test.pk}/", HTTP_HX_REQUEST="true"),
@@ -365,6 +366,12 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
                 lambda: browser.get(f"{page}/pipeline/Pipe/activities/{activity}/")
             ],
             "factory-queries": [lambda: browser.get(f"{page}/queries/")],
+            "factory-environments": [lambda: browser.get(f"{page}/environments/")],
+            "environment-overrides": [lambda: browser.get(f"{page}/environments/dev/")],
+            "environment-test-all": [lambda: browser.post(f"{page}/environments/dev/test-all/")],
+            "api-environment-test-all": [
+                lambda: api.post("/api/v1/factories/default/environments/dev/test-all")
+            ],
             "api-activities": [lambda: api.get(f"{pipe}/activities")],
             "api-activity": [lambda: api.get(f"{pipe}/activities/{activity}")],
             "api-activity-check": [

@@ -189,6 +189,15 @@ WAIT = OpenApiParameter(
         "and its URL to poll in Location."
     ),
 )
+ENVIRONMENT = OpenApiParameter(
+    "environment",
+    str,
+    description=(
+        "Test the linked service's effective definition in this environment of its factory "
+        "(the repository's values with the environment's overrides); refused (400) when that "
+        "definition is not valid there."
+    ),
+)
 COMMENT = OpenApiParameter("comment", str, description="A comment stored with the new revision.")
 IF_MATCH = OpenApiParameter(
     "If-Match",

@@ -23,7 +23,8 @@ from portal.api.requests import flag
 from portal.api.scope import ScopedView
 from portal.api.views import number_from
 from portal.definitions import check as check_definition
-from portal.models import ConnectionTest
+from portal.environments import environment_named
+from portal.models import ConnectionTest, Environment
 from portal.roles import test_visible
 from portal.services import connection_tests
 from portal.services.actor import Actor
@@ -74,7 +75,7 @@ class LinkedServiceTest(ScopedView):
     @extend_schema(
         summary="Test the saved linked service's connection",
         request={"application/json": openapi.SAVED_TEST_BODY},
-        parameters=[openapi.WAIT],
+        parameters=[openapi.WAIT, openapi.ENVIRONMENT],
         responses={200: openapi.CONNECTION_TEST, 202: openapi.CONNECTION_TEST, 429: None},
     )
     def post(self, request: Request, name: str) -> Response:
@@ -84,11 +85,17 @@ class LinkedServiceTest(ScopedView):
         ca_certificate = _ca_certificate(request)
         values = call_values_of(request)
         try:
+            named = request.query_params.get("environment")
+            environment = environment_named(service.factory, named)
+        except Environment.DoesNotExist as exc:
+            raise Invalid([Problem("environment", str(exc))]) from None
+        try:
             test = connection_tests.start(
                 actor=Actor.of(request),
                 version=service.connector_definition,
                 name=service.name,
                 resource=service,
+                environment=environment,
                 wait=_wants_wait(request),
                 ca_certificate=ca_certificate,
                 one_off_password=values.password,
@@ -150,7 +157,7 @@ class ConnectionTestDetail(ScopedView):
     def get(self, request: Request, pk: int) -> Response:
         test = (
             ConnectionTest.objects.filter(pk=number_from(pk, "{pk}"))
-            .select_related("user", "resource")
+            .select_related("user", "resource", "environment")
             .first()
         )
         if test is None or not test_visible(request.user, test):

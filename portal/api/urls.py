@@ -6,6 +6,7 @@ from django.urls import path
 from portal.api import (
     activities,
     datasets,
+    environments,
     factories,
     publish,
     testing,
@@ -86,6 +87,11 @@ urlpatterns = [
         "factories/<str:factory>/transfer-plan",
         api(transfers.TransferPlan),
         name="api-transfer-plan",
+    ),
+    path(
+        "factories/<str:factory>/environments/<str:name>/test-all",
+        api(environments.EnvironmentTestAll),
+        name="api-environment-test-all",
     ),
     path(
         "factories/<str:factory>/queries",

@@ -26,14 +26,16 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.problems import Problem
+from connectors.problems import Problem, json_path
 from connectors.registry import get_connector
 from connectors.secret_targets import target_of
 from connectors.test_values import TestValues
 from portal import audit
+from portal.environments import effective_definition
 from portal.models import (
     AuditEvent,
     ConnectionTest,
+    Environment,
     Factory,
     LiveCall,
     Resource,
@@ -83,6 +85,8 @@ def start(
     one_off_password: str | None = None,
     test_values: TestValues | None = None,
     factory: Factory | None = None,
+    environment: Environment | None = None,
+    queued: ConnectionTest | None = None,
 ) -> ConnectionTest:
     """Queue a test and return its row.
 
@@ -99,14 +103,24 @@ def start(
     connectors.test_values), never stored; the definition's expressions are evaluated
     with them and the report says which value each field had. ``factory`` is where an
     unsaved definition's integration runtime is looked up (the default factory if None).
+    ``environment`` tests ``resource``'s effective definition in that environment of its
+    factory (its overrides applied; see :func:`in_environment`). ``queued`` is the row a
+    task queue made for this test (:mod:`portal.services.test_queue`): the test is stored
+    there, its deadline counted from now.
     """
     stored = resource.properties if resource is not None else None
-    unsaved = properties is not None
+    given = test_values or TestValues()
+    if environment is not None:
+        if resource is None or properties is not None:
+            raise TestRefused("Only a saved linked service is tested in an environment.")
+        properties = in_environment(resource, environment, given)
+        trusted_references = False  # the overrides' values are the files', not the portal's
+    typed = properties is not None
+    unsaved = typed and environment is None
     if properties is None:
         if stored is None:
             raise TestRefused("Nothing to test.")
         properties = stored
-    given = test_values or TestValues()
     values = CallValues(one_off_password, given.parameters, given.secrets)
     try:
         prepared = prepare(
@@ -114,7 +128,7 @@ def start(
             properties,
             values,
             stored=stored,
-            trusted=trusted_references or not unsaved,
+            trusted=trusted_references or not typed,
             call="test",
         )
     except ValuesRefused as exc:
@@ -151,17 +165,24 @@ def start(
     starts_now = _claim_worker()
     try:
         with transaction.atomic():
-            test = ConnectionTest.begin(
-                resource=resource,
-                revision=resource.revision if resource else None,
-                unsaved=unsaved,
-                name=name,
-                connector=version.connector_type,
-                connector_version=version.version,
-                user=actor.user if actor.signed_in else None,
-                status=(
-                    ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
-                ),
+            test = (
+                _claimed(queued, starts_now)
+                if queued is not None
+                else ConnectionTest.begin(
+                    resource=resource,
+                    revision=resource.revision if resource else None,
+                    unsaved=unsaved,
+                    name=name,
+                    connector=version.connector_type,
+                    connector_version=version.version,
+                    user=actor.user if actor.signed_in else None,
+                    environment=environment,
+                    status=(
+                        ConnectionTest.Status.RUNNING
+                        if starts_now
+                        else ConnectionTest.Status.QUEUED
+                    ),
+                )
             )
             record = live.begin(actor, live.Operation.TEST, target, test=test)
         future: Future[dict[str, Any] | None] = pool.submit(
@@ -194,6 +215,53 @@ def start(
             for field_name, value in verdict.items():
                 setattr(test, field_name, value)
     return test
+
+
+def _claimed(test: ConnectionTest, starts_now: bool) -> ConnectionTest:
+    """A queued row taken by the worker that runs it (again, when a worker died with it)."""
+    test.status = ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
+    test.created_at = timezone.now()
+    ConnectionTest.store(test.pk, status=test.status, created_at=test.created_at)
+    return test
+
+
+def in_environment(
+    resource: Resource, environment: Environment, given: TestValues
+) -> dict[str, Any]:
+    """``resource``'s effective definition in ``environment``, secrets as the mask (a masked
+    secret means the stored one, which may then only go to its own target). Refused when
+    that definition is not valid, or an override uses a token with no value in the
+    environment for a value this test is not given."""
+    if environment.factory_id != resource.factory_id:
+        raise TestRefused(f"No environment '{environment.name}' in this factory.")
+    effective = effective_definition(resource, environment)
+    errors = [f for f in effective.findings if f.is_error]
+    if effective.problems or errors:
+        problems = [*effective.problems, *(Problem(f.json_path or "$", str(f)) for f in errors)]
+        first = problems[0]
+        raise TestRefused(
+            f"The definition in environment '{environment.name}' is not valid "
+            f"({first.path}: {first.message}); fix it before testing it there.",
+            problems,
+        )
+    missing = [c for c in effective.unresolved if _given_secret(c.keys) not in given.secrets]
+    if missing:
+        change = missing[0]
+        raise TestRefused(
+            f"The override at {change.where} uses a token with no value in environment "
+            f"'{environment.name}': give the token's value in the environment, or a test "
+            "value for it.",
+            [Problem(json_path(("properties", *change.keys)), "A token with no value here.")],
+        )
+    properties = effective.properties
+    return properties if isinstance(properties, dict) else {}
+
+
+def _given_secret(keys: tuple[str | int, ...]) -> str | None:
+    """The secret property (in ``typeProperties``) an override at ``keys`` sets, if any."""
+    if len(keys) >= 2 and keys[0] == "typeProperties":
+        return str(keys[1])
+    return None
 
 
 _busy_workers = 0
@@ -257,6 +325,8 @@ def _audit_refusal(actor: Actor, resource: Resource | None, name: str, detail: s
 def _described(test: ConnectionTest, properties: dict[str, Any]) -> str:
     """Which test this was and where it went, as the audit log shows it."""
     what = "unsaved values" if test.unsaved else f"revision {test.revision}"
+    if test.environment is not None:
+        what += f" in environment '{test.environment.name}'"
     target = ", ".join(
         f"{key}={json.dumps(value, ensure_ascii=False)}"
         for key, value in target_of(properties).items()
@@ -378,6 +448,7 @@ def as_document(test: ConnectionTest) -> dict[str, Any]:
         "unsaved": test.unsaved,
         "connector": test.connector,
         "connectorVersion": test.connector_version,
+        "environment": test.environment.name if test.environment_id else None,
         "user": test.user.get_username() if test.user else None,
         "createdAt": test.created_at.isoformat(),
         "finishedAt": test.finished_at.isoformat() if test.finished_at else None,

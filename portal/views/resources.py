@@ -25,9 +25,10 @@ from connectors.base import Connector
 from connectors.kinds import KINDS
 from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
+from portal.environment_matrix import resource_environments
 from portal.imports import export_file
 from portal.listing import listing
-from portal.models import Factory, Resource
+from portal.models import Environment, Factory, Resource
 from portal.references import incoming, outgoing
 from portal.roles import Role, has_role
 from portal.services import repository, resources
@@ -112,6 +113,7 @@ def resource_detail(request: HttpRequest, factory: str, kind: str, name: str) ->
             "can_edit_here": has_role(request.user, Role.EDITOR, home),
             **_connector_features(resource),
             **_activities(resource),
+            "environments_here": resource_environments(resource),
         },
     )
 
@@ -130,7 +132,8 @@ def _connector_features(resource: Resource) -> dict[str, Any]:
         "transfer_label": transfer_label(connector),
     }
     if testable:
-        features["tests"] = resource.tests.select_related("user")[:5]
+        features["tests"] = resource.tests.select_related("user", "environment")[:5]
+        features["environments"] = list(Environment.objects.filter(factory=resource.factory))
         features["test_value_fields"] = test_value_fields(
             resource.connector_definition, resource.properties, stored_secrets=True
         )

@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from connectors.ca_certificates import MAX_PEM_CHARS, CaCertificateError, parse_ca_pem
 from connectors.registry import has_form
 from portal.addresses import resource_url
 from portal.editor_form import build_editor_form
-from portal.models import ConnectionTest, Resource
+from portal.environments import effective_definition, environment_named
+from portal.models import ConnectionTest, Environment, Resource
 from portal.roles import test_visible
 from portal.services.actor import Actor
 from portal.services.connection_tests import TestRefused, start
-from portal.test_value_fields import typed_test_values
-from portal.views.access import live_route
+from portal.test_value_fields import password_held, test_value_fields, typed_test_values
+from portal.views.access import editor_required, live_route
 from portal.views.shortcuts import connector_or_404, resource_of
 
 TEST_PASSWORD = "test_password"
@@ -58,7 +60,7 @@ def result_context(
         context["poll_url"] = f"{reverse('connection-test', args=[test.pk])}?{urlencode(query)}"
         context["poll_delay_ms"] = min(FIRST_POLL_MS * 2**poll, MAX_POLL_MS)
     if history and test is not None and test.resource_id and (first or test.done):
-        context["history_tests"] = test.resource.tests.select_related("user")[:5]
+        context["history_tests"] = test.resource.tests.select_related("user", "environment")[:5]
     return context
 
 
@@ -154,6 +156,7 @@ def test_saved(request: HttpRequest, factory: str, kind: str, name: str) -> Http
             version=service.connector_definition,
             name=service.name,
             resource=service,
+            environment=environment_of(service, request.POST.get("environment")),
             ca_certificate=uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),
@@ -161,6 +164,38 @@ def test_saved(request: HttpRequest, factory: str, kind: str, name: str) -> Http
     except TestRefused as exc:
         return _respond(request, None, str(exc), status=exc.status)
     return _respond(request, test, history=True)
+
+
+def environment_of(service: Resource, name: str | None) -> Environment | None:
+    """The environment of ``service``'s factory a form names (None: none named)."""
+    try:
+        return environment_named(service.factory, name)
+    except Environment.DoesNotExist as exc:
+        raise TestRefused(str(exc)) from None
+
+
+@editor_required
+@require_safe
+def test_options(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResponse:
+    """The "values for this test" of a linked service in the environment chosen beside
+    Test connection: what its effective definition there asks for."""
+    service = resource_of(request, kind, name)
+    if not has_form(service.kind, service.connector):
+        raise Http404("Only linked services of a connector the portal knows can be tested.")
+    try:
+        environment = environment_of(service, request.GET.get("environment"))
+    except TestRefused as exc:
+        raise Http404(str(exc)) from None
+    version = service.connector_definition
+    properties: Any = service.properties
+    if environment is not None:
+        properties = effective_definition(service, environment).properties
+    context = {
+        "form_id": "test-form",
+        "fields": test_value_fields(version, properties, stored_secrets=True),
+        "password_held": password_held(version, properties),
+    }
+    return render(request, "connection_tests/_options.html", context)
 
 
 def result(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,5 +1,6 @@
 """python manage.py test_connection NAME [--json] [--param NAME=VALUE] [--secret NAME[=VALUE]]
-[--password [VALUE]] [--factory F]: test a saved linked service's connection.
+[--password [VALUE]] [--factory F] [--environment E]: test a saved linked service's
+connection (``--environment``: its effective definition in that environment of the factory).
 
 ``--param`` gives a linked-service parameter's value for this test (its default otherwise);
 ``--secret`` the value of a secret property (``password``) for this test only: an Azure Key
@@ -19,7 +20,7 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import has_form
 from portal.management.call_value_options import add_call_value_options, call_values_from
 from portal.management.factory_option import add_factory_option, factory_from
-from portal.models import ConnectionTest, Resource  # loaded by django.setup() anyway
+from portal.models import ConnectionTest, Environment, Resource  # loaded by django.setup() anyway
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
 
@@ -38,15 +39,25 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         add_call_value_options(parser)
         add_factory_option(parser)
+        parser.add_argument(
+            "--environment",
+            help="test the effective definition in this environment of the factory",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from portal.environments import environment_named
         from portal.services import connection_tests
         from portal.services.actor import Actor
 
+        factory = factory_from(options)
+        try:
+            environment = environment_named(factory, options.get("environment"))
+        except Environment.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
         service = (
             Resource.objects.live()
             .filter(
-                factory=factory_from(options),
+                factory=factory,
                 kind=LINKED_SERVICE.name,
                 name_key=Resource.key_for(options["name"]),
             )
@@ -61,6 +72,7 @@ class Command(BaseCommand):
                 version=service.connector_definition,
                 name=service.name,
                 resource=service,
+                environment=environment,
                 rate_limited=False,
                 one_off_password=values.password,
                 test_values=values.test_values,
@@ -79,7 +91,8 @@ class Command(BaseCommand):
 
     def _print(self, test: ConnectionTest) -> None:
         result = test.result
-        self.stdout.write(f"Connection test of {test.name} (revision {test.revision})")
+        where = f", environment {test.environment.name}" if test.environment else ""
+        self.stdout.write(f"Connection test of {test.name} (revision {test.revision}{where})")
         for note in result.get("notes", []):
             self.stdout.write(f"  note: {note}")
         for used in result.get("values", []):
