@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0016_environments"),
+        ("portal", "0017_source_bytes_without_clear_secrets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
