@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -104,13 +105,25 @@ def _actor(who: dict[str, Any]) -> Actor:
 def run_queued(test_id: int, who: dict[str, Any], sealed: str) -> None:
     """Run one queued test (a worker's task): the row as queued, the values unsealed, its
     verdict stored by the live path; a test refused there is stored failed with why."""
+    stored = ConnectionTest.objects.filter(pk=test_id).values("status", "created_at").first()
+    if stored is None or stored["status"] not in ConnectionTest.UNFINISHED:
+        return  # deleted, or finished (a task delivered again)
+    age = (timezone.now() - stored["created_at"]).total_seconds()
+    if (
+        stored["status"] == ConnectionTest.Status.RUNNING
+        and age < settings.CONNECTION_TEST_DEADLINE
+    ):
+        return  # a worker runs it now; the queue gives a task again only past its deadline
     test = (
         ConnectionTest.objects.filter(pk=test_id)
         .select_related("resource", "environment", "resource__factory")
         .first()
     )
-    if test is None or test.done:  # deleted, or finished (a re-delivered task)
+    if test is None:
         return
+    # Still unfinished as stored: run it, even if it waited in the queue (or on a worker
+    # that died) long enough for readers to take it for interrupted meanwhile.
+    test.status = stored["status"]
     service = test.resource
     if service is None or service.deleted_at is not None:
         _refused(test, "The linked service was deleted before its test ran.")
