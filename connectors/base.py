@@ -150,15 +150,18 @@ class LiveCatalog:
     [{"schema", "name", "view"}], "total", "more"}``"""
     columns: Callable[..., dict[str, Any]]
     """(version, tp, options, *, table) -> result ``{"columns": [{"name", "server_type",
-    "spark_type", "interim_type", "supported"}], "schema": [ADF schema entries]}``"""
+    "source_type", "interim_type", "supported"}], "schema": [ADF schema entries],
+    "type_label"}``: ``source_type`` is the type in the connector's own words (the first
+    column of its type-mapping table), ``type_label`` what that column is called."""
     preview: Callable[..., dict[str, Any]]
-    """(version, tp, options, request) -> result ``{"columns", "rows", "cut", "version"}``"""
+    """(version, tp, options, request) -> result ``{"columns", "rows", "cut", "version",
+    "type_label"}``"""
     table_of: Callable[[dict[str, Any]], Any]
     """dataset typeProperties -> the table it names (raises ValueError saying why not)."""
     preview_request: Callable[..., Any]
     """(table=None, query=None, rows=N) -> the request ``preview`` takes."""
     type_of: Callable[[str, str], dict[str, Any]]
-    """(server type, connector version) -> ``{"spark_type", "interim_type", "supported"}``"""
+    """(server type, connector version) -> ``{"source_type", "interim_type", "supported"}``"""
     move_legacy_table: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """typeProperties with an older table property moved to the current ones (raises
     ValueError saying why it cannot be)."""

@@ -150,7 +150,7 @@ def test_nulls_come_from_the_bitmap_least_significant_bit_first() -> None:
     assert report["ok"], report["stages"]
     values = [row[0] for row in report["result"]["rows"]]
     assert values == [None, 1, None, 3, 4, 5, 6, 7, 8, None]
-    assert report["result"]["columns"][0]["spark_type"] == "LongType"
+    assert report["result"]["columns"][0]["source_type"] == "LongType"
 
 
 def test_a_column_type_the_table_does_not_know_is_shown_raw_as_unknown() -> None:
@@ -163,5 +163,5 @@ def test_a_column_type_the_table_does_not_know_is_shown_raw_as_unknown() -> None
         report = live.preview(V1, _tp(port), _options(), PreviewRequest(query="SELECT u FROM t"))
     assert report["ok"], report["stages"]
     column = report["result"]["columns"][0]
-    assert column["spark_type"] == "USER_DEFINED" and column["interim_type"] == "unknown"
+    assert column["source_type"] == "USER_DEFINED" and column["interim_type"] == "unknown"
     assert report["result"]["rows"] == [["x"]]

@@ -77,7 +77,7 @@ def test_import_schema_gives_every_seed_type_under_version_1(spark_pool: ServerP
     version, tp = _server(spark_pool, V1)
     result = _ok(live.columns(version, tp, OPTIONS, table=TableRef("sales", "all_types")))
     assert [c["name"] for c in result["columns"]] == [name for name, _, _ in ALL_TYPES]
-    interim = {c["name"]: (c["spark_type"], c["interim_type"]) for c in result["columns"]}
+    interim = {c["name"]: (c["source_type"], c["interim_type"]) for c in result["columns"]}
     assert interim["c_ts"] == ("TimestampType", "DateTime")
     assert interim["c_byte"] == ("ByteType", "Int16")
     assert interim["c_ntz"] == ("TimestampNTZType", "DateTime")

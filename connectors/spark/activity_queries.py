@@ -26,6 +26,7 @@ from connectors.spark.hive.errors import (
 from connectors.spark.live import (
     PREVIEW_DEFAULT_ROWS,
     PREVIEW_MAX_BYTES,
+    TYPE_LABEL,
     DatasetProblem,
     carry,
     table_of,
@@ -181,24 +182,32 @@ def check_query(
         "message": "The server parsed and planned the query.",
         "plan": plan[:20000],
         "columns": columns,
+        "type_label": TYPE_LABEL,
         "type_changes": type_changes(result.get("columns", [])),
+        "type_changes_versions": UPGRADE_VERSIONS,
     }
 
 
+UPGRADE_VERSIONS = {"from": "1.0", "to": "2.0"}
+"""The versions an upgrade of the linked service goes between (``type_changes``)."""
+
+
 def type_changes(columns: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """The columns whose interim type differs between the connector's versions 1.0 and
-    2.0 (what an upgrade of the linked service changes for this activity)."""
+    """The columns whose interim type differs between the connector's versions
+    :data:`UPGRADE_VERSIONS` (what an upgrade of the linked service changes for this
+    activity): ``{"name", "source_type", "before", "after"}``."""
     changes = []
+    old, new = UPGRADE_VERSIONS["from"], UPGRADE_VERSIONS["to"]
     for name, server_type in columns:
-        spark = column_type(server_type, "2.0").spark_type
-        changed = changes_between(spark, "1.0", "2.0") if spark else None
+        spark = column_type(server_type, new).spark_type
+        changed = changes_between(spark, old, new) if spark else None
         if changed is not None:
             changes.append(
                 {
                     "name": name,
-                    "spark_type": spark or server_type,
-                    "1.0": changed[0],
-                    "2.0": changed[1],
+                    "source_type": spark or server_type,
+                    "before": changed[0],
+                    "after": changed[1],
                 }
             )
     return changes
@@ -245,7 +254,8 @@ def preview_query(
     rows: int = PREVIEW_DEFAULT_ROWS,
 ) -> dict[str, Any]:
     """Run the query with the dataset preview's caps: ``{"ok", "columns": [{"name",
-    "server_type", "spark_type", "interim_type"}], "rows", "cut", "warnings"}``. For a
+    "server_type", "source_type", "interim_type"}], "rows", "cut", "warnings",
+    "type_label"}``. For a
     Lookup (``first_row_only`` not None), ``output`` is what the activity would give:
     ``{"firstRow": {...}}`` or ``{"count": n, "value": [...]}``, with a warning where ADF
     would fail (more than 5,000 rows, more than 4 MB)."""
@@ -278,7 +288,13 @@ def preview_query(
     if not report.get("ok"):  # the wrapper's first line is not the user's
         return _in_query(report, sql, statement, prefix="", lines_before=1)
     result = report.pop("result") or {}
-    found = {**report, **result, "message": _described(result), "warnings": []}
+    found = {
+        **report,
+        **result,
+        "message": _described(result),
+        "warnings": [],
+        "type_label": TYPE_LABEL,
+    }
     if first_row_only is not None:
         found.update(_lookup_output(result, first_row_only))
     return found

@@ -33,6 +33,8 @@ PREVIEW_DEFAULT_ROWS = 100
 PREVIEW_MAX_ROWS = 1000
 PREVIEW_MAX_BYTES = 4 * 1024 * 1024
 TABLE_PAGE = 50
+TYPE_LABEL = "Spark type"
+"""What the connector's own data types are called (the type-mapping table's first column)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ def columns(
             "version": version.version,
             "columns": [{"name": name, **col.to_dict()} for name, col in cols],
             "schema": [schema_entry(name, col) for name, col in cols],
+            "type_label": TYPE_LABEL,
         }
 
     return _run(version, type_properties, options, "GetColumns", work)
@@ -330,6 +333,7 @@ def preview(
             "rows": carry_rows(got.rows, types),
             "cut": got.cut,
             "row_count": len(got.rows),
+            "type_label": TYPE_LABEL,
         }
 
     report = _run(

@@ -140,7 +140,7 @@ class ColumnType:
     def to_dict(self) -> dict[str, object]:
         return {
             "server_type": self.server_type,
-            "spark_type": self.spark_type_label,
+            "source_type": self.spark_type_label,
             "interim_type": self.interim_type,
             "supported": self.supported,
         }
