@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from connectors.base import (
     ActivityPart,
     Connector,
     ConnectorVersion,
     DatasetType,
-    LiveCatalog,
     PastedConnection,
-    TestOptions,
 )
+from connectors.hiveserver2.parts import QueryTools, connection_tester, live_catalog
 from connectors.spark.secret_target import spark_secret_target
 
 if TYPE_CHECKING:
+    from connectors.hiveserver2.flavour import Flavour
     from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
@@ -29,62 +29,14 @@ def parse_connection_url(version: ConnectorVersion, text: str) -> PastedConnecti
     return parse(version, text)
 
 
-def test_connection(
-    version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
-) -> dict[str, Any]:
-    """The connection test; its client (and the Thrift bindings) load on the first test."""
-    from connectors.spark.connection_test import test_connection as run
+def _flavour() -> Flavour:
+    """The connector's settings and dialect, loaded (with the client) on first use."""
+    from connectors.spark.flavour import FLAVOUR
 
-    return run(version, type_properties, options)
+    return FLAVOUR
 
 
-test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-class _QueryTools:
-    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use;
-    test values put in as Spark literals (:mod:`connectors.spark.query_values`)."""
-
-    @staticmethod
-    def place_values(text: str, pieces: Any) -> str:
-        from connectors.spark.query_values import place_values
-
-        return place_values(text, pieces)
-
-    def __getattr__(self, name: str) -> Any:
-        from connectors.spark import activity_queries
-
-        return getattr(activity_queries, name)
-
-
-def _live(name: str) -> Any:
-    """A function of :mod:`connectors.spark.live`, loaded (with the client) on first use."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        from connectors.spark import live
-
-        return getattr(live, name)(*args, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-def _type_of(server_type: str, version: str) -> dict[str, Any]:
-    from connectors.spark.type_mapping import column_type
-
-    return column_type(server_type, version).to_dict()
-
-
-LIVE = LiveCatalog(
-    schemas=_live("schemas"),
-    tables=_live("tables"),
-    columns=_live("columns"),
-    preview=_live("preview"),
-    table_of=_live("table_of"),
-    preview_request=_live("PreviewRequest"),
-    type_of=_type_of,
-    move_legacy_table=_live("move_table_name"),
-)
+test_connection = connection_tester(_flavour)
 
 
 def upgrade_1_to_2() -> UpgradePath:
@@ -120,11 +72,11 @@ CONNECTOR = Connector(
             linked_service_type="Spark",
         )
     },
-    live=LIVE,
+    live=live_catalog(_flavour),
     secret_target=spark_secret_target,
     parse_connection_url=parse_connection_url,
     example_path=HERE / "example-2.0.json",
-    query_tools=_QueryTools(),
+    query_tools=QueryTools(_flavour),
     activity_parts=(
         ActivityPart(
             name="copy-source",

@@ -1,10 +1,27 @@
-"""Plain-language explanations of a failed stage: what we saw, what to change."""
+"""Plain-language explanations of a failed stage: what we saw, what to change.
+
+Every change proposed is in the connector version's own terms
+(:class:`connectors.hiveserver2.settings.Terms`): a property this version has, set to a
+value it allows.
+"""
 
 from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
 
+from connectors.hiveserver2.errors import (
+    ExplainedProblem,
+    FrameTooLarge,
+    HiveStatusError,
+    HttpStatusError,
+    NotHttpReply,
+    SaslRejected,
+    SaslServerError,
+    ThriftApplicationError,
+)
+from connectors.hiveserver2.peer_bytes import PeerKind, classify, sasl_message, show
+from connectors.hiveserver2.settings import ServerSettings, TransportProtocol
 from connectors.net.endpoint import AddressDenied, ResolutionError
 from connectors.net.errors import (
     CertificateRejected,
@@ -17,18 +34,6 @@ from connectors.net.errors import (
     TlsHandshakeError,
 )
 from connectors.net.tls import CertificateInfo
-from connectors.spark.hive.errors import (
-    ExplainedProblem,
-    FrameTooLarge,
-    HiveStatusError,
-    HttpStatusError,
-    NotHttpReply,
-    SaslRejected,
-    SaslServerError,
-    ThriftApplicationError,
-)
-from connectors.spark.peer_bytes import PeerKind, classify, sasl_message, show
-from connectors.spark.settings import AuthenticationType, SparkSettings, TransportProtocol
 
 
 @dataclass(frozen=True)
@@ -37,38 +42,23 @@ class Advice:
     change: str
 
 
-SET_HTTP = "set thriftTransportProtocol to HTTP (and httpPath to the server's path)"
-SET_SASL = "set thriftTransportProtocol to SASL"
-SET_BINARY = "set thriftTransportProtocol to Binary"
 SET_SSL_ON = "set enableSsl to true"
 SET_SSL_OFF = "set enableSsl to false (or use the server's TLS port)"
-SET_USER_AND_PASSWORD = (
-    "set authenticationType to UsernameAndPassword, with the username and password "
-    "the server accepts"
-)
-# Version 2.0 speaks HTTP only: advice never names a transport it does not allow.
-V2_HTTP_PORT = (
-    "This is a binary port; version 2.0 needs the server's HTTP port "
-    "(hive.server2.thrift.http.port, 10001 by default; HDInsight: 443). If the server runs "
-    "in binary mode only (hive.server2.transport.mode=binary, with or without SASL), "
-    "version 2.0 cannot reach it as configured: switch the server to http (or all) mode."
-)
 
 
-def _is_v2(settings: SparkSettings) -> bool:
-    return settings.version == "2.0"
+def _to(settings: ServerSettings, wire: TransportProtocol) -> str:
+    """The change that makes this definition speak ``wire``, in its version's terms."""
+    return settings.terms.transport_changes[wire]
 
 
-def _transport_words(settings: SparkSettings) -> str:
+def _transport_words(settings: ServerSettings) -> str:
     """What to check when a reply does not fit: the settings this version has."""
-    if _is_v2(settings):
-        return "that the port is the server's HTTP port and enableSsl matches it"
-    return "that thriftTransportProtocol and enableSsl match its configuration"
+    return settings.terms.transport_check
 
 
 def explain(
     exc: BaseException,
-    settings: SparkSettings,
+    settings: ServerSettings,
     *,
     certificate: CertificateInfo | None = None,
     sasl_port_probe: bool | None = None,
@@ -86,7 +76,7 @@ def explain(
 
 def _explain(
     exc: BaseException,
-    settings: SparkSettings,
+    settings: ServerSettings,
     certificate: CertificateInfo | None,
     sasl_port_probe: bool | None,
     uploaded_ca: bool = False,
@@ -113,8 +103,7 @@ def _explain(
     if isinstance(exc, ConnectionRefusedError):
         return Advice(
             f"The connection to {where} was refused: nothing listens on that port.",
-            "Check the port (Spark Thrift Server: 10000 for binary, 10001 for HTTP; "
-            "HDInsight: 443) and that the server is running.",
+            f"Check the port ({settings.terms.ports}) and that the server is running.",
         )
     if isinstance(exc, CertificateRejected):
         return _certificate_advice(exc, settings, certificate, uploaded_ca)
@@ -159,7 +148,7 @@ def _explain(
     if isinstance(exc, DeadlineExceeded):
         return Advice(
             f"{where} accepted the connection but did not answer in time ({exc}).",
-            "Check that the port belongs to the Spark Thrift Server and "
+            f"Check that the port belongs to {settings.terms.server} and "
             f"{_transport_words(settings)}; a busy server may also need more time.",
         )
     if isinstance(exc, ExplainedProblem):
@@ -178,7 +167,7 @@ def _explain(
         seen = f" (first bytes: {show(exc.peer_bytes)})" if exc.peer_bytes else ""
         return Advice(
             f"The reply from {where} does not follow the expected protocol: {exc}{seen}.",
-            "Check that host and port are the Spark Thrift Server and "
+            f"Check that host and port are {settings.terms.server} and "
             f"{_transport_words(settings)}.",
         )
     if isinstance(exc, socket.gaierror):
@@ -192,7 +181,7 @@ def _explain(
 
 
 def _advice_from_peer_bytes(
-    exc: NetworkError, settings: SparkSettings, sasl_port_probe: bool | None
+    exc: NetworkError, settings: ServerSettings, sasl_port_probe: bool | None
 ) -> Advice | None:
     kind = classify(exc.peer_bytes)
     transport = settings.transport
@@ -200,7 +189,7 @@ def _advice_from_peer_bytes(
         first_line = exc.peer_bytes.split(b"\r\n", 1)[0].decode("latin-1")
         return Advice(
             f"The port answered with HTTP ('{first_line}'): it is an HTTP-mode server.",
-            SET_HTTP + ".",
+            _to(settings, TransportProtocol.HTTP) + ".",
         )
     if kind == PeerKind.TLS and not settings.enable_ssl:
         return Advice(
@@ -213,12 +202,12 @@ def _advice_from_peer_bytes(
         return Advice(
             f"The port answered with a SASL negotiation message ('{text}'): the "
             "server uses binary Thrift with SASL authentication.",
-            V2_HTTP_PORT if _is_v2(settings) else SET_SASL + ".",
+            _to(settings, TransportProtocol.SASL) + ".",
         )
     if kind == PeerKind.THRIFT_BINARY and transport == TransportProtocol.HTTP:
         return Advice(
             "The port answered with binary Thrift, not HTTP: this is a binary port.",
-            V2_HTTP_PORT if _is_v2(settings) else f"{SET_BINARY} (or {SET_SASL}).",
+            _either(settings, TransportProtocol.BINARY, TransportProtocol.SASL) + ".",
         )
     if kind == PeerKind.NOTHING and isinstance(exc, PeerClosed):
         if transport == TransportProtocol.SASL:
@@ -227,49 +216,54 @@ def _advice_from_peer_bytes(
                     "The server closed the connection at the SASL handshake, and a "
                     "plain binary Thrift probe was answered: the server runs without "
                     "SASL (NOSASL).",
-                    SET_BINARY + ".",
+                    _to(settings, TransportProtocol.BINARY) + ".",
                 )
             return Advice(
                 "The server closed the connection at the SASL handshake without a word.",
                 "Either the server runs without SASL (then "
-                f"{SET_BINARY}) or its custom authentication class failed to load "
-                "(see the server log).",
+                f"{_to(settings, TransportProtocol.BINARY)}) or its custom authentication "
+                "class failed to load (see the server log).",
             )
         if transport == TransportProtocol.HTTP:
             return Advice(
                 "The server closed the connection without any HTTP response: the "
                 "port is likely a binary Thrift port.",
-                V2_HTTP_PORT
-                if _is_v2(settings)
-                else f"{SET_BINARY} or {SET_SASL}, or use the server's HTTP port.",
+                _either(settings, TransportProtocol.BINARY, TransportProtocol.SASL)
+                + ", or use the server's HTTP port.",
             )
     if kind == PeerKind.UNKNOWN and isinstance(exc, MalformedReply | FrameTooLarge):
         return Advice(
             f"The reply is not HiveServer2 Thrift: first bytes {show(exc.peer_bytes)} ({exc}).",
-            "Check that host and port belong to the Spark Thrift Server.",
+            f"Check that host and port belong to {settings.terms.server}.",
         )
     return None
 
 
-def _credentials_refused(observed: str, settings: SparkSettings) -> Advice:
+def _either(settings: ServerSettings, first: TransportProtocol, second: TransportProtocol) -> str:
+    """One change, or two as alternatives when they differ."""
+    one, other = _to(settings, first), _to(settings, second)
+    return one if one == other else f"{one} (or {other})"
+
+
+def _credentials_refused(observed: str, settings: ServerSettings) -> Advice:
     """The server refused the credentials sent: advise only fields this definition has."""
     auth = settings.authentication_type
-    if auth == AuthenticationType.ANONYMOUS:
+    if settings.anonymous:
         return Advice(
-            observed + " With Anonymous authentication the portal sends the user "
+            observed + f" With {auth} authentication the portal sends the user "
             "'anonymous'; this server wants a real user.",
-            SET_USER_AND_PASSWORD + ".",
+            settings.terms.user_and_password + ".",
         )
-    if auth == AuthenticationType.USERNAME:
+    if not settings.password_sent:
         return Advice(
-            observed + " With Username authentication the portal sends the user name "
+            observed + f" With {auth} authentication the portal sends the user name "
             "without a real password; this server checks passwords.",
-            SET_USER_AND_PASSWORD + ".",
+            settings.terms.user_and_password + ".",
         )
     return Advice(observed, "Check username and password.")
 
 
-def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice:
+def _http_status_advice(exc: HttpStatusError, settings: ServerSettings) -> Advice:
     body = f": {exc.body[:200]}" if exc.body else ""
     if exc.status == 401:
         return _credentials_refused(
@@ -278,16 +272,14 @@ def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice
     if exc.status in (404, 405):
         return Advice(
             f"The server does not serve Thrift at POST {exc.path} (HTTP {exc.status}).",
-            "Check httpPath: Spark Thrift Server uses 'cliservice' by default "
-            "(hive.server2.thrift.http.path); HDInsight uses 'sparkhive2'.",
+            settings.terms.http_path,
         )
     if exc.status == 403:
         return Advice(
             f"The server refused access (HTTP 403{body}).",
             "Check that this user may connect to the server.",
         )
-    anonymous = settings.authentication_type == AuthenticationType.ANONYMOUS
-    if exc.status == 500 and not settings.username and not anonymous:
+    if exc.status == 500 and not settings.username and not settings.anonymous:
         return Advice(
             f"The server failed with HTTP 500{body}.",
             "HiveServer2 over HTTP needs a non-empty username: set username.",
@@ -300,11 +292,11 @@ def _http_status_advice(exc: HttpStatusError, settings: SparkSettings) -> Advice
 
 def _certificate_advice(
     exc: CertificateRejected,
-    settings: SparkSettings,
+    settings: ServerSettings,
     cert: CertificateInfo | None,
     uploaded_ca: bool,
 ) -> Advice:
-    v1 = settings.version == "1.0"
+    v1 = not settings.system_store_only
     message = exc.verify_message or str(exc)
     described = f" Certificate: {cert.summary()}." if cert else ""
     lowered = message.lower()
@@ -338,7 +330,8 @@ def _certificate_advice(
             )
         else:
             change = (
-                "Version 2.0 verifies against the system trust store only: install a "
+                f"Version {settings.version} verifies against the system trust store only: "
+                "install a "
                 "certificate from a trusted CA on the server, or set "
                 "enableServerCertificateValidation to false (not recommended)."
             )
@@ -367,7 +360,8 @@ def _certificate_advice(
         )
     else:
         change = (
-            "Version 2.0 uses the system trust store: use a certificate from a "
+            f"Version {settings.version} uses the system trust store: use a certificate "
+            "from a "
             "publicly trusted CA, or set enableServerCertificateValidation to false."
         )
     return Advice(observed, change)

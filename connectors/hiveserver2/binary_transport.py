@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from thrift.transport.TTransport import TTransportBase
 
-from connectors.net.deadline_socket import DeadlineSocket
-from connectors.spark.hive.errors import (
+from connectors.hiveserver2.errors import (
     FrameTooLarge,
 )
+from connectors.net.deadline_socket import DeadlineSocket
 
 
 class UnframedTransport(TTransportBase):

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
 from connectors.net.errors import (
     MalformedReply,
 )
-from connectors.spark.hive.gen.TCLIService import ttypes as t
 
 _TYPED = ("boolVal", "byteVal", "i16Val", "i32Val", "i64Val", "doubleVal", "stringVal", "binaryVal")
 _FIXED_WIDTH = {"boolVal": 1, "byteVal": 1, "i16Val": 2, "i32Val": 4, "i64Val": 8, "doubleVal": 8}

@@ -15,15 +15,15 @@ from http.cookies import CookieError, SimpleCookie
 
 from thrift.transport.TTransport import TTransportBase
 
+from connectors.hiveserver2.errors import (
+    FrameTooLarge,
+    HttpStatusError,
+    NotHttpReply,
+)
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.errors import (
     MalformedReply,
     PeerClosed,
-)
-from connectors.spark.hive.errors import (
-    FrameTooLarge,
-    HttpStatusError,
-    NotHttpReply,
 )
 
 USER_AGENT = "Linkwright-connection-test/1.0"

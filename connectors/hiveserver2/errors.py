@@ -3,7 +3,7 @@
 The generic failures (deadline, connect timeout, closed peer, malformed reply, TLS)
 live in :mod:`connectors.net.errors`; every error here is a
 :class:`~connectors.net.errors.NetworkError` too, and keeps the first bytes the peer
-sent, which :mod:`connectors.spark.advice` turns into plain-language advice.
+sent, which :mod:`connectors.hiveserver2.advice` turns into plain-language advice.
 """
 
 from __future__ import annotations

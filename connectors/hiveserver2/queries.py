@@ -1,10 +1,12 @@
-"""Checking a Copy / Lookup activity's Spark query: the read-only guard before any network,
-then the server's own judgement (:mod:`connectors.spark.plan_check`: ``EXPLAIN EXTENDED`` of
-the exact text that would run, analysed, never run) before anything runs, with the
-connection test's address policy, deadline and bounded reads.
+"""Checking a Copy / Lookup activity's query on a HiveServer2 server: the connector's
+read-only guard before any network, then the server's own judgement (its ``EXPLAIN`` of the
+exact text that would run, read by the reader for the server that answers:
+:meth:`connectors.hiveserver2.dialect.Dialect.check_plan`; never run) before anything runs,
+with the connection test's address policy, deadline and bounded reads.
 
-The session is opened by the connection test's own code (:mod:`connectors.spark.diagnostics`),
-so a query check fails for the same reasons, with the same advice, as a connection test.
+The session is opened by the connection test's own code
+(:mod:`connectors.hiveserver2.diagnostics`), so a query check fails for the same reasons, with
+the same advice, as a connection test.
 """
 
 from __future__ import annotations
@@ -16,33 +18,29 @@ from collections.abc import Callable
 from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.net.deadline import Deadline
-from connectors.spark.connection_test import run_on_server
-from connectors.spark.diagnostics import Operation
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.errors import (
-    HiveStatusError,
-)
-from connectors.spark.live import (
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.connection_test import run_on_server
+from connectors.hiveserver2.diagnostics import Operation
+from connectors.hiveserver2.dialect import PlanRefused
+from connectors.hiveserver2.errors import HiveStatusError
+from connectors.hiveserver2.flavour import Flavour
+from connectors.hiveserver2.live import (
     PREVIEW_DEFAULT_ROWS,
     PREVIEW_MAX_BYTES,
-    TYPE_LABEL,
     DatasetProblem,
     carry,
     table_of,
 )
-from connectors.spark.plan_check import EXPLAIN, SESSION_CONFIGURATION, PlanRefused, check_plan
-from connectors.spark.query_guard import QueryRefused, check_read_only
-from connectors.spark.type_mapping import changes_between, column_type
+from connectors.net.deadline import Deadline
 
 _POSITION = re.compile(r"line (\d+),? pos(?:ition)? (\d+)", re.IGNORECASE)
 
 
-def query_problems(sql: str) -> list[str]:
+def query_problems(flavour: Flavour, sql: str) -> list[str]:
     """Why ``sql`` is not one read-only query (the guard), or nothing."""
     try:
-        check_read_only(sql)
-    except QueryRefused as exc:
+        flavour.dialect.check_read_only(sql)
+    except flavour.dialect.refused as exc:
         return [str(exc)]
     return []
 
@@ -56,7 +54,7 @@ def table_query(dataset_type_properties: dict[str, Any]) -> str | None:
         return None
 
 
-def _refused(exc: QueryRefused) -> dict[str, Any]:
+def _refused(exc: Any) -> dict[str, Any]:
     """The guard's refusal as a report: nothing was sent."""
     return {
         "ok": False,
@@ -66,11 +64,11 @@ def _refused(exc: QueryRefused) -> dict[str, Any]:
     }
 
 
-def refusal_position(sql: str) -> tuple[int | None, int | None]:
+def refusal_position(flavour: Flavour, sql: str) -> tuple[int | None, int | None]:
     try:
-        check_read_only(sql)
-    except QueryRefused as exc:
-        return (exc.line or None, exc.column or None)
+        flavour.dialect.check_read_only(sql)
+    except flavour.dialect.refused as exc:
+        return (getattr(exc, "line", 0) or None, getattr(exc, "column", 0) or None)
     return (None, None)
 
 
@@ -92,6 +90,7 @@ def server_message(text: str) -> dict[str, Any]:
 
 
 def _server_run(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -99,22 +98,25 @@ def _server_run(
     work: Callable[[HiveClient, Deadline], Any],
 ) -> dict[str, Any]:
     """Open a session as the connection test does (:func:`connection_test.run_on_server`),
-    with the plan check's session settings, run ``work``, close. ``{"ok", "result" |
-    "message", "line", "column", "duration_ms"}``. A server's refusal of the statement
-    (``HiveStatusError``) comes back as its message and position, the plan check's
-    (``PlanRefused``) as its message, not as a failed stage."""
+    with the plan readers' session settings, run ``work``, close. ``{"ok", "result" |
+    "message", "line", "column", "duration_ms", "explain_prefix"}``. A server's refusal of
+    the statement (``HiveStatusError``) comes back as its message and position, the plan
+    check's (``PlanRefused``) as its message, not as a failed stage."""
+    dialect = flavour.dialect
+    prefix: list[str] = []
     started = time.perf_counter()
 
     def guarded(client: HiveClient, deadline: Deadline) -> Any:
         try:
+            prefix.append(dialect.reader_for(client).explain_prefix)
             return {"value": work(client, deadline)}
         except HiveStatusError as exc:
             return {"server_error": exc.message}
         except PlanRefused as exc:
             return {"plan_refused": str(exc)}
 
-    operation = Operation(stage, guarded, session_configuration=SESSION_CONFIGURATION)
-    report = run_on_server(version, type_properties, options, operation)
+    operation = Operation(stage, guarded, session_configuration=dialect.session_configuration)
+    report = run_on_server(flavour.read_settings, version, type_properties, options, operation)
     duration = round((time.perf_counter() - started) * 1000, 1)
     if isinstance(report, dict):  # refused before any network
         failure: dict[str, Any] = next(
@@ -134,83 +136,70 @@ def _server_run(
         }
     result = report.result or {}
     if "server_error" in result:
-        return {"ok": False, **server_message(result["server_error"]), "duration_ms": duration}
+        return {
+            "ok": False,
+            **server_message(result["server_error"]),
+            "duration_ms": duration,
+            "explain_prefix": prefix[0] if prefix else "",
+        }
     if "plan_refused" in result:
         return {"ok": False, "message": result["plan_refused"], "duration_ms": duration}
     return {"ok": True, "result": result.get("value"), "duration_ms": duration}
 
 
 def check_query(
-    version: ConnectorVersion, type_properties: dict[str, Any], sql: str, options: TestOptions
+    flavour: Flavour,
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    sql: str,
+    options: TestOptions,
 ) -> dict[str, Any]:
-    """Parse and analyse ``sql`` on the server (``EXPLAIN EXTENDED``, judged by the plan
-    check): ``{"ok", "message", "line", "column", "plan"}`` (``plan``: the physical plan).
+    """Parse and analyse ``sql`` on the server (its ``EXPLAIN``, judged by the reader for that
+    server): ``{"ok", "message", "line", "column", "plan"}`` (``plan``: the plan shown).
     A syntax error, a missing table or column comes back with the server's message and
     position, a plan that is not a read with the plan check's refusal. The result's columns
     come from the same query under ``LIMIT 0``, itself judged before it runs."""
+    dialect = flavour.dialect
     try:
-        statement = check_read_only(sql)
-    except QueryRefused as exc:
+        statement = dialect.check_read_only(sql)
+    except dialect.refused as exc:
         return _refused(exc)
 
     def explain(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
-        plan = check_plan(client, statement, timeout_seconds=timeout)
+        plan = dialect.check_plan(client, statement, timeout)
         # The result's columns without reading a row: what each version's interim types are.
         empty = f"SELECT * FROM (\n{statement}\n) AS linkwright_columns LIMIT 0"
         try:
-            check_plan(client, empty, timeout_seconds=timeout)
+            dialect.check_plan(client, empty, timeout)
             got = client.query(empty, limits=FetchLimits(max_rows=1), timeout_seconds=timeout)
         except HiveStatusError as exc:  # the wrapper's first line is not the user's
             return {"wrapped_error": exc.message}
         return {"plan": plan.physical, "columns": [(c.name, c.type_name) for c in got.columns]}
 
-    report = _server_run(version, type_properties, options, "Check query", explain)
+    report = _server_run(flavour, version, type_properties, options, "Check query", explain)
     if not report.get("ok"):
-        return _in_query(report, sql, statement)
+        return _in_query(report, sql, statement, prefix=report.pop("explain_prefix", ""))
     result = report.pop("result") or {}
     if "wrapped_error" in result:
         found = {**report, "ok": False, **server_message(result["wrapped_error"])}
+        found.pop("explain_prefix", None)
         return _in_query(found, sql, statement, prefix="", lines_before=1)
     plan = str(result.get("plan", ""))
     columns = [
-        {"name": name, **column_type(server_type, version.version).to_dict()}
+        {"name": name, **dialect.column_type(server_type, version.version).to_dict()}
         for name, server_type in result.get("columns", [])
     ]
+    upgrade = dialect.upgrade
     return {
         **report,
         "message": "The server parsed and planned the query.",
         "plan": plan[:20000],
         "columns": columns,
-        "type_label": TYPE_LABEL,
-        "type_changes": type_changes(result.get("columns", [])),
-        "type_changes_versions": UPGRADE_VERSIONS,
+        "type_label": dialect.type_label,
+        "type_changes": dialect.type_changes(result.get("columns", [])),
+        "type_changes_versions": {"from": upgrade[0], "to": upgrade[1]} if upgrade else None,
     }
-
-
-UPGRADE_VERSIONS = {"from": "1.0", "to": "2.0"}
-"""The versions an upgrade of the linked service goes between (``type_changes``)."""
-
-
-def type_changes(columns: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """The columns whose interim type differs between the connector's versions
-    :data:`UPGRADE_VERSIONS` (what an upgrade of the linked service changes for this
-    activity): ``{"name", "source_type", "before", "after"}``."""
-    changes = []
-    old, new = UPGRADE_VERSIONS["from"], UPGRADE_VERSIONS["to"]
-    for name, server_type in columns:
-        spark = column_type(server_type, new).spark_type
-        changed = changes_between(spark, old, new) if spark else None
-        if changed is not None:
-            changes.append(
-                {
-                    "name": name,
-                    "source_type": spark or server_type,
-                    "before": changed[0],
-                    "after": changed[1],
-                }
-            )
-    return changes
 
 
 def _in_query(
@@ -218,7 +207,7 @@ def _in_query(
     sql: str,
     statement: str,
     *,
-    prefix: str = EXPLAIN,
+    prefix: str,
     lines_before: int = 0,
 ) -> dict[str, Any]:
     """A position the server gave in the statement it was sent (``prefix`` before the
@@ -245,6 +234,7 @@ OUTPUT_SHOWN = 20
 
 
 def preview_query(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     sql: str,
@@ -259,9 +249,10 @@ def preview_query(
     Lookup (``first_row_only`` not None), ``output`` is what the activity would give:
     ``{"firstRow": {...}}`` or ``{"count": n, "value": [...]}``, with a warning where ADF
     would fail (more than 5,000 rows, more than 4 MB)."""
+    dialect = flavour.dialect
     try:
-        statement = check_read_only(sql)
-    except QueryRefused as exc:
+        statement = dialect.check_read_only(sql)
+    except dialect.refused as exc:
         return _refused(exc)
     if first_row_only is False:
         limits = FetchLimits(max_rows=LOOKUP_MAX_ROWS, max_bytes=LOOKUP_MAX_BYTES, batch_rows=1000)
@@ -272,9 +263,9 @@ def preview_query(
 
     def work(client: HiveClient, deadline: Deadline) -> Any:
         timeout = max(1, int(deadline.remaining()))
-        check_plan(client, wrapped, timeout_seconds=timeout)
+        dialect.check_plan(client, wrapped, timeout)
         got = client.query(wrapped, limits=limits, timeout_seconds=timeout)
-        types = [column_type(c.type_name, version.version) for c in got.columns]
+        types = [dialect.column_type(c.type_name, version.version) for c in got.columns]
         return {
             "columns": [
                 {"name": c.name, **t.to_dict()} for c, t in zip(got.columns, types, strict=True)
@@ -284,8 +275,9 @@ def preview_query(
             "bytes_read": got.bytes_read,
         }
 
-    report = _server_run(version, type_properties, options, "Preview query", work)
+    report = _server_run(flavour, version, type_properties, options, "Preview query", work)
     if not report.get("ok"):  # the wrapper's first line is not the user's
+        report.pop("explain_prefix", None)
         return _in_query(report, sql, statement, prefix="", lines_before=1)
     result = report.pop("result") or {}
     found = {
@@ -293,7 +285,7 @@ def preview_query(
         **result,
         "message": _described(result),
         "warnings": [],
-        "type_label": TYPE_LABEL,
+        "type_label": dialect.type_label,
     }
     if first_row_only is not None:
         found.update(_lookup_output(result, first_row_only))

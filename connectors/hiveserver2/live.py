@@ -1,4 +1,5 @@
-"""A SparkObject dataset on a live server: schemas, tables, columns and a data preview.
+"""A dataset (SparkObject, HiveObject, ImpalaObject) on a live HiveServer2 server: schemas,
+tables, columns and a data preview, for any connector :class:`Flavour`.
 
 Each call runs the connection test's stages (same checks, deadline, connect timeout,
 frame cap and address policy) with the catalog call or the preview query in place of
@@ -16,25 +17,21 @@ from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.expressions import is_expression
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.connection_test import run_on_server
+from connectors.hiveserver2.diagnostics import Operation
+from connectors.hiveserver2.dialect import Dialect, PlanRefused
+from connectors.hiveserver2.errors import ExplainedProblem
+from connectors.hiveserver2.flavour import Flavour
+from connectors.hiveserver2.results import ResultSet
+from connectors.hiveserver2.types import NOT_SUPPORTED, ColumnType
 from connectors.net.deadline import Deadline
-from connectors.spark.connection_test import run_on_server
-from connectors.spark.diagnostics import Operation
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.errors import (
-    ExplainedProblem,
-)
-from connectors.spark.hive.results import ResultSet
-from connectors.spark.plan_check import SESSION_CONFIGURATION, PlanRefused, check_plan
-from connectors.spark.query_guard import QueryRefused, check_read_only
-from connectors.spark.type_mapping import NOT_SUPPORTED, ColumnType, column_type
 
 CATALOG_LIMITS = FetchLimits(max_rows=100_000, max_bytes=8 * 1024 * 1024, batch_rows=10_000)
 PREVIEW_DEFAULT_ROWS = 100
 PREVIEW_MAX_ROWS = 1000
 PREVIEW_MAX_BYTES = 4 * 1024 * 1024
 TABLE_PAGE = 50
-TYPE_LABEL = "Spark type"
-"""What the connector's own data types are called (the type-mapping table's first column)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ class DatasetProblem(ValueError):
 
 
 def table_of(type_properties: dict[str, Any]) -> TableRef:
-    """The table a SparkObject dataset names (``schema`` + ``table``, else ``tableName``)."""
+    """The table a dataset names (``schema`` + ``table``, else ``tableName``)."""
     tp = type_properties or {}
     for key in ("schema", "table", "tableName"):
         if is_expression(tp.get(key)):
@@ -130,6 +127,7 @@ def move_table_name(type_properties: dict[str, Any]) -> dict[str, Any]:
 
 # -- calls -------------------------------------------------------------------------
 def _run(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -139,7 +137,7 @@ def _run(
     session_configuration: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     operation = Operation(stage, work, session_configuration=session_configuration)
-    report = run_on_server(version, type_properties, options, operation)
+    report = run_on_server(flavour.read_settings, version, type_properties, options, operation)
     if isinstance(report, dict):
         return report
     data = report.to_dict()
@@ -149,17 +147,21 @@ def _run(
 
 
 def schemas(
-    version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
+    flavour: Flavour,
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
 ) -> dict[str, Any]:
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         got = client.schemas(limits=CATALOG_LIMITS)
         names = sorted({str(row[0]) for row in got.rows if row and row[0] is not None})
         return {"schemas": names, "cut": got.cut}
 
-    return _run(version, type_properties, options, "GetSchemas", work)
+    return _run(flavour, version, type_properties, options, "GetSchemas", work)
 
 
 def tables(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -180,7 +182,7 @@ def tables(
         got = client.tables(_like_text(schema), pattern, limits=CATALOG_LIMITS)
         return page_of_tables(got, schema=schema, search=search, offset=offset, limit=limit)
 
-    return _run(version, type_properties, options, "GetTables", work)
+    return _run(flavour, version, type_properties, options, "GetTables", work)
 
 
 def page_of_tables(
@@ -216,22 +218,23 @@ def page_of_tables(
 
 
 def _like_text(text: str) -> str:
-    # Spark turns LIKE patterns into regular expressions; keep only characters that mean
-    # themselves there and let the exact match above do the rest.
+    # Servers turn LIKE patterns into regular expressions (Spark, Hive); keep only characters
+    # that mean themselves there and let the exact match above do the rest.
     return "".join(c if (c.isalnum() and c.isascii()) else "_" for c in text) or "%"
 
 
-def _column_types(got: ResultSet, version: str) -> list[tuple[str, ColumnType]]:
+def _column_types(got: ResultSet, version: str, dialect: Dialect) -> list[tuple[str, ColumnType]]:
     index = {c.name.upper(): i for i, c in enumerate(got.columns)}
     name_at, type_at = index.get("COLUMN_NAME", 3), index.get("TYPE_NAME", 5)
     out = []
     for row in got.rows:
         server_type = str(row[type_at] or "")
-        out.append((str(row[name_at]), column_type(server_type, version)))
+        out.append((str(row[name_at]), dialect.column_type(server_type, version)))
     return out
 
 
 def columns(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -242,7 +245,7 @@ def columns(
 
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         got = client.columns(table.schema or "default", table.table, limits=CATALOG_LIMITS)
-        cols = _column_types(got, version.version)
+        cols = _column_types(got, version.version, flavour.dialect)
         if not cols:
             raise TableNotFound(table)
         return {
@@ -250,10 +253,10 @@ def columns(
             "version": version.version,
             "columns": [{"name": name, **col.to_dict()} for name, col in cols],
             "schema": [schema_entry(name, col) for name, col in cols],
-            "type_label": TYPE_LABEL,
+            "type_label": flavour.dialect.type_label,
         }
 
-    return _run(version, type_properties, options, "GetColumns", work)
+    return _run(flavour, version, type_properties, options, "GetColumns", work)
 
 
 class TableNotFound(ExplainedProblem):
@@ -281,11 +284,12 @@ class PreviewRequest:
     max_bytes: int = PREVIEW_MAX_BYTES
 
 
-def preview_statement(request: PreviewRequest) -> str:
-    """The statement a preview sends (raises QueryRefused / DatasetProblem before any network)."""
+def preview_statement(request: PreviewRequest, dialect: Dialect) -> str:
+    """The statement a preview sends (raises the dialect's guard refusal / DatasetProblem
+    before any network)."""
     rows = max(1, min(request.rows, PREVIEW_MAX_ROWS))
     if request.query is not None and request.query.strip():
-        inner = check_read_only(request.query)
+        inner = dialect.check_read_only(request.query)
         return f"SELECT * FROM (\n{inner}\n) AS linkwright_preview LIMIT {rows + 1}"
     if request.table is None:
         raise DatasetProblem("Give a table or a query to preview.")
@@ -293,6 +297,7 @@ def preview_statement(request: PreviewRequest) -> str:
 
 
 def preview(
+    flavour: Flavour,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -300,20 +305,21 @@ def preview(
 ) -> dict[str, Any]:
     """The first rows of the table or query, values as the interim types carry them.
 
-    The statement runs only after the server's plan of it was judged a read
-    (:func:`connectors.spark.plan_check.check_plan`, same session): a refusal comes back as
+    The statement runs only after the server's plan of it was judged a read by the reader
+    for that server (:meth:`Dialect.check_plan`, same session): a refusal comes back as
     ``{"ok": False, "refused": message, "stages": [...]}``, nothing run."""
+    dialect = flavour.dialect
     rows = max(1, min(request.rows, PREVIEW_MAX_ROWS))
     try:
-        statement = preview_statement(request)
-    except (QueryRefused, DatasetProblem) as exc:
+        statement = preview_statement(request, dialect)
+    except (dialect.refused, DatasetProblem) as exc:
         return {"ok": False, "refused": str(exc), "stages": [], "total_ms": 0.0}
     limits = FetchLimits(max_rows=rows, max_bytes=request.max_bytes, batch_rows=rows + 1)
 
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         timeout = max(1, int(deadline.remaining()))
         try:
-            check_plan(client, statement, timeout_seconds=timeout)
+            dialect.check_plan(client, statement, timeout)
         except PlanRefused as exc:
             return {"refused": str(exc)}
         got = client.query(statement, limits=limits, timeout_seconds=timeout)
@@ -322,8 +328,11 @@ def preview(
             described = client.columns(
                 request.table.schema or "default", request.table.table, limits=CATALOG_LIMITS
             )
-            exact = {name: col.server_type for name, col in _column_types(described, "")}
-        types = [column_type(exact.get(c.name, c.type_name), version.version) for c in got.columns]
+            exact = {name: col.server_type for name, col in _column_types(described, "", dialect)}
+        types = [
+            dialect.column_type(exact.get(c.name, c.type_name), version.version)
+            for c in got.columns
+        ]
         return {
             "source": request.query.strip() if request.query else request.table.label,  # type: ignore[union-attr]
             "version": version.version,
@@ -333,16 +342,17 @@ def preview(
             "rows": carry_rows(got.rows, types),
             "cut": got.cut,
             "row_count": len(got.rows),
-            "type_label": TYPE_LABEL,
+            "type_label": dialect.type_label,
         }
 
     report = _run(
+        flavour,
         version,
         type_properties,
         options,
         "Preview query",
         work,
-        session_configuration=SESSION_CONFIGURATION,
+        session_configuration=dialect.session_configuration,
     )
     refused = (report.get("result") or {}).get("refused")
     if refused:

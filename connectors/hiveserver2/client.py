@@ -11,7 +11,7 @@ by the transport's deadline and frame cap, and by the row and byte limits given)
     client.columns(schema, table, limits=...)                      -> ResultSet
     client.query(statement, limits=..., timeout_seconds=N)         -> ResultSet
 
-``ResultSet`` (:mod:`connectors.spark.hive.results`) has ``columns`` (name, server type),
+``ResultSet`` (:mod:`connectors.hiveserver2.results`) has ``columns`` (name, server type),
 ``rows`` (tuples of Python values, None for NULL, decoded column by column from the
 columnar TRowSet) and ``cut`` (why reading stopped before the end, or ""). ``query``
 sends the statement as given: check it first with
@@ -21,7 +21,7 @@ Rows are fetched in batches small enough for a reply to stay within half the tra
 reply cap: sized from the column types when they bound a row (numbers, dates, VARCHAR(n)),
 else one row first, then from the widest row read so far. Rows of several megabytes each
 are so read one or a few at a time; a single row wider than the cap fails with
-:class:`~connectors.spark.hive.errors.RowsTooWide`, naming the size the server announced.
+:class:`~connectors.hiveserver2.errors.RowsTooWide`, naming the size the server announced.
 A reply over the cap cannot be skipped on a binary connection (nothing else can be read
 from it), so a batch is never asked for again smaller: it is sized before it is asked for.
 """
@@ -41,26 +41,26 @@ from thrift.transport.TTransport import (
     TTransportException,
 )
 
-from connectors.net.deadline_socket import DeadlineSocket
-from connectors.net.errors import (
-    MalformedReply,
-    NetworkError,
-    PeerClosed,
-)
-from connectors.spark.hive.errors import (
+from connectors.hiveserver2.errors import (
     FrameTooLarge,
     HiveStatusError,
     RowsTooWide,
     ThriftApplicationError,
 )
-from connectors.spark.hive.gen.TCLIService import TCLIService
-from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.hive.results import (
+from connectors.hiveserver2.gen.TCLIService import TCLIService
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.results import (
     ResultSet,
     announced_row_bytes,
     decode_columns,
     describe_columns,
     widest_row_bytes,
+)
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
+    MalformedReply,
+    NetworkError,
+    PeerClosed,
 )
 
 PROTOCOL_V1 = t.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V1
@@ -140,6 +140,8 @@ class HiveClient:
         )
         self._client = TCLIService.Client(protocol)
         self.session: OpenedSession | None = None
+        self.identified_as: tuple[str, str] | None = None
+        """(server name, version) as GetInfo answered on this session (``identify``)."""
         capped = isinstance(transport, CappedTransport)
         self.max_reply_bytes = transport.reply_limit if capped else max_string_bytes
 
@@ -196,6 +198,12 @@ class HiveClient:
 
     def server_version(self) -> str:
         return self.get_info(t.TGetInfoType.CLI_DBMS_VER)
+
+    def identify(self) -> tuple[str, str]:
+        """(server name, version) from GetInfo, asked once per client."""
+        if self.identified_as is None:
+            self.identified_as = (self.server_name(), self.server_version())
+        return self.identified_as
 
     def query_first_value(
         self, statement: str, *, timeout_seconds: int = 0, close_operation: bool = True

@@ -1,4 +1,4 @@
-"""The Spark connector's "Test connection": ADF typeProperties in, a stage report out.
+"""A HiveServer2 connector's "Test connection": ADF typeProperties in, a stage report out.
 
 Values only Data Factory can resolve (expressions, Azure Key Vault references) are
 reported before any network stage, naming the property
@@ -11,18 +11,28 @@ from typing import Any
 
 from connectors.base import ConnectorVersion, TestOptions
 from connectors.diagnostics.settings_check import checked_settings
-from connectors.spark.diagnostics import Operation, TestReport, run_connection_test, stage_list
-from connectors.spark.settings import ClientLimits, SparkSettings, settings_from_type_properties
+from connectors.hiveserver2.diagnostics import (
+    Operation,
+    TestReport,
+    run_connection_test,
+    stage_list,
+)
+from connectors.hiveserver2.flavour import SettingsReader
+from connectors.hiveserver2.settings import ClientLimits, ServerSettings
 
 
 def test_connection(
-    version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
+    read_settings: SettingsReader,
+    version: ConnectorVersion,
+    type_properties: dict[str, Any],
+    options: TestOptions,
 ) -> dict[str, Any]:
-    report = run_on_server(version, type_properties, options)
+    report = run_on_server(read_settings, version, type_properties, options)
     return report if isinstance(report, dict) else report.to_dict()
 
 
 def run_on_server(
+    read_settings: SettingsReader,
     version: ConnectorVersion,
     type_properties: dict[str, Any],
     options: TestOptions,
@@ -33,10 +43,10 @@ def run_on_server(
     Returns the refusal (a report dict, nothing sent) when the settings cannot be used,
     else the :class:`TestReport` (its ``result`` is the operation's)."""
 
-    def read(literal: dict[str, Any]) -> SparkSettings:
+    def read(literal: dict[str, Any]) -> ServerSettings:
         secret = literal.get("password")
         password = secret.get("value") if isinstance(secret, dict) else None
-        return settings_from_type_properties(version.version, literal, password)
+        return read_settings(version.version, literal, password)
 
     settings = checked_settings(version, type_properties, read, stage_list(operation))
     if isinstance(settings, dict):

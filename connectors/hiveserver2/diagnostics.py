@@ -1,4 +1,6 @@
-"""``run_connection_test``: a staged connection test of a Spark linked service.
+"""``run_connection_test``: a staged connection test of a HiveServer2 endpoint (a Spark
+Thrift Server, HiveServer2, Impala), from the :class:`ServerSettings` a connector read from
+its linked service.
 
 With an :class:`Operation` the same stages run, but the ``SELECT 1`` stage is replaced by
 the operation's (a catalog call, a preview query): a failing catalog call or preview
@@ -30,6 +32,16 @@ from connectors.diagnostics.stages import (
     StageStatus,
     elapsed_ms,
 )
+from connectors.hiveserver2.advice import explain
+from connectors.hiveserver2.binary_transport import UnframedTransport
+from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.errors import (
+    HttpStatusError,
+    NotHttpReply,
+)
+from connectors.hiveserver2.http_transport import HttpTransport
+from connectors.hiveserver2.sasl_transport import SaslTransport
+from connectors.hiveserver2.settings import ClientLimits, ServerSettings, TransportProtocol
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.errors import (
@@ -38,21 +50,6 @@ from connectors.net.errors import (
     PeerClosed,
 )
 from connectors.net.tls import CertificateInfo, TlsOptions, TlsResult, handshake
-from connectors.spark.advice import explain
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.client import HiveClient
-from connectors.spark.hive.errors import (
-    HttpStatusError,
-    NotHttpReply,
-)
-from connectors.spark.hive.http_transport import HttpTransport
-from connectors.spark.hive.sasl_transport import SaslTransport
-from connectors.spark.settings import (
-    ClientLimits,
-    ServerType,
-    SparkSettings,
-    TransportProtocol,
-)
 
 
 class Stage(str, Enum):
@@ -90,7 +87,7 @@ class TestReport(EndpointReport):
 
 
 def run_connection_test(
-    settings: SparkSettings,
+    settings: ServerSettings,
     *,
     limits: ClientLimits | None = None,
     operation: Operation | None = None,
@@ -109,7 +106,7 @@ def run_connection_test(
 
 
 class _Run(EndpointRunner[TestReport]):
-    def __init__(self, settings: SparkSettings, limits: ClientLimits, reach: Reach) -> None:
+    def __init__(self, settings: ServerSettings, limits: ClientLimits, reach: Reach) -> None:
         super().__init__(TestReport(), settings, limits, reach)
         self.settings = settings
         self.limits = limits
@@ -131,19 +128,10 @@ class _Run(EndpointRunner[TestReport]):
     # -- the stages --------------------------------------------------------------
     def execute(self) -> None:
         s = self.settings
-        if s.server_type == ServerType.SHARK_SERVER:
-            result = self.record(
-                Stage.RESOLVE,
-                StageStatus.FAILED,
-                0.0,
-                "SharkServer (HiveServer1) speaks a protocol this test does not support",
-            )
-            result.observed = "serverType is SharkServer (HiveServer1): not testable."
-            result.change = (
-                "Upgrade the server to the Spark Thrift Server (HiveServer2 protocol) "
-                "and set serverType to SparkThriftServer; version 2.0 of the connector "
-                "supports only that."
-            )
+        if s.untestable is not None:
+            result = self.record(Stage.RESOLVE, StageStatus.FAILED, 0.0, s.untestable.detail)
+            result.observed = s.untestable.observed
+            result.change = s.untestable.change
             raise StageFailed
         resolution = self.resolve_stage(Stage.RESOLVE)
         sock = self.connect_stage(Stage.CONNECT, resolution)
@@ -163,7 +151,7 @@ class _Run(EndpointRunner[TestReport]):
 
     def tls_options(self) -> TlsOptions:
         s = self.settings
-        if s.version == "2.0":
+        if s.system_store_only:
             return TlsOptions(
                 verify_chain=s.enable_server_certificate_validation,
                 check_hostname=s.enable_server_certificate_validation,
@@ -198,8 +186,8 @@ class _Run(EndpointRunner[TestReport]):
             return note
         if not self.ca_pem:
             return ""
-        if s.version == "2.0":
-            why = "version 2.0 always uses the system trust store"
+        if s.system_store_only:
+            why = f"version {s.version} always uses the system trust store"
         elif s.trusted_cert_path:
             why = "useSystemTrustStore is true"
         else:
@@ -398,8 +386,7 @@ class _Run(EndpointRunner[TestReport]):
     def _server_info(self) -> None:
         assert self.client is not None
         with self.stage(Stage.SERVER_INFO) as detail:
-            self.report.server_name = self.client.server_name()
-            self.report.server_version = self.client.server_version()
+            self.report.server_name, self.report.server_version = self.client.identify()
             detail.append(f"{self.report.server_name} {self.report.server_version}")
 
     def _query(self) -> None:

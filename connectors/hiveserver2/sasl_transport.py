@@ -16,14 +16,14 @@ from enum import IntEnum
 from puresasl.client import SASLClient
 from thrift.transport.TTransport import TTransportBase
 
-from connectors.net.deadline_socket import DeadlineSocket
-from connectors.net.errors import (
-    MalformedReply,
-)
-from connectors.spark.hive.errors import (
+from connectors.hiveserver2.errors import (
     FrameTooLarge,
     SaslRejected,
     SaslServerError,
+)
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.errors import (
+    MalformedReply,
 )
 
 _HEADER = struct.Struct(">BI")
