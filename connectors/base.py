@@ -15,19 +15,33 @@ if TYPE_CHECKING:
     from connectors.upgrade import UpgradePath
 
 
+Placeholders = tuple[tuple[str, str], ...]
+"""``(("connector", "Hive"), ...)``: each ``{{connector}}`` in a shared schema file becomes
+``Hive`` (one file, written once, serves several connectors)."""
+
+
+def read_json(path: Path, placeholders: Placeholders = ()) -> dict[str, Any]:
+    """A JSON file, with each ``{{name}}`` of ``placeholders`` replaced by its value."""
+    text = path.read_text(encoding="utf-8")
+    for name, value in placeholders:
+        text = text.replace("{{" + name + "}}", value)
+    return dict(json.loads(text))
+
+
 class SchemaFiles:
     """A JSON Schema file and its UI hints file, read once (``schema_path``, ``ui_path``)."""
 
     schema_path: Path
     ui_path: Path
+    placeholders: Placeholders = ()
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+        return read_json(self.schema_path, self.placeholders)
 
     @cached_property
     def ui(self) -> dict[str, Any]:
-        return json.loads(self.ui_path.read_text(encoding="utf-8"))
+        return read_json(self.ui_path, self.placeholders)
 
     @cached_property
     def validator(self) -> Any:
@@ -80,6 +94,7 @@ class ActivityPart(SchemaFiles):
     title: str
     schema_path: Path
     ui_path: Path
+    placeholders: Placeholders = ()
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:
@@ -126,10 +141,11 @@ class DatasetType:
     """The ``properties.type`` of the linked services such a dataset may use."""
     picker_fields: tuple[str, str] = ("schema", "table")
     """The typeProperties a table picked from the server fills: (schema, table)."""
+    placeholders: Placeholders = ()
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+        return read_json(self.schema_path, self.placeholders)
 
     @cached_property
     def validator(self) -> Any:

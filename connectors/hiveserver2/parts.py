@@ -9,14 +9,49 @@ what only shows a form does not import them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from connectors.base import ConnectorVersion, LiveCatalog, TestOptions
+from connectors.base import ActivityPart, ConnectorVersion, DatasetType, LiveCatalog, TestOptions
 
 if TYPE_CHECKING:
     from connectors.hiveserver2.flavour import Flavour
 
 FlavourLoader = Callable[[], "Flavour"]
+HERE = Path(__file__).parent
+
+
+def dataset_and_parts(
+    *, connector: str, linked_service_type: str, dataset: str, source: str, key: str
+) -> tuple[dict[str, DatasetType], tuple[ActivityPart, ...]]:
+    """The connector's dataset type (``SparkObject``) and its parts of Copy (``SparkSource``)
+    and Lookup, from the one schema of each shared by the HiveServer2 connectors, with this
+    connector's names (``connector``: its title; ``key``: its part of schema ids)."""
+    names = (("connector", connector), ("dataset", dataset), ("source", source), ("id", key))
+    datasets = {
+        dataset: DatasetType(
+            type=dataset,
+            title=f"{connector} table",
+            schema_path=HERE / "dataset.schema.json",
+            linked_service_type=linked_service_type,
+            placeholders=names,
+        )
+    }
+    titles = {
+        "copy-source": f"Copy from {connector} ({source})",
+        "lookup": f"Lookup on a {connector} dataset",
+    }
+    parts = tuple(
+        ActivityPart(
+            name=name,
+            title=title,
+            schema_path=HERE / f"{name}.schema.json",
+            ui_path=HERE / f"ui-{name}.json",
+            placeholders=names,
+        )
+        for name, title in titles.items()
+    )
+    return datasets, parts
 
 
 def connection_tester(load: FlavourLoader) -> Callable[..., dict[str, Any]]:
@@ -105,4 +140,4 @@ class QueryTools:
         return call
 
 
-__all__ = ["QueryTools", "connection_tester", "live_catalog"]
+__all__ = ["QueryTools", "connection_tester", "dataset_and_parts", "live_catalog"]

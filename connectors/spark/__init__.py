@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from connectors.base import (
-    ActivityPart,
-    Connector,
-    ConnectorVersion,
-    DatasetType,
-    PastedConnection,
+from connectors.base import Connector, ConnectorVersion, PastedConnection
+from connectors.hiveserver2.parts import (
+    QueryTools,
+    connection_tester,
+    dataset_and_parts,
+    live_catalog,
 )
-from connectors.hiveserver2.parts import QueryTools, connection_tester, live_catalog
 from connectors.spark.secret_target import spark_secret_target
 
 if TYPE_CHECKING:
@@ -53,6 +52,14 @@ def upgrade_1_to_2() -> UpgradePath:
     )
 
 
+DATASETS, PARTS = dataset_and_parts(
+    connector="Spark",
+    linked_service_type="Spark",
+    dataset="SparkObject",
+    source="SparkSource",
+    key="spark",
+)
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -64,33 +71,13 @@ CONNECTOR = Connector(
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
     test_connection=test_connection,
-    datasets={
-        "SparkObject": DatasetType(
-            type="SparkObject",
-            title="Spark table",
-            schema_path=HERE / "dataset-SparkObject.schema.json",
-            linked_service_type="Spark",
-        )
-    },
+    datasets=DATASETS,
     live=live_catalog(_flavour),
     secret_target=spark_secret_target,
     parse_connection_url=parse_connection_url,
     example_path=HERE / "example-2.0.json",
     query_tools=QueryTools(_flavour),
-    activity_parts=(
-        ActivityPart(
-            name="copy-source",
-            title="Copy from Spark (SparkSource)",
-            schema_path=HERE / "copy-source.schema.json",
-            ui_path=HERE / "ui-copy-source.json",
-        ),
-        ActivityPart(
-            name="lookup",
-            title="Lookup on a Spark dataset",
-            schema_path=HERE / "lookup.schema.json",
-            ui_path=HERE / "ui-lookup.json",
-        ),
-    ),
+    activity_parts=PARTS,
     load_upgrade=upgrade_1_to_2,
     versions={
         "2.0": ConnectorVersion(
