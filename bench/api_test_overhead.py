@@ -198,10 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             "shared machine. The same refused-port test with the processor left idle "
             f"{IDLE_MS} ms before each call (untimed, both sides) shows what the Spark row "
             "shows: after a wait on the network, the same portal work runs with cold caches "
-            "and wakes a sleeping worker thread, and costs more than back to back. The "
-            "portal's queries are compiled once (portal/compiled_query.py): the token, its "
-            "user, the factory, the role, the linked service, the rate count, the two inserts "
-            "and the verdict's update run without the ORM building them each time.",
+            "and wakes a sleeping worker thread, and costs more than back to back.",
             "",
             markdown_table(
                 [

@@ -41,7 +41,7 @@ POLL_S = 1.0
 GOAL_RATIO = 2.0
 SERVER_START_LIMIT_S = 300.0
 LOAD_LIMIT_S = 120.0
-PAGE = "/linkedservices/"
+PAGE = "/factories/default/?kind=linkedService"
 SERVICES = 25  # linked services on the list page
 UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 

@@ -41,11 +41,12 @@ KEY_VAULT = "AzureKeyVaultSecret"
 
 
 def _expression(text: str, stored: Any = None) -> Any:
-    """An expression in the form the stored value had: ADF Studio's plain string
-    (``"@{linkedService().host}"``) stays a plain string; otherwise the object."""
-    if is_expression_text(stored) or not text.startswith("@"):
-        return text
-    return {"type": "Expression", "value": text}
+    """An expression as ADF Studio writes it on a linked service: the plain string
+    (``"@{linkedService().host}"``), unless the stored value used the
+    ``{"type": "Expression"}`` object form, which it keeps."""
+    if is_expression(stored) and text.startswith("@"):
+        return {"type": "Expression", "value": text}
+    return text
 
 
 def _text_or_expression(raw: str, stored: Any = None) -> Any:

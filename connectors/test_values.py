@@ -254,16 +254,10 @@ def with_test_values(
                 continue
         declared[key] = spec
     type_properties = dict(_type_properties(properties))
-    held = {secret for _, secret in held_secrets(version, type_properties)}
+    takes = _secret_taker(version, type_properties)
     for name, value in values.secrets.items():
         path = f"$.{SECRETS_FIELD}.{name}"
-        current = type_properties.get(name)
-        secret_here = (
-            is_secure_string(current)
-            or (isinstance(current, dict) and current.get("type") == KEY_VAULT)
-            or name in held
-        )
-        if not secret_here:
+        if not takes(name):
             problems.append(Problem(path, f"This linked service has no secret {name}."))
         elif not isinstance(value, str) or not value:
             problems.append(Problem(path, f"Give the {name} for this test as text."))
@@ -275,6 +269,40 @@ def with_test_values(
     if declared:
         changed["parameters"] = declared
     return changed
+
+
+def _secret_taker(version: ConnectorVersion, type_properties: dict[str, Any]) -> Any:
+    """Whether a secret typed under a name replaces one of ``type_properties``: a secure
+    string, an Azure Key Vault reference, or a secret only an encryptedCredential holds."""
+    held = {secret for _, secret in held_secrets(version, type_properties)}
+
+    def takes(name: str) -> bool:
+        current = type_properties.get(name)
+        return (
+            is_secure_string(current)
+            or (isinstance(current, dict) and current.get("type") == KEY_VAULT)
+            or name in held
+        )
+
+    return takes
+
+
+def fitting(version: ConnectorVersion, properties: Any, values: TestValues) -> TestValues:
+    """Only the values ``properties`` takes: its parameters (declared or used) and its
+    secrets. For values given once for many definitions (kept for a browser session, or
+    given to a command that checks every query of a factory); :func:`with_test_values`
+    refuses the others."""
+    declared = _parameters(properties)
+    used = used_parameters(properties)
+    takes = _secret_taker(version, _type_properties(properties))
+    return TestValues(
+        parameters={
+            k: v
+            for k, v in values.parameters.items()
+            if _declared_name(declared, k) is not None or k in used
+        },
+        secrets={k: v for k, v in values.secrets.items() if takes(k)},
+    )
 
 
 def _parameter_values(properties: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:

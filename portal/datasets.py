@@ -8,17 +8,17 @@ and audit row (the table or query, never the rows). Callers check the POST and E
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from connectors.base import ConnectorVersion, DatasetType, LiveCatalog, TestOptions
-from connectors.encrypted_credentials import with_one_off_secret
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import connector_of_dataset, dataset_type
-from portal.models import Factory, Resource, unseal
+from portal.models import Factory, Resource
 from portal.services import live as live_path
 from portal.services.actor import Actor
-from portal.services.live import LiveRefused, Operation, Redaction, Target
+from portal.services.call_values import NO_VALUES, CallValues, for_call
+from portal.services.live import LiveRefused, Operation, Target
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class LiveDataset:
     linked_service: Resource
     version: ConnectorVersion
     resource: Resource | None = None
+    values: CallValues = NO_VALUES
+    """The values for the calls to the linked service's server (see
+    :mod:`portal.services.call_values`)."""
+
+    def with_values(self, values: CallValues) -> LiveDataset:
+        return replace(self, values=values)
 
     @property
     def type_properties(self) -> dict[str, Any]:
@@ -194,8 +200,6 @@ def _run(
     rate_limited: bool = True,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    clear = with_one_off_secret(live.version, unseal(live.linked_service.properties), None)
-    type_properties = clear.get("typeProperties", {})
     target = Target(
         live.factory,
         live.resource,
@@ -204,6 +208,8 @@ def _run(
         live.version.version,
         label="" if live.resource else f"(unsaved, {live.linked_service.name})",
     )
+    prepared = for_call(actor, operation, target, live.linked_service, live.values)
+    type_properties = prepared.type_properties
 
     def work(options: TestOptions) -> dict[str, Any]:
         return call(live.version, type_properties, options, *args, **kwargs)  # type: ignore[no-any-return]
@@ -213,12 +219,14 @@ def _run(
         operation,
         target,
         work,
-        redaction=Redaction.of(clear),
+        redaction=prepared.redaction,
         detail=f"{what} through linked service {live.linked_service.name} {live.version.version}",
         rate_limited=rate_limited,
     )
     report["linkedService"] = live.linked_service.name
     report["connectorVersion"] = live.version.version
+    if prepared.used:
+        report["values"] = prepared.used
     return report
 
 
@@ -268,17 +276,19 @@ def datasets_using(service: Resource) -> list[Resource]:
     return sorted(found.values(), key=lambda r: r.name_key)
 
 
-def datasets_by_linked_service(factory: Factory) -> dict[str, list[Resource]]:
-    """Every live dataset of a declared type in ``factory``, by the key of the linked
-    service it names (one query, for overviews of many linked services)."""
-    found: dict[str, list[Resource]] = {}
-    for dataset in Resource.objects.live().filter(factory=factory, kind="dataset"):
+def datasets_by_linked_service(
+    factories: list[Factory],
+) -> dict[tuple[int, str], list[Resource]]:
+    """Every live dataset of a declared type in ``factories``, by its factory and the key
+    of the linked service it names (one query, for overviews of many linked services)."""
+    found: dict[tuple[int, str], list[Resource]] = {}
+    for dataset in Resource.objects.live().filter(factory__in=factories, kind="dataset"):
         if declared_type(dataset) is None:
             continue
         reference = dataset.properties.get("linkedServiceName")
         name = reference.get("referenceName") if isinstance(reference, dict) else None
         if isinstance(name, str):
-            found.setdefault(Resource.key_for(name), []).append(dataset)
+            found.setdefault((dataset.factory_id, Resource.key_for(name)), []).append(dataset)
     return found
 
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
@@ -17,7 +16,6 @@ from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
 from connectors.secrets import map_secure_strings, masked, secure_strings
-from portal.compiled_query import CompiledInsert, CompiledQuery
 
 
 class ImmutableError(Exception):
@@ -127,7 +125,7 @@ class Factory(models.Model):
 
     @classmethod
     def named(cls, name: str) -> Factory | None:
-        return _FACTORY_NAMED.first(name)
+        return cls.objects.filter(name=name).first()
 
 
 class FactoryRole(models.Model):
@@ -150,8 +148,11 @@ class FactoryRole(models.Model):
     @classmethod
     def role_name(cls, user_id: int, factory_id: int) -> str | None:
         """The role ``user_id`` has in ``factory_id`` (None: none)."""
-        row = _ROLE.first(user_id, factory_id)
-        return row.role if row is not None else None
+        return (
+            cls.objects.filter(user_id=user_id, factory_id=factory_id)
+            .values_list("role", flat=True)
+            .first()
+        )
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):
@@ -163,6 +164,17 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
 
     def of_kind(self, kind: str) -> ResourceQuerySet:
         return self.filter(kind=kind)
+
+
+_ResourceManagerBase = models.Manager.from_queryset(ResourceQuerySet)
+
+
+class ResourceManager(_ResourceManagerBase):  # type: ignore[valid-type,misc]
+    """Every resource comes with its factory (its address names it): a list of them costs
+    one query, not one more per row."""
+
+    def get_queryset(self) -> ResourceQuerySet:
+        return super().get_queryset().select_related("factory")  # type: ignore[no-any-return]
 
 
 class Resource(models.Model):
@@ -200,7 +212,7 @@ class Resource(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ResourceQuerySet.as_manager()
+    objects = ResourceManager()
 
     class Meta:
         ordering = ["name_key"]
@@ -227,7 +239,11 @@ class Resource(models.Model):
     @classmethod
     def live_named(cls, factory: Factory, kind: str, name: str) -> Resource | None:
         """The live resource of this kind and name in ``factory`` (its factory set)."""
-        resource = _LIVE_NAMED.first(factory.pk, kind, cls.key_for(name))
+        resource = (
+            cls.objects.live()
+            .filter(factory=factory, kind=kind, name_key=cls.key_for(name))
+            .first()
+        )
         if resource is not None:
             resource.factory = factory
         return resource
@@ -382,8 +398,8 @@ class AuditEvent(models.Model):
 
     @classmethod
     def append(cls, **fields: Any) -> AuditEvent:
-        """A new event (``objects.create``, its INSERT compiled once)."""
-        return _NEW_AUDIT_EVENT.create(**fields)
+        """A new event."""
+        return cls.objects.create(**fields)
 
 
 class ApiToken(models.Model):
@@ -412,12 +428,11 @@ class ApiToken(models.Model):
     @classmethod
     def active(cls, key: str) -> ApiToken | None:
         """The unrevoked token with this key, with its user (None: there is none)."""
-        token = _ACTIVE_TOKEN.first(cls.hash_key(key))
-        user = _USER.first(token.user_id) if token is not None else None
-        if token is None or user is None:
-            return None
-        token.user = user
-        return token
+        return (
+            cls.objects.filter(key_hash=cls.hash_key(key), revoked_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -562,20 +577,20 @@ class ConnectionTest(models.Model):
 
     @classmethod
     def begin(cls, **fields: Any) -> ConnectionTest:
-        """A new test's row (``objects.create``, its INSERT compiled once)."""
-        return _NEW_TEST.create(**fields)
+        """A new test's row."""
+        return cls.objects.create(**fields)
 
     @classmethod
     def store(cls, pk: int, **changes: Any) -> bool:
         """Write these fields of test ``pk``; False if there is no such test."""
-        return bool(_TEST.update(pk, **changes))
+        return bool(cls.objects.filter(pk=pk).update(**changes))
 
     @classmethod
     def started_since(cls, user: Any, since: datetime) -> int:
         """How many tests ``user`` started since then (interrupted ones too)."""
         if getattr(user, "pk", None) is None:
             return cls.objects.filter(user__isnull=True, created_at__gte=since).count()
-        return int(_TESTS_SINCE.scalar(user.pk, since) or 0)
+        return cls.objects.filter(user=user, created_at__gte=since).count()
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> ConnectionTest:
@@ -750,36 +765,3 @@ class EnvironmentFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.environment}: {self.path}"
-
-
-# The queries every connection test through the API makes, compiled once (see
-# portal.compiled_query): the token and its user, the factory, the role, the linked service,
-# the rate count, the test's row and its audit entry, the verdict.
-_ACTIVE_TOKEN: CompiledQuery[ApiToken] = CompiledQuery(
-    lambda key_hash: ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True)[:1]
-)
-_USER: CompiledQuery[Any] = CompiledQuery(lambda pk: get_user_model().objects.filter(pk=pk)[:1])
-_FACTORY_NAMED: CompiledQuery[Factory] = CompiledQuery(
-    lambda name: Factory.objects.filter(name=name)[:1]
-)
-_LIVE_NAMED: CompiledQuery[Resource] = CompiledQuery(
-    lambda factory, kind, key: Resource.objects.live().filter(
-        factory_id=factory, kind=kind, name_key=key
-    )[:1]
-)
-_ROLE: CompiledQuery[FactoryRole] = CompiledQuery(
-    lambda user, factory: FactoryRole.objects.filter(user_id=user, factory_id=factory)[:1]
-)
-_TEST: CompiledQuery[ConnectionTest] = CompiledQuery(
-    lambda pk: ConnectionTest.objects.filter(pk=pk)
-)
-_TESTS_SINCE: CompiledQuery[ConnectionTest] = CompiledQuery(
-    lambda user, since: (
-        ConnectionTest.objects.filter(user_id=user, created_at__gte=since)
-        .values("user_id")
-        .annotate(started=models.Count("id"))
-        .values("started")
-    )
-)
-_NEW_TEST: CompiledInsert[ConnectionTest] = CompiledInsert(ConnectionTest)
-_NEW_AUDIT_EVENT: CompiledInsert[AuditEvent] = CompiledInsert(AuditEvent)

@@ -244,14 +244,19 @@ def activity_saved(edit: ActivityEdit) -> tuple[str, bytes, dict[str, Any]]:
     return path, replaced.raw, replaced.document.get("properties", {})
 
 
-def linked_service_of(dataset: Resource | None) -> Resource | None:
-    """The linked service a dataset reads through, in the dataset's factory."""
+def linked_service_of(
+    dataset: Resource | None, among: Mapping[str, Resource] | None = None
+) -> Resource | None:
+    """The linked service a dataset reads through, in the dataset's factory (``among``:
+    the factory's live linked services by name key, read once by the caller)."""
     if dataset is None:
         return None
     ref = dataset.properties.get("linkedServiceName")
     name = ref.get("referenceName") if isinstance(ref, dict) else None
     if not isinstance(name, str):
         return None
+    if among is not None:
+        return among.get(Resource.key_for(name))
     return (
         Resource.objects.live()
         .filter(factory=dataset.factory, kind=LINKED_SERVICE, name_key=Resource.key_for(name))

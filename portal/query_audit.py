@@ -5,6 +5,7 @@ the API and ``manage.py check_queries``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,10 @@ from connectors.kinds import KINDS
 from connectors.pipeline_activities import Activity
 from portal import query_checks
 from portal.models import Factory, Resource
-from portal.pipelines import Datasets, activity_rows, linked_service_of
+from portal.pipelines import LINKED_SERVICE, Datasets, activity_rows, linked_service_of
 from portal.query_checks import QueryResult
 from portal.services.actor import Actor
+from portal.services.call_values import ValuesFor, no_values
 
 PIPELINE = KINDS["pipeline"].name
 
@@ -57,6 +59,9 @@ def bulk_rows(factory: Factory) -> list[QueryRow]:
     rows: list[QueryRow] = []
     pipelines = Resource.objects.live().filter(factory=factory, kind=PIPELINE).order_by("name_key")
     services: dict[str, Resource | None] = {}
+    linked_services = {
+        r.name_key: r for r in Resource.objects.live().filter(factory=factory, kind=LINKED_SERVICE)
+    }
     for pipeline in pipelines:
         for row in activity_rows(pipeline, datasets):
             if row.part is None:
@@ -64,7 +69,9 @@ def bulk_rows(factory: Factory) -> list[QueryRow]:
             values = activity_parts.values_of(row.part, row.activity.body)
             dataset = str(values.get("dataset") or "")
             if dataset.casefold() not in services:
-                services[dataset.casefold()] = linked_service_of(datasets.resource(dataset))
+                services[dataset.casefold()] = linked_service_of(
+                    datasets.resource(dataset), linked_services
+                )
             rows.append(
                 QueryRow(
                     pipeline,
@@ -83,29 +90,35 @@ def check_rows(
     *,
     actor: Actor,
     rate_limited: bool = True,
-    test_values: dict[tuple[str, str], Any] | None = None,
+    parameters: Mapping[str, str] | None = None,
+    values_for: ValuesFor = no_values,
 ) -> None:
-    """Check each row's query (its pipeline parameters' defaults as test values, unless
-    given); the result is set on the row."""
+    """Check each row's query with its pipeline parameters' defaults as test values, or
+    the ``parameters`` given (name -> text, for every pipeline that reads it);
+    ``values_for`` the linked services'. The result is set on the row."""
     datasets: dict[int, Datasets] = {}
     for row in rows:
         factory = row.pipeline.factory
         lookup = datasets.setdefault(factory.pk, Datasets(factory))
-        values = test_values or _defaults(row)
         row.result = query_checks.run_query(
             row.query,
             dataset_name=row.dataset,
             datasets=lookup,
             what="check",
             actor=actor,
-            test_values=values,
+            test_values=_test_values(row, parameters or {}),
+            values_for=values_for,
             rate_limited=rate_limited,
             label=f"activity '{row.activity.name}' of pipeline '{row.pipeline.name}'",
         )
 
 
-def _defaults(row: QueryRow) -> dict[tuple[str, str], Any]:
-    parameters = row.pipeline.properties.get("parameters")
-    parameters = parameters if isinstance(parameters, dict) else {}
-    form = query_checks.default_test_values(row.query, parameters)
-    return query_checks.test_values_from(form, row.query, parameters)
+def _test_values(row: QueryRow, given: Mapping[str, str]) -> dict[tuple[str, str], Any]:
+    declared = row.pipeline.properties.get("parameters")
+    declared = declared if isinstance(declared, dict) else {}
+    form = query_checks.default_test_values(row.query, declared)
+    by_name = {name.casefold(): value for name, value in given.items()}
+    for scope, name in query_checks.test_value_fields(row.query):
+        if scope == "pipeline" and name.casefold() in by_name:
+            form[query_checks.test_value_key(scope, name)] = by_name[name.casefold()]
+    return query_checks.test_values_from(form, row.query, declared)

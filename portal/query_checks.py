@@ -15,13 +15,14 @@ from typing import Any
 
 from connectors import activity_parts, expression_eval
 from connectors.base import TestOptions
-from connectors.encrypted_credentials import with_one_off_secret
+from connectors.problems import Problem
 from connectors.registry import get_version
-from portal.models import unseal
+from connectors.text_positions import typed_position
 from portal.pipelines import ActivityEdit, Datasets, connector_of, linked_service_of
 from portal.services import live
 from portal.services.actor import Actor
-from portal.services.live import LiveRefused, Operation, Redaction, Target
+from portal.services.call_values import ValuesFor, ValuesRefused, for_call, no_values
+from portal.services.live import LiveRefused, Operation, Target
 
 
 @dataclass
@@ -39,6 +40,8 @@ class QueryResult:
     report: dict[str, Any] = field(default_factory=dict)
     refused_status: int = 0
     """The HTTP status of a call the live path refused before any network (429), else 0."""
+    problems: list[Problem] = field(default_factory=list)
+    """Where the values given for the call are wrong (nothing was sent)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -115,9 +118,12 @@ def run(
     what: str,
     actor: Actor,
     test_values: Mapping[tuple[str, str], Any],
+    values_for: ValuesFor = no_values,
     rate_limited: bool = True,
 ) -> QueryResult:
-    """``what`` is "check" (EXPLAIN) or "preview" (the query with the preview's caps)."""
+    """``what`` is "check" (EXPLAIN) or "preview" (the query with the preview's caps).
+    ``test_values`` are the query's (pipeline parameters, variables, item());
+    ``values_for`` the linked service's (see :mod:`portal.services.call_values`)."""
     values = edit.values
     query = values.get("query") if values.get("useQuery") == activity_parts.QUERY_MODE else None
     return run_query(
@@ -127,6 +133,7 @@ def run(
         what=what,
         actor=actor,
         test_values=test_values,
+        values_for=values_for,
         rate_limited=rate_limited,
         first_row_only=_first_row_only(edit, values),
         label=f"activity '{edit.activity.name}' of pipeline '{edit.resource.name}'",
@@ -148,6 +155,7 @@ def run_query(
     what: str,
     actor: Actor,
     test_values: Mapping[tuple[str, str], Any],
+    values_for: ValuesFor = no_values,
     rate_limited: bool = True,
     first_row_only: bool | None = None,
     label: str = "",
@@ -183,11 +191,21 @@ def run_query(
     if refused:
         base.message = refused[0]
         base.report = _position_of(tools, text)
-        base.line, base.column = base.report.get("line"), base.report.get("column")
+        base.line, base.column = _as_typed(
+            query, text, base.report.get("line"), base.report.get("column")
+        )
         return base
     version = get_version(service.connector, service.connector_version)
-    clear = with_one_off_secret(version, unseal(service.properties), None)
-    type_properties = clear.get("typeProperties", {})
+    target = Target(
+        service.factory, service, service.name, service.connector, service.connector_version
+    )
+    operation = Operation.QUERY_PREVIEW if what == "preview" else Operation.QUERY_CHECK
+    try:
+        prepared = for_call(actor, operation, target, service, values_for(service))
+    except ValuesRefused as exc:
+        base.message, base.problems = exc.message, exc.problems
+        return base
+    type_properties = prepared.type_properties
 
     def work(options: TestOptions) -> dict[str, Any]:
         if what == "preview":
@@ -199,16 +217,10 @@ def run_query(
     try:
         report = live.call(
             actor,
-            Operation.QUERY_PREVIEW if what == "preview" else Operation.QUERY_CHECK,
-            Target(
-                service.factory,
-                service,
-                service.name,
-                service.connector,
-                service.connector_version,
-            ),
+            operation,
+            target,
             work,
-            redaction=Redaction.of(clear),
+            redaction=prepared.redaction,
             detail=f"query {what} of {label or 'a query'}",
             rate_limited=rate_limited,
         )
@@ -218,10 +230,25 @@ def run_query(
         return base
     base.ok = bool(report.get("ok"))
     base.message = str(report.get("message", ""))
-    base.line, base.column = report.get("line"), report.get("column")
+    base.line, base.column = _as_typed(query, text, report.get("line"), report.get("column"))
     base.sent = text
     base.report = report
+    if prepared.used:
+        report["values"] = prepared.used
     return base
+
+
+def _as_typed(
+    query: Any, text: str, line: int | None, column: int | None
+) -> tuple[int | None, int | None]:
+    """A position in the text that ran, as a position in the query as typed (the two
+    differ where ``@{...}`` was evaluated); a query that is one whole expression keeps it."""
+    typed = query.get("value") if isinstance(query, dict) else query
+    if line is None or column is None or not isinstance(typed, str):
+        return line, column
+    if typed.startswith("@") and not typed.startswith(("@{", "@@")):
+        return line, column
+    return typed_position(typed, text, line, column)
 
 
 def _position_of(tools: Any, text: str) -> dict[str, Any]:

@@ -72,7 +72,18 @@ def visible_factories(user: Any) -> Any:
         return Factory.objects.none()
     if user.is_superuser:
         return Factory.objects.all()
+    _remember_roles(user)
     return Factory.objects.filter(roles__user=user)
+
+
+def _remember_roles(user: Any) -> None:
+    """Every role of ``user`` in one query, for :func:`role_of` to answer a list of
+    factories without one query each."""
+    from portal.models import FactoryRole
+
+    cache = user.__dict__.setdefault("_factory_roles", {})
+    for factory_id, name in FactoryRole.objects.filter(user=user).values_list("factory_id", "role"):
+        cache.setdefault(factory_id, Role(name))
 
 
 def grant(user: Any, factory: Any, role: Role | None) -> None:

@@ -18,9 +18,10 @@ from typing import Any
 from connectors.kinds import KINDS, LINKED_SERVICE
 from connectors.registry import connectors, get_connector, has_form, live_dataset_type
 from portal import datasets
-from portal.models import ConnectionTest, Factory, Resource, unseal
+from portal.models import ConnectionTest, Factory, Resource
 from portal.services import live
 from portal.services.actor import Actor
+from portal.services.call_values import ValuesFor, ValuesRefused, for_call, no_values
 
 LIVE = "live server"
 IMPORTED = "imported schema"
@@ -53,10 +54,16 @@ def pool_service(factory: Factory, name: str) -> Resource:
 
 
 def plan(
-    factory: Factory, *, pool: str, actor: Actor | None = None, **arguments: Any
+    factory: Factory,
+    *,
+    pool: str,
+    actor: Actor | None = None,
+    values_for: ValuesFor = no_values,
+    **arguments: Any,
 ) -> dict[str, Any]:
     """The connector's plan; secrets are never handed over (definitions are masked). With an
-    ``actor``, the Spark columns and the pool's target table are read live."""
+    ``actor``, the Spark columns and the pool's target table are read live, each linked
+    service called with ``values_for`` it (see :mod:`portal.services.call_values`)."""
     service = pool_service(factory, pool)
     spark = arguments.get("spark_linked_service") or ""
     if spark and _find(factory, LINKED_SERVICE.name, spark) is None:
@@ -72,6 +79,7 @@ def plan(
         spark_linked_service=spark,
         typed=arguments.get("columns"),
         actor=actor,
+        values_for=values_for,
     )
     if origin.origin == LIVE:
         arguments["columns"] = origin.columns
@@ -82,13 +90,35 @@ def plan(
         pool_properties=service.masked_properties,
         lookup=lookup,
         staging_types={c.type: c.title for c in connectors() if c.staging_store},
-        **_live(service, actor),
+        **_live(service, actor, values_for),
         **arguments,
     )
     if origin.origin == IMPORTED and not result.get("columns"):
         origin = ColumnOrigin(NONE, f"{origin.detail}; the dataset has no imported schema either")
     result["columns_origin"] = {"origin": origin.origin, "detail": origin.detail}
     return result
+
+
+def live_services(
+    factory: Factory, *, pool: str, source: str, spark_linked_service: str
+) -> list[Resource]:
+    """The linked services a plan that reads the servers may call: the pool, and on the
+    Spark side the source dataset's linked service, or the Spark linked service a table
+    name is read through (as :func:`spark_columns` decides)."""
+    names = [pool]
+    text = source.strip()
+    dataset = _find(factory, KINDS["dataset"].name, text) if text else None
+    if dataset is not None:
+        reference = dataset.properties.get("linkedServiceName")
+        names.append(reference.get("referenceName", "") if isinstance(reference, dict) else "")
+    elif text and not text.lower().startswith(("select ", "with ")):
+        names.append(spark_linked_service)
+    found: dict[int, Resource] = {}
+    for name in names:
+        service = _find(factory, LINKED_SERVICE.name, name) if isinstance(name, str) else None
+        if service is not None:
+            found.setdefault(service.pk, service)
+    return list(found.values())
 
 
 @dataclass(frozen=True)
@@ -123,6 +153,7 @@ def spark_columns(
     spark_linked_service: str,
     typed: Any = None,
     actor: Actor | None = None,
+    values_for: ValuesFor = no_values,
 ) -> ColumnOrigin:
     """Where the Spark columns of a transfer come from, and the columns when read live."""
     if typed:
@@ -134,7 +165,7 @@ def spark_columns(
         return ColumnOrigin(NONE, "a query's columns are not read: type them")
     dataset = _find(factory, KINDS["dataset"].name, text)
     if dataset is not None:
-        return _dataset_columns(dataset, actor)
+        return _dataset_columns(dataset, actor, values_for)
     if not spark_linked_service:
         return ColumnOrigin(
             NONE, "a table name without a Spark linked service is not read: type the columns"
@@ -151,6 +182,7 @@ def spark_columns(
     schema, _, table = text.rpartition(".")
     try:
         found = datasets.for_linked_service(factory, declared, service.name)
+        found = found.with_values(values_for(found.linked_service))
         ref = datasets.table_of(found, {schema_field: schema, table_field: table})
         report = datasets.columns(found, actor, ref)
     except datasets.LiveRefused as exc:
@@ -158,7 +190,7 @@ def spark_columns(
     return _from_report(report, service.name, fallback=NONE, then="type the columns")
 
 
-def _dataset_columns(dataset: Resource, actor: Actor | None) -> ColumnOrigin:
+def _dataset_columns(dataset: Resource, actor: Actor | None, values_for: ValuesFor) -> ColumnOrigin:
     has_schema = bool(dataset.properties.get("schema"))
     fallback = IMPORTED if has_schema else NONE
     then = "using the dataset's imported schema" if has_schema else "type the columns"
@@ -168,6 +200,7 @@ def _dataset_columns(dataset: Resource, actor: Actor | None) -> ColumnOrigin:
         return ColumnOrigin(fallback, f"{NOT_READ}; {then}")
     try:
         found = datasets.for_dataset(dataset)
+        found = found.with_values(values_for(found.linked_service))
         report = datasets.columns(found, actor)
     except datasets.LiveRefused as exc:
         return ColumnOrigin(fallback, f"the server could not be read ({exc}); {then}")
@@ -193,10 +226,10 @@ def _why(report: dict[str, Any]) -> str:
     return "no columns"
 
 
-def _live(service: Resource, actor: Actor | None) -> dict[str, Any]:
+def _live(service: Resource, actor: Actor | None, values_for: ValuesFor) -> dict[str, Any]:
     """What a live check of the pool needs: only when an actor asks for live reads, and only
     while the saved definition's latest connection test passed (the same target, the same
-    secrets). The check runs through the one live path."""
+    secrets). The check runs through the one live path, with the values for the pool."""
     if actor is None:
         return {}
     latest = (
@@ -208,22 +241,29 @@ def _live(service: Resource, actor: Actor | None) -> dict[str, Any]:
         return {}
     if latest.revision != service.revision:
         return {}
-    clear = unseal(service.properties)
     target = live.Target(
         service.factory, service, service.name, service.connector, service.connector_version
     )
+    operation = live.Operation.CATALOG
+    try:
+        prepared = for_call(actor, operation, target, service, values_for(service))
+    except ValuesRefused as exc:
+        # Nothing is sent: the check reads the masked settings and gets the refusal.
+        refused = {"ok": False, "checked": f"not checked: {exc.message}"}
+        masked = service.masked_properties.get("typeProperties") or {}
+        return {"live_type_properties": masked, "run_live": lambda _work: refused}
 
     def run_live(work: live.Work) -> dict[str, Any]:
         try:
             return live.call(
                 actor,
-                live.Operation.CATALOG,
+                operation,
                 target,
                 work,
-                redaction=live.Redaction.of(clear),
+                redaction=prepared.redaction,
                 detail=f"transfer designer: does the target table exist, through {service.name}",
             )
         except live.LiveRefused as exc:
             return {"ok": False, "checked": f"not checked: {exc.message}"}
 
-    return {"live_type_properties": clear.get("typeProperties", {}), "run_live": run_live}
+    return {"live_type_properties": prepared.type_properties, "run_live": run_live}

@@ -11,6 +11,7 @@ export LINKWRIGHT_REQUIRE_SPARK=1 LINKWRIGHT_REQUIRE_BROWSER=1
 .venv/bin/ruff format --check .
 .venv/bin/mypy connectors portal
 if [ $# -gt 0 ]; then
+  echo "scripts/test.sh: pytest arguments given: the PostgreSQL pass is skipped (run it with no arguments)." >&2
   exec .venv/bin/python -m pytest "$@"
 fi
 .venv/bin/python -m pytest
@@ -19,4 +20,4 @@ bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider \
   tests/test_database.py tests/test_concurrency.py tests/test_api.py tests/test_history.py \
   tests/test_import_export.py tests/test_upgrade_portal.py tests/test_input_limits.py \
   tests/test_api_errors.py tests/test_factories.py tests/test_factory_migration.py \
-  tests/test_compiled_query.py
+  tests/test_address_roles.py tests/test_live_path.py tests/test_query_counts.py

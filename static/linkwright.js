@@ -200,4 +200,33 @@
       if (browse) browse.click();
     }
   });
+
+  // A wide table scrolls sideways in its own box, never the page (see linkwright.css).
+  function boxTables(root) {
+    var tables = (root || document).querySelectorAll("table.grid, table.params");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      var parent = table.parentElement;
+      if (!parent || parent.closest(".table-scroll, .scroll")) continue;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { boxTables(document); });
+  } else {
+    boxTables(document);
+  }
+  document.addEventListener("htmx:load", function (event) {
+    boxTables(event.detail && event.detail.elt && event.detail.elt.parentElement || document);
+  });
+
+  // The transfer designer: the route chosen decides which fields show (see linkwright.css).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.id !== "id_route" || !select.form) return;
+    select.form.setAttribute("data-route", select.value);
+  });
 })();

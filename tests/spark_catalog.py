@@ -83,6 +83,20 @@ def type_properties(server: SparkThriftServer) -> tuple[str, dict[str, Any], str
             },
             CUSTOM_PASSWORD,
         )
+    if server.mode.authentication == "CUSTOM" and not server.mode.tls:
+        # Binary SASL with the custom authenticator, as a 1.0 linked service names it.
+        return (
+            "1.0",
+            {
+                "host": "127.0.0.1",
+                "port": server.port,
+                "serverType": "SparkThriftServer",
+                "thriftTransportProtocol": "SASL",
+                "authenticationType": "UsernameAndPassword",
+                "username": CUSTOM_USER,
+            },
+            CUSTOM_PASSWORD,
+        )
     return (
         "1.0",
         {

@@ -5,6 +5,7 @@ Reader changes nothing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -125,3 +126,42 @@ def test_every_address_answers_by_role_in_every_factory(
 
     for method, path, code in _walk(outsider, sales.name):
         assert code == 404, (method, path, code)
+
+
+WRITE_LINK = re.compile(
+    r'href="[^"]*/(?:edit|json|clone|delete|new|import|upgrade|restore|undelete|purge)/"'
+)
+OVERVIEW = re.compile(r'href="(?:/factories/[^/"]+)?/upgrade/"')
+POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>', re.I)
+
+
+def test_a_reader_sees_no_write_control_on_any_page_and_read_only_pages_say_so(
+    two_factories: tuple[Factory, Factory],
+) -> None:
+    sales, _ = two_factories
+    reader = make_user("rita", Role.READER)
+    grant(reader, sales, Role.READER)
+    browser, _ = _clients(reader)
+    pages = 0
+    for _, route in _routes():
+        for path in _paths(route, sales.name):
+            if path.startswith("/api/"):
+                continue
+            response = browser.get(path)
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                continue
+            pages += 1
+            html = response.content.decode()
+            forms = [f for f in POST_FORM.findall(html) if "/accounts/logout/" not in f]
+            assert not forms, (path, forms)
+            links = [
+                link
+                for link in WRITE_LINK.findall(html)
+                if not OVERVIEW.fullmatch(link)  # the upgrade overviews only read
+            ]
+            assert not links, (path, links)
+            assert 'id="nav_new"' not in html and 'id="nav_import"' not in html, path
+    assert pages > 10
+    for resource in ("linkedService/SparkLS/", "dataset/SparkSales/", ""):
+        html = browser.get(f"/factories/sales/{resource}").content.decode()
+        assert 'id="read_only_note"' in html, resource

@@ -189,7 +189,7 @@ def test_a_silent_peer_fails_within_the_deadline() -> None:
             address_policy=LOOPBACK,
             limits=Limits(connect_timeout_s=1, deadline_s=1.5),
         )
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the deadline ends it; a wide margin
     failed = report.first_failure
     assert failed is not None and failed.name == "TDS pre-login"
     assert "deadline" in failed.detail
@@ -210,7 +210,7 @@ def test_a_misbehaving_peer_gets_a_clear_message_at_its_stage(
 ) -> None:
     started = time.monotonic()
     report = run(PoolBehaviour(misbehave=misbehave), pki, deadline=5)
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 20  # the deadline ends it; a wide margin
     failed = report.first_failure
     assert failed is not None and failed.name == stage, (failed, report.stages)
     assert words in failed.detail, failed.detail

@@ -46,7 +46,8 @@ def test_silent_peer_fails_at_the_deadline(transport: str, stage: Stage) -> None
             thriftTransportProtocol=transport,
             authenticationType="Anonymous",
         )
-    assert DEADLINE * 0.9 <= elapsed <= DEADLINE * 1.1, (elapsed, describe(report))
+    # Never before the deadline; after it, a wide margin for a loaded machine.
+    assert DEADLINE * 0.9 <= elapsed < DEADLINE + 5, (elapsed, describe(report))
     failure = assert_failed_at(report, stage)
     assert "did not answer in time" in failure.observed
 
@@ -59,7 +60,8 @@ def test_silent_peer_during_tls_handshake_fails_at_the_deadline() -> None:
             authenticationType="Anonymous",
             enableSsl=True,
         )
-    assert DEADLINE * 0.9 <= elapsed <= DEADLINE * 1.1, (elapsed, describe(report))
+    # Never before the deadline; after it, a wide margin for a loaded machine.
+    assert DEADLINE * 0.9 <= elapsed < DEADLINE + 5, (elapsed, describe(report))
     assert_failed_at(report, Stage.TLS)
 
 
@@ -84,7 +86,7 @@ def test_connect_timeout_is_separate_from_the_deadline() -> None:
     if report.first_failure is not None and report.first_failure.name != Stage.CONNECT.value:
         pytest.skip("this kernel accepted beyond the backlog; no unanswered SYN to test")
     failure = assert_failed_at(report, Stage.CONNECT)
-    assert 0.45 <= elapsed <= 1.0, elapsed
+    assert 0.45 <= elapsed < 5, elapsed  # the connect timeout (0.5 s), not the deadline (10 s)
     assert "Nothing answered the TCP connection" in failure.observed
 
 

@@ -218,14 +218,15 @@ def test_the_table_picker_pages_and_offers_the_schemas(
     linked_service(editor, server.port)
     client = signed_in(editor)
     query = {"linkedService": "spark1", "tp-schema": "sales"}
-    first = client.post("/factories/default/live/SparkObject/tables/", query).content.decode()
+    tables = "/factories/default/new/dataset/SparkObject/tables/"
+    first = client.post(tables, query).content.decode()
     assert "all_types" in first and 'data-pick-schema="lw_other"' in first
     assert "view</span>" in first
     searched = client.post(
-        "/factories/default/live/SparkObject/tables/", {**query, "search": "ODD"}
+        "/factories/default/new/dataset/SparkObject/tables/", {**query, "search": "ODD"}
     ).content.decode()
     assert "odd_names" in searched and "all_types" not in searched
     down = client.post(
-        "/factories/default/live/SparkObject/tables/", {**query, "linkedService": "nope"}
+        "/factories/default/new/dataset/SparkObject/tables/", {**query, "linkedService": "nope"}
     ).content.decode()
     assert "No linked service named" in down

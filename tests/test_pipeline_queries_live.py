@@ -178,6 +178,26 @@ def test_table_mode_checks_the_dataset_table(live: Any, editor: Any) -> None:
 
 
 @pytest.mark.spark("http-custom")
+def test_an_error_after_an_expression_points_at_the_query_as_typed(live: Any, editor: Any) -> None:
+    query = (
+        "SELECT c_int FROM sales.all_types\n"
+        "WHERE c_string = '@{pipeline().parameters.word}' AND nope = 1"
+    )
+    factory = imported(
+        live, editor, [activity("Find", "Lookup", {"value": query, "type": "Expression"})]
+    )
+    form = {"tp-dataset": "AllTypes", "tp-useQuery": "Query", "tp-query": query}
+    html = (
+        signed_in(editor)
+        .post(url(factory, 0), {**form, "tv-pipeline-word": "a much longer value", "check": "1"})
+        .content.decode()
+    )
+    column = query.split("\n")[1].index("nope") + 1
+    assert 'class="query-result failed"' in html and "nope" in html
+    assert f"(line 2, column {column})" in html
+
+
+@pytest.mark.spark("http-custom")
 def test_an_expression_is_checked_with_the_test_values_and_saved_untouched(
     live: Any, editor: Any
 ) -> None:

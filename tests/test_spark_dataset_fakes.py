@@ -91,7 +91,7 @@ def test_a_preview_whose_fetch_stalls_ends_at_the_deadline() -> None:
     assert failed["name"] == "Preview query"
     assert "deadline" in failed["detail"]
     assert "result" not in report
-    assert elapsed < 3.5
+    assert elapsed < 10  # the deadline (1.5 s) ends it: a wide margin for a loaded machine
 
 
 def test_a_stall_in_the_middle_of_a_catalog_read_discards_the_rows_read_so_far() -> None:
@@ -104,7 +104,7 @@ def test_a_stall_in_the_middle_of_a_catalog_read_discards_the_rows_read_so_far()
     failed = _failed(report)
     assert failed["name"] == "GetTables" and "deadline" in failed["detail"]
     assert "result" not in report and handler.calls == 2
-    assert elapsed < 3.5
+    assert elapsed < 10  # the deadline (1.5 s) ends it: a wide margin for a loaded machine
 
 
 def test_column_buffers_of_different_lengths_are_a_malformed_reply() -> None:

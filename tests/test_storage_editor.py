@@ -16,11 +16,12 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import Resource, SecretValue
 from tests.conftest import api_for
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
-BLOB_NEW = "/linkedservices/new/AzureBlobStorage/"
-ADLS_NEW = "/linkedservices/new/AzureBlobFS/"
+BLOB_NEW = "/factories/default/new/linkedService/AzureBlobStorage/"
+ADLS_NEW = "/factories/default/new/linkedService/AzureBlobFS/"
 HTMX_FIELDS = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "form_fields"}
 HTMX_CODE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "code_view"}
 KEY = "bXktYWNjb3VudC1rZXk9PQ=="
@@ -62,15 +63,15 @@ def form(name: str = "Staging", **values: str) -> dict[str, str]:
 
 
 def test_the_gallery_offers_both_storage_connectors(editor_client: Client) -> None:
-    page = editor_client.get("/linkedservices/new/").content.decode()
+    page = editor_client.get("/factories/default/new/").content.decode()
     assert BLOB_NEW in page and ADLS_NEW in page
     assert "Azure Blob Storage" in page and "Azure Data Lake Storage Gen2" in page
     found = editor_client.get(
-        "/linkedservices/new/?q=staging", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
+        "/factories/default/new/?q=staging", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
     ).content.decode()
     assert BLOB_NEW in found and ADLS_NEW in found and "/new/Spark/" not in found
     adls = editor_client.get(
-        "/linkedservices/new/?q=adls", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
+        "/factories/default/new/?q=adls", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gallery"
     ).content.decode()
     assert ADLS_NEW in adls and BLOB_NEW not in adls
 
@@ -134,7 +135,7 @@ def test_an_account_key_connection_string_typed_in_the_form_is_encrypted_and_nev
     assert SecretValue.objects.get().reveal() == CONNECTION_STRING
     detail = editor_client.get(response["Location"]).content.decode()
     assert KEY not in detail and NO_TEST in detail and 'id="test-connection"' not in detail
-    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    edit = editor_client.get(url_of(service, "edit")).content.decode()
     assert KEY not in edit and "AccountName=contoso" not in edit
 
 
@@ -183,11 +184,11 @@ def test_a_service_principal_key_typed_in_the_form_is_kept_on_the_next_edit(
     }
     assert editor_client.post(ADLS_NEW, form(name="Lake", **values)).status_code == 302
     service = Resource.objects.get(name="Lake")
-    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    edit = editor_client.get(url_of(service, "edit")).content.decode()
     assert re.search(r'<option value="ServicePrincipal" selected>', edit) and KEY not in edit
     again = form(name="Lake", **{**values, "servicePrincipalCredential": ""})
     again.update(based_on=str(service.revision), description="the key left untouched")
-    assert editor_client.post(f"/linkedservices/{service.pk}/edit/", again).status_code == 302
+    assert editor_client.post(url_of(service, "edit"), again).status_code == 302
     assert SecretValue.objects.get().reveal() == KEY
 
 
@@ -197,12 +198,12 @@ def test_an_adf_studio_file_is_edited_without_losing_what_adf_wrote(
     service = save_definition(
         user=editor, name="Studio", properties=STUDIO, action="create"
     ).resource
-    edit = editor_client.get(f"/linkedservices/{service.pk}/edit/").content.decode()
+    edit = editor_client.get(url_of(service, "edit")).content.decode()
     assert re.search(r'<option value="AccountKey" selected>', edit)
     assert 'id="held_encryptedCredential"' in edit
     data = form(name="Studio", authentication="AccountKey", connectionString="")
     data.update(based_on=str(service.revision), description="staging for the loads")
-    assert editor_client.post(f"/linkedservices/{service.pk}/edit/", data).status_code == 302
+    assert editor_client.post(url_of(service, "edit"), data).status_code == 302
     service.refresh_from_db()
     assert service.properties["typeProperties"] == STUDIO["typeProperties"]
     assert service.description == "staging for the loads"
@@ -221,9 +222,9 @@ def test_switching_the_authentication_leaves_the_old_one_behind(
         accountKind="StorageV2",
     )
     data["based_on"] = str(service.revision)
-    preview = editor_client.post(f"/linkedservices/{service.pk}/edit/", data, **HTMX_CODE)
+    preview = editor_client.post(url_of(service, "edit"), data, **HTMX_CODE)
     assert "encryptedCredential" not in preview.content.decode()
-    assert editor_client.post(f"/linkedservices/{service.pk}/edit/", data).status_code == 302
+    assert editor_client.post(url_of(service, "edit"), data).status_code == 302
     service.refresh_from_db()
     assert service.properties["typeProperties"] == {
         "serviceEndpoint": "https://contoso.blob.core.windows.net/",

@@ -19,6 +19,7 @@ from connectors.registry import get_connector
 from portal.definitions import DefinitionInvalid, save_definition
 from portal.models import SecretValue
 from tests.conftest import api_for
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +179,9 @@ def test_the_api_and_the_pages_show_the_mask_never_the_secret(
     assert body["properties"]["typeProperties"]["accountKey"] == MASK
     exported = api.get("/api/v1/linkedservices/Lake/export").content.decode()
     pages = [
-        editor_client.get(f"/linkedservices/{resource.pk}/").content.decode(),
-        editor_client.get(f"/linkedservices/{resource.pk}/edit/").content.decode(),
-        editor_client.get("/linkedservices/").content.decode(),
+        editor_client.get(url_of(resource)).content.decode(),
+        editor_client.get(url_of(resource, "edit")).content.decode(),
+        editor_client.get("/factories/default/?kind=linkedService").content.decode(),
     ]
     for text in [json.dumps(body), exported, *pages]:
         assert SECRET not in text
@@ -200,14 +201,14 @@ def test_the_edit_form_keeps_an_untouched_account_key_and_refuses_it_for_another
     assert data["tp-authentication"] == "AccountKey" and "tp-accountKey" not in data
     data.update(name="Lake", version="current", based_on=str(resource.revision))
     data["description"] = "edited in the form"
-    response = editor_client.post(f"/linkedservices/{resource.pk}/edit/", data)
+    response = editor_client.post(url_of(resource, "edit"), data)
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.description == "edited in the form"
     assert SecretValue.objects.get().reveal() == SECRET
 
     data.update(based_on=str(resource.revision), **{"tp-url": "https://evil.dfs.core.windows.net"})
-    response = editor_client.post(f"/linkedservices/{resource.pk}/edit/", data)
+    response = editor_client.post(url_of(resource, "edit"), data)
     html = response.content.decode()
     assert response.status_code == 400
     assert "typed for another target" in html and "url" in html and SECRET not in html

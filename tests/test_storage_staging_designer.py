@@ -18,17 +18,18 @@ from django.test import Client
 from portal.definitions import save_definition
 from portal.models import Factory, Resource
 from tests.conftest import api_for
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.django_db
 
 WRONG_STAGING = "HDInsightSpark is a Spark linked service: a staged copy stages its data in"
 
 
-def save(user: Any, name: str, properties: dict[str, Any]) -> None:
-    save_definition(user=user, name=name, properties=properties, action="create")
+def save(user: Any, name: str, properties: dict[str, Any], factory: Factory | None = None) -> None:
+    save_definition(user=user, name=name, properties=properties, action="create", factory=factory)
 
 
-def save_pool_and_spark(user: Any) -> None:
+def save_pool_and_spark(user: Any, factory: Factory | None = None) -> None:
     """A dedicated SQL pool (SQL authentication) and a Spark linked service at a loopback
     address, which the default network policy refuses: no column read leaves here."""
     save(
@@ -44,6 +45,7 @@ def save_pool_and_spark(user: Any) -> None:
                 "password": {"type": "SecureString", "value": "pw"},
             },
         },
+        factory,
     )
     save(
         user,
@@ -53,6 +55,7 @@ def save_pool_and_spark(user: Any) -> None:
             "version": "2.0",
             "typeProperties": {"host": "127.0.0.1", "port": 443, "authenticationType": "Anonymous"},
         },
+        factory,
     )
 
 
@@ -192,6 +195,6 @@ def test_a_storage_linked_service_page_opens_the_designer_with_it_as_staging(
     editor_client: Client, factory: str
 ) -> None:
     lake = Resource.objects.get(name="StagingLake")
-    html = editor_client.get(f"/linkedservices/{lake.pk}/").content.decode()
+    html = editor_client.get(url_of(lake)).content.decode()
     assert "transfer/?staging_linked_service=StagingLake&amp;route=copy" in html
     assert ">Stage a Spark to SQL pool copy</a>" in html

@@ -17,7 +17,13 @@ from tests.conftest import api_for, signed_in
 
 pytestmark = pytest.mark.django_db
 
-LINKED = {"name": "Blob", "properties": {"type": "AzureBlobFS", "typeProperties": {"url": "u"}}}
+LINKED = {
+    "name": "Blob",
+    "properties": {
+        "type": "AzureBlobFS",
+        "typeProperties": {"url": "https://contosolake.dfs.core.windows.net/"},
+    },
+}
 PIPELINE = {
     "name": "Load",
     "properties": {

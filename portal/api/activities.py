@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from connectors import activity_parts
 from connectors.problems import Problem
 from portal import query_checks
+from portal.api import openapi
+from portal.api.call_values import call_values_of
 from portal.api.documents import Invalid, document
 from portal.api.preconditions import expected_revision, with_etag
 from portal.api.scope import ScopedView
@@ -134,11 +136,20 @@ class ActivityDetail(ScopedView):
 
 
 class ActivityQuery(ScopedView):
-    """POST .../activities/<key>/check or /preview: ``{"values"?, "testValues"?}``."""
+    """POST .../activities/<key>/check or /preview: ``{"values"?, "testValues"?}`` and the
+    values for the call to the linked service (``testPassword``, ``testParameters``,
+    ``testSecrets``)."""
 
     what = "check"
 
-    @extend_schema(summary="Check (EXPLAIN) or preview the activity's query on its server")
+    @extend_schema(
+        summary="Check (EXPLAIN) or preview the activity's query on its server",
+        description="Body (each optional): values (the part's fields, instead of the saved "
+        "ones), testValues (the query's pipeline parameters, variables and item() fields), "
+        "and the values for the call to the dataset's linked service as a connection test "
+        "takes them: testPassword, testParameters, testSecrets.",
+        request={"application/json": openapi.ACTIVITY_QUERY_BODY},
+    )
     def post(self, request: Request, name: str, key: str) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         values = data.get("values")
@@ -147,12 +158,16 @@ class ActivityQuery(ScopedView):
         edit = _edit(self, name, key, values)
         if edit.problems:
             raise Invalid(edit.problems)
+        given = call_values_of(request)
         result = query_checks.run(
             edit,
             what=self.what,
             actor=Actor.of(request),
             test_values=_test_values(data, edit),
+            values_for=lambda _service: given,
         )
+        if result.problems:
+            raise Invalid(result.problems)
         if result.refused_status == 429:
             raise TooManyTests(result.message)
         return Response(result.as_dict())

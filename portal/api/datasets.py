@@ -22,10 +22,12 @@ from rest_framework.response import Response
 from connectors.problems import Problem
 from portal import datasets
 from portal.api import openapi
+from portal.api.call_values import call_values_of
 from portal.api.documents import Invalid
 from portal.api.scope import ScopedView
 from portal.numbers import whole_number
 from portal.services.actor import Actor
+from portal.services.call_values import ValuesRefused
 
 LIVE_REPORT = {
     "type": "object",
@@ -51,6 +53,8 @@ class NotFound(APIException):
 
 
 def _refused(exc: datasets.LiveRefused) -> Exception:
+    if isinstance(exc, ValuesRefused):
+        return Invalid(exc.problems)
     if exc.status == 429:
         return TooMany(exc.message)
     if exc.status == 404:
@@ -93,17 +97,21 @@ class _LiveView(ScopedView):
     """POST only: the permission class asks Editor and refuses read-only tokens."""
 
     def live(self, name: str) -> datasets.LiveDataset:
+        """The dataset with the values for this call in the body (``testPassword``,
+        ``testParameters``, ``testSecrets``)."""
         try:
-            return datasets.for_dataset(self.find(name))
+            found = datasets.for_dataset(self.find(name))
         except datasets.LiveRefused as exc:
             raise _refused(exc) from None
+        return found.with_values(call_values_of(self.request))
 
 
 class DatasetTables(_LiveView):
     @extend_schema(
         summary="Tables of a schema on the dataset's server (search, pages, views marked)",
         description="Body: schema (default: the dataset's), search (part of the table "
-        "name), offset, limit (1 to 500, default 50).",
+        "name), offset, limit (1 to 500, default 50); the values for this call as a "
+        "connection test takes them: testPassword, testParameters, testSecrets.",
         request={"application/json": openapi.LIVE_OPTIONS},
         responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
@@ -127,7 +135,9 @@ class DatasetTables(_LiveView):
 class DatasetColumns(_LiveView):
     @extend_schema(
         summary="Import schema: the table's columns with Spark and interim types",
-        request=None,
+        description="Body (optional): the values for this call, as a connection test takes "
+        "them: testPassword, testParameters, testSecrets.",
+        request={"application/json": openapi.CALL_VALUES_BODY},
         responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )
     def post(self, request: Request, name: str) -> Response:
@@ -143,7 +153,9 @@ class DatasetPreview(_LiveView):
     @extend_schema(
         summary="Preview data: the first rows of the table or of a read-only query (Editor)",
         description="Body: rows (1 to 1000, default 100), query (one read-only SELECT "
-        "instead of the table; the server's analysed plan decides what it does).",
+        "instead of the table; the server's analysed plan decides what it does); the values "
+        "for this call as a connection test takes them: testPassword, testParameters, "
+        "testSecrets.",
         request={"application/json": openapi.LIVE_OPTIONS},
         responses={200: LIVE_REPORT, 400: None, 403: None, 429: None},
     )

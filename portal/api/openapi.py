@@ -60,13 +60,14 @@ CA_CERTIFICATE = {
 TEST_PASSWORD = {
     "type": "string",
     "writeOnly": True,
-    "description": "The password, for this test only, of a definition whose password ADF "
-    "holds encrypted (encryptedCredential): never stored, never logged.",
+    "description": "The password, for this call only (a connection test, a catalog read, a "
+    "preview, a query check), of a definition whose password ADF holds encrypted "
+    "(encryptedCredential): never stored, never logged.",
 }
 TEST_PARAMETERS = {
     "type": "object",
     "additionalProperties": True,
-    "description": "A value for each linked-service parameter, for this test only (a "
+    "description": "A value for each linked-service parameter, for this call only (a "
     "parameter not given uses its default); the definition's expressions are evaluated "
     "with them and the report's values say what each field was.",
 }
@@ -74,16 +75,22 @@ TEST_SECRETS = {
     "type": "object",
     "writeOnly": True,
     "additionalProperties": {"type": "string"},
-    "description": "secret property (e.g. password) -> the value to use for this test only, "
+    "description": "secret property (e.g. password) -> the value to use for this call only, "
     "for an Azure Key Vault secret, an encryptedCredential or instead of the stored one: "
     "never stored, never logged, never sent back.",
 }
-ONE_OFF = {
-    "caCertificate": CA_CERTIFICATE,
+CALL_VALUES = {
     "testPassword": TEST_PASSWORD,
     "testParameters": TEST_PARAMETERS,
     "testSecrets": TEST_SECRETS,
 }
+"""The values for one call to a linked service's server, as every live endpoint takes them."""
+CALL_VALUES_BODY = {
+    "type": "object",
+    "description": "The values for this call to the linked service's server (each optional).",
+    "properties": CALL_VALUES,
+}
+ONE_OFF = {"caCertificate": CA_CERTIFICATE, **CALL_VALUES}
 TEST_BODY = {"allOf": [DOCUMENT, {"type": "object", "properties": ONE_OFF}]}
 SAVED_TEST_BODY = {"type": "object", "properties": ONE_OFF}
 UPGRADE_ANSWERS = {
@@ -130,8 +137,37 @@ LIVE_OPTIONS = {
         "limit": {"type": "integer", "minimum": 1, "maximum": 500},
         "rows": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "preview"},
         "query": {"type": "string", "description": "preview: one read-only query instead"},
+        **CALL_VALUES,
     },
 }
+ACTIVITY_QUERY_BODY = {
+    "type": "object",
+    "description": "What to check or preview, and the values for this call (each optional).",
+    "properties": {
+        "values": {
+            "type": "object",
+            "description": "The part's fields (as the activity's GET shows them) instead of "
+            "the saved ones.",
+        },
+        "testValues": {
+            "type": "object",
+            "description": "Values of what the query reads: pipeline parameters, variables "
+            "and item() fields, by scope.",
+            "properties": {
+                scope: {"type": "object", "additionalProperties": True}
+                for scope in ("pipeline", "variables", "item")
+            },
+            "additionalProperties": False,
+        },
+        **CALL_VALUES,
+    },
+}
+CALL_VALUES_EXAMPLE = {
+    "testParameters": {"host": "spark01.contoso.com", "port": 10000},
+    "testPassword": "the-password-for-this-call-only",
+}
+"""Values for a definition whose host and port are parameters and whose password ADF holds
+encrypted (``encryptedCredential``)."""
 WAIT = OpenApiParameter(
     "wait",
     bool,
@@ -422,8 +458,14 @@ def _body_example(schema: Any, document: dict[str, Any]) -> Any:
         return document
     if schema == IMPORT_BODY:
         return [document]
-    if schema in (SAVED_TEST_BODY, LIVE_OPTIONS):
+    if schema == SAVED_TEST_BODY:
         return {}
+    if schema == CALL_VALUES_BODY:
+        return dict(CALL_VALUES_EXAMPLE)
+    if schema == LIVE_OPTIONS:
+        return {"rows": 10, **CALL_VALUES_EXAMPLE}
+    if schema == ACTIVITY_QUERY_BODY:
+        return {"testValues": {"pipeline": {"day": "2024-01-31"}}, **CALL_VALUES_EXAMPLE}
     if schema == FACTORY_BODY:
         return {
             "name": "contoso-dev",

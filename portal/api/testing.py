@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from connectors.ca_certificates import CaCertificateError, parse_ca_pem
 from connectors.problems import Problem
 from connectors.registry import has_form
-from connectors.test_values import PARAMETERS_FIELD, SECRETS_FIELD, TestValues
 from connectors.validation import validate_name
 from portal.api import openapi
+from portal.api.call_values import FIELDS as CALL_VALUE_FIELDS
+from portal.api.call_values import call_values_of
 from portal.api.documents import Invalid, from_body
 from portal.api.requests import flag
 from portal.api.scope import ScopedView
@@ -62,43 +63,7 @@ def _ca_certificate(request: Request) -> str | None:
         raise Invalid([Problem("$.caCertificate", str(exc))]) from None
 
 
-TEST_PASSWORD = "testPassword"
-ONE_OFF_FIELDS = ("caCertificate", TEST_PASSWORD, PARAMETERS_FIELD, SECRETS_FIELD)
-
-
-def _test_values(request: Request) -> TestValues:
-    """``testParameters`` (name -> value) and ``testSecrets`` (secret property -> text)
-    of a test request's body: values for this test only, never stored."""
-    data = request.data if isinstance(request.data, dict) else {}
-    parameters = data.get(PARAMETERS_FIELD) or {}
-    secrets = data.get(SECRETS_FIELD) or {}
-    problems = []
-    if not isinstance(parameters, dict):
-        problems.append(
-            Problem("$." + PARAMETERS_FIELD, "Send the parameters' values as an object.")
-        )
-        parameters = {}
-    if not isinstance(secrets, dict):
-        problems.append(Problem("$." + SECRETS_FIELD, "Send the secrets as an object."))
-        secrets = {}
-    for name, value in secrets.items():
-        if not isinstance(value, str):
-            problems.append(Problem(f"$.{SECRETS_FIELD}.{name}", "Send the secret as text."))
-    if problems:
-        raise Invalid(problems)
-    return TestValues(parameters=parameters, secrets=secrets)
-
-
-def _test_password(request: Request) -> str | None:
-    """The ``testPassword`` of a test request's body: for a definition whose password ADF
-    holds encrypted (``encryptedCredential``), for this test only, never stored."""
-    data = request.data if isinstance(request.data, dict) else {}
-    value = data.get(TEST_PASSWORD)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise Invalid([Problem("$." + TEST_PASSWORD, "Send the password as text.")])
-    return value
+ONE_OFF_FIELDS = ("caCertificate", *CALL_VALUE_FIELDS)
 
 
 def _wants_wait(request: Request) -> bool:
@@ -117,6 +82,7 @@ class LinkedServiceTest(ScopedView):
         if not has_form(service.kind, service.connector):
             raise Http404(f"'{service.name}' has no connector that can test it here.")
         ca_certificate = _ca_certificate(request)
+        values = call_values_of(request)
         try:
             test = connection_tests.start(
                 actor=Actor.of(request),
@@ -125,8 +91,8 @@ class LinkedServiceTest(ScopedView):
                 resource=service,
                 wait=_wants_wait(request),
                 ca_certificate=ca_certificate,
-                one_off_password=_test_password(request),
-                test_values=_test_values(request),
+                one_off_password=values.password,
+                test_values=values.test_values,
             )
         except connection_tests.TestRefused as exc:
             raise _refusal(exc) from None
@@ -147,8 +113,7 @@ class UnsavedTest(ScopedView):
     )
     def post(self, request: Request) -> Response:
         ca_certificate = _ca_certificate(request)
-        test_password = _test_password(request)
-        test_values = _test_values(request)
+        values = call_values_of(request)
         body = request.data
         if isinstance(body, dict):
             body = {k: v for k, v in body.items() if k not in ONE_OFF_FIELDS}
@@ -166,8 +131,8 @@ class UnsavedTest(ScopedView):
                 name=name,
                 wait=_wants_wait(request),
                 ca_certificate=ca_certificate,
-                one_off_password=test_password,
-                test_values=test_values,
+                one_off_password=values.password,
+                test_values=values.test_values,
                 factory=self.factory,
             )
         except connection_tests.TestRefused as exc:

@@ -71,6 +71,7 @@ class TransferPlan(ScopedView):
                 {"errors": [{"path": "sparkPool", "message": "Give sparkPool or spark (one)."}]}
             )
         typed = typed_columns(query.get("columns", "")[:20000])
+        extra: dict[str, Any] = {**({"columns": typed} if typed else {}), **_staging(query)}
         try:
             result = plan(
                 self.factory,
@@ -81,8 +82,7 @@ class TransferPlan(ScopedView):
                 spark_linked_service=query.get("spark", ""),
                 source=query.get("source", ""),
                 actor=actor,
-                **({"columns": typed} if typed else {}),
-                **_staging(query),
+                **extra,
             )
         except TransferUnavailable as exc:
             raise NotFound(str(exc)) from None

@@ -26,13 +26,11 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from connectors.base import ConnectorVersion, TestOptions
-from connectors.encrypted_credentials import with_one_off_secret
 from connectors.problems import Problem
 from connectors.registry import get_connector
 from connectors.secret_targets import target_of
-from connectors.test_values import TestValueError, TestValues, evaluated, with_test_values
+from connectors.test_values import TestValues
 from portal import audit
-from portal.definitions import resolve_secrets
 from portal.models import (
     AuditEvent,
     ConnectionTest,
@@ -40,17 +38,13 @@ from portal.models import (
     LiveCall,
     Resource,
     interrupted_after,
-    unseal,
 )
 from portal.services import live
 from portal.services.actor import Actor
+from portal.services.call_values import CallValues, ValuesRefused, prepare
 from portal.test_annotations import annotated
 
 log = logging.getLogger("portal.services.connection_tests")
-GIVE_SECRET_TOO = (
-    " The parameter values given for this test count as its defaults: give the secret for "
-    "this test too, or test with the parameters' defaults."
-)
 
 
 class TestRefused(Exception):
@@ -112,26 +106,22 @@ def start(
         if stored is None:
             raise TestRefused("Nothing to test.")
         properties = stored
-    values = test_values or TestValues()
+    given = test_values or TestValues()
+    values = CallValues(one_off_password, given.parameters, given.secrets)
     try:
-        properties = with_test_values(version, properties, values)
-    except TestValueError as exc:
-        raise TestRefused(str(exc.problems[0]), exc.problems) from None
-    properties, problems = resolve_secrets(
-        properties, stored, trusted=trusted_references or not unsaved
-    )
-    if problems and values.parameters:
-        problems = [Problem(p.path, p.message + GIVE_SECRET_TOO) for p in problems]
-    if problems:
-        why = f"{problems[0].path}: {problems[0].message}"
-        _audit_refusal(actor, resource, name, f"refused: {why}")
-        raise TestRefused(why, problems)
-    try:
-        clear, used = evaluated(
-            with_one_off_secret(version, unseal(properties), one_off_password), values
+        prepared = prepare(
+            version,
+            properties,
+            values,
+            stored=stored,
+            trusted=trusted_references or not unsaved,
+            call="test",
         )
-    except TestValueError as exc:
-        raise TestRefused(str(exc.problems[0]), exc.problems) from None
+    except ValuesRefused as exc:
+        if exc.secret_elsewhere:
+            _audit_refusal(actor, resource, name, f"refused: {exc.message}")
+        raise TestRefused(exc.message, exc.problems) from None
+    properties, clear, used = prepared.properties, prepared.clear, prepared.used
     connector = get_connector(version.connector_type)
     if connector.test_connection is None:
         why = connector.untested_because or (
@@ -181,7 +171,7 @@ def start(
             version,
             clear.get("typeProperties", {}),
             options(ca_certificate),
-            live.Redaction.of(clear, one_off_password),
+            prepared.redaction,
             not starts_now,
             test.created_at,
             _Finish(record, actor, target, _described(test, properties)),

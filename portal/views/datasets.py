@@ -19,6 +19,7 @@ from connectors.base import DatasetType
 from connectors.registry import DATASET, connector_of_dataset, dataset_type
 from portal import dataset_form, datasets
 from portal.addresses import resource_url
+from portal.call_value_panel import panel, values_from
 from portal.imports import document_text
 from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
@@ -39,6 +40,20 @@ def _declared(type_name: str) -> DatasetType:
 
 
 LIVE_HELPERS = ("tables", "columns", "preview")
+ENTER_CALLS = "browse_tables"
+"""The button Enter in a "Values for this call" field presses (never Save)."""
+
+
+def _call_values(
+    request: HttpRequest, factory: Factory, declared: DatasetType, name: str
+) -> HttpResponse:
+    """The "Values for this call" panel of the linked service chosen on the form (htmx)."""
+    chosen = None
+    if has_role(request.user, Role.EDITOR, factory):
+        services = datasets.linked_services_for(factory, declared)
+        chosen = next((s for s in services if s.name == name), None)
+    shown = panel(request, chosen, enter_clicks=ENTER_CALLS)
+    return render(request, "connection_tests/_call_values.html", {"panel": shown})
 
 
 def form_page(request: HttpRequest, resource: Resource | None, type_name: str) -> HttpResponse:
@@ -46,6 +61,8 @@ def form_page(request: HttpRequest, resource: Resource | None, type_name: str) -
     edited. Called by :mod:`portal.views.editor` once the access decorator ran."""
     factory: Factory = request.factory  # type: ignore[attr-defined]
     declared = _declared(type_name)
+    if request.method == "GET" and request.GET.get("panel") == "call_values":
+        return _call_values(request, factory, declared, request.GET.get("linkedService", ""))
     stored = resource.properties if resource is not None else None
     problems: list[Any] = []
     if request.method == "POST" and "_from_json" in request.POST:
@@ -94,6 +111,9 @@ def form_page(request: HttpRequest, resource: Resource | None, type_name: str) -
     )
     route = "resource-" if resource is not None else "resource-new-"
     live_urls = {what: reverse(route + what, args=where) for what in LIVE_HELPERS}
+    # Each live helper is a call to the server: Editors only, like a test.
+    live = catalog is not None and has_role(request.user, Role.EDITOR, factory)
+    chosen = next((s for s in services if s.name == data.get("linkedService")), None)
     return render(
         request,
         "datasets/form.html",
@@ -108,8 +128,9 @@ def form_page(request: HttpRequest, resource: Resource | None, type_name: str) -
             ],
             "services": services,
             "has_table_name": bool(data.get("tp-tableName")),
-            # Each live helper is a call to the server: Editors only, like a test.
-            "live": catalog is not None and has_role(request.user, Role.EDITOR, factory),
+            "live": live,
+            "call_values": panel(request, chosen, enter_clicks=ENTER_CALLS) if live else None,
+            "form_url": request.path,
             "can_move_table_name": catalog is not None and catalog.move_legacy_table is not None,
             "live_urls": live_urls,
         },
@@ -191,7 +212,7 @@ def _live(
     }
     type_properties = {**saved_tp, **{k: v for k, v in typed.items() if v}} if typed else saved_tp
     found = datasets.for_linked_service(request.factory, declared, service, resource=saved)  # type: ignore[attr-defined]
-    return found, type_properties
+    return found.with_values(values_from(request)(found.linked_service)), type_properties
 
 
 def _fragment(

@@ -42,6 +42,7 @@ from portal.views.shortcuts import connector_or_404, kind_or_404, resource_of
 
 FIELDS_TARGET = "form_fields"
 CODE_TARGET = "code_view"
+TEST_VALUES_TARGET = "test_values_block"
 
 
 @editor_required
@@ -326,5 +327,7 @@ def _editor(
         return render(request, "linkedservices/_code_view.html", context)
     if request.htmx and request.htmx.target == FIELDS_TARGET:
         return render(request, "linkedservices/_form_fields_response.html", context)
+    if request.htmx and request.htmx.target == TEST_VALUES_TARGET:
+        return render(request, "linkedservices/_test_values_block.html", context)
     status = 400 if problems or conflict else 200
     return render(request, "linkedservices/form.html", context, status=status)

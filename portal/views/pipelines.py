@@ -16,6 +16,7 @@ from connectors.formspec import defaults
 from connectors.problems import Problem
 from portal import query_checks
 from portal.addresses import resource_url
+from portal.call_value_panel import panel, values_from
 from portal.editor_form import BoundField
 from portal.models import Factory
 from portal.numbers import whole_number
@@ -24,6 +25,7 @@ from portal.pipelines import (
     ActivityInvalid,
     ActivityNotEditable,
     build_edit,
+    linked_service_of,
     load_activity,
 )
 from portal.query_audit import bulk_rows, check_rows
@@ -86,6 +88,8 @@ def _context(request: HttpRequest, edit: ActivityEdit, **extra: Any) -> dict[str
         for scope, name in query_checks.test_value_fields(query)
     ]
     resource = edit.resource
+    can_edit_here = has_role(request.user, Role.EDITOR, resource.factory)
+    service = linked_service_of(edit.datasets.resource(str(edit.values.get("dataset", ""))))
     return {
         "factory": resource.factory,
         "resource": resource,
@@ -97,7 +101,11 @@ def _context(request: HttpRequest, edit: ActivityEdit, **extra: Any) -> dict[str
             resource.factory.name, resource.kind, resource.name, edit.activity.key
         ),
         "based_on": request.POST.get("based_on") or resource.revision,
-        "can_edit_here": has_role(request.user, Role.EDITOR, resource.factory),
+        "can_edit_here": can_edit_here,
+        # Check and Preview call the server: the values for that call (Editors only).
+        "call_values": panel(request, service, enter_clicks="check_query")
+        if can_edit_here
+        else None,
         **extra,
     }
 
@@ -151,6 +159,7 @@ def _run_query(request: HttpRequest, edit: ActivityEdit, action: str) -> HttpRes
             what=action,
             actor=Actor.of(request),
             test_values=query_checks.test_values_from(request.POST, query, edit.parameters),
+            values_for=values_from(request),
         )
         if result.refused_status:
             status = result.refused_status

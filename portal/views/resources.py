@@ -33,7 +33,7 @@ from portal.roles import Role, has_role
 from portal.services import repository, resources
 from portal.services.actor import Actor
 from portal.services.resources import DefinitionInvalid, StaleRevision
-from portal.test_value_fields import test_value_fields
+from portal.test_value_fields import password_held, test_value_fields
 from portal.views.access import editor_required, reader_required
 from portal.views.json_editor import form_url
 from portal.views.shortcuts import based_on, kind_or_404, resource_of
@@ -133,6 +133,9 @@ def _connector_features(resource: Resource) -> dict[str, Any]:
         features["tests"] = resource.tests.select_related("user")[:5]
         features["test_value_fields"] = test_value_fields(
             resource.connector_definition, resource.properties, stored_secrets=True
+        )
+        features["password_held"] = password_held(
+            resource.connector_definition, resource.properties
         )
     return features
 

@@ -114,7 +114,7 @@ def _test_form(
             name=data.get("name", ""),
             resource=instance,
             factory=request.factory,  # type: ignore[attr-defined]
-            ca_certificate=_uploaded_ca(request),
+            ca_certificate=uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),
         )
@@ -123,7 +123,7 @@ def _test_form(
     return _respond(request, test)
 
 
-def _uploaded_ca(request: HttpRequest) -> str | None:
+def uploaded_ca(request: HttpRequest) -> str | None:
     """The CA certificate uploaded with this test (PEM), or None; read, never stored."""
     upload = request.FILES.get("ca_certificate")
     if upload is None:
@@ -154,7 +154,7 @@ def test_saved(request: HttpRequest, factory: str, kind: str, name: str) -> Http
             version=service.connector_definition,
             name=service.name,
             resource=service,
-            ca_certificate=_uploaded_ca(request),
+            ca_certificate=uploaded_ca(request),
             one_off_password=request.POST.get(TEST_PASSWORD) or None,
             test_values=typed_test_values(request.POST),
         )

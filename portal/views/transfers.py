@@ -16,12 +16,14 @@ from django.urls import reverse
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
+from portal.call_value_panel import panel, values_from
 from portal.models import Resource
 from portal.roles import Role, has_role
 from portal.services import transfers as transfer_actions
 from portal.services.actor import Actor
+from portal.services.call_values import no_values
 from portal.services.resources import DefinitionInvalid
-from portal.transfers import TransferUnavailable, plan, typed_columns
+from portal.transfers import TransferUnavailable, live_services, plan, typed_columns
 from portal.views.access import deny, editor_required, reader_required
 
 TEXT = (
@@ -101,6 +103,23 @@ def _form(data: Any) -> dict[str, str]:
     return form
 
 
+def _spark_service(form: dict[str, str]) -> str:
+    """The Spark linked service of the chosen route (none on the notebook route)."""
+    return "" if form["route"] == "notebook" else form["spark"]
+
+
+def _panels(request: HttpRequest, form: dict[str, str]) -> list[Any]:
+    """A "Values for this call" panel per linked service a plan reading the servers calls."""
+    services = live_services(
+        request.factory,  # type: ignore[attr-defined]
+        pool=form["pool"],
+        source=form["source"],
+        spark_linked_service=_spark_service(form),
+    )
+    shown = (panel(request, service, enter_clicks="plan_live_button") for service in services)
+    return [p for p in shown if p is not None]
+
+
 def _plans(request: HttpRequest, form: dict[str, str], actor: Actor | None) -> dict[str, Any]:
     """The plan of the chosen route, and the Copy activity equivalent when it can be built
     (servers read only with an ``actor``: a POST)."""
@@ -119,8 +138,9 @@ def _plans(request: HttpRequest, form: dict[str, str], actor: Actor | None) -> d
     chosen = plan(
         request.factory,  # type: ignore[attr-defined]
         spark_pool=form["spark_pool"] if notebook else "",
-        spark_linked_service="" if notebook else form["spark"],
+        spark_linked_service=_spark_service(form),
         actor=actor,
+        values_for=values_from(request) if actor is not None else no_values,
         **base,
     )
     equivalent = None
@@ -139,6 +159,10 @@ def designer(request: HttpRequest, factory: str) -> HttpResponse:
             deny(request, Role.EDITOR)
         actor = Actor.of(request)
     form = _form(request.POST if actor is not None else request.GET)
+    can_read_live = has_role(request.user, Role.EDITOR, request.factory)  # type: ignore[attr-defined]
+    if request.GET.get("panel") == "call_values":  # the panels of the services now named
+        panels = _panels(request, form) if can_read_live else []
+        return render(request, "transfers/_call_values.html", {"call_values": panels})
     pools, others, staging = _choices(request.factory)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "form": form,
@@ -147,8 +171,9 @@ def designer(request: HttpRequest, factory: str) -> HttpResponse:
         "staging": staging,
         "staging_titles": [c.title for c in connectors() if c.staging_store],
         "factory": factory,
-        "can_read_live": has_role(request.user, Role.EDITOR, request.factory),  # type: ignore[attr-defined]
+        "can_read_live": can_read_live,
         "read_live": actor is not None,
+        "call_values": _panels(request, form) if can_read_live else [],
     }
     if form["pool"] and form["table"]:
         try:

@@ -18,16 +18,22 @@ from connectors.upgrade import Decision, Plan
 from portal.addresses import resource_url
 from portal.crypto import decrypt, encrypt
 from portal.datasets import datasets_by_linked_service, type_impact
-from portal.models import Factory, Resource, properties_changes
+from portal.models import ConnectionTest, Factory, Resource, properties_changes
 from portal.numbers import whole_number
 from portal.roles import Role, has_role, visible_factories
 from portal.services import upgrades as upgrade_actions
 from portal.services.actor import Actor
 from portal.services.connection_tests import TestRefused, start
 from portal.services.resources import DefinitionInvalid, StaleRevision
+from portal.test_value_fields import (
+    password_held,
+    test_value_fields,
+    typed_test_values,
+)
 from portal.upgrades import NotUpgradable, plan_for, upgradable, upgrade_path
 from portal.views.access import deny, editor_required, reader_required
 from portal.views.shortcuts import resource_of
+from portal.views.testing import TEST_PASSWORD, result_context, uploaded_ca
 
 STEPS = ("analyse", "types", "decide", "preview", "test", "commit")
 STEP_TITLES = {
@@ -128,7 +134,11 @@ def wizard(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResp
                 properties=plan.proposed,
                 name=service.name,
                 resource=service,
+                factory=service.factory,
                 trusted_references=True,
+                ca_certificate=uploaded_ca(request),
+                one_off_password=request.POST.get(TEST_PASSWORD) or None,
+                test_values=typed_test_values(request.POST),
             )
         except TestRefused as exc:
             messages.error(request, str(exc))
@@ -156,6 +166,8 @@ def wizard(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResp
         "connector_title": get_connector(service.connector).title,
         "title": plan.title,
     }
+    if step == "test":
+        context.update(_test_step(request, service, plan, test))
     if step == "types":
         path = upgrade_path(service)
         assert path is not None
@@ -164,6 +176,24 @@ def wizard(request: HttpRequest, factory: str, kind: str, name: str) -> HttpResp
             service, path.from_version, path.to_version, actor=Actor.of(request)
         )
     return render(request, "upgrades/wizard.html", context)
+
+
+def _test_step(
+    request: HttpRequest, service: Resource, plan: Plan, test: ConnectionTest | None
+) -> dict[str, Any]:
+    """The Test step's values panel (parameters, secrets, a one-off password) and, once a
+    test started, its result fragment that asks again until the verdict is in."""
+    path = upgrade_path(service)
+    context: dict[str, Any] = {"test_value_fields": []}
+    if path is not None and plan.proposed is not None:
+        version = get_version(service.connector, path.to_version)
+        context["test_value_fields"] = test_value_fields(
+            version, plan.proposed, request.POST, stored_secrets=True
+        )
+        context["password_held"] = password_held(version, plan.proposed)
+    if test is not None:
+        context.update(result_context(request, test, first=True))
+    return context
 
 
 def _commit(request: HttpRequest, service: Resource, answers: dict[str, Any]) -> HttpResponse:
@@ -228,8 +258,8 @@ def _overview(
         outcomes = upgrade_actions.bulk(Actor.of(request), selected, apply=applied)
     rows = []
     impact: dict[int, tuple[int, int]] = {}
+    by_service = datasets_by_linked_service(factories)
     for home in factories:
-        by_service = datasets_by_linked_service(home)
         for service in (s for s in services if s.factory_id == home.pk):
             try:
                 rows.append((service, plan_for(service)))
@@ -241,7 +271,7 @@ def _overview(
                     service,
                     path.from_version,
                     path.to_version,
-                    using=by_service.get(service.name_key, []),
+                    using=by_service.get((home.pk, service.name_key), []),
                 )
                 impact[service.pk] = (len(found), sum(len(d.columns or []) for d in found))
     context = {

@@ -139,7 +139,7 @@ def test_cloning_carries_the_secret_unseen_into_a_new_linked_service(
         user=editor_user, name="CloneSource", properties=SPARK_V2, action="create"
     ).resource
     sign_in(page, editor_login)
-    page.goto(page(source))
+    page.goto(url_of(source))
     page.get_by_role("link", name="Clone").click()
     expect(page.locator("#id_name")).to_have_value("CloneSource_copy")
     password = field(page, "password").locator('input[type="password"]')

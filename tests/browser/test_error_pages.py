@@ -38,7 +38,7 @@ def test_a_reader_is_told_why_and_led_on_from_403_and_404(
     page.get_by_role("link", name="View KeptService").click()
     expect(page.get_by_role("heading", name="KeptService")).to_be_visible()
 
-    response = page.goto(page(gone))
+    response = page.goto(url_of(gone))
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="This linked service was deleted")).to_be_visible()
     assert_fits_phone(page, "404 page of a deleted linked service")

@@ -19,7 +19,7 @@ def sign_in(page: Page, login: dict[str, str]) -> None:
     page.get_by_label("User name").fill(login["username"])
     page.get_by_label("Password").fill(login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
+    expect(page.locator("#resources-table")).to_be_visible()
 
 
 def test_the_first_tab_reaches_a_skip_link_that_moves_focus_to_the_main_content(

@@ -41,9 +41,9 @@ def test_a_long_list_pages_sorts_and_filters_in_the_browser(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
 
-    rows = page.locator("#ls-table tbody tr")
+    rows = page.locator("#resources-table tbody tr")
     expect(rows).to_have_count(50)
-    expect(page.locator(".list-summary")).to_have_text("1–50 of 120 linked services")
+    expect(page.locator(".list-summary")).to_have_text("1–50 of 120 resources")
     assert_fits_phone(page, "the list's first page")
 
     page.get_by_role("link", name=re.compile(r"^Name")).click()  # name, descending now
@@ -57,7 +57,7 @@ def test_a_long_list_pages_sorts_and_filters_in_the_browser(
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
 
     page.get_by_label("Filter by annotation").fill("Nightly")
-    expect(page.locator(".list-summary")).to_have_text("1–12 of 12 linked services")
+    expect(page.locator(".list-summary")).to_have_text("1–12 of 12 resources")
     expect(rows.first).to_contain_text("Spark110")  # the sort kept, the page back to 1
 
     page.get_by_label("Filter by annotation").fill("")

@@ -93,7 +93,7 @@ def test_editor_creates_spark_linked_service(
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
-    expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
+    expect(page.locator("#resources-table")).to_be_visible()
     keep_page()
 
     # The connector gallery, searched without leaving the page.
@@ -197,9 +197,9 @@ def test_editor_creates_spark_linked_service(
     keep_page()
 
     # The list shows it.
-    page.locator("header nav").get_by_role("link", name="Linked services").click()
+    page.locator("header nav").get_by_role("link", name="Resources").click()
     expect(page).to_have_url(re.compile(r"/factories/default/(\?kind=linkedService)?$"))
-    row = page.locator("#ls-table tbody tr", has=page.get_by_role("link", name=NAME))
+    row = page.locator("#resources-table tbody tr", has=page.get_by_role("link", name=NAME))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Spark")
     expect(row).to_contain_text("2.0")

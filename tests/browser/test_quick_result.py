@@ -71,7 +71,7 @@ def test_a_quick_result_shows_at_once_focused_and_updates_the_history(
     )
 
     # The linked service's page: the history updates under the finished test, no reload.
-    page.goto(page(service))
+    page.goto(url_of(service))
     history = page.locator("#test_history")
     expect(history).to_contain_text("Not tested yet.")
     page.evaluate("window.notReloaded = true")
@@ -80,6 +80,9 @@ def test_a_quick_result_shows_at_once_focused_and_updates_the_history(
     expect(result).to_contain_text("connection failed")
     expect(result).to_be_focused()
     assert result.evaluate(IN_VIEW), "the result is out of view"
+    # The test used no values: no "Values this test used" table, not even an empty one.
+    expect(result.locator("table.values-used")).to_have_count(0)
+    expect(result).not_to_contain_text("Values this test used")
     expect(history).not_to_contain_text("Not tested yet.")
     expect(history.locator("tbody tr").first).to_contain_text("Failed")
     assert page.evaluate("window.notReloaded === true"), "the page was reloaded"
@@ -120,7 +123,7 @@ def test_a_parameterised_definition_is_tested_with_the_values_typed_for_it(
     page.set_viewport_size(viewport)
     sign_in(page, editor_login)
 
-    page.goto(page(service))
+    page.goto(url_of(service))
     expect(page.get_by_label("Parameter host")).to_have_value("127.0.0.1")
     page.get_by_label("Parameter port").fill("10001")
     page.locator("#id_test_secret__password").fill("typed-in-the-browser")

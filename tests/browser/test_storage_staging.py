@@ -2,17 +2,19 @@
 (the authentication choice swapping the fields in place, the connection string typed as a
 secret), sees why it has no Test connection, and stages a Spark-to-SQL-pool Copy activity
 through it in the transfer designer, where a Spark linked service is not offered as staging.
-Desktop and 390 px."""
+Desktop and 390 px, in a factory made with the CLI."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from portal.models import Resource, SecretValue
+from portal.models import Factory, Resource, SecretValue
 from tests.browser.conftest import assert_fits_phone
 from tests.test_storage_staging_designer import save_pool_and_spark
 
@@ -36,8 +38,11 @@ def field(page: Page, name: str) -> Any:
 def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     page: Page, live_server: Any, editor_user: Any, editor_login: dict[str, str]
 ) -> None:
-    save_pool_and_spark(editor_user)
-    page.goto("/linkedservices/new/")
+    call_command(
+        "factory", "create", "rw1", "--user", editor_login["username"], stdout=io.StringIO()
+    )
+    save_pool_and_spark(editor_user, Factory.objects.get(name="rw1"))
+    page.goto("/factories/rw1/new/")
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
@@ -81,7 +86,7 @@ def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     expect(code).not_to_contain_text('authentication"')
     page.get_by_role("button", name="Create").click()
 
-    expect(page).to_have_url(re.compile(r"/linkedservices/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/factories/rw1/linkedService/[^/]+/$"))
     expect(page.get_by_role("heading", name=NAME)).to_be_visible()
     expect(page.locator("#no_test_reason")).to_contain_text("Data Factory checks the account")
     expect(page.locator("#test-connection")).to_have_count(0)
@@ -117,3 +122,11 @@ def test_create_a_blob_linked_service_and_stage_a_copy_through_it(
     expect(copy_json).to_contain_text(f'"referenceName": "{NAME}"')
     expect(page.locator("#save_copy")).to_be_enabled()
     assert_fits_phone(page, "the designer staging through the new Blob linked service")
+
+    page.locator("#id_pipeline").fill("StageSales")
+    page.locator("#save_copy").click()
+    expect(page).to_have_url(re.compile(r"/factories/rw1/pipeline/StageSales/$"))
+    pipeline = Resource.objects.get(factory__name="rw1", kind="pipeline", name="StageSales")
+    settings = pipeline.properties["activities"][0]["typeProperties"]
+    assert settings["enableStaging"] is True
+    assert settings["stagingSettings"]["linkedServiceName"]["referenceName"] == NAME

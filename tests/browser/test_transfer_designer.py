@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from portal.definitions import save_definition
 from portal.models import Resource
 from tests.browser.conftest import assert_fits_phone
+from tests.helpers import url_of
 
 pytestmark = pytest.mark.browser
 
@@ -68,10 +69,10 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
     page.get_by_label("User name").fill(editor_login["username"])
     page.get_by_label("Password").fill(editor_login["password"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Linked services")).to_be_visible()
+    expect(page.locator("#resources-table")).to_be_visible()
 
     pool = Resource.objects.get(name="OutsidePool")
-    page.goto(page(pool))
+    page.goto(url_of(pool))
     page.locator("#transfer_designer").click()
     expect(page.get_by_role("heading", name="Spark ↔ dedicated SQL pool")).to_be_visible()
     expect(page.locator("#id_pool")).to_have_value("OutsidePool")
@@ -79,16 +80,15 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
     page.locator("#id_table").fill("salesdw.dbo.Sales")
     page.locator("#id_spark_pool").fill("contosows/etlpool")
     page.locator("#id_source").fill("lake.sales")
-    page.locator("#id_spark").select_option("HDInsightSpark")
-    page.locator("#id_staging_linked_service").select_option("StagingBlob")
+    # Only the chosen route's fields show: the notebook route has no Copy settings.
+    expect(page.locator("#id_spark")).to_be_hidden()
+    expect(page.locator("#id_staging_linked_service")).to_be_hidden()
     page.locator("#plan_button").click()
 
     blocking = page.locator("#blocking")
     expect(blocking).to_be_visible()
     expect(blocking).to_contain_text("outside the workspace")
     expect(blocking).to_contain_text("use SQL authentication")
-    # The rule is the notebook connector's: the Copy activity signs in as ADF does.
-    expect(page.locator("#copy_activity_json")).to_contain_text("SqlDWSink")
     assert_fits_phone(page, "designer with a blocking problem")
 
     page.locator("#id_authentication").select_option("sql")
@@ -108,6 +108,16 @@ def test_design_fix_copy_and_save_a_spark_to_sql_pool_write(
         assert copied == scala.inner_text().strip()
     assert_fits_phone(page, "designer with the plan")
 
+    # The Copy route: its fields show, the notebook's hide.
+    page.locator("#id_route").select_option("copy")
+    expect(page.locator("#id_spark_pool")).to_be_hidden()
+    expect(page.locator("#id_authentication")).to_be_hidden()
+    page.locator("#id_spark").select_option("HDInsightSpark")
+    page.locator("#id_staging_linked_service").select_option("StagingBlob")
+    page.locator("#plan_button").click()
+    expect(page.locator("#id_route")).to_have_value("copy")
+    expect(page.locator("#id_spark_pool")).to_be_hidden()
+    # The SQL authentication rule is the notebook connector's: the Copy signs in as ADF does.
     expect(page.locator("#copy_activity_json")).to_contain_text("SqlDWSink")
     page.locator("#id_pipeline").fill("LoadSales")
     page.locator("#save_copy").click()

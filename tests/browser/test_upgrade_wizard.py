@@ -42,7 +42,7 @@ def test_wizard_from_v1_sasl_username_to_commit_then_roll_back(
     page.get_by_role("button", name="Sign in").click()
 
     # The list marks it and offers the upgrade.
-    row = page.locator("#ls-table tr", has_text="LegacySasl")
+    row = page.locator("#resources-table tr", has_text="LegacySasl")
     expect(row).to_contain_text("past end of support")
     row.get_by_role("link", name="Upgrade").click()
     expect(page).to_have_url(re.compile(re.escape(url_of(service, "upgrade")) + "$"))

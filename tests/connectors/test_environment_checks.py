@@ -123,7 +123,8 @@ def test_a_secret_given_as_a_token_or_a_key_vault_reference_is_accepted() -> Non
         b"linkedService,LS_Spark,typeProperties.password,"
         b'"{""type"": ""SecureString"", ""value"": ""$($Env:SPARK_PASSWORD)""}"\n'
         b'linkedService,LS_Blob,typeProperties.connectionString,"AccountName=c;AccountKey=$($Env:KEY);"\n'
-        b'linkedService,LS_Blob,+typeProperties.sasToken,"$($Env:SAS)"\n'
+        b"linkedService,LS_Blob,+typeProperties.accountKey,"
+        b'"{""type"": ""SecureString"", ""value"": ""$($Env:KEY2)""}"\n'
     )
     result = checked("config-secrets.csv", raw=rows)
     assert not result.errors

@@ -269,7 +269,18 @@ def test_without_the_stored_definition_a_secure_string_is_not_invented(
     password = expected["typeProperties"].get("password")
     if isinstance(password, dict) and "parameters" in password.get("store", {}):
         del password["store"]["parameters"]
-    assert back == expected
+    # With no stored definition to follow, an expression is written as ADF Studio writes it.
+    assert back == _plain_expressions(expected)
+
+
+def _plain_expressions(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get("type") == "Expression" and set(value) == {"type", "value"}:
+            return value["value"]
+        return {key: _plain_expressions(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_expressions(item) for item in value]
+    return value
 
 
 SECURE_CASES = [c for c in CASES if _secret_values(c.values[1])]

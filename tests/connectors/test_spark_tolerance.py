@@ -343,7 +343,7 @@ def test_both_expression_forms_round_trip_through_the_form(
 
 
 @pytest.mark.parametrize("version", VERSIONS_IDS)
-def test_an_expression_typed_on_a_new_form_is_written_as_the_expression_object(
+def test_an_expression_typed_on_a_new_form_is_written_as_the_plain_string_studio_writes(
     version: str,
 ) -> None:
     connector_version = VERSIONS[version]
@@ -352,6 +352,18 @@ def test_an_expression_typed_on_a_new_form_is_written_as_the_expression_object(
         "tp-host": HOST_EXPRESSION,
     }
     back = properties_from_form(SPARK, connector_version, values)
+    assert back["typeProperties"]["host"] == HOST_EXPRESSION
+
+
+@pytest.mark.parametrize("version", VERSIONS_IDS)
+def test_an_expression_edited_where_the_file_used_the_object_form_keeps_the_object(
+    version: str,
+) -> None:
+    connector_version = VERSIONS[version]
+    properties = json.loads(studio_file(version))["properties"]
+    properties["typeProperties"]["host"] = expression("@{linkedService().old}")
+    values = {**form_from_properties(connector_version, properties), "tp-host": HOST_EXPRESSION}
+    back = properties_from_form(SPARK, connector_version, values, stored=properties)
     assert back["typeProperties"]["host"] == expression(HOST_EXPRESSION)
 
 

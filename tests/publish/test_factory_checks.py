@@ -14,7 +14,13 @@ from connectors.factory_snapshot import PARAMETERISATION_FILE, FactorySnapshot
 
 DATA = Path(__file__).resolve().parents[1] / "connectors" / "data"
 
-BLOB = {"name": "Blob", "properties": {"type": "AzureBlobFS", "typeProperties": {"url": "u"}}}
+BLOB = {
+    "name": "Blob",
+    "properties": {
+        "type": "AzureBlobFS",
+        "typeProperties": {"url": "https://contosolake.dfs.core.windows.net/"},
+    },
+}
 DATASET = {
     "name": "Files",
     "properties": {
@@ -264,7 +270,10 @@ BROKEN: dict[str, tuple[FactorySnapshot, tuple[str, str, str]]] = {
                     "linkedService",
                     {
                         "name": f"B{i}",
-                        "properties": {"type": "AzureBlobFS", "typeProperties": {"url": "u"}},
+                        "properties": {
+                            "type": "AzureBlobFS",
+                            "typeProperties": {"url": "https://contosolake.dfs.core.windows.net/"},
+                        },
                     },
                 )
                 for i in range(256)

@@ -1,6 +1,12 @@
-"""python manage.py check_queries [--factory F] [--json]: check every query of a
-factory's Copy and Lookup activities that a connector authors, on its server (the server's
-own EXPLAIN, judged by the connector's plan check, not run). Exit status 1 when any query fails."""
+"""python manage.py check_queries [--factory F] [--json] [--param NAME=VALUE]
+[--secret NAME[=VALUE]] [--password [VALUE]]: check every query of a factory's Copy and
+Lookup activities that a connector authors, on its server (the server's own EXPLAIN, judged by
+the connector's plan check, not run). Exit status 1 when any query fails.
+
+``--param`` gives a pipeline parameter's value to every query that reads it (instead of its
+default) and a linked-service parameter's to every linked service that has it; ``--secret``
+and ``--password`` go to every linked service that takes them (see
+:mod:`portal.management.call_value_options`)."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.management.call_value_options import add_call_value_options, call_values_from
 from portal.management.factory_option import add_factory_option, factory_from
 
 
@@ -21,6 +28,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print the results as JSON")
+        add_call_value_options(
+            parser,
+            param_help="a pipeline parameter's value for every query that reads it, and a "
+            "linked-service parameter's for every linked service that has it (repeatable)",
+        )
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,8 +40,17 @@ class Command(BaseCommand):
         from portal.services.actor import Actor
 
         factory = factory_from(options)
+        values = call_values_from(options)
         rows = bulk_rows(factory)
-        check_rows(rows, actor=Actor.cli(), rate_limited=False)
+        check_rows(
+            rows,
+            actor=Actor.cli(),
+            rate_limited=False,
+            parameters=values.parameters,
+            values_for=lambda service: values.fitting(
+                service.connector_definition, service.properties
+            ),
+        )
         failing = [r for r in rows if r.result is None or not r.result.ok]
         if options["json"]:
             document = {

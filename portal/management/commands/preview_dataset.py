@@ -1,5 +1,7 @@
-"""python manage.py preview_dataset NAME [--factory F] [--rows N] [--query SQL] [--json]:
-the first rows of a saved dataset's table (or of a read-only query) on its live server."""
+"""python manage.py preview_dataset NAME [--factory F] [--rows N] [--query SQL] [--json]
+[--param NAME=VALUE] [--secret NAME[=VALUE]] [--password [VALUE]]: the first rows of a saved
+dataset's table (or of a read-only query) on its live server, with the values for the call
+to its linked service (see :mod:`portal.management.call_value_options`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.management.call_value_options import add_call_value_options, call_values_from
 from portal.management.factory_option import add_factory_option, factory_from
 from portal.models import Resource
 
@@ -28,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=None, help="1 to 1000 (default 100)")
         parser.add_argument("--query", default=None, help="one read-only SELECT instead")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        add_call_value_options(parser)
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,8 +49,9 @@ class Command(BaseCommand):
         )
         if dataset is None:
             raise CommandError(f"No dataset named {options['name']!r}.")
+        values = call_values_from(options)
         try:
-            live = datasets.for_dataset(dataset)
+            live = datasets.for_dataset(dataset).with_values(values)
             report = datasets.preview(
                 live,
                 Actor.cli(),

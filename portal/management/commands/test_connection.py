@@ -1,11 +1,12 @@
-"""python manage.py test_connection NAME [--json] [--param NAME=VALUE] [--secret NAME[=VALUE]]:
-test a saved linked service's connection.
+"""python manage.py test_connection NAME [--json] [--param NAME=VALUE] [--secret NAME[=VALUE]]
+[--password [VALUE]] [--factory F]: test a saved linked service's connection.
 
 ``--param`` gives a linked-service parameter's value for this test (its default otherwise);
 ``--secret`` the value of a secret property (``password``) for this test only: an Azure Key
-Vault secret, an encryptedCredential, or instead of the stored one. Without ``=VALUE`` it is
-asked for without echo, which keeps it out of the shell history and the process list.
-Neither is ever stored."""
+Vault secret, an encryptedCredential, or instead of the stored one; ``--password`` the
+password ADF holds encrypted. Without a value they are asked for without echo, which keeps
+them out of the shell history and the process list (see
+:mod:`portal.management.call_value_options`). None is ever stored."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectors.kinds import LINKED_SERVICE
 from connectors.registry import has_form
+from portal.management.call_value_options import add_call_value_options, call_values_from
 from portal.management.factory_option import add_factory_option, factory_from
 from portal.models import ConnectionTest, Resource  # loaded by django.setup() anyway
 
@@ -34,21 +36,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
-        parser.add_argument(
-            "--param",
-            action="append",
-            default=[],
-            metavar="NAME=VALUE",
-            help="a linked-service parameter's value for this test (repeatable)",
-        )
-        parser.add_argument(
-            "--secret",
-            action="append",
-            default=[],
-            metavar="NAME[=VALUE]",
-            help="a secret property's value for this test only, never stored (repeatable); "
-            "without =VALUE it is asked for without echo",
-        )
+        add_call_value_options(parser)
         add_factory_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -66,6 +54,7 @@ class Command(BaseCommand):
         )
         if service is None or not has_form(service.kind, service.connector):
             raise CommandError(f"No linked service named {options['name']!r}.")
+        values = call_values_from(options, call="test")
         try:
             test = connection_tests.start(
                 actor=Actor.cli(),
@@ -73,7 +62,8 @@ class Command(BaseCommand):
                 name=service.name,
                 resource=service,
                 rate_limited=False,
-                test_values=_test_values(options["param"], options["secret"]),
+                one_off_password=values.password,
+                test_values=values.test_values,
                 wait=True,  # on the test itself, not by polling its row
             )
         except connection_tests.TestRefused as exc:
@@ -106,32 +96,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"         change:   {stage['change']}")
         verdict = "passed" if test.status == ConnectionTest.Status.PASSED else "FAILED"
         self.stdout.write(f"{verdict} in {result.get('total_ms', 0):.0f} ms")
-
-
-def _pairs(items: list[str], option: str, *, ask: bool) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for item in items:
-        name, equals, value = item.partition("=")
-        name = name.strip()
-        if not name:
-            raise CommandError(f"{option} takes NAME=VALUE, not {item!r}.")
-        if not equals:
-            if not ask:
-                raise CommandError(f"{option} takes NAME=VALUE, not {item!r}.")
-            import getpass
-
-            value = getpass.getpass(f"{name} for this test (not echoed, never stored): ")
-        values[name] = value
-    return values
-
-
-def _test_values(params: list[str], secrets: list[str]) -> Any:
-    from connectors.test_values import TestValues
-
-    return TestValues(
-        parameters=_pairs(params, "--param", ask=False),
-        secrets=_pairs(secrets, "--secret", ask=True),
-    )
 
 
 def _described_value(used: dict[str, Any]) -> str:

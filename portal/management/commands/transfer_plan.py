@@ -1,7 +1,7 @@
 """python manage.py transfer_plan --pool NAME --table DB.SCHEMA.TABLE --direction read|write
 (--spark-pool WORKSPACE/POOL | --spark LINKED_SERVICE) [--source TABLE_OR_QUERY]
-[--staging LINKED_SERVICE] [--column "NAME TYPE" ...] [--factory F] [--json]: plan a move
-between Spark and a dedicated SQL pool."""
+[--staging LINKED_SERVICE [--staging-path PATH]] [--column "NAME TYPE" ...] [--factory F]
+[--json]: plan a move between Spark and a dedicated SQL pool."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ class Command(BaseCommand):
             help="the Copy route's staging linked service (Azure Blob Storage or ADLS Gen2)",
         )
         parser.add_argument(
+            "--staging-path",
+            default="",
+            help="the folder the Copy route stages in (container/folder; default: the plan's)",
+        )
+        parser.add_argument(
             "--column",
             action="append",
             default=[],
@@ -58,6 +63,13 @@ class Command(BaseCommand):
         from portal.transfers import TransferUnavailable, plan, typed_columns
 
         typed = typed_columns("\n".join(options["column"]))
+        extra: dict[str, Any] = {"columns": typed} if typed else {}
+        for name, option in (
+            ("staging_linked_service", "staging"),
+            ("staging_path", "staging_path"),
+        ):
+            if options[option]:
+                extra[name] = options[option]
         try:
             result = plan(
                 factory_from(options),
@@ -68,8 +80,7 @@ class Command(BaseCommand):
                 spark_linked_service=options.get("spark") or "",
                 source=options["source"],
                 actor=Actor.cli(),
-                **({"columns": typed} if typed else {}),
-                **({"staging_linked_service": options["staging"]} if options["staging"] else {}),
+                **extra,
             )
         except TransferUnavailable as exc:
             raise CommandError(str(exc)) from None
