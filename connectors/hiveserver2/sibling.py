@@ -135,6 +135,7 @@ def read_settings(spec: VersionSpec, tp_in: dict[str, Any], password: str | None
     tls = {
         key: flag(tp, key, key == "enableServerCertificateValidation", problems)
         for key in (*TLS_1_0, *TLS_2_0)
+        if key != "trustedCertPath"  # a path, not a flag
     }
     discovery = spec.service_discovery is not None and flag(
         tp, "serviceDiscoveryMode", False, problems
