@@ -278,6 +278,7 @@ def secret_target(specs: Mapping[str, VersionSpec], default_version: str) -> Cal
             "trustedCertPath": s.trusted_cert_path
             if tls and not s.use_system_trust_store
             else None,
+            "useSystemTrustStore": s.use_system_trust_store if tls else None,
             "allowHostNameCNMismatch": s.allow_host_name_cn_mismatch if tls else None,
             "allowSelfSignedServerCert": s.allow_self_signed_server_cert if tls else None,
             "enableServerCertificateValidation": (
