@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.schema_store import compile_validator
 
 if TYPE_CHECKING:
+    from connectors.lifecycle import Lifecycle
     from connectors.upgrade import UpgradePath
 
 
@@ -63,6 +64,8 @@ class ConnectorVersion(SchemaFiles):
     support_badge: str = "end of support"
     """The words shown beside the version's name (and as its badge) when ``support_note``
     is set: "end of support" for a retired version, "legacy" for an older shape."""
+    lifecycle: Lifecycle | None = None
+    """Where Microsoft's connector lifecycle puts this version (None: supported)."""
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ CONNECTOR = build(
         package=__name__,
         summary="Apache Hive through HiveServer2 (Thrift), Azure HDInsight included.",
         keywords=("hiveserver2", "thrift", "hdinsight", "hiveql", "sql"),
+        end_of_support="2025-10-31",
         sql_from="connectors.spark.dialect:SPARK_DIALECT",
         support_note=(
             "Hive connector version 1.0 is at the end of support: pipelines on it fail "

@@ -49,6 +49,7 @@ RULES = (
         "authenticationType",
         equals("authenticationType", "Username"),
         "Choose UsernameAndPassword (with the password) or Anonymous. " + FIRST,
+        automatic=True,
     ),
     Blocks(
         "hiveserver1",
@@ -56,6 +57,7 @@ RULES = (
         "serverType",
         equals("serverType", "HiveServer1"),
         "Version 2.0 speaks to HiveServer2 only: move the server to HiveServer2. " + FIRST,
+        automatic=True,
     ),
     Blocks(
         "service-discovery",
@@ -63,6 +65,7 @@ RULES = (
         "serviceDiscoveryMode",
         true("serviceDiscoveryMode"),
         "Point host and port at one HiveServer2 and set serviceDiscoveryMode to false. " + FIRST,
+        automatic=True,
     ),
     Blocks(
         "native-query",
@@ -71,6 +74,7 @@ RULES = (
         true("useNativeQuery"),
         "Version 2.0 sends queries as written: set useNativeQuery to false and check that "
         "the queries still read what they should. " + FIRST,
+        automatic=True,
     ),
     Blocks(
         "transport-auth",

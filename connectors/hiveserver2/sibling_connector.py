@@ -18,6 +18,7 @@ no reader knows.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from connectors.hiveserver2.parts import (
     dataset_and_parts,
     live_catalog,
 )
+from connectors.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from connectors.hiveserver2.flavour import Flavour
@@ -47,6 +49,8 @@ class Sibling:
     """``module:ATTRIBUTE`` of the dialect whose guard and readers queries use."""
     support_note: str
     """What version 1.0's page says of its support (shown beside the version)."""
+    end_of_support: str
+    """The ISO date pipelines on 1.0 fail after, unless upgraded (the connector page)."""
 
     @property
     def here(self) -> Path:
@@ -94,6 +98,17 @@ def build(sibling: Sibling) -> Connector:
         settings = sibling.module("settings")
         return dict(target_of(settings.SPECS, "1.0")(properties))
 
+    def automatic_skips(properties: Mapping[str, Any]) -> list[str]:
+        from connectors.hiveserver2.sibling_upgrade import automatic_skips as skips
+
+        return skips(sibling.module("upgrade_rules").RULES, properties)
+
+    lifecycle = Lifecycle(
+        stage="end of support",
+        date=sibling.end_of_support,
+        source=f"Microsoft Learn, connector-{sibling.type.lower()} (lifecycle and upgrade)",
+        automatic_skips=automatic_skips,
+    )
     here = sibling.here
     datasets, parts = dataset_and_parts(
         connector=sibling.type,
@@ -110,6 +125,7 @@ def build(sibling: Sibling) -> Connector:
             ui_path=here / f"ui-{version}.json",
             explicit=version == "2.0",
             support_note="" if version == "2.0" else sibling.support_note,
+            lifecycle=None if version == "2.0" else lifecycle,
         )
         for version in ("2.0", "1.0")
     }

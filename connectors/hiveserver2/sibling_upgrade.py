@@ -86,6 +86,8 @@ class Blocks(_Rule):
     when: Predicate
     reason: str
     """What to change first, a full sentence."""
+    automatic: bool = False
+    """One of Microsoft's criteria: ADF's automatic upgrade skips such a definition too."""
 
     def applies(self, properties: Mapping[str, Any]) -> bool:
         return self.when(tp_of(properties))
@@ -237,6 +239,16 @@ def tls_rules(tls_options: tuple[str, ...]) -> tuple[_Rule, ...]:
     )
 
 
+def automatic_skips(rules: tuple[Any, ...], properties: Mapping[str, Any]) -> list[str]:
+    """Why ADF's automatic upgrade skips ``properties``: the titles of the automatic
+    criteria (``Blocks(automatic=True)``) it meets (empty: it is upgraded automatically)."""
+    return [
+        rule.title
+        for rule in rules
+        if isinstance(rule, Blocks) and rule.automatic and rule.applies(properties)
+    ]
+
+
 def blockers_of(rules: tuple[Any, ...], properties: Mapping[str, Any]) -> list[str]:
     """What blocks upgrading ``properties`` (empty: nothing blocks)."""
     found: list[str] = []
@@ -254,6 +266,7 @@ __all__ = [
     "KeepsDefault",
     "Replaces",
     "SetVersion",
+    "automatic_skips",
     "blockers_of",
     "equals",
     "expression",

@@ -11,6 +11,7 @@ CONNECTOR = build(
         package=__name__,
         summary="Apache Impala through its HiveServer2 port (Thrift, 21050).",
         keywords=("impalad", "thrift", "cloudera", "sql"),
+        end_of_support="2025-10-31",
         sql_from="connectors.spark.dialect:SPARK_DIALECT",
         support_note=(
             "Impala connector version 1.0 is at the end of support: pipelines on it fail "

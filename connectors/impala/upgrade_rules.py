@@ -20,6 +20,7 @@ RULES = (
         "authenticationType",
         up.equals("authenticationType", "SASLUsername"),
         "Choose UsernameAndPassword (with the password) or Anonymous. " + up.FIRST,
+        automatic=True,
     ),
     up.Blocks(
         "expressions",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import Connector, ConnectorVersion, PastedConnection
 from connectors.hiveserver2.parts import (
@@ -12,6 +13,7 @@ from connectors.hiveserver2.parts import (
     dataset_and_parts,
     live_catalog,
 )
+from connectors.lifecycle import Lifecycle
 from connectors.spark.secret_target import spark_secret_target
 
 if TYPE_CHECKING:
@@ -36,6 +38,12 @@ def _flavour() -> Flavour:
 
 
 test_connection = connection_tester(_flavour)
+
+
+def _automatic_skips(properties: Mapping[str, Any]) -> list[str]:
+    from connectors.spark.automatic_upgrade import automatic_skips
+
+    return automatic_skips(properties)
 
 
 def upgrade_1_to_2() -> UpgradePath:
@@ -96,6 +104,12 @@ CONNECTOR = Connector(
             support_note=(
                 "Spark connector version 1.0 went out of support on 30 September 2025: "
                 "upgrade to 2.0."
+            ),
+            lifecycle=Lifecycle(
+                stage="end of support",
+                date="2025-09-30",
+                source="Microsoft Learn, connector-spark (lifecycle and upgrade)",
+                automatic_skips=_automatic_skips,
             ),
         ),
     },
