@@ -8,7 +8,7 @@ for both clients) and 5,000 global temporary views, then in one run:
 * **Preview, 1,000 rows x 20 columns** -- ours: what the portal's preview does on the
   wire (connect, OpenSession, ExecuteStatement, GetResultSetMetadata, FetchResults of
   1,001 rows, CloseOperation, CloseSession) through ``HiveClient.query`` with the preview's
-  limits, then every value carried as its interim type (``connectors.spark.live.carry``);
+  limits, then every value carried as its interim type (``connectors.hiveserver2.live.carry``);
   PyHive: ``hive.connect``, ``cursor.execute``, ``cursor.fetchmany(1000)``, close. Runs
   alternate which client goes first. Goal: our median fetch (executed statement to rows in
   hand, where the clients differ) at most ``TARGET_RATIO`` of PyHive's ``fetchmany``; the
@@ -16,7 +16,7 @@ for both clients) and 5,000 global temporary views, then in one run:
 * **Decoding cost per cell**: one FetchResults reply of 1,000 x 20 captured as bytes and
   decoded again and again (Thrift decoding, columns to rows, interim formatting), divided
   by the 20,000 cells; PyHive's own decoding of the same bytes beside it.
-* **Table picker on 5,000 tables**: ``connectors.spark.live.tables`` (a whole session with
+* **Table picker on 5,000 tables**: ``connectors.hiveserver2.live.tables`` (a whole session with
   GetTables) and, separately, what the portal does after the server answered -- the first
   page built from the 5,000 rows and its fragment rendered. Goal: under 300 ms.
 
@@ -38,16 +38,18 @@ from thrift.transport.TTransport import TMemoryBuffer
 
 from bench._report import machine_facts, markdown_table, median, p90, publish
 from connectors.base import TestOptions
+from connectors.hiveserver2 import live
+from connectors.hiveserver2.binary_transport import UnframedTransport
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.diagnostics import Operation, run_connection_test
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.results import decode_columns
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import open_tcp, resolve
 from connectors.net_policy import AddressPolicy
-from connectors.spark import CONNECTOR, live
-from connectors.spark.diagnostics import Operation, run_connection_test
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.hive.results import decode_columns
+from connectors.spark import CONNECTOR
+from connectors.spark.flavour import FLAVOUR
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from connectors.spark.type_mapping import column_type
 from tests.spark_server import server_pool
@@ -252,7 +254,7 @@ def picker(port: int) -> tuple[list[float], int]:
     total = 0
     for _ in range(WARMUP + RUNS):
         started = time.perf_counter()
-        report = live.tables(version, _tp(port), options, schema="global_temp", limit=50)
+        report = live.tables(FLAVOUR, version, _tp(port), options, schema="global_temp", limit=50)
         html = render_to_string(
             "datasets/_tables.html", {"report": report, "what": "tables", "schemas": []}
         )
@@ -271,7 +273,7 @@ def _page_after_answer_ms(port: int) -> list[float]:
     django.setup()
     from django.template.loader import render_to_string
 
-    from connectors.spark.hive.results import ResultColumn, ResultSet
+    from connectors.hiveserver2.results import ResultColumn, ResultSet
 
     names = [f"picker_{i:05d}" for i in range(TABLES)]
     got = ResultSet(

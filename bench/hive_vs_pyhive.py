@@ -44,16 +44,16 @@ from thrift.transport.TSocket import TSocket
 from thrift.transport.TTransport import TBufferedTransport, TTransportBase
 
 from bench._report import machine_facts, markdown_table, median, p90, write_section
+from connectors.hiveserver2.binary_transport import UnframedTransport
+from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.diagnostics import run_connection_test
+from connectors.hiveserver2.gen.TCLIService import TCLIService
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.http_transport import HttpTransport
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import open_tcp, resolve
 from connectors.net_policy import AddressPolicy
-from connectors.spark.diagnostics import run_connection_test
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.client import HiveClient
-from connectors.spark.hive.gen.TCLIService import TCLIService
-from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.hive.http_transport import HttpTransport
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from tests.fake_server import FakeServer, silent
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, HTTP_PATH, ServerPool, server_pool

@@ -5,7 +5,7 @@ Run: ``python -m bench.plan_check`` (or ``bash scripts/bench.sh``). It starts on
 preview benchmark's table (``bench.mixed``: 5,000 rows x 20 columns of mixed types,
 cached), then in one run, alternating which goes first:
 
-* **with the plan check**: :func:`connectors.spark.live.preview` of the query
+* **with the plan check**: :func:`connectors.hiveserver2.live.preview` of the query
   ``SELECT * FROM bench.mixed`` for 1,000 rows, as the portal calls it: connect,
   OpenSession, ``EXPLAIN EXTENDED`` of the wrapped statement judged
   (:func:`connectors.spark.plan_check.check_plan`), the statement, 1,001 rows fetched and
@@ -34,11 +34,13 @@ from unittest import mock
 from bench._report import machine_facts, markdown_table, median, p90, publish
 from bench.dataset_preview import COLUMNS, HOST, POLICY, ROWS
 from connectors.base import TestOptions
+from connectors.hiveserver2 import live
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.diagnostics import Operation, run_connection_test
+from connectors.hiveserver2.live import PreviewRequest
 from connectors.net.deadline import Deadline
-from connectors.spark import CONNECTOR, live, plan_check
-from connectors.spark.diagnostics import Operation, run_connection_test
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.live import PreviewRequest
+from connectors.spark import CONNECTOR, plan_check
+from connectors.spark.flavour import FLAVOUR
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from tests.spark_server import server_pool
 
@@ -92,7 +94,11 @@ def preview(port: int) -> float:
     gc.collect()
     started = time.perf_counter()
     report = live.preview(
-        CONNECTOR.version("1.0"), _tp(port), OPTIONS, PreviewRequest(query=QUERY, rows=ROWS)
+        FLAVOUR,
+        CONNECTOR.version("1.0"),
+        _tp(port),
+        OPTIONS,
+        PreviewRequest(query=QUERY, rows=ROWS),
     )
     elapsed = (time.perf_counter() - started) * 1000
     if not report.get("ok") or report["result"]["row_count"] != ROWS:
@@ -106,7 +112,7 @@ def _no_check(*args: Any, **kwargs: Any) -> None:
 
 def _parts(port: int) -> dict[str, list[float]]:
     """On one session: the check (2 calls), the same EXPLAIN as a query (4 calls), judging."""
-    statement = live.preview_statement(PreviewRequest(query=QUERY, rows=ROWS))
+    statement = live.preview_statement(PreviewRequest(query=QUERY, rows=ROWS), FLAVOUR.dialect)
     samples: dict[str, list[float]] = {"check": [], "as a query": [], "judge": []}
 
     def work(client: HiveClient, deadline: Deadline) -> None:
@@ -184,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             f"One `binary-nosasl` Spark Thrift Server (start-up {startup}, set-up "
             f"{set_up_s:.0f} s), the dataset preview benchmark's table `bench.mixed` "
             "(5,000 rows x 20 columns of mixed types, cached). Each run is "
-            "`connectors.spark.live.preview` of the query "
+            "`connectors.hiveserver2.live.preview` of the query "
             f"`{QUERY}` for {ROWS:,} rows, as the portal calls it (connect, OpenSession, "
             "statement, 1,001 rows fetched and carried as interim types, CloseSession); "
             "with the plan check, `EXPLAIN EXTENDED` of the wrapped statement is judged on "

@@ -12,7 +12,21 @@ from typing import TYPE_CHECKING, Any
 from connectors.schema_store import compile_validator
 
 if TYPE_CHECKING:
+    from connectors.lifecycle import Lifecycle
     from connectors.upgrade import UpgradePath
+
+
+Placeholders = tuple[tuple[str, str], ...]
+"""``(("connector", "Hive"), ...)``: each ``{{connector}}`` in a shared schema file becomes
+``Hive`` (one file, written once, serves several connectors)."""
+
+
+def read_json(path: Path, placeholders: Placeholders = ()) -> dict[str, Any]:
+    """A JSON file, with each ``{{name}}`` of ``placeholders`` replaced by its value."""
+    text = path.read_text(encoding="utf-8")
+    for name, value in placeholders:
+        text = text.replace("{{" + name + "}}", value)
+    return dict(json.loads(text))
 
 
 class SchemaFiles:
@@ -20,14 +34,15 @@ class SchemaFiles:
 
     schema_path: Path
     ui_path: Path
+    placeholders: Placeholders = ()
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+        return read_json(self.schema_path, self.placeholders)
 
     @cached_property
     def ui(self) -> dict[str, Any]:
-        return json.loads(self.ui_path.read_text(encoding="utf-8"))
+        return read_json(self.ui_path, self.placeholders)
 
     @cached_property
     def validator(self) -> Any:
@@ -49,6 +64,8 @@ class ConnectorVersion(SchemaFiles):
     support_badge: str = "end of support"
     """The words shown beside the version's name (and as its badge) when ``support_note``
     is set: "end of support" for a retired version, "legacy" for an older shape."""
+    lifecycle: Lifecycle | None = None
+    """Where Microsoft's connector lifecycle puts this version (None: supported)."""
 
     @property
     def label(self) -> str:
@@ -80,6 +97,7 @@ class ActivityPart(SchemaFiles):
     title: str
     schema_path: Path
     ui_path: Path
+    placeholders: Placeholders = ()
 
     @property
     def type_properties_schema(self) -> dict[str, Any]:
@@ -126,10 +144,11 @@ class DatasetType:
     """The ``properties.type`` of the linked services such a dataset may use."""
     picker_fields: tuple[str, str] = ("schema", "table")
     """The typeProperties a table picked from the server fills: (schema, table)."""
+    placeholders: Placeholders = ()
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        return json.loads(self.schema_path.read_text(encoding="utf-8"))
+        return read_json(self.schema_path, self.placeholders)
 
     @cached_property
     def validator(self) -> Any:
@@ -150,15 +169,18 @@ class LiveCatalog:
     [{"schema", "name", "view"}], "total", "more"}``"""
     columns: Callable[..., dict[str, Any]]
     """(version, tp, options, *, table) -> result ``{"columns": [{"name", "server_type",
-    "spark_type", "interim_type", "supported"}], "schema": [ADF schema entries]}``"""
+    "source_type", "interim_type", "supported"}], "schema": [ADF schema entries],
+    "type_label"}``: ``source_type`` is the type in the connector's own words (the first
+    column of its type-mapping table), ``type_label`` what that column is called."""
     preview: Callable[..., dict[str, Any]]
-    """(version, tp, options, request) -> result ``{"columns", "rows", "cut", "version"}``"""
+    """(version, tp, options, request) -> result ``{"columns", "rows", "cut", "version",
+    "type_label"}``"""
     table_of: Callable[[dict[str, Any]], Any]
     """dataset typeProperties -> the table it names (raises ValueError saying why not)."""
     preview_request: Callable[..., Any]
     """(table=None, query=None, rows=N) -> the request ``preview`` takes."""
     type_of: Callable[[str, str], dict[str, Any]]
-    """(server type, connector version) -> ``{"spark_type", "interim_type", "supported"}``"""
+    """(server type, connector version) -> ``{"source_type", "interim_type", "supported"}``"""
     move_legacy_table: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """typeProperties with an older table property moved to the current ones (raises
     ValueError saying why it cannot be)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors import azureblobfs, azureblobstorage, azuresqldw, spark
+from connectors import azureblobfs, azureblobstorage, azuresqldw, hive, impala, spark
 from connectors.base import Connector, ConnectorVersion, DatasetType
 from connectors.kinds import KINDS, LINKED_SERVICE
 
@@ -11,6 +11,8 @@ REGISTRY: dict[str, Connector] = {
     azuresqldw.CONNECTOR.type: azuresqldw.CONNECTOR,
     azureblobstorage.CONNECTOR.type: azureblobstorage.CONNECTOR,
     azureblobfs.CONNECTOR.type: azureblobfs.CONNECTOR,
+    hive.CONNECTOR.type: hive.CONNECTOR,
+    impala.CONNECTOR.type: impala.CONNECTOR,
 }
 
 

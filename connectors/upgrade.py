@@ -186,6 +186,27 @@ class Rule(Protocol):
     def apply(self, properties_out: dict[str, Any], answers: Mapping[str, Any]) -> None: ...
 
 
+class QuietRule:
+    """The :class:`Rule` methods, each doing nothing: a rule overrides what it does."""
+
+    def applies(self, properties: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def findings(self, properties: Mapping[str, Any], answers: Mapping[str, Any]) -> list[Finding]:
+        return []
+
+    def decisions(
+        self, properties: Mapping[str, Any], answers: Mapping[str, Any]
+    ) -> list[Decision]:
+        return []
+
+    def blockers(self, properties: Mapping[str, Any]) -> list[str]:
+        return []
+
+    def apply(self, properties_out: dict[str, Any], answers: Mapping[str, Any]) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class TypeChange:
     """A source data type whose interim service type changes between the versions."""

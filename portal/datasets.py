@@ -235,7 +235,7 @@ def _run(
 class ColumnImpact:
     name: str
     server_type: str
-    spark_type: str
+    source_type: str
     before: str
     after: str
 
@@ -349,7 +349,7 @@ def type_impact(
                         ColumnImpact(
                             name,
                             server_type,
-                            str(after["spark_type"]),
+                            str(after["source_type"]),
                             str(before["interim_type"]),
                             str(after["interim_type"]),
                         )

@@ -182,7 +182,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linkwright API",
     "DESCRIPTION": (
-        "Linked services for Apache Spark in Azure Data Factory / Synapse JSON.\n\n"
+        "Linked services for Apache Spark, Hive and Impala (HiveServer2) in Azure Data Factory / "
+        "Synapse JSON.\n\n"
         "[← Back to the Linkwright portal](/) · "
         "[Linked services](/linkedservices/) · [API tokens](/tokens/)\n\n"
         "Every operation has an example that works in *Try it out*; sign in to the portal "

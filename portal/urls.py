@@ -20,6 +20,7 @@ from portal.views import (
     imports,
     json_editor,
     legacy,
+    lifecycle,
     pipelines,
     publish,
     resources,
@@ -48,6 +49,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("factories/", factories.factory_list, name="factory-list"),
     path("upgrade/", upgrades.overview_all, name="upgrade-overview"),
+    path("lifecycle/", lifecycle.across, name="lifecycle"),
     path("connection-tests/<id:pk>/", testing.result, name="connection-test"),
     path("audit/", auditlog.audit_log, name="audit-log"),
     path("tokens/", tokens.token_list, name="token-list"),
@@ -63,6 +65,7 @@ urlpatterns = [
     path(GONE + "undelete/", history.undelete, name="resource-undelete"),
     path(GONE + "purge/", history.purge, name="resource-purge"),
     path(F + "upgrade/", upgrades.overview, name="factory-upgrade"),
+    path(F + "lifecycle/", lifecycle.of_factory, name="factory-lifecycle"),
     path(F + "queries/", pipelines.factory_queries, name="factory-queries"),
     path(F + "environments/", environments.factory_environments, name="factory-environments"),
     path(

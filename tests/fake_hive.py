@@ -17,8 +17,8 @@ from thrift.protocol.TBinaryProtocol import TBinaryProtocol
 from thrift.transport.TSocket import TSocket
 from thrift.transport.TTransport import TBufferedTransport, TTransportException
 
-from connectors.spark.hive.gen.TCLIService import TCLIService
-from connectors.spark.hive.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.gen.TCLIService import TCLIService
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
 
 OK = t.TStatus(statusCode=t.TStatusCode.SUCCESS_STATUS)
 Fetch = Callable[[int, int], t.TRowSet]
@@ -101,8 +101,13 @@ class Handler:
     def CloseSession(self, req: Any) -> Any:
         return t.TCloseSessionResp(status=OK)
 
+    server_name = "Spark SQL"
+    """What GetInfo CLI_SERVER_NAME answers: a Spark server's, whose plans the fake answers."""
+
     def GetInfo(self, req: Any) -> Any:
-        return t.TGetInfoResp(status=OK, infoValue=t.TGetInfoValue(stringValue="Fake 0"))
+        name = req.infoType == t.TGetInfoType.CLI_SERVER_NAME
+        value = self.server_name if name else "0-fake"
+        return t.TGetInfoResp(status=OK, infoValue=t.TGetInfoValue(stringValue=value))
 
     def ExecuteStatement(self, req: Any) -> Any:
         op = self._op(t.TOperationType.EXECUTE_STATEMENT)

@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from connectors.net.deadline import Deadline
-from connectors.net.deadline_socket import DeadlineSocket
-from connectors.net.endpoint import Resolver
-from connectors.net_policy import AddressPolicy
-from connectors.spark.diagnostics import (
+from connectors.hiveserver2.binary_transport import UnframedTransport
+from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.diagnostics import (
     Stage,
     StageStatus,
     TestReport,
     run_connection_test,
 )
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.client import HiveClient
+from connectors.net.deadline import Deadline
+from connectors.net.deadline_socket import DeadlineSocket
+from connectors.net.endpoint import Resolver
+from connectors.net_policy import AddressPolicy
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 
 LOOPBACK_POLICY = AddressPolicy(allow_loopback=True)

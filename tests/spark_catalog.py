@@ -12,9 +12,9 @@ import threading
 from typing import Any
 
 from connectors.base import TestOptions
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.diagnostics import Operation, run_connection_test
 from connectors.net.deadline import Deadline
-from connectors.spark.diagnostics import Operation, run_connection_test
-from connectors.spark.hive.client import FetchLimits, HiveClient
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from tests.helpers import LOOPBACK_POLICY
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, HTTP_PATH, SparkThriftServer

@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from connectors.spark.hive.client import FetchLimits, HiveClient
+from connectors.hiveserver2.client import FetchLimits, HiveClient
 from connectors.spark.plan_check import FUNCTIONS_FILE
 from tests.helpers import direct_client
 from tests.spark_server import pyspark_home, server_pool

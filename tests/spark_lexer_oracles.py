@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.diagnostics import Operation, run_connection_test
+from connectors.hiveserver2.errors import HiveStatusError
 from connectors.net.deadline import Deadline
 from connectors.spark import sql_lexer as L
-from connectors.spark.diagnostics import Operation, run_connection_test
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.errors import HiveStatusError
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from tests.helpers import LOOPBACK_POLICY
 from tests.spark_server import SparkThriftServer, java_executable, pyspark_home

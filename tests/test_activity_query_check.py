@@ -11,7 +11,6 @@ import pytest
 from connectors.base import TestOptions
 from connectors.net_policy import AddressPolicy
 from connectors.spark import CONNECTOR
-from connectors.spark.activity_queries import check_query
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 
 OPTIONS = TestOptions(address_policy=AddressPolicy(allow_loopback=True), deadline_s=60)
@@ -32,7 +31,9 @@ def http_login(port: int) -> dict[str, Any]:
 
 def check(spark_pool: ServerPool, sql: str) -> dict[str, Any]:
     port = spark_pool.get("http-custom").port
-    return check_query(CONNECTOR.version("2.0"), http_login(port), sql, OPTIONS)
+    return CONNECTOR.query_tools.check_query(
+        CONNECTOR.version("2.0"), http_login(port), sql, OPTIONS
+    )
 
 
 @pytest.mark.spark("http-custom")
@@ -89,13 +90,13 @@ def test_a_missing_column_comes_back_with_the_server_message_and_position(
 def test_the_guard_refuses_before_any_network(sql: str) -> None:
     unreachable = {**http_login(9), "host": "192.0.2.1"}  # never contacted
     denied = TestOptions(address_policy=AddressPolicy(allow_private=False), deadline_s=0.01)
-    report = check_query(CONNECTOR.version("2.0"), unreachable, sql, denied)
+    report = CONNECTOR.query_tools.check_query(CONNECTOR.version("2.0"), unreachable, sql, denied)
     assert not report["ok"]
     assert "failed" not in report["message"]
 
 
 def preview(spark_pool: ServerPool, sql: str, **kwargs: Any) -> dict[str, Any]:
-    from connectors.spark.activity_queries import preview_query
+    preview_query = CONNECTOR.query_tools.preview_query
 
     port = spark_pool.get("http-custom").port
     return preview_query(CONNECTOR.version("2.0"), http_login(port), sql, OPTIONS, **kwargs)

@@ -6,20 +6,20 @@ from typing import Any
 
 import pytest
 
+from connectors.hiveserver2.advice import explain
+from connectors.hiveserver2.diagnostics import Stage
+from connectors.hiveserver2.errors import (
+    FrameTooLarge,
+    HttpStatusError,
+    NotHttpReply,
+    SaslRejected,
+)
 from connectors.net.errors import (
     CertificateRejected,
     DeadlineExceeded,
     MalformedReply,
     PeerClosed,
     TlsHandshakeError,
-)
-from connectors.spark.advice import explain
-from connectors.spark.diagnostics import Stage
-from connectors.spark.hive.errors import (
-    FrameTooLarge,
-    HttpStatusError,
-    NotHttpReply,
-    SaslRejected,
 )
 from connectors.spark.settings import settings_from_type_properties
 from tests.helpers import assert_failed_at, run

@@ -257,6 +257,10 @@ def test_openapi_document_validates_and_uses_connector_schemas(client: Any, db: 
         {"$ref": "#/components/schemas/AzureSqlDWLinkedServiceProperties_legacy"},
         {"$ref": "#/components/schemas/AzureBlobStorageLinkedServiceProperties_current"},
         {"$ref": "#/components/schemas/AzureBlobFSLinkedServiceProperties_current"},
+        {"$ref": "#/components/schemas/HiveLinkedServiceProperties_2_0"},
+        {"$ref": "#/components/schemas/HiveLinkedServiceProperties_1_0"},
+        {"$ref": "#/components/schemas/ImpalaLinkedServiceProperties_2_0"},
+        {"$ref": "#/components/schemas/ImpalaLinkedServiceProperties_1_0"},
         {"$ref": "#/components/schemas/OtherLinkedServiceProperties"},
     ]
     # A connector schema's own $defs are components of their own, and every $ref resolves.

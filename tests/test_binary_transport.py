@@ -7,15 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from connectors.hiveserver2.binary_transport import UnframedTransport
+from connectors.hiveserver2.errors import (
+    FrameTooLarge,
+)
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.errors import (
     DeadlineExceeded,
     PeerClosed,
-)
-from connectors.spark.hive.binary_transport import UnframedTransport
-from connectors.spark.hive.errors import (
-    FrameTooLarge,
 )
 
 

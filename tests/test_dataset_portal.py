@@ -101,7 +101,7 @@ def test_the_api_lists_tables_imports_columns_and_previews(
     assert [t["name"] for t in tables.json()["result"]["tables"]] == ["all_types", "v_types"]
     columns = api.post(url("types", "columns")).json()
     entry = next(c for c in columns["result"]["columns"] if c["name"] == "c_ts")
-    assert (entry["spark_type"], entry["interim_type"]) == ("TimestampType", "DateTime")
+    assert (entry["source_type"], entry["interim_type"]) == ("TimestampType", "DateTime")
     assert columns["connectorVersion"] == "1.0"
     preview = api.post(url("types", "preview"), {"rows": 1}, format="json")
     assert preview.status_code == 200, preview.content
@@ -187,7 +187,7 @@ def test_the_preview_command_prints_types_and_rows_as_json(
     document = json.loads(out.getvalue())
     assert document["ok"] and document["connectorVersion"] == "1.0"
     byte = next(c for c in document["columns"] if c["name"] == "c_byte")
-    assert byte == {"name": "c_byte", "sparkType": "ByteType", "interimType": "Int16"}
+    assert byte == {"name": "c_byte", "sourceType": "ByteType", "interimType": "Int16"}
     assert len(document["rows"]) == 2 and document["rows"][1] == [None] * 18
     text = io.StringIO()
     call_command("preview_dataset", "types", "--rows", "1", stdout=text)

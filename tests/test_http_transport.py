@@ -8,13 +8,13 @@ import threading
 
 import pytest
 
+from connectors.hiveserver2.errors import (
+    HttpStatusError,
+)
+from connectors.hiveserver2.http_transport import HttpTransport
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import open_tcp
-from connectors.spark.hive.errors import (
-    HttpStatusError,
-)
-from connectors.spark.hive.http_transport import HttpTransport
 from tests.fake_server import FakeServer
 
 

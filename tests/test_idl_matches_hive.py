@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from thrift.Thrift import TType
 
-from connectors.spark.hive.gen.TCLIService import ttypes
+from connectors.hiveserver2.gen.TCLIService import ttypes
 
 JAVA_PACKAGE = "org.apache.hive.service.rpc.thrift"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.spark.peer_bytes import PeerKind, classify, sasl_message, show
+from connectors.hiveserver2.peer_bytes import PeerKind, classify, sasl_message, show
 
 
 @pytest.mark.parametrize(

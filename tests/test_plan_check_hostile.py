@@ -10,16 +10,20 @@ effect, so the effect checks are real.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectors.spark import CONNECTOR, activity_queries, live
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.live import PreviewRequest, TableRef
+from connectors.hiveserver2 import live, queries
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.live import PreviewRequest, TableRef
+from connectors.spark import CONNECTOR
+from connectors.spark.flavour import FLAVOUR
 from connectors.spark.plan_check import FUNCTIONS_FILE, PREFIX_WORDS
 from tests.helpers import direct_client
 from tests.hostile_queries_plan import HOSTILE, LEGITIMATE, SECRET_KEY, SECRET_LINE, SEED
@@ -124,9 +128,11 @@ def baseline(target: Target) -> dict[str, Any]:
 def through_connector(target: Target, sql: str) -> dict[str, dict[str, Any]]:
     version, tp = target.version, target.type_properties
     return {
-        "dataset preview": live.preview(version, tp, OPTIONS, PreviewRequest(query=sql, rows=5)),
-        "query check": activity_queries.check_query(version, tp, sql, OPTIONS),
-        "query preview": activity_queries.preview_query(version, tp, sql, OPTIONS),
+        "dataset preview": live.preview(
+            FLAVOUR, version, tp, OPTIONS, PreviewRequest(query=sql, rows=5)
+        ),
+        "query check": queries.check_query(FLAVOUR, version, tp, sql, OPTIONS),
+        "query preview": queries.preview_query(FLAVOUR, version, tp, sql, OPTIONS),
     }
 
 
@@ -142,8 +148,9 @@ def why_not(report: dict[str, Any]) -> str:
 
 def _guard_out_of_the_way(monkeypatch: pytest.MonkeyPatch) -> None:
     """The read-only guard passes every text: the server's plan is the only judge."""
-    for module in (live, activity_queries):
-        monkeypatch.setattr(module, "check_read_only", lambda sql: sql)
+    dialect = dataclasses.replace(FLAVOUR.dialect, check_read_only=lambda sql: sql)
+    unguarded = dataclasses.replace(FLAVOUR, dialect=dialect)
+    monkeypatch.setattr(sys.modules[__name__], "FLAVOUR", unguarded)
 
 
 @pytest.fixture(params=["guard and plan", "plan alone"])
@@ -193,6 +200,7 @@ def test_a_table_preview_of_a_view_whose_body_is_not_a_read_is_refused(
     target: Target, baseline: dict[str, Any], view: str
 ) -> None:
     report = live.preview(
+        FLAVOUR,
         target.version,
         target.type_properties,
         OPTIONS,
@@ -280,7 +288,7 @@ def test_a_table_preview_of_a_catalog_table_or_view_still_runs(
     target: Target, table: TableRef
 ) -> None:
     report = live.preview(
-        target.version, target.type_properties, OPTIONS, PreviewRequest(table=table)
+        FLAVOUR, target.version, target.type_properties, OPTIONS, PreviewRequest(table=table)
     )
     assert report["ok"], why_not(report)
 

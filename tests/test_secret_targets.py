@@ -32,6 +32,7 @@ from tests.fake_server import FakeServer
 from tests.fixture_secrets import RECORDED_SECRET
 from tests.helpers import url_of
 from tests.test_azuresqldw_secret_reuse import AZURESQLDW_CASES
+from tests.test_sibling_secret_reuse import CASES as SIBLING_CASES
 from tests.test_storage_secret_reuse import CASES as STORAGE_CASES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,7 +151,12 @@ SPARK_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"connectVia": {"referenceName": "TheirIR", "type": "IntegrationRuntimeReference"}},
     ),
 }
-CASES = {"Spark": SPARK_CASES, "AzureSqlDW": AZURESQLDW_CASES, **STORAGE_CASES}
+CASES = {
+    "Spark": SPARK_CASES,
+    "AzureSqlDW": AZURESQLDW_CASES,
+    **STORAGE_CASES,
+    **SIBLING_CASES,
+}
 TOP_LEVEL = {"connectVia"}
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from connectors.spark.diagnostics import Stage, StageStatus
+from connectors.hiveserver2.diagnostics import Stage, StageStatus
 from connectors.spark.settings import ClientLimits
 from tests.helpers import assert_failed_at, assert_passed, describe, run
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool

@@ -7,9 +7,11 @@ import time
 from typing import Any
 
 from connectors.base import TestOptions
-from connectors.spark import CONNECTOR, live
-from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.live import PreviewRequest
+from connectors.hiveserver2 import live
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.live import PreviewRequest
+from connectors.spark import CONNECTOR
+from connectors.spark.flavour import FLAVOUR
 from tests.fake_hive import Handler, fake_hive, schema_of, stalls_after, string_columns
 from tests.helpers import LOOPBACK_POLICY
 
@@ -49,7 +51,7 @@ def test_a_catalog_of_ten_million_tables_is_read_only_up_to_the_cap() -> None:
     )
     with fake_hive(handler) as port:
         started = time.monotonic()
-        report = live.tables(V1, _tp(port), _options(), schema="big", limit=50)
+        report = live.tables(FLAVOUR, V1, _tp(port), _options(), schema="big", limit=50)
         elapsed = time.monotonic() - started
     assert report["ok"], report["stages"]
     result = report["result"]
@@ -62,7 +64,7 @@ def test_a_catalog_of_ten_million_tables_is_read_only_up_to_the_cap() -> None:
 def test_a_reply_with_more_items_than_the_container_cap_is_refused() -> None:
     handler = Handler(schema_of("TABLE_SCHEM", "TABLE_CATALOG"), lambda *_: _huge())
     with fake_hive(handler) as port:
-        report = live.schemas(V1, _tp(port), _options())
+        report = live.schemas(FLAVOUR, V1, _tp(port), _options())
     failed = _failed(report)
     assert failed["name"] == "GetSchemas"
     assert "100000" in failed["detail"]  # the container cap, C or pure-Python decoder
@@ -82,7 +84,7 @@ def test_a_preview_whose_fetch_stalls_ends_at_the_deadline() -> None:
     with fake_hive(handler) as port:
         started = time.monotonic()
         report = live.preview(
-            V1, _tp(port), _options(deadline=1.5), PreviewRequest(query="SELECT id FROM t")
+            FLAVOUR, V1, _tp(port), _options(deadline=1.5), PreviewRequest(query="SELECT id FROM t")
         )
         elapsed = time.monotonic() - started
     failed = _failed(report)
@@ -97,7 +99,7 @@ def test_a_stall_in_the_middle_of_a_catalog_read_discards_the_rows_read_so_far()
     handler = Handler(schema_of(*TABLE_COLUMNS), stalls_after(_table_batch(0), 3))
     with fake_hive(handler) as port:
         started = time.monotonic()
-        report = live.tables(V1, _tp(port), _options(deadline=1.5), schema="big")
+        report = live.tables(FLAVOUR, V1, _tp(port), _options(deadline=1.5), schema="big")
         elapsed = time.monotonic() - started
     failed = _failed(report)
     assert failed["name"] == "GetTables" and "deadline" in failed["detail"]
@@ -116,7 +118,9 @@ def test_column_buffers_of_different_lengths_are_a_malformed_reply() -> None:
     )
     handler = Handler(schema_of("a", "b"), lambda *_: broken)
     with fake_hive(handler) as port:
-        report = live.preview(V1, _tp(port), _options(), PreviewRequest(query="SELECT a, b FROM t"))
+        report = live.preview(
+            FLAVOUR, V1, _tp(port), _options(), PreviewRequest(query="SELECT a, b FROM t")
+        )
     failed = _failed(report)
     assert failed["name"] == "Preview query"
     assert "differ in length" in failed["detail"]
@@ -146,11 +150,13 @@ def test_nulls_come_from_the_bitmap_least_significant_bit_first() -> None:
         )
     )
     with fake_hive(handler) as port:
-        report = live.preview(V1, _tp(port), _options(), PreviewRequest(query="SELECT n FROM t"))
+        report = live.preview(
+            FLAVOUR, V1, _tp(port), _options(), PreviewRequest(query="SELECT n FROM t")
+        )
     assert report["ok"], report["stages"]
     values = [row[0] for row in report["result"]["rows"]]
     assert values == [None, 1, None, 3, 4, 5, 6, 7, 8, None]
-    assert report["result"]["columns"][0]["spark_type"] == "LongType"
+    assert report["result"]["columns"][0]["source_type"] == "LongType"
 
 
 def test_a_column_type_the_table_does_not_know_is_shown_raw_as_unknown() -> None:
@@ -160,8 +166,10 @@ def test_a_column_type_the_table_does_not_know_is_shown_raw_as_unknown() -> None
         lambda call, _: rows if call == 0 else string_columns([]),
     )
     with fake_hive(handler) as port:
-        report = live.preview(V1, _tp(port), _options(), PreviewRequest(query="SELECT u FROM t"))
+        report = live.preview(
+            FLAVOUR, V1, _tp(port), _options(), PreviewRequest(query="SELECT u FROM t")
+        )
     assert report["ok"], report["stages"]
     column = report["result"]["columns"][0]
-    assert column["spark_type"] == "USER_DEFINED" and column["interim_type"] == "unknown"
+    assert column["source_type"] == "USER_DEFINED" and column["interim_type"] == "unknown"
     assert report["result"]["rows"] == [["x"]]

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from connectors.base import TestOptions
-from connectors.spark import CONNECTOR, live
-from connectors.spark.live import PreviewRequest, TableRef
+from connectors.hiveserver2 import live
+from connectors.hiveserver2.live import PreviewRequest, TableRef
+from connectors.spark import CONNECTOR
+from connectors.spark.flavour import FLAVOUR
 from tests.spark_catalog import (
     ALL_TYPES,
     BIG_ROWS,
@@ -39,14 +41,14 @@ def _ok(report: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.spark(V1)
 def test_the_schema_list_has_every_schema(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
-    result = _ok(live.schemas(version, tp, OPTIONS))
+    result = _ok(live.schemas(FLAVOUR, version, tp, OPTIONS))
     assert {"default", "sales", "lw_other", "global_temp"} <= set(result["schemas"])
 
 
 @pytest.mark.spark(V1)
 def test_the_table_list_marks_views_and_pages(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
-    result = _ok(live.tables(version, tp, OPTIONS, schema="sales"))
+    result = _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="sales"))
     names = [(t["name"], t["view"]) for t in result["tables"]]
     assert names == [
         ("all_types", False),
@@ -55,8 +57,8 @@ def test_the_table_list_marks_views_and_pages(spark_pool: ServerPool) -> None:
         ("odd_names", False),
         ("v_types", True),
     ]
-    first = _ok(live.tables(version, tp, OPTIONS, schema="sales", limit=2))
-    second = _ok(live.tables(version, tp, OPTIONS, schema="sales", offset=2, limit=2))
+    first = _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="sales", limit=2))
+    second = _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="sales", offset=2, limit=2))
     assert [t["name"] for t in first["tables"]] == ["all_types", "big"]
     assert first["more"] and first["total"] == 5
     assert [t["name"] for t in second["tables"]] == ["empty_t", "odd_names"]
@@ -65,19 +67,21 @@ def test_the_table_list_marks_views_and_pages(spark_pool: ServerPool) -> None:
 @pytest.mark.spark(V1)
 def test_the_table_search_matches_its_text_literally(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
-    found = _ok(live.tables(version, tp, OPTIONS, schema="sales", search="_T"))
+    found = _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="sales", search="_T"))
     assert [t["name"] for t in found["tables"]] == ["all_types", "empty_t", "v_types"]
-    assert _ok(live.tables(version, tp, OPTIONS, schema="sales", search="%"))["tables"] == []
-    spaced = _ok(live.tables(version, tp, OPTIONS, schema="global_temp", search="my v"))
+    assert (
+        _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="sales", search="%"))["tables"] == []
+    )
+    spaced = _ok(live.tables(FLAVOUR, version, tp, OPTIONS, schema="global_temp", search="my v"))
     assert spaced["tables"] == [{"schema": "global_temp", "name": "my view", "view": True}]
 
 
 @pytest.mark.spark(V1)
 def test_import_schema_gives_every_seed_type_under_version_1(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
-    result = _ok(live.columns(version, tp, OPTIONS, table=TableRef("sales", "all_types")))
+    result = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=TableRef("sales", "all_types")))
     assert [c["name"] for c in result["columns"]] == [name for name, _, _ in ALL_TYPES]
-    interim = {c["name"]: (c["spark_type"], c["interim_type"]) for c in result["columns"]}
+    interim = {c["name"]: (c["source_type"], c["interim_type"]) for c in result["columns"]}
     assert interim["c_ts"] == ("TimestampType", "DateTime")
     assert interim["c_byte"] == ("ByteType", "Int16")
     assert interim["c_ntz"] == ("TimestampNTZType", "DateTime")
@@ -92,7 +96,7 @@ def test_import_schema_gives_every_seed_type_under_version_1(spark_pool: ServerP
 @pytest.mark.spark(V2)
 def test_import_schema_under_version_2_uses_its_interim_types(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V2)
-    result = _ok(live.columns(version, tp, OPTIONS, table=TableRef("sales", "all_types")))
+    result = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=TableRef("sales", "all_types")))
     interim = {c["name"]: c["interim_type"] for c in result["columns"]}
     assert interim["c_ts"] == "DateTimeOffset"
     assert interim["c_byte"] == "Sbyte"
@@ -104,7 +108,9 @@ def test_import_schema_under_version_2_uses_its_interim_types(spark_pool: Server
 def test_preview_carries_values_as_the_interim_types_do(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V2)
     result = _ok(
-        live.preview(version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "all_types")))
+        live.preview(
+            FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "all_types"))
+        )
     )
     assert result["version"] == "2.0"
     names = [c["name"] for c in result["columns"]]
@@ -130,7 +136,9 @@ def test_preview_carries_values_as_the_interim_types_do(spark_pool: ServerPool) 
 def test_under_version_1_interval_values_are_not_carried(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
     result = _ok(
-        live.preview(version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "all_types")))
+        live.preview(
+            FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "all_types"))
+        )
     )
     names = [c["name"] for c in result["columns"]]
     values = dict(zip(names, result["rows"][0], strict=True))
@@ -144,9 +152,9 @@ def test_preview_of_a_large_table_stops_at_the_rows_asked_and_says_so(
 ) -> None:
     version, tp = _server(spark_pool, V1)
     big = TableRef("sales", "big")
-    first = _ok(live.preview(version, tp, OPTIONS, PreviewRequest(table=big)))
+    first = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=big)))
     assert first["row_count"] == 100 and "first 100 rows" in first["cut"]
-    most = _ok(live.preview(version, tp, OPTIONS, PreviewRequest(table=big, rows=5000)))
+    most = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=big, rows=5000)))
     assert most["row_count"] == 1000 and "first 1,000 rows" in most["cut"]
     assert BIG_ROWS > 1000
 
@@ -155,7 +163,7 @@ def test_preview_of_a_large_table_stops_at_the_rows_asked_and_says_so(
 def test_preview_over_the_byte_cap_is_cut_and_says_so(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
     request = PreviewRequest(table=TableRef("sales", "big"), rows=1000, max_bytes=20_000)
-    result = _ok(live.preview(version, tp, OPTIONS, request))
+    result = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, request))
     assert 0 < result["row_count"] < 1000
     assert "20,000-byte cap" in result["cut"]
 
@@ -164,7 +172,9 @@ def test_preview_over_the_byte_cap_is_cut_and_says_so(spark_pool: ServerPool) ->
 def test_preview_of_an_empty_table_has_columns_and_no_rows(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
     result = _ok(
-        live.preview(version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "empty_t")))
+        live.preview(
+            FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "empty_t"))
+        )
     )
     assert [c["name"] for c in result["columns"]] == ["id"]
     assert result["rows"] == [] and result["cut"] == ""
@@ -174,12 +184,14 @@ def test_preview_of_an_empty_table_has_columns_and_no_rows(spark_pool: ServerPoo
 def test_names_with_spaces_and_backticks_are_read_and_previewed(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
     odd = TableRef("sales", "odd_names")
-    columns = _ok(live.columns(version, tp, OPTIONS, table=odd))
+    columns = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=odd))
     assert [c["name"] for c in columns["columns"]] == ["a b", "we`ird"]
-    rows = _ok(live.preview(version, tp, OPTIONS, PreviewRequest(table=odd)))["rows"]
+    rows = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=odd)))["rows"]
     assert rows == [[1, "x"]]
     view = _ok(
-        live.preview(version, tp, OPTIONS, PreviewRequest(table=TableRef("global_temp", "my view")))
+        live.preview(
+            FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=TableRef("global_temp", "my view"))
+        )
     )
     assert view["rows"] == [[1]]
 
@@ -188,21 +200,23 @@ def test_names_with_spaces_and_backticks_are_read_and_previewed(spark_pool: Serv
 def test_a_preview_query_is_wrapped_and_limited(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
     request = PreviewRequest(query="SELECT id FROM sales.big ORDER BY id -- first ones\n", rows=3)
-    result = _ok(live.preview(version, tp, OPTIONS, request))
+    result = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, request))
     assert result["rows"] == [[0], [1], [2]] and "first 3 rows" in result["cut"]
 
 
 @pytest.mark.spark(V1)
 def test_a_missing_table_fails_at_its_stage_with_advice(spark_pool: ServerPool) -> None:
     version, tp = _server(spark_pool, V1)
-    report = live.columns(version, tp, OPTIONS, table=TableRef("sales", "nope"))
+    report = live.columns(FLAVOUR, version, tp, OPTIONS, table=TableRef("sales", "nope"))
     assert not report["ok"] and "result" not in report
     failed = next(s for s in report["stages"] if s["status"] == "failed")
     assert failed["name"] == "GetColumns"
     assert "sales.nope does not exist" in failed["observed"]
     stages = [s["name"] for s in report["stages"]]
     assert stages[-2:] == ["GetColumns", "CloseSession"]
-    preview = live.preview(version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "nope")))
+    preview = live.preview(
+        FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=TableRef("sales", "nope"))
+    )
     failed = next(s for s in preview["stages"] if s["status"] == "failed")
     assert failed["name"] == "Preview query" and "TABLE_OR_VIEW_NOT_FOUND" in failed["detail"]
 
@@ -212,7 +226,7 @@ def test_a_refused_password_gives_the_staged_diagnosis_instead_of_a_list(
     spark_pool: ServerPool,
 ) -> None:
     version, tp = _server(spark_pool, V2)
-    report = live.tables(version, with_password(tp, "wrong"), OPTIONS, schema="sales")
+    report = live.tables(FLAVOUR, version, with_password(tp, "wrong"), OPTIONS, schema="sales")
     assert not report["ok"]
     failed = next(s for s in report["stages"] if s["status"] == "failed")
     assert failed["name"] == "Transport and authentication"
@@ -226,7 +240,7 @@ def test_a_query_that_writes_is_refused_before_any_connection() -> None:
     options = TestOptions(address_policy=no_address)
     tp = {"host": "127.0.0.1", "port": 1, "thriftTransportProtocol": "Binary"}
     report = live.preview(
-        CONNECTOR.version("1.0"), tp, options, PreviewRequest(query="DROP TABLE sales.big")
+        FLAVOUR, CONNECTOR.version("1.0"), tp, options, PreviewRequest(query="DROP TABLE sales.big")
     )
     assert not report["ok"] and "not 'DROP'" in report["refused"]
     assert report["stages"] == []

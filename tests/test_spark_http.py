@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.diagnostics import Stage, StageStatus
+from connectors.hiveserver2.http_transport import HttpTransport
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
 from connectors.net.endpoint import open_tcp
 from connectors.net_policy import AddressPolicy
-from connectors.spark.diagnostics import Stage, StageStatus
-from connectors.spark.hive.client import HiveClient
-from connectors.spark.hive.http_transport import HttpTransport
 from tests.helpers import assert_failed_at, assert_passed, run
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
 

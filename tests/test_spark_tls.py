@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from connectors.spark.diagnostics import Stage, StageStatus
+from connectors.hiveserver2.diagnostics import Stage, StageStatus
 from tests.helpers import (
     assert_failed_at,
     assert_passed,

@@ -11,13 +11,15 @@ from typing import Any
 
 import pytest
 
+from connectors.hiveserver2 import live
+from connectors.hiveserver2.client import FetchLimits, HiveClient
+from connectors.hiveserver2.diagnostics import Operation, Stage, StageStatus, TestReport
+from connectors.hiveserver2.diagnostics import run_connection_test as run_test
+from connectors.hiveserver2.live import PreviewRequest, TableRef
+from connectors.hiveserver2.results import ResultSet
 from connectors.net.deadline import Deadline
-from connectors.spark import CONNECTOR, live
-from connectors.spark.diagnostics import Operation, Stage, StageStatus, TestReport
-from connectors.spark.diagnostics import run_connection_test as run_test
-from connectors.spark.hive.client import FetchLimits, HiveClient
-from connectors.spark.hive.results import ResultSet
-from connectors.spark.live import PreviewRequest, TableRef
+from connectors.spark import CONNECTOR
+from connectors.spark.flavour import FLAVOUR
 from connectors.spark.settings import ClientLimits, settings_from_type_properties
 from tests.helpers import LOOPBACK_POLICY, describe
 from tests.spark_catalog import OPTIONS, type_properties
@@ -119,7 +121,7 @@ def test_a_preview_of_the_wide_table_shows_the_rows_its_byte_cap_holds_and_says_
     run(spark_pool, "binary-nosasl", 8 << 20)  # the table exists
     version, tp, _ = linked_service(spark_pool.get("binary-nosasl"))
     request = PreviewRequest(table=TableRef("lw_wide", "rows"))
-    report = live.preview(CONNECTOR.version(version), tp, OPTIONS, request)
+    report = live.preview(FLAVOUR, CONNECTOR.version(version), tp, OPTIONS, request)
     assert report["ok"], report["stages"]
     result = report["result"]
     assert result["row_count"] == 1 and len(result["rows"][0][1]) == WIDE

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from connectors.spark.diagnostics import Stage, StageStatus, TestReport
+from connectors.hiveserver2.diagnostics import Stage, StageStatus, TestReport
 from connectors.spark.settings import ClientLimits
 from tests.fake_server import FakeServer, silent, tls_server_context
 from tests.helpers import assert_failed_at, report_text, run

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from connectors.base import (
-    ActivityPart,
-    Connector,
-    ConnectorVersion,
-    DatasetType,
-    LiveCatalog,
-    PastedConnection,
-    TestOptions,
+from connectors.base import Connector, ConnectorVersion, PastedConnection
+from connectors.hiveserver2.parts import (
+    QueryTools,
+    connection_tester,
+    dataset_and_parts,
+    live_catalog,
 )
+from connectors.lifecycle import Lifecycle
 from connectors.spark.secret_target import spark_secret_target
 
 if TYPE_CHECKING:
+    from connectors.hiveserver2.flavour import Flavour
     from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
@@ -29,62 +30,20 @@ def parse_connection_url(version: ConnectorVersion, text: str) -> PastedConnecti
     return parse(version, text)
 
 
-def test_connection(
-    version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
-) -> dict[str, Any]:
-    """The connection test; its client (and the Thrift bindings) load on the first test."""
-    from connectors.spark.connection_test import test_connection as run
+def _flavour() -> Flavour:
+    """The connector's settings and dialect, loaded (with the client) on first use."""
+    from connectors.spark.flavour import FLAVOUR
 
-    return run(version, type_properties, options)
+    return FLAVOUR
 
 
-test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+test_connection = connection_tester(_flavour)
 
 
-class _QueryTools:
-    """Activity query checks (:mod:`connectors.spark.activity_queries`), loaded on first use;
-    test values put in as Spark literals (:mod:`connectors.spark.query_values`)."""
+def _automatic_skips(properties: Mapping[str, Any]) -> list[str]:
+    from connectors.spark.automatic_upgrade import automatic_skips
 
-    @staticmethod
-    def place_values(text: str, pieces: Any) -> str:
-        from connectors.spark.query_values import place_values
-
-        return place_values(text, pieces)
-
-    def __getattr__(self, name: str) -> Any:
-        from connectors.spark import activity_queries
-
-        return getattr(activity_queries, name)
-
-
-def _live(name: str) -> Any:
-    """A function of :mod:`connectors.spark.live`, loaded (with the client) on first use."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        from connectors.spark import live
-
-        return getattr(live, name)(*args, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-def _type_of(server_type: str, version: str) -> dict[str, Any]:
-    from connectors.spark.type_mapping import column_type
-
-    return column_type(server_type, version).to_dict()
-
-
-LIVE = LiveCatalog(
-    schemas=_live("schemas"),
-    tables=_live("tables"),
-    columns=_live("columns"),
-    preview=_live("preview"),
-    table_of=_live("table_of"),
-    preview_request=_live("PreviewRequest"),
-    type_of=_type_of,
-    move_legacy_table=_live("move_table_name"),
-)
+    return automatic_skips(properties)
 
 
 def upgrade_1_to_2() -> UpgradePath:
@@ -101,6 +60,14 @@ def upgrade_1_to_2() -> UpgradePath:
     )
 
 
+DATASETS, PARTS = dataset_and_parts(
+    connector="Spark",
+    linked_service_type="Spark",
+    dataset="SparkObject",
+    source="SparkSource",
+    key="spark",
+)
+
 CONNECTOR = Connector(
     type="Spark",
     title="Spark",
@@ -112,33 +79,13 @@ CONNECTOR = Connector(
     keywords=("hive", "thrift", "hdinsight", "databricks", "sql"),
     default_version="2.0",
     test_connection=test_connection,
-    datasets={
-        "SparkObject": DatasetType(
-            type="SparkObject",
-            title="Spark table",
-            schema_path=HERE / "dataset-SparkObject.schema.json",
-            linked_service_type="Spark",
-        )
-    },
-    live=LIVE,
+    datasets=DATASETS,
+    live=live_catalog(_flavour),
     secret_target=spark_secret_target,
     parse_connection_url=parse_connection_url,
     example_path=HERE / "example-2.0.json",
-    query_tools=_QueryTools(),
-    activity_parts=(
-        ActivityPart(
-            name="copy-source",
-            title="Copy from Spark (SparkSource)",
-            schema_path=HERE / "copy-source.schema.json",
-            ui_path=HERE / "ui-copy-source.json",
-        ),
-        ActivityPart(
-            name="lookup",
-            title="Lookup on a Spark dataset",
-            schema_path=HERE / "lookup.schema.json",
-            ui_path=HERE / "ui-lookup.json",
-        ),
-    ),
+    query_tools=QueryTools(_flavour),
+    activity_parts=PARTS,
     load_upgrade=upgrade_1_to_2,
     versions={
         "2.0": ConnectorVersion(
@@ -157,6 +104,12 @@ CONNECTOR = Connector(
             support_note=(
                 "Spark connector version 1.0 went out of support on 30 September 2025: "
                 "upgrade to 2.0."
+            ),
+            lifecycle=Lifecycle(
+                stage="end of support",
+                date="2025-09-30",
+                source="Microsoft Learn, connector-spark (lifecycle and upgrade)",
+                automatic_skips=_automatic_skips,
             ),
         ),
     },

@@ -56,8 +56,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from connectors.spark.hive.client import HiveClient
-from connectors.spark.hive.errors import HiveStatusError
+from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.dialect import PREFIX_WORDS, PlanAnalysisError, PlanRefused
 
 EXPLAIN = "EXPLAIN EXTENDED "
 FUNCTIONS_FILE = Path(__file__).with_name("spark-functions.json")
@@ -65,8 +65,6 @@ FUNCTIONS_FILE = Path(__file__).with_name("spark-functions.json")
 SESSION_CONFIGURATION = {"set:hiveconf:spark.sql.debug.maxToStringFields": "1000000"}
 """OpenSession settings for sessions whose statements are judged: Spark shortens lists in
 plans to 25 items by default (``... 5 more fields``), which would hide a call."""
-
-PREFIX_WORDS = "Refused by the server's plan: "
 
 READ_NODES = frozenset(
     {
@@ -213,17 +211,6 @@ _NODE_REASONS = {
     "ScriptTransformation": "a script transform runs a program on the server",
     "InsertIntoStatement": "it writes",
 }
-
-
-class PlanRefused(ValueError):
-    """The server's plan shows something other than a read (the message says what)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(PREFIX_WORDS + what)
-
-
-class PlanAnalysisError(HiveStatusError):
-    """EXPLAIN answered the server's parse or analysis error: the statement is not run."""
 
 
 @dataclass(frozen=True)
@@ -383,6 +370,7 @@ def _shown(text: str) -> str:
 __all__ = [
     "EXPLAIN",
     "PLAN_EXPRESSIONS",
+    "PREFIX_WORDS",
     "READ_NODES",
     "REFUSED_FUNCTIONS",
     "SESSION_CONFIGURATION",

@@ -10,23 +10,46 @@ Binary/SASL/HTTP; version 2.0 has ``enableSsl`` true, HTTP only, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from connectors.diagnostics.settings_check import SettingsError
+from connectors.hiveserver2.settings import (
+    ANONYMOUS_PASSWORD,
+    ANONYMOUS_USER,
+    ClientLimits,
+    ServerSettings,
+    Terms,
+    TransportProtocol,
+    Untestable,
+    choice,
+    flag,
+    not_in_version,
+    port,
+    text,
+)
+
+__all__ = [
+    "ANONYMOUS_PASSWORD",
+    "ANONYMOUS_USER",
+    "DEFAULT_HTTP_PATH",
+    "HDINSIGHT_HTTP_PATH",
+    "AuthenticationType",
+    "ClientLimits",
+    "ServerType",
+    "SettingsError",
+    "SparkSettings",
+    "TransportProtocol",
+    "settings_from_type_properties",
+]
+
+SparkSettings = ServerSettings
 
 
 class ServerType(str, Enum):
     SHARK_SERVER = "SharkServer"
     SHARK_SERVER2 = "SharkServer2"
     SPARK_THRIFT_SERVER = "SparkThriftServer"
-
-
-class TransportProtocol(str, Enum):
-    BINARY = "Binary"
-    SASL = "SASL"
-    HTTP = "HTTP"
 
 
 class AuthenticationType(str, Enum):
@@ -36,67 +59,64 @@ class AuthenticationType(str, Enum):
     HDINSIGHT = "WindowsAzureHDInsightService"
 
 
-# HiveServer2 clients (Hive JDBC among them) send these when no credentials
-# are given; HiveServer2 in NONE mode rejects an empty password.
-ANONYMOUS_USER = "anonymous"
-ANONYMOUS_PASSWORD = "anonymous"
 DEFAULT_HTTP_PATH = "cliservice"
 HDINSIGHT_HTTP_PATH = "sparkhive2"
 
-
-@dataclass(frozen=True)
-class SparkSettings:
-    version: str
-    host: str
-    port: int
-    authentication_type: AuthenticationType
-    server_type: ServerType = ServerType.SPARK_THRIFT_SERVER
-    transport: TransportProtocol = TransportProtocol.SASL
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    http_path: str = DEFAULT_HTTP_PATH
-    enable_ssl: bool = False
-    trusted_cert_path: str | None = None
-    use_system_trust_store: bool = False
-    allow_host_name_cn_mismatch: bool = False
-    allow_self_signed_server_cert: bool = False
-    enable_server_certificate_validation: bool = True
-
-    def credentials(self) -> tuple[str, str] | None:
-        """User and password for SASL PLAIN or HTTP Basic, or None for Binary."""
-        if self.transport == TransportProtocol.BINARY:
-            return None
-        if self.authentication_type == AuthenticationType.ANONYMOUS:
-            return ANONYMOUS_USER, ANONYMOUS_PASSWORD
-        user = self.username or ANONYMOUS_USER
-        if self.authentication_type == AuthenticationType.USERNAME:
-            return user, ANONYMOUS_PASSWORD
-        return user, self.password or ""
-
-    @property
-    def names_ca_file(self) -> bool:
-        """Whether a 1.0 definition verifies against its own CA file (trustedCertPath),
-        a file on the integration runtime's machine."""
-        return bool(self.trusted_cert_path) and not self.use_system_trust_store
-
-    def url_path(self) -> str:
-        return "/" + self.http_path.lstrip("/")
-
-
-@dataclass(frozen=True)
-class ClientLimits:
-    """Client-side limits; not part of the linked service."""
-
-    connect_timeout_s: float = 10.0
-    deadline_s: float = 45.0
-    max_frame_bytes: int = 16 * 1024 * 1024
-    max_http_body_bytes: int = 16 * 1024 * 1024
-    client_protocol: int = 9  # HIVE_CLI_SERVICE_PROTOCOL_V10
+_SET = "set thriftTransportProtocol to "
+_TERMS = {
+    "server": "the Spark Thrift Server",
+    "ports": "Spark Thrift Server: 10000 for binary, 10001 for HTTP; HDInsight: 443",
+    "http_path": (
+        "Check httpPath: Spark Thrift Server uses 'cliservice' by default "
+        "(hive.server2.thrift.http.path); HDInsight uses 'sparkhive2'."
+    ),
+    "user_and_password": (
+        "set authenticationType to UsernameAndPassword, with the username and password "
+        "the server accepts"
+    ),
+}
+TERMS_1_0 = Terms(
+    transport_changes={
+        TransportProtocol.HTTP: _SET + "HTTP (and httpPath to the server's path)",
+        TransportProtocol.SASL: _SET + "SASL",
+        TransportProtocol.BINARY: _SET + "Binary",
+    },
+    transport_check="that thriftTransportProtocol and enableSsl match its configuration",
+    **_TERMS,
+)
+# Version 2.0 speaks HTTP only: advice never names a transport it does not allow.
+V2_HTTP_PORT = (
+    "This is a binary port; version 2.0 needs the server's HTTP port "
+    "(hive.server2.thrift.http.port, 10001 by default; HDInsight: 443). If the server runs "
+    "in binary mode only (hive.server2.transport.mode=binary, with or without SASL), "
+    "version 2.0 cannot reach it as configured: switch the server to http (or all) mode"
+)
+TERMS_2_0 = Terms(
+    transport_changes={
+        TransportProtocol.HTTP: "use the server's HTTP port",
+        TransportProtocol.SASL: V2_HTTP_PORT,
+        TransportProtocol.BINARY: V2_HTTP_PORT,
+    },
+    transport_check="that the port is the server's HTTP port and enableSsl matches it",
+    **_TERMS,
+)
+SHARK_SERVER = Untestable(
+    "SharkServer (HiveServer1) speaks a protocol this test does not support",
+    "serverType is SharkServer (HiveServer1): not testable.",
+    "Upgrade the server to the Spark Thrift Server (HiveServer2 protocol) and set serverType "
+    "to SparkThriftServer; version 2.0 of the connector supports only that.",
+)
+_TLS_1_0 = (
+    "trustedCertPath",
+    "useSystemTrustStore",
+    "allowHostNameCNMismatch",
+    "allowSelfSignedServerCert",
+)
 
 
 def settings_from_type_properties(
     version: str, type_properties: dict[str, Any], password: str | None
-) -> SparkSettings:
+) -> ServerSettings:
     """Validate ``typeProperties`` of a Spark linked service.
 
     ``password`` is the already decrypted secret (the ``password`` entry of
@@ -112,26 +132,26 @@ def settings_from_type_properties(
     host = str(tp.get("host") or "").strip()
     if not host:
         problems.append("host is required")
-    port = _port(tp.get("port"), problems)
+    number = port(tp.get("port"), problems)
 
-    server_type = _choice(tp, "serverType", ServerType, ServerType.SPARK_THRIFT_SERVER, problems)
+    server_type = choice(tp, "serverType", ServerType, ServerType.SPARK_THRIFT_SERVER, problems)
     if v2 and server_type != ServerType.SPARK_THRIFT_SERVER:
         problems.append("serverType must be SparkThriftServer in version 2.0")
 
     default_transport = _default_transport(v2, server_type, tp)
-    transport = _choice(
+    transport = choice(
         tp, "thriftTransportProtocol", TransportProtocol, default_transport, problems
     )
     if v2 and transport != TransportProtocol.HTTP:
         problems.append("thriftTransportProtocol must be HTTP in version 2.0")
 
-    auth = _choice(tp, "authenticationType", AuthenticationType, None, problems)
+    auth = choice(tp, "authenticationType", AuthenticationType, None, problems)
     if auth is None and "authenticationType" not in tp:
         problems.append("authenticationType is required")
     if v2 and auth == AuthenticationType.USERNAME:
         problems.append("authenticationType Username is not supported in version 2.0")
 
-    username = _text(tp.get("username"))
+    username = text(tp.get("username"))
     if auth in (AuthenticationType.USERNAME_AND_PASSWORD, AuthenticationType.HDINSIGHT):
         if not username:
             problems.append(f"username is required for {auth.value} authentication")
@@ -143,47 +163,44 @@ def settings_from_type_properties(
     default_path = (
         HDINSIGHT_HTTP_PATH if auth == AuthenticationType.HDINSIGHT else DEFAULT_HTTP_PATH
     )
-    http_path = _text(tp.get("httpPath")) or default_path
+    http_path = text(tp.get("httpPath")) or default_path
 
-    enable_ssl = _flag(tp, "enableSsl", v2, problems)
-    v1_only = (
-        "trustedCertPath",
-        "useSystemTrustStore",
-        "allowHostNameCNMismatch",
-        "allowSelfSignedServerCert",
-    )
+    enable_ssl = flag(tp, "enableSsl", v2, problems)
     if v2:
-        for key in v1_only:
-            if key in tp:
-                problems.append(f"{key} is not supported in version 2.0")
+        not_in_version(tp, _TLS_1_0, version, problems)
     elif "enableServerCertificateValidation" in tp:
         problems.append("enableServerCertificateValidation is only supported in version 2.0")
 
-    use_system_store = _flag(tp, "useSystemTrustStore", False, problems)
-    allow_mismatch = _flag(tp, "allowHostNameCNMismatch", False, problems)
-    allow_self_signed = _flag(tp, "allowSelfSignedServerCert", False, problems)
-    validate_server_cert = _flag(tp, "enableServerCertificateValidation", True, problems)
+    use_system_store = flag(tp, "useSystemTrustStore", False, problems)
+    allow_mismatch = flag(tp, "allowHostNameCNMismatch", False, problems)
+    allow_self_signed = flag(tp, "allowSelfSignedServerCert", False, problems)
+    validate_server_cert = flag(tp, "enableServerCertificateValidation", True, problems)
 
     if problems:
         raise SettingsError(problems)
-    assert auth is not None and port is not None
-    return SparkSettings(
+    assert auth is not None and number is not None
+    return ServerSettings(
         version=version,
         host=host,
-        port=port,
+        port=number,
+        terms=TERMS_2_0 if v2 else TERMS_1_0,
         authentication_type=auth,
         server_type=server_type,
         transport=transport,
         username=username,
         password=password,
+        anonymous=auth == AuthenticationType.ANONYMOUS,
+        password_sent=auth != AuthenticationType.USERNAME,
         http_path=http_path,
         enable_ssl=enable_ssl,
-        trusted_cert_path=None if v2 else _text(tp.get("trustedCertPath")),
+        trusted_cert_path=None if v2 else text(tp.get("trustedCertPath")),
         # Version 2.0 always uses the system trust store.
         use_system_trust_store=True if v2 else use_system_store,
         allow_host_name_cn_mismatch=False if v2 else allow_mismatch,
         allow_self_signed_server_cert=False if v2 else allow_self_signed,
         enable_server_certificate_validation=validate_server_cert if v2 else True,
+        system_store_only=v2,
+        untestable=SHARK_SERVER if server_type == ServerType.SHARK_SERVER else None,
     )
 
 
@@ -197,51 +214,3 @@ def _default_transport(v2: bool, server_type: ServerType, tp: dict[str, Any]) ->
     if server_type == ServerType.SHARK_SERVER:
         return TransportProtocol.BINARY
     return TransportProtocol.SASL
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _port(value: Any, problems: list[str]) -> int | None:
-    try:
-        port = int(str(value).strip())
-    except (TypeError, ValueError):
-        problems.append(f"port must be a number, not {value!r}")
-        return None
-    if not 1 <= port <= 65535:
-        problems.append(f"port must be between 1 and 65535, not {port}")
-        return None
-    return port
-
-
-def _flag(tp: dict[str, Any], key: str, default: bool, problems: list[str]) -> bool:
-    value = tp.get(key)
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    problems.append(f"{key} must be true or false, not {value!r}")
-    return default
-
-
-def _choice(
-    tp: dict[str, Any], key: str, enum: type[Any], default: Any, problems: list[str]
-) -> Any:
-    value = _text(tp.get(key))
-    if value is None:
-        return default
-    for member in enum:
-        if member.value.lower() == value.lower():
-            return member
-    allowed = ", ".join(m.value for m in enum)
-    problems.append(f"{key} must be one of {allowed}, not {value!r}")
-    return default

@@ -6,7 +6,7 @@ The table is the seed's "Data type mapping for Spark", kept verbatim beside this
 API (stable)::
 
     column_type("DECIMAL(10,2)", "2.0") -> ColumnType(
-        server_type="DECIMAL(10,2)", spark_type="DecimalType", interim_type="Decimal",
+        server_type="DECIMAL(10,2)", source_type="DecimalType", interim_type="Decimal",
         supported=True, precision=10, scale=2, adf_type="decimal")
     spark_type_of(server_type) -> "DecimalType" | None        (None: unknown to the table)
     interim_type(spark_type, version) -> "Decimal" | "Not supported" | "unknown"
@@ -21,13 +21,12 @@ or a result set's column type name (``INT_TYPE``); case does not matter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from connectors.hiveserver2.types import NOT_SUPPORTED, UNKNOWN, ColumnType
+
 TABLE_PATH = Path(__file__).with_name("type-mapping.md")
-UNKNOWN = "unknown"
-NOT_SUPPORTED = "Not supported"
 
 # The column headers of the seed table name the versions in this order.
 _VERSION_COLUMNS = {"2.0": 1, "1.0": 2}
@@ -119,33 +118,6 @@ def changes_between(spark_type: str, old: str, new: str) -> tuple[str, str] | No
     return (before, after) if before != after else None
 
 
-@dataclass(frozen=True)
-class ColumnType:
-    server_type: str
-    spark_type: str | None
-    interim_type: str
-    adf_type: str
-    """The ``type`` ADF writes in a dataset's ``schema`` entry (lower-case, no arguments)."""
-    precision: int | None = None
-    scale: int | None = None
-
-    @property
-    def supported(self) -> bool:
-        return self.interim_type not in (UNKNOWN, NOT_SUPPORTED)
-
-    @property
-    def spark_type_label(self) -> str:
-        return self.spark_type or self.server_type
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "server_type": self.server_type,
-            "spark_type": self.spark_type_label,
-            "interim_type": self.interim_type,
-            "supported": self.supported,
-        }
-
-
 def column_type(
     server_type: str,
     version: str,
@@ -172,7 +144,7 @@ def column_type(
         adf = (server_type or "").strip().lower()
     return ColumnType(
         server_type=server_type,
-        spark_type=spark,
+        source_type=spark,
         interim_type=interim_type(spark, version),
         adf_type=adf,
         precision=precision,

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors.formspec import is_expression
-from connectors.upgrade import Decision, Finding, TypeChange, shown, type_path
+from connectors.upgrade import Decision, Finding, QuietRule, TypeChange, shown, type_path
 
 HDINSIGHT_AUTH = "WindowsAzureHDInsightService"
 HDINSIGHT_SUFFIX = ".azurehdinsight.net"
@@ -69,26 +69,9 @@ def v1_transport(tp: Mapping[str, Any]) -> Any:
     return "Binary" if tp.get("serverType") == "SharkServer" else "SASL"
 
 
-class _Rule:
+class _Rule(QuietRule):
     id: str = ""
     title: str = ""
-
-    def applies(self, properties: Mapping[str, Any]) -> bool:
-        raise NotImplementedError
-
-    def findings(self, properties: Mapping[str, Any], answers: Mapping[str, Any]) -> list[Finding]:
-        return []
-
-    def decisions(
-        self, properties: Mapping[str, Any], answers: Mapping[str, Any]
-    ) -> list[Decision]:
-        return []
-
-    def blockers(self, properties: Mapping[str, Any]) -> list[str]:
-        return []
-
-    def apply(self, properties_out: dict[str, Any], answers: Mapping[str, Any]) -> None:
-        return None
 
     def _finding(self, name: str, before: Any, needs: str, proposal: str, **kw: Any) -> Finding:
         return Finding(self.id, type_path(name), shown(before), needs, proposal, **kw)

@@ -179,7 +179,7 @@ class ActivityPreview(ActivityQuery):
 
 
 class FactoryQueries(ScopedView):
-    @extend_schema(summary="Every activity of the factory that reads Spark")
+    @extend_schema(summary="Every activity of the factory that a connector's part authors")
     def get(self, request: Request) -> Response:
         return Response({"activities": [r.as_dict() for r in bulk_rows(self.factory)]})
 

@@ -27,6 +27,7 @@ from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
 from portal.environment_matrix import resource_environments
 from portal.imports import export_file
+from portal.lifecycle import count as lifecycle_count
 from portal.listing import listing
 from portal.models import Environment, Factory, Resource
 from portal.references import incoming, outgoing
@@ -70,6 +71,7 @@ def resource_list(request: HttpRequest, factory: str) -> HttpResponse:
         "versions": sorted({v for c in connectors() for v in c.versions}),
         "filters": request.GET,
         "can_edit_here": has_role(request.user, Role.EDITOR, home),
+        "lifecycle_count": lifecycle_count(home),
     }
     if request.htmx and request.htmx.target == TABLE_TARGET:  # type: ignore[attr-defined]
         return render(request, "resources/_table.html", context)

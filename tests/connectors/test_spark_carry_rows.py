@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from connectors.spark.live import carry_rows
+from connectors.hiveserver2.live import carry_rows
 from connectors.spark.type_mapping import ColumnType, column_type
 
 

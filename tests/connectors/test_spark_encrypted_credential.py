@@ -18,7 +18,7 @@ from connectors.formdata import form_from_properties, properties_from_form
 from connectors.formspec import conditionally_required, field_specs
 from connectors.secret_targets import target_of
 from connectors.secrets import masked, secure_strings
-from connectors.spark.connection_test import test_connection as spark_test
+from connectors.spark import test_connection as spark_test
 
 CREDENTIAL = "ew0KICAiVmVyc2lvbiI6ICIyMDE3LTExLTMwIiwNCiAgIlByb3RlY3Rpb25Nb2RlIjogIktleSJ9"
 TP = "$.properties.typeProperties"

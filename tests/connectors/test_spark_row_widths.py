@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connectors.spark.hive.gen.TCLIService import ttypes as t
-from connectors.spark.hive.results import (
+from connectors.hiveserver2.gen.TCLIService import ttypes as t
+from connectors.hiveserver2.results import (
     ResultColumn,
     announced_row_bytes,
     decode_columns,

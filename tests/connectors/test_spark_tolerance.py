@@ -17,7 +17,7 @@ from connectors.adf_format import DOCUMENT_TYPE, parse_linked_service
 from connectors.base import TestOptions
 from connectors.formdata import form_from_properties, properties_from_form
 from connectors.secrets import masked
-from connectors.spark.connection_test import test_connection as spark_test
+from connectors.spark import test_connection as spark_test
 from connectors.spark.settings import settings_from_type_properties
 from connectors.validation import check_properties
 

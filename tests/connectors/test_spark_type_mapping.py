@@ -87,8 +87,8 @@ def test_each_server_type_maps_per_connector_version(
 
 def test_a_type_the_table_does_not_know_keeps_its_raw_name_and_is_unknown() -> None:
     col = column_type("GEOGRAPHY(4326)", "2.0")
-    assert col.spark_type is None
-    assert col.spark_type_label == "GEOGRAPHY(4326)"
+    assert col.source_type is None
+    assert col.source_type_label == "GEOGRAPHY(4326)"
     assert col.interim_type == UNKNOWN
     assert not col.supported
     assert interim_type(None, "2.0") == UNKNOWN

@@ -1,7 +1,7 @@
 """python manage.py check_queries [--factory F] [--json] [--param NAME=VALUE]
-[--secret NAME[=VALUE]] [--password [VALUE]]: check every Spark query of a factory's Copy and
-Lookup activities on its server (EXPLAIN EXTENDED: parsed, analysed and judged by the plan
-check, not run). Exit status 1 when any query fails.
+[--secret NAME[=VALUE]] [--password [VALUE]]: check every query of a factory's Copy and
+Lookup activities that a connector authors, on its server (the server's own EXPLAIN, judged by
+the connector's plan check, not run). Exit status 1 when any query fails.
 
 ``--param`` gives a pipeline parameter's value to every query that reads it (instead of its
 default) and a linked-service parameter's to every linked service that has it; ``--secret``
@@ -21,7 +21,7 @@ from portal.management.factory_option import add_factory_option, factory_from
 
 class Command(BaseCommand):
     help = (
-        "Checks the query of every Copy and Lookup activity that reads Spark in a factory "
+        "Checks the query of every Copy and Lookup activity a connector authors in a factory "
         "(the default factory unless --factory). Exit status 1 when any query fails."
     )
     requires_system_checks: list[str] = []

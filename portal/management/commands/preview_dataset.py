@@ -21,7 +21,7 @@ DATASET_KIND = "dataset"
 class Command(BaseCommand):
     help = (
         "Previews a saved dataset's data through its linked service: each column's name, "
-        "Spark type and interim service type, then the rows. Audited like a preview in the "
+        "connector's type and interim service type, then the rows. Audited like a preview in the "
         "portal. Exit status 0 only when the preview succeeded."
     )
     requires_system_checks: list[str] = []
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             f"{report['linkedService']} (connector version {result['version']})"
         )
         header = [
-            f"{c['name']} ({c['spark_type']} -> {c['interim_type']})" for c in result["columns"]
+            f"{c['name']} ({c['source_type']} -> {c['interim_type']})" for c in result["columns"]
         ]
         self.stdout.write("\t".join(header))
         for row in result["rows"]:
@@ -107,7 +107,7 @@ def _document(dataset: Resource, report: dict[str, Any]) -> dict[str, Any]:
         "ok": bool(report.get("ok")),
         "source": result.get("source"),
         "columns": [
-            {"name": c["name"], "sparkType": c["spark_type"], "interimType": c["interim_type"]}
+            {"name": c["name"], "sourceType": c["source_type"], "interimType": c["interim_type"]}
             for c in result.get("columns", [])
         ],
         "rows": result.get("rows", []),

@@ -1,0 +1,21 @@
+"""Apache Impala linked services, versions 1.0 and 2.0: the shared HiveServer2 connector
+(:mod:`connectors.hiveserver2.sibling_connector`) with Impala's tables."""
+
+from __future__ import annotations
+
+from connectors.hiveserver2.sibling_connector import Sibling, build
+
+CONNECTOR = build(
+    Sibling(
+        type="Impala",
+        package=__name__,
+        summary="Apache Impala through its HiveServer2 port (Thrift, 21050).",
+        keywords=("impalad", "thrift", "cloudera", "sql"),
+        end_of_support="2025-10-31",
+        sql_from="connectors.spark.dialect:SPARK_DIALECT",
+        support_note=(
+            "Impala connector version 1.0 is at the end of support: pipelines on it fail "
+            "after 31 October 2025 unless upgraded automatically. Upgrade to 2.0."
+        ),
+    )
+)
