@@ -237,3 +237,32 @@ def test_the_api_says_why_a_storage_linked_service_is_not_tested(editor: Any) ->
     response = api_for(editor).post("/api/v1/linkedservices/Studio/test")
     assert response.status_code == 400
     assert NO_TEST in json.dumps(response.json())
+
+
+def _vault(secret: str) -> dict[str, Any]:
+    return {
+        "type": "AzureKeyVaultSecret",
+        "store": {"referenceName": "KeyVault", "type": "LinkedServiceReference"},
+        "secretName": secret,
+    }
+
+
+def test_a_tenant_and_client_id_held_in_key_vault_are_accepted_and_kept(
+    editor: Any, editor_client: Client
+) -> None:
+    # As a real repository holds them: every service principal value a Key Vault secret.
+    properties = {
+        "type": "AzureBlobFS",
+        "typeProperties": {
+            "url": "https://contosolake.dfs.core.windows.net/",
+            "tenant": _vault("lake-tenant-id"),
+            "servicePrincipalId": _vault("lake-client-id"),
+            "servicePrincipalKey": _vault("lake-client-secret"),
+        },
+    }
+    service = save_definition(
+        user=editor, name="VaultLake", properties=properties, action="create"
+    ).resource
+    assert service.properties["typeProperties"]["tenant"] == _vault("lake-tenant-id")
+    assert editor_client.get(url_of(service)).status_code == 200
+    assert editor_client.get(url_of(service, "edit")).status_code == 200
