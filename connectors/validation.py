@@ -65,15 +65,17 @@ def validate_name(name: Any) -> list[Problem]:
 
 def control_character_problems(properties: Any) -> list[Problem]:
     """Control characters in a definition of any kind, one problem per value at its path:
-    none in a property name, none but tabs and line breaks in a text value (a description,
-    a query). Fields that are one line (a host, a user name) refuse those too, by their
-    schema (the common ``singleLine`` rule). Iterative: safe at any depth."""
+    none in a property name; no NUL (U+0000, which PostgreSQL cannot store) in a text
+    value. Other control characters are data ADF keeps (a delimited text dataset's
+    ``"columnDelimiter": "\u0001"``); fields that are one line (a host, a user name) or
+    text (a description) refuse them by their schema (the common ``singleLine`` and
+    ``description`` rules). Iterative: safe at any depth."""
     problems: list[Problem] = []
     stack: list[tuple[Any, PathLink]] = [(properties, None)]
     while stack:
         value, link = stack.pop()
         if isinstance(value, str):
-            if found := control_character_problem(value, multiline=True):
+            if "\x00" in value and (found := control_character_problem("\x00", multiline=True)):
                 problems.append(Problem(json_path(path_parts(link, ("properties",))), found))
         elif isinstance(value, (dict, list)):
             pairs = list(value.items() if isinstance(value, dict) else enumerate(value))

@@ -211,3 +211,16 @@ def test_a_zip_with_a_control_character_in_a_file_path_is_refused(editor: Any) -
     assert errors(response)[0]["message"] == (
         "'README\\n.md': Control characters are not accepted in a file path (found U+000A)."
     )
+
+
+def test_a_delimiter_written_as_a_control_character_is_data_adf_keeps(editor: Any) -> None:
+    # A real repository's delimited text dataset: columns split by U+0001.
+    dataset = {
+        "linkedServiceName": {"referenceName": "Lake", "type": "LinkedServiceReference"},
+        "type": "DelimitedText",
+        "typeProperties": {"columnDelimiter": "\u0001", "firstRowAsHeader": True},
+    }
+    saved = save_definition(
+        user=editor, name="Soh", properties=dataset, action="create", kind="dataset"
+    ).resource
+    assert saved.properties["typeProperties"]["columnDelimiter"] == "\u0001"
