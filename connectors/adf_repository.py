@@ -191,7 +191,14 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
         entry.error("The resource has no name.", "$.name")
     else:
         entry.name = name
-        if name != file_stem:
+        if name != file_stem and name.casefold() == file_stem.casefold():
+            # ADF names ignore case: a file renamed on a case-insensitive disk is the same.
+            entry.warn(
+                f"The name '{name}' differs from the file name '{file_stem}.json' in case "
+                "only; ADF names each file after its resource. Kept as written.",
+                "$.name",
+            )
+        elif name != file_stem:
             entry.error(
                 f"The name '{name}' differs from the file name '{file_stem}.json'; "
                 "ADF names each file after its resource.",

@@ -491,3 +491,16 @@ def test_the_import_page_has_pedantic_and_says_not_imported(
     assert response.status_code == 200
     assert "<code>linkedService/Lake.json</code></td><td>warning</td>" in html
     assert "<td>note</td>" in html
+
+
+def test_a_file_name_differing_from_its_resource_in_case_only_is_a_warning() -> None:
+    # azure.datafactory.tools' own test factory holds trigger/TR_without_pipeline.json
+    # naming 'tr_without_pipeline': ADF's names ignore case.
+    from connectors.adf_repository import parse_file
+
+    document = {"name": "tr_without_pipeline", "properties": {"type": "ScheduleTrigger"}}
+    entry = parse_file(
+        "trigger/TR_without_pipeline.json", json.dumps(document, indent="\t").encode()
+    )
+    assert entry.ok, entry.report
+    assert any("in case only" in line.message for line in entry.report)
