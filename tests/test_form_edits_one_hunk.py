@@ -48,6 +48,8 @@ def corpus_linked_services() -> dict[str, bytes]:
         for path in sorted(
             [
                 *TESTS.glob("connectors/azureblob*/data/*.json"),
+                *TESTS.glob("connectors/hive/data/*.json"),
+                *TESTS.glob("connectors/impala/data/*.json"),
                 *TESTS.glob("connectors/data/environments/linkedService/*.json"),
             ]
         )
@@ -159,6 +161,25 @@ def test_the_issues_azure_sql_dw_edit_keeps_parameters_first_and_string_as_writt
     )
 
 
+def _object_dataset(type_name: str, linked_service: str) -> bytes:
+    """A HiveServer2 table dataset as ADF Studio writes it (tabs, no final newline)."""
+    document = {
+        "name": f"{type_name}Orders",
+        "properties": {
+            "linkedServiceName": {
+                "referenceName": linked_service,
+                "type": "LinkedServiceReference",
+            },
+            "annotations": [],
+            "type": type_name,
+            "schema": [],
+            "typeProperties": {"schema": "sales", "table": "orders"},
+        },
+        "type": "Microsoft.DataFactory/factories/datasets",
+    }
+    return json.dumps(document, indent="\t").encode()
+
+
 def corpus_datasets() -> dict[str, bytes]:
     """Every dataset file of a type with a form that the tests hold."""
     data = TESTS / "connectors" / "data"
@@ -171,6 +192,8 @@ def corpus_datasets() -> dict[str, bytes]:
     }
     files["SalesFact"] = TABLE.encode()
     files["OldTable"] = LEGACY_TABLE.encode()
+    for dataset_type_name, service in (("HiveObject", "HiveV2"), ("ImpalaObject", "ImpalaV2")):
+        files[dataset_type_name] = _object_dataset(dataset_type_name, service)
     return {
         name: raw
         for name, raw in files.items()
