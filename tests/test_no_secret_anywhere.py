@@ -249,6 +249,8 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         "api-test": [lambda: api.get("/api/v1/linkedservices/Live/test")],
         "api-test-unsaved": [lambda: api.get("/api/v1/test-connection")],
         "api-connection-test": [lambda: api.get(f"/api/v1/connection-tests/{test.pk}")],
+        "lifecycle": [lambda: browser.get("/lifecycle/")],
+        "factory-lifecycle": [lambda: browser.get(f"{page}/lifecycle/")],
         "upgrade-overview": [
             lambda: browser.get("/upgrade/"),
             lambda: browser.post("/upgrade/", {"ids": ["all"], "mode": "dry-run"}),
