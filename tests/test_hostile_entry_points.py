@@ -22,6 +22,7 @@ from django.core.management import call_command
 
 from portal.definitions import save_definition
 from portal.models import Factory, LiveCall
+from portal.roles import Role, grant
 from tests.conftest import api_for, signed_in
 from tests.helpers import direct_client, url_of
 from tests.hostile_queries import HOSTILE as LEXER_HOSTILE
@@ -65,9 +66,10 @@ def factory(target: Target, editor: Any, settings: Any, spark_pool: Any) -> Fact
     settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
     settings.CONNECTION_TEST_RATE_PER_MINUTE = 100_000
     home = Factory.objects.create(name="hostile")
+    grant(editor, home, Role.EDITOR)
     version, tp, _ = type_properties(spark_pool.get("binary-nosasl"))
     for kind, name, properties in (
-        ("linkedService", "Spark", {"type": "Spark", "version": version, "typeProperties": tp}),
+        ("linkedService", "Spark", _spark(version, tp)),
         (
             "dataset",
             "Canary",
@@ -83,6 +85,12 @@ def factory(target: Target, editor: Any, settings: Any, spark_pool: Any) -> Fact
             user=editor, name=name, properties=properties, action="create", factory=home, kind=kind
         )
     return home
+
+
+def _spark(version: str, type_properties: dict[str, Any]) -> dict[str, Any]:
+    """Spark's definition as ADF writes it: version 1.0 names no version."""
+    versioned = {} if version == "1.0" else {"version": version}
+    return {"type": "Spark", **versioned, "typeProperties": type_properties}
 
 
 def _pipeline(query: str) -> dict[str, Any]:

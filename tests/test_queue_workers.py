@@ -94,17 +94,17 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
         "LINKWRIGHT_REDIS_URL": redis_url,
         "LINKWRIGHT_TEST_DB": str(connection.settings_dict["NAME"]),
         "LINKWRIGHT_TEST_KEYS": str(django_settings.SECRET_KEYS_FILE),
-        "LINKWRIGHT_TEST_DEADLINE": "10",
+        "LINKWRIGHT_TEST_DEADLINE": "30",
         "LINKWRIGHT_TEST_CONNECT_TIMEOUT": "2",
-        "LINKWRIGHT_TEST_INTERRUPTED_AFTER": "60",
-        "LINKWRIGHT_QUEUE_VISIBILITY_TIMEOUT": "20",
+        "LINKWRIGHT_TEST_INTERRUPTED_AFTER": "90",
+        "LINKWRIGHT_QUEUE_VISIBILITY_TIMEOUT": "45",
     }
     env["LINKWRIGHT_TEST_ALLOW_LOOPBACK"] = "1"
     settings.CELERY_BROKER_URL = redis_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.QUEUE_VISIBILITY_TIMEOUT = 20
-    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 60
-    settings.CONNECTION_TEST_DEADLINE = 10
+    settings.QUEUE_VISIBILITY_TIMEOUT = 45
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 90
+    settings.CONNECTION_TEST_DEADLINE = 30
     celery_app.configure()
     workers = [start_worker("one", env), start_worker("two", env)]
     try:
@@ -117,7 +117,7 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
             time.sleep(0.05)
         workers[0].send_signal(signal.SIGKILL)  # mid-test
         workers[0].wait(10)
-        end = time.monotonic() + 240
+        end = time.monotonic() + 480
         tests = test_queue.verdicts(run.tests)
         while time.monotonic() < end and not all(t.done for t in tests):
             time.sleep(0.5)
@@ -138,6 +138,12 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
     silent = [f"LS_{n:02d}" for n in range(0, 50, 5)]
     assert all(by_name[name] == "failed" for name in silent)
     passed = [name for name, status in by_name.items() if status == "passed"]
-    assert len(passed) >= 30, by_name  # a test on the killed worker may end interrupted
+    why = {
+        t.name: (t.first_failure or {}).get("detail", "")[:200]
+        for t in tests
+        if t.status != "passed" and t.name not in silent
+    }
+    # A test on the killed worker may end interrupted; the others pass.
+    assert len(passed) >= 30, why
     interrupted = [t.name for t in tests if t.result.get("interrupted")]
     assert len(interrupted) <= 8, interrupted  # at most what the killed worker held
