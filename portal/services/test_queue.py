@@ -12,6 +12,7 @@ the same row again; a row still unfinished past its deadline is read as interrup
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,15 +106,17 @@ def _actor(who: dict[str, Any]) -> Actor:
 def run_queued(test_id: int, who: dict[str, Any], sealed: str) -> None:
     """Run one queued test (a worker's task): the row as queued, the values unsealed, its
     verdict stored by the live path; a test refused there is stored failed with why."""
-    stored = ConnectionTest.objects.filter(pk=test_id).values("status", "created_at").first()
-    if stored is None or stored["status"] not in ConnectionTest.UNFINISHED:
-        return  # deleted, or finished (a task delivered again)
-    age = (timezone.now() - stored["created_at"]).total_seconds()
-    if (
-        stored["status"] == ConnectionTest.Status.RUNNING
-        and age < settings.CONNECTION_TEST_DEADLINE
-    ):
-        return  # a worker runs it now; the queue gives a task again only past its deadline
+    while True:
+        stored = ConnectionTest.objects.filter(pk=test_id).values("status", "created_at").first()
+        if stored is None or stored["status"] not in ConnectionTest.UNFINISHED:
+            return  # deleted, or finished (a task delivered again)
+        if stored["status"] != ConnectionTest.Status.RUNNING:
+            break
+        age = (timezone.now() - stored["created_at"]).total_seconds()
+        if age >= settings.CONNECTION_TEST_DEADLINE + 5:
+            break  # its worker died with it: run it again
+        # Delivered again while another worker may still run it: wait out its deadline.
+        time.sleep(1)
     test = (
         ConnectionTest.objects.filter(pk=test_id)
         .select_related("resource", "environment", "resource__factory")
