@@ -28,6 +28,9 @@ def configure() -> None:
     from portal.models import interrupted_after
 
     visibility = settings.QUEUE_VISIBILITY_TIMEOUT or interrupted_after()
+    # Connections and producers made for an earlier broker are not reused for this one.
+    app._pool = None
+    app.amqp._producer_pool = None
     app.conf.update(
         broker_url=settings.CELERY_BROKER_URL or "memory://",
         result_backend=settings.CELERY_BROKER_URL or None,

@@ -9,7 +9,12 @@ from portal.celery_app import app
 def run_queued_test(test_id: int, actor: dict[str, object], sealed: str) -> None:
     from portal.services import test_queue
 
-    test_queue.run_queued(test_id, actor, sealed)
+    try:
+        test_queue.run_queued(test_id, actor, sealed)
+    except Exception as exc:
+        # Never left queued for ever: the row says why its worker could not run it.
+        test_queue.could_not_run(test_id, exc)
+        raise
 
 
 @app.task(name="linkwright.sweep_interrupted")

@@ -23,5 +23,5 @@ from portal.celery_app import app  # noqa: E402
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else "worker"
-    args = ["worker", "--pool", "threads", "--concurrency", "2", "--loglevel", "warning"]
+    args = ["worker", "--pool", "threads", "--concurrency", "2", "--loglevel", "info"]
     app.worker_main([*args, "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle"])

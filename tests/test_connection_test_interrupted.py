@@ -146,3 +146,23 @@ def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
     assert ran == []
     test.refresh_from_db()
     assert test.status == "failed" and test.result["interrupted"] is True
+
+
+def test_a_queued_test_whose_task_raises_is_stored_failed_with_the_error_not_left_queued(
+    editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal import tasks
+    from portal.services import test_queue
+
+    test = left_unfinished(editor, 0, status=ConnectionTest.Status.QUEUED)
+
+    def locked(*args: Any) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(test_queue, "run_queued", locked)
+    with pytest.raises(RuntimeError):
+        tasks.run_queued_test.run(test.pk, {"user": editor.pk, "origin": "cli"}, "")
+    stored = ConnectionTest.objects.get(pk=test.pk)
+    assert stored.status == ConnectionTest.Status.FAILED
+    detail = json.loads(stored.report)["stages"][0]["detail"]
+    assert detail == "The worker could not run this test: RuntimeError: database is locked"

@@ -64,17 +64,34 @@ def silent_peer() -> Iterator[int]:
     listener.close()
 
 
-def start_worker(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.queue_worker", name], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+def start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A worker process whose output goes to ``log`` (printed when the test fails)."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.queue_worker", name], cwd=ROOT, env=env,
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def queue_length(redis_url: str) -> str:
+    """How many messages wait in Redis's default queue (``LLEN celery``), as redis-cli says."""
+    port = redis_url.rsplit(":", 1)[1].split("/")[0]
+    done = subprocess.run(
+        ["/usr/bin/redis-cli", "-p", port, "LLEN", "celery"], capture_output=True, text=True,
+        timeout=10, check=False,
     )  # fmt: skip
+    return (done.stdout or done.stderr).strip()
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.spark("binary-nosasl")
 def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
-    spark_pool: ServerPool, editor: Any, redis_url: str, silent_peer: int, settings: Any
+    spark_pool: ServerPool,
+    editor: Any,
+    redis_url: str,
+    silent_peer: int,
+    settings: Any,
+    tmp_path: Path,
 ) -> None:
     real = spark_pool.get("binary-nosasl").port
     factory = Factory.default()
@@ -106,7 +123,8 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
     settings.CONNECTION_TEST_INTERRUPTED_AFTER = 900
     settings.CONNECTION_TEST_DEADLINE = 30
     celery_app.configure()
-    workers = [start_worker("one", env), start_worker("two", env)]
+    logs = [tmp_path / "worker-one.log", tmp_path / "worker-two.log"]
+    workers = [start_worker("one", env, logs[0]), start_worker("two", env, logs[1])]
     try:
         run = test_queue.test_all(Actor.cli(), environment)
         end = time.monotonic() + 30
@@ -122,6 +140,7 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
         while time.monotonic() < end and not all(t.done for t in tests):
             time.sleep(0.5)
             tests = test_queue.verdicts(run.tests)
+        waiting = queue_length(redis_url)
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -132,6 +151,10 @@ def test_two_workers_run_fifty_tests_and_a_killed_worker_loses_none(
         celery_app.configure()
     for t in tests:
         print("ROW", t.name, t.status, t.created_at, (t.report or "")[-400:])
+    print("messages still in Redis:", waiting)
+    for log in logs:
+        print(f"--- {log.name} (last 4,000 characters)")
+        print(log.read_text(errors="replace")[-4000:])
     assert len(tests) == 50
     assert all(t.done for t in tests), [t.status for t in tests]
     by_name = {t.name: t.status for t in tests}

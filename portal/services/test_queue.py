@@ -153,9 +153,19 @@ def run_queued(test_id: int, who: dict[str, Any], sealed: str) -> None:
 
 
 def _refused(test: ConnectionTest, why: str) -> None:
+    _store_failed(test.pk, why)
+
+
+def could_not_run(test_id: int, error: Exception) -> None:
+    """Store as failed, with the error, a test whose task raised before its verdict (a
+    task that raises is acknowledged: without this its row would wait for ever)."""
+    _store_failed(test_id, f"The worker could not run this test: {type(error).__name__}: {error}")
+
+
+def _store_failed(test_id: int, why: str) -> None:
+    """Store an unfinished test as failed, its one stage saying why."""
     stage = {"name": "Connection test", "status": "failed", "duration_ms": 0, "detail": why}
-    ConnectionTest.store(
-        test.pk,
+    ConnectionTest.objects.filter(pk=test_id, status__in=ConnectionTest.UNFINISHED).update(
         status=ConnectionTest.Status.FAILED,
         finished_at=timezone.now(),
         report=json.dumps({"ok": False, "stages": [stage]}),
