@@ -83,6 +83,7 @@ def machine_facts(packages: list[str]) -> list[tuple[str, str]]:
         ("OS", platform.platform()),
         ("python", platform.python_version()),
         ("java", _java_version()),
+        ("load average (1, 5, 15 min)", ", ".join(f"{v:.2f}" for v in os.getloadavg())),
     ]
     facts += [(name, _version(name)) for name in packages]
     return facts
