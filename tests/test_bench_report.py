@@ -171,3 +171,13 @@ def test_the_summary_run_twice_gives_the_same_file(tmp_path: Path) -> None:
 def test_the_summary_of_a_file_with_no_goal_at_all_says_so() -> None:
     text = _summary.summary(HEADER + "\n<!-- bench:a begin -->\n## A\n<!-- bench:a end -->\n")
     assert "**0 of 0 goals met, 0 missed**; 1 section with no recorded goal." in text
+
+
+def test_every_benchmark_records_its_goals_in_its_section_through_publish() -> None:
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    modules = sorted(p for p in bench.glob("*.py") if not p.name.startswith("_"))
+    assert len(modules) >= 12
+    for module in modules:
+        source = module.read_text()
+        assert "goals=" in source and "publish" in source, module
+        assert "write_section(" not in source, f"{module} writes its section without its goals"
