@@ -54,8 +54,13 @@ def summary(text: str) -> str:
             rows.append([link, *goal.row()])
     missed = [(title, goal) for title, goal in goals if not goal.met]
     count = f"**{len(goals) - len(missed)} of {len(goals)} goals met, {len(missed)} missed**"
+    if not goals:
+        count = "**No goal recorded yet**"
     if without:
-        count += f"; {len(without)} section{'s' if len(without) > 1 else ''} with no recorded goal"
+        count += (
+            f"; {len(without)} section{'s' if len(without) > 1 else ''} with no recorded goal "
+            "(written before the benchmarks recorded their goals: rerun `bash scripts/bench.sh`)"
+        )
     lines = [
         "## Goals at a glance",
         "",
