@@ -4,6 +4,7 @@ at the top of docs/benchmarks.md (here on small files in tmp_path; no benchmark 
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,35 @@ def test_every_benchmark_records_its_goals_in_its_section_through_publish() -> N
         source = module.read_text()
         assert "goals=" in source and "publish" in source, module
         assert "write_section(" not in source, f"{module} writes its section without its goals"
+
+
+def test_the_summary_counts_an_unreadable_goal_line_as_missed() -> None:
+    body = "## A\n\n" + goals_markdown([Goal.under("g", 1.0, 2.0, "s")]).replace(
+        '"met": true', '"met"'
+    )
+    text = _summary.summary(HEADER + f"\n<!-- bench:a begin -->\n{body}\n<!-- bench:a end -->\n")
+    assert "**0 of 1 goals met, 1 missed**." in text
+    assert "| [A](#a) | goal lines unreadable (" in text
+
+
+def test_bench_sh_writes_the_summary_after_a_failed_benchmark_and_still_fails(
+    tmp_path: Path,
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "bench.sh").write_text((root / "scripts" / "bench.sh").read_text())
+    (tmp_path / "scripts" / "setup.sh").write_text("exit 0\n")
+    (tmp_path / "bench").mkdir()
+    for name in ("a_fails", "b_passes", "_report", "_summary"):
+        (tmp_path / "bench" / f"{name}.py").write_text("")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    # Stands in for the interpreter: logs which module it was asked to run; bench.a_fails fails.
+    python.write_text('#!/bin/sh\necho "$2" >> ran.log\n[ "$2" != bench.a_fails ]\n')
+    python.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "scripts/bench.sh"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1, done.stderr
+    ran = (tmp_path / "ran.log").read_text().split()
+    assert ran == ["bench.a_fails", "bench.b_passes", "bench._summary"]
