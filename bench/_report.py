@@ -1,17 +1,23 @@
 """Shared helpers for benchmarks: machine facts, statistics, docs/benchmarks.md sections.
 
 Each benchmark owns one section of ``docs/benchmarks.md`` between two markers and
-rewrites only that section, so several benchmarks can share the file.
+rewrites only that section, so several benchmarks can share the file. Each section ends
+with the goals its benchmark checked (:class:`Goal`, :func:`goals_markdown`): a table for
+readers and one ``<!-- goal: {json} -->`` line per goal, from which ``bench/_summary.py``
+builds the overview at the top of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import re
 import statistics
 import subprocess
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -95,25 +101,183 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(key: str, body: str, path: Path = DOC) -> None:
-    """Replace (or append) the section between this benchmark's markers."""
-    begin, end = f"<!-- bench:{key} begin -->", f"<!-- bench:{key} end -->"
+def _number(value: float) -> str:
+    """A figure with the digits that matter: 1,344 / 746.8 / 35.1 / 1.33 / 0.343 / 0.006."""
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def amount(value: float, unit: str = "") -> str:
+    return f"{_number(value)} {unit}".strip()
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal a benchmark checked: what was measured, against what, and the verdict.
+
+    ``figure`` and ``reference`` are written out with their units; ``ratio`` is the
+    figure over the reference (or over the limit, for an absolute goal) and ``limit`` the
+    bound the ratio must keep (``"≤ 0.7"``, ``"< 1"``); a goal that is a plain yes or no
+    has neither.
+    """
+
+    name: str
+    figure: str
+    reference: str
+    ratio: float | None
+    limit: str
+    met: bool
+
+    @classmethod
+    def under(cls, name: str, figure: float, limit: float, unit: str) -> Goal:
+        """An absolute goal: ``figure`` strictly under ``limit``."""
+        return cls(
+            name=name,
+            figure=amount(figure, unit),
+            reference=f"under {limit:g} {unit}".strip(),
+            ratio=figure / limit,
+            limit="< 1",
+            met=figure < limit,
+        )
+
+    @classmethod
+    def at_most(
+        cls,
+        name: str,
+        figure: float,
+        reference: float,
+        limit: float,
+        unit: str = "",
+        *,
+        reference_label: str = "",
+    ) -> Goal:
+        """A relative goal: ``figure / reference`` at most ``limit``."""
+        ratio = figure / reference if reference > 0 else None
+        return cls(
+            name=name,
+            figure=amount(figure, unit),
+            reference=f"{reference_label} {amount(reference, unit)}".strip(),
+            ratio=ratio,
+            limit=f"≤ {limit:g}",
+            met=ratio is not None and ratio <= limit,
+        )
+
+    @classmethod
+    def holds(cls, name: str, figure: str, reference: str, met: bool) -> Goal:
+        """A goal that is met or not, with no ratio (a byte-for-byte round trip)."""
+        return cls(name=name, figure=figure, reference=reference, ratio=None, limit="", met=met)
+
+    @property
+    def verdict(self) -> str:
+        return "met" if self.met else "**missed**"
+
+    def ratio_text(self) -> str:
+        if self.ratio is None:
+            return ""
+        shown = f"{self.ratio:.2f}"
+        return f"{shown} ({self.limit})" if self.limit else shown
+
+    def row(self) -> list[str]:
+        """The goal's row in a goals table: goal, figure, reference, ratio, verdict."""
+        return [self.name, self.figure, self.reference, self.ratio_text(), self.verdict]
+
+    def marker(self) -> str:
+        """The goal as one HTML comment line (hidden in the rendered page), read back by
+        :func:`goals_in`."""
+        data = json.dumps(asdict(self), ensure_ascii=False, allow_nan=False)
+        # No "<" or ">" in the comment, so no text can end it early ("-->").
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e")
+        return f"<!-- goal: {data} -->"
+
+    @classmethod
+    def from_marker(cls, line: str) -> Goal:
+        found = _GOAL_MARKER.fullmatch(line.strip())
+        if found is None:
+            raise ValueError(f"not a goal marker: {line!r}")
+        data = json.loads(found.group(1))
+        ratio = data["ratio"]
+        return cls(
+            name=str(data["name"]),
+            figure=str(data["figure"]),
+            reference=str(data["reference"]),
+            ratio=None if ratio is None else float(ratio),
+            limit=str(data["limit"]),
+            met=bool(data["met"]),
+        )
+
+
+_GOAL_MARKER = re.compile(r"<!-- goal: (\{.*\}) -->")
+GOALS_HEADER = ["goal", "figure", "reference", "ratio", "verdict"]
+
+
+def goals_table(goals: Sequence[Goal]) -> str:
+    return markdown_table(GOALS_HEADER, [goal.row() for goal in goals])
+
+
+def goals_markdown(goals: Sequence[Goal]) -> str:
+    """The ``### Goals`` part of a section: the table, a line naming what was missed, and
+    one marker line per goal for ``bench/_summary.py``."""
+    missed = [goal.name for goal in goals if not goal.met]
+    verdict = f"Missed: {'; '.join(missed)}." if missed else f"Every goal met ({len(goals)})."
+    return "\n".join(
+        ["### Goals", "", goals_table(goals), "", verdict, "", *(g.marker() for g in goals)]
+    )
+
+
+def goals_in(text: str) -> list[Goal]:
+    """Every goal recorded in ``text`` (a section, or the whole file), in order."""
+    return [Goal.from_marker(m.group(0)) for m in _GOAL_MARKER.finditer(text)]
+
+
+def _begin(key: str) -> str:
+    return f"<!-- bench:{key} begin -->"
+
+
+def _end(key: str) -> str:
+    return f"<!-- bench:{key} end -->"
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """Every section of the file as (key, body), in order."""
+    pattern = re.compile(r"<!-- bench:(\S+) begin -->\n(.*?)\n?<!-- bench:\1 end -->", re.DOTALL)
+    return [(m.group(1), m.group(2)) for m in pattern.finditer(text)]
+
+
+def write_section(key: str, body: str, path: Path = DOC, *, first: bool = False) -> None:
+    """Replace (or append) the section between this benchmark's markers; with ``first``,
+    the section goes right after the file's header, before every other section."""
+    begin, end = _begin(key), _end(key)
     block = f"{begin}\n{body.strip()}\n{end}"
     text = path.read_text() if path.exists() else _HEADER
     if begin in text and end in text:
         before, rest = text.split(begin, 1)
         _, after = rest.split(end, 1)
-        text = before + block + after
+        if not first:
+            text = before + block + after
+            path.write_text(text)
+            return
+        text = before.rstrip("\n") + "\n\n" + after.lstrip("\n")
+    if first and "<!-- bench:" in text:
+        head, rest = text.split("<!-- bench:", 1)
+        text = head.rstrip("\n") + "\n\n" + block + "\n\n<!-- bench:" + rest
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
 
 
-def publish(key: str, text: str, *, write: bool, met: bool) -> int:
-    """Print the section, write it to docs/benchmarks.md unless told not to; exit status."""
+def publish(key: str, text: str, *, write: bool, goals: Sequence[Goal]) -> int:
+    """Add the goals to the section, print it, write it to docs/benchmarks.md unless told
+    not to; exit status 0 when every goal is met (1 when one is missed, or none was given)."""
+    text = text.rstrip("\n") + "\n\n" + goals_markdown(goals)
     print(text)
     if write:
         write_section(key, text)
         print("written to docs/benchmarks.md")
-    return 0 if met else 1
+    return 0 if goals and all(goal.met for goal in goals) else 1

@@ -8,8 +8,9 @@ definition. Alternately, in one process: the raw client call the worker makes
 (``connector.test_connection`` with the stored properties) and the same test through the
 API (``POST /api/v1/linkedservices/NAME/test?wait=true`` with a token, in-process through
 Django's test client: authentication, the rate and pool checks, the stored row, its audit
-entry, the worker thread, the verdict written and read back). Goal (issue 10, point 20): the
-API's median under 3 ms over the raw call's. Figures go to docs/benchmarks.md.
+entry, the worker thread, the verdict written and read back). Goal (issue 10, point 20; issue
+21 asks the same 3 ms through the production server over HTTP, not measured here): the API's
+median under 3 ms over the raw call's, on every target. Figures go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._report import machine_facts, markdown_table, median, p90, publish
+from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "api_test_overhead"
@@ -151,11 +152,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         startup = server.started_in_s
     rows = []
-    met = False
+    goals = []
     for label, timed in samples.items():
         over = median(timed["api"]) - median(timed["raw"])
-        if label == "refused port":  # the issue's measurement: the API with no network
-            met = over < GOAL_MS
+        goals.append(
+            Goal.under(
+                f"{label}: API median over the raw call's, in-process, under {GOAL_MS:g} ms "
+                "(issue 10, point 20)",
+                over,
+                GOAL_MS,
+                "ms",
+            )
+        )
         cpu_over = median(timed["api cpu"]) - median(timed["raw cpu"])
         rows.append(
             [
@@ -192,8 +200,11 @@ def main(argv: list[str] | None = None) -> int:
             "with its kept connection, the verdict (one commit) handed back, not read again, and "
             "rendered. "
             f"Alternating, {runs} of each per target after two untimed of each. "
-            f"Goal: the API's median under {GOAL_MS:.0f} ms over the raw call's on the refused "
-            "port (the issue's measurement: the portal's work with next to no network). CPU is "
+            f"Goal: the API's median under {GOAL_MS:.0f} ms over the raw call's, on every "
+            "target (issue 10 measured it on the refused port: the portal's work with next to "
+            "no network; a user's test waits on a real server first, as the other two rows "
+            "do; issue 21 asks it through the production server over HTTP, which this "
+            "in-process figure does not include). CPU is "
             "the process's (every thread's) user + system time, the steadier figure on a "
             "shared machine. The same refused-port test with the processor left idle "
             f"{IDLE_MS} ms before each call (untimed, both sides) shows what the Spark row "
@@ -212,11 +223,9 @@ def main(argv: list[str] | None = None) -> int:
                 ],
                 rows,
             ),
-            "",
-            f"Goal {'met' if met else '**missed**'}.",
         ]
     )
-    return publish(SECTION, text, write=not args.no_write, met=met)
+    return publish(SECTION, text, write=not args.no_write, goals=goals)
 
 
 if __name__ == "__main__":

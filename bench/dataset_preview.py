@@ -12,7 +12,9 @@ for both clients) and 5,000 global temporary views, then in one run:
   PyHive: ``hive.connect``, ``cursor.execute``, ``cursor.fetchmany(1000)``, close. Runs
   alternate which client goes first. Goal: our median fetch (executed statement to rows in
   hand, where the clients differ) at most ``TARGET_RATIO`` of PyHive's ``fetchmany``; the
-  whole run, connect to close, is reported beside it.
+  whole run, connect to close, is reported beside it, with issue 21's goal for it: at most
+  ``TARGET_RATIO`` of PyHive's connect + execute + fetchmany (issue 21 asks it of the
+  portal's live preview path; this run is the wire path without its extra round trips).
 * **Decoding cost per cell**: one FetchResults reply of 1,000 x 20 captured as bytes and
   decoded again and again (Thrift decoding, columns to rows, interim formatting), divided
   by the 20,000 cells; PyHive's own decoding of the same bytes beside it.
@@ -36,7 +38,7 @@ from typing import Any
 from thrift.protocol.TBinaryProtocol import TBinaryProtocol, TBinaryProtocolAccelerated
 from thrift.transport.TTransport import TMemoryBuffer
 
-from bench._report import machine_facts, markdown_table, median, p90, publish
+from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 from connectors.base import TestOptions
 from connectors.hiveserver2 import live
 from connectors.hiveserver2.binary_transport import UnframedTransport
@@ -326,8 +328,33 @@ def main(argv: list[str] | None = None) -> int:
         startup = pool.startup_times()
     ratio = median(ours_fetch) / median(pyhive_fetch)
     whole_ratio = median(ours_ms) / median(pyhive_ms)
-    met_preview = ratio <= TARGET_RATIO
-    met_picker = median(after) < PICKER_GOAL_MS
+    goals = [
+        Goal.at_most(
+            f"preview 1,000 x 20, fetch: ours at most {TARGET_RATIO:g} of PyHive's fetchmany",
+            median(ours_fetch),
+            median(pyhive_fetch),
+            TARGET_RATIO,
+            "ms",
+            reference_label="PyHive",
+        ),
+        Goal.at_most(
+            f"preview 1,000 x 20, connect to close: ours at most {TARGET_RATIO:g} of PyHive's "
+            "(issue 21; wire path, not yet live.preview)",
+            median(ours_ms),
+            median(pyhive_ms),
+            TARGET_RATIO,
+            "ms",
+            reference_label="PyHive",
+        ),
+        Goal.under(
+            f"table picker on {total:,} tables: first page under {PICKER_GOAL_MS:g} ms after "
+            "the server answers",
+            median(after),
+            PICKER_GOAL_MS,
+            "ms",
+        ),
+    ]
+    fetch_goal, whole_goal, picker_goal = goals
     facts = machine_facts(["pyspark", "thrift", "PyHive"])
     text = "\n".join(
         [
@@ -375,8 +402,9 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "",
             f"Fetch: ratio of medians **{ratio:.2f}** (goal ≤ {TARGET_RATIO}): "
-            + ("met." if met_preview else "**missed**.")
-            + f" Connect to close: ratio of medians {whole_ratio:.2f}.",
+            + ("met." if fetch_goal.met else "**missed**.")
+            + f" Connect to close: ratio of medians {whole_ratio:.2f} (issue 21's goal "
+            f"≤ {TARGET_RATIO}): " + ("met." if whole_goal.met else "**missed**."),
             "",
             f"### Decoding cost per cell (µs, one captured 1,000 x 20 reply, median of {RUNS})",
             "",
@@ -413,10 +441,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "",
             f"Goal: first page under {PICKER_GOAL_MS:g} ms after the server answers: "
-            + ("met." if met_picker else "**missed**."),
+            + ("met." if picker_goal.met else "**missed**."),
         ]
     )
-    return publish(SECTION, text, write=not args.no_write, met=met_preview and met_picker)
+    return publish(SECTION, text, write=not args.no_write, goals=goals)
 
 
 if __name__ == "__main__":

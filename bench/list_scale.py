@@ -8,7 +8,8 @@ test client by a signed-in Reader (middleware, session, template: no HTTP server
 sizes alternating (all but 100 soft-deleted, then all live again), five rounds.
 Reference, in the same run: the same list rendering 200 rows a page (the largest page
 size), at both sizes. Goal (issue 10, point 8): the list page's p50 under 50 ms at 10,000 and
-within 1.5x of its p50 at 100.
+within 1.5x of its p50 at 100, applied to every page measured (issue 21 asks the same 1.5x of
+the filters at 50,000 definitions).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._report import machine_facts, markdown_table, median, p90, publish
+from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "list_scale"
@@ -156,7 +157,28 @@ def main(argv: list[str] | None = None) -> int:
     small_p50 = median(results[SMALL][MAIN][0])
     large_p50 = median(results[LARGE][MAIN][0])
     ratio = large_p50 / small_p50
-    met = large_p50 < GOAL_MS and ratio <= GOAL_RATIO
+    goals = []
+    for label in PAGES:
+        at_small, at_large = median(results[SMALL][label][0]), median(results[LARGE][label][0])
+        goals.append(
+            Goal.under(
+                f"{label}: p50 at {LARGE:,} under {GOAL_MS:g} ms (issue 10, point 8)",
+                at_large,
+                GOAL_MS,
+                "ms",
+            )
+        )
+        goals.append(
+            Goal.at_most(
+                f"{label}: p50 at {LARGE:,} within {GOAL_RATIO:g}x of at {SMALL} "
+                "(issue 10, point 8; issue 21)",
+                at_large,
+                at_small,
+                GOAL_RATIO,
+                "ms",
+                reference_label=f"at {SMALL}",
+            )
+        )
     rows = []
     for label in results[SMALL]:
         (small, small_size), (large, large_size) = results[SMALL][label], results[LARGE][label]
@@ -190,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             f"by a signed-in Reader, {runs} times each in all; the reference "
             f"(the same list, {REFERENCE_SIZE} rows a page) {REFERENCE_RUNS} times. Goal: the "
             f"list's p50 under {GOAL_MS:.0f} ms at {LARGE} and within {GOAL_RATIO}x of its p50 "
-            f"at {SMALL}.",
+            f"at {SMALL}, on every page measured (the reference aside).",
             "",
             markdown_table(
                 [
@@ -205,10 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "",
             f"The list at {LARGE}: **{large_p50:.1f} ms** p50, **{ratio:.2f}x** its time at "
-            f"{SMALL}. Goal {'met' if met else '**missed**'}.",
+            f"{SMALL}.",
         ]
     )
-    return publish(SECTION, text, write=not args.no_write, met=met)
+    return publish(SECTION, text, write=not args.no_write, goals=goals)
 
 
 if __name__ == "__main__":

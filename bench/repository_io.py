@@ -22,7 +22,9 @@ Time is the median of 5 runs for the plain-Python layer and the floor, one run f
 portal (``gc.collect()`` before each); peak memory is measured in separate runs under
 ``tracemalloc``, at 1,250, 2,500 and 5,000 resources for the plain-Python layer and at
 250 and 500 for the portal, to show how it grows with the number of files. Goal: import
-and export each under 10 s.
+and export each under 10 s (issue 20, issue 21), the export byte for byte, and (issue 21)
+peak memory within 1.5x between a small and a large repository (issue 21 asks peak RSS at
+1,000 and 10,000 realistic resources; here tracemalloc at the sizes above).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ COUNT = int(os.environ.get("BENCH_REPOSITORY_COUNT", "5000"))
 PORTAL_MEMORY_COUNTS = (250, 500)
 RUNS = int(os.environ.get("BENCH_REPOSITORY_RUNS", "5"))
 GOAL_SECONDS = 10.0
+MEMORY_GROWTH = 1.5  # issue 21: peak memory within 1.5x between a small and a large repository
 KINDS = [
     "linkedService",
     "dataset",
@@ -229,7 +232,7 @@ def measure(count: int, with_time: bool) -> dict[str, float]:
 
 
 def main() -> int:
-    from bench._report import machine_facts, markdown_table
+    from bench._report import Goal, machine_facts, markdown_table, publish
 
     by_count = {n: measure(n, with_time=(n == COUNT)) for n in (COUNT // 4, COUNT // 2, COUNT)}
     full = by_count[COUNT]
@@ -252,7 +255,49 @@ def main() -> int:
                 "met" if portal_s < GOAL_SECONDS else "**missed**",
             ]
         )
-    met = portal_import_s < GOAL_SECONDS and portal_export_s < GOAL_SECONDS and exact
+    goals = [
+        Goal.under(
+            f"portal {step} of {COUNT:,} resources under {GOAL_SECONDS:g} s (issue 20, issue 21)",
+            seconds,
+            GOAL_SECONDS,
+            "s",
+        )
+        for step, seconds in (("import", portal_import_s), ("export", portal_export_s))
+    ]
+    goals.append(
+        Goal.holds(
+            "portal export gives back every imported file byte for byte",
+            "yes" if exact else "no",
+            "every file",
+            exact,
+        )
+    )
+    small, large = COUNT // 4, COUNT
+    for step in ("import", "export"):
+        goals.append(
+            Goal.at_most(
+                f"connectors layer {step}: peak memory at {large:,} resources at most "
+                f"{MEMORY_GROWTH:g}x at {small:,} (issue 21; tracemalloc, not RSS)",
+                by_count[large][f"{step}_peak"],
+                by_count[small][f"{step}_peak"],
+                MEMORY_GROWTH,
+                "MiB",
+                reference_label=f"at {small:,}:",
+            )
+        )
+    few, many = min(portal_memory), max(portal_memory)
+    for index, step in enumerate(("import", "export")):
+        goals.append(
+            Goal.at_most(
+                f"portal {step}: peak memory at {many:,} resources at most "
+                f"{MEMORY_GROWTH:g}x at {few:,} (issue 21; tracemalloc, not RSS)",
+                portal_memory[many][index],
+                portal_memory[few][index],
+                MEMORY_GROWTH,
+                "MiB",
+                reference_label=f"at {few:,}:",
+            )
+        )
     times = markdown_table(
         [
             "step",
@@ -295,22 +340,19 @@ def main() -> int:
         ],
     )
     full["portal_import_s"] = portal_import_s
-    write(full, times, memory, portal_table, exact, machine_facts([]))
-    print(times)
-    print(memory)
-    print(portal_table)
-    return 0 if met else 1
+    body = report(full, times, memory, portal_table, exact, machine_facts([]))
+    return publish("repository_io", body, write="--no-write" not in sys.argv, goals=goals)
 
 
-def write(
+def report(
     full: dict[str, float],
     times: str,
     memory: str,
     portal_table: str,
     exact: bool,
     facts: list[tuple[str, str]],
-) -> None:
-    from bench._report import markdown_table, write_section
+) -> str:
+    from bench._report import markdown_table
 
     method = (__doc__ or "").split("Run with", 1)[1].split(". ", 1)[1].strip()
     machine = markdown_table(["machine", "value"], [[k, v] for k, v in facts])
@@ -350,7 +392,7 @@ The plain-Python import holds every file's bytes and its parsed document (that i
 result); its peak per file stays flat as the repository grows, so memory grows with the
 content, not beyond it.
 """
-    write_section("repository_io", body)
+    return body
 
 
 if __name__ == "__main__":
