@@ -19,6 +19,7 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from connectors.schema_store import common_def
@@ -74,12 +75,26 @@ class NumberRefused(PastLimit):
     """A number Python cannot hold as written (see the module)."""
 
 
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _deepest_at_most(text: str) -> int:
+    """The deepest nesting of ``text``'s brackets outside its strings, read by the regular
+    expression engine (in C): exact for JSON; past an unterminated string it counts the
+    brackets :func:`check_depth` would skip, so it is never below the exact figure."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(_DEPTH_CHANGE[char] for char in brackets), default=0)
+
+
 def check_depth(text: str) -> None:
     """Raise :class:`TooDeep` if ``text`` nests brackets deeper than the limit.
 
     One pass, no recursion; brackets inside strings do not count. Invalid JSON is left to
-    the parser.
+    the parser. A text whose brackets, counted in C, stay within the limit is not walked.
     """
+    if _deepest_at_most(text) <= MAX_JSON_DEPTH:
+        return
     depth, position, in_string = 0, 0, False
     while found := _SPECIAL.search(text, position):
         char, position = found.group(), found.end()

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
 
 class SpanNotFound(LookupError):
@@ -28,32 +27,21 @@ def _string_end(text: str, at: int) -> tuple[str, int]:
     return str(value), int(end)
 
 
+_SCAN = json.JSONDecoder().scan_once  # the C scanner where CPython has it
+
+
 def _value_end(text: str, at: int) -> int:
-    """The end of the value starting at ``at`` (no leading whitespace)."""
-    char = text[at : at + 1]
-    if char == '"':
-        return _string_end(text, at)[1]
-    if char in ("{", "["):
-        closing = "}" if char == "{" else "]"
-        at = _skip_ws(text, at + 1)
-        if text[at : at + 1] == closing:
-            return at + 1
-        while True:
-            if char == "{":
-                _, at = _string_end(text, at)
-                at = _skip_ws(text, at)
-                at = _skip_ws(text, at + 1)  # the colon
-            at = _skip_ws(text, _value_end(text, at))
-            if text[at : at + 1] == ",":
-                at = _skip_ws(text, at + 1)
-                continue
-            if text[at : at + 1] == closing:
-                return at + 1
-            raise SpanNotFound(f"Not valid JSON at character {at}.")
-    found = _SCALAR.match(text, at)
-    if found is None:
+    """The end of the value starting at ``at`` (no leading whitespace): the standard
+    library's scanner reads it (in C), so skipping a large value costs no Python loop."""
+    if text[at : at + 1] not in ('"', "{", "[", "-", "t", "f", "n") and not (
+        text[at : at + 1].isdigit()
+    ):
         raise SpanNotFound(f"Not valid JSON at character {at}.")
-    return found.end()
+    try:
+        _, end = _SCAN(text, at)
+    except (StopIteration, ValueError) as exc:
+        raise SpanNotFound(f"Not valid JSON at character {at}.") from exc
+    return int(end)
 
 
 def _child_start(text: str, at: int, key: str | int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -44,11 +45,27 @@ def is_arm_expression(value: Any) -> bool:
     )
 
 
+def _as_text(node: Any) -> str | None:
+    """``node`` as compact JSON text (written in C), or None when it is not JSON data."""
+    try:
+        return json.dumps(node, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _has_none(text: str | None) -> bool:
+    """Whether the JSON ``text`` surely holds no secure string: ``"SecureString"`` is not in
+    it (a large pipeline is then not walked node by node in Python)."""
+    return text is not None and f'"{SECURE_STRING}"' not in text
+
+
 def secure_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:
     """Every ``{"type": "SecureString", ...}`` object with its path, in document order.
 
     Iterative (an explicit stack): safe at any depth.
     """
+    if isinstance(node, (dict, list)) and _has_none(_as_text(node)):
+        return
     stack: list[tuple[Any, PathLink]] = [(node, None)]
     while stack:
         value, link = stack.pop()
@@ -73,6 +90,10 @@ def map_secure_strings(node: Any, change: Callable[[dict[str, Any]], Any]) -> An
     ``change`` is called in document order (as :func:`secure_strings` yields them).
     Iterative (an explicit stack): safe at any depth.
     """
+    if isinstance(node, (dict, list)):
+        text = _as_text(node)
+        if text is not None and _has_none(text):
+            return json.loads(text)  # the copy, read back in C
     top: dict[str | int, Any] = {}
     stack: list[tuple[Any, dict | list, str | int]] = [(node, top, 0)]
     while stack:
