@@ -27,7 +27,7 @@ def _string_end(text: str, at: int) -> tuple[str, int]:
     return str(value), int(end)
 
 
-_SCAN = json.JSONDecoder().scan_once  # the C scanner where CPython has it
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # C where CPython has it
 
 
 def _value_end(text: str, at: int) -> int:
