@@ -18,6 +18,7 @@ from portal.services.call_values import CallValues
 from portal.services.test_queue import linked_services, test_all
 from portal.test_value_fields import shared_test_value_fields, typed_test_values
 from portal.views.access import editor_required, reader_required
+from portal.views.testing import TEST_PASSWORD
 
 
 @reader_required
@@ -41,9 +42,6 @@ def _environment_or_404(request: HttpRequest, name: str) -> Environment:
         raise Http404(f"No environment named '{name}' in {home.name}.")
     environment.factory = home
     return environment
-
-
-TEST_PASSWORD = "test_password"
 
 
 @editor_required
