@@ -161,3 +161,28 @@ def test_notify_with_no_one_to_tell_is_refused_before_any_test(settings: Any) ->
     Factory.objects.create(name="shop")
     with pytest.raises(CommandError, match="--notify has no one to tell"):
         call_command("test_all", "--factory", "shop", "--environment", "dev", "--notify")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retest_whose_queue_has_no_worker_stops_waiting_when_told_and_leaves_its_tests_queued(
+    tmp_path: Path, editor: Any, hook: Hook, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from portal import tasks
+    from portal.models import ConnectionTest
+
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 0.5
+    shop(tmp_path / "repo", editor, 10000, 10443)
+    # A broker that keeps every task and no worker to take one.
+    monkeypatch.setattr(tasks.run_queued_test, "delay", lambda *args: None)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as failed:
+        call_command(
+            "test_all", "--factory", "shop", "--environment", "dev", "--wait-at-most", "2",
+            "--notify", "--webhook", hook.url, stdout=out, stderr=err,
+        )  # fmt: skip
+    assert failed.value.code == 1
+    assert "queued  LS_Spark" in out.getvalue() and "0 of 1 passed" in out.getvalue()
+    assert "No verdict changed" in err.getvalue() and hook.received == []
+    # Waiting far past the deadline did not make it interrupted: a worker will take it.
+    [test] = ConnectionTest.objects.all()
+    assert test.status == ConnectionTest.Status.QUEUED and test.taken_at is None

@@ -87,17 +87,23 @@ def last_verdicts(environment: Environment) -> dict[int, ConnectionTest]:
     return {t.resource_id: t for t in tests if t.resource_id is not None}
 
 
-def retest(actor: Actor, environment: Environment, values: CallValues = NO_VALUES) -> Retest:
+def retest(
+    actor: Actor,
+    environment: Environment,
+    values: CallValues = NO_VALUES,
+    at_most: float | None = None,
+) -> Retest:
     """Test every linked service in ``environment`` (on the task queue), wait for every
-    verdict, and say which differ from the last one before."""
+    verdict (or ``at_most`` seconds), and say which verdicts differ from the last one
+    before (a test still unfinished then has none yet)."""
     test_queue.sweep_interrupted()  # a test left interrupted is a verdict: failed
     before = last_verdicts(environment)
     run = test_queue.test_all(actor, environment, values)
-    tests = test_queue.wait_for_all(run.tests)
+    tests = test_queue.wait_for_all(run.tests, at_most=at_most)
     changes = [
         VerdictChange(before[t.resource_id], t)
         for t in tests
-        if t.resource_id in before and before[t.resource_id].status != t.status
+        if t.done and t.resource_id in before and before[t.resource_id].status != t.status
     ]
     return Retest(environment, tests, changes)
 

@@ -193,14 +193,16 @@ def verdicts(tests: list[ConnectionTest]) -> list[ConnectionTest]:
     return [by_pk[t.pk] for t in tests if t.pk in by_pk]
 
 
-def wait_for_all(tests: list[ConnectionTest], poll_seconds: float = 0.2) -> list[ConnectionTest]:
+def wait_for_all(
+    tests: list[ConnectionTest], poll_seconds: float = 0.2, at_most: float | None = None
+) -> list[ConnectionTest]:
     """Wait until every test has a verdict (one a worker took and left unfinished past its
     deadline is read as interrupted; one still waiting on the queue is waited for until a
-    worker takes it)."""
-    import time
-
+    worker takes it), or ``at_most`` seconds: the tests as they are then (the unfinished
+    ones stay queued or running, for their workers to finish)."""
+    end = None if at_most is None else time.monotonic() + at_most
     while True:
         now = verdicts(tests)
-        if all(t.done for t in now):
+        if all(t.done for t in now) or (end is not None and time.monotonic() >= end):
             return now
         time.sleep(poll_seconds)

@@ -1,5 +1,6 @@
 """python manage.py test_all --factory F --environment E [--json] [--param NAME=VALUE]
-[--secret NAME[=VALUE]] [--password [VALUE]] [--notify [--webhook URL] [--email ADDRESS]]:
+[--secret NAME[=VALUE]] [--password [VALUE]] [--wait-at-most SECONDS]
+[--notify [--webhook URL] [--email ADDRESS]]:
 test every linked service of the factory in environment E, on the task queue (Celery
 workers; in this process without a broker), and wait for every verdict. Exit status 1 when
 a test fails. Values given apply to each linked service that takes them, for these tests
@@ -31,6 +32,14 @@ class Command(BaseCommand):
         parser.add_argument("--environment", required=True, help="the environment to test")
         parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
         add_call_value_options(parser)
+        parser.add_argument(
+            "--wait-at-most",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="stop waiting after this long (the tests still unfinished stay queued for "
+            "the workers, and count as not passed); default: until every verdict is in",
+        )
         parser.add_argument(
             "--notify",
             action="store_true",
@@ -71,7 +80,8 @@ class Command(BaseCommand):
         except Environment.DoesNotExist as exc:
             raise CommandError(str(exc)) from None
         assert environment is not None
-        done = retest.retest(Actor.cli(), environment, call_values_from(options, call="test"))
+        values = call_values_from(options, call="test")
+        done = retest.retest(Actor.cli(), environment, values, at_most=options["wait_at_most"])
         tests = done.tests
         if options["json"]:
             documents = [connection_tests.as_document(t) for t in tests]
