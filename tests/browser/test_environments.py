@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_fits_phone
 from tests.browser.test_connection_button import sign_in
+from tests.browser.test_new_linked_service import SCREENSHOTS
 from tests.connectors.repository_builders import as_zip
 from tests.environment_factory import WRONG_PATH_LINE, key_vault, spark_service
 from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER, ServerPool
@@ -154,3 +155,5 @@ def test_a_factory_gets_environments_checked_at_their_rows_and_tested_in_each(
     expect(cell(page, "LS_Spark", "test").locator("a.verdict")).to_contain_text("Failed")
     assert CUSTOM_PASSWORD not in page.content()
     assert_fits_phone(page, "the matrix filled")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "environments-matrix.png"), full_page=True)
