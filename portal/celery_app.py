@@ -4,7 +4,8 @@ Start a worker with ``celery -A portal.celery_app worker --pool threads``; worke
 on several machines sharing the database and the Redis server. A task is acknowledged only
 once it has run (``acks_late``): one taken by a worker that dies goes back to the queue
 (at once when the worker's pool lost it, else after the visibility timeout), and its test's
-row, left running, is read as interrupted past its deadline. Without a broker configured
+row, left running, is read as interrupted past its deadline (counted from when a worker took
+it: a row still waiting on the queue stays queued). Without a broker configured
 (tests, a portal without Redis) each task runs in-process, in the call that queues it.
 """
 

@@ -203,6 +203,14 @@ def effective_definitions(resource: Resource) -> list[Effective]:
     ]
 
 
+def effective_properties(environment: Environment, resources: Iterable[Resource]) -> dict[int, Any]:
+    """Each resource's effective definition in ``environment`` (secrets as the mask), by
+    the resource's id: one check of the environment for them all."""
+    checked = check_factory(environment.factory, only=environment.name)
+    result = checked.results[0]
+    return {r.pk: _effective_of(checked.base, result, environment, r).properties for r in resources}
+
+
 def _effective_of(
     base: Base, result: EnvironmentResult, environment: Environment, resource: Resource
 ) -> Effective:
@@ -234,6 +242,7 @@ __all__ = [
     "FactoryCheck",
     "effective_definition",
     "effective_definitions",
+    "effective_properties",
     "base_of",
     "check_factory",
     "environment_files",

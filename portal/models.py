@@ -580,10 +580,12 @@ def interrupted_cutoff() -> datetime:
 class ConnectionTestQuerySet(models.QuerySet["ConnectionTest"]):
     @staticmethod
     def _interrupted() -> models.Q:
-        return models.Q(status__in=ConnectionTest.UNFINISHED, created_at__lt=interrupted_cutoff())
+        return models.Q(status__in=ConnectionTest.UNFINISHED, taken_at__lt=interrupted_cutoff())
 
     def interrupted(self) -> ConnectionTestQuerySet:
-        """Tests whose process died before they finished (what ``from_db`` reports failed)."""
+        """Tests whose process died before they finished (what ``from_db`` reports failed):
+        taken by a process or a worker long ago, never a test still waiting on the task
+        queue for a worker to take it."""
         return self.filter(self._interrupted())
 
     def not_interrupted(self) -> ConnectionTestQuerySet:
@@ -594,7 +596,9 @@ class ConnectionTest(models.Model):
     """One press of "Test connection": who, on what, and each stage's result.
 
     A test left queued or running by a process that died is read as failed ("the test was
-    interrupted") by every reader: see ``from_db``.
+    interrupted") by every reader: see ``from_db``. Only a test a process took (``taken_at``)
+    can be: one waiting on the task queue stays queued, however long, until a worker takes
+    it.
     """
 
     class Status(models.TextChoices):
@@ -615,6 +619,13 @@ class ConnectionTest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    taken_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the process that runs the test took it (its place in that process's "
+        "pool, or a task queue's worker); None while it waits on the task queue. Its deadline "
+        "counts from here.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     report = models.TextField(blank=True, help_text="JSON stage results; never a secret.")
@@ -664,15 +675,17 @@ class ConnectionTest(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> ConnectionTest:
         test = super().from_db(db, field_names, values)
-        if not {"status", "created_at"} & test.get_deferred_fields():
+        if not {"status", "taken_at"} & test.get_deferred_fields():
             test._fail_if_interrupted()
         return test
 
     def _fail_if_interrupted(self) -> None:
-        if self.status not in self.UNFINISHED or self.created_at >= interrupted_cutoff():
+        if self.status not in self.UNFINISHED or self.taken_at is None:
+            return  # finished, or waiting on the task queue: no process has it to die with
+        if self.taken_at >= interrupted_cutoff():
             return
         self.status = self.Status.FAILED
-        self.finished_at = self.created_at + timedelta(seconds=interrupted_after())
+        self.finished_at = self.taken_at + timedelta(seconds=interrupted_after())
         stage = {
             "name": "Connection test",
             "status": "failed",

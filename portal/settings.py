@@ -265,3 +265,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 QUEUE_VISIBILITY_TIMEOUT = float(os.environ.get("LINKWRIGHT_QUEUE_VISIBILITY_TIMEOUT", "0") or 0)
 """Seconds after which a task taken by a worker that died is given to another (0: the
 time past which an unfinished test is read as interrupted)."""
+
+# --- notifications of a periodic re-test -------------------------------------------------
+# `manage.py test_all --factory F --environment E --notify` (run from cron) tells when a
+# linked service's verdict in E differs from its last one there: a JSON POST to the webhook
+# (through the connection tests' network policy) and/or an email through Django's mail
+# backend (SMTP at LINKWRIGHT_EMAIL_HOST:LINKWRIGHT_EMAIL_PORT).
+NOTIFY_WEBHOOK_URL = os.environ.get("LINKWRIGHT_NOTIFY_WEBHOOK", "")
+NOTIFY_EMAILS = [
+    address.strip()
+    for address in os.environ.get("LINKWRIGHT_NOTIFY_EMAIL", "").split(",")
+    if address.strip()
+]
+EMAIL_HOST = os.environ.get("LINKWRIGHT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LINKWRIGHT_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("LINKWRIGHT_EMAIL_FROM", "linkwright@localhost")

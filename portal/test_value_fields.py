@@ -65,6 +65,27 @@ def test_value_fields(
     return fields
 
 
+def shared_test_value_fields(
+    tested: list[tuple[str, ConnectorVersion, Any]],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The fields of values given once for tests of several definitions (``(name, version,
+    properties)`` each), as "Test all" asks for them: one field per name asked, saying
+    which linked services ask for it (``services``); a parameter's field is left empty (each
+    definition's own default is used). Also the names of those whose password ADF holds
+    encrypted (one one-off password serves them)."""
+    fields: dict[str, dict[str, Any]] = {}
+    held: list[str] = []
+    for name, version, properties in tested:
+        if password_held(version, properties):
+            held.append(name)
+        for found in test_value_fields(version, properties, stored_secrets=True):
+            field = fields.setdefault(
+                found["key"], {**found, "value": "", "prefilled": "", "services": []}
+            )
+            field["services"].append(name)
+    return list(fields.values()), held
+
+
 def password_held(version: ConnectorVersion, properties: Any) -> bool:
     """Whether a test of ``properties`` needs a one-off password: ADF holds it encrypted."""
     return any(asked.held for asked in asked_for(version, properties, stored_secrets=True))

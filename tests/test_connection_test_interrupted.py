@@ -12,24 +12,33 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from portal.models import ConnectionTest, LiveCall, interrupted_after
-from portal.services import connection_tests, live
+from portal.definitions import save_definition
+from portal.environments import ensure_repository_environment
+from portal.models import ConnectionTest, Factory, LiveCall, interrupted_after
+from portal.services import connection_tests, live, test_queue
 from portal.services.actor import Actor
 from tests.conftest import api_for, form_data
 from tests.helpers import NEW_SPARK_TEST, url_of
+from tests.spark_server import ServerPool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def left_unfinished(user: Any, seconds_ago: float, **fields: Any) -> ConnectionTest:
-    """A row as a process that died mid-test leaves it."""
+def left_unfinished(
+    user: Any, seconds_ago: float, taken: bool = True, **fields: Any
+) -> ConnectionTest:
+    """A row as a process that died mid-test leaves it (``taken``), or as one still waiting
+    on the task queue for a worker to take it (not ``taken``)."""
     test = ConnectionTest.objects.create(
         user=user, connector="Spark", connector_version="2.0", **fields
     )
     created = timezone.now() - timedelta(seconds=seconds_ago)
-    ConnectionTest.objects.filter(pk=test.pk).update(created_at=created)
-    call = LiveCall.objects.create(user=user, operation=LiveCall.Operation.TEST, test=test)
-    LiveCall.objects.filter(pk=call.pk).update(started_at=created)
+    ConnectionTest.objects.filter(pk=test.pk).update(
+        created_at=created, taken_at=created if taken else None
+    )
+    if taken:  # a call begins when a process takes the test
+        call = LiveCall.objects.create(user=user, operation=LiveCall.Operation.TEST, test=test)
+        LiveCall.objects.filter(pk=call.pk).update(started_at=created)
     return test
 
 
@@ -138,7 +147,7 @@ def test_a_test_reported_interrupted_neither_runs_nor_gets_a_verdict_later(
         connection_tests.options(),
         live.Redaction((), ()),
         queued=True,
-        created_at=ConnectionTest.objects.values_list("created_at", flat=True).get(pk=test.pk),
+        taken_at=ConnectionTest.objects.values_list("taken_at", flat=True).get(pk=test.pk),
         finish=connection_tests._Finish(
             live.begin(actor, live.Operation.TEST, target), actor, target, "test"
         ),
@@ -166,3 +175,65 @@ def test_a_queued_test_whose_task_raises_is_stored_failed_with_the_error_not_lef
     assert stored.status == ConnectionTest.Status.FAILED
     detail = json.loads(stored.report)["stages"][0]["detail"]
     assert detail == "The worker could not run this test: RuntimeError: database is locked"
+
+
+@pytest.mark.spark("binary-nosasl")
+def test_a_test_waiting_on_a_busy_queue_stays_queued_past_any_deadline_until_a_worker_runs_it(
+    editor: Any, settings: Any, spark_pool: ServerPool
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 120.0
+    settings.CONNECTION_TEST_ALLOW_LOOPBACK = True
+    settings.CONNECTION_TEST_DEADLINE = 20.0
+    properties = {
+        "type": "Spark",
+        "typeProperties": {
+            "host": "127.0.0.1", "port": spark_pool.get("binary-nosasl").port,
+            "thriftTransportProtocol": "Binary", "authenticationType": "Anonymous",
+            "serverType": "SparkThriftServer",
+        },
+    }  # fmt: skip
+    service = save_definition(
+        user=editor, name="Waiting", properties=properties, action="create"
+    ).resource
+    environment = ensure_repository_environment(Factory.default())
+    # As "Test all" queues it, ten minutes ago; no worker has taken it since.
+    test = left_unfinished(
+        editor,
+        600,
+        taken=False,
+        status=ConnectionTest.Status.QUEUED,
+        resource=service,
+        name=service.name,
+        revision=service.revision,
+        environment=environment,
+    )
+    response = api_for(editor).get(f"/api/v1/connection-tests/{test.pk}")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert not ConnectionTest.objects.interrupted().exists()
+    assert test_queue.sweep_interrupted() == 0
+    assert ConnectionTest.objects.get(pk=test.pk).status == ConnectionTest.Status.QUEUED
+
+    # A worker takes it at last: its deadline counts from then, and it gets its verdict.
+    test_queue.run_queued(test.pk, {"user": editor.pk, "origin": "cli"}, "")
+    ran = ConnectionTest.objects.get(pk=test.pk)
+    assert ran.status == ConnectionTest.Status.PASSED, ran.report
+    assert ran.taken_at is not None and ran.taken_at > ran.created_at + timedelta(seconds=599)
+    assert not ran.result.get("interrupted")
+
+
+def test_a_test_a_worker_took_and_left_running_past_its_deadline_is_interrupted_and_swept(
+    editor: Any, settings: Any
+) -> None:
+    settings.CONNECTION_TEST_INTERRUPTED_AFTER = 5.0
+    waited = left_unfinished(editor, 60, taken=False, status=ConnectionTest.Status.QUEUED)
+    took = left_unfinished(editor, 60, status=ConnectionTest.Status.RUNNING)
+    ConnectionTest.objects.filter(pk=took.pk).update(
+        taken_at=timezone.now() - timedelta(seconds=10)
+    )
+    assert list(ConnectionTest.objects.interrupted()) == [ConnectionTest.objects.get(pk=took.pk)]
+    assert test_queue.sweep_interrupted() == 1
+    swept = ConnectionTest.objects.get(pk=took.pk)
+    assert swept.status == "failed" and swept.result["interrupted"] is True
+    assert swept.finished_at is not None and swept.taken_at is not None
+    assert swept.finished_at == swept.taken_at + timedelta(seconds=5)
+    assert ConnectionTest.objects.get(pk=waited.pk).status == ConnectionTest.Status.QUEUED

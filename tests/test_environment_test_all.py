@@ -66,3 +66,38 @@ def test_test_all_runs_every_linked_service_in_the_environment_and_fails_when_on
     assert 'id="test_all_prod"' in matrix
     assert matrix.count("test Failed") >= 6  # prod's three, and test's (not valid there)
     assert not ConnectionTest.objects.filter(status__in=ConnectionTest.UNFINISHED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.spark("binary-sasl-none", "binary-nosasl")
+@pytest.mark.usefixtures("_loopback_allowed")
+def test_the_matrix_s_test_all_asks_once_for_the_values_its_linked_services_ask_for(
+    factory: Factory, editor_client: Client, reader_client: Client
+) -> None:
+    url = "/factories/shop/environments/dev/test-all/"
+    page = editor_client.get(url).content.decode()
+    assert page.count('name="test_secret__password"') == 1
+    assert page.count('name="test_param__host"') == 1
+    asked_by = page[page.index('name="test_secret__password"') :]
+    asked_by = asked_by[: asked_by.index("</p>")]
+    assert all(f"<code>{name}</code>" in asked_by for name in ("LS_Spark", "LS_Spark2"))
+    assert "Test 3 linked services in dev" in page
+    assert reader_client.get(url).status_code in (403, 404)
+
+    # Without the Key Vault secret, each test fails saying what it lacks.
+    editor_client.post(url)
+    failed = list(ConnectionTest.objects.filter(environment__name="dev"))
+    assert [t.status for t in failed] == ["failed"] * 3
+    assert "spark-password" in failed[0].report, failed[0].report
+
+    # Typed once, it serves every test; a parameter left empty keeps each one's default.
+    done = editor_client.post(
+        url, {"test_secret__password": PASSWORD, "test_param__host": ""}, follow=True
+    )
+    assert "3 tests queued in dev" in done.content.decode()
+    tests = ConnectionTest.objects.filter(environment__name="dev").exclude(
+        pk__in=[t.pk for t in failed]
+    )
+    assert [t.status for t in tests] == ["passed"] * 3
+    assert PASSWORD not in done.content.decode()
+    assert not any(PASSWORD in (t.report or "") for t in tests)

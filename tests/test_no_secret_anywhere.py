@@ -370,7 +370,10 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "factory-queries": [lambda: browser.get(f"{page}/queries/")],
             "factory-environments": [lambda: browser.get(f"{page}/environments/")],
             "environment-overrides": [lambda: browser.get(f"{page}/environments/dev/")],
-            "environment-test-all": [lambda: browser.post(f"{page}/environments/dev/test-all/")],
+            "environment-test-all": [
+                lambda: browser.get(f"{page}/environments/dev/test-all/"),
+                lambda: browser.post(f"{page}/environments/dev/test-all/"),
+            ],
             "api-environment-test-all": [
                 lambda: api.post("/api/v1/factories/default/environments/dev/test-all")
             ],

@@ -182,6 +182,7 @@ def start(
                         if starts_now
                         else ConnectionTest.Status.QUEUED
                     ),
+                    taken_at=timezone.now(),
                 )
             )
             record = live.begin(actor, live.Operation.TEST, target, test=test)
@@ -194,7 +195,7 @@ def start(
             options(ca_certificate),
             prepared.redaction,
             not starts_now,
-            test.created_at,
+            test.taken_at,
             _Finish(record, actor, target, _described(test, properties)),
         )
     except BaseException:
@@ -218,10 +219,11 @@ def start(
 
 
 def _claimed(test: ConnectionTest, starts_now: bool) -> ConnectionTest:
-    """A queued row taken by the worker that runs it (again, when a worker died with it)."""
+    """A row of the task queue taken by the worker that runs it (again, when a worker died
+    with it): its deadline counts from now."""
     test.status = ConnectionTest.Status.RUNNING if starts_now else ConnectionTest.Status.QUEUED
-    test.created_at = timezone.now()
-    ConnectionTest.store(test.pk, status=test.status, created_at=test.created_at)
+    test.taken_at = timezone.now()
+    ConnectionTest.store(test.pk, status=test.status, taken_at=test.taken_at)
     return test
 
 
@@ -353,7 +355,7 @@ def _run(
     test_options: TestOptions,
     redaction: live.Redaction,
     queued: bool,
-    created_at: datetime,
+    taken_at: datetime,
     finish: _Finish,
 ) -> dict[str, Any] | None:
     """Run one test and store its verdict, with its call's verdict and audit row in the
@@ -364,7 +366,7 @@ def _run(
         # A test already reported interrupted stays so: it neither runs nor gets a verdict.
         # Readers call it interrupted only once it is interrupted_after() old: until a
         # second before that, there is no need to ask.
-        if (timezone.now() - created_at).total_seconds() > interrupted_after() - 1:
+        if (timezone.now() - taken_at).total_seconds() > interrupted_after() - 1:
             return bool(ConnectionTest.objects.filter(pk=pk).not_interrupted().update(**changes))
         return ConnectionTest.store(pk, **changes)
 

@@ -5,8 +5,10 @@ at once (the matrix shows it) and a task a worker runs through the one live path
 Values given for the run (parameters, a one-off password, Key Vault test secrets) travel
 in the task encrypted with the portal's keys, and are never stored. A worker that dies
 mid-test leaves its task unacknowledged: it goes back to the queue and the next worker runs
-the same row again; a row still unfinished past its deadline is read as interrupted (and
-:func:`sweep_interrupted` writes it so).
+the same row again; a row a worker took and left unfinished past its deadline is read as
+interrupted (and :func:`sweep_interrupted` writes it so). A row still waiting on the queue
+is never interrupted, however busy the queue: it stays queued until a worker takes it, and
+its deadline counts from then.
 """
 
 from __future__ import annotations
@@ -107,12 +109,12 @@ def run_queued(test_id: int, who: dict[str, Any], sealed: str) -> None:
     """Run one queued test (a worker's task): the row as queued, the values unsealed, its
     verdict stored by the live path; a test refused there is stored failed with why."""
     while True:
-        stored = ConnectionTest.objects.filter(pk=test_id).values("status", "created_at").first()
+        stored = ConnectionTest.objects.filter(pk=test_id).values("status", "taken_at").first()
         if stored is None or stored["status"] not in ConnectionTest.UNFINISHED:
             return  # deleted, or finished (a task delivered again)
-        if stored["status"] != ConnectionTest.Status.RUNNING:
+        if stored["status"] != ConnectionTest.Status.RUNNING or stored["taken_at"] is None:
             break
-        age = (timezone.now() - stored["created_at"]).total_seconds()
+        age = (timezone.now() - stored["taken_at"]).total_seconds()
         if age >= settings.CONNECTION_TEST_DEADLINE + 5:
             break  # its worker died with it: run it again
         # Delivered again while another worker may still run it: wait out its deadline.
@@ -124,8 +126,8 @@ def run_queued(test_id: int, who: dict[str, Any], sealed: str) -> None:
     )
     if test is None:
         return
-    # Still unfinished as stored: run it, even if it waited in the queue (or on a worker
-    # that died) long enough for readers to take it for interrupted meanwhile.
+    # Still unfinished as stored: run it (one that waited on a worker that died may have been
+    # read as interrupted meanwhile; one that waited in the queue never is).
     test.status = stored["status"]
     service = test.resource
     if service is None or service.deleted_at is not None:
@@ -173,8 +175,9 @@ def _store_failed(test_id: int, why: str) -> None:
 
 
 def sweep_interrupted() -> int:
-    """Write as failed ("interrupted") every test unfinished past its deadline (what every
-    reader already reads them as); returns how many."""
+    """Write as failed ("interrupted") every test a process or worker took and left
+    unfinished past its deadline (what every reader already reads them as), never one still
+    waiting on the queue; returns how many."""
     count = 0
     for test in ConnectionTest.objects.interrupted():
         # from_db has read it as failed, with the interrupted report: store that.
@@ -190,13 +193,16 @@ def verdicts(tests: list[ConnectionTest]) -> list[ConnectionTest]:
     return [by_pk[t.pk] for t in tests if t.pk in by_pk]
 
 
-def wait_for_all(tests: list[ConnectionTest], poll_seconds: float = 0.2) -> list[ConnectionTest]:
-    """Wait until every test has a verdict (an unfinished one past its deadline is read as
-    interrupted, so this ends)."""
-    import time
-
+def wait_for_all(
+    tests: list[ConnectionTest], poll_seconds: float = 0.2, at_most: float | None = None
+) -> list[ConnectionTest]:
+    """Wait until every test has a verdict (one a worker took and left unfinished past its
+    deadline is read as interrupted; one still waiting on the queue is waited for until a
+    worker takes it), or ``at_most`` seconds: the tests as they are then (the unfinished
+    ones stay queued or running, for their workers to finish)."""
+    end = None if at_most is None else time.monotonic() + at_most
     while True:
         now = verdicts(tests)
-        if all(t.done for t in now):
+        if all(t.done for t in now) or (end is not None and time.monotonic() >= end):
             return now
         time.sleep(poll_seconds)
