@@ -22,6 +22,8 @@ Path = tuple[str | int, ...]
 def same_json(a: Any, b: Any) -> bool:
     """The same JSON value: equal, and of the same JSON types throughout (``1`` is not
     ``true``, nor ``1.0``); the order of an object's keys does not matter."""
+    if a is b:
+        return True
     if type(a) is not type(b) or a != b:  # Python's equality, in C, says most
         return False
     if not isinstance(a, (dict, list)):
@@ -74,10 +76,11 @@ def _edits(before: Any, after: Any, path: Path) -> list[Edit]:
     return [("replace", path, after, None)]
 
 
-def patched_text(text: str, after: Any) -> str:
+def patched_text(text: str, after: Any, before: Any = None) -> str:
     """``text`` (a JSON document) edited to hold ``after``, every unchanged member as it
-    was written."""
-    before = json.loads(text)
+    was written. ``before``: ``text`` already read (it is not read again)."""
+    if before is None:
+        before = json.loads(text)
     for operation, path, value, where in _edits(before, after, ()):
         if operation == "replace":
             text = replace_value(text, path, value)
@@ -90,11 +93,12 @@ def patched_text(text: str, after: Any) -> str:
     return text
 
 
-def patched(raw: bytes, after: Any) -> bytes:
-    """The file ``raw`` (UTF-8 JSON, with or without a BOM) edited to hold ``after``."""
+def patched(raw: bytes, after: Any, before: Any = None) -> bytes:
+    """The file ``raw`` (UTF-8 JSON, with or without a BOM) edited to hold ``after``;
+    ``before``: the document ``raw`` holds, when the caller has read it already."""
     bom = raw.startswith(BOM)
     text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
-    data = patched_text(text, after).encode("utf-8")
+    data = patched_text(text, after, before).encode("utf-8")
     return BOM + data if bom else data
 
 

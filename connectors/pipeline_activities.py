@@ -224,17 +224,26 @@ class Replaced:
     document: dict[str, Any] = field(default_factory=dict)
 
 
-def replace_activity(raw: bytes, path: Path, activity: Mapping[str, Any]) -> Replaced:
+def replace_activity(
+    raw: bytes, path: Path, activity: Mapping[str, Any], *, document: Any = None
+) -> Replaced:
     """The file ``raw`` with the activity at ``path`` replaced by ``activity``: only the
     lines of the values that changed are changed (:mod:`connectors.json_patch`), every
-    other byte is kept."""
-    document = json.loads(raw.decode("utf-8-sig"))
-    parent: Any = document
+    other byte is kept. ``document``: what ``raw`` holds, when the caller has read it
+    (it is left as it is; only the containers on the way to the activity are copied)."""
+    before = json.loads(raw.decode("utf-8-sig")) if document is None else document
+    after = _shallow(before)
+    parent: Any = after
     for key in path[:-1]:
+        parent[key] = _shallow(parent[key])
         parent = parent[key]
     parent[path[-1]] = dict(activity)
-    data = patched(raw, document)
+    data = patched(raw, after, before)
     return Replaced(data, json.loads(data.decode("utf-8-sig")))
+
+
+def _shallow(node: Any) -> Any:
+    return dict(node) if isinstance(node, dict) else list(node)
 
 
 __all__ = [

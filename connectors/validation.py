@@ -8,6 +8,7 @@ to say it better still.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -70,6 +71,8 @@ def control_character_problems(properties: Any) -> list[Problem]:
     ``"columnDelimiter": "\u0001"``); fields that are one line (a host, a user name) or
     text (a description) refuse them by their schema (the common ``singleLine`` and
     ``description`` rules). Iterative: safe at any depth."""
+    if _surely_clean(properties):
+        return []
     problems: list[Problem] = []
     stack: list[tuple[Any, PathLink]] = [(properties, None)]
     while stack:
@@ -86,6 +89,26 @@ def control_character_problems(properties: Any) -> list[Problem]:
                     problems.append(Problem(where, found))
             stack.extend((child, (key, link)) for key, child in reversed(pairs))
     return problems
+
+
+_STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'
+_KEY_WITH_CONTROL = re.compile(
+    '"' + _STRING_BODY + r"(?:\\(?:[nrtbf]|u00[01][0-9a-fA-F])|[\x7f-\x9f])" + _STRING_BODY + '":'
+)
+"""A property name holding a control character, in ``json.dumps(..., ensure_ascii=False)``'s
+text (which writes U+0000-U+001F as escapes and U+007F-U+009F as they are)."""
+
+
+def _surely_clean(properties: Any) -> bool:
+    """Whether ``properties`` surely has no control character problem, told from its JSON
+    text by the regular expression engine (in C) instead of a walk of every value: no NUL
+    anywhere and no property name with a control character. A text that might have one
+    (a backslash before ``u0000`` is enough) is walked."""
+    try:
+        text = json.dumps(properties, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return "\\u0000" not in text and _KEY_WITH_CONTROL.search(text) is None
 
 
 @dataclass(frozen=True)

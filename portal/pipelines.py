@@ -172,8 +172,19 @@ class ActivityEdit:
         return [p for p in self.problems if p.path[2:] not in names]
 
 
+def _read_properties(resource: Resource) -> dict[str, Any]:
+    """The pipeline's stored properties, read once per instance and revision: the activity
+    editor looks at them several times in one request and changes none of them (an edit is
+    made on a copy, :func:`connectors.activity_parts.apply`)."""
+    memo = resource.__dict__.get("_read_properties")
+    if memo is None or memo[0] is not resource.definition:
+        memo = (resource.definition, resource.properties)
+        resource.__dict__["_read_properties"] = memo
+    return memo[1]
+
+
 def load_activity(resource: Resource, key: str) -> tuple[Activity, Datasets]:
-    activity = find({"properties": resource.properties}, key)
+    activity = find({"properties": _read_properties(resource)}, key)
     if activity is None:
         raise LookupError(f"'{resource.name}' has no activity at {key}.")
     return activity, Datasets(resource.factory)
@@ -214,7 +225,7 @@ def build_edit(
         else:
             form = {k: str(data.get(k, "")) for k in data}  # a QueryDict: its last values
         values = type_properties_from_form(part, form, stored_values)
-    properties = resource.properties
+    properties = _read_properties(resource)
     parameters = (
         properties.get("parameters") if isinstance(properties.get("parameters"), dict) else {}
     )
@@ -239,8 +250,9 @@ def activity_saved(edit: ActivityEdit) -> tuple[str, bytes, dict[str, Any]]:
     Raises ActivityInvalid when the edit has problems."""
     if edit.problems:
         raise ActivityInvalid(edit.problems)
-    path, raw, _ = stored_document(edit.resource)
-    replaced = replace_activity(raw, edit.activity.path, edit.new_body)
+    path, raw = stored_file(edit.resource)
+    document = json.loads(raw.decode("utf-8-sig"))
+    replaced = replace_activity(raw, edit.activity.path, edit.new_body, document=document)
     return path, replaced.raw, replaced.document.get("properties", {})
 
 
