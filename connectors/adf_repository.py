@@ -144,14 +144,21 @@ class Repository:
         return counts
 
 
-def read_repository(source: Path | bytes, limits: Limits = DEFAULT_LIMITS) -> Repository:
-    """A repository root (folder) or a zip of it. Raises RepositoryRefused for unsafe input."""
+def read_repository(
+    source: Path | bytes, limits: Limits = DEFAULT_LIMITS, *, keep_documents: bool = True
+) -> Repository:
+    """A repository root (folder) or a zip of it. Raises RepositoryRefused for unsafe input.
+    ``keep_documents`` False: each file's parsed document is dropped once its envelope is
+    checked (an import reads each file again as it saves it; holding every document of a
+    large repository at once would only cost memory)."""
     files = read_zip(source, limits) if isinstance(source, bytes) else read_folder(source, limits)
-    return parse_repository(files)
+    return parse_repository(files, keep_documents=keep_documents)
 
 
-def parse_repository(files: Iterable[tuple[str, bytes]]) -> Repository:
-    parsed = [parse_file(path, raw) for path, raw in files]
+def parse_repository(
+    files: Iterable[tuple[str, bytes]], *, keep_documents: bool = True
+) -> Repository:
+    parsed = [parse_file(path, raw, keep_document=keep_documents) for path, raw in files]
     _report_duplicate_names(parsed)
     for f in parsed:
         if not f.report:
@@ -159,7 +166,7 @@ def parse_repository(files: Iterable[tuple[str, bytes]]) -> Repository:
     return Repository(parsed)
 
 
-def parse_file(path: str, raw: bytes) -> RepositoryFile:
+def parse_file(path: str, raw: bytes, *, keep_document: bool = True) -> RepositoryFile:
     path = safe_relative_path(path)
     placement = place(path)
     entry = RepositoryFile(path=path, raw=raw, kind=placement.kind)
@@ -178,6 +185,8 @@ def parse_file(path: str, raw: bytes) -> RepositoryFile:
         return entry
     entry.style = detect_style(raw)
     _check_envelope(entry, document, placement.name_from_path or "")
+    if not keep_document:
+        entry.document = None
     return entry
 
 

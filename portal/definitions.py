@@ -380,7 +380,7 @@ def create_definitions(
 
     Returns one SaveResult per entry, or, when any entry has problems, each entry's
     problems (and nothing is written)."""
-    checked = []
+    checked: list[tuple[str, Any]] = []
     all_problems: list[list[Problem]] = []
     for entry in entries:
         properties, version, problems = _checked(
@@ -388,7 +388,9 @@ def create_definitions(
             name_is_free=True,
         )  # fmt: skip
         all_problems.append(problems)
-        checked.append((properties, version))
+        # Held as text until written: a large repository's checked documents all at once
+        # as Python objects would cost about ten times their size in memory.
+        checked.append((json.dumps(properties, ensure_ascii=False), version))
     if any(all_problems):
         return all_problems
     results: list[SaveResult] = []
@@ -398,8 +400,8 @@ def create_definitions(
                 end = start + CREATE_BATCH
                 batch = list(zip(entries[start:end], checked[start:end], strict=True))
                 resources = []
-                for entry, (properties, version) in batch:
-                    properties, fields = _fields(entry.name, properties, version)
+                for entry, (text, version) in batch:
+                    properties, fields = _fields(entry.name, json.loads(text), version)
                     fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
                     resources.append(
                         Resource(

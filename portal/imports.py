@@ -190,18 +190,15 @@ def import_documents(
 def _check_references(
     outcomes: list[ImportOutcome], factory: Factory, imported: set[tuple[str, str]]
 ) -> None:
-    wanted = {
-        (r.kind.name, Resource.key_for(r.name))
-        for o in outcomes
-        for r in references_in(o.properties)
-    }
+    found = [references_in(o.properties) for o in outcomes]  # each file walked once
+    wanted = {(r.kind.name, Resource.key_for(r.name)) for refs in found for r in refs}
     existing = set(
         Resource.objects.live()
         .filter(factory=factory, name_key__in={key for _, key in wanted})
         .values_list("kind", "name_key")
     )
-    for outcome in outcomes:
-        for reference in references_in(outcome.properties):
+    for outcome, references in zip(outcomes, found, strict=True):
+        for reference in references:
             key = (reference.kind.name, Resource.key_for(reference.name))
             if key in imported or key in existing:
                 continue
@@ -416,7 +413,7 @@ def import_repository(
     parsed) for unsafe input.
     """
     factory = factory or Factory.default()
-    repository = read_repository(source)
+    repository = read_repository(source, keep_documents=False)
     read = {f.path: f.report for f in repository.files}
     lines = dict(read)
     bad = {f.path for f in repository.files if not f.ok}
