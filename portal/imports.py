@@ -542,7 +542,10 @@ def _export_entry(
 
 def _is_path_of(path: str, resource: Resource) -> bool:
     placement = place(path)
-    return placement.kind == resource.kind and placement.name_from_path == resource.name
+    # ADF's names ignore case: a file named in another case than its resource (imported
+    # with a warning) is still that resource's file.
+    named = (placement.name_from_path or "").casefold() == resource.name.casefold()
+    return placement.kind == resource.kind and named
 
 
 def _document_like(original: bytes, resource: Resource) -> dict[str, Any]:

@@ -504,3 +504,15 @@ def test_a_file_name_differing_from_its_resource_in_case_only_is_a_warning() -> 
     )
     assert entry.ok, entry.report
     assert any("in case only" in line.message for line in entry.report)
+
+
+def test_a_file_named_in_another_case_than_its_resource_comes_back_at_its_own_path(
+    contoso: Factory, editor: Any
+) -> None:
+    # Imported with the warning above, it must come back where it was, byte for byte (it
+    # came back as trigger/tr_without_pipeline.json: a file removed, another added).
+    document = {"name": "tr_without_pipeline", "properties": {"type": "ScheduleTrigger"}}
+    files = {"trigger/TR_without_pipeline.json": studio(document)}
+    result = imported(files, contoso, editor)
+    assert result.ok, [str(line) for line in result.report]
+    assert dict(export_repository(contoso)) == files
