@@ -20,7 +20,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -28,6 +27,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from bench._postgres import under_postgres
 from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 from bench.pages_under_test_load import (
     free_port,
@@ -45,7 +45,6 @@ SIZES = (15, 300)
 SAVES = int(os.environ.get("BENCH_ACTIVITY_SAVES", "60"))
 GOAL_RATIO = 1.5
 FACTORY = "bench"
-UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 CSRF = secrets.token_hex(16)  # the form's token and its cookie, as a browser holds both
 
 
@@ -249,14 +248,7 @@ def render(database: str, times: dict[int, list[float]], file_sizes: dict[int, i
 
 
 def main() -> int:
-    write = "--no-write" not in sys.argv
-    if os.environ.get("DATABASE_URL"):
-        return measure("PostgreSQL (throwaway cluster from scripts/with-postgres.sh)", write=write)
-    if os.environ.get(UNDER_POSTGRES):
-        raise RuntimeError("scripts/with-postgres.sh did not set DATABASE_URL")
-    os.environ[UNDER_POSTGRES] = "1"
-    command = [sys.executable, "-m", "bench.activity_save", *sys.argv[1:]]
-    return subprocess.call(["bash", "scripts/with-postgres.sh", *command], cwd=ROOT)
+    return under_postgres("bench.activity_save", measure)
 
 
 if __name__ == "__main__":

@@ -20,13 +20,13 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench._postgres import under_postgres
 from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 from bench.api_test_overhead import _definition, _refused_port
 from bench.pages_under_test_load import (
@@ -43,7 +43,6 @@ SECTION = "api_test_http"
 RUNS = int(os.environ.get("BENCH_API_HTTP_RUNS", "300"))
 GOAL_MS = 3.0
 NAME = "BenchRefused"
-UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 
 
 def set_up(env: dict[str, str], port: int) -> tuple[str, Any]:
@@ -173,14 +172,7 @@ def render(database: str, timed: dict[str, list[float]], over: float) -> str:
 
 
 def main() -> int:
-    write = "--no-write" not in sys.argv
-    if os.environ.get("DATABASE_URL"):
-        return measure("PostgreSQL (throwaway cluster from scripts/with-postgres.sh)", write=write)
-    if os.environ.get(UNDER_POSTGRES):
-        raise RuntimeError("scripts/with-postgres.sh did not set DATABASE_URL")
-    os.environ[UNDER_POSTGRES] = "1"
-    command = [sys.executable, "-m", "bench.api_test_http", *sys.argv[1:]]
-    return subprocess.call(["bash", "scripts/with-postgres.sh", *command], cwd=ROOT)
+    return under_postgres("bench.api_test_http", measure)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench._postgres import under_postgres
 from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,6 @@ SINGLE_RUNS = int(os.environ.get("BENCH_QUEUE_SINGLE_RUNS", "40"))
 SPEEDUP_GOAL = 1.7
 QUEUE_GOAL_MS = 20.0
 SERVERS = ("binary-nosasl", "binary-sasl-none")
-UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 
 
 def free_port() -> int:
@@ -314,14 +314,7 @@ def render(
 
 
 def main() -> int:
-    write = "--no-write" not in sys.argv
-    if os.environ.get("DATABASE_URL"):
-        return measure("PostgreSQL (throwaway cluster from scripts/with-postgres.sh)", write=write)
-    if os.environ.get(UNDER_POSTGRES):
-        raise RuntimeError("scripts/with-postgres.sh did not set DATABASE_URL")
-    os.environ[UNDER_POSTGRES] = "1"
-    command = [sys.executable, "-m", "bench.environment_queue", *sys.argv[1:]]
-    return subprocess.call(["bash", "scripts/with-postgres.sh", *command], cwd=ROOT)
+    return under_postgres("bench.environment_queue", measure)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench._postgres import under_postgres
 from bench._report import Goal, machine_facts, markdown_table, median, p90, p95, publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,6 @@ SERVER_START_LIMIT_S = 300.0
 LOAD_LIMIT_S = 120.0
 PAGE = "/factories/default/?kind=linkedService"
 SERVICES = 25  # linked services on the list page
-UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 
 
 def free_port() -> int:
@@ -237,7 +237,7 @@ def ms(seconds: list[float], statistic: Any) -> str:
     return f"{statistic(seconds) * 1000:.1f} ms"
 
 
-def measure(database: str) -> int:
+def measure(database: str, *, write: bool = True) -> int:
     data_dir = tempfile.mkdtemp(prefix="linkwright-bench-")
     port = free_port()
     env = server_environment(port, data_dir)
@@ -274,7 +274,7 @@ def measure(database: str) -> int:
         "ms",
         reference_label="at rest",
     )
-    return publish(SECTION, text, write=True, goals=[goal])
+    return publish(SECTION, text, write=write, goals=[goal])
 
 
 def server_settings() -> str:
@@ -335,13 +335,7 @@ def render(
 
 
 def main() -> int:
-    if os.environ.get("DATABASE_URL"):
-        return measure("PostgreSQL (throwaway cluster from scripts/with-postgres.sh)")
-    if os.environ.get(UNDER_POSTGRES):
-        raise RuntimeError("scripts/with-postgres.sh did not set DATABASE_URL")
-    os.environ[UNDER_POSTGRES] = "1"
-    command = [sys.executable, "-m", "bench.pages_under_test_load"]
-    return subprocess.call(["bash", "scripts/with-postgres.sh", *command], cwd=ROOT)
+    return under_postgres("bench.pages_under_test_load", measure)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from bench._postgres import under_postgres
 from bench._realistic_repository import generate
 from bench._report import Goal, machine_facts, markdown_table, publish
 from bench.pages_under_test_load import (
@@ -55,7 +55,6 @@ SIZES = tuple(int(s) for s in os.environ.get("BENCH_REPOSITORY_SIZES", "1000,500
 GOAL_SECONDS = 10.0
 GOAL_SIZE = 5000
 MEMORY_GROWTH = 1.5
-UNDER_POSTGRES = "LINKWRIGHT_BENCH_UNDER_POSTGRES"
 
 
 def set_up(env: dict[str, str], size: int) -> str:
@@ -270,14 +269,7 @@ def render(database: str, results: list[dict[str, Any]]) -> str:
 
 
 def main() -> int:
-    write = "--no-write" not in sys.argv
-    if os.environ.get("DATABASE_URL"):
-        return measure("PostgreSQL (throwaway cluster from scripts/with-postgres.sh)", write=write)
-    if os.environ.get(UNDER_POSTGRES):
-        raise RuntimeError("scripts/with-postgres.sh did not set DATABASE_URL")
-    os.environ[UNDER_POSTGRES] = "1"
-    command = [sys.executable, "-m", "bench.repository_http", *sys.argv[1:]]
-    return subprocess.call(["bash", "scripts/with-postgres.sh", *command], cwd=ROOT)
+    return under_postgres("bench.repository_http", measure)
 
 
 if __name__ == "__main__":

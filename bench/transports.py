@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._report import Goal, machine_facts, markdown_table, median, p90, publish
+from bench.hive_vs_pyhive import _pyhive_select
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "transports"
@@ -93,17 +94,6 @@ def pyhive(mode: str, host: str, port: int, ca_pem: Path) -> Callable[[], None]:
 
     from tests.spark_server import CUSTOM_PASSWORD, CUSTOM_USER
 
-    def select(conn: Any) -> None:
-        try:
-            cursor = conn.cursor()
-            cursor.execute("SELECT 1")
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            conn.close()
-        if row != (1,):
-            raise RuntimeError(f"PyHive on {mode}: SELECT 1 returned {row!r}")
-
     def connect() -> Any:
         if mode == "binary-nosasl":
             return hive.connect(host, port, auth="NOSASL", username=CUSTOM_USER)
@@ -133,7 +123,7 @@ def pyhive(mode: str, host: str, port: int, ca_pem: Path) -> Callable[[], None]:
             auth="BASIC", **extra,
         )  # fmt: skip
 
-    return lambda: select(connect())
+    return lambda: _pyhive_select(connect())
 
 
 def timed(call: Callable[[], None]) -> float:
