@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from connectors.environments import Base, Finding
 from connectors.environments.completion import property_paths, resource_names
 from connectors.environments.config_csv import SUPPORTED_TYPES, parse_config_csv
-from connectors.environments.row_edits import CELLS, RowEdit, fingerprint, table_rows
+from connectors.environments.row_edits import (
+    CELLS,
+    RowEdit,
+    fingerprint,
+    kept_lines,
+    table_rows,
+)
 from connectors.environments.text import NotText
 from portal.environment_matrix import FileRows, override_rows
 from portal.environments import check_factory
@@ -37,6 +43,8 @@ class RowView:
     names: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     delete: bool = False
+    text: str = ""
+    """A line shown as written (the header, a comment): not a row to edit."""
 
     @property
     def unknown_type(self) -> bool:
@@ -74,20 +82,29 @@ def file_table(file: EnvironmentFile, base: Base, findings: list[Finding]) -> Fi
     raw = bytes(file.data)
     mine = [f for f in findings if f.where.file == file.path]
     try:
-        rows = table_rows(parse_config_csv(file.path, raw))
+        config = parse_config_csv(file.path, raw)
     except NotText:
-        rows = []
+        config = None
     views: list[RowView] = []
     placed: set[int] = set()
-    for row in rows:
-        at = [f for f in mine if row.line <= f.where.line <= row.last_line]
+
+    def findings_at(first: int, last: int) -> list[Finding]:
+        at = [f for f in mine if first <= f.where.line <= last]
         placed.update(id(f) for f in at)
+        return at
+
+    for row in table_rows(config) if config is not None else []:
         names, paths = completions(base, row.cells["type"], row.cells["name"])
+        at = findings_at(row.line, row.last_line)
         views.append(
             RowView(
                 f"row-{row.index}", row.index, row.line, row.cells, row.editable, at, names, paths
             )
         )
+    for kept in kept_lines(config) if config is not None else []:
+        at = findings_at(kept.line, kept.last_line)
+        views.append(RowView("", None, kept.line, {}, False, at, text=kept.text))
+    views.sort(key=lambda v: v.line)
     views.append(new_row(base, 0))
     whole = [f for f in mine if id(f) not in placed]
     return FileTable(file.path, file.get_format_display(), fingerprint(raw), views, whole)
@@ -134,31 +151,42 @@ def submitted_table(
 ) -> FileTable:
     """The table as it was submitted (not saved), with the refusals at their rows; a
     refused value is not shown again (it is a secret in clear)."""
-    by_key = {row.key: row for row in table.rows}
+    submitted = {
+        key: (position, edit) for position, (edit, key) in enumerate(zip(edits, keys, strict=True))
+    }
     rows: list[RowView] = []
-    for position, (edit, key) in enumerate(zip(edits, keys, strict=True)):
-        refused = list(at_edit.get(position, []))
-        cells = dict(edit.cells)
-        if refused:
-            cells["value"] = ""
-        names, paths = completions(base, cells["type"], cells["name"])
-        shown = by_key.get(key)
-        rows.append(
-            RowView(
-                key,
-                edit.index,
-                shown.line if shown is not None else 0,
-                cells,
-                shown.editable if shown is not None else True,
-                refused or (shown.findings if shown is not None else []),
-                names,
-                paths,
-                edit.delete,
-            )
-        )
+    for shown in table.rows:
+        if shown.text or shown.key not in submitted:
+            rows.append(shown)
+            continue
+        rows.append(_submitted_row(base, shown, *submitted.pop(shown.key), at_edit))
+    for key, (position, edit) in submitted.items():
+        blank = RowView(key, None, 0, {})
+        rows.append(_submitted_row(base, blank, position, edit, at_edit))
     table.rows = rows
     table.file_findings = [*table.file_findings, *at_edit.get(-1, [])]
     return table
+
+
+def _submitted_row(
+    base: Base, shown: RowView, position: int, edit: RowEdit, at_edit: Mapping[int, list[Finding]]
+) -> RowView:
+    refused = list(at_edit.get(position, []))
+    cells = dict(edit.cells)
+    if refused:
+        cells["value"] = ""
+    names, paths = completions(base, cells["type"], cells["name"])
+    return RowView(
+        shown.key,
+        edit.index,
+        shown.line,
+        cells,
+        shown.editable,
+        refused or shown.findings,
+        names,
+        paths,
+        edit.delete,
+    )
 
 
 __all__ = [

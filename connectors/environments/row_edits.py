@@ -47,11 +47,33 @@ def table_rows(config: ConfigCsv) -> list[TableRow]:
     return [_table_row(row) for row in config.rows()]
 
 
+@dataclass(frozen=True)
+class KeptLine:
+    """A record the table shows as written: the header, a comment."""
+
+    line: int
+    last_line: int
+    text: str
+
+
+def kept_lines(config: ConfigCsv) -> list[KeptLine]:
+    rows = {row.index for row in config.rows()}
+    return [
+        KeptLine(record.line, _last_line(record), record.raw.rstrip("\r\n"))
+        for index, record in enumerate(config.records)
+        if index not in rows and not record.blank
+    ]
+
+
+def _last_line(record: Record) -> int:
+    body = record.raw.rstrip("\r\n")
+    return record.line + body.count("\n") + body.count("\r") - body.count("\r\n")
+
+
 def _table_row(row: ConfigRow) -> TableRow:
     cells = {column: row.text(column) or "" for column in CELLS}
     record = row.record
-    body = record.raw.rstrip("\r\n")
-    last_line = record.line + body.count("\n") + body.count("\r") - body.count("\r\n")
+    last_line = _last_line(record)
     editable = len(record.cells) <= len(CELLS) and not any(
         "\n" in v or "\r" in v for v in cells.values()
     )
@@ -153,6 +175,8 @@ def apply_edits(config: ConfigCsv, edits: list[RowEdit]) -> Applied:
 
 
 __all__ = [
+    "KeptLine",
+    "kept_lines",
     "CELLS",
     "Applied",
     "RowEdit",
