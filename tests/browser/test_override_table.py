@@ -2,7 +2,7 @@
 at desktop width and at 390 px: the Editor opens ``test``, whose row with a wrong path is
 flagged at its row, finds the right path among the completions of the row's path cell
 (the connector's schema), saves, and the finding goes; a new row's path cell completes
-from the resource its name cell names."""
+from the resource its name cell names, and "+ Add row" adds another."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from tests.browser.test_connection_button import sign_in
 from tests.environment_factory import WRONG_PATH_LINE, shop
 
 pytestmark = pytest.mark.browser
+SETTLED = (
+    "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+)
 
 
 @pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "390px"])
@@ -69,6 +72,14 @@ def test_an_editor_puts_a_wrong_path_right_in_the_table_and_its_finding_goes(
     new.get_by_label("Name").press("Tab")
     paths = page.locator("#paths_new-0 option")
     expect(paths.and_(page.locator('[value="typeProperties.baseUrl"]'))).to_have_count(1)
+    # Another row comes with "+ Add row", its name completing as the first one's.
+    section.get_by_role("button", name="+ Add row").click()
+    added = section.locator('tr[data-row="new-1"]')
+    expect(added).to_be_visible()
+    page.wait_for_function(SETTLED)  # htmx listens to the new row once it has settled
+    added.get_by_label("Type").select_option("linkedService")
+    more = page.locator("#names_new-1 option")
+    expect(more.and_(page.locator('[value="LS_Spark"]'))).to_have_count(1)
     # The matrix reads the saved file: test is valid now.
     page.goto(f"{live_server.url}/factories/shop/environments/")
     test_cell = page.locator('#matrix tr[data-resource="LS_Spark"] td[data-environment="test"]')
