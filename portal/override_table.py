@@ -13,14 +13,10 @@ from dataclasses import dataclass, field
 
 from connectors.environments import Base, Finding
 from connectors.environments.completion import property_paths, resource_names
-from connectors.environments.config_csv import SUPPORTED_TYPES, parse_config_csv
-from connectors.environments.row_edits import (
-    CELLS,
-    RowEdit,
-    fingerprint,
-    kept_lines,
-    table_rows,
-)
+from connectors.environments.config_csv import SUPPORTED_TYPES
+from connectors.environments.config_json import ACTIONS
+from connectors.environments.files import Format
+from connectors.environments.row_edits import CELLS, RowEdit, any_kind, fingerprint, rows_of
 from connectors.environments.text import NotText
 from portal.environment_matrix import FileRows, override_rows
 from portal.environments import check_factory
@@ -59,21 +55,28 @@ class FileTable:
     rows: list[RowView]
     file_findings: list[Finding]
     types: list[str] = field(default_factory=lambda: TYPES)
+    any_kind: bool = False
+    """The JSON form: the first cell is the entry's action, the name any kind's."""
     message: str = ""
     error: str = ""
 
 
-def completions(base: Base, type_: str, name: str) -> tuple[list[str], list[str]]:
-    """(the names a row of ``type_`` completes from, the paths of what ``name`` names)."""
+def completions(
+    base: Base, type_: str, name: str, any_kind: bool = False
+) -> tuple[list[str], list[str]]:
+    """(the names a row of ``type_`` completes from, the paths of what ``name`` names);
+    every kind's for a row of the JSON form (``any_kind``)."""
+    if any_kind:
+        return resource_names(base, None), property_paths(base, None, name)
     kind = SUPPORTED_TYPES.get(type_.casefold())
     if kind is None:
         return [], []
     return resource_names(base, kind), property_paths(base, kind, name)
 
 
-def new_row(base: Base, number: int, cells: Mapping[str, str] | None = None) -> RowView:
-    values = {c: (cells or {}).get(c, "") for c in CELLS}
-    names, paths = completions(base, values["type"], values["name"])
+def new_row(base: Base, number: int, any_kind: bool = False) -> RowView:
+    values = dict.fromkeys(CELLS, "")
+    names, paths = completions(base, "", "", any_kind)
     return RowView(f"new-{number}", None, 0, values, names=names, paths=paths)
 
 
@@ -81,10 +84,12 @@ def file_table(file: EnvironmentFile, base: Base, findings: list[Finding]) -> Fi
     """``file``'s rows with the findings at each one (the others about the file)."""
     raw = bytes(file.data)
     mine = [f for f in findings if f.where.file == file.path]
+    format_ = Format(file.format)
+    json_form = any_kind(format_)
     try:
-        config = parse_config_csv(file.path, raw)
+        rows, kept_lines = rows_of(format_, file.path, raw)
     except NotText:
-        config = None
+        rows, kept_lines = [], []
     views: list[RowView] = []
     placed: set[int] = set()
 
@@ -93,21 +98,24 @@ def file_table(file: EnvironmentFile, base: Base, findings: list[Finding]) -> Fi
         placed.update(id(f) for f in at)
         return at
 
-    for row in table_rows(config) if config is not None else []:
-        names, paths = completions(base, row.cells["type"], row.cells["name"])
+    for row in rows:
+        names, paths = completions(base, row.cells["type"], row.cells["name"], json_form)
         at = findings_at(row.line, row.last_line)
         views.append(
             RowView(
                 f"row-{row.index}", row.index, row.line, row.cells, row.editable, at, names, paths
             )
         )
-    for kept in kept_lines(config) if config is not None else []:
+    for kept in kept_lines:
         at = findings_at(kept.line, kept.last_line)
         views.append(RowView("", None, kept.line, {}, False, at, text=kept.text))
     views.sort(key=lambda v: v.line)
-    views.append(new_row(base, 0))
+    views.append(new_row(base, 0, json_form))
     whole = [f for f in mine if id(f) not in placed]
-    return FileTable(file.path, file.get_format_display(), fingerprint(raw), views, whole)
+    table = FileTable(file.path, file.get_format_display(), fingerprint(raw), views, whole)
+    if json_form:
+        table.types, table.any_kind = list(ACTIONS), True
+    return table
 
 
 def override_page(
@@ -159,23 +167,29 @@ def submitted_table(
         if shown.text or shown.key not in submitted:
             rows.append(shown)
             continue
-        rows.append(_submitted_row(base, shown, *submitted.pop(shown.key), at_edit))
+        position, edit = submitted.pop(shown.key)
+        rows.append(_submitted_row(base, shown, position, edit, at_edit, table.any_kind))
     for key, (position, edit) in submitted.items():
         blank = RowView(key, None, 0, {})
-        rows.append(_submitted_row(base, blank, position, edit, at_edit))
+        rows.append(_submitted_row(base, blank, position, edit, at_edit, table.any_kind))
     table.rows = rows
     table.file_findings = [*table.file_findings, *at_edit.get(-1, [])]
     return table
 
 
 def _submitted_row(
-    base: Base, shown: RowView, position: int, edit: RowEdit, at_edit: Mapping[int, list[Finding]]
+    base: Base,
+    shown: RowView,
+    position: int,
+    edit: RowEdit,
+    at_edit: Mapping[int, list[Finding]],
+    json_form: bool,
 ) -> RowView:
     refused = list(at_edit.get(position, []))
     cells = dict(edit.cells)
     if refused:
         cells["value"] = ""
-    names, paths = completions(base, cells["type"], cells["name"])
+    names, paths = completions(base, cells["type"], cells["name"], json_form)
     return RowView(
         shown.key,
         edit.index,

@@ -5,12 +5,14 @@ resource."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from connectors.environments.base import Base, BaseResource
 from connectors.environments.completion import property_paths, resource_names
 from connectors.environments.config_csv import parse_config_csv
-from connectors.environments.row_edits import RowEdit, apply_edits, table_rows
+from connectors.environments.files import Format
+from connectors.environments.row_edits import RowEdit, apply_edits, edited, rows_of, table_rows
 from connectors.registry import dataset_type, get_connector
 from tests.environment_factory import key_vault, spark_service
 
@@ -150,3 +152,49 @@ def test_the_path_cell_completes_from_a_dataset_type_s_schema_and_a_wildcard_s_m
 def test_a_resource_kept_as_a_document_completes_from_its_own_definition() -> None:
     paths = property_paths(base(), "pipeline", "PL_Orders")
     assert 'activities["Copy orders"].policy.retry' in paths
+
+
+JSON_FILE = (
+    b'{\r\n  "LS_Spark": [\r\n    {"name": "typeProperties.prot", "value": "10000"},\r\n'
+    b'    {\r\n      "name": "typeProperties.username",\r\n      "value": "etl",\r\n'
+    b'      "action": "update"\r\n    }\r\n  ],\r\n'
+    b'  "LS_KeyVault": [ { "name": "typeProperties.baseUrl", "value": "https://x/" } ]\r\n}\r\n'
+)
+
+
+def test_a_json_config_s_entries_are_rows_whose_first_cell_is_the_action() -> None:
+    rows, kept = rows_of(Format.ADFTOOLS_JSON, "c.json", JSON_FILE)
+    assert kept == []
+    assert [(r.line, r.last_line, r.cells["type"], r.cells["name"]) for r in rows] == [
+        (3, 3, "update", "LS_Spark"),
+        (4, 8, "update", "LS_Spark"),
+        (10, 10, "update", "LS_KeyVault"),
+    ]
+
+
+def test_editing_a_json_entry_rewrites_that_member_alone() -> None:
+    rows, _ = rows_of(Format.ADFTOOLS_JSON, "c.json", JSON_FILE)
+    edit = RowEdit(0, {**rows[0].cells, "path": "typeProperties.port"})
+    data, applied = edited(Format.ADFTOOLS_JSON, "c.json", JSON_FILE, [edit])
+    assert data == JSON_FILE.replace(b"typeProperties.prot", b"typeProperties.port")
+    assert applied.changed == [3] and applied.placed == {0: (3, 3)}
+
+
+def test_json_entries_are_added_deleted_and_moved_to_another_object() -> None:
+    rows, _ = rows_of(Format.ADFTOOLS_JSON, "c.json", JSON_FILE)
+    new = {"type": "add", "name": "DS_*", "path": "typeProperties.x", "value": "1"}
+    edits = [
+        RowEdit(2, rows[2].cells, delete=True),
+        RowEdit(None, new),
+        RowEdit(1, {**rows[1].cells, "name": "LS_Other"}),
+    ]
+    data, applied = edited(Format.ADFTOOLS_JSON, "c.json", JSON_FILE, edits)
+    document = json.loads(data)
+    assert document == {
+        "LS_Spark": [{"name": "typeProperties.prot", "value": "10000"}],
+        "DS_*": [{"name": "typeProperties.x", "value": "1", "action": "add"}],
+        "LS_Other": [{"name": "typeProperties.username", "value": "etl"}],  # update: the default
+    }
+    kept = b'{\r\n  "LS_Spark": [\r\n    {"name": "typeProperties.prot", "value": "10000"}\r\n'
+    assert data.startswith(kept) and data.endswith(b"\r\n}\r\n")
+    assert (applied.removed, applied.added, applied.changed) == ([10], 1, [4])

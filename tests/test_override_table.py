@@ -14,13 +14,15 @@ import pytest
 from django.test import Client
 
 from connectors.environments.config_csv import parse_config_csv
-from connectors.environments.row_edits import RowEdit, fingerprint, table_rows
+from connectors.environments.files import Format
+from connectors.environments.row_edits import RowEdit, TableRow, fingerprint, rows_of, table_rows
+from portal.imports import import_repository
 from portal.models import AuditEvent, EnvironmentFile, Factory
-from portal.roles import Role
+from portal.roles import Role, grant
 from portal.services.actor import Actor
 from portal.services.environments import STALE, RowsRefused, save_rows
 from tests.conftest import make_user, signed_in
-from tests.environment_factory import WRONG_PATH_LINE, shop
+from tests.environment_factory import WRONG_PATH_LINE, repository, shop
 
 PAGE = "/factories/shop/environments/test/"
 ROWS = "/factories/shop/environments/test/rows/"
@@ -47,6 +49,10 @@ def table_form(file: EnvironmentFile, **changes: dict[str, str]) -> dict[str, st
         for column, value in {**cells, **changes.get(key, {})}.items():
             form[f"{key}-{column}"] = value
     return form
+
+
+def table_rows_of(file: EnvironmentFile) -> list[TableRow]:
+    return rows_of(Format(file.format), file.path, bytes(file.data))[0]
 
 
 def wrong_row_key(file: EnvironmentFile) -> str:
@@ -255,3 +261,46 @@ def test_a_user_with_no_role_in_the_factory_gets_404(factory: Factory) -> None:
     assert outsider.get(PAGE).status_code == 404
     assert outsider.post(ROWS, form).status_code == 404
     assert config_file().revision == 1
+
+
+UAT_CONFIG = "deployment/config-uat.json"
+UAT = (
+    b'{\n  "LS_Spark": [\n    {"name": "typeProperties.prot", "value": "10443"}\n  ],\n'
+    b'  "LS_KeyVault": [\n    {"name": "typeProperties.baseUrl", "value": "https://kv-uat/"}\n'
+    b"  ]\n}\n"
+)
+
+
+@pytest.fixture
+def uat(tmp_path: Path, editor: Any) -> Factory:
+    """The shop with a ``uat`` stage kept in the JSON form (a wrong path in it)."""
+    root = repository(tmp_path / "uat", 10000, 10443)
+    (root / UAT_CONFIG).write_bytes(UAT)
+    factory = Factory.objects.create(name="shop")
+    grant(editor, factory, Role.EDITOR)
+    assert import_repository(root, user=editor, factory=factory).ok
+    return factory
+
+
+def test_an_editor_edits_a_json_config_s_entries_as_rows(
+    uat: Factory, editor_client: Client
+) -> None:
+    page = editor_client.get("/factories/shop/environments/uat/").content.decode()
+    wrong = row_html(page, 3)
+    assert "ADFT0010" in wrong and 'aria-label="Action"' in wrong
+    paths = re.search(r'<datalist id="paths_row-0">(.*?)</datalist>', page, re.S)
+    assert paths is not None and '<option value="typeProperties.port">' in paths.group(1)
+    file = EnvironmentFile.objects.get(path=UAT_CONFIG)
+    form = {"file": UAT_CONFIG, "read_from": fingerprint(UAT)}
+    rows = table_rows_of(file)
+    for row in rows:
+        for column, value in row.cells.items():
+            form[f"row-{row.index}-{column}"] = value
+    form["row-0-path"] = "typeProperties.port"
+    response = editor_client.post(
+        "/factories/shop/environments/uat/rows/", form, HTTP_HX_REQUEST="true"
+    )
+    assert "1 row changed (line 3)" in response.content.decode()
+    assert "has-finding" not in response.content.decode()
+    file.refresh_from_db()
+    assert bytes(file.data) == UAT.replace(b"typeProperties.prot", b"typeProperties.port")

@@ -1,6 +1,7 @@
 """A config file's rows edited as a table: each row's cells as the table shows them, and
 the edits of a table applied to the file, changing only the records of the rows that
-changed (every other byte kept: comments, blank lines, quoting, line endings, a BOM).
+changed (every other byte kept: comments, blank lines, quoting, line endings, a BOM), in
+either form of azure.datafactory.tools config files (CSV rows, JSON entries).
 """
 
 from __future__ import annotations
@@ -8,7 +9,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from connectors.environments.config_csv import COLUMNS, ConfigCsv, ConfigRow, Record
+from connectors.environments.config_csv import (
+    COLUMNS,
+    ConfigCsv,
+    ConfigRow,
+    Record,
+    parse_config_csv,
+)
+from connectors.environments.config_json import ConfigJson, entries, parse_config_json
+from connectors.environments.files import Format
+from connectors.json_edit import line_column
+from connectors.json_spans import value_span
 
 CELLS = COLUMNS
 """``type``, ``name``, ``path``, ``value``: a row's cells in the table."""
@@ -127,6 +138,18 @@ class UnknownRow(LookupError):
     """An edit names a row the file does not have (it changed meanwhile)."""
 
 
+def _row(rows: dict[int, TableRow], index: int) -> TableRow:
+    row = rows.get(index)
+    if row is None:
+        raise UnknownRow(f"The file has no row {index} (it changed meanwhile).")
+    return row
+
+
+def _changed(row: TableRow, edit: RowEdit) -> dict[str, str]:
+    """The cells the edit gives another value than the row's."""
+    return {c: edit.cells[c] for c in CELLS if c in edit.cells and edit.cells[c] != row.cells[c]}
+
+
 def apply_edits(config: ConfigCsv, edits: list[RowEdit]) -> Applied:
     """Apply the table's edits to ``config``: a changed cell rewrites its row's record
     (its other cells as written), a deleted row's record goes, a new row is added at the
@@ -138,18 +161,14 @@ def apply_edits(config: ConfigCsv, edits: list[RowEdit]) -> Applied:
     for position, edit in enumerate(edits):
         if edit.index is None:
             continue
-        row = rows.get(edit.index)
-        if row is None:
-            raise UnknownRow(f"The file has no row at record {edit.index}.")
+        row = _row(rows, edit.index)
         if edit.delete:
             removals.append(edit.index)
             applied.removed.append(row.line)
             continue
         if not row.editable:
             continue
-        changes = {
-            c: edit.cells[c] for c in CELLS if c in edit.cells and edit.cells[c] != row.cells[c]
-        }
+        changes = _changed(row, edit)
         if changes:
             config.set_cells(edit.index, **changes)
             applied.changed.append(row.line)
@@ -174,15 +193,140 @@ def apply_edits(config: ConfigCsv, edits: list[RowEdit]) -> Applied:
     return applied
 
 
+# --- the JSON form: {"<object name>": [{"name": path, "value": ..., "action": ...}]} ------
+#
+# Its table has the same four cells, the first being the entry's action (update, add,
+# remove) rather than a type: the object name is looked up among every kind.
+
+
+def json_table_rows(config: ConfigJson) -> list[TableRow]:
+    """The entries the tool reads, as rows (``index``: the entry's position among them)."""
+    items, _ = entries(config)
+    rows = []
+    for position, item in enumerate(items):
+        first, last = _entry_lines(config.text, item.object_name, item.index)
+        cells = {"type": item.action, "name": item.object_name, "path": item.path}
+        cells["value"] = item.value
+        editable = not any("\n" in v or "\r" in v for v in cells.values())
+        rows.append(TableRow(position, first, last, cells, editable))
+    return rows
+
+
+def _entry_lines(text: str, object_name: str, index: int) -> tuple[int, int]:
+    start, end = value_span(text, [object_name, index])
+    return line_column(text, start)[0], line_column(text, max(start, end - 1))[0]
+
+
+def apply_json_edits(config: ConfigJson, edits: list[RowEdit]) -> Applied:
+    """The table's edits applied to a JSON config, entry by entry (every other character
+    kept): a changed cell rewrites that member of its entry, a deleted entry goes (its
+    object too when it was the last), a new entry goes at the end of its object (the
+    object made at the end of the file when new); an entry moved to another object name
+    is removed from its own and added to the other. Raises UnknownRow."""
+    items, _ = entries(config)
+    rows = {row.index: row for row in json_table_rows(config)}
+    applied = Applied([], [], 0)
+    removals: list[tuple[str, int]] = []
+    additions: list[tuple[int, dict[str, str]]] = []
+    tags: dict[str, list[int | None]] = {
+        name: [None] * len(entries_of)
+        for name, entries_of in config.document().items()
+        if isinstance(entries_of, list)
+    }
+    for position, edit in enumerate(edits):
+        if edit.index is None:
+            if not edit.blank and not edit.delete:
+                additions.append((position, {c: edit.cells.get(c, "") for c in CELLS}))
+            continue
+        row = _row(rows, edit.index)
+        item = items[edit.index]
+        if edit.delete:
+            removals.append((item.object_name, item.index))
+            applied.removed.append(row.line)
+            continue
+        if not row.editable:
+            continue
+        changes = _changed(row, edit)
+        if not changes:
+            continue
+        applied.changed.append(row.line)
+        if "name" in changes:  # moved to another object
+            removals.append((item.object_name, item.index))
+            additions.append((position, {**row.cells, **changes}))
+            continue
+        members = {"type": "action", "path": "name", "value": "value"}
+        config.set_entry(
+            item.object_name, item.index, **{members[c]: v for c, v in changes.items()}
+        )
+        tags[item.object_name][item.index] = position
+    for object_name, index in sorted(removals, key=lambda r: r[1], reverse=True):
+        config.remove_entry(object_name, index)
+        del tags[object_name][index]
+    for position, cells in additions:
+        config.add_entry(cells["name"], cells["path"], cells["value"], cells["type"] or "update")
+        tags.setdefault(cells["name"], []).append(position)
+        if edits[position].index is None:
+            applied.added += 1
+    for object_name, tagged in tags.items():
+        for index, tag in enumerate(tagged):
+            if tag is not None:
+                applied.placed[tag] = _entry_lines(config.text, object_name, index)
+    return applied
+
+
+# --- either form ------------------------------------------------------------------------
+
+EDITABLE = (Format.ADFTOOLS_CSV, Format.ADFTOOLS_JSON)
+"""The files edited as a table (an ARM parameter file is edited in the repository)."""
+
+
+def any_kind(format_: Format) -> bool:
+    """Whether a row's name is looked up among every kind (the JSON form: its first cell
+    is the entry's action, not a type)."""
+    return format_ is Format.ADFTOOLS_JSON
+
+
+def rows_of(format_: Format, path: str, raw: bytes) -> tuple[list[TableRow], list[KeptLine]]:
+    """The file's rows, and its lines shown as written (raises NotText)."""
+    if format_ is Format.ADFTOOLS_JSON:
+        config_json = parse_config_json(path, raw)
+        try:
+            return json_table_rows(config_json), []
+        except ValueError:  # not JSON: no rows (the check says why, at its line)
+            return [], []
+    config = parse_config_csv(path, raw)
+    return table_rows(config), kept_lines(config)
+
+
+def edited(format_: Format, path: str, raw: bytes, edits: list[RowEdit]) -> tuple[bytes, Applied]:
+    """The file with the table's edits (raises NotText, UnknownRow)."""
+    if format_ is Format.ADFTOOLS_JSON:
+        config_json = parse_config_json(path, raw)
+        try:
+            applied = apply_json_edits(config_json, edits)
+        except ValueError as exc:
+            raise UnknownRow(f"The file is not a JSON config to edit as rows: {exc}") from None
+        return config_json.to_bytes(), applied
+    config = parse_config_csv(path, raw)
+    applied = apply_edits(config, edits)
+    return config.to_bytes(), applied
+
+
 __all__ = [
-    "KeptLine",
-    "kept_lines",
-    "CELLS",
     "Applied",
+    "CELLS",
+    "EDITABLE",
+    "KeptLine",
     "RowEdit",
     "TableRow",
     "UnknownRow",
+    "any_kind",
     "apply_edits",
+    "apply_json_edits",
+    "edited",
     "fingerprint",
+    "json_table_rows",
+    "kept_lines",
+    "rows_of",
     "table_rows",
 ]

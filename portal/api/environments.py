@@ -145,12 +145,13 @@ class EnvironmentCompletion(ScopedView):
         parameters=[
             OpenApiParameter("type", str, description="The row's type (linkedService...)"),
             OpenApiParameter("name", str, description="The row's name (wildcards allowed)"),
+            OpenApiParameter("any", str, description="1: the JSON form (names of every kind)"),
         ],
         responses={200: None},
     )
     def get(self, request: Request, name: str) -> Response:
         environment = _environment(self, name)
-        names, paths = completions(
-            base_of(environment.factory), request.GET.get("type", ""), request.GET.get("name", "")
-        )
+        typed = (request.GET.get("type", ""), request.GET.get("name", ""))
+        found = completions(base_of(environment.factory), *typed, bool(request.GET.get("any")))
+        names, paths = found
         return Response({"names": names, "paths": paths})

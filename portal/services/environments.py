@@ -15,13 +15,13 @@ from django.db import transaction
 
 from connectors.environments import Finding, Format, OverrideFile
 from connectors.environments.check import read_file
-from connectors.environments.config_csv import parse_config_csv
 from connectors.environments.effective import Workspace
 from connectors.environments.row_edits import (
+    EDITABLE,
     Applied,
     RowEdit,
     UnknownRow,
-    apply_edits,
+    edited,
     fingerprint,
 )
 from connectors.environments.text import NotText
@@ -31,7 +31,6 @@ from portal.models import AuditEvent, EnvironmentFile, EnvironmentFileRevision
 from portal.services.actor import Actor
 
 _WHERE = {"ui": "", "api": "API, ", "cli": "command line, "}
-EDITABLE = (Format.ADFTOOLS_CSV,)
 STALE = (
     "The file changed since this table was read (another edit was saved): reload it and "
     "make your changes again."
@@ -76,13 +75,11 @@ def save_rows(
         if fingerprint(current) != read_from:
             raise RowsRefused(STALE)
         try:
-            config = parse_config_csv(locked.path, current)
-            applied = apply_edits(config, edits)
+            data, applied = edited(Format(locked.format), locked.path, current, edits)
         except (NotText, UnknownRow) as exc:
             raise RowsRefused(str(exc)) from None
         if applied.nothing:
             return RowsSaved(locked, applied, None)
-        data = config.to_bytes()
         base = base_of(locked.factory)
         findings = read_file(
             OverrideFile(locked.path, Format(locked.format), data),
@@ -130,4 +127,4 @@ def _author(actor: Actor) -> object:
     return actor.user if actor.signed_in else None
 
 
-__all__ = ["EDITABLE", "STALE", "RowsRefused", "RowsSaved", "editable", "save_rows"]
+__all__ = ["STALE", "RowsRefused", "RowsSaved", "editable", "save_rows"]

@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from connectors.environments import Finding
+from connectors.environments import Finding, Format
+from connectors.environments.config_json import ACTIONS
+from connectors.environments.row_edits import any_kind
 from portal.environment_matrix import FileRows, matrix
 from portal.environments import base_of, effective_properties
 from portal.models import Environment, EnvironmentFile, Factory
@@ -178,18 +180,19 @@ def environment_row_lists(request: HttpRequest, factory: str, name: str) -> Http
     environment = _environment_or_404(request, name)
     base = base_of(environment.factory)
     if request.GET.get("add"):
-        _file_or_404(environment, request.GET.get("file", ""))
+        file = _file_or_404(environment, request.GET.get("file", ""))
+        json_form = any_kind(Format(file.format))
         taken = [k for k in request.GET if k.startswith("new-") and k.endswith("-type")]
         context = {
             "factory": environment.factory,
             "environment": environment,
-            "row": new_row(base, len(taken)),
-            "types": TYPES,
+            "row": new_row(base, len(taken), json_form),
+            "types": list(ACTIONS) if json_form else TYPES,
+            "any_kind": json_form,
         }
         return render(request, "environments/_override_row.html", context)
     key = request.GET.get("row", "")
-    names, paths = completions(
-        base, request.GET.get(f"{key}-type", ""), request.GET.get(f"{key}-name", "")
-    )
+    typed = (request.GET.get(f"{key}-type", ""), request.GET.get(f"{key}-name", ""))
+    names, paths = completions(base, *typed, any_kind=bool(request.GET.get("any")))
     row = RowView(key, None, 0, {}, names=names, paths=paths)
     return render(request, "environments/_row_lists.html", {"row": row})
