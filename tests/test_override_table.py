@@ -304,3 +304,56 @@ def test_an_editor_edits_a_json_config_s_entries_as_rows(
     assert "has-finding" not in response.content.decode()
     file.refresh_from_db()
     assert bytes(file.data) == UAT.replace(b"typeProperties.prot", b"typeProperties.port")
+
+
+QA_CONFIG = "deployment/config-qa.csv"
+QA = b"\xef\xbb\xbf" + (
+    b"Type,Name,Path,Value\r\n"
+    b"# qa: the second server\r\n"
+    b"linkedService,LS_Spark,typeProperties.port,10443\r\n"
+    b"\r\n"
+    b'linkedService,LS_KeyVault,"typeProperties.baseUrl","https://kv-qa.vault.azure.net/"\r\n'
+    b'linkedService,LS_Spark,typeProperties.username,"$($Env:SPARK_USER)"\r\n'
+)
+
+
+@pytest.fixture
+def qa(tmp_path: Path, editor: Any) -> Factory:
+    """The shop with a ``qa`` stage whose config has a BOM, CRLF, a comment, a blank line
+    and quoted cells."""
+    root = repository(tmp_path / "qa", 10000, 10443)
+    (root / QA_CONFIG).write_bytes(QA)
+    factory = Factory.objects.create(name="shop")
+    grant(editor, factory, Role.EDITOR)
+    assert import_repository(root, user=editor, factory=factory).ok
+    return factory
+
+
+def test_saving_keeps_every_untouched_line_of_the_stored_file_byte_for_byte(
+    qa: Factory, editor: Any
+) -> None:
+    file = EnvironmentFile.objects.get(path=QA_CONFIG)
+    assert bytes(file.data) == QA
+    vault = next(r for r in table_rows_of(file) if r.cells["name"] == "LS_KeyVault")
+    edit = RowEdit(vault.index, {**vault.cells, "value": "https://kv-qa2.vault.azure.net/"})
+    save_rows(Actor.cli(editor), file, [edit], read_from=fingerprint(QA))
+    file.refresh_from_db()
+    after = bytes(file.data)
+    assert after == QA.replace(b"kv-qa.vault", b"kv-qa2.vault")
+    changed = [
+        n
+        for n, (a, b) in enumerate(zip(QA.split(b"\r\n"), after.split(b"\r\n"), strict=True))
+        if a != b
+    ]
+    assert changed == [4]
+
+
+def test_the_header_and_comments_show_as_written_at_their_lines(
+    qa: Factory, editor_client: Client
+) -> None:
+    page = editor_client.get("/factories/shop/environments/qa/").content.decode()
+    header = re.search(r'<tr data-line="1" class="kept-line">(.*?)</tr>', page, re.S)
+    comment = re.search(r'<tr data-line="2" class="kept-line">(.*?)</tr>', page, re.S)
+    assert header is not None and "<code>Type,Name,Path,Value</code>" in header.group(1)
+    assert comment is not None and "# qa: the second server" in comment.group(1)
+    assert 'name="row-4-value" value="https://kv-qa.vault.azure.net/"' in page
