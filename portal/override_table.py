@@ -55,6 +55,7 @@ class FileTable:
     rows: list[RowView]
     file_findings: list[Finding]
     types: list[str] = field(default_factory=lambda: TYPES)
+    revision: int = 1
     any_kind: bool = False
     """The JSON form: the first cell is the entry's action, the name any kind's."""
     message: str = ""
@@ -113,6 +114,7 @@ def file_table(file: EnvironmentFile, base: Base, findings: list[Finding]) -> Fi
     views.append(new_row(base, 0, json_form))
     whole = [f for f in mine if id(f) not in placed]
     table = FileTable(file.path, file.get_format_display(), fingerprint(raw), views, whole)
+    table.revision = file.revision
     if json_form:
         table.types, table.any_kind = list(ACTIONS), True
     return table

@@ -80,6 +80,7 @@ def test_an_editor_puts_a_wrong_path_right_and_only_that_line_changes(
     assert response.status_code == 200
     fragment = response.content.decode()
     assert "Saved deployment/config-test.csv as revision 2: 1 row changed (line 2)." in fragment
+    assert "azure.datafactory.tools config (CSV), revision 2</span>" in fragment
     assert "has-finding" not in fragment and "ADFT0010" not in fragment
     file.refresh_from_db()
     after = bytes(file.data)
