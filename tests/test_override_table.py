@@ -358,3 +358,23 @@ def test_the_header_and_comments_show_as_written_at_their_lines(
     assert header is not None and "<code>Type,Name,Path,Value</code>" in header.group(1)
     assert comment is not None and "# qa: the second server" in comment.group(1)
     assert 'name="row-4-value" value="https://kv-qa.vault.azure.net/"' in page
+
+
+ARM_FILE = "deployment/ARMTemplateParametersForFactory.uat.json"
+
+
+def test_an_arm_parameter_file_stays_read_only_line_by_line(
+    tmp_path: Path, editor: Any, editor_client: Client
+) -> None:
+    root = repository(tmp_path / "arm", 10000, 10443)
+    (root / ARM_FILE).write_text(
+        '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+        'deploymentParameters.json#",\n  "contentVersion": "1.0.0.0",\n  "parameters": {}\n}\n'
+    )
+    factory = Factory.objects.create(name="shop")
+    grant(editor, factory, Role.EDITOR)
+    assert import_repository(root, user=editor, factory=factory).ok
+    page = editor_client.get("/factories/shop/environments/uat/").content.decode()
+    assert f'data-path="{ARM_FILE}"' in page and "rows-form" not in page
+    response = editor_client.post("/factories/shop/environments/uat/rows/", {"file": ARM_FILE})
+    assert response.status_code == 404

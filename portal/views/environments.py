@@ -28,7 +28,7 @@ from portal.override_table import (
 from portal.roles import Role, has_role
 from portal.services.actor import Actor
 from portal.services.call_values import CallValues
-from portal.services.environments import STALE, RowsRefused, save_rows
+from portal.services.environments import STALE, RowsRefused, editable, save_rows
 from portal.services.test_queue import linked_services, test_all
 from portal.test_value_fields import shared_test_value_fields, typed_test_values
 from portal.views.access import editor_required, reader_required
@@ -121,9 +121,10 @@ def _page(
 
 
 def _file_or_404(environment: Environment, path: str) -> EnvironmentFile:
+    """The environment's config file at ``path`` that is edited as a table."""
     found = EnvironmentFile.objects.filter(environment=environment, path=path).first()
-    if found is None:
-        raise Http404(f"No override file '{path}' in {environment.name}.")
+    if found is None or not editable(found):
+        raise Http404(f"No config file '{path}' edited as rows in {environment.name}.")
     return found
 
 
