@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from connectors.diff import Change, diff
 from connectors.environments import BaseResource, EnvironmentResult, Finding
-from portal.environments import Effective, check_factory, effective_definitions
+from portal.environments import Effective, FactoryCheck, check_factory, effective_definitions
 from portal.models import ConnectionTest, Environment, EnvironmentFile, Factory, Resource
 
 
@@ -128,12 +128,19 @@ class FileRows:
     lines: list[FileLine]
     file_findings: list[Finding]
     """Findings about the file as a whole (line 0)."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every finding in the file."""
+    table: Any = None
+    """The Editor's table of its rows (:class:`portal.override_table.FileTable`), if any."""
 
 
-def override_rows(environment: Environment) -> tuple[list[FileRows], list[Finding]]:
+def override_rows(
+    environment: Environment, checked: FactoryCheck | None = None
+) -> tuple[list[FileRows], list[Finding]]:
     """The environment's override files line by line, each line with the findings at it;
     and the findings at no file of the environment (a resource's own problems)."""
-    result = check_factory(environment.factory, only=environment.name).results[0]
+    checked = checked or check_factory(environment.factory, only=environment.name)
+    result = checked.results[0]
     files = EnvironmentFile.objects.filter(environment=environment).order_by("position", "path")
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -147,7 +154,7 @@ def override_rows(environment: Environment) -> tuple[list[FileRows], list[Findin
             for n, line in enumerate(text.splitlines(), 1)
         ]
         whole = [f for f in findings if not 0 < f.where.line <= len(lines)]
-        shown.append(FileRows(file.path, file.get_format_display(), lines, whole))
+        shown.append(FileRows(file.path, file.get_format_display(), lines, whole, findings))
     return shown, [f for found in by_file.values() for f in found]
 
 

@@ -835,6 +835,9 @@ class EnvironmentFile(models.Model):
     format = models.CharField(max_length=20, choices=Format.choices)
     data = models.BinaryField()
     position = models.PositiveIntegerField(default=0, help_text="The order files apply in.")
+    revision = models.PositiveIntegerField(
+        default=1, help_text="The number of its last revision (1: as imported)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -847,3 +850,33 @@ class EnvironmentFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.environment}: {self.path}"
+
+
+class EnvironmentFileRevision(models.Model):
+    """One state of an override file after an edit, its exact bytes (append-only). The
+    state it was imported in is written as revision 1 at its first edit."""
+
+    file = models.ForeignKey(EnvironmentFile, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+    detail = models.TextField(blank=True, default="", help_text="What changed (never a value).")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "number"], name="one_revision_number_per_environment_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file.path} r{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("Revisions are append-only.")
+        super().save(*args, **kwargs)

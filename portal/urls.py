@@ -74,6 +74,16 @@ urlpatterns = [
         name="environment-overrides",
     ),
     path(
+        F + "environments/<str:name>/rows/",
+        environments.environment_rows,
+        name="environment-rows",
+    ),
+    path(
+        F + "environments/<str:name>/row-lists/",
+        environments.environment_row_lists,
+        name="environment-row-lists",
+    ),
+    path(
         F + "environments/<str:name>/test-all/",
         environments.environment_test_all,
         name="environment-test-all",

@@ -377,6 +377,27 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
             "api-environment-test-all": [
                 lambda: api.post("/api/v1/factories/default/environments/dev/test-all")
             ],
+            "environment-rows": [
+                lambda: browser.post(f"{page}/environments/dev/rows/", {"file": "x.csv"})
+            ],
+            "environment-row-lists": [
+                lambda: browser.get(
+                    f"{page}/environments/dev/row-lists/",
+                    {"row": "new-0", "new-0-type": "linkedService", "new-0-name": "Live"},
+                )
+            ],
+            "api-environment-rows": [
+                lambda: api.get("/api/v1/factories/default/environments/dev/rows?file=x.csv"),
+                lambda: api.post(
+                    "/api/v1/factories/default/environments/dev/rows", {}, format="json"
+                ),
+            ],
+            "api-environment-completion": [
+                lambda: api.get(
+                    "/api/v1/factories/default/environments/dev/completion?type=linkedService"
+                    "&name=Live"
+                )
+            ],
             "api-activities": [lambda: api.get(f"{pipe}/activities")],
             "api-activity": [lambda: api.get(f"{pipe}/activities/{activity}")],
             "api-activity-check": [

@@ -94,6 +94,16 @@ urlpatterns = [
         name="api-environment-test-all",
     ),
     path(
+        "factories/<str:factory>/environments/<str:name>/rows",
+        api(environments.EnvironmentRows),
+        name="api-environment-rows",
+    ),
+    path(
+        "factories/<str:factory>/environments/<str:name>/completion",
+        api(environments.EnvironmentCompletion),
+        name="api-environment-completion",
+    ),
+    path(
         "factories/<str:factory>/queries",
         api(activities.FactoryQueries),
         name="api-factory-queries",
