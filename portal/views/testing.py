@@ -192,6 +192,7 @@ def test_options(request: HttpRequest, factory: str, kind: str, name: str) -> Ht
         properties = effective_definition(service, environment).properties
     context = {
         "form_id": "test-form",
+        "environment": environment.name if environment is not None else "",
         "fields": test_value_fields(version, properties, stored_secrets=True),
         "password_held": password_held(version, properties),
     }

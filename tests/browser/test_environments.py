@@ -117,6 +117,9 @@ def test_a_factory_gets_environments_checked_at_their_rows_and_tested_in_each(
     prod = page.locator('#environments_here details[data-environment="prod"]')
     expect(prod).to_contain_text("difference")
     page.locator("#test-environment").select_option("prod")
+    # The values asked for are prod's once its panel has come (typing before would go to
+    # the panel it replaces).
+    expect(page.locator('#test_options[data-environment="prod"]')).to_have_count(1)
     host = page.locator("#id_test_param__host")
     expect(host).to_have_value("127.0.0.1")
     host.fill("127.0.0.1")
@@ -133,6 +136,7 @@ def test_a_factory_gets_environments_checked_at_their_rows_and_tested_in_each(
     # A wrong password typed for prod fails there, at authentication.
     page.reload()
     page.locator("#test-environment").select_option("prod")
+    expect(page.locator('#test_options[data-environment="prod"]')).to_have_count(1)
     page.locator("#id_test_secret__password").fill("not-the-password")
     page.get_by_role("button", name="Test connection").click()
     expect(result).to_contain_text("connection failed", timeout=45_000)
