@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from connectors.base import TestOptions
 from connectors.hiveserver2 import live
+from connectors.hiveserver2.client import HiveClient
 from connectors.hiveserver2.live import PreviewRequest, TableRef
 from connectors.spark import CONNECTOR
 from connectors.spark.flavour import FLAVOUR
@@ -102,6 +104,38 @@ def test_import_schema_under_version_2_uses_its_interim_types(spark_pool: Server
     assert interim["c_byte"] == "Sbyte"
     assert interim["c_ym"] == interim["c_dt"] == "String"
     assert all(c["supported"] for c in result["columns"])
+
+
+@pytest.mark.spark(V1)
+def test_a_table_preview_names_its_column_types_as_import_schema_does_without_get_columns(
+    spark_pool: ServerPool,
+) -> None:
+    version, tp = _server(spark_pool, V1)
+    calls: list[str] = []
+    call = HiveClient._call
+
+    def counted(self: HiveClient, name: str, method: Any, req: Any) -> Any:
+        calls.append(name)
+        return call(self, name, method, req)
+
+    for table in ("all_types", "v_types", "odd_names"):
+        ref = TableRef("sales", table)
+        imported = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=ref))["columns"]
+        calls.clear()
+        with mock.patch.object(HiveClient, "_call", counted):
+            previewed = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref)))
+        assert previewed["columns"] == imported
+        # GetColumns is not asked; CloseSession closes both operations.
+        assert calls[:7] == [
+            "OpenSession",
+            "GetInfo",
+            "GetInfo",
+            "ExecuteStatement",  # EXPLAIN EXTENDED, the plan check
+            "FetchResults",
+            "ExecuteStatement",
+            "GetResultSetMetadata",
+        ], table
+        assert set(calls[7:-1]) == {"FetchResults"} and calls[-1] == "CloseSession", calls
 
 
 @pytest.mark.spark(V2)

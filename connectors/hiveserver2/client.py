@@ -270,9 +270,19 @@ class HiveClient:
         resp = self._call("GetColumns", self._client.GetColumns, req)
         return self._read("GetColumns", resp, limits)
 
-    def query(self, statement: str, *, limits: FetchLimits, timeout_seconds: int = 0) -> ResultSet:
-        """Run one statement and read its result within ``limits``."""
-        return self.fetch(self.execute(statement, timeout_seconds), limits=limits)
+    def query(
+        self,
+        statement: str,
+        *,
+        limits: FetchLimits,
+        timeout_seconds: int = 0,
+        close_operation: bool = True,
+    ) -> ResultSet:
+        """Run one statement and read its result within ``limits``. With
+        ``close_operation=False`` an operation read to its end is left for CloseSession to
+        close (one round trip less; see :meth:`query_first_value`)."""
+        executed = self.execute(statement, timeout_seconds)
+        return self.fetch(executed, limits=limits, close_operation=close_operation)
 
     def execute(self, statement: str, timeout_seconds: int = 0) -> Any:
         """ExecuteStatement (synchronous); its reply, to give to :meth:`fetch`."""
@@ -284,11 +294,16 @@ class HiveClient:
         )
         return self._call("ExecuteStatement", self._client.ExecuteStatement, req)
 
-    def fetch(self, executed: Any, *, limits: FetchLimits) -> ResultSet:
-        """The result of :meth:`execute` read within ``limits``; the operation is closed."""
-        return self._read("ExecuteStatement", executed, limits)
+    def fetch(
+        self, executed: Any, *, limits: FetchLimits, close_operation: bool = True
+    ) -> ResultSet:
+        """The result of :meth:`execute` read within ``limits``; the operation is closed
+        (unless ``close_operation`` is False: see :meth:`query`)."""
+        return self._read("ExecuteStatement", executed, limits, close_operation=close_operation)
 
-    def _read(self, call: str, resp: Any, limits: FetchLimits) -> ResultSet:
+    def _read(
+        self, call: str, resp: Any, limits: FetchLimits, *, close_operation: bool = True
+    ) -> ResultSet:
         _check(resp.status, call)
         op = resp.operationHandle
         if op is None:
@@ -299,7 +314,8 @@ class HiveClient:
             with contextlib.suppress(NetworkError, OSError):
                 self._close_operation(op)
             raise
-        self._close_operation(op)
+        if close_operation:
+            self._close_operation(op)
         return result
 
     def result_columns(self, op: t.TOperationHandle) -> list[Any]:
