@@ -142,8 +142,12 @@ class HiveClient:
         self.session: OpenedSession | None = None
         self.identified_as: tuple[str, str] | None = None
         """(server name, version) as GetInfo answered on this session (``identify``)."""
-        capped = isinstance(transport, CappedTransport)
-        self.max_reply_bytes = transport.reply_limit if capped else max_string_bytes
+        # Checked once: a runtime Protocol check costs more than a small call's decoding.
+        self._capped: CappedTransport | None = (
+            transport if isinstance(transport, CappedTransport) else None
+        )
+        capped = self._capped
+        self.max_reply_bytes = capped.reply_limit if capped is not None else max_string_bytes
 
     # -- calls ---------------------------------------------------------------
     def open_session(
@@ -344,8 +348,6 @@ class HiveClient:
                 raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
             _check(fetched.status, "FetchResults")
             columns, size = decode_columns(fetched.results, width)
-            seen = widest_row_bytes(fetched.results, columns)
-            row_bytes = seen if row_bytes is None else max(row_bytes, seen)
             batch = list(zip(*columns, strict=True)) if width else []
             if not batch:
                 break
@@ -362,6 +364,9 @@ class HiveClient:
             result.bytes_read += size
             if len(batch) < ask:
                 break  # a Spark Thrift Server sends fewer rows than asked only at the end
+            if len(result.rows) < wanted:  # the widest row sizes the next batch
+                seen = widest_row_bytes(fetched.results, columns)
+                row_bytes = seen if row_bytes is None else max(row_bytes, seen)
         if len(result.rows) > limits.max_rows:
             del result.rows[limits.max_rows :]
             result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
@@ -404,8 +409,8 @@ class HiveClient:
     def _value_too_long(self, name: str) -> FrameTooLarge:
         """The decoder refused a value longer than the cap (before reading it)."""
         why = f"a value in the {name} reply is longer than the {self.max_string_bytes:,}-byte cap"
-        if isinstance(self.transport, CappedTransport):
-            self.transport.abandon_reply(why)
+        if self._capped is not None:
+            self._capped.abandon_reply(why)
         return FrameTooLarge(
             f"{name}: {why}", announced=None, limit=self.max_string_bytes, peer_bytes=b""
         )
@@ -415,7 +420,7 @@ class HiveClient:
         return wire.capture_more() if isinstance(wire, DeadlineSocket) else b""
 
     def _call(self, name: str, method: Any, req: Any) -> Any:
-        broken = self.transport.broken if isinstance(self.transport, CappedTransport) else ""
+        broken = self._capped.broken if self._capped is not None else ""
         if broken:
             # The server ends the session when the connection closes.
             self.session = None
