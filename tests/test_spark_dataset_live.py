@@ -123,19 +123,24 @@ def test_a_table_preview_names_its_column_types_as_import_schema_does_without_ge
         imported = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=ref))["columns"]
         calls.clear()
         with mock.patch.object(HiveClient, "_call", counted):
-            previewed = _ok(live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref)))
+            previewed_report = live.preview(
+                FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref)
+            )
+        previewed = _ok(previewed_report)
         assert previewed["columns"] == imported
-        # GetColumns is not asked; CloseSession closes both operations.
-        assert calls[:7] == [
+        # One round trip each: both GetInfo are sent before either reply is read; GetColumns
+        # is not asked; CloseSession closes both operations.
+        assert calls[:6] == [
             "OpenSession",
-            "GetInfo",
             "GetInfo",
             "ExecuteStatement",  # EXPLAIN EXTENDED, the plan check
             "FetchResults",
             "ExecuteStatement",
             "GetResultSetMetadata",
         ], table
-        assert set(calls[7:-1]) == {"FetchResults"} and calls[-1] == "CloseSession", calls
+        assert set(calls[6:-1]) == {"FetchResults"} and calls[-1] == "CloseSession", calls
+        info = next(s for s in previewed_report["stages"] if s["name"] == "Server name and version")
+        assert info["detail"] == "Spark SQL 3.5.3"
 
 
 @pytest.mark.spark(V2)

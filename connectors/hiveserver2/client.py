@@ -180,22 +180,31 @@ class HiveClient:
 
     def get_info(self, info_type: int) -> str:
         req = t.TGetInfoReq(sessionHandle=self._handle(), infoType=info_type)
-        resp = self._call("GetInfo", self._client.GetInfo, req)
-        _check(resp.status, "GetInfo")
-        value = resp.infoValue
-        if value is None:
-            return ""
-        for attr in (
-            "stringValue",
-            "smallIntValue",
-            "integerBitmask",
-            "integerFlag",
-            "lenValue",
-        ):
-            got = getattr(value, attr)
-            if got is not None:
-                return str(got)
-        return ""
+        return _info_value(self._call("GetInfo", self._client.GetInfo, req))
+
+    def get_infos(self, *info_types: int) -> list[str]:
+        """GetInfo of each type; on a transport that keeps a connection's replies in order
+        (``pipelined``: binary, SASL), every request is sent before the first reply is
+        read: one round trip."""
+        if not getattr(self.transport, "pipelined", False):
+            return [self.get_info(info_type) for info_type in info_types]
+        handle = self._handle()
+        reqs = [t.TGetInfoReq(sessionHandle=handle, infoType=it) for it in info_types]
+        return [_info_value(resp) for resp in self._call("GetInfo", self._pipelined, reqs)]
+
+    def _pipelined(self, reqs: list[t.TGetInfoReq]) -> list[Any]:
+        for req in reqs:
+            self._client.send_GetInfo(req)
+        replies: list[Any] = []
+        try:
+            for _ in reqs:
+                replies.append(self._client.recv_GetInfo())
+        except BaseException:
+            if self._capped is not None and len(replies) < len(reqs) - 1:
+                # A reply is still on the wire: nothing else can be read in step.
+                self._capped.abandon_reply("a GetInfo reply was left unread")
+            raise
+        return replies
 
     def server_name(self) -> str:
         return self.get_info(t.TGetInfoType.CLI_SERVER_NAME)
@@ -204,9 +213,13 @@ class HiveClient:
         return self.get_info(t.TGetInfoType.CLI_DBMS_VER)
 
     def identify(self) -> tuple[str, str]:
-        """(server name, version) from GetInfo, asked once per client."""
+        """(server name, version) from GetInfo, asked once per client (both in one round
+        trip where the transport allows: :meth:`get_infos`)."""
         if self.identified_as is None:
-            self.identified_as = (self.server_name(), self.server_version())
+            name, version = self.get_infos(
+                t.TGetInfoType.CLI_SERVER_NAME, t.TGetInfoType.CLI_DBMS_VER
+            )
+            self.identified_as = (name, version)
         return self.identified_as
 
     def query_first_value(
@@ -476,6 +489,18 @@ def _rows_within(rows: list[tuple[Any, ...]], budget: int) -> int:
         if used > budget:
             return index
     return len(rows)
+
+
+def _info_value(resp: t.TGetInfoResp) -> str:
+    _check(resp.status, "GetInfo")
+    value = resp.infoValue
+    if value is None:
+        return ""
+    for attr in ("stringValue", "smallIntValue", "integerBitmask", "integerFlag", "lenValue"):
+        got = getattr(value, attr)
+        if got is not None:
+            return str(got)
+    return ""
 
 
 def _check(status: t.TStatus | None, call: str) -> None:
