@@ -6,10 +6,11 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from thrift.protocol.TBinaryProtocol import TBinaryProtocol
 
 from connectors.base import TestOptions
 from connectors.hiveserver2 import live
-from connectors.hiveserver2.client import HiveClient
+from connectors.hiveserver2.binary_transport import UnframedTransport
 from connectors.hiveserver2.live import PreviewRequest, TableRef
 from connectors.spark import CONNECTOR
 from connectors.spark.flavour import FLAVOUR
@@ -112,34 +113,51 @@ def test_a_table_preview_names_its_column_types_as_import_schema_does_without_ge
 ) -> None:
     version, tp = _server(spark_pool, V1)
     calls: list[str] = []
-    call = HiveClient._call
+    waits = [0, 0]  # round trips; whether a request was sent since the last reply was read
+    begin, flush, read = (
+        TBinaryProtocol.writeMessageBegin,
+        UnframedTransport.flush,
+        UnframedTransport.read,
+    )
 
-    def counted(self: HiveClient, name: str, method: Any, req: Any) -> Any:
+    def counted_begin(self: TBinaryProtocol, name: str, kind: int, seqid: int) -> None:
         calls.append(name)
-        return call(self, name, method, req)
+        begin(self, name, kind, seqid)
+
+    def counted_flush(self: UnframedTransport) -> None:
+        waits[1] = 1
+        flush(self)
+
+    def counted_read(self: UnframedTransport, size: int) -> bytes:
+        waits[0], waits[1] = waits[0] + waits[1], 0
+        return read(self, size)
 
     for table in ("all_types", "v_types", "odd_names"):
         ref = TableRef("sales", table)
         imported = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=ref))["columns"]
         calls.clear()
-        with mock.patch.object(HiveClient, "_call", counted):
-            previewed_report = live.preview(
-                FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref)
-            )
-        previewed = _ok(previewed_report)
-        assert previewed["columns"] == imported
-        # One round trip each: both GetInfo are sent before either reply is read; GetColumns
-        # is not asked; CloseSession closes both operations.
-        assert calls[:6] == [
+        waits[:] = [0, 0]
+        with (
+            mock.patch.object(TBinaryProtocol, "writeMessageBegin", counted_begin),
+            mock.patch.object(UnframedTransport, "flush", counted_flush),
+            mock.patch.object(UnframedTransport, "read", counted_read),
+        ):
+            report = live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref))
+        assert _ok(report)["columns"] == imported
+        # GetColumns is not asked; CloseSession closes both operations.
+        assert calls[:8] == [
             "OpenSession",
+            "GetInfo",  # server name and version: one round trip
             "GetInfo",
             "ExecuteStatement",  # EXPLAIN EXTENDED, the plan check
             "FetchResults",
             "ExecuteStatement",
-            "GetResultSetMetadata",
+            "GetResultSetMetadata",  # with the first row: one round trip
+            "FetchResults",
         ], table
-        assert set(calls[6:-1]) == {"FetchResults"} and calls[-1] == "CloseSession", calls
-        info = next(s for s in previewed_report["stages"] if s["name"] == "Server name and version")
+        assert set(calls[8:-1]) <= {"FetchResults"} and calls[-1] == "CloseSession", calls
+        assert waits[0] == len(calls) - 2, calls
+        info = next(s for s in report["stages"] if s["name"] == "Server name and version")
         assert info["detail"] == "Spark SQL 3.5.3"
 
 

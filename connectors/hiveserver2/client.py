@@ -19,8 +19,9 @@ sends the statement as given: check it first with
 
 Rows are fetched in batches small enough for a reply to stay within half the transport's
 reply cap: sized from the column types when they bound a row (numbers, dates, VARCHAR(n)),
-else one row first, then from the widest row read so far. Rows of several megabytes each
-are so read one or a few at a time; a single row wider than the cap fails with
+else one row first, then from the widest row read so far (on binary and SASL connections
+that row is asked with the result's description, in one round trip). Rows of several
+megabytes each are so read one or a few at a time; a single row wider than the cap fails with
 :class:`~connectors.hiveserver2.errors.RowsTooWide`, naming the size the server announced.
 A reply over the cap cannot be skipped on a binary connection (nothing else can be read
 from it), so a batch is never asked for again smaller: it is sized before it is asked for.
@@ -183,27 +184,31 @@ class HiveClient:
         return _info_value(self._call("GetInfo", self._client.GetInfo, req))
 
     def get_infos(self, *info_types: int) -> list[str]:
-        """GetInfo of each type; on a transport that keeps a connection's replies in order
-        (``pipelined``: binary, SASL), every request is sent before the first reply is
-        read: one round trip."""
-        if not getattr(self.transport, "pipelined", False):
-            return [self.get_info(info_type) for info_type in info_types]
+        """GetInfo of each type, in one round trip where the transport allows
+        (:meth:`_in_one_round_trip`)."""
         handle = self._handle()
-        reqs = [t.TGetInfoReq(sessionHandle=handle, infoType=it) for it in info_types]
-        return [_info_value(resp) for resp in self._call("GetInfo", self._pipelined, reqs)]
+        calls = [("GetInfo", t.TGetInfoReq(sessionHandle=handle, infoType=it)) for it in info_types]
+        return [_info_value(resp) for resp in self._in_one_round_trip(calls)]
 
-    def _pipelined(self, reqs: list[t.TGetInfoReq]) -> list[Any]:
-        for req in reqs:
-            self._client.send_GetInfo(req)
+    def _in_one_round_trip(self, calls: list[tuple[str, Any]]) -> list[Any]:
+        """The replies to these (call name, request) pairs. On a transport that keeps a
+        connection's replies in order (``pipelined``: binary, SASL) every request is sent
+        before the first reply is read; elsewhere (HTTP: a POST each) one after the other.
+        A failure that leaves a reply unread makes the connection unusable."""
+        if not getattr(self.transport, "pipelined", False):
+            return [self._call(name, getattr(self._client, name), req) for name, req in calls]
+        for name, req in calls:
+            self._call(name, getattr(self._client, "send_" + name), req)
         replies: list[Any] = []
-        try:
-            for _ in reqs:
-                replies.append(self._client.recv_GetInfo())
-        except BaseException:
-            if self._capped is not None and len(replies) < len(reqs) - 1:
-                # A reply is still on the wire: nothing else can be read in step.
-                self._capped.abandon_reply("a GetInfo reply was left unread")
-            raise
+        for name, _ in calls:
+            receive = getattr(self._client, "recv_" + name)
+            try:
+                replies.append(self._call(name, lambda _req, read=receive: read(), None))
+            except BaseException:
+                unread = calls[len(replies) + 1 :]
+                if unread and self._capped is not None:
+                    self._capped.abandon_reply(f"the {unread[0][0]} reply was left unread")
+                raise
         return replies
 
     def server_name(self) -> str:
@@ -337,28 +342,41 @@ class HiveClient:
 
     def result_columns(self, op: t.TOperationHandle) -> list[Any]:
         req = t.TGetResultSetMetadataReq(operationHandle=op)
-        resp = self._call("GetResultSetMetadata", self._client.GetResultSetMetadata, req)
-        _check(resp.status, "GetResultSetMetadata")
-        return describe_columns(resp.schema)
+        described = self._call("GetResultSetMetadata", self._client.GetResultSetMetadata, req)
+        return _described(described)
 
     def _fetch_bounded(self, op: t.TOperationHandle, limits: FetchLimits) -> ResultSet:
-        result = ResultSet(self.result_columns(op))
+        first: Any = None
+        if getattr(self.transport, "pipelined", False):
+            # The description and a first row in one round trip (a row's size is known
+            # only once one is read, unless every column type bounds it).
+            describe = t.TGetResultSetMetadataReq(operationHandle=op)
+            calls = [("GetResultSetMetadata", describe), ("FetchResults", _fetch_next(op, 1))]
+            try:
+                described, first = self._in_one_round_trip(calls)
+            except FrameTooLarge as exc:
+                raise RowsTooWide(exc, rows=1, read=0) from exc
+            result = ResultSet(_described(described))
+        else:
+            result = ResultSet(self.result_columns(op))
         width = len(result.columns)
         wanted = limits.max_rows + 1  # one more row tells whether there are more
         row_bytes = announced_row_bytes(result.columns)
         while len(result.rows) < wanted:
-            ask = self._batch_size(
-                min(limits.batch_rows, wanted - len(result.rows)),
-                row_bytes,
-                limits.max_bytes - result.bytes_read,
-            )
-            req = t.TFetchResultsReq(
-                operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=ask
-            )
-            try:
-                fetched = self._call("FetchResults", self._client.FetchResults, req)
-            except FrameTooLarge as exc:
-                raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
+            if first is not None:
+                fetched, ask, first = first, 1, None
+            else:
+                ask = self._batch_size(
+                    min(limits.batch_rows, wanted - len(result.rows)),
+                    row_bytes,
+                    limits.max_bytes - result.bytes_read,
+                )
+                try:
+                    fetched = self._call(
+                        "FetchResults", self._client.FetchResults, _fetch_next(op, ask)
+                    )
+                except FrameTooLarge as exc:
+                    raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
             _check(fetched.status, "FetchResults")
             columns, size = decode_columns(fetched.results, width)
             batch = list(zip(*columns, strict=True)) if width else []
@@ -396,10 +414,7 @@ class HiveClient:
         return max(1, min(most, fit))
 
     def _fetch_first_value(self, op: t.TOperationHandle) -> Any:
-        fetch = t.TFetchResultsReq(
-            operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=1
-        )
-        fetched = self._call("FetchResults", self._client.FetchResults, fetch)
+        fetched = self._call("FetchResults", self._client.FetchResults, _fetch_next(op, 1))
         _check(fetched.status, "FetchResults")
         return first_value(fetched.results)
 
@@ -489,6 +504,17 @@ def _rows_within(rows: list[tuple[Any, ...]], budget: int) -> int:
         if used > budget:
             return index
     return len(rows)
+
+
+def _fetch_next(op: t.TOperationHandle, rows: int) -> t.TFetchResultsReq:
+    return t.TFetchResultsReq(
+        operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=rows
+    )
+
+
+def _described(resp: t.TGetResultSetMetadataResp) -> list[Any]:
+    _check(resp.status, "GetResultSetMetadata")
+    return describe_columns(resp.schema)
 
 
 def _info_value(resp: t.TGetInfoResp) -> str:
