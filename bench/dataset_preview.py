@@ -35,10 +35,12 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from thrift.protocol.TBinaryProtocol import TBinaryProtocol, TBinaryProtocolAccelerated
 from thrift.transport.TTransport import TMemoryBuffer
@@ -320,18 +322,46 @@ def _page_after_answer_ms(port: int) -> list[float]:
     return samples[WARMUP:]
 
 
-def _calls(run: Callable[..., int], port: int) -> list[str]:
-    """The Thrift calls of one untimed run (both clients write through TBinaryProtocol)."""
-    with _counting() as (calls, _):
+def _calls(run: Callable[..., int], port: int) -> tuple[list[str], int]:
+    """The Thrift calls of one untimed run (both clients write through TBinaryProtocol),
+    and its round trips: the times a read from the socket follows a send."""
+    sent = [False]
+    round_trips = [0]
+    sendall, send = socket.socket.sendall, socket.socket.send
+    recv, recv_into = socket.socket.recv, socket.socket.recv_into
+
+    def sending(method: Any) -> Any:
+        def wrapped(self: socket.socket, *args: Any) -> Any:
+            sent[0] = True
+            return method(self, *args)
+
+        return wrapped
+
+    def receiving(method: Any) -> Any:
+        def wrapped(self: socket.socket, *args: Any) -> Any:
+            round_trips[0] += sent[0]
+            sent[0] = False
+            return method(self, *args)
+
+        return wrapped
+
+    with (
+        _counting() as (calls, _),
+        mock.patch.object(socket.socket, "sendall", sending(sendall)),
+        mock.patch.object(socket.socket, "send", sending(send)),
+        mock.patch.object(socket.socket, "recv", receiving(recv)),
+        mock.patch.object(socket.socket, "recv_into", receiving(recv_into)),
+    ):
         run(port)
-    return list(calls)
+    return list(calls), round_trips[0]
 
 
-def _calls_text(calls: list[str]) -> str:
+def _calls_text(counted_run: tuple[list[str], int]) -> str:
+    calls, round_trips = counted_run
     counted: dict[str, int] = {}
     for name in calls:
         counted[name] = counted.get(name, 0) + 1
-    return f"{len(calls)}: " + ", ".join(
+    return f"{len(calls)} in {round_trips} round trips: " + ", ".join(
         name if n == 1 else f"{name} x{n}" for name, n in counted.items()
     )
 
@@ -436,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
             "``SELECT * FROM `bench`.`mixed` LIMIT 1001``, its rows carried as interim types "
             "and its column types as Import schema names them, CloseSession. PyHive: "
             "`hive.connect`, `cursor.execute`, `fetchmany(1000)`, `cursor.close()`, "
-            "`conn.close()`. Thrift calls counted in one untimed run of each.",
+            "`conn.close()`. Thrift calls and round trips (a read from the socket after a send) "
+            "counted in one untimed run of each.",
             "",
             markdown_table(
                 ["client", "median", "p90", "Thrift calls"],
