@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
+from thrift.protocol.TBinaryProtocol import TBinaryProtocol
 
 from connectors.base import TestOptions
 from connectors.hiveserver2 import live
+from connectors.hiveserver2.binary_transport import UnframedTransport
 from connectors.hiveserver2.live import PreviewRequest, TableRef
 from connectors.spark import CONNECTOR
 from connectors.spark.flavour import FLAVOUR
@@ -102,6 +105,60 @@ def test_import_schema_under_version_2_uses_its_interim_types(spark_pool: Server
     assert interim["c_byte"] == "Sbyte"
     assert interim["c_ym"] == interim["c_dt"] == "String"
     assert all(c["supported"] for c in result["columns"])
+
+
+@pytest.mark.spark(V1)
+def test_a_table_preview_names_its_column_types_as_import_schema_does_without_get_columns(
+    spark_pool: ServerPool,
+) -> None:
+    version, tp = _server(spark_pool, V1)
+    calls: list[str] = []
+    waits = [0, 0]  # round trips; whether a request was sent since the last reply was read
+    begin, flush, read = (
+        TBinaryProtocol.writeMessageBegin,
+        UnframedTransport.flush,
+        UnframedTransport.read,
+    )
+
+    def counted_begin(self: TBinaryProtocol, name: str, kind: int, seqid: int) -> None:
+        calls.append(name)
+        begin(self, name, kind, seqid)
+
+    def counted_flush(self: UnframedTransport) -> None:
+        waits[1] = 1
+        flush(self)
+
+    def counted_read(self: UnframedTransport, size: int) -> bytes:
+        waits[0], waits[1] = waits[0] + waits[1], 0
+        return read(self, size)
+
+    for table in ("all_types", "v_types", "odd_names"):
+        ref = TableRef("sales", table)
+        imported = _ok(live.columns(FLAVOUR, version, tp, OPTIONS, table=ref))["columns"]
+        calls.clear()
+        waits[:] = [0, 0]
+        with (
+            mock.patch.object(TBinaryProtocol, "writeMessageBegin", counted_begin),
+            mock.patch.object(UnframedTransport, "flush", counted_flush),
+            mock.patch.object(UnframedTransport, "read", counted_read),
+        ):
+            report = live.preview(FLAVOUR, version, tp, OPTIONS, PreviewRequest(table=ref))
+        assert _ok(report)["columns"] == imported
+        # GetColumns is not asked; CloseSession closes both operations.
+        assert calls[:8] == [
+            "OpenSession",
+            "GetInfo",  # server name and version: one round trip
+            "GetInfo",
+            "ExecuteStatement",  # EXPLAIN EXTENDED, the plan check
+            "FetchResults",
+            "ExecuteStatement",
+            "GetResultSetMetadata",  # with the first row: one round trip
+            "FetchResults",
+        ], table
+        assert set(calls[8:-1]) <= {"FetchResults"} and calls[-1] == "CloseSession", calls
+        assert waits[0] == len(calls) - 2, calls
+        info = next(s for s in report["stages"] if s["name"] == "Server name and version")
+        assert info["detail"] == "Spark SQL 3.5.3"
 
 
 @pytest.mark.spark(V2)

@@ -21,6 +21,10 @@ class UnframedTransport(TTransportBase):
     calls rather than one per field.
     """
 
+    pipelined = True
+    """The server answers a connection's requests in order, so several can be sent before
+    the first reply is read (``HiveClient.get_infos``)."""
+
     def __init__(self, wire: DeadlineSocket, *, max_reply_bytes: int) -> None:
         self.wire = wire
         self.max_reply_bytes = max_reply_bytes

@@ -19,8 +19,9 @@ sends the statement as given: check it first with
 
 Rows are fetched in batches small enough for a reply to stay within half the transport's
 reply cap: sized from the column types when they bound a row (numbers, dates, VARCHAR(n)),
-else one row first, then from the widest row read so far. Rows of several megabytes each
-are so read one or a few at a time; a single row wider than the cap fails with
+else one row first, then from the widest row read so far (on binary and SASL connections
+that row is asked with the result's description, in one round trip). Rows of several
+megabytes each are so read one or a few at a time; a single row wider than the cap fails with
 :class:`~connectors.hiveserver2.errors.RowsTooWide`, naming the size the server announced.
 A reply over the cap cannot be skipped on a binary connection (nothing else can be read
 from it), so a batch is never asked for again smaller: it is sized before it is asked for.
@@ -142,8 +143,12 @@ class HiveClient:
         self.session: OpenedSession | None = None
         self.identified_as: tuple[str, str] | None = None
         """(server name, version) as GetInfo answered on this session (``identify``)."""
-        capped = isinstance(transport, CappedTransport)
-        self.max_reply_bytes = transport.reply_limit if capped else max_string_bytes
+        # Checked once: a runtime Protocol check costs more than a small call's decoding.
+        self._capped: CappedTransport | None = (
+            transport if isinstance(transport, CappedTransport) else None
+        )
+        capped = self._capped
+        self.max_reply_bytes = capped.reply_limit if capped is not None else max_string_bytes
 
     # -- calls ---------------------------------------------------------------
     def open_session(
@@ -176,22 +181,35 @@ class HiveClient:
 
     def get_info(self, info_type: int) -> str:
         req = t.TGetInfoReq(sessionHandle=self._handle(), infoType=info_type)
-        resp = self._call("GetInfo", self._client.GetInfo, req)
-        _check(resp.status, "GetInfo")
-        value = resp.infoValue
-        if value is None:
-            return ""
-        for attr in (
-            "stringValue",
-            "smallIntValue",
-            "integerBitmask",
-            "integerFlag",
-            "lenValue",
-        ):
-            got = getattr(value, attr)
-            if got is not None:
-                return str(got)
-        return ""
+        return _info_value(self._call("GetInfo", self._client.GetInfo, req))
+
+    def get_infos(self, *info_types: int) -> list[str]:
+        """GetInfo of each type, in one round trip where the transport allows
+        (:meth:`_in_one_round_trip`)."""
+        handle = self._handle()
+        calls = [("GetInfo", t.TGetInfoReq(sessionHandle=handle, infoType=it)) for it in info_types]
+        return [_info_value(resp) for resp in self._in_one_round_trip(calls)]
+
+    def _in_one_round_trip(self, calls: list[tuple[str, Any]]) -> list[Any]:
+        """The replies to these (call name, request) pairs. On a transport that keeps a
+        connection's replies in order (``pipelined``: binary, SASL) every request is sent
+        before the first reply is read; elsewhere (HTTP: a POST each) one after the other.
+        A failure that leaves a reply unread makes the connection unusable."""
+        if not getattr(self.transport, "pipelined", False):
+            return [self._call(name, getattr(self._client, name), req) for name, req in calls]
+        for name, req in calls:
+            self._call(name, getattr(self._client, "send_" + name), req)
+        replies: list[Any] = []
+        for name, _ in calls:
+            receive = getattr(self._client, "recv_" + name)
+            try:
+                replies.append(self._call(name, lambda _req, read=receive: read(), None))
+            except BaseException:
+                unread = calls[len(replies) + 1 :]
+                if unread and self._capped is not None:
+                    self._capped.abandon_reply(f"the {unread[0][0]} reply was left unread")
+                raise
+        return replies
 
     def server_name(self) -> str:
         return self.get_info(t.TGetInfoType.CLI_SERVER_NAME)
@@ -200,9 +218,13 @@ class HiveClient:
         return self.get_info(t.TGetInfoType.CLI_DBMS_VER)
 
     def identify(self) -> tuple[str, str]:
-        """(server name, version) from GetInfo, asked once per client."""
+        """(server name, version) from GetInfo, asked once per client (both in one round
+        trip where the transport allows: :meth:`get_infos`)."""
         if self.identified_as is None:
-            self.identified_as = (self.server_name(), self.server_version())
+            name, version = self.get_infos(
+                t.TGetInfoType.CLI_SERVER_NAME, t.TGetInfoType.CLI_DBMS_VER
+            )
+            self.identified_as = (name, version)
         return self.identified_as
 
     def query_first_value(
@@ -270,9 +292,19 @@ class HiveClient:
         resp = self._call("GetColumns", self._client.GetColumns, req)
         return self._read("GetColumns", resp, limits)
 
-    def query(self, statement: str, *, limits: FetchLimits, timeout_seconds: int = 0) -> ResultSet:
-        """Run one statement and read its result within ``limits``."""
-        return self.fetch(self.execute(statement, timeout_seconds), limits=limits)
+    def query(
+        self,
+        statement: str,
+        *,
+        limits: FetchLimits,
+        timeout_seconds: int = 0,
+        close_operation: bool = True,
+    ) -> ResultSet:
+        """Run one statement and read its result within ``limits``. With
+        ``close_operation=False`` an operation read to its end is left for CloseSession to
+        close (one round trip less; see :meth:`query_first_value`)."""
+        executed = self.execute(statement, timeout_seconds)
+        return self.fetch(executed, limits=limits, close_operation=close_operation)
 
     def execute(self, statement: str, timeout_seconds: int = 0) -> Any:
         """ExecuteStatement (synchronous); its reply, to give to :meth:`fetch`."""
@@ -284,11 +316,16 @@ class HiveClient:
         )
         return self._call("ExecuteStatement", self._client.ExecuteStatement, req)
 
-    def fetch(self, executed: Any, *, limits: FetchLimits) -> ResultSet:
-        """The result of :meth:`execute` read within ``limits``; the operation is closed."""
-        return self._read("ExecuteStatement", executed, limits)
+    def fetch(
+        self, executed: Any, *, limits: FetchLimits, close_operation: bool = True
+    ) -> ResultSet:
+        """The result of :meth:`execute` read within ``limits``; the operation is closed
+        (unless ``close_operation`` is False: see :meth:`query`)."""
+        return self._read("ExecuteStatement", executed, limits, close_operation=close_operation)
 
-    def _read(self, call: str, resp: Any, limits: FetchLimits) -> ResultSet:
+    def _read(
+        self, call: str, resp: Any, limits: FetchLimits, *, close_operation: bool = True
+    ) -> ResultSet:
         _check(resp.status, call)
         op = resp.operationHandle
         if op is None:
@@ -299,37 +336,49 @@ class HiveClient:
             with contextlib.suppress(NetworkError, OSError):
                 self._close_operation(op)
             raise
-        self._close_operation(op)
+        if close_operation:
+            self._close_operation(op)
         return result
 
     def result_columns(self, op: t.TOperationHandle) -> list[Any]:
         req = t.TGetResultSetMetadataReq(operationHandle=op)
-        resp = self._call("GetResultSetMetadata", self._client.GetResultSetMetadata, req)
-        _check(resp.status, "GetResultSetMetadata")
-        return describe_columns(resp.schema)
+        described = self._call("GetResultSetMetadata", self._client.GetResultSetMetadata, req)
+        return _described(described)
 
     def _fetch_bounded(self, op: t.TOperationHandle, limits: FetchLimits) -> ResultSet:
-        result = ResultSet(self.result_columns(op))
+        first: Any = None
+        if getattr(self.transport, "pipelined", False):
+            # The description and a first row in one round trip (a row's size is known
+            # only once one is read, unless every column type bounds it).
+            describe = t.TGetResultSetMetadataReq(operationHandle=op)
+            calls = [("GetResultSetMetadata", describe), ("FetchResults", _fetch_next(op, 1))]
+            try:
+                described, first = self._in_one_round_trip(calls)
+            except FrameTooLarge as exc:
+                raise RowsTooWide(exc, rows=1, read=0) from exc
+            result = ResultSet(_described(described))
+        else:
+            result = ResultSet(self.result_columns(op))
         width = len(result.columns)
         wanted = limits.max_rows + 1  # one more row tells whether there are more
         row_bytes = announced_row_bytes(result.columns)
         while len(result.rows) < wanted:
-            ask = self._batch_size(
-                min(limits.batch_rows, wanted - len(result.rows)),
-                row_bytes,
-                limits.max_bytes - result.bytes_read,
-            )
-            req = t.TFetchResultsReq(
-                operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=ask
-            )
-            try:
-                fetched = self._call("FetchResults", self._client.FetchResults, req)
-            except FrameTooLarge as exc:
-                raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
+            if first is not None:
+                fetched, ask, first = first, 1, None
+            else:
+                ask = self._batch_size(
+                    min(limits.batch_rows, wanted - len(result.rows)),
+                    row_bytes,
+                    limits.max_bytes - result.bytes_read,
+                )
+                try:
+                    fetched = self._call(
+                        "FetchResults", self._client.FetchResults, _fetch_next(op, ask)
+                    )
+                except FrameTooLarge as exc:
+                    raise RowsTooWide(exc, rows=ask, read=len(result.rows)) from exc
             _check(fetched.status, "FetchResults")
             columns, size = decode_columns(fetched.results, width)
-            seen = widest_row_bytes(fetched.results, columns)
-            row_bytes = seen if row_bytes is None else max(row_bytes, seen)
             batch = list(zip(*columns, strict=True)) if width else []
             if not batch:
                 break
@@ -346,6 +395,9 @@ class HiveClient:
             result.bytes_read += size
             if len(batch) < ask:
                 break  # a Spark Thrift Server sends fewer rows than asked only at the end
+            if len(result.rows) < wanted:  # the widest row sizes the next batch
+                seen = widest_row_bytes(fetched.results, columns)
+                row_bytes = seen if row_bytes is None else max(row_bytes, seen)
         if len(result.rows) > limits.max_rows:
             del result.rows[limits.max_rows :]
             result.cut = f"the first {limits.max_rows:,} rows are shown; the result has more"
@@ -362,10 +414,7 @@ class HiveClient:
         return max(1, min(most, fit))
 
     def _fetch_first_value(self, op: t.TOperationHandle) -> Any:
-        fetch = t.TFetchResultsReq(
-            operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=1
-        )
-        fetched = self._call("FetchResults", self._client.FetchResults, fetch)
+        fetched = self._call("FetchResults", self._client.FetchResults, _fetch_next(op, 1))
         _check(fetched.status, "FetchResults")
         return first_value(fetched.results)
 
@@ -388,8 +437,8 @@ class HiveClient:
     def _value_too_long(self, name: str) -> FrameTooLarge:
         """The decoder refused a value longer than the cap (before reading it)."""
         why = f"a value in the {name} reply is longer than the {self.max_string_bytes:,}-byte cap"
-        if isinstance(self.transport, CappedTransport):
-            self.transport.abandon_reply(why)
+        if self._capped is not None:
+            self._capped.abandon_reply(why)
         return FrameTooLarge(
             f"{name}: {why}", announced=None, limit=self.max_string_bytes, peer_bytes=b""
         )
@@ -399,7 +448,7 @@ class HiveClient:
         return wire.capture_more() if isinstance(wire, DeadlineSocket) else b""
 
     def _call(self, name: str, method: Any, req: Any) -> Any:
-        broken = self.transport.broken if isinstance(self.transport, CappedTransport) else ""
+        broken = self._capped.broken if self._capped is not None else ""
         if broken:
             # The server ends the session when the connection closes.
             self.session = None
@@ -455,6 +504,29 @@ def _rows_within(rows: list[tuple[Any, ...]], budget: int) -> int:
         if used > budget:
             return index
     return len(rows)
+
+
+def _fetch_next(op: t.TOperationHandle, rows: int) -> t.TFetchResultsReq:
+    return t.TFetchResultsReq(
+        operationHandle=op, orientation=t.TFetchOrientation.FETCH_NEXT, maxRows=rows
+    )
+
+
+def _described(resp: t.TGetResultSetMetadataResp) -> list[Any]:
+    _check(resp.status, "GetResultSetMetadata")
+    return describe_columns(resp.schema)
+
+
+def _info_value(resp: t.TGetInfoResp) -> str:
+    _check(resp.status, "GetInfo")
+    value = resp.infoValue
+    if value is None:
+        return ""
+    for attr in ("stringValue", "smallIntValue", "integerBitmask", "integerFlag", "lenValue"):
+        got = getattr(value, attr)
+        if got is not None:
+            return str(got)
+    return ""
 
 
 def _check(status: t.TStatus | None, call: str) -> None:

@@ -15,12 +15,13 @@ into its queries as literals, and its type-mapping table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from connectors.hiveserver2.client import HiveClient
 from connectors.hiveserver2.errors import HiveStatusError
+from connectors.hiveserver2.results import ResultColumn
 from connectors.hiveserver2.types import ColumnType
 
 PREFIX_WORDS = "Refused by the server's plan: "
@@ -62,6 +63,9 @@ class PlanReader:
     """OpenSession settings the reader needs (e.g. plans not shortened)."""
     verified: str
     """Against what this reader was verified (said in refusals and the README)."""
+    output_types: Callable[[Any, Sequence[ResultColumn]], list[str] | None] | None = None
+    """(judged plan, the statement's result columns) -> each column's server type as
+    GetColumns names it, or None when the plan does not say them all (None: never)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,14 @@ class Dialect:
     def check_plan(self, client: HiveClient, statement: str, timeout_seconds: int) -> Any:
         """The server's plan of ``statement``, judged by the reader for that server."""
         return self.reader_for(client).check(client, statement, timeout_seconds)
+
+    def output_types(
+        self, client: HiveClient, plan: Any, columns: Sequence[ResultColumn]
+    ) -> list[str] | None:
+        """The result columns' server types as GetColumns names them, read from the plan
+        :meth:`check_plan` judged (no round trip), or None when its reader cannot say."""
+        read = self.reader_for(client).output_types
+        return None if read is None else read(plan, columns)
 
     def type_changes(self, columns: list[tuple[str, str]]) -> list[dict[str, str]]:
         """The columns whose interim type differs between the versions of :attr:`upgrade`

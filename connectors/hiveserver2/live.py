@@ -319,20 +319,15 @@ def preview(
     def work(client: HiveClient, deadline: Deadline) -> dict[str, Any]:
         timeout = max(1, int(deadline.remaining()))
         try:
-            dialect.check_plan(client, statement, timeout)
+            plan = dialect.check_plan(client, statement, timeout)
         except PlanRefused as exc:
             return {"refused": str(exc)}
-        got = client.query(statement, limits=limits, timeout_seconds=timeout)
-        exact: dict[str, str] = {}
+        # Read to its end or cut: CloseSession closes the operation (one round trip less).
+        got = client.query(statement, limits=limits, timeout_seconds=timeout, close_operation=False)
+        server_types = [c.type_name for c in got.columns]
         if request.table is not None and not request.query:
-            described = client.columns(
-                request.table.schema or "default", request.table.table, limits=CATALOG_LIMITS
-            )
-            exact = {name: col.server_type for name, col in _column_types(described, "", dialect)}
-        types = [
-            dialect.column_type(exact.get(c.name, c.type_name), version.version)
-            for c in got.columns
-        ]
+            server_types = _table_types(client, dialect, plan, got, request.table)
+        types = [dialect.column_type(name, version.version) for name in server_types]
         return {
             "source": request.query.strip() if request.query else request.table.label,  # type: ignore[union-attr]
             "version": version.version,
@@ -359,6 +354,20 @@ def preview(
         stages, total_ms = report["stages"], report.get("total_ms", 0.0)
         return {"ok": False, "refused": refused, "stages": stages, "total_ms": total_ms}
     return report
+
+
+def _table_types(
+    client: HiveClient, dialect: Dialect, plan: Any, got: ResultSet, table: TableRef
+) -> list[str]:
+    """The server types of a table's columns as GetColumns names them (``TIMESTAMP_NTZ``,
+    ``ARRAY<INT>``, where the result set metadata says ``TIMESTAMP``, ``ARRAY``): read from
+    the plan the check judged when its reader can (no round trip), else asked (GetColumns)."""
+    from_plan = dialect.output_types(client, plan, got.columns)
+    if from_plan is not None:
+        return from_plan
+    described = client.columns(table.schema or "default", table.table, limits=CATALOG_LIMITS)
+    exact = {name: col.server_type for name, col in _column_types(described, "", dialect)}
+    return [exact.get(c.name, c.type_name) for c in got.columns]
 
 
 def carry_rows(rows: list[tuple[Any, ...]], types: list[ColumnType]) -> list[list[Any]]:

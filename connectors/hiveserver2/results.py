@@ -159,7 +159,8 @@ def decode_column(column: t.TColumn) -> tuple[list[Any], int]:
     if attr in _FIXED_WIDTH:
         size = _FIXED_WIDTH[attr] * len(values)
     else:
-        size = sum(len(v) for v in values if v is not None) + 4 * len(values)
+        # filter(None, ...) drops the NULLs (and empty values, of length 0 anyway): C speed.
+        size = sum(map(len, filter(None, values))) + 4 * len(values)
     return values, size
 
 

@@ -41,6 +41,9 @@ class SaslStatus(IntEnum):
 class SaslTransport(TTransportBase):
     """SASL PLAIN negotiation followed by length-prefixed frames, all bounded."""
 
+    pipelined = True
+    """Frames are answered in the order sent (see ``UnframedTransport.pipelined``)."""
+
     def __init__(
         self,
         wire: DeadlineSocket,

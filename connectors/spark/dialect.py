@@ -9,7 +9,7 @@ from typing import Any
 
 from connectors.hiveserver2.client import HiveClient
 from connectors.hiveserver2.dialect import Dialect, PlanReader
-from connectors.spark import plan_check, query_guard, query_values, type_mapping
+from connectors.spark import plan_check, plan_types, query_guard, query_values, type_mapping
 
 SPARK_SERVER_NAMES = frozenset({"Spark SQL"})
 """What a Spark Thrift Server answers to GetInfo CLI_SERVER_NAME (pyspark 3.5.3 checked)."""
@@ -26,6 +26,7 @@ SPARK_SQL_READER = PlanReader(
     check=_check,
     session_configuration=plan_check.SESSION_CONFIGURATION,
     verified="against the Spark Thrift Server of pyspark 3.5.3",
+    output_types=plan_types.output_types,
 )
 
 SPARK_DIALECT = Dialect(

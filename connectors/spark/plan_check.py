@@ -219,6 +219,9 @@ class JudgedPlan:
 
     text: str
     physical: str
+    output: str = ""
+    """The analysed plan's output schema line (``a: int, u: string``): each result column's
+    name and Spark type (``DataType.simpleString``), read by :mod:`connectors.spark.plan_types`."""
 
 
 @cache
@@ -260,8 +263,10 @@ def judge(text: str) -> JudgedPlan:
     ):
         raise PlanRefused(_UNREADABLE)
     _check_parsed_root(lines[1] if len(lines) > 1 else "")
-    _check_analysed(_section(lines[analysed_from : optimized_at[0]]))
-    return JudgedPlan(text, "\n".join(_section(lines[physical_at[0] + 1 :])))
+    analysed = _section(lines[analysed_from : optimized_at[0]])
+    _check_analysed(analysed)
+    physical = "\n".join(_section(lines[physical_at[0] + 1 :]))
+    return JudgedPlan(text, physical, analysed[0])
 
 
 _UNREADABLE = "its answer to EXPLAIN EXTENDED is not in the form this check reads."
