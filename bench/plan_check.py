@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             order = [(with_check, False), (without, True)]
             for into, replaced in order if i % 2 == 0 else reversed(order):
                 if replaced:
-                    with mock.patch.object(live, "check_plan", _no_check):
+                    with mock.patch.object(plan_check, "check_plan", _no_check):
                         elapsed = preview(port)
                 else:
                     elapsed = preview(port)
