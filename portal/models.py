@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from connectors.adf_repository import holds_clear_secret, without_clear_secrets
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -103,13 +102,21 @@ class SourceBytesField(models.BinaryField):
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
         if value is not None:
-            value = without_clear_secrets(bytes(value))
+            value = _without_clear_secrets(bytes(value))
             setattr(model_instance, self.attname, value)  # what is written, in memory too
         return value
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        return value if value is None else without_clear_secrets(bytes(value))
+        return value if value is None else _without_clear_secrets(bytes(value))
+
+
+def _without_clear_secrets(raw: bytes) -> bytes:
+    # The repository reader (zip files and all) loads with the first imported file, not
+    # with the models: a command that reads no file (test_connection) starts without it.
+    from connectors.adf_repository import without_clear_secrets
+
+    return without_clear_secrets(raw)
 
 
 class SealedBytes(bytes):
@@ -139,6 +146,7 @@ class KeptBytesField(models.BinaryField):
 def stored_kept_bytes(data: bytes, keys: Any = None) -> bytes:
     """How a :class:`KeptBytesField` stores ``data``: sealed (with ``keys``, the configured
     ones when not given) when it holds a secret in clear, else as it is."""
+    from connectors.adf_repository import holds_clear_secret
     from portal.crypto import is_sealed, seal_bytes
 
     if holds_clear_secret(data) or is_sealed(data):
