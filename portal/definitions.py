@@ -29,7 +29,7 @@ from connectors.validation import (
     validate_properties,
     validate_with,
 )
-from portal.listing import annotations_column
+from portal.listing import annotations_column, keep_terms
 from portal.models import Factory, Resource, Revision, seal
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
@@ -196,6 +196,7 @@ def save_definition(
                     **fields,
                 )  # fmt: skip
                 based_on = 0
+                keep_terms([instance], new=True)
             old_name = instance.name
             resource, revision = _append_revision(
                 instance,
@@ -324,6 +325,7 @@ def create_definitions(
                         )
                     )  # fmt: skip
                 Resource.objects.bulk_create(resources)
+                keep_terms(resources, new=True)
                 revisions = [
                     Revision(
                         resource=resource,
@@ -383,6 +385,10 @@ def _text(value: Any, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+TERM_FIELDS = ("name", "annotations")
+"""The columns of a resource its list-filter terms are made of (portal.listing.term_keys)."""
+
+
 def _append_revision(
     instance: Resource,
     based_on: int | None,
@@ -401,6 +407,9 @@ def _append_revision(
     of several writers based on the same revision exactly one matches the WHERE clause.
     """
     expected = instance.revision if based_on is None else based_on
+    # What the list filters find it by (portal.listing's terms) follows a new name or
+    # new annotations; our copy may be behind the row, which then decides below.
+    new_terms = any(k in fields and getattr(instance, k) != fields[k] for k in TERM_FIELDS)
     now = timezone.now()
     changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
         revision=expected + 1, updated_by=user, updated_at=now, **fields
@@ -415,6 +424,9 @@ def _append_revision(
         current.revision, current.updated_by, current.updated_at = expected + 1, user, now
     else:
         current = Resource.objects.get(pk=instance.pk)
+        new_terms = any(k in fields for k in TERM_FIELDS)
+    if new_terms:
+        keep_terms([current])
     revision = Revision.objects.create(
         resource=current,
         number=expected + 1,

@@ -286,6 +286,12 @@ class Resource(models.Model):
             # sort by last change without sorting every row.
             models.Index(fields=["factory", "kind", "deleted_at"], name="resource_live"),
             models.Index(fields=["factory", "kind", "updated_at"], name="resource_by_change"),
+            # The lifecycle count on every list page: the few on a retiring connector version,
+            # found from the index, not among every live one of the factory.
+            models.Index(
+                fields=["factory", "kind", "connector", "connector_version", "deleted_at"],
+                name="resource_by_version",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -345,6 +351,40 @@ class Resource(models.Model):
 
     def revision_at(self, number: int) -> Revision:
         return self.revisions.get(number=number)
+
+
+class ResourceTerm(models.Model):
+    """What the list filters find a resource by, one indexed row a term, so that a filter
+    costs what it finds, not the size of the table (:mod:`portal.listing`): each suffix of
+    the resource's name key (a name filter is the start of one of them) and each of its
+    annotations (an annotation filter is one of them, whole). Kept in step with the name and
+    the annotations by the service that saves a resource (:mod:`portal.definitions`)."""
+
+    NAME = "n"
+    ANNOTATION = "a"
+    FIELDS = [(NAME, "a suffix of the name key"), (ANNOTATION, "an annotation, case-folded")]
+
+    KEY_LENGTH = 40
+    """Longest term kept; a longer one is cut (a filter finds candidates by its start, and
+    checks each on the resource itself)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=1, choices=FIELDS)
+    key = models.CharField(max_length=KEY_LENGTH)
+
+    class Meta:
+        indexes = [
+            # PostgreSQL: the pattern operator class, so that LIKE 'start%' reads a range of
+            # the index whatever the database's collation (other databases ignore it).
+            models.Index(
+                fields=["field", "key"],
+                name="resource_term",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}:{self.key}"
 
 
 class RevisionQuerySet(models.QuerySet["Revision"]):
