@@ -18,28 +18,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
-from connectors.encrypted_credentials import held_by_adf
 from connectors.kinds import LINKED_SERVICE, get_kind
-from connectors.problems import Problem, json_path
+from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
-from connectors.secret_targets import refusal, target_of
-from connectors.secrets import (
-    MASK,
-    as_validated,
-    map_secure_strings,
-    secure_strings,
-    wrap_secret_parameters,
-)
+from connectors.secrets import as_validated, wrap_secret_parameters
 from connectors.validation import (
     control_character_problems,
     validate_name,
     validate_properties,
     validate_with,
 )
-from portal.listing import annotations_column
-from portal.models import Factory, Resource, Revision, SecretValue, seal
+from portal.listing import annotations_column, keep_terms
+from portal.models import Factory, Resource, Revision, seal
 from portal.references import incoming, still_referenced
+from portal.secret_resolution import resolve_secrets
 
 
 class DefinitionInvalid(Exception):
@@ -62,88 +55,11 @@ class SaveResult:
     revision: Revision
 
 
-def resolve_secrets(
-    properties: dict[str, Any],
-    stored: dict[str, Any] | None,
-    *,
-    trusted: bool,
-    masks_held: bool = False,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
-    refuse to reuse a stored secret for a target other than the one it was typed for.
-
-    A secure string holding the mask means "keep what is stored at this path"; with
-    nothing stored there, it is a secret ADF holds (kept as written) when it sits beside
-    an ``encryptedCredential``, or anywhere with ``masks_held`` (a resource without a
-    connector's form: the portal never uses its secrets), and is refused otherwise. Only
-    revisions the portal wrote itself (``trusted``) may carry ``secretId`` references:
-    from anyone else such a reference could point at another linked service's secret.
-    Every save and every connection test comes through here, so this is where a stored
-    secret is kept from following a changed host, port, transport or TLS setting.
-    """
-    stored_by_path = {path: s for path, s in secure_strings(stored or {})}
-    problems: list[Problem] = []
-    reused: list[tuple[tuple[str | int, ...], int]] = []
-    paths = iter([p for p, _ in secure_strings(properties)])
-
-    def resolve(secret: dict[str, Any]) -> dict[str, Any]:
-        path = next(paths)
-        where = json_path(("properties", *path))
-        if "secretId" in secret:
-            if not trusted:
-                problems.append(Problem(where, "A secure string has a type and a value only."))
-            else:
-                reused.append((path, secret["secretId"]))
-            return secret
-        if secret.get("value") != MASK:
-            return secret
-        previous = stored_by_path.get(path)
-        if previous and "secretId" in previous:
-            reused.append((path, previous["secretId"]))
-            return previous
-        if masks_held or held_by_adf(properties, path):
-            return secret  # ADF holds the secret: the mask is kept as written
-        problems.append(
-            Problem(
-                where,
-                "The secret holds the mask (**********), not a value: type the value, or "
-                "reference an Azure Key Vault secret.",
-            )
-        )
-        return secret
-
-    resolved = map_secure_strings(properties, resolve)
-    problems.extend(_target_problems(resolved, reused))
-    return resolved, problems
-
-
 def masks_held(kind: str, properties: Any) -> bool:
     """Whether every mask in a resource's secrets stands for a secret ADF holds: a resource
     without a connector's form (the portal never uses its secrets)."""
     declared = properties.get("type") if isinstance(properties, dict) else None
     return not has_form(kind, declared)
-
-
-def _secret_label(path: tuple[str | int, ...]) -> str:
-    if len(path) >= 3 and path[0] == "parameters" and path[-1] == "defaultValue":
-        return f"default value of parameter {path[1]}"
-    return str(path[-1]) if path else "secret"
-
-
-def _target_problems(
-    properties: dict[str, Any], reused: list[tuple[tuple[str | int, ...], int]]
-) -> list[Problem]:
-    """A problem for each stored secret whose recorded target differs from this one."""
-    if not reused:
-        return []
-    current = target_of(properties)
-    bound = SecretValue.targets([secret_id for _, secret_id in reused])
-    problems = []
-    for path, secret_id in reused:
-        why = refusal(_secret_label(path), bound.get(secret_id), current)
-        if why:
-            problems.append(Problem(json_path(("properties", *path)), why))
-    return problems
 
 
 def check(
@@ -280,6 +196,7 @@ def save_definition(
                     **fields,
                 )  # fmt: skip
                 based_on = 0
+                keep_terms([instance], new=True)
             old_name = instance.name
             resource, revision = _append_revision(
                 instance,
@@ -410,6 +327,7 @@ def create_definitions(
                         )
                     )  # fmt: skip
                 Resource.objects.bulk_create(resources)
+                keep_terms(resources, new=True)
                 revisions = [
                     Revision(
                         resource=resource,
@@ -469,6 +387,10 @@ def _text(value: Any, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+TERM_FIELDS = ("name", "annotations")
+"""The columns of a resource its list-filter terms are made of (portal.listing.term_keys)."""
+
+
 def _append_revision(
     instance: Resource,
     based_on: int | None,
@@ -487,6 +409,9 @@ def _append_revision(
     of several writers based on the same revision exactly one matches the WHERE clause.
     """
     expected = instance.revision if based_on is None else based_on
+    # What the list filters find it by (portal.listing's terms) follows a new name or
+    # new annotations; our copy may be behind the row, which then decides below.
+    new_terms = any(k in fields and getattr(instance, k) != fields[k] for k in TERM_FIELDS)
     now = timezone.now()
     changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
         revision=expected + 1, updated_by=user, updated_at=now, **fields
@@ -501,6 +426,9 @@ def _append_revision(
         current.revision, current.updated_by, current.updated_at = expected + 1, user, now
     else:
         current = Resource.objects.get(pk=instance.pk)
+        new_terms = any(k in fields for k in TERM_FIELDS)
+    if new_terms:
+        keep_terms([current])
     revision = Revision.objects.create(
         resource=current,
         number=expected + 1,

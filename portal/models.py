@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from connectors.adf_repository import holds_clear_secret, without_clear_secrets
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -103,13 +102,21 @@ class SourceBytesField(models.BinaryField):
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
         if value is not None:
-            value = without_clear_secrets(bytes(value))
+            value = _without_clear_secrets(bytes(value))
             setattr(model_instance, self.attname, value)  # what is written, in memory too
         return value
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        return value if value is None else without_clear_secrets(bytes(value))
+        return value if value is None else _without_clear_secrets(bytes(value))
+
+
+def _without_clear_secrets(raw: bytes) -> bytes:
+    # The repository reader (zip files and all) loads with the first imported file, not
+    # with the models: a command that reads no file (test_connection) starts without it.
+    from connectors.adf_repository import without_clear_secrets
+
+    return without_clear_secrets(raw)
 
 
 class SealedBytes(bytes):
@@ -139,6 +146,7 @@ class KeptBytesField(models.BinaryField):
 def stored_kept_bytes(data: bytes, keys: Any = None) -> bytes:
     """How a :class:`KeptBytesField` stores ``data``: sealed (with ``keys``, the configured
     ones when not given) when it holds a secret in clear, else as it is."""
+    from connectors.adf_repository import holds_clear_secret
     from portal.crypto import is_sealed, seal_bytes
 
     if holds_clear_secret(data) or is_sealed(data):
@@ -278,6 +286,12 @@ class Resource(models.Model):
             # sort by last change without sorting every row.
             models.Index(fields=["factory", "kind", "deleted_at"], name="resource_live"),
             models.Index(fields=["factory", "kind", "updated_at"], name="resource_by_change"),
+            # The lifecycle count on every list page: the few on a retiring connector version,
+            # found from the index, not among every live one of the factory.
+            models.Index(
+                fields=["factory", "kind", "connector", "connector_version", "deleted_at"],
+                name="resource_by_version",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -337,6 +351,40 @@ class Resource(models.Model):
 
     def revision_at(self, number: int) -> Revision:
         return self.revisions.get(number=number)
+
+
+class ResourceTerm(models.Model):
+    """What the list filters find a resource by, one indexed row a term, so that a filter
+    costs what it finds, not the size of the table (:mod:`portal.listing`): each suffix of
+    the resource's name key (a name filter is the start of one of them) and each of its
+    annotations (an annotation filter is one of them, whole). Kept in step with the name and
+    the annotations by the service that saves a resource (:mod:`portal.definitions`)."""
+
+    NAME = "n"
+    ANNOTATION = "a"
+    FIELDS = [(NAME, "a suffix of the name key"), (ANNOTATION, "an annotation, case-folded")]
+
+    KEY_LENGTH = 40
+    """Longest term kept; a longer one is cut (a filter finds candidates by its start, and
+    checks each on the resource itself)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=1, choices=FIELDS)
+    key = models.CharField(max_length=KEY_LENGTH)
+
+    class Meta:
+        indexes = [
+            # PostgreSQL: the pattern operator class, so that LIKE 'start%' reads a range of
+            # the index whatever the database's collation (other databases ignore it).
+            models.Index(
+                fields=["field", "key"],
+                name="resource_term",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}:{self.key}"
 
 
 class RevisionQuerySet(models.QuerySet["Revision"]):

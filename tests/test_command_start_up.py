@@ -1,6 +1,8 @@
 """``manage.py test_connection`` starts lean: no system checks, and nothing a connection test
 does not need (the URLconf and views, DRF's views, the upgrade rules and engine,
-jsonschema). Its speed is measured in bench/cli_start.py; this checks what it loads.
+jsonschema, the environments' checker, the save engine, the repository reader, the SQL
+dialect); the garbage collector does not walk what start-up made. Its speed is measured in
+bench/cli_start.py; this checks what it loads.
 """
 
 from __future__ import annotations
@@ -15,17 +17,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
-import json, sys
-from django.core.management import execute_from_command_line
+import gc, json, runpy, sys
+sys.argv = ["manage.py", "test_connection", "NoSuchService"]
 try:
-    execute_from_command_line(["manage.py", "test_connection", "NoSuchService"])
+    runpy.run_path("manage.py", run_name="__main__")
 except SystemExit:
     pass
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps({"modules": sorted(sys.modules), "collecting": gc.isenabled(),
+                  "frozen": gc.get_freeze_count()}))
 """
 
 
-def loaded_by_the_command(tmp_path: Any) -> set[str]:
+def run_the_command(tmp_path: Any) -> dict[str, Any]:
     env = dict(os.environ)
     env.update(LINKWRIGHT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="portal.settings")
     env.pop("DATABASE_URL", None)
@@ -34,13 +37,14 @@ def loaded_by_the_command(tmp_path: Any) -> set[str]:
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert "No linked service named 'NoSuchService'" in done.stderr
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def test_the_test_connection_command_loads_no_views_checks_or_upgrade_rules(
     tmp_path: Any,
 ) -> None:
-    loaded = loaded_by_the_command(tmp_path)
+    loaded = set(run_the_command(tmp_path)["modules"])
     assert "portal.models" in loaded and "connectors.registry" in loaded
     for module in (
         "portal.urls",
@@ -50,5 +54,19 @@ def test_the_test_connection_command_loads_no_views_checks_or_upgrade_rules(
         "connectors.upgrade",
         "connectors.spark.upgrade_rules",
         "jsonschema",
+        "portal.environments",
+        "connectors.environments",
+        "portal.definitions",
+        "connectors.adf_repository",
+        "connectors.spark.dialect",
+        "connectors.hiveserver2.dialect",
     ):
         assert module not in loaded, f"{module} is loaded by manage.py test_connection"
+
+
+def test_a_command_collects_garbage_again_once_started_but_not_what_start_up_made(
+    tmp_path: Any,
+) -> None:
+    ran = run_the_command(tmp_path)
+    assert ran["collecting"] is True
+    assert ran["frozen"] > 10_000  # start-up's objects, in the permanent generation

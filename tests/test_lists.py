@@ -1,6 +1,7 @@
 """Lists a page at a time: the linked-service list, the factory's resource list, the history
 and the API's lists, with a total count, a page size choice, a sort by every column and a
-filter by annotation -- one filter for the pages and the API (portal.listing)."""
+filter by name or annotation -- one filter for the pages and the API (portal.listing), which
+finds its candidates in the indexed terms the save service keeps."""
 
 from __future__ import annotations
 
@@ -16,8 +17,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from portal.definitions import NewDefinition, create_definitions, save_definition
-from portal.listing import annotations_column
-from portal.models import Factory, Resource
+from portal.listing import (
+    annotation_key,
+    annotations_column,
+    filter_resources,
+    keep_terms,
+    listed,
+)
+from portal.models import Factory, Resource, ResourceTerm
 from tests.conftest import SPARK_V2, api_for
 from tests.helpers import url_of
 
@@ -146,6 +153,98 @@ def test_the_migration_fills_the_annotation_column_of_stored_definitions(editor:
         apps, None
     )
     assert Resource.objects.get(pk=result.resource.pk).annotations == "|ops|"
+
+
+def found_by(params: dict[str, str]) -> list[str]:
+    return sorted(listed(Resource.objects.live(), params).values_list("name", flat=True))
+
+
+def test_a_save_a_rename_an_edit_and_an_import_keep_the_filters_terms_in_step(
+    editor: Any,
+) -> None:
+    first = save_definition(user=editor, name="Alpha", properties=spark(["Ops"]), action="create")
+    assert found_by({"name": "LPH"}) == ["Alpha"] and found_by({"annotation": "ops"}) == ["Alpha"]
+    save_definition(
+        user=editor, name="Omega", properties=spark(["Dev"]), action="edit",
+        instance=first.resource,
+    )  # fmt: skip
+    assert found_by({"name": "lph"}) == [] and found_by({"name": "MEG"}) == ["Omega"]
+    assert found_by({"annotation": "ops"}) == [] and found_by({"annotation": "DEV"}) == ["Omega"]
+    many(editor, 3, ["batch"])
+    assert found_by({"name": "ark00"}) == ["Spark000", "Spark001", "Spark002"]
+    assert len(found_by({"annotation": "Batch"})) == 3
+    terms = ResourceTerm.objects.filter(resource=first.resource).values_list("field", "key")
+    assert sorted(terms) == [
+        ("a", "|dev|"), ("n", "a"), ("n", "ega"), ("n", "ga"), ("n", "mega"), ("n", "omega"),
+    ]  # fmt: skip
+
+
+NAMES = [
+    "Straße", "MASSE", "Dıyarbakır", "İzmir", "ſpark", "100%_done", "a_b", "a%b",
+    "Ünïcödé Ǆ", "x" * 30 + "TailOfALongNameBeyondTheCut" + "y" * 20, "Σίσυφος", "ﬀ-ligature",
+]  # fmt: skip
+SEARCHES = [
+    "ss", "SS", "ß", "straß", "i", "I", "ı", "İ", "ır", "s", "S", "ſ", "%", "_", "%_", "a_",
+    "ünï", "Ǆ", "ǆ", "tailofalongnamebeyondthecut", "x" * 29 + "tailofalongname", "σ", "ς",
+    "ff", "ﬀ", "-", "none such",
+]  # fmt: skip
+
+
+def test_the_name_and_annotation_filters_find_what_a_scan_of_every_row_finds(
+    editor: Any,
+) -> None:
+    """Whatever the script or case, the terms find every resource the test itself (the
+    database's own "contains, regardless of case") finds: the same results as before."""
+    template = save_definition(user=editor, name="T", properties=spark(), action="create").resource
+    rows = [
+        Resource(
+            factory_id=template.factory_id, kind=template.kind, name=name,
+            name_key=Resource.key_for(name), definition=template.definition, revision=1,
+            annotations=annotations_column({"annotations": [name, "Team-" + name[:3]]}),
+        )
+        for name in NAMES
+    ]  # fmt: skip
+    keep_terms(Resource.objects.bulk_create(rows), new=True)
+    live = Resource.objects.live()
+    for text in SEARCHES:
+        scanned = sorted(live.filter(name__icontains=text).values_list("name", flat=True))
+        assert found_by({"name": text}) == scanned, text
+        key = annotation_key(text)
+        scanned = sorted(live.filter(annotations__contains=key).values_list("name", flat=True))
+        assert found_by({"annotation": text}) == scanned, text
+
+
+def test_the_filters_read_the_terms_index_not_every_resource(editor: Any) -> None:
+    """On PostgreSQL with sequential scans off, at this size: the index serves the name
+    filter's LIKE 'start%' whatever the database's collation (its operator class)."""
+    many(editor, 30, ["nightly"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    for params in ({"name": "park01"}, {"annotation": "Nightly"}):
+        found = filter_resources(Resource.objects.live(), params, by_terms=True)
+        sql, values = found.query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = " / ".join(
+                str(row[-1] if connection.vendor == "sqlite" else row[0])
+                for row in _explained(cursor, sql, values)
+            )
+        assert "resource_term" in plan, plan
+
+
+def _explained(cursor: Any, sql: str, values: Any) -> list[Any]:
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    cursor.execute(prefix + sql, values)
+    return list(cursor.fetchall())
+
+
+def test_the_migration_fills_the_terms_of_stored_resources(editor: Any) -> None:
+    result = save_definition(user=editor, name="Ab", properties=spark(["Ops"]), action="create")
+    ResourceTerm.objects.all().delete()
+    import_module("portal.migrations.0020_resource_terms").fill_terms(apps, None)
+    assert sorted(
+        ResourceTerm.objects.filter(resource=result.resource).values_list("field", "key")
+    ) == [("a", "|ops|"), ("n", "ab"), ("n", "b")]
 
 
 def test_the_list_costs_the_same_queries_for_a_page_whatever_the_total(

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connectors.hiveserver2.dialect import Dialect
 from connectors.hiveserver2.settings import ServerSettings
+
+if TYPE_CHECKING:  # a connection test reads SettingsReader from here, without the dialect
+    from connectors.hiveserver2.dialect import Dialect
 
 SettingsReader = Callable[[str, dict[str, Any], "str | None"], ServerSettings]
 """(connector version, typeProperties with secrets as literals, password) -> settings;

@@ -3,7 +3,8 @@ live catalog and query tools, built from its :class:`~connectors.hiveserver2.fla
 
 Nothing heavy loads with this module: the client, the Thrift bindings and the connector's
 dialect (lexer, plan reader) load on the first test, catalog call or query check, so that
-what only shows a form does not import them.
+what only shows a form does not import them. A connection test reads the settings only: it
+never loads the dialect.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from connectors.base import ActivityPart, ConnectorVersion, DatasetType, LiveCatalog, TestOptions
 
 if TYPE_CHECKING:
-    from connectors.hiveserver2.flavour import Flavour
+    from connectors.hiveserver2.flavour import Flavour, SettingsReader
 
 FlavourLoader = Callable[[], "Flavour"]
+SettingsLoader = Callable[[], "SettingsReader"]
+"""The connector's settings reader, loaded on first use (without its dialect)."""
 HERE = Path(__file__).parent
 
 
@@ -54,13 +57,13 @@ def dataset_and_parts(
     return datasets, parts
 
 
-def connection_tester(load: FlavourLoader) -> Callable[..., dict[str, Any]]:
+def connection_tester(read_settings: SettingsLoader) -> Callable[..., dict[str, Any]]:
     def test_connection(
         version: ConnectorVersion, type_properties: dict[str, Any], options: TestOptions
     ) -> dict[str, Any]:
         from connectors.hiveserver2.connection_test import test_connection as run
 
-        return run(load().read_settings, version, type_properties, options)
+        return run(read_settings(), version, type_properties, options)
 
     test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
     return test_connection

@@ -34,7 +34,7 @@ from connectors.hiveserver2.parts import (
 from connectors.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
-    from connectors.hiveserver2.flavour import Flavour
+    from connectors.hiveserver2.flavour import Flavour, SettingsReader
     from connectors.upgrade import UpgradePath
 
 
@@ -79,6 +79,10 @@ def _flavour(sibling: Sibling) -> Flavour:
 def build(sibling: Sibling) -> Connector:
     def flavour() -> Flavour:
         return _flavour(sibling)
+
+    def read_settings() -> SettingsReader:  # a connection test's: without the dialect
+        reader: SettingsReader = sibling.module("settings").read_settings
+        return reader
 
     def upgrade() -> UpgradePath:
         from connectors.upgrade import UpgradePath
@@ -136,7 +140,7 @@ def build(sibling: Sibling) -> Connector:
         category="Azure / Database",
         keywords=sibling.keywords,
         default_version="2.0",
-        test_connection=connection_tester(flavour),
+        test_connection=connection_tester(read_settings),
         datasets=datasets,
         live=live_catalog(flavour),
         secret_target=secret_target,

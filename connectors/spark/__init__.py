@@ -17,7 +17,7 @@ from connectors.lifecycle import Lifecycle
 from connectors.spark.secret_target import spark_secret_target
 
 if TYPE_CHECKING:
-    from connectors.hiveserver2.flavour import Flavour
+    from connectors.hiveserver2.flavour import Flavour, SettingsReader
     from connectors.upgrade import UpgradePath
 
 HERE = Path(__file__).parent
@@ -37,7 +37,14 @@ def _flavour() -> Flavour:
     return FLAVOUR
 
 
-test_connection = connection_tester(_flavour)
+def _read_settings() -> SettingsReader:
+    """The connector's settings reader: all a connection test needs (not the dialect)."""
+    from connectors.spark.settings import settings_from_type_properties
+
+    return settings_from_type_properties
+
+
+test_connection = connection_tester(_read_settings)
 
 
 def _automatic_skips(properties: Mapping[str, Any]) -> list[str]:

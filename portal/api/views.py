@@ -78,9 +78,7 @@ class ResourceList(ScopedView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        services = listing.sort_resources(
-            listing.filter_resources(self.resources().live(), params), listing.sort_key(params)
-        )
+        services = listing.listed(self.resources().live(), params)
         paginator = Pagination()
         page = paginator.paginate_queryset(services, request, view=self)
         return paginator.get_paginated_response([document(s) for s in page or []])

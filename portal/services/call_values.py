@@ -12,7 +12,7 @@ into what a call sends:
 1. the values go into the definition *before* its stored secrets are resolved (a parameter
    value becomes the parameter's default; a typed secret replaces the stored one or the
    Key Vault reference), so a stored secret bound to another target than the one the
-   values make is refused (:func:`portal.definitions.resolve_secrets`);
+   values make is refused (:func:`portal.secret_resolution.resolve_secrets`);
 2. the stored secrets are read, a one-off password stands in for the secret only an
    ``encryptedCredential`` holds, and every expression is evaluated with the parameters'
    values (connectors.test_values);
@@ -33,8 +33,8 @@ from connectors.encrypted_credentials import held_secrets, with_one_off_secret
 from connectors.problems import Problem
 from connectors.test_values import TestValueError, TestValues, evaluated, fitting, with_test_values
 from portal import audit
-from portal.definitions import resolve_secrets
 from portal.models import Resource, unseal
+from portal.secret_resolution import resolve_secrets
 from portal.services.actor import Actor
 from portal.services.live import LiveRefused, Redaction, Target
 

@@ -31,7 +31,6 @@ from connectors.registry import get_connector
 from connectors.secret_targets import target_of
 from connectors.test_values import TestValues
 from portal import audit
-from portal.environments import effective_definition
 from portal.models import (
     AuditEvent,
     ConnectionTest,
@@ -234,6 +233,8 @@ def in_environment(
     secret means the stored one, which may then only go to its own target). Refused when
     that definition is not valid, or an override uses a token with no value in the
     environment for a value this test is not given."""
+    from portal.environments import effective_definition  # the checker, for this test only
+
     if environment.factory_id != resource.factory_id:
         raise TestRefused(f"No environment '{environment.name}' in this factory.")
     effective = effective_definition(resource, environment)

@@ -17,10 +17,11 @@ from connectors.kinds import KINDS
 from connectors.problems import Problem
 from connectors.registry import dataset_type, has_form
 from portal.addresses import resource_url
-from portal.definitions import check, masks_held, resolve_secrets
+from portal.definitions import check, masks_held
 from portal.imports import document_text, export_file
 from portal.models import Factory, Resource, properties_changes
 from portal.numbers import whole_number
+from portal.secret_resolution import resolve_secrets
 from portal.services import resources
 from portal.services.actor import Actor
 from portal.services.resources import DefinitionInvalid, StaleRevision

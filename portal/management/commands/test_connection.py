@@ -20,7 +20,12 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import has_form
 from portal.management.call_value_options import add_call_value_options, call_values_from
 from portal.management.factory_option import add_factory_option, factory_from
-from portal.models import ConnectionTest, Environment, Resource  # loaded by django.setup() anyway
+from portal.models import (  # loaded by django.setup() anyway
+    ConnectionTest,
+    Environment,
+    Factory,
+    Resource,
+)
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
 
@@ -45,15 +50,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from portal.environments import environment_named
         from portal.services import connection_tests
         from portal.services.actor import Actor
 
         factory = factory_from(options)
-        try:
-            environment = environment_named(factory, options.get("environment"))
-        except Environment.DoesNotExist as exc:
-            raise CommandError(str(exc)) from None
+        environment = _environment(factory, options.get("environment"))
         service = (
             Resource.objects.live()
             .filter(
@@ -109,6 +110,19 @@ class Command(BaseCommand):
                 self.stdout.write(f"         change:   {stage['change']}")
         verdict = "passed" if test.status == ConnectionTest.Status.PASSED else "FAILED"
         self.stdout.write(f"{verdict} in {result.get('total_ms', 0):.0f} ms")
+
+
+def _environment(factory: Factory, name: str | None) -> Environment | None:
+    """The ``--environment`` named (None without one: the environments' checker, which
+    :mod:`portal.environments` loads, is then not loaded at all)."""
+    if not name:
+        return None
+    from portal.environments import environment_named
+
+    try:
+        return environment_named(factory, name)
+    except Environment.DoesNotExist as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _described_value(used: dict[str, Any]) -> str:
