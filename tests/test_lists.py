@@ -241,7 +241,7 @@ def _explained(cursor: Any, sql: str, values: Any) -> list[Any]:
 def test_the_migration_fills_the_terms_of_stored_resources(editor: Any) -> None:
     result = save_definition(user=editor, name="Ab", properties=spark(["Ops"]), action="create")
     ResourceTerm.objects.all().delete()
-    import_module("portal.migrations.0020_resource_terms").fill_terms(apps, None)
+    import_module("portal.migrations.0021_resource_terms").fill_terms(apps, None)
     assert sorted(
         ResourceTerm.objects.filter(resource=result.resource).values_list("field", "key")
     ) == [("a", "|ops|"), ("n", "ab"), ("n", "b")]

@@ -23,7 +23,7 @@ def fill_terms(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0019_connectiontest_taken_at"),
+        ("portal", "0020_environment_file_revisions"),
     ]
 
     operations = [
