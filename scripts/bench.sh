@@ -5,7 +5,7 @@
 # stops by itself, and rewrites its section of docs/benchmarks.md with the goals it checked.
 # Then bench/_summary.py (always, even after a failed benchmark) writes "Goals at a glance"
 # at the top of docs/benchmarks.md from the goals every section records.
-#   bash scripts/bench.sh      (about 5 minutes on 2 cores)
+#   bash scripts/bench.sh      (about 25 minutes on 2 cores)
 # Exits non-zero when a benchmark misses its goal; the figures are written anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
