@@ -15,7 +15,6 @@ docs/benchmarks.md (``--no-write``: printed only); exit status 1 when the goal i
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import secrets
@@ -23,7 +22,6 @@ import shutil
 import sys
 import tempfile
 import urllib.parse
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -76,35 +74,18 @@ def pipeline_file(size: int) -> bytes:
 
 
 def repository_zip() -> bytes:
-    service = {
-        "name": "SparkLS",
-        "type": "Microsoft.DataFactory/factories/linkedservices",
-        "properties": {
-            "annotations": [],
-            "type": "Spark",
-            "version": "2.0",
-            "typeProperties": {
-                "host": "spark.example.com",
-                "port": 443,
-                "authenticationType": "Anonymous",
-                "thriftTransportProtocol": "HTTP",
-                "httpPath": "cliservice",
-                "enableSsl": True,
-            },
-        },
-    }
+    from tests.connectors.repository_builders import as_zip, spark_v2_linked_service
+
     files = {
-        "linkedService/SparkLS.json": json.dumps(service, indent="\t").encode(),
+        "linkedService/SparkLS.json": json.dumps(
+            spark_v2_linked_service("SparkLS"), indent="\t"
+        ).encode(),
         "dataset/SparkSales.json": (DATA / "SparkSales.json").read_bytes(),
         "dataset/SqlSales.json": (DATA / "SqlSales.json").read_bytes(),
     }
     for size in SIZES:
         files[f"pipeline/{pipeline_name(size)}.json"] = pipeline_file(size)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in files.items():
-            archive.writestr(path, data)
-    return buffer.getvalue()
+    return as_zip(files)
 
 
 def set_up(env: dict[str, str]) -> str:
