@@ -13,9 +13,10 @@ starts a real ``redis-server`` and two real Spark Thrift Servers (``binary-nosas
   --pool threads --concurrency 1``: one test at a time), then with two. Goal (issue 22): two
   workers at least 1.7x faster than one.
 - **One test, queued vs in-process**: the same ``test_all`` of the single linked service,
-  through Redis and a running worker (verdict read every 2 ms), against the same call run
-  in the portal's process (no broker: the task runs in the call). Goal (issue 22): the queue
-  adds at most 20 ms to the median.
+  through Redis and a running worker, against the same call run in the portal's process (no
+  broker: the task runs in the call), each timed by the test's own row: from the row written
+  (queued) to its verdict stored; the time to the verdict seen by a reader every 20 ms is
+  shown beside. Goal (issue 22): the queue adds at most 20 ms to the median.
 
 Figures go to the section ``environment_queue`` of docs/benchmarks.md (``--no-write``:
 printed only); exit status 1 when a goal is missed.
@@ -165,8 +166,10 @@ def set_up(ports: dict[str, int]) -> tuple[Any, Any]:
     return ensure_repository_environment(many), ensure_repository_environment(single)
 
 
-def test_all(environment: Any, poll: float) -> float:
-    """Seconds from "Test all" to the last verdict stored; every test must pass."""
+def test_all(environment: Any, poll: float) -> tuple[float, float]:
+    """Seconds from "Test all" to the last verdict seen stored (read every ``poll`` s), and
+    by the rows' own clock: from the first row written to the last verdict stored (no
+    poller's delay in it). Every test must pass."""
     from portal.services import test_queue
     from portal.services.actor import Actor
 
@@ -177,7 +180,9 @@ def test_all(environment: Any, poll: float) -> float:
     failed = [(t.name, t.status) for t in done if t.status != "passed"]
     if failed:
         raise RuntimeError(f"tests did not pass: {failed[:5]}")
-    return seconds
+    first = min(t.created_at for t in done)
+    last = max(t.finished_at for t in done if t.finished_at is not None)
+    return seconds, (last - first).total_seconds()
 
 
 def use_queue(redis_url: str | None) -> None:
@@ -215,6 +220,8 @@ def measure(database: str, *, write: bool) -> int:
     all_runs: dict[int, list[float]] = {1: [], 2: []}
     queued: list[float] = []
     in_process: list[float] = []
+    queued_wall: list[float] = []
+    in_process_wall: list[float] = []
     try:
         with server_pool() as pool, redis_server(data_dir) as redis_url:
             ports = {name: pool.get(name).port for name in SERVERS}
@@ -225,7 +232,7 @@ def measure(database: str, *, write: bool) -> int:
                 with workers(count, env, data_dir):
                     test_all(many, 0.05)  # warm: every worker's imports, pools, servers
                     for _ in range(ROUNDS):
-                        all_runs[count].append(test_all(many, 0.05))
+                        all_runs[count].append(test_all(many, 0.05)[0])
                     for _ in range(3):
                         test_all(single, 0.002)
                     if count == 1:
@@ -234,15 +241,20 @@ def measure(database: str, *, write: bool) -> int:
                             order = [True, False] if index % 2 == 0 else [False, True]
                             for through_queue in order:
                                 use_queue(redis_url if through_queue else None)
-                                seconds = test_all(single, 0.002) * 1000
-                                (queued if through_queue else in_process).append(seconds)
+                                # Read every 20 ms: the figure is the rows' own clock, and
+                                # a tighter loop would take the processor from the test.
+                                wall, rows = test_all(single, 0.02)
+                                (queued if through_queue else in_process).append(rows * 1000)
+                                walls = queued_wall if through_queue else in_process_wall
+                                walls.append(wall * 1000)
                             use_queue(redis_url)
     finally:
         use_queue(None)
         shutil.rmtree(data_dir, ignore_errors=True)
     speedup = median(all_runs[1]) / median(all_runs[2])
     added = median(queued) - median(in_process)
-    text = render(database, all_runs, queued, in_process, speedup, added)
+    walls = (queued_wall, in_process_wall)
+    text = render(database, all_runs, queued, in_process, speedup, added, walls)
     goals = [
         Goal(
             name=f"Test all of {SERVICES} linked services (two Spark servers): 2 workers at "
@@ -254,8 +266,8 @@ def measure(database: str, *, write: bool) -> int:
             met=speedup >= SPEEDUP_GOAL,
         ),
         Goal.under(
-            f"one test through the queue: added to the in-process median, under "
-            f"{QUEUE_GOAL_MS:g} ms",
+            f"one test through the queue: added to the in-process median (row written to "
+            f"verdict stored), under {QUEUE_GOAL_MS:g} ms",
             added,
             QUEUE_GOAL_MS,
             "ms",
@@ -271,6 +283,7 @@ def render(
     in_process: list[float],
     speedup: float,
     added: float,
+    walls: tuple[list[float], list[float]],
 ) -> str:
     facts = markdown_table(
         ["machine", "value"], [[k, v] for k, v in machine_facts(["celery", "redis", "pyspark"])]
@@ -281,7 +294,12 @@ def render(
     ]
     single = [
         [label, f"{median(v):.1f}", f"{p90(v):.1f}", f"{min(v):.1f}"]
-        for label, v in (("through Redis and a worker", queued), ("in-process", in_process))
+        for label, v in (
+            ("through Redis and a worker: row written to verdict stored", queued),
+            ("in-process: row written to verdict stored", in_process),
+            ("through Redis and a worker: call to verdict seen (read every 20 ms)", walls[0]),
+            ("in-process: call to verdict seen", walls[1]),
+        )
     ]
     return "\n".join(
         [
@@ -299,8 +317,11 @@ def render(
             "Celery processes running one test at a time (`--pool threads --concurrency "
             f"1`); one warm-up run, then {ROUNDS} timed runs with one worker, then with two. "
             "**One test**: the same call on a factory of one linked service, through the "
-            "queue (verdict read every 2 ms) and in the portal's process (no broker: the "
-            f"task runs in the call), alternating, {SINGLE_RUNS} of each.",
+            "queue and in the portal's process (no broker: the task runs in the call), "
+            f"alternating, {SINGLE_RUNS} of each, each timed by its row's own clock (from "
+            "the row written to its verdict stored: what the queue adds, with no reader's "
+            "delay in it) and, beside, from the call to the verdict seen by a reader every "
+            "20 ms.",
             "",
             markdown_table([f"Test all of {SERVICES} (s)", "median", "fastest"], runs),
             "",
@@ -308,7 +329,8 @@ def render(
             "",
             markdown_table(["one test (ms)", "median", "p90", "fastest"], single),
             "",
-            f"The queue adds **{added:.1f} ms** to the median.",
+            f"The queue adds **{added:.1f} ms** to the median (row written to verdict stored); "
+            f"{median(walls[0]) - median(walls[1]):.1f} ms from the call to the verdict seen.",
         ]
     )
 
