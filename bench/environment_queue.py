@@ -27,7 +27,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,33 +47,6 @@ SINGLE_RUNS = int(os.environ.get("BENCH_QUEUE_SINGLE_RUNS", "40"))
 SPEEDUP_GOAL = 1.7
 QUEUE_GOAL_MS = 20.0
 SERVERS = ("binary-nosasl", "binary-sasl-none")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def redis_server(directory: Path) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--dir", str(directory)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 @contextmanager
@@ -213,6 +185,7 @@ def measure(database: str, *, write: bool) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from tests.redis_server import redis_server
     from tests.spark_server import server_pool
 
     logging.disable(logging.INFO)

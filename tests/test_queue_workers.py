@@ -27,34 +27,16 @@ from portal.environments import ensure_repository_environment
 from portal.models import ConnectionTest, Factory
 from portal.services import test_queue
 from portal.services.actor import Actor
+from tests.redis_server import redis_server
 from tests.spark_server import ServerPool
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        ["/usr/bin/redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
