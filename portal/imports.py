@@ -51,7 +51,7 @@ from connectors.kinds import (
     kind_for_folder,
 )
 from connectors.problems import Problem
-from connectors.references import references_in
+from connectors.references import Reference, references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
 from connectors.secrets import masked
@@ -127,7 +127,7 @@ def _read(outcome: ImportOutcome, raw: bytes, pedantic: bool = False) -> None:
 
 
 def import_documents(
-    files: list[tuple[str, bytes]],
+    files: Iterable[tuple[str, bytes]],
     *,
     user: Any,
     replace: bool = False,
@@ -142,42 +142,26 @@ def import_documents(
     in the factory, its references. A reference to a resource neither in the factory nor
     among the files is a warning (a note when the service resolves it outside the
     repository, see ``connectors.external_references``). ``pedantic``: key-order advice.
+
+    The files are read, checked and written :data:`IMPORT_CHUNK` at a time in the one
+    transaction (rolled back when any file has a problem): a chunk's parsed documents are
+    let go once it is written, so memory follows the chunk, not the repository; each
+    outcome keeps only what its report says (and its references until all names are known).
     """
     factory = factory or Factory.default()
     outcomes: list[ImportOutcome] = []
+    found: list[list[Reference]] = []
     seen: dict[tuple[str, str], str] = {}
-    for source, raw in files:
-        outcome = ImportOutcome(source=source, raw=raw)
-        outcomes.append(outcome)
-        if len(raw) > settings.IMPORT_MAX_FILE_BYTES:
-            limit = settings.IMPORT_MAX_FILE_BYTES // 1024
-            outcome.problems.append(Problem("$", f"The file is larger than {limit} KiB."))
-            continue
-        _read(outcome, raw, pedantic)
-        if outcome.name:
-            key = (outcome.kind.name, Resource.key_for(outcome.name))
-            if key in seen:
-                outcome.problems.append(
-                    Problem("$.name", f"'{outcome.name}' is also defined in {seen[key]}.")
-                )
-            seen[key] = source
-    _check_references(outcomes, factory, set(seen))
-    readable = [o for o in outcomes if not o.problems]
     try:
-        # The readable files are written (and rolled back when any file has a problem):
-        # a name taken in the factory or a value the schema refuses is found in this pass.
         with transaction.atomic():
-            existing = _existing(readable, factory)
-            new = []
-            for outcome in readable:
-                key = (outcome.kind.name, Resource.key_for(outcome.name or ""))
-                if key in existing:
-                    _import_one(
-                        outcome, existing[key], factory, user=user, replace=replace, comment=comment
-                    )
-                else:
-                    new.append(outcome)
-            _create_new(new, factory, user=user, comment=comment)
+            for chunk in _chunks(files, IMPORT_CHUNK):
+                read = [_read_checked(source, raw, seen, pedantic) for source, raw in chunk]
+                found += [references_in(o.properties) for o in read]  # each file walked once
+                _write([o for o in read if not o.problems], factory, user, replace, comment)
+                for outcome in read:  # written (or refused): the document is not needed now
+                    outcome.properties, outcome.raw = {}, b""
+                outcomes += read
+            _check_references(outcomes, found, factory, set(seen))
             if any(o.problems for o in outcomes):
                 raise _Rollback
     except _Rollback:
@@ -187,10 +171,65 @@ def import_documents(
     return True, outcomes
 
 
-def _check_references(
-    outcomes: list[ImportOutcome], factory: Factory, imported: set[tuple[str, str]]
+IMPORT_CHUNK = 500
+"""Files read, checked and written at a time by :func:`import_documents`."""
+
+
+def _chunks(files: Iterable[tuple[str, bytes]], size: int) -> Iterable[list[tuple[str, bytes]]]:
+    chunk: list[tuple[str, bytes]] = []
+    for pair in files:
+        chunk.append(pair)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read_checked(
+    source: str, raw: bytes, seen: dict[tuple[str, str], str], pedantic: bool
+) -> ImportOutcome:
+    """One file read and checked on its own, and its name against the files before it."""
+    outcome = ImportOutcome(source=source, raw=raw)
+    if len(raw) > settings.IMPORT_MAX_FILE_BYTES:
+        limit = settings.IMPORT_MAX_FILE_BYTES // 1024
+        outcome.problems.append(Problem("$", f"The file is larger than {limit} KiB."))
+        return outcome
+    _read(outcome, raw, pedantic)
+    if outcome.name:
+        key = (outcome.kind.name, Resource.key_for(outcome.name))
+        if key in seen:
+            outcome.problems.append(
+                Problem("$.name", f"'{outcome.name}' is also defined in {seen[key]}.")
+            )
+        seen[key] = source
+    return outcome
+
+
+def _write(
+    readable: list[ImportOutcome], factory: Factory, user: Any, replace: bool, comment: str
 ) -> None:
-    found = [references_in(o.properties) for o in outcomes]  # each file walked once
+    """Write the readable files of a chunk: a name taken in the factory or a value the
+    schema refuses is found here (and the whole import rolled back by the caller)."""
+    existing = _existing(readable, factory)
+    new = []
+    for outcome in readable:
+        key = (outcome.kind.name, Resource.key_for(outcome.name or ""))
+        if key in existing:
+            _import_one(
+                outcome, existing[key], factory, user=user, replace=replace, comment=comment
+            )
+        else:
+            new.append(outcome)
+    _create_new(new, factory, user=user, comment=comment)
+
+
+def _check_references(
+    outcomes: list[ImportOutcome],
+    found: list[list[Reference]],
+    factory: Factory,
+    imported: set[tuple[str, str]],
+) -> None:
     wanted = {(r.kind.name, Resource.key_for(r.name)) for refs in found for r in refs}
     existing = set(
         Resource.objects.live()
@@ -249,7 +288,16 @@ def _create_new(
         if isinstance(result, list):
             outcome.problems.extend(result)
         else:
-            outcome.resource = result.resource
+            outcome.resource = _without_definition(result.resource)
+
+
+def _without_definition(resource: Resource) -> Resource:
+    """The same row with its definition left unread (read again when asked for): an import
+    keeps one resource per file, and the definitions are most of a repository's size."""
+    names = [f.attname for f in Resource._meta.concrete_fields if f.attname != "definition"]
+    light = Resource.from_db(resource._state.db, names, [getattr(resource, n) for n in names])
+    light.factory = resource.factory  # already known: no query
+    return light
 
 
 def _import_one(
@@ -421,7 +469,7 @@ def import_repository(
     try:
         with transaction.atomic():
             while True:
-                files = [(f.path, f.raw) for f in repository.resources if f.path not in bad]
+                files = ((f.path, f.raw) for f in repository.resources if f.path not in bad)
                 done, outcomes = import_documents(
                     files, user=user, replace=replace, factory=factory, pedantic=pedantic
                 )
