@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -26,13 +26,13 @@ from connectors import json_limits
 from connectors.file_style import BOM, STUDIO_STYLE, FileStyle, detect_style, render
 from connectors.json_spans import SpanNotFound, value_span
 from connectors.problems import json_path
-from connectors.repository_layout import has_properties, place
+from connectors.repository_layout import Placement, has_properties, place
 from connectors.repository_source import (
     DEFAULT_LIMITS,
     Limits,
     RepositoryRefused,
     read_folder,
-    read_zip,
+    read_zip_members,
     safe_relative_path,
 )
 from connectors.secrets import (
@@ -90,13 +90,23 @@ class ReportLine:
 @dataclass
 class RepositoryFile:
     path: str
-    raw: bytes
+    held: bytes | None
+    """The file's bytes, or None when :attr:`raw` reads them again from their zip."""
     kind: str | None = None
     """The resource kind (``linkedService``, ``dataset``, ...); ``None`` when kept as is."""
     name: str | None = None
     document: dict[str, Any] | None = None
     style: FileStyle | None = None
     report: list[ReportLine] = field(default_factory=list)
+    read_again: Callable[[], bytes] | None = field(default=None, repr=False)
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes (read again from the zip when not held)."""
+        if self.held is not None:
+            return self.held
+        assert self.read_again is not None
+        return self.read_again()
 
     @property
     def is_resource(self) -> bool:
@@ -151,14 +161,23 @@ def read_repository(
     ``keep_documents`` False: each file's parsed document is dropped once its envelope is
     checked (an import reads each file again as it saves it; holding every document of a
     large repository at once would only cost memory)."""
-    files = read_zip(source, limits) if isinstance(source, bytes) else read_folder(source, limits)
-    return parse_repository(files, keep_documents=keep_documents)
+    if isinstance(source, bytes):
+        members = read_zip_members(source, limits)
+        return _parsed(
+            parse_file(path, read(), keep_document=keep_documents, read_again=read)
+            for path, read in members
+        )
+    return parse_repository(read_folder(source, limits), keep_documents=keep_documents)
 
 
 def parse_repository(
     files: Iterable[tuple[str, bytes]], *, keep_documents: bool = True
 ) -> Repository:
-    parsed = [parse_file(path, raw, keep_document=keep_documents) for path, raw in files]
+    return _parsed(parse_file(path, raw, keep_document=keep_documents) for path, raw in files)
+
+
+def _parsed(entries: Iterable[RepositoryFile]) -> Repository:
+    parsed = list(entries)
     _report_duplicate_names(parsed)
     for f in parsed:
         if not f.report:
@@ -166,28 +185,46 @@ def parse_repository(
     return Repository(parsed)
 
 
-def parse_file(path: str, raw: bytes, *, keep_document: bool = True) -> RepositoryFile:
+def parse_file(
+    path: str,
+    raw: bytes,
+    *,
+    keep_document: bool = True,
+    read_again: Callable[[], bytes] | None = None,
+) -> RepositoryFile:
+    """One file read and its envelope checked. ``read_again`` (a zip member's): the bytes
+    are let go once read, and read again from the zip when asked for (a large repository's
+    files are not all held at once)."""
     path = safe_relative_path(path)
     placement = place(path)
-    entry = RepositoryFile(path=path, raw=raw, kind=placement.kind)
+    entry = RepositoryFile(path=path, held=raw, kind=placement.kind)
+    _read_file(entry, raw, placement, keep_document)
+    if read_again is not None:
+        entry.held, entry.read_again = None, read_again
+    return entry
+
+
+def _read_file(
+    entry: RepositoryFile, raw: bytes, placement: Placement, keep_document: bool
+) -> None:
+    path = entry.path
     if placement.kind is None:
         entry.report.append(ReportLine(path, Status.KEPT, placement.why_kept))
-        return entry
+        return
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         entry.error(f"The file is not UTF-8 text ({exc.reason} at byte {exc.start}).")
-        return entry
+        return
     try:
         document = json_limits.loads(text)
     except json_limits.JsonRefused as exc:
         entry.error(str(exc))
-        return entry
+        return
     entry.style = detect_style(raw)
     _check_envelope(entry, document, placement.name_from_path or "")
     if not keep_document:
         entry.document = None
-    return entry
 
 
 def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> None:

@@ -13,13 +13,17 @@ import io
 import os
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from connectors.json_limits import control_character_problem
 from connectors.kinds import kind_for_folder
 
 MB = 1024 * 1024
+_T = TypeVar("_T")
 _CHUNK = 1024 * 1024
 
 
@@ -84,7 +88,7 @@ class _Budget:
             )
 
 
-def _strip_common_folder(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def _strip_common_folder(files: list[tuple[str, _T]]) -> list[tuple[str, _T]]:
     """A zip made of the repository's folder (``repo-main/linkedService/...``) reads as
     its root, when no file sits at the top and every file shares that one folder."""
     tops = {path.split("/", 1)[0] for path, _ in files}
@@ -96,40 +100,51 @@ def _strip_common_folder(files: list[tuple[str, bytes]]) -> list[tuple[str, byte
     return [(path.split("/", 1)[1], data) for path, data in files]
 
 
-def read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, bytes]]:
-    """``(posix path, bytes)`` of every file in a zip of a repository, in zip order."""
+def read_zip_members(
+    data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """``(posix path, read)`` of every file in a zip of a repository, in zip order, once
+    every file has passed the checks (each read in full and counted, then let go): ``read()``
+    gives the file's bytes, decompressed again from ``data`` at each call, so a caller
+    holds one file's bytes at a time, not the repository's."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise RepositoryRefused(f"Not a zip file ({exc}).") from exc
     budget = _Budget(limits)
-    with archive:
-        infos = archive.infolist()
-        budget.check_count(len(infos))
-        entries: list[tuple[str, zipfile.ZipInfo]] = []
-        declared = 0
-        for info in infos:
-            path = safe_relative_path(info.filename)
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise RepositoryRefused(f"'{info.filename}' is a symbolic link.")
-            if info.is_dir():
-                continue
-            budget.check_file(path, info.file_size)
-            declared += info.file_size
-            entries.append((path, info))
-        if declared > limits.max_total_bytes:
-            raise RepositoryRefused(
-                f"The zip declares {_size(declared)} uncompressed; at most "
-                f"{_size(limits.max_total_bytes)} are accepted."
-            )
-        files = []
-        seen: set[str] = set()
-        for path, info in entries:
-            if path in seen:
-                raise RepositoryRefused(f"'{path}' is in the zip twice.")
-            seen.add(path)
-            files.append((path, _read_entry(archive, info, path, budget)))
-    return _strip_common_folder(files)
+    infos = archive.infolist()
+    budget.check_count(len(infos))
+    entries: list[tuple[str, zipfile.ZipInfo]] = []
+    declared = 0
+    for info in infos:
+        path = safe_relative_path(info.filename)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise RepositoryRefused(f"'{info.filename}' is a symbolic link.")
+        if info.is_dir():
+            continue
+        budget.check_file(path, info.file_size)
+        declared += info.file_size
+        entries.append((path, info))
+    if declared > limits.max_total_bytes:
+        raise RepositoryRefused(
+            f"The zip declares {_size(declared)} uncompressed; at most "
+            f"{_size(limits.max_total_bytes)} are accepted."
+        )
+    members: list[tuple[str, Callable[[], bytes]]] = []
+    seen: set[str] = set()
+    for path, info in entries:
+        if path in seen:
+            raise RepositoryRefused(f"'{path}' is in the zip twice.")
+        seen.add(path)
+        _read_entry(archive, info, path, budget)  # counted (a zip may lie about sizes)
+        members.append((path, partial(_read_again, archive, info, path)))
+    return _strip_common_folder(members)
+
+
+def _read_again(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
+    """A member read before (and found within the limits) read again: the same bytes, its
+    CRC checked again by zipfile; the archive is the caller's bytes, never written."""
+    return _read_entry(archive, info, path, _Budget(Limits(max_total_bytes=info.file_size)))
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, b: _Budget) -> bytes:
@@ -192,6 +207,6 @@ __all__ = [
     "Limits",
     "RepositoryRefused",
     "read_folder",
-    "read_zip",
+    "read_zip_members",
     "safe_relative_path",
 ]

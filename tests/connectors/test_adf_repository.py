@@ -329,3 +329,16 @@ def test_a_literal_that_only_looks_like_an_expression_is_a_secret_in_clear(value
 def test_bytes_that_may_name_a_secure_string_and_are_no_json_count_as_holding_one() -> None:
     assert holds_clear_secret(b'{"type": "SecureString", "value": ')
     assert not holds_clear_secret(b"# a README\n")
+
+
+def test_a_zip_s_files_are_let_go_once_read_and_read_again_the_same_bytes(tmp_path: Path) -> None:
+    files = repository()
+    from_zip = read_repository(as_zip(files, prefix="contoso-adf-main/"))
+    assert all(f.held is None for f in from_zip.files)  # one file's bytes at a time
+    assert repository_files(from_zip) == list(files.items())
+    assert repository_files(from_zip) == list(files.items())  # as often as asked
+    write_folder(tmp_path, files.items())
+    from_folder = read_repository(tmp_path)
+    # A folder's files are held: read again, a file changed meanwhile would differ.
+    assert all(f.held is not None for f in from_folder.files)
+    assert dict(repository_files(from_folder)) == files
