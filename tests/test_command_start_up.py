@@ -2,9 +2,9 @@
 does not need (the URLconf and views, DRF's views, the upgrade rules and engine,
 jsonschema, the environments' checker, the save engine, the repository reader, the SQL
 dialect); a test of a Spark linked service loads no other connector, and a Binary NOSASL one
-without expressions neither SASL, HTTP nor the expression evaluator; the garbage collector
-does not walk what start-up made. Its speed is measured in bench/cli_start.py; this checks
-what it loads.
+without expressions that passes neither SASL, HTTP, the expression evaluator nor the advice
+on failures; the garbage collector does not walk what start-up made. Its speed is measured
+in bench/cli_start.py; this checks what it loads.
 """
 
 from __future__ import annotations
@@ -137,5 +137,6 @@ def test_a_binary_nosasl_spark_test_loads_only_the_spark_connector_and_its_trans
         "puresasl",
         "connectors.hiveserver2.http_transport",
         "connectors.expression_eval",
+        "connectors.hiveserver2.advice",
     ):
         assert module not in loaded, f"{module} is loaded by a Binary NOSASL Spark test"
