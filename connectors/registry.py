@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
-from connectors import azureblobfs, azureblobstorage, azuresqldw, hive, impala, spark
+import importlib
+from collections.abc import Iterator, MutableMapping
+
 from connectors.base import Connector, ConnectorVersion, DatasetType
 from connectors.kinds import KINDS, LINKED_SERVICE
 
-REGISTRY: dict[str, Connector] = {
-    spark.CONNECTOR.type: spark.CONNECTOR,
-    azuresqldw.CONNECTOR.type: azuresqldw.CONNECTOR,
-    azureblobstorage.CONNECTOR.type: azureblobstorage.CONNECTOR,
-    azureblobfs.CONNECTOR.type: azureblobfs.CONNECTOR,
-    hive.CONNECTOR.type: hive.CONNECTOR,
-    impala.CONNECTOR.type: impala.CONNECTOR,
+PACKAGES: dict[str, str] = {
+    "Spark": "connectors.spark",
+    "AzureSqlDW": "connectors.azuresqldw",
+    "AzureBlobStorage": "connectors.azureblobstorage",
+    "AzureBlobFS": "connectors.azureblobfs",
+    "Hive": "connectors.hive",
+    "Impala": "connectors.impala",
 }
+"""Each connector's type and the package that declares it (its ``CONNECTOR``)."""
+
+
+class _Registry(MutableMapping[str, Connector]):
+    """Type -> connector, each connector's package imported when it is first looked up.
+
+    Whether a type is known (``in``, ``len``, iterating the types) imports nothing: a
+    command that tests one Spark linked service loads the Spark connector only."""
+
+    def __init__(self, packages: dict[str, str]) -> None:
+        self._packages = dict(packages)
+        self._loaded: dict[str, Connector] = {}
+
+    def __getitem__(self, connector_type: str) -> Connector:
+        found = self._loaded.get(connector_type)
+        if found is None:
+            package = self._packages[connector_type]  # KeyError: not a connector
+            found = importlib.import_module(package).CONNECTOR
+            if found.type != connector_type:
+                raise RuntimeError(f"{package} declares {found.type!r}, not {connector_type!r}")
+            self._loaded[connector_type] = found
+        return found
+
+    def __setitem__(self, connector_type: str, connector: Connector) -> None:
+        self._packages.setdefault(connector_type, "")
+        self._loaded[connector_type] = connector
+
+    def __delitem__(self, connector_type: str) -> None:
+        del self._packages[connector_type]
+        self._loaded.pop(connector_type, None)
+
+    def __contains__(self, connector_type: object) -> bool:
+        return connector_type in self._packages
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packages)
+
+    def __len__(self) -> int:
+        return len(self._packages)
+
+
+REGISTRY: MutableMapping[str, Connector] = _Registry(PACKAGES)
 
 
 class UnknownConnector(LookupError):

@@ -28,7 +28,6 @@ from typing import Any
 from connectors import json_limits
 from connectors.base import ConnectorVersion
 from connectors.encrypted_credentials import held_secrets
-from connectors.expression_eval import ExpressionError, Scope, evaluate, referenced
 from connectors.expressions import expression_text, is_expression
 from connectors.problems import Problem
 from connectors.secrets import MASK, SECURE_STRING, is_secret_parameter, is_secure_string
@@ -98,10 +97,13 @@ def used_parameters(properties: Any) -> list[str]:
     """The linked-service parameters the definition's ``typeProperties`` read, in order
     (declared spelling when declared). A malformed expression reads none."""
     declared = _parameters(properties)
+    expressions = [v for v in _type_properties(properties).values() if is_expression(v)]
+    if not expressions:
+        return []
+    from connectors.expression_eval import ExpressionError, referenced  # (see _evaluate)
+
     names: list[str] = []
-    for value in _type_properties(properties).values():
-        if not is_expression(value):
-            continue
+    for value in expressions:
         try:
             pairs = referenced(value)
         except ExpressionError:
@@ -333,7 +335,6 @@ def evaluated(
     """
     values = values or TestValues()
     parameters, secret_parameters = _parameter_values(properties)
-    scope = Scope(linked_service=parameters)
     typed = {str(n).lower() for n in values.parameters}
     shown: list[dict[str, Any]] = []
     problems: list[Problem] = []
@@ -350,9 +351,35 @@ def evaluated(
                 "source": TYPED if name.lower() in typed else DEFAULT,
             }
         )
-    for name, value in type_properties.items():
-        if not is_expression(value):
-            continue
+    expressions = {n: v for n, v in type_properties.items() if is_expression(v)}
+    if expressions:
+        type_properties.update(
+            _evaluate(expressions, parameters, secret_names, shown=shown, problems=problems)
+        )
+    for name in values.secrets:
+        shown.append({"kind": "secret", "name": name, "value": MASK, "source": TYPED})
+    if problems:
+        raise TestValueError(problems)
+    return {**properties, "typeProperties": type_properties}, shown
+
+
+def _evaluate(
+    expressions: dict[str, Any],
+    parameters: dict[str, Any],
+    secret_names: set[str],
+    *,
+    shown: list[dict[str, Any]],
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """Each field's expression evaluated with the parameters' values (field -> value); what
+    each used goes to ``shown``, what cannot be evaluated to ``problems``."""
+    # The evaluator is imported by a definition that holds an expression: a test of one
+    # without starts without it (manage.py test_connection, bench/cli_start.py).
+    from connectors.expression_eval import ExpressionError, Scope, evaluate, referenced
+
+    scope = Scope(linked_service=parameters)
+    results: dict[str, Any] = {}
+    for name, value in expressions.items():
         text = expression_text(value)
         try:
             result = evaluate(value, scope)
@@ -368,7 +395,7 @@ def evaluated(
                 )
             )
             continue
-        type_properties[name] = result
+        results[name] = result
         shown.append(
             {
                 "kind": "field",
@@ -377,11 +404,7 @@ def evaluated(
                 "value": MASK if reads_secret else result,
             }
         )
-    for name in values.secrets:
-        shown.append({"kind": "secret", "name": name, "value": MASK, "source": TYPED})
-    if problems:
-        raise TestValueError(problems)
-    return {**properties, "typeProperties": type_properties}, shown
+    return results
 
 
 SELF_HOSTED = "SelfHosted"

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from connectors.diagnostics.endpoint_stages import EndpointReport, EndpointRunner, Reach
 from connectors.diagnostics.stages import (
@@ -32,15 +32,12 @@ from connectors.diagnostics.stages import (
     StageStatus,
     elapsed_ms,
 )
-from connectors.hiveserver2.advice import explain
 from connectors.hiveserver2.binary_transport import UnframedTransport
 from connectors.hiveserver2.client import HiveClient
 from connectors.hiveserver2.errors import (
     HttpStatusError,
     NotHttpReply,
 )
-from connectors.hiveserver2.http_transport import HttpTransport
-from connectors.hiveserver2.sasl_transport import SaslTransport
 from connectors.hiveserver2.settings import ClientLimits, ServerSettings, TransportProtocol
 from connectors.net.deadline import Deadline
 from connectors.net.deadline_socket import DeadlineSocket
@@ -50,6 +47,9 @@ from connectors.net.errors import (
     PeerClosed,
 )
 from connectors.net.tls import CertificateInfo, TlsOptions, TlsResult, handshake
+
+if TYPE_CHECKING:
+    from connectors.hiveserver2.http_transport import HttpTransport
 
 
 class Stage(str, Enum):
@@ -122,6 +122,8 @@ class _Run(EndpointRunner[TestReport]):
         """The plain-language advice, for the test's first failure only."""
         if not first:
             return None, None
+        from connectors.hiveserver2.advice import explain  # a test that passes needs none
+
         advice = explain(exc, self.settings, **hints)
         return advice.observed, advice.change
 
@@ -266,6 +268,9 @@ class _Run(EndpointRunner[TestReport]):
         s = self.settings
         credentials = s.credentials()
         if s.transport == TransportProtocol.SASL:
+            # Imported by the transport that uses it (SASL brings puresasl), as HTTP below.
+            from connectors.hiveserver2.sasl_transport import SaslTransport
+
             assert credentials is not None
             transport: Any = SaslTransport(
                 wire,
@@ -308,6 +313,8 @@ class _Run(EndpointRunner[TestReport]):
         s = self.settings
         credentials = s.credentials()
         assert credentials is not None
+        from connectors.hiveserver2.http_transport import HttpTransport
+
         transport = HttpTransport(
             self._open_sock,
             host=s.host,
