@@ -9,12 +9,13 @@ the current state and a new revision in one transaction.
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
@@ -22,7 +23,7 @@ from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
-from connectors.secrets import as_validated, wrap_secret_parameters
+from connectors.secrets import as_validated, secure_strings, wrap_secret_parameters
 from connectors.validation import (
     control_character_problems,
     validate_name,
@@ -30,7 +31,7 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, seal
+from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -230,8 +231,10 @@ def _checked(
     name_is_free: bool = False,
     secrets_from: Resource | None = None,
     schema_checked: bool = False,
+    secret_targets: Mapping[int, dict[str, Any] | None] | None = None,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
-    """Secrets resolved and the definition checked: (properties, version, problems)."""
+    """Secrets resolved and the definition checked: (properties, version, problems).
+    ``secret_targets``: stored secrets' targets already read (see resolve_secrets)."""
     source = instance if instance is not None else secrets_from
     stored = source.properties if source is not None else None
     properties = wrap_secret_parameters(properties)
@@ -240,6 +243,7 @@ def _checked(
         stored,
         trusted=trusted,
         masks_held=masks_held(kind, properties),
+        bound=secret_targets,
     )
     version, problems = check(
         name,
@@ -362,6 +366,106 @@ def create_definitions(
     return results
 
 
+@dataclass
+class NewRevision:
+    """One resource's next state for :func:`append_revisions`: its name is unchanged."""
+
+    instance: Resource
+    properties: dict[str, Any]
+    based_on: int
+    comment: str = ""
+    detail: str = ""
+
+
+class BatchNotWritten(Exception):
+    """The database refused a batch of :func:`append_revisions` as a whole (nothing of it
+    was written): the caller saves its entries one at a time to find which one it was."""
+
+
+def append_revisions(
+    entries: Sequence[NewRevision],
+    *,
+    user: Any,
+    action: str,
+    trusted_secret_references: bool = False,
+    schema_checked: bool = False,
+    also: Callable[[list[SaveResult]], object] | None = None,
+) -> list[SaveResult | DefinitionInvalid | StaleRevision]:
+    """Move many resources on by one revision each, in one transaction: per entry the same
+    checks, secret handling and stored state as :func:`save_definition` of an existing
+    resource under its own name, and the same compare-and-set on its revision.
+
+    Returns, per entry, its SaveResult, or the DefinitionInvalid or StaleRevision that kept
+    it (and only it) from being written. ``also`` is called with every result inside the
+    transaction that writes them (their audit rows): if it raises, nothing is written.
+    :class:`BatchNotWritten` when the database refused the batch (nothing is written)."""
+    outcomes: list[SaveResult | DefinitionInvalid | StaleRevision | None] = [None] * len(entries)
+    ready: list[tuple[int, NewRevision, dict[str, Any], dict[str, Any]]] = []
+    # The targets of every stored secret the entries may keep, read in one query.
+    secret_ids = [
+        secret["secretId"]
+        for entry in entries
+        for document in (entry.properties, entry.instance.properties)
+        for _, secret in secure_strings(document)
+        if isinstance(secret.get("secretId"), int)
+    ]
+    targets = SecretValue.targets(secret_ids) if secret_ids else {}
+    for index, entry in enumerate(entries):
+        instance = entry.instance
+        properties, version, problems = _checked(
+            instance.name, entry.properties, instance, instance.factory, instance.kind,
+            trusted=trusted_secret_references, schema_checked=schema_checked,
+            secret_targets=targets,
+        )  # fmt: skip
+        if problems:
+            outcomes[index] = DefinitionInvalid(problems)
+            continue
+        properties, fields = _fields(instance.name, properties, version)
+        ready.append((index, entry, properties, fields))
+    # The callers' instances change only once the transaction is committed.
+    written: list[tuple[int, NewRevision, Resource, Revision]] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            terms: list[Resource] = []
+            for index, entry, properties, fields in ready:
+                instance, number = entry.instance, entry.based_on + 1
+                fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                changed = Resource.objects.filter(pk=instance.pk, revision=entry.based_on).update(
+                    revision=number, updated_by=user, updated_at=now, **fields
+                )
+                if not changed:
+                    outcomes[index] = StaleRevision(Resource.objects.get(pk=instance.pk))
+                    continue
+                if instance.revision == entry.based_on:
+                    current = copy.copy(instance)
+                    for key, value in fields.items():
+                        setattr(current, key, value)
+                    current.revision, current.updated_by, current.updated_at = number, user, now
+                    if any(getattr(instance, k) != fields[k] for k in TERM_FIELDS):
+                        terms.append(current)
+                else:  # our copy is behind the row the UPDATE matched
+                    current = Resource.objects.get(pk=instance.pk)
+                    terms.append(current)
+                revision = _revision(
+                    current, number, user=user, action=action, comment=entry.comment,
+                    detail=entry.detail,
+                )  # fmt: skip
+                written.append((index, entry, current, revision))
+            if terms:
+                keep_terms(terms)
+            Revision.objects.bulk_create([revision for *_, revision in written])
+            if also is not None and written:
+                also([SaveResult(current, revision) for *_, current, revision in written])
+    except DatabaseError as exc:
+        raise BatchNotWritten(str(exc)) from exc
+    for index, entry, current, revision in written:
+        entry.instance.__dict__.update(current.__dict__)
+        revision.resource = entry.instance
+        outcomes[index] = SaveResult(entry.instance, revision)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def _follow_rename(referencing: Resource, renamed: Resource, old_name: str, *, user: Any) -> None:
     """Point ``referencing`` at the new name of ``renamed``, as a revision of its own."""
     kind = get_kind(renamed.kind)
@@ -429,9 +533,29 @@ def _append_revision(
         new_terms = any(k in fields for k in TERM_FIELDS)
     if new_terms:
         keep_terms([current])
-    revision = Revision.objects.create(
+    revision = _revision(
+        current, expected + 1, user=user, action=action, comment=comment, detail=detail,
+        source_path=source_path, source_bytes=source_bytes,
+    )  # fmt: skip
+    revision.save(force_insert=True)
+    return current, revision
+
+
+def _revision(
+    current: Resource,
+    number: int,
+    *,
+    user: Any,
+    action: str,
+    comment: str,
+    detail: str,
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+) -> Revision:
+    """Revision ``number`` of ``current`` (as it now is), not saved yet."""
+    return Revision(
         resource=current,
-        number=expected + 1,
+        number=number,
         name=current.name,
         connector=current.connector,
         connector_version=current.connector_version,
@@ -443,7 +567,6 @@ def _append_revision(
         source_path=source_path,
         source_bytes=source_bytes,
     )
-    return current, revision
 
 
 def delete_definition(*, user: Any, instance: Resource, based_on: int | None = None) -> Revision:
