@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
@@ -401,12 +401,12 @@ def append_revisions(
     :class:`BatchNotWritten` when the database refused the batch (nothing is written)."""
     outcomes: list[SaveResult | DefinitionInvalid | StaleRevision | None] = [None] * len(entries)
     ready: list[tuple[int, NewRevision, dict[str, Any], dict[str, Any]]] = []
-    # The targets of every stored secret the entries may keep, read in one query.
+    # The targets of the stored secrets the entries reference, read in one query (one a
+    # mask resolves to is read by resolve_secrets itself).
     secret_ids = [
         secret["secretId"]
         for entry in entries
-        for document in (entry.properties, entry.instance.properties)
-        for _, secret in secure_strings(document)
+        for _, secret in secure_strings(entry.properties)
         if isinstance(secret.get("secretId"), int)
     ]
     targets = SecretValue.targets(secret_ids) if secret_ids else {}
@@ -427,31 +427,35 @@ def append_revisions(
     try:
         with transaction.atomic():
             now = timezone.now()
+            # Locked until the commit (on SQLite the transaction holds the write lock).
+            at = dict(
+                Resource.objects.select_for_update()
+                .filter(pk__in=[entry.instance.pk for _, entry, _, _ in ready])
+                .values_list("pk", "revision")
+            )
             terms: list[Resource] = []
             for index, entry, properties, fields in ready:
                 instance, number = entry.instance, entry.based_on + 1
-                fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
-                changed = Resource.objects.filter(pk=instance.pk, revision=entry.based_on).update(
-                    revision=number, updated_by=user, updated_at=now, **fields
-                )
-                if not changed:
+                if at.get(instance.pk) != entry.based_on:
                     outcomes[index] = StaleRevision(Resource.objects.get(pk=instance.pk))
                     continue
+                fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                fields.update(revision=number, updated_by=user, updated_at=now)
                 if instance.revision == entry.based_on:
                     current = copy.copy(instance)
-                    for key, value in fields.items():
-                        setattr(current, key, value)
-                    current.revision, current.updated_by, current.updated_at = number, user, now
                     if any(getattr(instance, k) != fields[k] for k in TERM_FIELDS):
                         terms.append(current)
-                else:  # our copy is behind the row the UPDATE matched
+                else:  # our copy is behind the row (read above): the terms follow the row
                     current = Resource.objects.get(pk=instance.pk)
                     terms.append(current)
+                for key, value in fields.items():
+                    setattr(current, key, value)
                 revision = _revision(
                     current, number, user=user, action=action, comment=entry.comment,
                     detail=entry.detail,
                 )  # fmt: skip
                 written.append((index, entry, current, revision))
+            _compare_and_set([(entry.based_on, current) for _, entry, current, _ in written])
             if terms:
                 keep_terms(terms)
             Revision.objects.bulk_create([revision for *_, revision in written])
@@ -464,6 +468,54 @@ def append_revisions(
         revision.resource = entry.instance
         outcomes[index] = SaveResult(entry.instance, revision)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+SAVED_FIELDS = (
+    "revision",
+    "updated_by",
+    "updated_at",
+    "name",
+    "name_key",
+    "connector",
+    "connector_version",
+    "description",
+    "annotations",
+    "definition",
+)
+"""The columns a save changes (:func:`_fields`, the definition, who and when)."""
+
+
+def _compare_and_set(rows: list[tuple[int, Resource]]) -> None:
+    """Write each resource's saved columns, each only while its row is at the revision it
+    was based on: one statement, executed for every row (DatabaseError unless every row
+    was at its revision; the caller's transaction then writes nothing)."""
+    if not rows:
+        return
+    meta = Resource._meta
+    saved = [meta.get_field(name) for name in SAVED_FIELDS]
+    quote = connection.ops.quote_name
+    pk, revision = meta.get_field("id"), meta.get_field("revision")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        + ", ".join(f"{quote(field.column)} = %s" for field in saved)
+        + f" WHERE {quote(pk.column)} = %s AND {quote(revision.column)} = %s"
+    )
+    params = [
+        [
+            *(
+                field.get_db_prep_save(getattr(current, field.attname), connection)
+                for field in saved
+            ),
+            current.pk,
+            based_on,
+        ]
+        for based_on, current in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        changed = cursor.rowcount
+    if changed != len(rows):
+        raise DatabaseError(f"{changed} of {len(rows)} resources were at their revision.")
 
 
 def _follow_rename(referencing: Resource, renamed: Resource, old_name: str, *, user: Any) -> None:
