@@ -36,11 +36,50 @@ def schema_registry() -> Registry:
     )
 
 
+DYNAMIC_KEYWORDS = ("$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor")
+"""Keywords whose resolution depends on the path taken to a schema, not only on where the
+schema is: a validator whose schemas use one looks each reference up every time."""
+
+
 def compile_validator(schema: dict[str, Any]) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=schema_registry())
+    texts = [json.dumps(s) for s in (schema, common_schema())]
+    if any(keyword in text for text in texts for keyword in DYNAMIC_KEYWORDS):
+        return Draft202012Validator(schema, registry=schema_registry())
+    return _remembering_references()(schema, registry=schema_registry())
+
+
+def _remembering_references() -> type[Draft202012Validator]:
+    """Draft 2020-12 whose ``$ref`` keyword looks each reference up once per validator (a
+    new class each time: the cache holds one root schema's references). Looking a
+    reference up (``referencing``) is about 40% of validating a definition otherwise;
+    what is validated and every error stay those of jsonschema's own keyword, which is
+    used for any reference it cannot resolve (its own error) or if its internals moved."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+    from referencing.exceptions import Unresolvable
+
+    plain = Draft202012Validator.VALIDATORS["$ref"]
+    found: dict[tuple[str, str], Any] = {}
+
+    def ref(validator: Any, ref: str, instance: Any, schema: dict[str, Any]) -> Any:
+        resolver = getattr(validator, "_resolver", None)
+        base = getattr(resolver, "_base_uri", None)
+        if resolver is None or not isinstance(base, str):
+            yield from plain(validator, ref, instance, schema)
+            return
+        resolved = found.get((base, ref))
+        if resolved is None:
+            try:
+                resolved = found[(base, ref)] = resolver.lookup(ref)
+            except Unresolvable:
+                yield from plain(validator, ref, instance, schema)
+                return
+        yield from validator.descend(instance, resolved.contents, resolver=resolved.resolver)
+
+    return extend(Draft202012Validator, {"$ref": ref})
 
 
 def common_def(name: str) -> dict[str, Any]:

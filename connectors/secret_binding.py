@@ -19,6 +19,8 @@ PARAMETERS = "parameters"
 
 def _holds_expression(value: Any) -> bool:
     """Whether ``value`` is, or holds anywhere inside it, an expression in either form."""
+    if not isinstance(value, (dict, list)):
+        return is_expression(value)  # a text, number, flag or null holds nothing else
     stack = [value]
     while stack:
         node = stack.pop()

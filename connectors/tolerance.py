@@ -89,17 +89,48 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)[:60]
 
 
+@dataclass(frozen=True)
+class _Accepts:
+    """What a property's schema accepts, as :func:`_read_value` asks it."""
+
+    expression: bool
+    types: frozenset[str]
+    allowed: tuple[Any, ...] | None
+
+
+_ACCEPTS: dict[int, tuple[dict[str, Any], _Accepts]] = {}
+"""By schema object (kept, so that its id is not reused): a connector version's property
+schemas are read once, not for every definition read."""
+
+
+def _accepts(schema: dict[str, Any]) -> _Accepts:
+    known = _ACCEPTS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    allowed = next((b["enum"] for b in _branches(schema) if "enum" in b), None)
+    accepts = _Accepts(
+        takes_expression(schema),
+        frozenset(accepted_types(schema)),
+        tuple(allowed) if allowed is not None else None,
+    )
+    if len(_ACCEPTS) > 10_000:  # schemas made on the fly (tests): keep it bounded
+        _ACCEPTS.clear()
+    _ACCEPTS[id(schema)] = (schema, accepts)
+    return accepts
+
+
 def _read_value(
     name: str, value: Any, schema: dict[str, Any], required: bool
 ) -> tuple[bool, Any, str | None]:
     """(keep it in the view, the value as read, a warning or None)."""
-    if takes_expression(schema) and is_expression_text(value):
+    accepts = _accepts(schema)
+    if accepts.expression and is_expression_text(value):
         # Validated as the expression it is (an interpolation starts with its text).
         text = value if value.startswith("@") else "@" + value
         return True, {"type": EXPRESSION, "value": text}, None
     if isinstance(value, str) and value.startswith("@@"):
         return True, value[1:], None
-    types = accepted_types(schema)
+    types = accepts.types
     if isinstance(value, str) and "integer" in types and _WHOLE_NUMBER.match(value):
         number = int(value)
         return (
@@ -110,7 +141,7 @@ def _read_value(
                 f"it as {number}, and it is kept as written."
             ),
         )
-    allowed = next((b["enum"] for b in _branches(schema) if "enum" in b), None)
+    allowed = accepts.allowed
     if allowed and isinstance(value, str) and value not in allowed and value.strip() in allowed:
         return (
             True,

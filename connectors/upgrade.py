@@ -311,10 +311,6 @@ def _source_keys(properties: Mapping[str, Any]) -> list[str]:
     return paths
 
 
-def _present(properties: Mapping[str, Any], path: str) -> bool:
-    return path in _source_keys(properties)
-
-
 def _under(path: str, roots: set[str]) -> bool:
     return any(path == r or path.startswith((r + ".", r + "[")) for r in roots)
 
@@ -452,11 +448,12 @@ def plan_upgrade(
             _set_at(proposed, where, answer)
 
     dropped = {f.path for f in findings if f.dropped}
+    kept = set(_source_keys(proposed))
     for path in _source_keys(source):
-        if not _present(proposed, path) and path not in dropped:
+        if path not in kept and path not in dropped:
             blocked.append(f"{path} would be lost: no upgrade rule accounts for it.")
     for finding in findings:
-        if finding.dropped and _present(proposed, finding.path):
+        if finding.dropped and finding.path in kept:
             blocked.append(f"{finding.path} is said to be dropped but is still there.")
 
     problems.extend(validate_properties(target, as_validated(proposed)))

@@ -50,3 +50,29 @@ def record(
     )
     log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
     return event
+
+
+def record_many(
+    action: str, *, actor: Actor, done: list[tuple[Resource, int]], detail: str = ""
+) -> list[AuditEvent]:
+    """One audit row per (resource, revision) ``actor`` wrote by one action, inserted
+    together (a bulk upgrade's batch), each as :func:`record` writes it."""
+    events = AuditEvent.append_many(
+        [
+            AuditEvent(
+                user=actor.user if actor.signed_in else None,
+                username=actor.username,
+                action=action,
+                object_name=resource.name,
+                resource=resource,
+                factory=resource.factory,
+                revision=revision,
+                detail=detail[:2000],
+                remote_addr=actor.address,
+            )
+            for resource, revision in done
+        ]
+    )
+    for event in events:
+        log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
+    return events

@@ -9,12 +9,13 @@ the current state and a new revision in one transaction.
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
@@ -22,7 +23,7 @@ from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
-from connectors.secrets import as_validated, wrap_secret_parameters
+from connectors.secrets import as_validated, secure_strings, wrap_secret_parameters
 from connectors.validation import (
     control_character_problems,
     validate_name,
@@ -30,7 +31,7 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, seal
+from portal.models import Factory, Resource, Revision, SecretValue, seal
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -230,8 +231,10 @@ def _checked(
     name_is_free: bool = False,
     secrets_from: Resource | None = None,
     schema_checked: bool = False,
+    secret_targets: Mapping[int, dict[str, Any] | None] | None = None,
 ) -> tuple[dict[str, Any], Any, list[Problem]]:
-    """Secrets resolved and the definition checked: (properties, version, problems)."""
+    """Secrets resolved and the definition checked: (properties, version, problems).
+    ``secret_targets``: stored secrets' targets already read (see resolve_secrets)."""
     source = instance if instance is not None else secrets_from
     stored = source.properties if source is not None else None
     properties = wrap_secret_parameters(properties)
@@ -240,6 +243,7 @@ def _checked(
         stored,
         trusted=trusted,
         masks_held=masks_held(kind, properties),
+        bound=secret_targets,
     )
     version, problems = check(
         name,
@@ -362,6 +366,158 @@ def create_definitions(
     return results
 
 
+@dataclass
+class NewRevision:
+    """One resource's next state for :func:`append_revisions`: its name is unchanged."""
+
+    instance: Resource
+    properties: dict[str, Any]
+    based_on: int
+    comment: str = ""
+    detail: str = ""
+
+
+class BatchNotWritten(Exception):
+    """The database refused a batch of :func:`append_revisions` as a whole (nothing of it
+    was written): the caller saves its entries one at a time to find which one it was."""
+
+
+def append_revisions(
+    entries: Sequence[NewRevision],
+    *,
+    user: Any,
+    action: str,
+    trusted_secret_references: bool = False,
+    schema_checked: bool = False,
+    also: Callable[[list[SaveResult]], object] | None = None,
+) -> list[SaveResult | DefinitionInvalid | StaleRevision]:
+    """Move many resources on by one revision each, in one transaction: per entry the same
+    checks, secret handling and stored state as :func:`save_definition` of an existing
+    resource under its own name, and the same compare-and-set on its revision.
+
+    Returns, per entry, its SaveResult, or the DefinitionInvalid or StaleRevision that kept
+    it (and only it) from being written. ``also`` is called with every result inside the
+    transaction that writes them (their audit rows): if it raises, nothing is written.
+    :class:`BatchNotWritten` when the database refused the batch (nothing is written)."""
+    outcomes: list[SaveResult | DefinitionInvalid | StaleRevision | None] = [None] * len(entries)
+    ready: list[tuple[int, NewRevision, dict[str, Any], dict[str, Any]]] = []
+    # The targets of the stored secrets the entries reference, read in one query (one a
+    # mask resolves to is read by resolve_secrets itself).
+    secret_ids = [
+        secret["secretId"]
+        for entry in entries
+        for _, secret in secure_strings(entry.properties)
+        if isinstance(secret.get("secretId"), int)
+    ]
+    targets = SecretValue.targets(secret_ids) if secret_ids else {}
+    for index, entry in enumerate(entries):
+        instance = entry.instance
+        properties, version, problems = _checked(
+            instance.name, entry.properties, instance, instance.factory, instance.kind,
+            trusted=trusted_secret_references, schema_checked=schema_checked,
+            secret_targets=targets,
+        )  # fmt: skip
+        if problems:
+            outcomes[index] = DefinitionInvalid(problems)
+            continue
+        properties, fields = _fields(instance.name, properties, version)
+        ready.append((index, entry, properties, fields))
+    # The callers' instances change only once the transaction is committed.
+    written: list[tuple[int, NewRevision, Resource, Revision]] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            # Locked until the commit (on SQLite the transaction holds the write lock).
+            at = dict(
+                Resource.objects.select_for_update()
+                .filter(pk__in=[entry.instance.pk for _, entry, _, _ in ready])
+                .values_list("pk", "revision")
+            )
+            terms: list[Resource] = []
+            for index, entry, properties, fields in ready:
+                instance, number = entry.instance, entry.based_on + 1
+                if at.get(instance.pk) != entry.based_on:
+                    outcomes[index] = StaleRevision(Resource.objects.get(pk=instance.pk))
+                    continue
+                fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                fields.update(revision=number, updated_by=user, updated_at=now)
+                if instance.revision == entry.based_on:
+                    current = copy.copy(instance)
+                    if any(getattr(instance, k) != fields[k] for k in TERM_FIELDS):
+                        terms.append(current)
+                else:  # our copy is behind the row (read above): the terms follow the row
+                    current = Resource.objects.get(pk=instance.pk)
+                    terms.append(current)
+                for key, value in fields.items():
+                    setattr(current, key, value)
+                revision = _revision(
+                    current, number, user=user, action=action, comment=entry.comment,
+                    detail=entry.detail,
+                )  # fmt: skip
+                written.append((index, entry, current, revision))
+            _compare_and_set([(entry.based_on, current) for _, entry, current, _ in written])
+            if terms:
+                keep_terms(terms)
+            Revision.objects.bulk_create([revision for *_, revision in written])
+            if also is not None and written:
+                also([SaveResult(current, revision) for *_, current, revision in written])
+    except DatabaseError as exc:
+        raise BatchNotWritten(str(exc)) from exc
+    for index, entry, current, revision in written:
+        entry.instance.__dict__.update(current.__dict__)
+        revision.resource = entry.instance
+        outcomes[index] = SaveResult(entry.instance, revision)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+SAVED_FIELDS = (
+    "revision",
+    "updated_by",
+    "updated_at",
+    "name",
+    "name_key",
+    "connector",
+    "connector_version",
+    "description",
+    "annotations",
+    "definition",
+)
+"""The columns a save changes (:func:`_fields`, the definition, who and when)."""
+
+
+def _compare_and_set(rows: list[tuple[int, Resource]]) -> None:
+    """Write each resource's saved columns, each only while its row is at the revision it
+    was based on: one statement, executed for every row (DatabaseError unless every row
+    was at its revision; the caller's transaction then writes nothing)."""
+    if not rows:
+        return
+    meta = Resource._meta
+    saved = [meta.get_field(name) for name in SAVED_FIELDS]
+    quote = connection.ops.quote_name
+    pk, revision = meta.get_field("id"), meta.get_field("revision")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        + ", ".join(f"{quote(field.column)} = %s" for field in saved)
+        + f" WHERE {quote(pk.column)} = %s AND {quote(revision.column)} = %s"
+    )
+    params = [
+        [
+            *(
+                field.get_db_prep_save(getattr(current, field.attname), connection)
+                for field in saved
+            ),
+            current.pk,
+            based_on,
+        ]
+        for based_on, current in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        changed = cursor.rowcount
+    if changed != len(rows):
+        raise DatabaseError(f"{changed} of {len(rows)} resources were at their revision.")
+
+
 def _follow_rename(referencing: Resource, renamed: Resource, old_name: str, *, user: Any) -> None:
     """Point ``referencing`` at the new name of ``renamed``, as a revision of its own."""
     kind = get_kind(renamed.kind)
@@ -429,9 +585,29 @@ def _append_revision(
         new_terms = any(k in fields for k in TERM_FIELDS)
     if new_terms:
         keep_terms([current])
-    revision = Revision.objects.create(
+    revision = _revision(
+        current, expected + 1, user=user, action=action, comment=comment, detail=detail,
+        source_path=source_path, source_bytes=source_bytes,
+    )  # fmt: skip
+    revision.save(force_insert=True)
+    return current, revision
+
+
+def _revision(
+    current: Resource,
+    number: int,
+    *,
+    user: Any,
+    action: str,
+    comment: str,
+    detail: str,
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+) -> Revision:
+    """Revision ``number`` of ``current`` (as it now is), not saved yet."""
+    return Revision(
         resource=current,
-        number=expected + 1,
+        number=number,
         name=current.name,
         connector=current.connector,
         connector_version=current.connector_version,
@@ -443,7 +619,6 @@ def _append_revision(
         source_path=source_path,
         source_bytes=source_bytes,
     )
-    return current, revision
 
 
 def delete_definition(*, user: Any, instance: Resource, based_on: int | None = None) -> Revision:

@@ -507,6 +507,11 @@ class AuditEvent(models.Model):
         """A new event."""
         return cls.objects.create(**fields)
 
+    @classmethod
+    def append_many(cls, events: list[AuditEvent]) -> list[AuditEvent]:
+        """New events, inserted together."""
+        return cls.objects.bulk_create(events)
+
 
 class ApiToken(models.Model):
     """A personal token for scripts. Only a hash of the key is stored.

@@ -6,6 +6,7 @@ command's connection test) loads no more than it needs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from connectors.encrypted_credentials import held_by_adf
@@ -21,6 +22,7 @@ def resolve_secrets(
     *,
     trusted: bool,
     masks_held: bool = False,
+    bound: Mapping[int, dict[str, Any] | None] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
     refuse to reuse a stored secret for a target other than the one it was typed for.
@@ -33,6 +35,9 @@ def resolve_secrets(
     from anyone else such a reference could point at another linked service's secret.
     Every save and every connection test comes through here, so this is where a stored
     secret is kept from following a changed host, port, transport or TLS setting.
+
+    ``bound``: the targets of stored secrets already read (:meth:`SecretValue.targets`,
+    for many definitions at once); the target of any other secret is read here.
     """
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
@@ -66,7 +71,7 @@ def resolve_secrets(
         return secret
 
     resolved = map_secure_strings(properties, resolve)
-    problems.extend(_target_problems(resolved, reused))
+    problems.extend(_target_problems(resolved, reused, bound or {}))
     return resolved, problems
 
 
@@ -77,13 +82,16 @@ def _secret_label(path: tuple[str | int, ...]) -> str:
 
 
 def _target_problems(
-    properties: dict[str, Any], reused: list[tuple[tuple[str | int, ...], int]]
+    properties: dict[str, Any],
+    reused: list[tuple[tuple[str | int, ...], int]],
+    known: Mapping[int, dict[str, Any] | None],
 ) -> list[Problem]:
     """A problem for each stored secret whose recorded target differs from this one."""
     if not reused:
         return []
     current = target_of(properties)
-    bound = SecretValue.targets([secret_id for _, secret_id in reused])
+    unknown = [i for _, i in reused if not isinstance(i, int) or i not in known]
+    bound = {**known, **SecretValue.targets(unknown)} if unknown else known
     problems = []
     for path, secret_id in reused:
         why = refusal(_secret_label(path), bound.get(secret_id), current)

@@ -6,7 +6,7 @@ module only feeds them stored definitions and answers, and saves the result as a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,15 @@ from connectors.kinds import LINKED_SERVICE
 from connectors.registry import get_connector, has_form
 from connectors.secrets import SECURE_STRING
 from connectors.upgrade import Plan, UpgradePath, plan_upgrade
-from portal.definitions import DefinitionInvalid, SaveResult, StaleRevision, save_definition
+from portal.definitions import (
+    BatchNotWritten,
+    DefinitionInvalid,
+    NewRevision,
+    SaveResult,
+    StaleRevision,
+    append_revisions,
+    save_definition,
+)
 from portal.models import Factory, Resource, Revision
 
 
@@ -170,20 +178,28 @@ class BulkOutcome:
         }
 
 
+BULK_BATCH = 100
+"""Ready definitions written per transaction by :func:`bulk_upgrade`."""
+
+
 def bulk_upgrade(
     *,
     user: Any,
     services: list[Resource],
     apply: bool,
-    also: Callable[[SaveResult], object] | None = None,
+    also: Callable[[list[SaveResult]], object] | None = None,
 ) -> list[BulkOutcome]:
     """Dry run (``apply`` False) or apply the ready ones; one failure does not stop others.
 
     Each definition is planned once (the plan it was found ready by is the one applied)
-    and its proposal validated once. ``also`` is called in the transaction that writes
-    each revision (its audit row: both or neither).
+    and its proposal validated once. The ready ones are written in batches of
+    ``BULK_BATCH``, one transaction each; ``also`` is called in that transaction with
+    the batch's results (their audit rows: each revision with its row, or neither). A
+    definition that cannot be written (changed meanwhile, invalid) is left out of its
+    batch alone; a batch the database refuses is written again one definition at a time.
     """
     outcomes = []
+    ready: list[BulkOutcome] = []
     for service in services:
         outcome = BulkOutcome(service)
         outcomes.append(outcome)
@@ -192,24 +208,70 @@ def bulk_upgrade(
         except NotUpgradable as exc:
             outcome.error = str(exc)
             continue
-        if not outcome.plan.ready:
-            outcome.error = _why_not_ready(outcome.plan)
+        if not outcome.plan.ready or outcome.plan.proposed is None:
+            outcome.error = _why_not_ready(outcome.plan) or "The upgrade is not ready."
             continue
-        if not apply:
-            continue
-        try:
-            result = apply_upgrade(
-                user=user,
-                service=service,
-                based_on=service.revision,
-                plan=outcome.plan,
-                also=also,
-            )
-        except (NotUpgradable, StaleRevision, DefinitionInvalid) as exc:
-            outcome.error = str(exc) or type(exc).__name__
-            continue
-        outcome.upgraded, outcome.revision = True, result.revision.number
+        ready.append(outcome)
+    if apply:
+        for start in range(0, len(ready), BULK_BATCH):
+            _apply_batch(ready[start : start + BULK_BATCH], user=user, also=also)
     return outcomes
+
+
+def _apply_batch(
+    batch: list[BulkOutcome], *, user: Any, also: Callable[[list[SaveResult]], object] | None
+) -> None:
+    entries = [
+        NewRevision(
+            instance=outcome.service,
+            properties=plan.proposed,
+            based_on=outcome.service.revision,
+            comment=plan.short_summary(),
+            detail=plan.summary(),
+        )
+        for outcome in batch
+        if (plan := outcome.plan) is not None and plan.proposed is not None  # ready ones only
+    ]
+    written: Sequence[SaveResult | Exception]
+    try:
+        written = append_revisions(
+            entries,
+            user=user,
+            action=Revision.Action.UPGRADE,
+            trusted_secret_references=True,
+            schema_checked=True,
+            also=also,
+        )
+    except BatchNotWritten:
+        written = [
+            _apply_alone(outcome, entry, user=user, also=also)
+            for outcome, entry in zip(batch, entries, strict=True)
+        ]
+    for outcome, result in zip(batch, written, strict=True):
+        if isinstance(result, SaveResult):
+            outcome.upgraded, outcome.revision = True, result.revision.number
+        else:
+            outcome.error = str(result) or type(result).__name__
+
+
+def _apply_alone(
+    outcome: BulkOutcome,
+    entry: NewRevision,
+    *,
+    user: Any,
+    also: Callable[[list[SaveResult]], object] | None,
+) -> SaveResult | NotUpgradable | StaleRevision | DefinitionInvalid:
+    """One definition of a refused batch, written in a transaction of its own."""
+    try:
+        return apply_upgrade(
+            user=user,
+            service=outcome.service,
+            based_on=entry.based_on,
+            plan=outcome.plan,
+            also=(lambda result: also([result])) if also is not None else None,
+        )
+    except (NotUpgradable, StaleRevision, DefinitionInvalid) as exc:
+        return exc
 
 
 def _why_not_ready(plan: Plan) -> str:

@@ -21,6 +21,7 @@ FORBIDDEN = {
     "portal.definitions": {
         "save_definition",
         "create_definitions",
+        "append_revisions",
         "delete_definition",
         "undelete_definition",
         "purge_definition",

@@ -368,12 +368,91 @@ def test_bulk_apply_writes_no_revision_when_its_audit_row_cannot_be_written(
     def failing_record(*args: Any, **kwargs: Any) -> None:
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("portal.services.upgrades.audit.record", failing_record)
+    monkeypatch.setattr("portal.services.upgrades.audit.record_many", failing_record)
     with pytest.raises(DatabaseError):
         upgrade_actions.bulk(Actor(editor, "ui"), [ready], apply=True)
     ready.refresh_from_db()
     assert ready.connector_version == "1.0" and ready.revision == 1
     assert list(ready.revisions.values_list("number", flat=True)) == [1]
+
+
+def ready_a_b_c(editor: Any) -> Resource:
+    """Three ready definitions A, B and C; returns B."""
+    return [create(editor, name, READY) for name in ("A", "B", "C")][1]
+
+
+def only_b_left_out(outcomes: list[upgrades.BulkOutcome]) -> bool:
+    return [(o.service.name, o.upgraded) for o in outcomes] == [
+        ("A", True),
+        ("B", False),
+        ("C", True),
+    ]
+
+
+def upgrade_rows() -> list[tuple[str, int | None]]:
+    rows = AuditEvent.objects.filter(action=AuditEvent.Action.UPGRADE)
+    return sorted(rows.values_list("object_name", "revision"))
+
+
+def test_bulk_apply_in_several_batches_writes_each_revision_with_its_audit_row(
+    editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready_a_b_c(editor)
+    monkeypatch.setattr(upgrades, "BULK_BATCH", 2)
+    outcomes = upgrade_actions.bulk(Actor(editor, "cli"), list(upgrades.upgradable()), apply=True)
+    assert [(o.service.name, o.upgraded, o.revision) for o in outcomes] == [
+        ("A", True, 2),
+        ("B", True, 2),
+        ("C", True, 2),
+    ]
+    assert upgrade_rows() == [("A", 2), ("B", 2), ("C", 2)]
+    for service in Resource.objects.all():
+        assert service.connector_version == "2.0" and service.revision == 2
+        assert list(service.revisions.values_list("number", "action")) == [
+            (2, Revision.Action.UPGRADE),
+            (1, "create"),
+        ]
+        secret = service.properties["typeProperties"]["password"]
+        assert set(secret) == {"type", "secretId"}  # still sealed at rest
+        assert SecretValue.objects.get(pk=secret["secretId"]).reveal() == READY_SECRET
+
+
+def test_bulk_apply_leaves_out_only_a_definition_changed_since_it_was_read(
+    editor: Any,
+) -> None:
+    changed = ready_a_b_c(editor)
+    services = list(upgrades.upgradable())
+    save_definition(user=editor, name="B", properties=READY, action="edit", instance=changed)
+    outcomes = upgrade_actions.bulk(Actor(editor, "cli"), services, apply=True)
+    assert only_b_left_out(outcomes)
+    assert "B is at revision 2" in outcomes[1].error
+    assert upgrade_rows() == [("A", 2), ("C", 2)]
+    changed.refresh_from_db()
+    assert changed.connector_version == "1.0" and changed.revision == 2
+
+
+def test_a_batch_the_database_refuses_is_written_one_definition_at_a_time(
+    editor: Any,
+) -> None:
+    taken = ready_a_b_c(editor)
+    # Revision 2 of B exists already (as if written by a writer that did not move the
+    # resource on): the batch's insert of the revisions is refused as a whole.
+    Revision.objects.create(
+        resource=taken,
+        number=2,
+        name="B",
+        connector="Spark",
+        connector_version="1.0",
+        definition=taken.definition,
+        action=Revision.Action.EDIT,
+        author=editor,
+    )
+    outcomes = upgrade_actions.bulk(Actor(editor, "cli"), list(upgrades.upgradable()), apply=True)
+    assert only_b_left_out(outcomes)
+    assert outcomes[1].error
+    assert upgrade_rows() == [("A", 2), ("C", 2)]
+    taken.refresh_from_db()
+    assert taken.connector_version == "1.0" and taken.revision == 1
 
 
 def test_bulk_apply_plans_each_definition_once(

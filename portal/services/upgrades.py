@@ -53,10 +53,16 @@ def apply(
 
 
 def bulk(actor: Actor, services: list[Resource], *, apply: bool) -> list[BulkOutcome]:
-    """A dry run, or every ready one applied (each audited with its revision)."""
-    return upgrades.bulk_upgrade(
-        user=actor.user,
-        services=services,
-        apply=apply,
-        also=_audited(actor, BULK[actor.origin]),
-    )
+    """A dry run, or every ready one applied (each audited with its revision, written in
+    the transaction that writes the revisions of its batch)."""
+    detail = BULK[actor.origin]
+
+    def write(results: list[SaveResult]) -> None:
+        audit.record_many(
+            AuditEvent.Action.UPGRADE,
+            actor=actor,
+            done=[(result.resource, result.revision.number) for result in results],
+            detail=detail,
+        )
+
+    return upgrades.bulk_upgrade(user=actor.user, services=services, apply=apply, also=write)
