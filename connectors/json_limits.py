@@ -84,7 +84,9 @@ def _deepest_at_most(text: str) -> int:
     expression engine (in C): exact for JSON; past an unterminated string it counts the
     brackets :func:`check_depth` would skip, so it is never below the exact figure."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(accumulate(_DEPTH_CHANGE[char] for char in brackets), default=0)
+    if len(brackets) <= MAX_JSON_DEPTH:
+        return len(brackets)
+    return max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0)
 
 
 def check_depth(text: str) -> None:

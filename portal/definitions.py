@@ -301,7 +301,7 @@ def create_definitions(
 
     Returns one SaveResult per entry, or, when any entry has problems, each entry's
     problems (and nothing is written)."""
-    checked: list[tuple[str, Any]] = []
+    checked: list[tuple[dict[str, Any], Any]] = []
     all_problems: list[list[Problem]] = []
     for entry in entries:
         properties, version, problems = _checked(
@@ -309,9 +309,7 @@ def create_definitions(
             name_is_free=True,
         )  # fmt: skip
         all_problems.append(problems)
-        # Held as text until written: a large repository's checked documents all at once
-        # as Python objects would cost about ten times their size in memory.
-        checked.append((json.dumps(properties, ensure_ascii=False), version))
+        checked.append((properties, version))  # an import gives a few hundred at a time
     if any(all_problems):
         return all_problems
     results: list[SaveResult] = []
@@ -321,8 +319,8 @@ def create_definitions(
                 end = start + CREATE_BATCH
                 batch = list(zip(entries[start:end], checked[start:end], strict=True))
                 resources = []
-                for entry, (text, version) in batch:
-                    properties, fields = _fields(entry.name, json.loads(text), version)
+                for entry, (checked_properties, version) in batch:
+                    properties, fields = _fields(entry.name, checked_properties, version)
                     fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
                     resources.append(
                         Resource(
