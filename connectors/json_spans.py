@@ -78,11 +78,67 @@ def _child_start(text: str, at: int, key: str | int) -> int:
 
 
 def value_span(text: str, path: Sequence[str | int]) -> tuple[int, int]:
-    """``(start, end)`` of the value at ``path`` in the JSON ``text``."""
-    at = _skip_ws(text, 0)
-    for key in path:
-        at = _child_start(text, at, key)
-    return at, _value_end(text, at)
+    """``(start, end)`` of the value at ``path`` in the JSON ``text``: each value of the
+    text is read at most once (one activity of a large pipeline costs one pass)."""
+    start, end, _ = _descend(text, _skip_ws(text, 0), tuple(path), need_end=False)
+    return start, end
+
+
+def _descend(
+    text: str, at: int, path: tuple[str | int, ...], *, need_end: bool
+) -> tuple[int, int, int]:
+    """(start, end) of the value at ``path`` under the value starting at ``at``, and where
+    that value ends (-1 when not ``need_end`` and an array's end was not needed)."""
+    if not path:
+        end = _value_end(text, at)
+        return at, end, end
+    key, rest = path[0], path[1:]
+    char = text[at : at + 1]
+    if isinstance(key, int):
+        if char != "[":
+            raise SpanNotFound(f"No array where item {key} was expected.")
+        at = _skip_ws(text, at + 1)
+        index = 0
+        found: tuple[int, int] | None = None
+        while text[at : at + 1] != "]":
+            if index == key:
+                start, end, item_end = _descend(text, at, rest, need_end=need_end)
+                if not need_end:
+                    return start, end, -1
+                found, at = (start, end), item_end
+            else:
+                at = _value_end(text, at)
+            at = _skip_ws(text, at)
+            if text[at : at + 1] == ",":
+                at = _skip_ws(text, at + 1)
+            index += 1
+        if found is None:
+            raise SpanNotFound(f"No item {key}.")
+        return found[0], found[1], at + 1
+    if char != "{":
+        raise SpanNotFound(f"No object where key {key!r} was expected.")
+    at = _skip_ws(text, at + 1)
+    found_or_not: tuple[int, int] | SpanNotFound | None = None
+    while text[at : at + 1] == '"':
+        name, at = _string_end(text, at)
+        at = _skip_ws(text, _skip_ws(text, at) + 1)
+        if name == key:
+            # The last of duplicate keys wins, as in json.loads: the rest is read on.
+            try:
+                start, end, at = _descend(text, at, rest, need_end=True)
+                found_or_not = (start, end)
+            except SpanNotFound as exc:
+                found_or_not, at = exc, _value_end(text, at)
+        else:
+            at = _value_end(text, at)
+        at = _skip_ws(text, at)
+        if text[at : at + 1] == ",":
+            at = _skip_ws(text, at + 1)
+    if found_or_not is None:
+        raise SpanNotFound(f"No key {key!r}.")
+    if isinstance(found_or_not, SpanNotFound):
+        raise found_or_not
+    return found_or_not[0], found_or_not[1], at + 1
 
 
 def line_indent(text: str, at: int) -> str:
