@@ -22,7 +22,8 @@ from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
-from connectors.secrets import as_validated, wrap_secret_parameters
+from connectors.secret_targets import target_of
+from connectors.secrets import as_validated, masked, wrap_secret_parameters
 from connectors.validation import (
     control_character_problems,
     validate_name,
@@ -216,6 +217,75 @@ def save_definition(
     except IntegrityError:
         # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
+    return SaveResult(resource, revision)
+
+
+def save_value(
+    *,
+    user: Any,
+    instance: Resource,
+    stored: dict[str, Any],
+    at: tuple[str | int, ...],
+    value: dict[str, Any],
+    action: str,
+    comment: str = "",
+    based_on: int | None = None,
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+    also: Callable[[SaveResult], object] | None = None,
+) -> SaveResult:
+    """Edit one object of a resource (one activity of a pipeline): ``stored`` is what the
+    resource's definition holds (read by the caller, left as it is), ``value`` the new
+    object at ``at`` under its properties, as :func:`save_definition` takes a definition
+    (a secret unchanged as the mask). Nothing else of the definition changes, so only
+    ``value`` is checked, its secrets resolved and sealed: the same problems at the same
+    paths as :func:`save_definition` finds for the whole, at the cost of the part. A
+    resource whose kind and type a schema validates whole goes through
+    :func:`save_definition`. The new revision holds the whole definition, as every one
+    does; ``based_on`` refuses a stale edit as there."""
+    from connectors.pipeline_activities import replaced_at
+
+    kind = instance.kind
+    whole = replaced_at(stored, at, value)
+    declared = stored.get("type")
+    whole_checked = has_form(kind, declared) or dataset_type(kind, declared) is not None
+    if whole_checked or not at or at[0] == "parameters":  # (secret parameters are wrapped)
+        return save_definition(
+            user=user, name=instance.name, properties=masked(whole), action=action,
+            comment=comment, instance=instance, based_on=based_on, source_path=source_path,
+            source_bytes=source_bytes, also=also,
+        )  # fmt: skip
+    old = stored
+    for key in at:
+        old = old[key]  # type: ignore[index]
+    resolved, problems = resolve_secrets(
+        value,
+        old if isinstance(old, dict) else None,
+        trusted=False,
+        masks_held=masks_held(kind, whole),
+        at=at,
+        whole=whole,
+    )
+    problems = [
+        *problems,
+        *validate_name(instance.name),
+        *control_character_problems(resolved, ("properties", *at)),
+    ]
+    if problems:
+        raise DefinitionInvalid(problems)
+    properties, fields = _fields(instance.name, replaced_at(stored, at, resolved), None)
+    try:
+        with transaction.atomic():
+            sealed = replaced_at(stored, at, seal(resolved, target_of(properties)))
+            fields["definition"] = json.dumps(sealed, ensure_ascii=False)
+            resource, revision = _append_revision(
+                instance, based_on, fields, user=user, action=action, comment=comment,
+                source_path=source_path, source_bytes=source_bytes,
+            )  # fmt: skip
+            if also is not None:
+                also(SaveResult(resource, revision))
+    except IntegrityError:  # pragma: no cover - the name does not change
+        raise DefinitionInvalid([Problem("$.name", _exists(kind, instance.name))]) from None
     return SaveResult(resource, revision)
 
 

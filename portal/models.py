@@ -55,10 +55,11 @@ class SecretValue(models.Model):
         return decrypt(self.ciphertext)
 
 
-def seal(properties: dict[str, Any]) -> dict[str, Any]:
+def seal(properties: dict[str, Any], target: dict[str, Any] | None = None) -> dict[str, Any]:
     """Replace clear secure-string values by references to new encrypted rows, each bound
-    to the target these properties send it to."""
-    target = target_of(properties)
+    to the target these properties send it to (``target``: the target of the definition
+    ``properties`` are a part of)."""
+    target = target_of(properties) if target is None else target
 
     def to_reference(secret: dict[str, Any]) -> dict[str, Any]:
         if "secretId" in secret:

@@ -21,6 +21,8 @@ def resolve_secrets(
     *,
     trusted: bool,
     masks_held: bool = False,
+    at: tuple[str | int, ...] = (),
+    whole: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
     refuse to reuse a stored secret for a target other than the one it was typed for.
@@ -33,6 +35,10 @@ def resolve_secrets(
     from anyone else such a reference could point at another linked service's secret.
     Every save and every connection test comes through here, so this is where a stored
     secret is kept from following a changed host, port, transport or TLS setting.
+
+    ``at`` and ``whole``: ``properties`` and ``stored`` are the values at ``at`` of the
+    definition ``whole`` (the only part of it that changed): problems are reported at
+    their place in the whole, and the target is the whole's.
     """
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
@@ -41,7 +47,7 @@ def resolve_secrets(
 
     def resolve(secret: dict[str, Any]) -> dict[str, Any]:
         path = next(paths)
-        where = json_path(("properties", *path))
+        where = json_path(("properties", *at, *path))
         if "secretId" in secret:
             if not trusted:
                 problems.append(Problem(where, "A secure string has a type and a value only."))
@@ -54,7 +60,7 @@ def resolve_secrets(
         if previous and "secretId" in previous:
             reused.append((path, previous["secretId"]))
             return previous
-        if masks_held or held_by_adf(properties, path):
+        if masks_held or held_by_adf(whole if whole is not None else properties, (*at, *path)):
             return secret  # ADF holds the secret: the mask is kept as written
         problems.append(
             Problem(
@@ -66,7 +72,7 @@ def resolve_secrets(
         return secret
 
     resolved = map_secure_strings(properties, resolve)
-    problems.extend(_target_problems(resolved, reused))
+    problems.extend(_target_problems(whole if whole is not None else resolved, reused, at))
     return resolved, problems
 
 
@@ -77,7 +83,9 @@ def _secret_label(path: tuple[str | int, ...]) -> str:
 
 
 def _target_problems(
-    properties: dict[str, Any], reused: list[tuple[tuple[str | int, ...], int]]
+    properties: dict[str, Any],
+    reused: list[tuple[tuple[str | int, ...], int]],
+    at: tuple[str | int, ...] = (),
 ) -> list[Problem]:
     """A problem for each stored secret whose recorded target differs from this one."""
     if not reused:
@@ -86,7 +94,7 @@ def _target_problems(
     bound = SecretValue.targets([secret_id for _, secret_id in reused])
     problems = []
     for path, secret_id in reused:
-        why = refusal(_secret_label(path), bound.get(secret_id), current)
+        why = refusal(_secret_label((*at, *path)), bound.get(secret_id), current)
         if why:
-            problems.append(Problem(json_path(("properties", *path)), why))
+            problems.append(Problem(json_path(("properties", *at, *path)), why))
     return problems
