@@ -528,7 +528,9 @@ def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | Non
         .order_by("resource_id")
         .values_list("resource_id", "number", "source_path", "source_bytes")
     )
-    for resource_id, number, path, data in rows.iterator(chunk_size=500):
+    # Many resources' bytes are read a chunk at a time; one resource's in one fetch.
+    chunks = rows.iterator(chunk_size=500) if len(resources) > 1 else rows
+    for resource_id, number, path, data in chunks:
         found[resource_id] = (number, path, bytes(data))
     return found
 
