@@ -31,7 +31,7 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, seal
+from portal.models import Factory, Resource, Revision, seal, values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -483,9 +483,10 @@ def _append_revision(
     # new annotations; our copy may be behind the row, which then decides below.
     new_terms = any(k in fields and getattr(instance, k) != fields[k] for k in TERM_FIELDS)
     now = timezone.now()
-    changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
-        revision=expected + 1, updated_by=user, updated_at=now, **fields
-    )
+    with values_as_parameters():
+        changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
+            revision=expected + 1, updated_by=user, updated_at=now, **fields
+        )
     if not changed:
         raise StaleRevision(Resource.objects.get(pk=instance.pk))
     if instance.revision == expected:
@@ -499,20 +500,21 @@ def _append_revision(
         new_terms = any(k in fields for k in TERM_FIELDS)
     if new_terms:
         keep_terms([current])
-    revision = Revision.objects.create(
-        resource=current,
-        number=expected + 1,
-        name=current.name,
-        connector=current.connector,
-        connector_version=current.connector_version,
-        definition=current.definition,
-        action=action,
-        comment=comment,
-        detail=detail,
-        author=user,
-        source_path=source_path,
-        source_bytes=source_bytes,
-    )
+    with values_as_parameters():
+        revision = Revision.objects.create(
+            resource=current,
+            number=expected + 1,
+            name=current.name,
+            connector=current.connector,
+            connector_version=current.connector_version,
+            definition=current.definition,
+            action=action,
+            comment=comment,
+            detail=detail,
+            author=user,
+            source_path=source_path,
+            source_bytes=source_bytes,
+        )
     return current, revision
 
 
