@@ -170,9 +170,7 @@ def test_a_stale_activity_form_does_not_overwrite_a_concurrent_edit(
     )
 
 
-def test_a_nul_in_the_query_is_refused_and_nothing_is_saved(
-    contoso: Factory, editor: Any
-) -> None:
+def test_a_nul_in_the_query_is_refused_and_nothing_is_saved(contoso: Factory, editor: Any) -> None:
     before = pipeline(contoso).revision
     response = save_query(signed_in(editor), contoso, "SELECT 1 AS x\x00", before)
     assert response.status_code == 400
