@@ -18,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
+from connectors.json_spans import SpanNotFound, value_span
 from connectors.kinds import LINKED_SERVICE, get_kind
+from connectors.pipeline_activities import replaced_at
 from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
@@ -243,8 +245,6 @@ def save_value(
     resource whose kind and type a schema validates whole goes through
     :func:`save_definition`. The new revision holds the whole definition, as every one
     does; ``based_on`` refuses a stale edit as there."""
-    from connectors.pipeline_activities import replaced_at
-
     kind = instance.kind
     whole = replaced_at(stored, at, value)
     declared = stored.get("type")
@@ -276,8 +276,8 @@ def save_value(
     properties, fields = _fields(instance.name, replaced_at(stored, at, resolved), None)
     try:
         with transaction.atomic():
-            sealed = replaced_at(stored, at, seal(resolved, target_of(properties)))
-            fields["definition"] = json.dumps(sealed, ensure_ascii=False)
+            sealed = seal(resolved, target_of(properties))
+            fields["definition"] = _definition_with(instance.definition, stored, at, sealed)
             resource, revision = _append_revision(
                 instance, based_on, fields, user=user, action=action, comment=comment,
                 source_path=source_path, source_bytes=source_bytes,
@@ -287,6 +287,19 @@ def save_value(
     except IntegrityError:  # pragma: no cover - the name does not change
         raise DefinitionInvalid([Problem("$.name", _exists(kind, instance.name))]) from None
     return SaveResult(resource, revision)
+
+
+def _definition_with(
+    definition: str, stored: dict[str, Any], at: tuple[str | int, ...], value: Any
+) -> str:
+    """The stored ``definition`` (the text of ``stored``) with the value at ``at`` written
+    anew: the text around it kept, so a large definition is not written out whole again.
+    It reads as ``stored`` with that value replaced, as the whole written anew would."""
+    try:
+        start, end = value_span(definition, at)
+    except SpanNotFound:  # pragma: no cover - the definition holds what it was read as
+        return json.dumps(replaced_at(stored, at, value), ensure_ascii=False)
+    return definition[:start] + json.dumps(value, ensure_ascii=False) + definition[end:]
 
 
 def _checked(
