@@ -136,11 +136,18 @@ class SourceBytesField(models.BinaryField):
         if value is not None:
             value = _without_clear_secrets(bytes(value))
             setattr(model_instance, self.attname, value)  # what is written, in memory too
+            return _Masked(value)
         return value
 
     def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, _Masked):
+            return bytes(value)  # masked by pre_save just before (a large file is read once)
         value = super().get_prep_value(value)
         return value if value is None else _without_clear_secrets(bytes(value))
+
+
+class _Masked(bytes):
+    """Bytes :meth:`SourceBytesField.pre_save` has masked, on their way to the database."""
 
 
 def _without_clear_secrets(raw: bytes) -> bytes:
