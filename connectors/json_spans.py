@@ -99,7 +99,8 @@ def _may_repeat(text: str, after: int, path: tuple[str | int, ...]) -> bool:
     """Whether a key of ``path`` may be written again after ``after``: it is, in its own
     spelling, or an escape could spell it (``\\u`` anywhere after, or a key that has a
     character written escaped)."""
-    if text.find("\\u", after) != -1:
+    # A one-character search first: it is fast where the two-character one is not.
+    if text.find("\\", after) != -1 and text.find("\\u", after) != -1:
         return True
     for key in path:
         if isinstance(key, str):
