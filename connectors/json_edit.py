@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from connectors.file_style import detect_style
+from connectors.file_style import FileStyle, detect_style
 from connectors.json_spans import closing_at, container_at, line_indent, members, value_span
 
 
@@ -24,10 +24,13 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _render(value: Any, text: str, at: int, inline: bool = False) -> str:
+def _render(
+    value: Any, text: str, at: int, inline: bool = False, style: FileStyle | None = None
+) -> str:
     """``value`` as JSON laid out like the file around ``at`` (its indent and newlines);
-    on one line when ``inline`` (its neighbours are)."""
-    style = detect_style(text.encode("utf-8"))
+    on one line when ``inline`` (its neighbours are). ``style``: the whole file's, when
+    ``text`` is only a part of it (otherwise found from ``text``)."""
+    style = style or detect_style(text.encode("utf-8"))
     ascii_only = style.ascii_only
     if inline or style.indent is None or not isinstance(value, (dict, list)) or not value:
         return json.dumps(value, ensure_ascii=ascii_only, separators=(", ", ": "))
@@ -36,13 +39,22 @@ def _render(value: Any, text: str, at: int, inline: bool = False) -> str:
     return rendered.replace("\n", style.newline + base)
 
 
-def replace_value(text: str, path: Sequence[str | int], value: Any) -> str:
+def replace_value(
+    text: str, path: Sequence[str | int], value: Any, *, style: FileStyle | None = None
+) -> str:
     start, end = value_span(text, path)
     inline = text[start] in "{[" and "\n" not in text[start:end]
-    return text[:start] + _render(value, text, start, inline) + text[end:]
+    return text[:start] + _render(value, text, start, inline, style) + text[end:]
 
 
-def append(text: str, path: Sequence[str | int], value: Any, key: str | None = None) -> str:
+def append(
+    text: str,
+    path: Sequence[str | int],
+    value: Any,
+    key: str | None = None,
+    *,
+    style: FileStyle | None = None,
+) -> str:
     """Add ``value`` at the end of the array at ``path``, or as member ``key`` of the object
     there; the separator and indentation copied from the members before it."""
     at = container_at(text, path)
@@ -57,20 +69,28 @@ def append(text: str, path: Sequence[str | int], value: Any, key: str | None = N
             gap = gap[gap.index(",") + 1 :] if "," in gap else " "
         else:
             gap = text[at + 1 : existing[0][1]] or " "
-        member = head + _render(value, text, last_start, inline="\n" not in gap)
+        member = head + _render(value, text, last_start, "\n" not in gap, style)
         return text[:last_end] + "," + gap + member + text[last_end:]
     inner = text[at + 1 : close]
     newline = "\r\n" if "\r\n" in text else "\n"
     if newline in inner or "\n" in text:
-        style = detect_style(text.encode("utf-8"))
+        style = style or detect_style(text.encode("utf-8"))
         unit = style.indent or "  "
         base = line_indent(text, at)
-        member = head + _render(value, text, at).replace(newline, newline + unit)
+        member = head + _render(value, text, at, style=style).replace(newline, newline + unit)
         return text[: at + 1] + newline + base + unit + member + newline + base + text[close:]
-    return text[: at + 1] + head + _render(value, text, at) + text[close:]
+    return text[: at + 1] + head + _render(value, text, at, style=style) + text[close:]
 
 
-def insert_before(text: str, path: Sequence[str | int], key: str, value: Any, before: str) -> str:
+def insert_before(
+    text: str,
+    path: Sequence[str | int],
+    key: str,
+    value: Any,
+    before: str,
+    *,
+    style: FileStyle | None = None,
+) -> str:
     """Add member ``key`` to the object at ``path`` just before its member ``before``,
     separated and indented as that member is."""
     at = container_at(text, path)
@@ -81,7 +101,7 @@ def insert_before(text: str, path: Sequence[str | int], key: str, value: Any, be
     gap = text[gap_start:start]
     gap = gap[gap.index(",") + 1 :] if "," in gap else gap
     inline = "\n" not in gap
-    member = json.dumps(key, ensure_ascii=False) + ": " + _render(value, text, start, inline)
+    member = json.dumps(key, ensure_ascii=False) + ": " + _render(value, text, start, inline, style)
     return text[:start] + member + "," + (gap or " ") + text[start:]
 
 

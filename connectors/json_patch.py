@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from connectors.file_style import BOM
+from connectors.file_style import BOM, FileStyle
 from connectors.json_edit import append, insert_before, remove, replace_value
 
 Path = tuple[str | int, ...]
@@ -76,20 +76,24 @@ def _edits(before: Any, after: Any, path: Path) -> list[Edit]:
     return [("replace", path, after, None)]
 
 
-def patched_text(text: str, after: Any, before: Any = None) -> str:
+def patched_text(
+    text: str, after: Any, before: Any = None, *, style: FileStyle | None = None
+) -> str:
     """``text`` (a JSON document) edited to hold ``after``, every unchanged member as it
-    was written. ``before``: ``text`` already read (it is not read again)."""
+    was written. ``before``: ``text`` already read (it is not read again). ``style``: the
+    layout of the file ``text`` was cut from, when it is a part of one (new values are
+    then written as the whole file would have them)."""
     if before is None:
         before = json.loads(text)
     for operation, path, value, where in _edits(before, after, ()):
         if operation == "replace":
-            text = replace_value(text, path, value)
+            text = replace_value(text, path, value, style=style)
         elif operation == "remove":
             text = remove(text, path)
         elif operation == "insert":
-            text = insert_before(text, path, where[0], value, where[1])
+            text = insert_before(text, path, where[0], value, where[1], style=style)
         else:
-            text = append(text, path, value, where)
+            text = append(text, path, value, where, style=style)
     return text
 
 

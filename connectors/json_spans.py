@@ -78,11 +78,96 @@ def _child_start(text: str, at: int, key: str | int) -> int:
 
 
 def value_span(text: str, path: Sequence[str | int]) -> tuple[int, int]:
-    """``(start, end)`` of the value at ``path`` in the JSON ``text``."""
-    at = _skip_ws(text, 0)
+    """``(start, end)`` of the value at ``path`` in the JSON ``text``. The text before the
+    value is read once (by the standard library's scanner, in C); the text after it is
+    only searched for the path's keys, unless one of them may be written again there
+    (then it is read too, and the last of duplicate keys wins, as in ``json.loads``)."""
+    at, path = _skip_ws(text, 0), tuple(path)
+    try:
+        # Each key's first occurrence: what json.loads takes too, unless the key is written
+        # again further on (the last one wins), which can only be after the value found.
+        start, end, _ = _descend(text, at, path, need_end=False, first=True)
+        if not _may_repeat(text, end, path):
+            return start, end
+    except SpanNotFound:
+        pass
+    start, end, _ = _descend(text, at, path, need_end=False)
+    return start, end
+
+
+def _may_repeat(text: str, after: int, path: tuple[str | int, ...]) -> bool:
+    """Whether a key of ``path`` may be written again after ``after``: it is, in its own
+    spelling, or an escape could spell it (``\\u`` anywhere after, or a key that has a
+    character written escaped)."""
+    # A one-character search first: it is fast where the two-character one is not.
+    if text.find("\\", after) != -1 and text.find("\\u", after) != -1:
+        return True
     for key in path:
-        at = _child_start(text, at, key)
-    return at, _value_end(text, at)
+        if isinstance(key, str):
+            quoted = json.dumps(key, ensure_ascii=False)
+            if "\\" in quoted or "/" in key or text.find(quoted, after) != -1:
+                return True
+    return False
+
+
+def _descend(
+    text: str, at: int, path: tuple[str | int, ...], *, need_end: bool, first: bool = False
+) -> tuple[int, int, int]:
+    """(start, end) of the value at ``path`` under the value starting at ``at``, and where
+    that value ends (-1 when not ``need_end`` and an array's end was not needed).
+    ``first``: an object's first member of a key is taken (and the rest left unread)."""
+    if not path:
+        end = _value_end(text, at)
+        return at, end, end
+    key, rest = path[0], path[1:]
+    char = text[at : at + 1]
+    if isinstance(key, int):
+        if char != "[":
+            raise SpanNotFound(f"No array where item {key} was expected.")
+        at = _skip_ws(text, at + 1)
+        index = 0
+        found: tuple[int, int] | None = None
+        while text[at : at + 1] != "]":
+            if index == key:
+                start, end, item_end = _descend(text, at, rest, need_end=need_end, first=first)
+                if not need_end:
+                    return start, end, -1
+                found, at = (start, end), item_end
+            else:
+                at = _value_end(text, at)
+            at = _skip_ws(text, at)
+            if text[at : at + 1] == ",":
+                at = _skip_ws(text, at + 1)
+            index += 1
+        if found is None:
+            raise SpanNotFound(f"No item {key}.")
+        return found[0], found[1], at + 1
+    if char != "{":
+        raise SpanNotFound(f"No object where key {key!r} was expected.")
+    at = _skip_ws(text, at + 1)
+    found_or_not: tuple[int, int] | SpanNotFound | None = None
+    while text[at : at + 1] == '"':
+        name, at = _string_end(text, at)
+        at = _skip_ws(text, _skip_ws(text, at) + 1)
+        if name == key and first:
+            return _descend(text, at, rest, need_end=False, first=True)[:2] + (-1,)
+        if name == key:
+            # The last of duplicate keys wins, as in json.loads: the rest is read on.
+            try:
+                start, end, at = _descend(text, at, rest, need_end=True)
+                found_or_not = (start, end)
+            except SpanNotFound as exc:
+                found_or_not, at = exc, _value_end(text, at)
+        else:
+            at = _value_end(text, at)
+        at = _skip_ws(text, at)
+        if text[at : at + 1] == ",":
+            at = _skip_ws(text, at + 1)
+    if found_or_not is None:
+        raise SpanNotFound(f"No key {key!r}.")
+    if isinstance(found_or_not, SpanNotFound):
+        raise found_or_not
+    return found_or_not[0], found_or_not[1], at + 1
 
 
 def line_indent(text: str, at: int) -> str:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from connectors.json_patch import patched
+from connectors.file_style import BOM, detect_style
+from connectors.json_patch import patched_text
+from connectors.json_spans import line_indent, value_span
 from connectors.problems import Problem, json_path
 
 Path = tuple[str | int, ...]
@@ -130,6 +133,18 @@ def activities(document: Mapping[str, Any]) -> list[Activity]:
 
 
 def find(document: Mapping[str, Any], key: str) -> Activity | None:
+    """The activity whose :attr:`Activity.key` is ``key``; one of the pipeline's own
+    (not inside a control activity) is taken where it is, without listing the others."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[:2] == ["properties", "activities"] and parts[2].isdigit():
+        index = int(parts[2])
+        items = _list(_dict(document.get("properties")).get("activities"))
+        if str(index) != parts[2] or index >= len(items):
+            return None
+        body = items[index]
+        if not isinstance(body, dict):
+            return None
+        return Activity(("properties", "activities", index), body)
     for activity in activities(document):
         if activity.key == key:
             return activity
@@ -218,10 +233,23 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
     return []
 
 
-@dataclass
 class Replaced:
-    raw: bytes
-    document: dict[str, Any] = field(default_factory=dict)
+    """The edited file's bytes, the activity as the file now holds it (its key order, the
+    file's secrets as the file writes them), and the whole document (read when asked)."""
+
+    def __init__(self, raw: bytes, activity: dict[str, Any], document: Any, path: Path) -> None:
+        self.raw = raw
+        self.activity = activity
+        self._before = document
+        self._path = path
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        before = self._before
+        if before is None:
+            before = json.loads(self.raw.decode("utf-8-sig"))
+            return before if isinstance(before, dict) else {}
+        return replaced_at(before, self._path, self.activity)
 
 
 def replace_activity(
@@ -229,17 +257,42 @@ def replace_activity(
 ) -> Replaced:
     """The file ``raw`` with the activity at ``path`` replaced by ``activity``: only the
     lines of the values that changed are changed (:mod:`connectors.json_patch`), every
-    other byte is kept. ``document``: what ``raw`` holds, when the caller has read it
-    (it is left as it is; only the containers on the way to the activity are copied)."""
-    before = json.loads(raw.decode("utf-8-sig")) if document is None else document
-    after = _shallow(before)
+    other byte is kept. Only the activity's text is read and compared: the rest of the
+    file is skipped (by the standard library's scanner, in C), so the cost is the
+    activity's, not the pipeline's. ``document``: what ``raw`` holds, when the caller has
+    read it (it is left as it is; :attr:`Replaced.document` copies only the containers on
+    the way to the activity)."""
+    bom = raw.startswith(BOM)
+    text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
+    start, end = value_span(text, path)
+    # The activity's text, after the whitespace its first line starts with: every line of
+    # it is then indented as in the file, and new members are indented as the file's are.
+    indent = line_indent(text, start)
+    part = indent + text[start:end]
+    before = json.loads(part)
+    edited = patched_text(part, dict(activity), before, style=detect_style(raw))
+    if not edited.startswith(indent):  # pragma: no cover - edits stay inside the value
+        raise ValueError("The activity's edit reached outside it.")
+    new_text = text[:start] + edited[len(indent) :] + text[end:]
+    data = new_text.encode("utf-8")
+    return Replaced(
+        BOM + data if bom else data,
+        json.loads(edited),
+        document,
+        path,
+    )
+
+
+def replaced_at(document: Any, path: Path, value: Any) -> Any:
+    """A copy of ``document`` with the value at ``path`` replaced by ``value``: only the
+    containers on the way are copied, ``document`` is left as it is."""
+    after = _shallow(document)
     parent: Any = after
     for key in path[:-1]:
         parent[key] = _shallow(parent[key])
         parent = parent[key]
-    parent[path[-1]] = dict(activity)
-    data = patched(raw, after, before)
-    return Replaced(data, json.loads(data.decode("utf-8-sig")))
+    parent[path[-1]] = value
+    return after
 
 
 def _shallow(node: Any) -> Any:
@@ -253,5 +306,6 @@ __all__ = [
     "activities",
     "find",
     "replace_activity",
+    "replaced_at",
     "structure_problems",
 ]

@@ -73,13 +73,16 @@ def _name_problems(name: str) -> tuple[Problem, ...]:
     return tuple(Problem("$.name", p.message) for p in _problems(_name_validator(), name, ()))
 
 
-def control_character_problems(properties: Any) -> list[Problem]:
+def control_character_problems(
+    properties: Any, at: tuple[str | int, ...] = ("properties",)
+) -> list[Problem]:
     """Control characters in a definition of any kind, one problem per value at its path:
     none in a property name; no NUL (U+0000, which PostgreSQL cannot store) in a text
     value. Other control characters are data ADF keeps (a delimited text dataset's
     ``"columnDelimiter": "\u0001"``); fields that are one line (a host, a user name) or
     text (a description) refuse them by their schema (the common ``singleLine`` and
-    ``description`` rules). Iterative: safe at any depth."""
+    ``description`` rules). ``at``: where ``properties`` sits in the document (one part of
+    a definition checked alone). Iterative: safe at any depth."""
     if _surely_clean(properties):
         return []
     problems: list[Problem] = []
@@ -88,13 +91,13 @@ def control_character_problems(properties: Any) -> list[Problem]:
         value, link = stack.pop()
         if isinstance(value, str):
             if "\x00" in value and (found := control_character_problem("\x00", multiline=True)):
-                problems.append(Problem(json_path(path_parts(link, ("properties",))), found))
+                problems.append(Problem(json_path(path_parts(link, at)), found))
         elif isinstance(value, (dict, list)):
             pairs = list(value.items() if isinstance(value, dict) else enumerate(value))
             for key, _ in pairs:
                 name = key if isinstance(key, str) else ""
                 if found := control_character_problem(name, where="in a property name"):
-                    where = json_path(path_parts((key, link), ("properties",)))
+                    where = json_path(path_parts((key, link), at))
                     problems.append(Problem(where, found))
             stack.extend((child, (key, link)) for key, child in reversed(pairs))
     return problems

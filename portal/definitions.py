@@ -19,11 +19,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
+from connectors.json_spans import SpanNotFound, value_span
 from connectors.kinds import LINKED_SERVICE, get_kind
+from connectors.pipeline_activities import replaced_at
 from connectors.problems import Problem
 from connectors.references import rename_references
 from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
-from connectors.secrets import as_validated, secure_strings, wrap_secret_parameters
+from connectors.secret_targets import target_of
+from connectors.secrets import as_validated, masked, secure_strings, wrap_secret_parameters
 from connectors.validation import (
     control_character_problems,
     validate_name,
@@ -31,7 +34,7 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, SecretValue, seal
+from portal.models import Factory, Resource, Revision, SecretValue, seal, values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -218,6 +221,86 @@ def save_definition(
         # Two writers took the same name at once: the unique key decided.
         raise DefinitionInvalid([Problem("$.name", _exists(kind, name))]) from None
     return SaveResult(resource, revision)
+
+
+def save_value(
+    *,
+    user: Any,
+    instance: Resource,
+    stored: dict[str, Any],
+    at: tuple[str | int, ...],
+    value: dict[str, Any],
+    action: str,
+    comment: str = "",
+    based_on: int | None = None,
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+    also: Callable[[SaveResult], object] | None = None,
+) -> SaveResult:
+    """Edit one object of a resource (one activity of a pipeline): ``stored`` is what the
+    resource's definition holds (read by the caller, left as it is), ``value`` the new
+    object at ``at`` under its properties, as :func:`save_definition` takes a definition
+    (a secret unchanged as the mask). Nothing else of the definition changes, so only
+    ``value`` is checked, its secrets resolved and sealed: the same problems at the same
+    paths as :func:`save_definition` finds for the whole, at the cost of the part. A
+    resource whose kind and type a schema validates whole goes through
+    :func:`save_definition`. The new revision holds the whole definition, as every one
+    does; ``based_on`` refuses a stale edit as there."""
+    kind = instance.kind
+    whole = replaced_at(stored, at, value)
+    declared = stored.get("type")
+    whole_checked = has_form(kind, declared) or dataset_type(kind, declared) is not None
+    if whole_checked or not at or at[0] == "parameters":  # (secret parameters are wrapped)
+        return save_definition(
+            user=user, name=instance.name, properties=masked(whole), action=action,
+            comment=comment, instance=instance, based_on=based_on, source_path=source_path,
+            source_bytes=source_bytes, also=also,
+        )  # fmt: skip
+    old = stored
+    for key in at:
+        old = old[key]  # type: ignore[index]
+    resolved, problems = resolve_secrets(
+        value,
+        old if isinstance(old, dict) else None,
+        trusted=False,
+        masks_held=masks_held(kind, whole),
+        at=at,
+        whole=whole,
+    )
+    problems = [
+        *problems,
+        *validate_name(instance.name),
+        *control_character_problems(resolved, ("properties", *at)),
+    ]
+    if problems:
+        raise DefinitionInvalid(problems)
+    properties, fields = _fields(instance.name, replaced_at(stored, at, resolved), None)
+    try:
+        with transaction.atomic():
+            sealed = seal(resolved, target_of(properties))
+            fields["definition"] = _definition_with(instance.definition, stored, at, sealed)
+            resource, revision = _append_revision(
+                instance, based_on, fields, user=user, action=action, comment=comment,
+                source_path=source_path, source_bytes=source_bytes,
+            )  # fmt: skip
+            if also is not None:
+                also(SaveResult(resource, revision))
+    except IntegrityError:  # pragma: no cover - the name does not change
+        raise DefinitionInvalid([Problem("$.name", _exists(kind, instance.name))]) from None
+    return SaveResult(resource, revision)
+
+
+def _definition_with(
+    definition: str, stored: dict[str, Any], at: tuple[str | int, ...], value: Any
+) -> str:
+    """The stored ``definition`` (the text of ``stored``) with the value at ``at`` written
+    anew: the text around it kept, so a large definition is not written out whole again.
+    It reads as ``stored`` with that value replaced, as the whole written anew would."""
+    try:
+        start, end = value_span(definition, at)
+    except SpanNotFound:  # pragma: no cover - the definition holds what it was read as
+        return json.dumps(replaced_at(stored, at, value), ensure_ascii=False)
+    return definition[:start] + json.dumps(value, ensure_ascii=False) + definition[end:]
 
 
 def _checked(
@@ -567,9 +650,10 @@ def _append_revision(
     # new annotations; our copy may be behind the row, which then decides below.
     new_terms = any(k in fields and getattr(instance, k) != fields[k] for k in TERM_FIELDS)
     now = timezone.now()
-    changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
-        revision=expected + 1, updated_by=user, updated_at=now, **fields
-    )
+    with values_as_parameters():
+        changed = Resource.objects.filter(pk=instance.pk, revision=expected).update(
+            revision=expected + 1, updated_by=user, updated_at=now, **fields
+        )
     if not changed:
         raise StaleRevision(Resource.objects.get(pk=instance.pk))
     if instance.revision == expected:
@@ -587,7 +671,8 @@ def _append_revision(
         current, expected + 1, user=user, action=action, comment=comment, detail=detail,
         source_path=source_path, source_bytes=source_bytes,
     )  # fmt: skip
-    revision.save(force_insert=True)
+    with values_as_parameters():
+        revision.save(force_insert=True)
     return current, revision
 
 

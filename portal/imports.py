@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from connectors import json_limits
 from connectors.adf_format import parse_linked_service
@@ -561,14 +562,23 @@ def export_entry(resource: Resource) -> tuple[str, bytes]:
 
 
 def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | None, bytes]]:
-    """Each resource's latest imported revision: (number, path, bytes)."""
+    """Each resource's latest imported revision: (number, path, bytes). Only that one's
+    bytes are read: every save of one activity keeps a whole file, and reading all of
+    them would cost the resource's history, not its size."""
     found: dict[int, tuple[int, str | None, bytes]] = {}
+    latest = (
+        Revision.objects.filter(resource=OuterRef("resource_id"), source_bytes__isnull=False)
+        .order_by("-number")
+        .values("number")[:1]
+    )
     rows = (
-        Revision.objects.filter(resource__in=resources, source_bytes__isnull=False)
-        .order_by("resource_id", "number")
+        Revision.objects.filter(resource__in=resources, number=Subquery(latest))
+        .order_by("resource_id")
         .values_list("resource_id", "number", "source_path", "source_bytes")
     )
-    for resource_id, number, path, data in rows.iterator(chunk_size=500):
+    # Many resources' bytes are read a chunk at a time; one resource's in one fetch.
+    chunks = rows.iterator(chunk_size=500) if len(resources) > 1 else rows
+    for resource_id, number, path, data in chunks:
         found[resource_id] = (number, path, bytes(data))
     return found
 

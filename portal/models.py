@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +18,35 @@ from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
 from connectors.secrets import MASK, map_secure_strings, masked, secure_strings
+
+
+@contextmanager
+def values_as_parameters() -> Iterator[None]:
+    """The simple writes inside (an UPDATE of a row's columns, an INSERT of one row) send
+    their values apart from the SQL text, as PostgreSQL's parameters, instead of quoted
+    into it (Django's default on psycopg 3, for queries whose SQL it cannot prepare): a
+    revision of a large file then costs no escaping and parsing of its text and bytes
+    (bytes quoted are twice as long). Elsewhere, and on SQLite, nothing changes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+            ServerBindingCursor,
+        )
+    except ImportError:  # pragma: no cover - psycopg 2 binds on the client only
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.cursor_factory
+    raw.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous
 
 
 class ImmutableError(Exception):
@@ -55,10 +86,11 @@ class SecretValue(models.Model):
         return decrypt(self.ciphertext)
 
 
-def seal(properties: dict[str, Any]) -> dict[str, Any]:
+def seal(properties: dict[str, Any], target: dict[str, Any] | None = None) -> dict[str, Any]:
     """Replace clear secure-string values by references to new encrypted rows, each bound
-    to the target these properties send it to."""
-    target = target_of(properties)
+    to the target these properties send it to (``target``: the target of the definition
+    ``properties`` are a part of)."""
+    target = target_of(properties) if target is None else target
 
     def to_reference(secret: dict[str, Any]) -> dict[str, Any]:
         if "secretId" in secret:
@@ -104,11 +136,18 @@ class SourceBytesField(models.BinaryField):
         if value is not None:
             value = _without_clear_secrets(bytes(value))
             setattr(model_instance, self.attname, value)  # what is written, in memory too
+            return _Masked(value)
         return value
 
     def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, _Masked):
+            return bytes(value)  # masked by pre_save just before (a large file is read once)
         value = super().get_prep_value(value)
         return value if value is None else _without_clear_secrets(bytes(value))
+
+
+class _Masked(bytes):
+    """Bytes :meth:`SourceBytesField.pre_save` has masked, on their way to the database."""
 
 
 def _without_clear_secrets(raw: bytes) -> bytes:

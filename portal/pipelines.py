@@ -26,6 +26,7 @@ from connectors.pipeline_activities import (
 )
 from connectors.problems import Problem
 from connectors.registry import UnknownConnector, get_connector
+from connectors.secrets import MASK, SECURE_STRING, map_secure_strings
 from portal.imports import export_entry
 from portal.models import Factory, Resource
 
@@ -245,15 +246,34 @@ def build_edit(
     )  # fmt: skip
 
 
-def activity_saved(edit: ActivityEdit) -> tuple[str, bytes, dict[str, Any]]:
-    """The stored file with only the edited activity replaced: (path, bytes, properties).
-    Raises ActivityInvalid when the edit has problems."""
+@dataclass
+class SavedActivity:
+    """What saving an activity writes: the stored file with only that activity replaced
+    (``path``, ``raw``), the activity as the file now holds it (secrets as the mask), and
+    where it sits under the pipeline's properties (``at``) as ``stored`` holds them."""
+
+    path: str
+    raw: bytes
+    at: tuple[str | int, ...]
+    activity: dict[str, Any]
+    stored: dict[str, Any]
+
+
+def activity_saved(edit: ActivityEdit) -> SavedActivity:
+    """The stored file with only the edited activity replaced; only the activity is read,
+    compared and written again. Raises ActivityInvalid when the edit has problems."""
     if edit.problems:
         raise ActivityInvalid(edit.problems)
     path, raw = stored_file(edit.resource)
-    document = json.loads(raw.decode("utf-8-sig"))
-    replaced = replace_activity(raw, edit.activity.path, edit.new_body, document=document)
-    return path, replaced.raw, replaced.document.get("properties", {})
+    # The file holds each secret as the mask; the new body holds the stored reference.
+    body = map_secure_strings(edit.new_body, _as_mask)
+    replaced = replace_activity(raw, edit.activity.path, body)
+    stored = _read_properties(edit.resource)
+    return SavedActivity(path, replaced.raw, edit.activity.path[1:], replaced.activity, stored)
+
+
+def _as_mask(secret: dict[str, Any]) -> dict[str, Any]:
+    return {"type": SECURE_STRING, "value": MASK} if "secretId" in secret else secret
 
 
 def linked_service_of(

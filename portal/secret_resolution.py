@@ -23,6 +23,8 @@ def resolve_secrets(
     trusted: bool,
     masks_held: bool = False,
     bound: Mapping[int, dict[str, Any] | None] | None = None,
+    at: tuple[str | int, ...] = (),
+    whole: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Resolve "unchanged" secrets to the stored ones; refuse forged references, and
     refuse to reuse a stored secret for a target other than the one it was typed for.
@@ -38,6 +40,10 @@ def resolve_secrets(
 
     ``bound``: the targets of stored secrets already read (:meth:`SecretValue.targets`,
     for many definitions at once); the target of any other secret is read here.
+
+    ``at`` and ``whole``: ``properties`` and ``stored`` are the values at ``at`` of the
+    definition ``whole`` (the only part of it that changed): problems are reported at
+    their place in the whole, and the target is the whole's.
     """
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
@@ -46,7 +52,7 @@ def resolve_secrets(
 
     def resolve(secret: dict[str, Any]) -> dict[str, Any]:
         path = next(paths)
-        where = json_path(("properties", *path))
+        where = json_path(("properties", *at, *path))
         if "secretId" in secret:
             if not trusted:
                 problems.append(Problem(where, "A secure string has a type and a value only."))
@@ -59,7 +65,7 @@ def resolve_secrets(
         if previous and "secretId" in previous:
             reused.append((path, previous["secretId"]))
             return previous
-        if masks_held or held_by_adf(properties, path):
+        if masks_held or held_by_adf(whole if whole is not None else properties, (*at, *path)):
             return secret  # ADF holds the secret: the mask is kept as written
         problems.append(
             Problem(
@@ -71,7 +77,8 @@ def resolve_secrets(
         return secret
 
     resolved = map_secure_strings(properties, resolve)
-    problems.extend(_target_problems(resolved, reused, bound or {}))
+    target_of_whole = whole if whole is not None else resolved
+    problems.extend(_target_problems(target_of_whole, reused, bound or {}, at))
     return resolved, problems
 
 
@@ -85,6 +92,7 @@ def _target_problems(
     properties: dict[str, Any],
     reused: list[tuple[tuple[str | int, ...], int]],
     known: Mapping[int, dict[str, Any] | None],
+    at: tuple[str | int, ...] = (),
 ) -> list[Problem]:
     """A problem for each stored secret whose recorded target differs from this one."""
     if not reused:
@@ -94,7 +102,7 @@ def _target_problems(
     bound = {**known, **SecretValue.targets(unknown)} if unknown else known
     problems = []
     for path, secret_id in reused:
-        why = refusal(_secret_label(path), bound.get(secret_id), current)
+        why = refusal(_secret_label((*at, *path)), bound.get(secret_id), current)
         if why:
-            problems.append(Problem(json_path(("properties", *path)), why))
+            problems.append(Problem(json_path(("properties", *at, *path)), why))
     return problems

@@ -20,6 +20,7 @@ FORBIDDEN = {
     "portal.audit": None,
     "portal.definitions": {
         "save_definition",
+        "save_value",
         "create_definitions",
         "append_revisions",
         "delete_definition",

@@ -142,6 +142,68 @@ def test_saving_a_copy_query_changes_only_that_activity_in_the_file(
     assert exported == json.dumps(after_with(before, copy_after), indent="\t").encode()
 
 
+def save_query(client: Any, factory: Factory, query: str, based_on: int) -> Any:
+    return client.post(
+        activity_url(factory, COPY),
+        {
+            "tp-dataset": "SparkSales",
+            "tp-useQuery": "Query",
+            "tp-query": query,
+            "based_on": based_on,
+            "save": "1",
+        },
+    )
+
+
+def test_a_stale_activity_form_does_not_overwrite_a_concurrent_edit(
+    contoso: Factory, editor: Any
+) -> None:
+    client, based_on = signed_in(editor), pipeline(contoso).revision
+    assert save_query(client, contoso, "SELECT 1 AS first", based_on).status_code == 302
+    response = save_query(client, contoso, "SELECT 2 AS second", based_on)
+    assert response.status_code == 409
+    assert "someone saved in between" in response.content.decode()
+    saved = pipeline(contoso)
+    assert saved.revision == based_on + 1
+    assert saved.properties["activities"][1]["typeProperties"]["source"]["query"] == (
+        "SELECT 1 AS first"
+    )
+
+
+def test_a_nul_in_the_query_is_refused_and_nothing_is_saved(contoso: Factory, editor: Any) -> None:
+    before = pipeline(contoso).revision
+    response = save_query(signed_in(editor), contoso, "SELECT 1 AS x\x00", before)
+    assert response.status_code == 400
+    assert "U+0000" in response.content.decode()
+    assert pipeline(contoso).revision == before
+
+
+def test_saving_an_activity_keeps_a_secret_in_it_sealed_and_masked_in_the_file(
+    db: Any, editor: Any
+) -> None:
+    factory = Factory.default()
+    files = repository_files()
+    document = json.loads(files[PIPELINE_PATH])
+    sink = document["properties"]["activities"][1]["typeProperties"]["sink"]
+    sink["password"] = {"type": "SecureString", "value": "clear-sink-secret"}
+    files[PIPELINE_PATH] = json.dumps(document, indent="\t").encode()
+    assert import_repository(as_zip(files), user=editor, factory=factory).ok
+    resource = pipeline(factory)
+    sealed = resource.properties["activities"][1]["typeProperties"]["sink"]["password"]
+    assert set(sealed) == {"type", "secretId"}
+    response = save_query(signed_in(editor), factory, "SELECT 3 AS x", resource.revision)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = pipeline(factory)
+    assert saved.properties["activities"][1]["typeProperties"]["sink"]["password"] == sealed
+    exported = dict(export_repository(factory))[PIPELINE_PATH]
+    assert b"clear-sink-secret" not in exported
+    stored = saved.revisions.get(number=saved.revision).source_bytes
+    assert b"clear-sink-secret" not in bytes(stored)
+    written = json.loads(exported)["properties"]["activities"][1]["typeProperties"]
+    assert written["sink"]["password"] == {"type": "SecureString", "value": "**********"}
+    assert written["source"]["query"] == "SELECT 3 AS x"
+
+
 def after_with(document: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:
     document = json.loads(json.dumps(document))
     document["properties"]["activities"][1] = activity

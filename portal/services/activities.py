@@ -1,5 +1,7 @@
 """Saving one edited activity of a pipeline: the stored file with only that activity's bytes
-replaced, as a new revision, audited in the same transaction."""
+replaced, as a new revision, audited in the same transaction. Only the activity is checked,
+its secrets resolved and sealed (nothing else of the pipeline changed): a save costs the
+activity, not the pipeline, but for storing the whole file and definition."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from portal.services.actor import Actor
 
 def save(actor: Actor, edit: ActivityEdit, *, based_on: int | None) -> SaveResult:
     """Raises ActivityInvalid (the edit's problems), StaleRevision, DefinitionInvalid."""
-    path, raw, properties = activity_saved(edit)
-    return resources.save(
+    saved = activity_saved(edit)
+    return resources.save_part(
         actor,
-        name=edit.resource.name,
-        properties=properties,
-        instance=edit.resource,
+        edit.resource,
+        stored=saved.stored,
+        at=saved.at,
+        value=saved.activity,
         based_on=based_on,
         comment=f"Edited activity '{edit.activity.name}'",
         audit_detail=f"activity '{edit.activity.name}'",
-        source_path=path,
-        source_bytes=raw,
+        source_path=saved.path,
+        source_bytes=saved.raw,
     )

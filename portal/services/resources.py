@@ -20,6 +20,7 @@ from portal.definitions import (
     purge_definition,
     restore_revision,
     save_definition,
+    save_value,
     undelete_definition,
 )
 from portal.models import AuditEvent, Factory, Resource, Revision
@@ -33,6 +34,7 @@ __all__ = [
     "purge",
     "restore",
     "save",
+    "save_part",
     "undelete",
 ]
 
@@ -93,6 +95,37 @@ def save(
         factory=factory,
         also=_audit_of(actor, audited, audit_detail),
         **options,
+    )
+
+
+def save_part(
+    actor: Actor,
+    resource: Resource,
+    *,
+    stored: dict[str, Any],
+    at: tuple[str | int, ...],
+    value: dict[str, Any],
+    based_on: int | None = None,
+    comment: str = "",
+    audit_detail: str = "",
+    source_path: str | None = None,
+    source_bytes: bytes | None = None,
+) -> SaveResult:
+    """Edit one object of a resource, the rest of it as ``stored`` (its definition, read
+    by the caller): :func:`portal.definitions.save_value`, audited as an edit in the same
+    transaction."""
+    return save_value(
+        user=actor.user,
+        instance=resource,
+        stored=stored,
+        at=at,
+        value=value,
+        action=Revision.Action.EDIT,
+        comment=comment,
+        based_on=based_on,
+        source_path=source_path,
+        source_bytes=source_bytes,
+        also=_audit_of(actor, AuditEvent.Action.EDIT, audit_detail),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from connectors import activity_parts as parts
+from connectors.json_patch import patched
 from connectors.pipeline_activities import (
     activities,
     find,
@@ -311,3 +312,38 @@ def test_a_query_is_evaluated_with_test_values_as_adf_interpolates_it():
     with pytest.raises(expression_eval.CannotEvaluate):
         parts.evaluate_query("SELECT '@{utcNow()}'", {}, place=None)
     assert parts.evaluate_query("SELECT '@@x'", {}, place=None) == "SELECT '@@x'"
+
+
+STYLES = [
+    lambda d: json.dumps(d, indent="\t").encode(),
+    lambda d: json.dumps(d, indent=2).replace("\n", "\r\n").encode() + b"\r\n",
+    lambda d: json.dumps(d, indent=4, ensure_ascii=True).encode(),
+    lambda d: json.dumps(d).encode(),
+]
+EDITS = [
+    lambda a: {**a, "description": "naïve x"},
+    lambda a: {**a, "userProperties": [{"name": "k", "value": "é"}], "dependsOn": []},
+    lambda a: {k: v for k, v in a.items() if k != "typeProperties"},
+    lambda a: {**a, "typeProperties": {**a["typeProperties"], "extra": {"n": [1, 2]}}},
+]
+
+
+@pytest.mark.parametrize("style", range(len(STYLES)))
+@pytest.mark.parametrize("change", range(len(EDITS)))
+def test_an_activity_replaced_alone_is_what_patching_the_whole_file_writes(
+    style: int, change: int
+) -> None:
+    doc = pipeline()
+    doc["properties"]["activities"][0]["description"] = "café"
+    doc["properties"]["activities"][1]["userProperties"] = []
+    raw = STYLES[style](doc)
+    for key in ("properties.activities.0", "properties.activities.1"):
+        activity = find(doc, key)
+        assert activity is not None
+        new = EDITS[change](dict(activity.body))
+        whole = json.loads(json.dumps(doc))
+        whole["properties"]["activities"][activity.path[-1]] = new
+        replaced = replace_activity(raw, activity.path, new)
+        assert replaced.raw == patched(raw, whole, doc)
+        assert replaced.activity == new
+        assert replaced.document == whole

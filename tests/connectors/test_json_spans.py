@@ -1,0 +1,57 @@
+"""Where a value sits in a JSON text: the span json.loads would read the value from, the
+last of duplicate keys winning, however the keys are spelled."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from connectors.json_spans import SpanNotFound, value_span
+
+TEXTS = [
+    '{"a": 1, "b": [1, {"c": 2}], "a": {"x": [3]}, "d": {"y": 1}, "d": 2}',
+    '{"a": {"x": 1}, "\\u0061": {"x": 2}}',
+    '{"a": {"x": 1}, "b": {"a": 5}}',
+    '{"a": {"x": 1}, "a": {"y": 2}}',
+    '{"a/": {"x": 1}, "a\\/": {"x": 2}}',
+    '{"a\\n": {"x": 1}, "a\\n": {"x": 2}}',
+    '\t{\n\t"p": {"acts": [{"n": 1}, {"n": 2}, {"n": 3}]},\n\t"q": "\\u00e9"\n}',
+]
+PATHS: list[tuple[Any, ...]] = [
+    ("a",), ("a", "x"), ("a", "x", 0), ("a", "y"), ("b", 1, "c"), ("d", "y"), ("z",),
+    ("b", 5), ("a/", "x"), ("a\n", "x"), ("p", "acts", 1), ("p", "acts", 1, "n"),
+]  # fmt: skip
+
+
+def _loaded_at(text: str, path: tuple[Any, ...]) -> Any:
+    value: Any = json.loads(text)
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(value, list) or key >= len(value):
+                raise LookupError(key)
+        elif not isinstance(value, dict) or key not in value:
+            raise LookupError(key)
+        value = value[key]
+    return value
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_span_found_holds_what_json_loads_reads_there(text: str) -> None:
+    for path in PATHS:
+        try:
+            expected = _loaded_at(text, path)
+        except LookupError:
+            with pytest.raises(SpanNotFound):
+                value_span(text, path)
+            continue
+        start, end = value_span(text, path)
+        assert json.loads(text[start:end]) == expected, path
+
+
+def test_one_activity_of_a_large_pipeline_is_found_among_its_neighbours() -> None:
+    activities = [{"name": f"A{n}", "typeProperties": {"q": f"SELECT {n}"}} for n in range(300)]
+    text = json.dumps({"name": "P", "properties": {"activities": activities}}, indent="\t")
+    start, end = value_span(text, ("properties", "activities", 150))
+    assert json.loads(text[start:end]) == activities[150]
