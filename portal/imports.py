@@ -151,18 +151,18 @@ def import_documents(
     """
     factory = factory or Factory.default()
     outcomes: list[ImportOutcome] = []
-    found: list[list[Reference]] = []
+    pending: list[tuple[ImportOutcome, Reference]] = []
     seen: dict[tuple[str, str], str] = {}
     try:
         with transaction.atomic():
             for chunk in _chunks(files, IMPORT_CHUNK):
                 read = [_read_checked(source, raw, seen, pedantic) for source, raw in chunk]
-                found += [references_in(o.properties) for o in read]  # each file walked once
+                pending += _not_read_yet(read, seen)
                 _write([o for o in read if not o.problems], factory, user, replace, comment)
                 for outcome in read:  # written (or refused): the document is not needed now
                     outcome.properties, outcome.raw = {}, b""
                 outcomes += read
-            _check_references(outcomes, found, factory, set(seen))
+            _check_references(pending, factory, set(seen))
             if any(o.problems for o in outcomes):
                 raise _Rollback
     except _Rollback:
@@ -225,31 +225,45 @@ def _write(
     _create_new(new, factory, user=user, comment=comment)
 
 
+def _not_read_yet(
+    read: list[ImportOutcome], seen: dict[tuple[str, str], str]
+) -> list[tuple[ImportOutcome, Reference]]:
+    """The references of the files just read to names no file read so far defines (each
+    file walked once): only these are kept until every file is read; a reference to a
+    file read before is resolved already."""
+    return [
+        (outcome, reference)
+        for outcome in read
+        for reference in references_in(outcome.properties)
+        if (reference.kind.name, Resource.key_for(reference.name)) not in seen
+    ]
+
+
 def _check_references(
-    outcomes: list[ImportOutcome],
-    found: list[list[Reference]],
+    pending: list[tuple[ImportOutcome, Reference]],
     factory: Factory,
     imported: set[tuple[str, str]],
 ) -> None:
-    wanted = {(r.kind.name, Resource.key_for(r.name)) for refs in found for r in refs}
+    """A warning (or a note, see ``connectors.external_references``) on each file for each
+    of its references to a resource neither among the files nor in the factory."""
+    wanted = {Resource.key_for(r.name) for _, r in pending}
     existing = set(
         Resource.objects.live()
-        .filter(factory=factory, name_key__in={key for _, key in wanted})
+        .filter(factory=factory, name_key__in=wanted)
         .values_list("kind", "name_key")
     )
-    for outcome, references in zip(outcomes, found, strict=True):
-        for reference in references:
-            key = (reference.kind.name, Resource.key_for(reference.name))
-            if key in imported or key in existing:
-                continue
-            what = f"{reference.path}: {reference.kind.title.lower()} '{reference.name}'"
-            outside = resolved_outside(reference.kind.name, reference.name)
-            if outside is not None:
-                outcome.notes.append(f"{what} is an external reference ({outside}).")
-            else:
-                outcome.warnings.append(
-                    f"{what} is not in factory '{factory.name}' (a broken reference)."
-                )
+    for outcome, reference in pending:
+        key = (reference.kind.name, Resource.key_for(reference.name))
+        if key in imported or key in existing:
+            continue
+        what = f"{reference.path}: {reference.kind.title.lower()} '{reference.name}'"
+        outside = resolved_outside(reference.kind.name, reference.name)
+        if outside is not None:
+            outcome.notes.append(f"{what} is an external reference ({outside}).")
+        else:
+            outcome.warnings.append(
+                f"{what} is not in factory '{factory.name}' (a broken reference)."
+            )
 
 
 _LOOKUP_BATCH = 500
