@@ -6,8 +6,11 @@ and its last pass at exit, free nothing and cost a short command (``test_connect
 a tenth of its time. So ``manage.py`` pauses the collector (:func:`pause`) until the apps
 are ready (:func:`resume`, called by the portal's app config), then moves what start-up made
 to the permanent generation (``gc.freeze``) where no pass looks at it, and lets the collector
-run as usual on everything made after. A process not started by ``manage.py`` (gunicorn,
-pytest, a Celery worker) is not affected.
+run as usual on everything made after. A web server's worker loading the WSGI application
+(``portal.wsgi``) freezes what loading made the same way (:func:`settle`): without it, each
+pass of a request that makes many objects (an import of thousands of files) walked every
+object of Django and the portal again, about a quarter of that request's time. pytest and a
+Celery worker are not affected.
 """
 
 from __future__ import annotations
@@ -32,3 +35,9 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+def settle() -> None:
+    """What was made so far lives as long as the process: move it where no pass looks."""
+    gc.collect()
+    gc.freeze()

@@ -140,3 +140,20 @@ def test_a_binary_nosasl_spark_test_loads_only_the_spark_connector_and_its_trans
         "connectors.hiveserver2.advice",
     ):
         assert module not in loaded, f"{module} is loaded by a Binary NOSASL Spark test"
+
+
+def test_a_web_worker_loading_the_application_freezes_what_loading_made(tmp_path: Any) -> None:
+    probe = (
+        "import gc, json, portal.wsgi, sys\n"
+        "print(json.dumps({'frozen': gc.get_freeze_count(), 'collecting': gc.isenabled(),\n"
+        "  'views': 'portal.views.resources' in sys.modules}))\n"
+    )
+    env = dict(os.environ, LINKWRIGHT_DATA_DIR=str(tmp_path))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == {"frozen": loaded["frozen"], "collecting": True, "views": True}
+    assert loaded["frozen"] > 50_000  # Django, the portal and every view, out of each pass
