@@ -44,39 +44,6 @@ def _value_end(text: str, at: int) -> int:
     return int(end)
 
 
-def _child_start(text: str, at: int, key: str | int) -> int:
-    """Where the member ``key`` of the object or array starting at ``at`` begins."""
-    char = text[at : at + 1]
-    if isinstance(key, int):
-        if char != "[":
-            raise SpanNotFound(f"No array where item {key} was expected.")
-        at = _skip_ws(text, at + 1)
-        index = 0
-        while text[at : at + 1] != "]":
-            if index == key:
-                return at
-            at = _skip_ws(text, _value_end(text, at))
-            if text[at : at + 1] == ",":
-                at = _skip_ws(text, at + 1)
-            index += 1
-        raise SpanNotFound(f"No item {key}.")
-    if char != "{":
-        raise SpanNotFound(f"No object where key {key!r} was expected.")
-    at = _skip_ws(text, at + 1)
-    found: int | None = None
-    while text[at : at + 1] == '"':
-        name, at = _string_end(text, at)
-        at = _skip_ws(text, _skip_ws(text, at) + 1)
-        if name == key:
-            found = at  # the last of duplicate keys wins, as in json.loads
-        at = _skip_ws(text, _value_end(text, at))
-        if text[at : at + 1] == ",":
-            at = _skip_ws(text, at + 1)
-    if found is None:
-        raise SpanNotFound(f"No key {key!r}.")
-    return found
-
-
 def value_span(text: str, path: Sequence[str | int]) -> tuple[int, int]:
     """``(start, end)`` of the value at ``path`` in the JSON ``text``. The text before the
     value is read once (by the standard library's scanner, in C); the text after it is
@@ -180,9 +147,7 @@ def line_indent(text: str, at: int) -> str:
 
 def container_at(text: str, path: Sequence[str | int]) -> int:
     """Where the object or array at ``path`` starts (its ``{`` or ``[``)."""
-    at = _skip_ws(text, 0)
-    for key in path:
-        at = _child_start(text, at, key)
+    at = value_span(text, path)[0]
     if text[at : at + 1] not in ("{", "["):
         raise SpanNotFound("No object or array at that path.")
     return at
