@@ -414,16 +414,13 @@ def create_definitions(
                 Resource.objects.bulk_create(resources)
                 keep_terms(resources, new=True)
                 revisions = [
-                    Revision(
-                        resource=resource,
-                        number=1,
-                        name=resource.name,
-                        connector=resource.connector,
-                        connector_version=resource.connector_version,
-                        definition=resource.definition,
+                    _revision(
+                        resource,
+                        1,
+                        user=user,
                         action=action,
                         comment=entry.comment,
-                        author=user,
+                        detail="",
                         source_path=entry.source_path,
                         source_bytes=entry.source_bytes,
                     )
