@@ -31,6 +31,7 @@ from bench.pages_under_test_load import (
     free_port,
     request,
     server_environment,
+    server_user,
     start_server,
     stop_server,
     wait_until_serving,
@@ -90,20 +91,13 @@ def repository_zip() -> bytes:
 
 def set_up(env: dict[str, str]) -> str:
     """The factory imported and an Editor of it signed in: its session cookie."""
-    os.environ.update(env)  # the server's database, keys and settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    user = server_user(env, editor=False)  # an Editor of the one factory below
     from django.test import Client
 
     from portal.roles import Role
     from portal.services import factories, repository
     from portal.services.actor import Actor
 
-    user = get_user_model().objects.create_user("bench", password=secrets.token_urlsafe(16))
     actor = Actor.cli(user)
     factory = factories.create(actor, FACTORY)
     factories.set_role(actor, factory, user, Role.EDITOR)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from bench.pages_under_test_load import (
     HOST,
     free_port,
     server_environment,
+    server_user,
     start_server,
     stop_server,
     wait_until_serving,
@@ -47,22 +47,12 @@ NAME = "BenchRefused"
 
 def set_up(env: dict[str, str], port: int) -> tuple[str, Any]:
     """An Editor's API token, and the raw call on the saved definition."""
-    os.environ.update(env)  # the server's database, keys and settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-
+    user = server_user(env)
     from connectors.registry import get_connector
     from portal.definitions import save_definition
     from portal.models import ApiToken, Resource
-    from portal.roles import Role, set_role
     from portal.services import connection_tests
 
-    user = get_user_model().objects.create_user("bench", password=secrets.token_urlsafe(16))
-    set_role(user, Role.EDITOR)
     save_definition(user=user, name=NAME, properties=_definition(port), action="create")
     service = Resource.objects.get(name=NAME)
     test_connection = get_connector(service.connector).test_connection

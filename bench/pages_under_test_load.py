@@ -69,6 +69,25 @@ def server_environment(port: int, data_dir: str) -> dict[str, str]:
     }
 
 
+def server_user(env: dict[str, str], name: str = "bench", *, editor: bool = True) -> Any:
+    """This process on the server's database, keys and settings (Django set up), and a new
+    user there (an Editor of every factory unless ``editor`` is False)."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from portal.roles import Role, set_role
+
+    user = get_user_model().objects.create_user(name, password=secrets.token_urlsafe(16))
+    if editor:
+        set_role(user, Role.EDITOR)
+    return user
+
+
 def start_server(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -123,21 +142,12 @@ def request(
 
 def sign_in(env: dict[str, str]) -> tuple[str, str]:
     """An Editor with some linked services: its session cookie and an API token."""
-    os.environ.update(env)  # the server's database, keys and settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    user = server_user(env)
     from django.test import Client
 
     from portal.definitions import save_definition
     from portal.models import ApiToken
-    from portal.roles import Role, set_role
 
-    user = get_user_model().objects.create_user("bench", password=secrets.token_urlsafe(16))
-    set_role(user, Role.EDITOR)
     for index in range(SERVICES):
         document = silent_peer_document(10000 + index)
         document["properties"]["typeProperties"]["host"] = f"spark{index}.example.com"

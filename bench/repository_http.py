@@ -30,7 +30,6 @@ import http.client
 import io
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from bench.pages_under_test_load import (
     HOST,
     free_port,
     server_environment,
+    server_user,
     start_server,
     stop_server,
     wait_until_serving,
@@ -63,21 +63,11 @@ MEMORY_GROWTH = 1.5
 
 def set_up(env: dict[str, str], size: int) -> str:
     """A new factory for this size and an API token of an Editor."""
-    os.environ.update(env)  # the server's database, keys and settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-
+    user = server_user(env, f"bench{size}")
     from portal.models import ApiToken
-    from portal.roles import Role, set_role
     from portal.services import factories
     from portal.services.actor import Actor
 
-    user = get_user_model().objects.create_user(f"bench{size}", password=secrets.token_urlsafe(9))
-    set_role(user, Role.EDITOR)
     for run in range(IMPORTS):
         factories.create(Actor.cli(user), f"contoso{size}-{run}")
     _, key = ApiToken.issue(user, "bench")
