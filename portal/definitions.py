@@ -34,7 +34,8 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, SecretValue, seal, values_as_parameters
+from portal.models import Factory, Resource, Revision, SecretValue, seal
+from portal.postgres_values import values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 

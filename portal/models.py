@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,35 +16,6 @@ from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
 from connectors.secrets import MASK, map_secure_strings, masked, secure_strings
-
-
-@contextmanager
-def values_as_parameters() -> Iterator[None]:
-    """The simple writes inside (an UPDATE of a row's columns, an INSERT of one row) send
-    their values apart from the SQL text, as PostgreSQL's parameters, instead of quoted
-    into it (Django's default on psycopg 3, for queries whose SQL it cannot prepare): a
-    revision of a large file then costs no escaping and parsing of its text and bytes
-    (bytes quoted are twice as long). Elsewhere, and on SQLite, nothing changes."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield
-        return
-    try:
-        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-            ServerBindingCursor,
-        )
-    except ImportError:  # pragma: no cover - psycopg 2 binds on the client only
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    previous = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
-    try:
-        yield
-    finally:
-        raw.cursor_factory = previous
 
 
 class ImmutableError(Exception):

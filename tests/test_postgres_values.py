@@ -1,4 +1,4 @@
-"""PostgreSQL array literals written at C speed (portal.postgres_arrays): the same text as
+"""PostgreSQL array literals written at C speed (portal.postgres_values): the same text as
 psycopg's own dumper for every element, and what is stored reads back the same."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from psycopg.adapt import PyFormat, Transformer  # noqa: E402
 from psycopg.types.array import ListDumper  # noqa: E402
 
 from portal.models import Factory, Resource, Revision  # noqa: E402
-from portal.postgres_arrays import array_dumper  # noqa: E402
+from portal.postgres_values import array_dumper  # noqa: E402
 
 ELEMENTS: list[Any] = [
     ['{"name": "a\\"b", "path": "C:\\\\data\\\\x"}', "plain", "", "NULL", "null", None],
