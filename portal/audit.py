@@ -32,23 +32,13 @@ def record(
 ) -> AuditEvent:
     """One audit row: by ``actor`` (or ``user``, else the request's user), from the
     request's or the actor's address."""
-    if actor is not None:
-        user = actor.user if user is None else user
-    if user is None and request is not None:
-        user = request.user
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
     event = AuditEvent.append(
-        user=user if signed_in else None,
-        username=user.get_username() if signed_in else "",
-        action=action,
-        object_name=name or (resource.name if resource else ""),
-        resource=resource,
-        factory=factory or (resource.factory if resource is not None else None),
-        revision=revision if revision is not None else getattr(resource, "revision", None),
-        detail=detail[:2000],
-        remote_addr=_address(request) or (actor.address if actor is not None else None),
-    )
-    log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
+        **_fields(
+            action, user=user, request=request, resource=resource, name=name,
+            revision=revision, detail=detail, factory=factory, actor=actor,
+        )
+    )  # fmt: skip
+    _logged(event)
     return event
 
 
@@ -59,20 +49,45 @@ def record_many(
     together (a bulk upgrade's batch), each as :func:`record` writes it."""
     events = AuditEvent.append_many(
         [
-            AuditEvent(
-                user=actor.user if actor.signed_in else None,
-                username=actor.username,
-                action=action,
-                object_name=resource.name,
-                resource=resource,
-                factory=resource.factory,
-                revision=revision,
-                detail=detail[:2000],
-                remote_addr=actor.address,
-            )
-            for resource, revision in done
+            AuditEvent(**_fields(action, actor=actor, resource=r, revision=n, detail=detail))
+            for r, n in done
         ]
     )
     for event in events:
-        log.info("audit: %s by %s on %s", action, event.username or "-", event.object_name or "-")
+        _logged(event)
     return events
+
+
+def _fields(
+    action: str,
+    *,
+    user: Any = None,
+    request: HttpRequest | None = None,
+    resource: Resource | None = None,
+    name: str = "",
+    revision: int | None = None,
+    detail: str = "",
+    factory: Any = None,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    """An audit row's columns (see :func:`record`)."""
+    if actor is not None:
+        user = actor.user if user is None else user
+    if user is None and request is not None:
+        user = request.user
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return {
+        "user": user if signed_in else None,
+        "username": user.get_username() if signed_in else "",
+        "action": action,
+        "object_name": name or (resource.name if resource else ""),
+        "resource": resource,
+        "factory": factory or (resource.factory if resource is not None else None),
+        "revision": revision if revision is not None else getattr(resource, "revision", None),
+        "detail": detail[:2000],
+        "remote_addr": _address(request) or (actor.address if actor is not None else None),
+    }
+
+
+def _logged(event: AuditEvent) -> None:
+    log.info("audit: %s by %s on %s", event.action, event.username or "-", event.object_name or "-")
