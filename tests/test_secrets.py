@@ -123,13 +123,16 @@ def test_rotate_secret_key_re_encrypts_every_secret(saved_service: Any) -> None:
 
 
 def test_rotate_with_environment_keys(saved_service: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cryptography.fernet import Fernet
+    import base64
+    import os
 
     old = settings.SECRET_KEYS_FILE.read_text().strip()
-    new = Fernet.generate_key().decode()
+    # A key may start with a dash (one in 64 does): --new-key=KEY takes it all the same.
+    new = base64.urlsafe_b64encode(b"\xf8" + os.urandom(31)).decode()
+    assert new.startswith("-")
     monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", old)
     out = io.StringIO()
-    call_command("rotate_secret_key", "--new-key", new, stdout=out)
+    call_command("rotate_secret_key", f"--new-key={new}", stdout=out)
     assert f"LINKWRIGHT_SECRET_KEYS={new}" in out.getvalue()
     monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", new)
     assert SecretValue.objects.get().reveal() == SECRET
@@ -158,7 +161,7 @@ def test_rotating_the_key_seals_again_the_kept_files_that_hold_a_secret(
     old = settings.SECRET_KEYS_FILE.read_text().strip()
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", old)
-    call_command("rotate_secret_key", "--new-key", new, stdout=io.StringIO())
+    call_command("rotate_secret_key", f"--new-key={new}", stdout=io.StringIO())
     monkeypatch.setenv("LINKWRIGHT_SECRET_KEYS", new)  # the old key is gone
     after = stored()
     assert after["sqlPool/K.json"] != before["sqlPool/K.json"]

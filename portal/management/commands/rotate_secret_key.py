@@ -20,7 +20,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--new-key", help="the new Fernet key (generated when omitted)")
+        parser.add_argument(
+            "--new-key",
+            help="the new Fernet key (generated when omitted); write --new-key=KEY, as a key "
+            "may start with a dash",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from_env = bool(os.environ.get("LINKWRIGHT_SECRET_KEYS", "").strip())
