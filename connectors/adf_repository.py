@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from connectors import json_limits
 from connectors.file_style import BOM, STUDIO_STYLE, FileStyle, detect_style, render
@@ -438,13 +438,22 @@ def write_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
     """A zip of ``(path, bytes)``, deflated, with a fixed timestamp (the same content gives
     the same zip)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    write_zip_to(files, buffer)
+    return buffer.getvalue()
+
+
+def write_zip_to(files: Iterable[tuple[str, bytes]], stream: IO[bytes]) -> int:
+    """:func:`write_zip` into a seekable binary ``stream``, one file at a time (only the
+    zip's directory is held); returns how many files were written."""
+    count = 0
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in files:
             info = zipfile.ZipInfo(safe_relative_path(path), date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16
             archive.writestr(info, data)
-    return buffer.getvalue()
+            count += 1
+    return count
 
 
 def repository_files(repository: Repository) -> list[tuple[str, bytes]]:
@@ -470,4 +479,5 @@ __all__ = [
     "repository_files",
     "write_folder",
     "write_zip",
+    "write_zip_to",
 ]

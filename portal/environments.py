@@ -118,12 +118,6 @@ def _next_position(factory: Factory) -> int:
     return 0 if last is None else last.position + 1
 
 
-def environment_files(factory: Factory, taken: Collection[str] = ()) -> list[tuple[str, bytes]]:
-    """Every override file of the factory as ``(path, bytes)``, exactly as kept."""
-    rows = EnvironmentFile.objects.filter(factory=factory).values_list("path", "data")
-    return [(path, bytes(data)) for path, data in rows if path not in taken]
-
-
 # --- checking -------------------------------------------------------------------------------
 
 
@@ -245,7 +239,6 @@ __all__ = [
     "effective_properties",
     "base_of",
     "check_factory",
-    "environment_files",
     "environment_named",
     "ensure_repository_environment",
     "inputs_of",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -63,8 +63,8 @@ from portal.definitions import (
     create_definitions,
     save_definition,
 )
-from portal.environments import environment_files, keep_files
-from portal.models import Factory, RepositoryFile, Resource, Revision
+from portal.environments import keep_files
+from portal.models import EnvironmentFile, Factory, RepositoryFile, Resource, Revision
 
 
 @dataclass
@@ -554,20 +554,80 @@ def _report_of(outcome: ImportOutcome, read: list[ReportLine], done: bool) -> li
 
 
 def export_repository(factory: Factory) -> list[tuple[str, bytes]]:
-    """Every live resource of ``factory`` and every file kept as is, as ``(path, bytes)``:
-    an unedited imported resource is its original file at its original path; an edited
-    one is re-serialised in its file's style; a new one in ADF Studio's, at
+    """Every file of :func:`iter_export`, as a list (for a caller that needs them all)."""
+    return list(iter_export(factory))
+
+
+EXPORT_CHUNK = 200
+"""How many files' bytes an export reads from the database at a time."""
+
+
+def iter_export(factory: Factory) -> Iterator[tuple[str, bytes]]:
+    """Every live resource of ``factory`` and every file kept as is, as ``(path, bytes)``
+    in path order: an unedited imported resource is its original file at its original
+    path; an edited one is re-serialised in its file's style; a new one in ADF Studio's, at
     ``<kind folder>/<name>.json``. A resource's secure strings are never written in clear;
-    a file kept as is gives back exactly the bytes imported."""
-    resources = list(Resource.objects.live().filter(factory=factory).select_related("factory"))
-    sources = _import_sources(resources)
-    files = [_export_entry(r, sources.get(r.pk)) for r in resources]
-    taken = {path for path, _ in files}
-    for kept in RepositoryFile.objects.filter(factory=factory):
-        if kept.path not in taken:
-            files.append((kept.path, bytes(kept.data)))
-    files += environment_files(factory, taken | {path for path, _ in files})
-    return sorted(files)
+    a file kept as is gives back exactly the bytes imported. Only each file's path is held
+    for the whole export; the files themselves are read :data:`EXPORT_CHUNK` at a time."""
+    index = _export_index(factory)
+    for start in range(0, len(index), EXPORT_CHUNK):
+        chunk = index[start : start + EXPORT_CHUNK]
+        found = _export_chunk(factory, chunk)
+        for path, source, key in chunk:
+            yield path, found[source, key]
+
+
+_RESOURCE, _KEPT, _ENVIRONMENT = "resource", "kept", "environment"
+
+
+def _export_index(factory: Factory) -> list[tuple[str, str, int]]:
+    """``(path, source, key)`` of every file an export writes, in path order: a resource's
+    path is its imported file's while that still names it, else its kind's folder."""
+    latest = Revision.objects.filter(resource=OuterRef("pk"), source_bytes__isnull=False).order_by(
+        "-number"
+    )
+    rows = (
+        Resource.objects.live()
+        .filter(factory=factory)
+        .annotate(imported_path=Subquery(latest.values("source_path")[:1]))
+        .values_list("pk", "kind", "name", "imported_path")
+    )
+    index = []
+    for pk, kind, name, imported_path in rows.iterator(chunk_size=2000):
+        path = KINDS[kind].git_path(name)
+        if imported_path and _names(imported_path, kind, name):
+            path = imported_path
+        index.append((path, _RESOURCE, pk))
+    taken = {path for path, _, _ in index}
+    kept = RepositoryFile.objects.filter(factory=factory).values_list("path", "pk")
+    index += [(path, _KEPT, pk) for path, pk in kept if path not in taken]
+    taken |= {path for path, _, _ in index}
+    index += [
+        (path, _ENVIRONMENT, pk)
+        for path, pk in EnvironmentFile.objects.filter(factory=factory).values_list("path", "pk")
+        if path not in taken
+    ]
+    return sorted(index)
+
+
+def _export_chunk(
+    factory: Factory, chunk: list[tuple[str, str, int]]
+) -> dict[tuple[str, int], bytes]:
+    """The bytes of one chunk of :func:`_export_index`'s files, by ``(source, key)``."""
+    keys: dict[str, list[int]] = {}
+    for _, source, key in chunk:
+        keys.setdefault(source, []).append(key)
+    found: dict[tuple[str, int], bytes] = {}
+    if keys.get(_RESOURCE):
+        resources = list(Resource.objects.filter(pk__in=keys[_RESOURCE]).select_related("factory"))
+        sources = _import_sources(resources)
+        for resource in resources:
+            found[_RESOURCE, resource.pk] = _export_entry(resource, sources.get(resource.pk))[1]
+    for source, model in ((_KEPT, RepositoryFile), (_ENVIRONMENT, EnvironmentFile)):
+        if keys.get(source):
+            rows = model.objects.filter(pk__in=keys[source]).values_list("pk", "data")
+            found.update(((source, pk), bytes(data)) for pk, data in rows)
+    return found
 
 
 def export_entry(resource: Resource) -> tuple[str, bytes]:
@@ -613,11 +673,16 @@ def _export_entry(
 
 
 def _is_path_of(path: str, resource: Resource) -> bool:
+    return _names(path, resource.kind, resource.name)
+
+
+def _names(path: str, kind: str, name: str) -> bool:
+    """Whether ``path`` is where a resource of ``kind`` named ``name`` may be kept."""
     placement = place(path)
     # ADF's names ignore case: a file named in another case than its resource (imported
     # with a warning) is still that resource's file.
-    named = (placement.name_from_path or "").casefold() == resource.name.casefold()
-    return placement.kind == resource.kind and named
+    named = (placement.name_from_path or "").casefold() == name.casefold()
+    return placement.kind == kind and named
 
 
 def _document_like(original: bytes, resource: Resource) -> dict[str, Any]:

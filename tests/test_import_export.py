@@ -185,7 +185,7 @@ def test_upload_of_several_files_is_all_or_nothing(editor_client: Client, spark_
 def test_export_all_is_a_zip_in_git_layout(editor_client: Client, saved_service: Any) -> None:
     response = editor_client.get("/factories/default/export/")
     assert response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     assert archive.namelist() == ["linkedService/SparkProd.json"]
     body = archive.read("linkedService/SparkProd.json").decode()
     assert body == dump_linked_service("SparkProd", saved_service.properties)

@@ -434,7 +434,7 @@ def test_every_endpoint_keeps_secrets(admin_user: Any, editor: Any, caplog: Any)
         for call in calls:
             response = call()
             assert response.status_code < 500, name
-            content = unpacked(response.content)
+            content = unpacked(response.getvalue())
             for secret in (SECRET, OTHER_SECRET, PARAM_SECRET, DOCUMENT_SECRET):
                 assert secret.encode() not in content, name
     for record in caplog.records:

@@ -218,7 +218,7 @@ def test_the_api_and_the_command_line_keep_skipped_files_too(
     )
     assert response.status_code == 201, response.json()
     assert "kept as is, exported unchanged" in response.json()["summary"]
-    assert unzip(api.get("/api/v1/factories/contoso/export").content) == files
+    assert unzip(api.get("/api/v1/factories/contoso/export").getvalue()) == files
 
     other = Factory.objects.create(name="other")
     write_folder(tmp_path, files.items())

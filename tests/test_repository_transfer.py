@@ -258,7 +258,7 @@ def test_the_api_imports_a_zip_body_and_exports_the_same_zip_content(
     )} in body["files"]  # fmt: skip
     exported = contoso_editor_api.get("/api/v1/factories/contoso/export")
     assert exported.status_code == 200
-    assert unzip(exported.content) == files
+    assert unzip(exported.getvalue()) == files
 
 
 def test_the_api_takes_a_multipart_zip_and_answers_400_with_each_files_errors(

@@ -38,7 +38,7 @@ def test_secret_never_reaches_a_page_an_export_or_a_log(editor_client: Client) -
     try:
 
         def keep(response: Any) -> Any:
-            bodies.append(response.content)
+            bodies.append(response.getvalue())
             return response
 
         keep(editor_client.post(NEW_SPARK, form_data(**{"tp-port": "0"})))

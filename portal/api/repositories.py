@@ -8,11 +8,11 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from connectors.adf_repository import write_zip
 from connectors.problems import Problem
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
 from portal.api.documents import Invalid
 from portal.api.requests import flag
+from portal.downloads import repository_zip
 from portal.models import Factory
 from portal.services import repository
 from portal.services.actor import Actor
@@ -69,7 +69,4 @@ def import_response(request: Request, factory: Factory, archive: bytes) -> Respo
 
 
 def export_response(request: Request, factory: Factory) -> HttpResponse:
-    files = repository.export_factory(Actor.of(request), factory)
-    response = HttpResponse(write_zip(files), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{factory.name}.zip"'
-    return response
+    return repository_zip(Actor.of(request), factory)

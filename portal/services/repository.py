@@ -4,6 +4,7 @@ resource. Each takes the actor and writes its audit row in the transaction of it
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -77,17 +78,22 @@ def import_files(
     return ok, outcomes
 
 
-def export_factory(actor: Actor, factory: Factory) -> list[tuple[str, bytes]]:
-    """Every file of the factory's repository, as an export writes it (audited)."""
-    files = imports.export_repository(factory)
+def export_factory(
+    actor: Actor, factory: Factory, write: Callable[[Iterable[tuple[str, bytes]]], int]
+) -> int:
+    """Every file of the factory's repository, as an export writes it, handed to ``write``
+    one at a time in path order (a zip or a folder takes them as they come; the export
+    never holds them all); returns ``write``'s count of files. Audited once written."""
+    with transaction.atomic():
+        count = write(imports.iter_export(factory))
     audit.record(
         AuditEvent.Action.EXPORT,
         actor=actor,
         factory=factory,
         name=factory.name,
-        detail=f"{_WHERE[actor.origin]}repository of factory '{factory.name}' ({len(files)} files)",
+        detail=f"{_WHERE[actor.origin]}repository of factory '{factory.name}' ({count} files)",
     )
-    return files
+    return count
 
 
 def export_resource(actor: Actor, resource: Resource) -> tuple[str, bytes]:

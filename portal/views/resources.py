@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -20,11 +20,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from connectors.adf_repository import write_zip
 from connectors.base import Connector
 from connectors.kinds import KINDS
 from connectors.registry import connectors, get_connector, has_form
 from portal.addresses import resource_url
+from portal.downloads import attachment, repository_zip
 from portal.environment_matrix import resource_environments
 from portal.imports import export_file
 from portal.lifecycle import count as lifecycle_count
@@ -226,12 +226,4 @@ def export_one(request: HttpRequest, factory: str, kind: str, name: str) -> Http
 def export_factory(request: HttpRequest, factory: str) -> HttpResponse:
     """The factory as its git repository, zipped (every file kept as is included)."""
     home: Factory = request.factory  # type: ignore[attr-defined]
-    files = repository.export_factory(Actor.of(request), home)
-    response = HttpResponse(write_zip(files), content_type="application/zip")
-    response["Content-Disposition"] = attachment(f"{home.name}.zip")
-    return response
-
-
-def attachment(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return repository_zip(Actor.of(request), home)

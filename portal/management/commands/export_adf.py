@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,5 +28,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(options["directory"])
         factory = factory_from(options)
-        count = write_folder(root, repository.export_factory(Actor.cli(), factory))
+        write = partial(write_folder, root)
+        count = repository.export_factory(Actor.cli(), factory, write)
         self.stdout.write(self.style.SUCCESS(f"{count} file(s) written to {root}."))
