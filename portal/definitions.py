@@ -35,7 +35,7 @@ from connectors.validation import (
 )
 from portal.listing import annotations_column, keep_terms
 from portal.models import Factory, Resource, Revision, SecretValue, seal
-from portal.postgres_values import values_as_parameters
+from portal.postgres_values import create_all, values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -412,7 +412,7 @@ def create_definitions(
                             revision=1, **fields,
                         )
                     )  # fmt: skip
-                Resource.objects.bulk_create(resources)
+                create_all(Resource, resources)
                 keep_terms(resources, new=True)
                 revisions = [
                     _revision(
@@ -427,7 +427,7 @@ def create_definitions(
                     )
                     for resource, (entry, _) in zip(resources, batch, strict=True)
                 ]
-                Revision.objects.bulk_create(revisions)
+                create_all(Revision, revisions)
                 results.extend(SaveResult(r, v) for r, v in zip(resources, revisions, strict=True))
     except IntegrityError:
         # Another writer took one of the names meanwhile: say which, write nothing.
