@@ -82,7 +82,12 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 def _deepest_at_most(text: str) -> int:
     """The deepest nesting of ``text``'s brackets outside its strings, read by the regular
     expression engine (in C): exact for JSON; past an unterminated string it counts the
-    brackets :func:`check_depth` would skip, so it is never below the exact figure."""
+    brackets :func:`check_depth` would skip, so it is never below the exact figure. A text
+    with no more opening brackets than the limit (most files) is not searched at all: its
+    count of them is such a figure."""
+    opening = text.count("{") + text.count("[")
+    if opening <= MAX_JSON_DEPTH:
+        return opening
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
     if len(brackets) <= MAX_JSON_DEPTH:
         return len(brackets)

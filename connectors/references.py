@@ -8,7 +8,7 @@ reference to a named resource and is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,21 +33,28 @@ def _is_reference(node: Any) -> bool:
     )
 
 
-def _walk(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], dict]]:
-    if _is_reference(node):
-        yield path, node
+def _walk(node: Any, path: tuple[str | int, ...], found: list[tuple[tuple, dict]]) -> None:
+    """Append to ``found`` every reference in ``node`` with its path, in document order.
+    Only objects and arrays are visited: a value that is neither (most of a document) is
+    passed over where it is met, without a call or a path of its own."""
     if isinstance(node, dict):
+        if _is_reference(node):
+            found.append((path, node))
         for key, value in node.items():
-            yield from _walk(value, (*path, key))
+            if isinstance(value, (dict, list)):
+                _walk(value, (*path, key), found)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _walk(value, (*path, index))
+            if isinstance(value, (dict, list)):
+                _walk(value, (*path, index), found)
 
 
 def references_in(properties: Any) -> list[Reference]:
     """Every reference in a resource's ``properties``, in document order."""
+    nodes: list[tuple[tuple, dict]] = []
+    _walk(properties, ("properties",), nodes)
     found = []
-    for path, node in _walk(properties, ("properties",)):
+    for path, node in nodes:
         kind = kind_for_reference(node["type"])
         assert kind is not None
         found.append(Reference(kind, node["referenceName"], json_path(path)))

@@ -53,6 +53,14 @@ def _as_text(node: Any) -> str | None:
         return None
 
 
+def text_without_secure_strings(node: Any) -> str | None:
+    """``node``'s compact JSON text (``json.dumps(node, ensure_ascii=False)``) when it surely
+    holds no secure string, so that nothing in it is masked, resolved or sealed; else None.
+    A caller with nothing to change writes or copies that text instead of walking ``node``."""
+    text = _as_text(node)
+    return text if _has_none(text) else None
+
+
 def _has_none(text: str | None) -> bool:
     """Whether the JSON ``text`` surely holds no secure string: ``"SecureString"`` is not in
     it (a large pipeline is then not walked node by node in Python)."""

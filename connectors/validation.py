@@ -66,10 +66,17 @@ def validate_name(name: Any) -> list[Problem]:
     return [Problem("$.name", p.message) for p in _problems(_name_validator(), name, ())]
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_ -]{0,258}[A-Za-z0-9_-])?")
+"""Names the common ``name`` schema surely accepts (letters, digits, ``_``, ``-`` and inner
+spaces, at most 260, no space at the end): most names, told without the schema."""
+
+
 @lru_cache(maxsize=4096)
 def _name_problems(name: str) -> tuple[Problem, ...]:
     """A name's problems, remembered: an imported file's name is checked by its envelope
     and again by the save, and a name's problems depend on the name alone."""
+    if _PLAIN_NAME.fullmatch(name):
+        return ()
     return tuple(Problem("$.name", p.message) for p in _problems(_name_validator(), name, ()))
 
 

@@ -34,8 +34,8 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, SecretValue, seal
-from portal.postgres_values import values_as_parameters
+from portal.models import Factory, Resource, Revision, SecretValue, seal, sealed_text
+from portal.postgres_values import create_all, values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
 
@@ -194,7 +194,7 @@ def save_definition(
     properties, fields = _fields(name, properties, version)
     try:
         with transaction.atomic():
-            fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+            fields["definition"] = sealed_text(properties)
             if instance is None:
                 instance = Resource.objects.create(
                     factory=factory, kind=kind, created_by=user, updated_by=user, revision=0,
@@ -405,14 +405,14 @@ def create_definitions(
                 resources = []
                 for entry, (checked_properties, version) in batch:
                     properties, fields = _fields(entry.name, checked_properties, version)
-                    fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                    fields["definition"] = sealed_text(properties)
                     resources.append(
                         Resource(
                             factory=factory, kind=entry.kind, created_by=user, updated_by=user,
                             revision=1, **fields,
                         )
                     )  # fmt: skip
-                Resource.objects.bulk_create(resources)
+                create_all(Resource, resources)
                 keep_terms(resources, new=True)
                 revisions = [
                     _revision(
@@ -427,7 +427,7 @@ def create_definitions(
                     )
                     for resource, (entry, _) in zip(resources, batch, strict=True)
                 ]
-                Revision.objects.bulk_create(revisions)
+                create_all(Revision, revisions)
                 results.extend(SaveResult(r, v) for r, v in zip(resources, revisions, strict=True))
     except IntegrityError:
         # Another writer took one of the names meanwhile: say which, write nothing.
@@ -518,7 +518,7 @@ def append_revisions(
                 if at.get(instance.pk) != entry.based_on:
                     outcomes[index] = StaleRevision(Resource.objects.get(pk=instance.pk))
                     continue
-                fields["definition"] = json.dumps(seal(properties), ensure_ascii=False)
+                fields["definition"] = sealed_text(properties)
                 fields.update(revision=number, updated_by=user, updated_at=now)
                 if instance.revision == entry.based_on:
                     current = copy.copy(instance)

@@ -56,6 +56,7 @@ from connectors.references import Reference, references_in
 from connectors.registry import has_form
 from connectors.repository_layout import place
 from connectors.secrets import masked
+from portal import start_up
 from portal.definitions import (
     DefinitionInvalid,
     NewDefinition,
@@ -148,13 +149,15 @@ def import_documents(
     transaction (rolled back when any file has a problem): a chunk's parsed documents are
     let go once it is written, so memory follows the chunk, not the repository; each
     outcome keeps only what its report says (and its references until all names are known).
+    The collector does not walk all that again and again meanwhile: it collects after each
+    chunk (:func:`portal.start_up.collector_between_chunks`).
     """
     factory = factory or Factory.default()
     outcomes: list[ImportOutcome] = []
     pending: list[tuple[ImportOutcome, Reference]] = []
     seen: dict[tuple[str, str], str] = {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), start_up.collector_between_chunks():
             for chunk in _chunks(files, IMPORT_CHUNK):
                 read = [_read_checked(source, raw, seen, pedantic) for source, raw in chunk]
                 pending += _not_read_yet(read, seen)
@@ -162,6 +165,7 @@ def import_documents(
                 for outcome in read:  # written (or refused): the document is not needed now
                     outcome.properties, outcome.raw = {}, b""
                 outcomes += read
+                start_up.collect_chunk()
             _check_references(pending, factory, set(seen))
             if any(o.problems for o in outcomes):
                 raise _Rollback
@@ -476,6 +480,18 @@ def import_repository(
     parsed) for unsafe input.
     """
     factory = factory or Factory.default()
+    with start_up.collector_between_chunks():
+        return _import_repository(source, user, factory, replace, skip_bad_files, pedantic)
+
+
+def _import_repository(
+    source: Path | bytes,
+    user: Any,
+    factory: Factory,
+    replace: bool,
+    skip_bad_files: bool,
+    pedantic: bool,
+) -> RepositoryImport:
     repository = read_repository(source, keep_documents=False)
     read = {f.path: f.report for f in repository.files}
     lines = dict(read)

@@ -20,6 +20,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from portal.models import Resource, ResourceTerm
+from portal.postgres_values import insert_rows
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -71,16 +72,12 @@ def term_keys(name: str, annotations: str) -> tuple[set[str], set[str]]:
     return suffixes, {f"|{a}|"[:cut] for a in annotations[1:-1].split("||") if a}
 
 
-INSERT_ROWS = 500
-"""Terms written by one INSERT (three parameters each: well within SQLite's limit)."""
-
-
 def keep_terms(resources: Iterable[Resource], *, new: bool = False) -> None:
     """Write the terms of ``resources`` (saved, with their name and annotations as stored):
     the service that saves a resource calls it when either changes (``new``: none yet).
-    Written as rows of values, many to a statement: an import of thousands of resources
-    writes tens of thousands of terms, which model instances would make several times
-    slower."""
+    Written as rows of values (:func:`portal.postgres_values.insert_rows`, COPY on
+    PostgreSQL): an import of thousands of resources writes tens of thousands of terms,
+    which model instances would make several times slower."""
     resources = list(resources)
     if not new:
         ResourceTerm.objects.filter(resource__in=[r.pk for r in resources]).delete()
@@ -89,16 +86,7 @@ def keep_terms(resources: Iterable[Resource], *, new: bool = False) -> None:
         suffixes, annotations = term_keys(resource.name, resource.annotations)
         rows.extend((resource.pk, ResourceTerm.NAME, key) for key in suffixes)
         rows.extend((resource.pk, ResourceTerm.ANNOTATION, key) for key in annotations)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("resource_id", "field", "key"))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[start : start + INSERT_ROWS]
-            cursor.execute(
-                f"INSERT INTO {quote(ResourceTerm._meta.db_table)} ({columns}) VALUES "
-                + ", ".join(["(%s, %s, %s)"] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
+    insert_rows(ResourceTerm._meta.db_table, ("resource_id", "field", "key"), rows)
 
 
 def _starting_with(text: str) -> Q:

@@ -15,7 +15,13 @@ from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
 from connectors.secret_targets import target_of
-from connectors.secrets import MASK, map_secure_strings, masked, secure_strings
+from connectors.secrets import (
+    MASK,
+    map_secure_strings,
+    masked,
+    secure_strings,
+    text_without_secure_strings,
+)
 
 
 class ImmutableError(Exception):
@@ -72,6 +78,14 @@ def seal(properties: dict[str, Any], target: dict[str, Any] | None = None) -> di
         return {"type": "SecureString", "secretId": stored.pk}
 
     return map_secure_strings(properties, to_reference)
+
+
+def sealed_text(properties: dict[str, Any]) -> str:
+    """The text a definition is stored as: ``json.dumps(seal(properties), ensure_ascii=False)``.
+    One without a secure string (most) is written out once, without the copy that sealing
+    it would make."""
+    text = text_without_secure_strings(properties)
+    return text if text is not None else json.dumps(seal(properties), ensure_ascii=False)
 
 
 def unseal(properties: dict[str, Any]) -> dict[str, Any]:

@@ -6,13 +6,19 @@ command's connection test) loads no more than it needs."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from connectors.encrypted_credentials import held_by_adf
 from connectors.problems import Problem, json_path
 from connectors.secret_targets import refusal, target_of
-from connectors.secrets import MASK, map_secure_strings, secure_strings
+from connectors.secrets import (
+    MASK,
+    map_secure_strings,
+    secure_strings,
+    text_without_secure_strings,
+)
 from portal.models import SecretValue
 
 
@@ -45,6 +51,9 @@ def resolve_secrets(
     definition ``whole`` (the only part of it that changed): problems are reported at
     their place in the whole, and the target is the whole's.
     """
+    text = text_without_secure_strings(properties)
+    if text is not None:  # nothing to resolve: the copy map_secure_strings would make
+        return json.loads(text), []
     stored_by_path = {path: s for path, s in secure_strings(stored or {})}
     problems: list[Problem] = []
     reused: list[tuple[tuple[str | int, ...], int]] = []

@@ -3,6 +3,7 @@ repository): what one file says about another still holds across chunks."""
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -129,3 +130,30 @@ def test_an_imported_resource_read_after_the_import_is_its_whole_definition(
     # The import let the definition go; asked for, it is read again, whole.
     assert service.properties["typeProperties"]["host"] == "spark.contoso.net"
     assert service.factory == contoso
+
+
+def test_the_collector_is_paused_during_an_import_and_runs_again_after(
+    contoso: Factory, chunk_of_two: None, editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import collects after each chunk instead of letting the collector's passes walk
+    all it has done so far, and leaves the collector as it found it, even when it fails."""
+    from portal import start_up
+
+    chunks: list[bool] = []
+    collect = start_up.collect_chunk
+    monkeypatch.setattr(
+        start_up, "collect_chunk", lambda: (chunks.append(gc.isenabled()), collect())
+    )
+    files = {f"dataset/DS_{i}.json": _dataset(f"DS_{i}", "LS_0") for i in range(5)}
+    assert gc.isenabled()
+    assert import_repository(as_zip(files), user=editor, factory=contoso).ok
+    assert chunks == [False, False, False] and gc.isenabled()
+    files["dataset/bad.json"] = b"{"
+    assert not import_repository(as_zip(files), user=editor, factory=contoso).ok
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a process that does not collect is left so
+        assert not import_repository(as_zip(files), user=editor, factory=contoso).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
