@@ -14,8 +14,9 @@ psycopg = pytest.importorskip("psycopg")
 from psycopg.adapt import PyFormat, Transformer  # noqa: E402
 from psycopg.types.array import ListDumper  # noqa: E402
 
+from portal.imports import export_entry  # noqa: E402
 from portal.models import Factory, Resource, Revision  # noqa: E402
-from portal.postgres_values import array_dumper  # noqa: E402
+from portal.postgres_values import array_dumper, results_in_binary  # noqa: E402
 
 ELEMENTS: list[Any] = [
     ['{"name": "a\\"b", "path": "C:\\\\data\\\\x"}', "plain", "", "NULL", "null", None],
@@ -64,3 +65,31 @@ def test_rows_written_in_bulk_read_back_the_same(editor: Any) -> None:
     assert sorted(comments) == sorted(texts)
     # And the connection writes them with the dumper (registered on connection_created).
     assert connection.connection.adapters.get_dumper(list, PyFormat.TEXT) is array_dumper()
+
+
+@pytest.mark.django_db
+def test_results_in_binary_read_back_what_text_results_read(editor: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the PostgreSQL pass of scripts/test.sh)")
+    factory = Factory.objects.create(name="binary")
+    data = bytes(range(256)) * 64 + 'naïve – 売上 \\ " {x}'.encode()
+    resource = Resource.objects.create(
+        factory=factory, kind="pipeline", name="P", name_key="p", definition='{"a": 1}', revision=1,
+        created_by=editor, updated_by=editor,
+    )  # fmt: skip
+    Revision.objects.create(
+        resource=resource, number=1, name="P", definition='{"a": 1}', action="import",
+        author=editor, source_path="pipeline/P.json", source_bytes=data,
+    )  # fmt: skip
+    rows = Revision.objects.filter(resource=resource).values_list(
+        "number", "name", "source_path", "source_bytes", "created_at"
+    )
+    as_text = list(rows)
+    with results_in_binary():
+        as_binary = list(rows.all())
+    assert [(*r[:3], bytes(r[3]), r[4]) for r in as_binary] == [
+        (*r[:3], bytes(r[3]), r[4]) for r in as_text
+    ]
+    assert bytes(as_binary[0][3]) == data
+    # What reads one resource's file so (an export of one resource, an activity's save).
+    assert export_entry(resource) == ("pipeline/P.json", data)
