@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -519,3 +520,24 @@ def test_saving_one_activity_parses_no_more_of_the_pipeline_than_that_activity(
     assert saved.properties == expected
     columns = ("name", "name_key", "connector", "connector_version", "description", "annotations")
     assert [getattr(saved, c) for c in columns] == [getattr(before, c) for c in columns]
+
+
+def test_an_expression_query_is_checked_against_the_pipelines_parameters_and_variables(
+    contoso: Factory, editor: Any
+) -> None:
+    client, before = signed_in(editor), pipeline(contoso).revision
+    declared = "@concat('SELECT ', pipeline().parameters.region, variables('note'))"
+    response = save_query(client, contoso, declared, before)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = pipeline(contoso)
+    query = saved.properties["activities"][1]["typeProperties"]["source"]["query"]
+    assert query == {"value": declared, "type": "Expression"}  # as Studio writes it
+    for undeclared, what in (
+        ("@concat('SELECT ', pipeline().parameters.country)", "pipeline parameter 'country'"),
+        ("@concat('SELECT ', variables('other'))", "variable 'other'"),
+    ):
+        response = save_query(client, contoso, undeclared, saved.revision)
+        assert response.status_code == 400
+        page = unescape(response.content.decode())
+        assert f"refers to the {what}, which the pipeline does not declare" in page
+    assert pipeline(contoso).revision == saved.revision
