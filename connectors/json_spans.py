@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
@@ -135,6 +136,64 @@ def _descend(
     if isinstance(found_or_not, SpanNotFound):
         raise found_or_not
     return found_or_not[0], found_or_not[1], at + 1
+
+
+class JsonText:
+    """A JSON text read only where asked: the value at a path is found (:func:`value_span`:
+    only the text before it is skipped, by the standard library's scanner) and parsed alone,
+    so a small value of a large text costs the small value and what comes before it, and
+    nothing is kept of the rest. Found spans are remembered. Each value reads as it does in
+    ``json.loads`` of the whole text (which :meth:`whole` is, read once when asked)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: dict[tuple[str | int, ...], tuple[int, int]] = {}
+        self._whole: list[Any] = []
+
+    def span(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """:func:`value_span` of ``path`` (remembered): SpanNotFound when there is none."""
+        key = tuple(path)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = value_span(self.text, key)
+        return found
+
+    def value(self, path: Sequence[str | int]) -> Any:
+        """The value at ``path``: LookupError when there is none."""
+        try:
+            start, end = self.span(path)
+        except SpanNotFound:
+            if "NaN" not in self.text and "Infinity" not in self.text:
+                raise  # in JSON the span finder reads, there is no value there
+            # Perhaps a constant the span finder does not read (NaN): the whole says.
+            node = self.whole()
+            for key in path:
+                node = _child(node, key)
+            return node
+        return json.loads(self.text[start:end])
+
+    def get(self, path: Sequence[str | int], default: Any = None) -> Any:
+        """The value at ``path``, ``default`` when there is none."""
+        try:
+            return self.value(path)
+        except LookupError:
+            return default
+
+    def whole(self) -> Any:
+        """``json.loads`` of the text, read once."""
+        if not self._whole:
+            self._whole.append(json.loads(self.text))
+        return self._whole[0]
+
+
+def _child(node: Any, key: str | int) -> Any:
+    """``node[key]`` where ``node`` is an object (``key`` a name) or an array (an index);
+    LookupError otherwise, as where :func:`value_span` finds no value."""
+    if isinstance(key, int) and isinstance(node, list):
+        return node[key]
+    if isinstance(key, str) and isinstance(node, dict):
+        return node[key]
+    raise LookupError(f"No value at {key!r}.")
 
 
 def line_indent(text: str, at: int) -> str:

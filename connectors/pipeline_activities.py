@@ -6,7 +6,7 @@ of them replaced in the stored file's bytes, changing only the lines of what cha
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -114,38 +114,57 @@ def _branches(activity: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ..
 def activities(document: Mapping[str, Any]) -> list[Activity]:
     """Every activity of a pipeline document, depth first, each container before its inner
     activities."""
-    found: list[Activity] = []
+    items = _list(_dict(document.get("properties")).get("activities"))
+    return list(_walk(enumerate(items), ("properties", "activities"), "", 0))
 
-    def walk(items: Any, path: Path, parent: str, depth: int) -> None:
-        for index, body in enumerate(_list(items)):
-            if not isinstance(body, dict):
-                continue
-            activity = Activity((*path, index), body, parent, depth)
-            found.append(activity)
-            for sub, label in _branches(body):
-                inner = body
-                for part in sub:
-                    inner = inner[part]  # type: ignore[index]
-                walk(inner, (*activity.path, *sub), f"{activity.name} › {label}", depth + 1)
 
-    walk(_dict(document.get("properties")).get("activities"), ("properties", "activities"), "", 0)
-    return found
+def _walk(
+    items: Iterable[tuple[int, Any]], path: Path, parent: str, depth: int
+) -> Iterator[Activity]:
+    """The activities among ``items`` (index, body) of the list at ``path``, each followed
+    by the ones inside it."""
+    for index, body in items:
+        if not isinstance(body, dict):
+            continue
+        activity = Activity((*path, index), body, parent, depth)
+        yield activity
+        for sub, label in _branches(body):
+            inner = body
+            for part in sub:
+                inner = inner[part]  # type: ignore[index]
+            yield from _walk(
+                enumerate(inner), (*activity.path, *sub), f"{activity.name} › {label}", depth + 1
+            )
+
+
+def top_level_index(key: str) -> int | None:
+    """The index of the pipeline's own activity an :attr:`Activity.key` is, or is inside
+    of (``properties.activities.<index>...``); None for a key of no activity."""
+    parts = key.split(".")
+    if len(parts) < 3 or parts[:2] != ["properties", "activities"]:
+        return None
+    index = parts[2]
+    return int(index) if index.isdigit() and str(int(index)) == index else None
 
 
 def find(document: Mapping[str, Any], key: str) -> Activity | None:
     """The activity whose :attr:`Activity.key` is ``key``; one of the pipeline's own
     (not inside a control activity) is taken where it is, without listing the others."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[:2] == ["properties", "activities"] and parts[2].isdigit():
-        index = int(parts[2])
-        items = _list(_dict(document.get("properties")).get("activities"))
-        if str(index) != parts[2] or index >= len(items):
-            return None
-        body = items[index]
-        if not isinstance(body, dict):
-            return None
-        return Activity(("properties", "activities", index), body)
-    for activity in activities(document):
+    index = top_level_index(key)
+    items = _list(_dict(document.get("properties")).get("activities"))
+    if index is None or index >= len(items):
+        return None
+    return find_in(items[index], index, key)
+
+
+def find_in(body: Any, index: int, key: str) -> Activity | None:
+    """:func:`find` given only ``body``, the pipeline's own activity at ``index`` (the one
+    ``key`` is, or is inside of, by :func:`top_level_index`): the others need not be read."""
+    if key == f"properties.activities.{index}":
+        return (
+            Activity(("properties", "activities", index), body) if isinstance(body, dict) else None
+        )
+    for activity in _walk([(index, body)], ("properties", "activities"), "", 0):
         if activity.key == key:
             return activity
     return None
@@ -305,7 +324,9 @@ __all__ = [
     "Replaced",
     "activities",
     "find",
+    "find_in",
     "replace_activity",
     "replaced_at",
     "structure_problems",
+    "top_level_index",
 ]

@@ -102,6 +102,13 @@ def has_form(kind: str, connector_type: object) -> bool:
 DATASET = KINDS["dataset"]
 
 
+def schema_validated_kind(kind: str) -> bool:
+    """Whether a resource of this kind may be validated whole by a connector's schema (by
+    :func:`has_form` or :func:`dataset_type`, the only kinds either says yes for): a
+    resource of any other kind is kept as a document whatever its type."""
+    return kind in (LINKED_SERVICE.name, DATASET.name)
+
+
 def dataset_type(kind: str, dataset_type_name: object) -> DatasetType | None:
     """The connector-declared dataset type of a resource, or None (kept as a document).
 

@@ -19,12 +19,18 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from connectors.adf_format import canonical_properties
-from connectors.json_spans import SpanNotFound, value_span
+from connectors.json_spans import JsonText, SpanNotFound
 from connectors.kinds import LINKED_SERVICE, get_kind
 from connectors.pipeline_activities import replaced_at
 from connectors.problems import Problem
 from connectors.references import rename_references
-from connectors.registry import UnknownConnector, dataset_type, get_connector, has_form
+from connectors.registry import (
+    UnknownConnector,
+    dataset_type,
+    get_connector,
+    has_form,
+    schema_validated_kind,
+)
 from connectors.secret_targets import target_of
 from connectors.secrets import as_validated, masked, secure_strings, wrap_secret_parameters
 from connectors.validation import (
@@ -228,7 +234,7 @@ def save_value(
     *,
     user: Any,
     instance: Resource,
-    stored: dict[str, Any],
+    stored: JsonText | None = None,
     at: tuple[str | int, ...],
     value: dict[str, Any],
     action: str,
@@ -238,35 +244,40 @@ def save_value(
     source_bytes: bytes | None = None,
     also: Callable[[SaveResult], object] | None = None,
 ) -> SaveResult:
-    """Edit one object of a resource (one activity of a pipeline): ``stored`` is what the
-    resource's definition holds (read by the caller, left as it is), ``value`` the new
-    object at ``at`` under its properties, as :func:`save_definition` takes a definition
-    (a secret unchanged as the mask). Nothing else of the definition changes, so only
+    """Edit one object of a resource (one activity of a pipeline): ``value`` is the new
+    object at ``at`` under its properties, as :func:`save_definition` takes a definition (a
+    secret unchanged as the mask). Nothing else of the definition changes, so only
     ``value`` is checked, its secrets resolved and sealed: the same problems at the same
-    paths as :func:`save_definition` finds for the whole, at the cost of the part. A
-    resource whose kind and type a schema validates whole goes through
-    :func:`save_definition`. The new revision holds the whole definition, as every one
-    does; ``based_on`` refuses a stale edit as there."""
+    paths as :func:`save_definition` finds for the whole, at the cost of the part. The
+    stored definition is read only where needed (``stored``: the caller's
+    :class:`JsonText` of it, with what it has read already): the old value, and the whole
+    only when ``value`` holds a secure string (whose target is the whole's) or is one the
+    resource's columns are made of. A resource whose kind and type a schema validates whole
+    goes through :func:`save_definition`. The new revision holds the whole definition, as
+    every one does; ``based_on`` refuses a stale edit as there."""
     kind = instance.kind
-    whole = replaced_at(stored, at, value)
-    declared = stored.get("type")
+    if stored is None or stored.text is not instance.definition:
+        stored = JsonText(instance.definition)
+    declared = stored.get(("type",)) if schema_validated_kind(kind) else None
     whole_checked = has_form(kind, declared) or dataset_type(kind, declared) is not None
     if whole_checked or not at or at[0] == "parameters":  # (secret parameters are wrapped)
+        whole = replaced_at(stored.whole(), at, value)
         return save_definition(
             user=user, name=instance.name, properties=masked(whole), action=action,
             comment=comment, instance=instance, based_on=based_on, source_path=source_path,
             source_bytes=source_bytes, also=also,
         )  # fmt: skip
-    old = stored
-    for key in at:
-        old = old[key]  # type: ignore[index]
+    old = stored.value(at)
+    has_secrets = next(secure_strings(value), None) is not None
     resolved, problems = resolve_secrets(
         value,
         old if isinstance(old, dict) else None,
         trusted=False,
-        masks_held=masks_held(kind, whole),
+        # The type after the edit (all masks_held reads): no form's, or it went whole above.
+        masks_held=masks_held(kind, {"type": value if at == ("type",) else declared}),
         at=at,
-        whole=whole,
+        # Read only for a secret: where ADF holds it, the target a stored one is kept for.
+        whole=replaced_at(stored.whole(), at, value) if has_secrets else None,
     )
     problems = [
         *problems,
@@ -275,11 +286,19 @@ def save_value(
     ]
     if problems:
         raise DefinitionInvalid(problems)
-    properties, fields = _fields(instance.name, replaced_at(stored, at, resolved), None)
+    after = replaced_at(stored.whole(), at, resolved) if has_secrets else None
+    fields: dict[str, Any] = {}
+    if at[0] in COLUMN_MEMBERS:
+        if after is None:
+            after = replaced_at(stored.whole(), at, resolved)
+        _, fields = _fields(instance.name, after, None)
+    # else: the columns (name, type, description, annotations...) are made of other
+    # members, which stay as they are: only the definition is written anew.
     try:
         with transaction.atomic():
-            sealed = seal(resolved, target_of(properties))
-            fields["definition"] = _definition_with(instance.definition, stored, at, sealed)
+            # A new secret is bound to the whole's target (and only a secret reads it).
+            sealed = seal(resolved, target_of(after) if after is not None else {})
+            fields["definition"] = _definition_with(stored, at, sealed)
             resource, revision = _append_revision(
                 instance, based_on, fields, user=user, action=action, comment=comment,
                 source_path=source_path, source_bytes=source_bytes,
@@ -291,17 +310,16 @@ def save_value(
     return SaveResult(resource, revision)
 
 
-def _definition_with(
-    definition: str, stored: dict[str, Any], at: tuple[str | int, ...], value: Any
-) -> str:
-    """The stored ``definition`` (the text of ``stored``) with the value at ``at`` written
-    anew: the text around it kept, so a large definition is not written out whole again.
-    It reads as ``stored`` with that value replaced, as the whole written anew would."""
+def _definition_with(stored: JsonText, at: tuple[str | int, ...], value: Any) -> str:
+    """The stored definition (``stored``'s text) with the value at ``at`` written anew: the
+    text around it kept, so a large definition is not written out whole again. It reads as
+    the stored definition with that value replaced, as the whole written anew would."""
     try:
-        start, end = value_span(definition, at)
+        start, end = stored.span(at)
     except SpanNotFound:  # pragma: no cover - the definition holds what it was read as
-        return json.dumps(replaced_at(stored, at, value), ensure_ascii=False)
-    return definition[:start] + json.dumps(value, ensure_ascii=False) + definition[end:]
+        return json.dumps(replaced_at(stored.whole(), at, value), ensure_ascii=False)
+    text = stored.text
+    return text[:start] + json.dumps(value, ensure_ascii=False) + text[end:]
 
 
 def _checked(
@@ -339,6 +357,10 @@ def _checked(
         schema_checked=schema_checked,
     )
     return properties, version, [*secret_problems, *problems]
+
+
+COLUMN_MEMBERS = ("type", "version", "description", "annotations")
+"""The members of a definition its resource's columns are made of (:func:`_fields`)."""
 
 
 def _fields(

@@ -66,6 +66,7 @@ from portal.definitions import (
 )
 from portal.environments import keep_files
 from portal.models import EnvironmentFile, Factory, RepositoryFile, Resource, Revision
+from portal.postgres_values import results_in_binary
 
 
 @dataclass
@@ -666,8 +667,13 @@ def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | Non
         .order_by("resource_id")
         .values_list("resource_id", "number", "source_path", "source_bytes")
     )
-    # Many resources' bytes are read a chunk at a time; one resource's in one fetch.
-    chunks = rows.iterator(chunk_size=500) if len(resources) > 1 else rows
+    # Many resources' bytes are read a chunk at a time; one resource's in one fetch, as
+    # bytes (not as hexadecimal text twice as long: a large file's save reads its file).
+    if len(resources) > 1:
+        chunks: Iterable[tuple[int, int, str | None, Any]] = rows.iterator(chunk_size=500)
+    else:
+        with results_in_binary():
+            chunks = list(rows)
     for resource_id, number, path, data in chunks:
         found[resource_id] = (number, path, bytes(data))
     return found

@@ -9,20 +9,23 @@ connector parts say which activities they author (:mod:`connectors.activity_part
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from connectors import activity_parts, json_limits
 from connectors.base import ActivityPart, Connector
 from connectors.formdata import form_from_properties, type_properties_from_form
+from connectors.json_spans import JsonText
 from connectors.kinds import KINDS
 from connectors.pipeline_activities import (
     Activity,
     activities,
-    find,
+    find_in,
     replace_activity,
     structure_problems,
+    top_level_index,
 )
 from connectors.problems import Problem
 from connectors.registry import UnknownConnector, get_connector
@@ -157,8 +160,8 @@ class ActivityEdit:
     new_body: dict[str, Any]
     problems: list[Problem]
     datasets: Datasets
-    parameters: dict[str, Any]
-    variables: dict[str, Any]
+    parameters: Mapping[str, Any]
+    variables: Mapping[str, Any]
 
     @property
     def code(self) -> str:
@@ -173,22 +176,60 @@ class ActivityEdit:
         return [p for p in self.problems if p.path[2:] not in names]
 
 
-def _read_properties(resource: Resource) -> dict[str, Any]:
-    """The pipeline's stored properties, read once per instance and revision: the activity
-    editor looks at them several times in one request and changes none of them (an edit is
-    made on a copy, :func:`connectors.activity_parts.apply`)."""
-    memo = resource.__dict__.get("_read_properties")
-    if memo is None or memo[0] is not resource.definition:
-        memo = (resource.definition, resource.properties)
-        resource.__dict__["_read_properties"] = memo
-    return memo[1]
+def stored_text(resource: Resource) -> JsonText:
+    """The pipeline's stored properties, read only where asked (one per instance and
+    revision): the activity editor reads one activity and, when a query needs them, the
+    pipeline's parameters and variables, and an activity's save writes that activity into
+    this text; the rest of a large pipeline is never parsed."""
+    memo = resource.__dict__.get("_stored_text")
+    if memo is None or memo.text is not resource.definition:
+        memo = JsonText(resource.definition)
+        resource.__dict__["_stored_text"] = memo
+    return memo
+
+
+class Declared(Mapping[str, Any]):
+    """The pipeline's parameters or variables (a member of its properties, ``{}`` unless an
+    object), read from the stored text when first looked at: a query without an expression
+    never looks."""
+
+    def __init__(self, stored: JsonText, member: str) -> None:
+        self._stored = stored
+        self._member = member
+
+    @cached_property
+    def _value(self) -> dict[str, Any]:
+        found = self._stored.get((self._member,))
+        return found if isinstance(found, dict) else {}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._value[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._value)
+
+    def __len__(self) -> int:
+        return len(self._value)
 
 
 def load_activity(resource: Resource, key: str) -> tuple[Activity, Datasets]:
-    activity = find({"properties": _read_properties(resource)}, key)
+    activity = _find(stored_text(resource), key)
     if activity is None:
         raise LookupError(f"'{resource.name}' has no activity at {key}.")
     return activity, Datasets(resource.factory)
+
+
+def _find(stored: JsonText, key: str) -> Activity | None:
+    """:func:`find` in the stored properties, reading only the pipeline's own activity the
+    key is (or is inside of)."""
+    index = top_level_index(key)
+    if index is None:
+        return None
+    try:
+        body = stored.value(("activities", index))
+    except LookupError:
+        return None
+    return find_in(body, index, key)
 
 
 def query_guard_problems(connector: Connector) -> Any:
@@ -226,11 +267,8 @@ def build_edit(
         else:
             form = {k: str(data.get(k, "")) for k in data}  # a QueryDict: its last values
         values = type_properties_from_form(part, form, stored_values)
-    properties = _read_properties(resource)
-    parameters = (
-        properties.get("parameters") if isinstance(properties.get("parameters"), dict) else {}
-    )
-    variables = properties.get("variables") if isinstance(properties.get("variables"), dict) else {}
+    stored = stored_text(resource)
+    parameters, variables = Declared(stored, "parameters"), Declared(stored, "variables")
     problems = activity_parts.check(
         part,
         values,
@@ -242,7 +280,7 @@ def build_edit(
     new_body = activity_parts.apply(part, activity.body, values)
     return ActivityEdit(
         resource, activity, connector, part, form, dict(values), new_body, problems, datasets,
-        dict(parameters or {}), dict(variables or {}),
+        parameters, variables,
     )  # fmt: skip
 
 
@@ -256,7 +294,7 @@ class SavedActivity:
     raw: bytes
     at: tuple[str | int, ...]
     activity: dict[str, Any]
-    stored: dict[str, Any]
+    stored: JsonText
 
 
 def activity_saved(edit: ActivityEdit) -> SavedActivity:
@@ -268,7 +306,7 @@ def activity_saved(edit: ActivityEdit) -> SavedActivity:
     # The file holds each secret as the mask; the new body holds the stored reference.
     body = map_secure_strings(edit.new_body, _as_mask)
     replaced = replace_activity(raw, edit.activity.path, body)
-    stored = _read_properties(edit.resource)
+    stored = stored_text(edit.resource)
     return SavedActivity(path, replaced.raw, edit.activity.path[1:], replaced.activity, stored)
 
 

@@ -74,6 +74,23 @@ def values_as_parameters() -> Iterator[None]:
     into it (Django's default on psycopg 3, for queries whose SQL it cannot prepare): a
     revision of a large file then costs no escaping and parsing of its text and bytes
     (bytes quoted are twice as long). Elsewhere, and on SQLite, nothing changes."""
+    with _cursors(binary_results=False):
+        yield
+
+
+@contextmanager
+def results_in_binary() -> Iterator[None]:
+    """The queries inside send their values as :func:`values_as_parameters` does, and
+    PostgreSQL sends their results in its binary format: a large ``bytea`` value comes as
+    its bytes, not as hexadecimal text twice as long that the server writes and the client
+    reads back. For plain queries of a few columns (no server-side cursor: ``iterator()``
+    keeps its own). Elsewhere, and on SQLite, nothing changes."""
+    with _cursors(binary_results=True):
+        yield
+
+
+@contextmanager
+def _cursors(*, binary_results: bool) -> Iterator[None]:
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -89,7 +106,7 @@ def values_as_parameters() -> Iterator[None]:
     connection.ensure_connection()
     raw = connection.connection
     previous = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
+    raw.cursor_factory = _binary_results_cursor() if binary_results else ServerBindingCursor
     try:
         yield
     finally:
@@ -163,3 +180,19 @@ def create_all(model: type[Model], objects: Sequence[Model]) -> None:
     for instance in objects:
         instance._state.adding = False
         instance._state.db = connection.alias
+
+
+@cache
+def _binary_results_cursor() -> type:
+    """Django's server-binding cursor, its results in PostgreSQL's binary format."""
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+    from psycopg.pq import Format
+
+    class BinaryResultsCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.format = Format.BINARY
+
+    return BinaryResultsCursor

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from connectors.json_spans import JsonText
 from portal.imports import export_repository, import_repository
 from portal.models import Factory, Resource
 from tests.conftest import signed_in
@@ -490,3 +492,52 @@ def test_the_query_rate_limit_counts_checks_made_by_every_process(
         .content.decode()
     )
     assert AuditEvent.objects.filter(action=AuditEvent.Action.QUERY_CHECK).count() == 2
+
+
+def test_saving_one_activity_parses_no_more_of_the_pipeline_than_that_activity(
+    contoso: Factory, editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = pipeline(contoso)
+    expected = before.properties
+    expected["activities"][1]["typeProperties"]["source"]["query"] = "SELECT 7 AS x"
+
+    def parsed_whole(self: Any) -> Any:
+        raise AssertionError("the whole stored definition was parsed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(JsonText, "whole", parsed_whole)
+        patched.setattr(
+            Resource,
+            "properties",
+            property(
+                lambda r: parsed_whole(r) if r.kind == "pipeline" else json.loads(r.definition)
+            ),
+        )
+        response = save_query(signed_in(editor), contoso, "SELECT 7 AS x", before.revision)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    saved = pipeline(contoso)
+    assert saved.revision == before.revision + 1
+    assert saved.properties == expected
+    columns = ("name", "name_key", "connector", "connector_version", "description", "annotations")
+    assert [getattr(saved, c) for c in columns] == [getattr(before, c) for c in columns]
+
+
+def test_an_expression_query_is_checked_against_the_pipelines_parameters_and_variables(
+    contoso: Factory, editor: Any
+) -> None:
+    client, before = signed_in(editor), pipeline(contoso).revision
+    declared = "@concat('SELECT ', pipeline().parameters.region, variables('note'))"
+    response = save_query(client, contoso, declared, before)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    saved = pipeline(contoso)
+    query = saved.properties["activities"][1]["typeProperties"]["source"]["query"]
+    assert query == {"value": declared, "type": "Expression"}  # as Studio writes it
+    for undeclared, what in (
+        ("@concat('SELECT ', pipeline().parameters.country)", "pipeline parameter 'country'"),
+        ("@concat('SELECT ', variables('other'))", "variable 'other'"),
+    ):
+        response = save_query(client, contoso, undeclared, saved.revision)
+        assert response.status_code == 400
+        page = unescape(response.content.decode())
+        assert f"refers to the {what}, which the pipeline does not declare" in page
+    assert pipeline(contoso).revision == saved.revision

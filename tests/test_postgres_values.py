@@ -15,8 +15,14 @@ psycopg = pytest.importorskip("psycopg")
 from psycopg.adapt import PyFormat, Transformer  # noqa: E402
 from psycopg.types.array import ListDumper  # noqa: E402
 
+from portal.imports import export_entry  # noqa: E402
 from portal.models import Factory, Resource, ResourceTerm, Revision  # noqa: E402
-from portal.postgres_values import array_dumper, create_all, insert_rows  # noqa: E402
+from portal.postgres_values import (  # noqa: E402
+    array_dumper,
+    create_all,
+    insert_rows,
+    results_in_binary,
+)
 
 ELEMENTS: list[Any] = [
     ['{"name": "a\\"b", "path": "C:\\\\data\\\\x"}', "plain", "", "NULL", "null", None],
@@ -138,3 +144,31 @@ def test_insert_rows_writes_every_row_in_as_many_statements_as_needed(editor: An
         "resource_id", "field", "key"
     )
     assert sorted(stored) == sorted(rows)
+
+
+@pytest.mark.django_db
+def test_results_in_binary_read_back_what_text_results_read(editor: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the PostgreSQL pass of scripts/test.sh)")
+    factory = Factory.objects.create(name="binary")
+    data = bytes(range(256)) * 64 + 'naïve – 売上 \\ " {x}'.encode()
+    resource = Resource.objects.create(
+        factory=factory, kind="pipeline", name="P", name_key="p", definition='{"a": 1}', revision=1,
+        created_by=editor, updated_by=editor,
+    )  # fmt: skip
+    Revision.objects.create(
+        resource=resource, number=1, name="P", definition='{"a": 1}', action="import",
+        author=editor, source_path="pipeline/P.json", source_bytes=data,
+    )  # fmt: skip
+    rows = Revision.objects.filter(resource=resource).values_list(
+        "number", "name", "source_path", "source_bytes", "created_at"
+    )
+    as_text = list(rows)
+    with results_in_binary():
+        as_binary = list(rows.all())
+    assert [(*r[:3], bytes(r[3]), r[4]) for r in as_binary] == [
+        (*r[:3], bytes(r[3]), r[4]) for r in as_text
+    ]
+    assert bytes(as_binary[0][3]) == data
+    # What reads one resource's file so (an export of one resource, an activity's save).
+    assert export_entry(resource) == ("pipeline/P.json", data)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from connectors.json_spans import JsonText
 from portal import audit
 from portal.definitions import (
     DefinitionInvalid,
@@ -102,7 +103,7 @@ def save_part(
     actor: Actor,
     resource: Resource,
     *,
-    stored: dict[str, Any],
+    stored: JsonText | None = None,
     at: tuple[str | int, ...],
     value: dict[str, Any],
     based_on: int | None = None,
@@ -111,9 +112,9 @@ def save_part(
     source_path: str | None = None,
     source_bytes: bytes | None = None,
 ) -> SaveResult:
-    """Edit one object of a resource, the rest of it as ``stored`` (its definition, read
-    by the caller): :func:`portal.definitions.save_value`, audited as an edit in the same
-    transaction."""
+    """Edit one object of a resource, the rest of it as ``stored`` (its definition as the
+    caller has read it, if it has): :func:`portal.definitions.save_value`, audited as an
+    edit in the same transaction."""
     return save_value(
         user=actor.user,
         instance=resource,

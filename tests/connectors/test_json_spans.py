@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from connectors.json_spans import SpanNotFound, value_span
+from connectors.json_spans import JsonText, SpanNotFound, value_span
 
 TEXTS = [
     '{"a": 1, "b": [1, {"c": 2}], "a": {"x": [3]}, "d": {"y": 1}, "d": 2}',
@@ -55,3 +55,29 @@ def test_one_activity_of_a_large_pipeline_is_found_among_its_neighbours() -> Non
     text = json.dumps({"name": "P", "properties": {"activities": activities}}, indent="\t")
     start, end = value_span(text, ("properties", "activities", 150))
     assert json.loads(text[start:end]) == activities[150]
+
+
+@pytest.mark.parametrize("text", [*TEXTS, '{"a": NaN, "b": {"x": [1, NaN]}}', '[1, {"a": 2}]'])
+def test_a_json_text_reads_each_value_as_json_loads_of_the_whole_does(text: str) -> None:
+    paths = [*PATHS, ("b", "x", 1), ("b", "x"), (0,), (1, "a"), ("a", 0), ("q", 0)]
+    for path in paths:
+        stored = JsonText(text)
+        try:
+            expected = _loaded_at(text, path)
+        except LookupError:
+            with pytest.raises(LookupError):
+                stored.value(path)
+            assert stored.get(path, "none") == "none"
+            continue
+        assert json.dumps(stored.value(path)) == json.dumps(expected), path
+        assert json.dumps(stored.get(path)) == json.dumps(expected), path
+
+
+def test_a_json_text_reads_one_activity_without_the_others() -> None:
+    activities = [{"name": f"A{n}", "typeProperties": {"q": f"SELECT {n}"}} for n in range(300)]
+    stored = JsonText(json.dumps({"activities": activities, "parameters": {"p": 1}}))
+    assert stored.value(("activities", 150)) == activities[150]
+    assert stored.get(("parameters",)) == {"p": 1}
+    assert stored.get(("variables",)) is None
+    assert stored.span(("activities", 150)) == value_span(stored.text, ("activities", 150))
+    assert not stored._whole  # found and read by its span: the whole never parsed

@@ -14,8 +14,10 @@ from connectors.json_patch import patched
 from connectors.pipeline_activities import (
     activities,
     find,
+    find_in,
     replace_activity,
     structure_problems,
+    top_level_index,
 )
 
 DATA = Path(__file__).parent / "data" / "pipelines"
@@ -52,6 +54,20 @@ def test_activities_are_listed_with_nested_ones_of_foreach_and_if():
     assert copy.depends_on == [{"activity": "Lookup Day", "conditions": ["Succeeded"]}]
     assert found[3].parent == "For Each Table › activities"
     assert find(pipeline(), found[6].key).name == "Lookup All"
+
+
+def test_an_activity_is_found_from_the_pipelines_own_activity_it_is_or_is_inside_of():
+    document = pipeline()
+    items = document["properties"]["activities"]
+    for activity in activities(document):
+        index = top_level_index(activity.key)
+        assert index == activity.path[2]
+        assert find_in(items[index], index, activity.key) == activity
+        assert find(document, activity.key) == activity
+    for key in ("properties.activities.01", "properties.activities.9", "properties.x.0", "a"):
+        assert find(document, key) is None
+    assert top_level_index("properties.activities.01") is None
+    assert find_in(items[2], 2, "properties.activities.2.typeProperties.activities.7") is None
 
 
 def test_switch_cases_and_default_activities_are_listed():
