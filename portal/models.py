@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -176,6 +176,15 @@ def stored_kept_bytes(data: bytes, keys: Any = None) -> bytes:
     return data
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+def unique_row(queryset: models.QuerySet[_M]) -> _M | None:
+    """The row a filter on a unique key finds (None: none), read without the ORDER BY and
+    the clone that ``.first()`` adds (a request's lookups by token, name or role)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 class Factory(models.Model):
     """An ADF data factory or a Synapse workspace: the home of its resources."""
 
@@ -211,7 +220,7 @@ class Factory(models.Model):
 
     @classmethod
     def named(cls, name: str) -> Factory | None:
-        return cls.objects.filter(name=name).first()
+        return unique_row(cls.objects.filter(name=name))
 
 
 class FactoryRole(models.Model):
@@ -234,11 +243,8 @@ class FactoryRole(models.Model):
     @classmethod
     def role_name(cls, user_id: int, factory_id: int) -> str | None:
         """The role ``user_id`` has in ``factory_id`` (None: none)."""
-        return (
-            cls.objects.filter(user_id=user_id, factory_id=factory_id)
-            .values_list("role", flat=True)
-            .first()
-        )
+        roles = cls.objects.filter(user_id=user_id, factory_id=factory_id)
+        return next(iter(roles.values_list("role", flat=True).order_by()[:1]), None)
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):
@@ -331,10 +337,11 @@ class Resource(models.Model):
     @classmethod
     def live_named(cls, factory: Factory, kind: str, name: str) -> Resource | None:
         """The live resource of this kind and name in ``factory`` (its factory set)."""
-        resource = (
+        # Without the factory's join: it is the one given.
+        resource = unique_row(
             cls.objects.live()
+            .select_related(None)
             .filter(factory=factory, kind=kind, name_key=cls.key_for(name))
-            .first()
         )
         if resource is not None:
             resource.factory = factory
@@ -561,10 +568,10 @@ class ApiToken(models.Model):
     @classmethod
     def active(cls, key: str) -> ApiToken | None:
         """The unrevoked token with this key, with its user (None: there is none)."""
-        return (
-            cls.objects.filter(key_hash=cls.hash_key(key), revoked_at__isnull=True)
-            .select_related("user")
-            .first()
+        return unique_row(
+            cls.objects.filter(key_hash=cls.hash_key(key), revoked_at__isnull=True).select_related(
+                "user"
+            )
         )
 
     @staticmethod

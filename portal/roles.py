@@ -54,6 +54,27 @@ def role_of(user: Any, factory: Any = None) -> Role | None:
     return cache[factory.pk]
 
 
+def factory_named_for(user: Any, name: str) -> Any:
+    """The factory ``name`` (None: there is none), with ``user``'s role in it remembered
+    for :func:`role_of`: one query when the user has a role there (a request's scope and
+    its permission check, read together)."""
+    from portal.models import Factory, FactoryRole, unique_row
+
+    if not _active(user) or user.is_superuser:
+        return Factory.named(name)
+    cache = user.__dict__.setdefault("_factory_roles", {})
+    found = unique_row(
+        FactoryRole.objects.filter(user_id=user.pk, factory__name=name).select_related("factory")
+    )
+    if found is not None:
+        cache[found.factory_id] = Role(found.role) if found.role else None
+        return found.factory
+    factory = Factory.named(name)
+    if factory is not None:
+        cache[factory.pk] = None  # no role there: just read
+    return factory
+
+
 def has_role(user: Any, needed: Role, factory: Any = None) -> bool:
     role = role_of(user, factory)
     return role is not None and RANK[role] >= RANK[needed]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from portal.log_records import LoggedRefusal
 from portal.models import Factory
-from portal.roles import Role, has_role, has_site_role, role_of
+from portal.roles import Role, factory_named_for, has_role, has_site_role, role_of
 from portal.services import refusals
 from portal.services.actor import Actor
 
@@ -27,7 +27,9 @@ log = logging.getLogger("portal.access")
 
 def factory_for(user: Any, name: str | None) -> Factory:
     """The factory ``name`` (None: the default one), 404 unless ``user`` has a role in it."""
-    factory = Factory.default() if name is None else Factory.named(name)
+    factory = factory_named_for(user, Factory.DEFAULT_NAME if name is None else name)
+    if factory is None and name is None:
+        factory = Factory.default()  # made on first use
     if factory is None or (name is not None and role_of(user, factory) is None):
         raise Http404(f"No factory named '{name}'.")
     return factory
