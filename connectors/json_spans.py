@@ -45,17 +45,21 @@ def _value_end(text: str, at: int) -> int:
     return int(end)
 
 
-def value_span(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+def value_span(
+    text: str, path: Sequence[str | int], *, unique_keys: bool = False
+) -> tuple[int, int]:
     """``(start, end)`` of the value at ``path`` in the JSON ``text``. The text before the
     value is read once (by the standard library's scanner, in C); the text after it is
     only searched for the path's keys, unless one of them may be written again there
-    (then it is read too, and the last of duplicate keys wins, as in ``json.loads``)."""
+    (then it is read too, and the last of duplicate keys wins, as in ``json.loads``).
+    ``unique_keys``: the caller knows no object of ``text`` has a key twice (``json.dumps``
+    wrote it), so the text after the value is not even searched."""
     at, path = _skip_ws(text, 0), tuple(path)
     try:
         # Each key's first occurrence: what json.loads takes too, unless the key is written
         # again further on (the last one wins), which can only be after the value found.
         start, end, _ = _descend(text, at, path, need_end=False, first=True)
-        if not _may_repeat(text, end, path):
+        if unique_keys or not _may_repeat(text, end, path):
             return start, end
     except SpanNotFound:
         pass
@@ -143,10 +147,12 @@ class JsonText:
     only the text before it is skipped, by the standard library's scanner) and parsed alone,
     so a small value of a large text costs the small value and what comes before it, and
     nothing is kept of the rest. Found spans are remembered. Each value reads as it does in
-    ``json.loads`` of the whole text (which :meth:`whole` is, read once when asked)."""
+    ``json.loads`` of the whole text (which :meth:`whole` is, read once when asked).
+    ``unique_keys``: no object of ``text`` has a key twice (:func:`value_span`)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, unique_keys: bool = False) -> None:
         self.text = text
+        self.unique_keys = unique_keys
         self._spans: dict[tuple[str | int, ...], tuple[int, int]] = {}
         self._whole: list[Any] = []
 
@@ -155,7 +161,7 @@ class JsonText:
         key = tuple(path)
         found = self._spans.get(key)
         if found is None:
-            found = self._spans[key] = value_span(self.text, key)
+            found = self._spans[key] = value_span(self.text, key, unique_keys=self.unique_keys)
         return found
 
     def value(self, path: Sequence[str | int]) -> Any:

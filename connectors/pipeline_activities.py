@@ -254,11 +254,15 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
 
 class Replaced:
     """The edited file's bytes, the activity as the file now holds it (its key order, the
-    file's secrets as the file writes them), and the whole document (read when asked)."""
+    file's secrets as the file writes them), the activity's text as now written (the only
+    characters of the file that may differ), and the whole document (read when asked)."""
 
-    def __init__(self, raw: bytes, activity: dict[str, Any], document: Any, path: Path) -> None:
+    def __init__(
+        self, raw: bytes, activity: dict[str, Any], document: Any, path: Path, text: str = ""
+    ) -> None:
         self.raw = raw
         self.activity = activity
+        self.text = text
         self._before = document
         self._path = path
 
@@ -299,6 +303,7 @@ def replace_activity(
         json.loads(edited),
         document,
         path,
+        edited,
     )
 
 

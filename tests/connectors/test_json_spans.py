@@ -81,3 +81,16 @@ def test_a_json_text_reads_one_activity_without_the_others() -> None:
     assert stored.get(("variables",)) is None
     assert stored.span(("activities", 150)) == value_span(stored.text, ("activities", 150))
     assert not stored._whole  # found and read by its span: the whole never parsed
+
+
+def test_a_text_with_unique_keys_is_not_read_after_the_value() -> None:
+    """What ``json.dumps`` writes has no key twice: the key written again further on (an
+    inner activity list of a later ForEach) is not looked for, nor the rest read."""
+    document = {"p": {"acts": [{"n": 1}, {"t": {"acts": [{"n": 2}]}}]}, "q": [1]}
+    text = json.dumps(document)
+    broken = text[: text.index('[{"n": 2}')] + "]]]"  # the rest is not even JSON
+    for candidate in (text, broken):
+        stored = JsonText(candidate, unique_keys=True)
+        assert stored.value(("p", "acts", 0)) == {"n": 1}
+    with pytest.raises(SpanNotFound):
+        value_span(broken, ("p", "acts", 0))  # the key written again: the rest is read
