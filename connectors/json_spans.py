@@ -59,26 +59,85 @@ def value_span(
         # Each key's first occurrence: what json.loads takes too, unless the key is written
         # again further on (the last one wins), which can only be after the value found.
         start, end, _ = _descend(text, at, path, need_end=False, first=True)
-        if unique_keys or not _may_repeat(text, end, path):
-            return start, end
     except SpanNotFound:
-        pass
-    start, end, _ = _descend(text, at, path, need_end=False)
-    return start, end
+        # (perhaps only a later value of a key holds the rest of the path)
+        start, end, _ = _descend(text, at, path, need_end=False)
+        return start, end
+    if unique_keys or not _may_repeat(text, end, path):
+        return start, end
+    return _last_written(text, end, path, (start, end))
+
+
+def _last_written(
+    text: str, after: int, path: tuple[str | int, ...], span: tuple[int, int]
+) -> tuple[int, int]:
+    """``span``, the value at ``path`` where each key's first occurrence leads (it ends at
+    ``after``), or where a later occurrence of one of the keys leads (the last one wins):
+    the text after the value is read on from there, each enclosing object or array to its
+    end, innermost first; the text before it is not read again."""
+    found: tuple[int, int] | SpanNotFound = span
+    at = after
+    for level in range(len(path) - 1, -1, -1):
+        key, rest = path[level], path[level + 1 :]
+        at = _skip_ws(text, at)
+        while text[at : at + 1] == ",":
+            at = _skip_ws(text, at + 1)
+            if isinstance(key, str):
+                if text[at : at + 1] != '"':
+                    raise SpanNotFound(f"Not valid JSON at character {at}.")
+                name, at = _string_end(text, at)
+                at = _skip_ws(text, at)
+                if text[at : at + 1] != ":":
+                    raise SpanNotFound(f"Not valid JSON at character {at}.")
+                at = _skip_ws(text, at + 1)
+                if name == key:
+                    found, at = _member_value(text, at, rest)
+                    at = _skip_ws(text, at)
+                    continue
+            at = _skip_ws(text, _value_end(text, at))
+        if text[at : at + 1] != ("]" if isinstance(key, int) else "}"):
+            raise SpanNotFound(f"Not valid JSON at character {at}.")
+        at += 1
+    if isinstance(found, SpanNotFound):
+        raise found
+    return found
+
+
+def _member_value(
+    text: str, at: int, rest: tuple[str | int, ...]
+) -> tuple[tuple[int, int] | SpanNotFound, int]:
+    """The span of the value at ``rest`` under the member value starting at ``at`` (or why
+    there is none), and where that member value ends."""
+    try:
+        start, end, after = _descend(text, at, rest, need_end=True)
+    except SpanNotFound as exc:
+        return exc, _value_end(text, at)
+    return (start, end), after
 
 
 def _may_repeat(text: str, after: int, path: tuple[str | int, ...]) -> bool:
     """Whether a key of ``path`` may be written again after ``after``: it is, in its own
-    spelling, or an escape could spell it (``\\u`` anywhere after, or a key that has a
-    character written escaped)."""
+    spelling (a string followed by a colon), or an escape could spell it (``\\u``
+    anywhere after, or a key that has a character written escaped)."""
     # A one-character search first: it is fast where the two-character one is not.
     if text.find("\\", after) != -1 and text.find("\\u", after) != -1:
         return True
     for key in path:
         if isinstance(key, str):
             quoted = json.dumps(key, ensure_ascii=False)
-            if "\\" in quoted or "/" in key or text.find(quoted, after) != -1:
+            if "\\" in quoted or "/" in key or _key_written(text, quoted, after):
                 return True
+    return False
+
+
+def _key_written(text: str, quoted: str, after: int) -> bool:
+    """Whether the string ``quoted`` is written as a key after ``after`` (a quote after a
+    backslash is inside a string, and a string not followed by a colon is no key)."""
+    at = text.find(quoted, after)
+    while at != -1:
+        if text[at - 1] != "\\" and text.startswith(":", _skip_ws(text, at + len(quoted))):
+            return True
+        at = text.find(quoted, at + 1)
     return False
 
 
@@ -125,11 +184,7 @@ def _descend(
             return _descend(text, at, rest, need_end=False, first=True)[:2] + (-1,)
         if name == key:
             # The last of duplicate keys wins, as in json.loads: the rest is read on.
-            try:
-                start, end, at = _descend(text, at, rest, need_end=True)
-                found_or_not = (start, end)
-            except SpanNotFound as exc:
-                found_or_not, at = exc, _value_end(text, at)
+            found_or_not, at = _member_value(text, at, rest)
         else:
             at = _value_end(text, at)
         at = _skip_ws(text, at)
