@@ -31,12 +31,14 @@ def _string_end(text: str, at: int) -> tuple[str, int]:
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # C where CPython has it
 
 
+_VALUE_STARTS = frozenset('"{[-tfn0123456789')
+"""How a JSON value starts (NaN and Infinity, which Python's scanner reads, are none)."""
+
+
 def _value_end(text: str, at: int) -> int:
     """The end of the value starting at ``at`` (no leading whitespace): the standard
     library's scanner reads it (in C), so skipping a large value costs no Python loop."""
-    if text[at : at + 1] not in ('"', "{", "[", "-", "t", "f", "n") and not (
-        text[at : at + 1].isdigit()
-    ):
+    if text[at : at + 1] not in _VALUE_STARTS:
         raise SpanNotFound(f"Not valid JSON at character {at}.")
     try:
         _, end = _SCAN(text, at)
@@ -141,6 +143,24 @@ def _key_written(text: str, quoted: str, after: int) -> bool:
     return False
 
 
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+
+
+def _skip_items(text: str, at: int, count: int) -> int:
+    """Where item ``count`` of an array starts, its first item (or its ``]``) at ``at``:
+    the items before it are skipped by the standard library's scanner, in a loop kept
+    short (a large pipeline's activities are hundreds)."""
+    if count < 0 or text[at : at + 1] == "]":
+        raise SpanNotFound(f"No item {count}.")
+    comma = _COMMA.match
+    for _ in range(count):
+        found = comma(text, _value_end(text, at))
+        if found is None:  # the array ends (or is not valid JSON) before the item
+            raise SpanNotFound(f"No item {count}.")
+        at = found.end()
+    return at
+
+
 def _descend(
     text: str, at: int, path: tuple[str | int, ...], *, need_end: bool, first: bool = False
 ) -> tuple[int, int, int]:
@@ -155,24 +175,16 @@ def _descend(
     if isinstance(key, int):
         if char != "[":
             raise SpanNotFound(f"No array where item {key} was expected.")
-        at = _skip_ws(text, at + 1)
-        index = 0
-        found: tuple[int, int] | None = None
-        while text[at : at + 1] != "]":
-            if index == key:
-                start, end, item_end = _descend(text, at, rest, need_end=need_end, first=first)
-                if not need_end:
-                    return start, end, -1
-                found, at = (start, end), item_end
-            else:
-                at = _value_end(text, at)
-            at = _skip_ws(text, at)
-            if text[at : at + 1] == ",":
-                at = _skip_ws(text, at + 1)
-            index += 1
-        if found is None:
-            raise SpanNotFound(f"No item {key}.")
-        return found[0], found[1], at + 1
+        at = _skip_items(text, _skip_ws(text, at + 1), key)
+        start, end, item_end = _descend(text, at, rest, need_end=need_end, first=first)
+        if not need_end:
+            return start, end, -1
+        at = _skip_ws(text, item_end)
+        while text[at : at + 1] == ",":
+            at = _skip_ws(text, _value_end(text, _skip_ws(text, at + 1)))
+        if text[at : at + 1] != "]":
+            raise SpanNotFound(f"Not valid JSON at character {at}.")
+        return start, end, at + 1
     if char != "{":
         raise SpanNotFound(f"No object where key {key!r} was expected.")
     at = _skip_ws(text, at + 1)

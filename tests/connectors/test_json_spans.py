@@ -107,13 +107,13 @@ def test_a_key_written_again_further_in_is_checked_without_reading_the_text_befo
     acts = [{"n": i, "t": {"acts": [{"n": -i}]}} for i in range(10)]
     text = json.dumps({"p": {"acts": acts, "v": 1}, "q": 2}, indent="\t")
     read_from: list[int] = []
-    value_end = spans._value_end
+    scan = spans._SCAN
 
-    def counted(text: str, at: int) -> int:
+    def counted(text: str, at: int) -> Any:
         read_from.append(at)
-        return value_end(text, at)
+        return scan(text, at)
 
-    monkeypatch.setattr(spans, "_value_end", counted)
+    monkeypatch.setattr(spans, "_SCAN", counted)
     start, end = value_span(text, ("p", "acts", 5))
     assert json.loads(text[start:end]) == acts[5]
     before = [at for at in read_from if at < start]
