@@ -296,10 +296,15 @@ def replace_activity(
     edited = patched_text(part, dict(activity), before, style=detect_style(raw))
     if not edited.startswith(indent):  # pragma: no cover - edits stay inside the value
         raise ValueError("The activity's edit reached outside it.")
-    new_text = text[:start] + edited[len(indent) :] + text[end:]
-    data = new_text.encode("utf-8")
+    new_part = edited[len(indent) :].encode("utf-8")
+    if raw.isascii():  # (no BOM then) a character is a byte: the file's own bytes around
+        whole = memoryview(raw)  # the activity, copied once
+        data = b"".join((whole[:start], new_part, whole[end:]))
+    else:
+        data = text[:start].encode("utf-8") + new_part + text[end:].encode("utf-8")
+        data = BOM + data if bom else data
     return Replaced(
-        BOM + data if bom else data,
+        data,
         json.loads(edited),
         document,
         path,
