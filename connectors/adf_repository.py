@@ -367,7 +367,7 @@ def holds_clear_secret(raw: bytes) -> bool:
     """Whether ``raw`` may hold a secret written in clear: JSON with a secret value in clear
     (as :func:`without_clear_secrets` finds them) or a duplicate key that could hide one, or
     bytes that may name a secure string and cannot be read as JSON."""
-    if not _may_hold_secret(raw):
+    if not may_hold_secret(raw):
         return False
     read = _read_for_secrets(raw)
     if read is None:
@@ -379,7 +379,7 @@ def holds_clear_secret(raw: bytes) -> bool:
 def _read_for_secrets(raw: bytes) -> tuple[str, Any, list[str]] | None:
     """(text, document, duplicate keys) of bytes that may hold a secure string; None for
     any other, or bytes that are not UTF-8, not JSON or too deep to read."""
-    if not _may_hold_secret(raw):
+    if not may_hold_secret(raw):
         return None
     duplicates: list[str] = []
     try:
@@ -400,8 +400,11 @@ def _spans(text: str, paths: list[Parts]) -> list[tuple[int, int]] | None:
         return None
 
 
-def _may_hold_secret(raw: bytes) -> bool:
-    """Whether ``raw`` may hold a secure string at all (``\\u`` escapes may spell one)."""
+def may_hold_secret(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a secure string at all (``\\u`` escapes may spell one).
+    Bytes that may not hold no secret in clear either, whatever JSON text they are a part
+    of: a secure string, or a SecureString parameter, is one object, written whole inside
+    them or not at all."""
     # (a one-byte search for the backslash first: the two-byte one is slow on a large file)
     return b"securestring" in raw.lower() or (b"\\" in raw and b"\\u" in raw)
 
@@ -470,6 +473,7 @@ __all__ = [
     "clear_secret_paths",
     "export_bytes",
     "masked_document",
+    "may_hold_secret",
     "parse_file",
     "parse_repository",
     "read_repository",

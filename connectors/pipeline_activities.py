@@ -254,11 +254,15 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
 
 class Replaced:
     """The edited file's bytes, the activity as the file now holds it (its key order, the
-    file's secrets as the file writes them), and the whole document (read when asked)."""
+    file's secrets as the file writes them), the activity's text as now written (the only
+    characters of the file that may differ), and the whole document (read when asked)."""
 
-    def __init__(self, raw: bytes, activity: dict[str, Any], document: Any, path: Path) -> None:
+    def __init__(
+        self, raw: bytes, activity: dict[str, Any], document: Any, path: Path, text: str = ""
+    ) -> None:
         self.raw = raw
         self.activity = activity
+        self.text = text
         self._before = document
         self._path = path
 
@@ -292,13 +296,19 @@ def replace_activity(
     edited = patched_text(part, dict(activity), before, style=detect_style(raw))
     if not edited.startswith(indent):  # pragma: no cover - edits stay inside the value
         raise ValueError("The activity's edit reached outside it.")
-    new_text = text[:start] + edited[len(indent) :] + text[end:]
-    data = new_text.encode("utf-8")
+    new_part = edited[len(indent) :].encode("utf-8")
+    if raw.isascii():  # (no BOM then) a character is a byte: the file's own bytes around
+        whole = memoryview(raw)  # the activity, copied once
+        data = b"".join((whole[:start], new_part, whole[end:]))
+    else:
+        data = text[:start].encode("utf-8") + new_part + text[end:].encode("utf-8")
+        data = BOM + data if bom else data
     return Replaced(
-        BOM + data if bom else data,
+        data,
         json.loads(edited),
         document,
         path,
+        edited,
     )
 
 

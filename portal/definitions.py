@@ -40,7 +40,15 @@ from connectors.validation import (
     validate_with,
 )
 from portal.listing import annotations_column, keep_terms
-from portal.models import Factory, Resource, Revision, SecretValue, seal, sealed_text
+from portal.models import (
+    Factory,
+    Resource,
+    Revision,
+    SecretValue,
+    definition_text,
+    seal,
+    sealed_text,
+)
 from portal.postgres_values import create_all, values_as_parameters
 from portal.references import incoming, still_referenced
 from portal.secret_resolution import resolve_secrets
@@ -257,7 +265,7 @@ def save_value(
     every one does; ``based_on`` refuses a stale edit as there."""
     kind = instance.kind
     if stored is None or stored.text is not instance.definition:
-        stored = JsonText(instance.definition)
+        stored = definition_text(instance.definition)
     declared = stored.get(("type",)) if schema_validated_kind(kind) else None
     whole_checked = has_form(kind, declared) or dataset_type(kind, declared) is not None
     if whole_checked or not at or at[0] == "parameters":  # (secret parameters are wrapped)

@@ -65,7 +65,14 @@ from portal.definitions import (
     save_definition,
 )
 from portal.environments import keep_files
-from portal.models import EnvironmentFile, Factory, RepositoryFile, Resource, Revision
+from portal.models import (
+    EnvironmentFile,
+    Factory,
+    MaskedBytes,
+    RepositoryFile,
+    Resource,
+    Revision,
+)
 from portal.postgres_values import results_in_binary
 
 
@@ -652,6 +659,16 @@ def export_entry(resource: Resource) -> tuple[str, bytes]:
     return _export_entry(resource, _import_sources([resource]).get(resource.pk))
 
 
+def stored_entry(resource: Resource) -> tuple[str, bytes]:
+    """:func:`export_entry`, but a file the current revision holds comes as it is stored
+    (:class:`MaskedBytes`: a :class:`portal.models.SourceBytesField` masks each secret in
+    clear before it writes, so masking again would read the whole file for nothing)."""
+    source = _import_sources([resource]).get(resource.pk)
+    if source is not None and source[0] == resource.revision:
+        return _entry_path(resource, source), MaskedBytes(source[2])
+    return _export_entry(resource, source)
+
+
 def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | None, bytes]]:
     """Each resource's latest imported revision: (number, path, bytes). Only that one's
     bytes are read: every save of one activity keeps a whole file, and reading all of
@@ -682,16 +699,22 @@ def _import_sources(resources: list[Resource]) -> dict[int, tuple[int, str | Non
 def _export_entry(
     resource: Resource, source: tuple[int, str | None, bytes] | None
 ) -> tuple[str, bytes]:
-    path = export_path(resource)
+    path = _entry_path(resource, source)
     if source is None:
         return path, export_file(resource).encode()
-    number, source_path, original = source
-    if source_path and _is_path_of(source_path, resource):
-        path = source_path
+    number, _, original = source
     if number == resource.revision:
         return path, unedited_bytes(original)
     document = _document_like(original, resource)
     return path, edited_bytes(document, original)
+
+
+def _entry_path(resource: Resource, source: tuple[int, str | None, bytes] | None) -> str:
+    """Where the resource's file is exported: the path it was imported from, if that path
+    is still one of the resource (same kind and name), else the export's own."""
+    if source is not None and source[1] and _is_path_of(source[1], resource):
+        return source[1]
+    return export_path(resource)
 
 
 def _is_path_of(path: str, resource: Resource) -> bool:

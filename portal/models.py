@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from connectors.json_spans import JsonText
 from connectors.registry import get_version, has_form
 from connectors.secret_targets import decode as decode_target
 from connectors.secret_targets import encode as encode_target
@@ -88,6 +89,14 @@ def sealed_text(properties: dict[str, Any]) -> str:
     return text if text is not None else json.dumps(seal(properties), ensure_ascii=False)
 
 
+def definition_text(definition: str) -> JsonText:
+    """A stored definition read only where asked (:class:`JsonText`). Every definition is
+    written by ``json.dumps`` of a parsed document (:func:`sealed_text`, or a value of one
+    written into another, :func:`portal.definitions.save_value`): no object of it has a
+    key twice, so a value found is not looked for again in the rest of the text."""
+    return JsonText(definition, unique_keys=True)
+
+
 def unseal(properties: dict[str, Any]) -> dict[str, Any]:
     """Clear values for secure-string references (only for a connection's own use)."""
     ids = [s["secretId"] for s in _references(properties)]
@@ -116,21 +125,23 @@ class SourceBytesField(models.BinaryField):
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
-        if value is not None:
+        if value is not None and not isinstance(value, MaskedBytes):
             value = _without_clear_secrets(bytes(value))
             setattr(model_instance, self.attname, value)  # what is written, in memory too
-            return _Masked(value)
+            return MaskedBytes(value)
         return value
 
     def get_prep_value(self, value: Any) -> Any:
-        if isinstance(value, _Masked):
-            return bytes(value)  # masked by pre_save just before (a large file is read once)
+        if isinstance(value, MaskedBytes):
+            return bytes(value)  # masked already (a large file is not read again)
         value = super().get_prep_value(value)
         return value if value is None else _without_clear_secrets(bytes(value))
 
 
-class _Masked(bytes):
-    """Bytes :meth:`SourceBytesField.pre_save` has masked, on their way to the database."""
+class MaskedBytes(bytes):
+    """Bytes known to hold no secret in clear (masked by :meth:`SourceBytesField.pre_save`,
+    or made only of such bytes and of a part that cannot hold one): a
+    :class:`SourceBytesField` writes them as they are, without reading them again."""
 
 
 def _without_clear_secrets(raw: bytes) -> bytes:

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from connectors import activity_parts, json_limits
+from connectors.adf_repository import may_hold_secret
 from connectors.base import ActivityPart, Connector
 from connectors.formdata import form_from_properties, type_properties_from_form
 from connectors.json_spans import JsonText
@@ -30,8 +31,8 @@ from connectors.pipeline_activities import (
 from connectors.problems import Problem
 from connectors.registry import UnknownConnector, get_connector
 from connectors.secrets import MASK, SECURE_STRING, map_secure_strings
-from portal.imports import export_entry
-from portal.models import Factory, Resource
+from portal.imports import export_entry, stored_entry
+from portal.models import Factory, MaskedBytes, Resource, definition_text
 
 DATASET = KINDS["dataset"].name
 LINKED_SERVICE = KINDS["linkedService"].name
@@ -183,7 +184,7 @@ def stored_text(resource: Resource) -> JsonText:
     this text; the rest of a large pipeline is never parsed."""
     memo = resource.__dict__.get("_stored_text")
     if memo is None or memo.text is not resource.definition:
-        memo = JsonText(resource.definition)
+        memo = definition_text(resource.definition)
         resource.__dict__["_stored_text"] = memo
     return memo
 
@@ -302,12 +303,17 @@ def activity_saved(edit: ActivityEdit) -> SavedActivity:
     compared and written again. Raises ActivityInvalid when the edit has problems."""
     if edit.problems:
         raise ActivityInvalid(edit.problems)
-    path, raw = stored_file(edit.resource)
+    path, raw = stored_entry(edit.resource)
     # The file holds each secret as the mask; the new body holds the stored reference.
     body = map_secure_strings(edit.new_body, _as_mask)
     replaced = replace_activity(raw, edit.activity.path, body)
+    new_raw = replaced.raw
+    if isinstance(raw, MaskedBytes) and not may_hold_secret(replaced.text.encode()):
+        # Only the activity's text changed, and it holds no secret (in clear or not): the
+        # file holds none in clear, as before, and is not read whole again to mask one.
+        new_raw = MaskedBytes(new_raw)
     stored = stored_text(edit.resource)
-    return SavedActivity(path, replaced.raw, edit.activity.path[1:], replaced.activity, stored)
+    return SavedActivity(path, new_raw, edit.activity.path[1:], replaced.activity, stored)
 
 
 def _as_mask(secret: dict[str, Any]) -> dict[str, Any]:

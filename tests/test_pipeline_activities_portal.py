@@ -541,3 +541,36 @@ def test_an_expression_query_is_checked_against_the_pipelines_parameters_and_var
         page = unescape(response.content.decode())
         assert f"refers to the {what}, which the pipeline does not declare" in page
     assert pipeline(contoso).revision == saved.revision
+
+
+def test_an_activity_without_a_secret_is_saved_without_masking_the_whole_file_again(
+    db: Any, editor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored file holds no secret in clear (it was masked when written) and the edited
+    activity holds no secure string: the new file holds none either, and is not read whole
+    for one; the other activity's secret stays masked in it."""
+    import connectors.adf_repository
+
+    factory = Factory.default()
+    files = repository_files()
+    document = json.loads(files[PIPELINE_PATH])
+    lookup = document["properties"]["activities"][0]["typeProperties"]
+    lookup["password"] = {"type": "SecureString", "value": "clear-lookup-secret"}
+    files[PIPELINE_PATH] = json.dumps(document, indent="\t").encode()
+    assert import_repository(as_zip(files), user=editor, factory=factory).ok
+    resource = pipeline(factory)
+
+    def read_whole(raw: bytes) -> bytes:
+        raise AssertionError("the whole file was read again for secrets")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connectors.adf_repository, "without_clear_secrets", read_whole)
+        response = save_query(signed_in(editor), factory, "SELECT 4 AS x", resource.revision)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    saved = pipeline(factory)
+    stored = bytes(saved.revisions.get(number=saved.revision).source_bytes)
+    assert b"clear-lookup-secret" not in stored
+    written = json.loads(stored)["properties"]["activities"]
+    assert written[0]["typeProperties"]["password"]["value"] == "**********"
+    assert written[1]["typeProperties"]["source"]["query"] == "SELECT 4 AS x"
+    assert dict(export_repository(factory))[PIPELINE_PATH] == stored

@@ -81,3 +81,46 @@ def test_a_json_text_reads_one_activity_without_the_others() -> None:
     assert stored.get(("variables",)) is None
     assert stored.span(("activities", 150)) == value_span(stored.text, ("activities", 150))
     assert not stored._whole  # found and read by its span: the whole never parsed
+
+
+def test_a_text_with_unique_keys_is_not_read_after_the_value() -> None:
+    """What ``json.dumps`` writes has no key twice: the key written again further on (an
+    inner activity list of a later ForEach) is not looked for, nor the rest read."""
+    document = {"p": {"acts": [{"n": 1}, {"t": {"acts": [{"n": 2}]}}]}, "q": [1]}
+    text = json.dumps(document)
+    broken = text[: text.index('[{"n": 2}')] + "]]]"  # the rest is not even JSON
+    for candidate in (text, broken):
+        stored = JsonText(candidate, unique_keys=True)
+        assert stored.value(("p", "acts", 0)) == {"n": 1}
+    with pytest.raises(SpanNotFound):
+        value_span(broken, ("p", "acts", 0))  # the key written again: the rest is read
+
+
+def test_a_key_written_again_further_in_is_checked_without_reading_the_text_before_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A later ForEach has its own "acts": the text after the value is read on to its
+    enclosing objects' ends (the last of duplicate keys would win), but what comes before
+    the value is read once."""
+    import connectors.json_spans as spans
+
+    acts = [{"n": i, "t": {"acts": [{"n": -i}]}} for i in range(10)]
+    text = json.dumps({"p": {"acts": acts, "v": 1}, "q": 2}, indent="\t")
+    read_from: list[int] = []
+    scan = spans._SCAN
+
+    def counted(text: str, at: int) -> Any:
+        read_from.append(at)
+        return scan(text, at)
+
+    monkeypatch.setattr(spans, "_SCAN", counted)
+    start, end = value_span(text, ("p", "acts", 5))
+    assert json.loads(text[start:end]) == acts[5]
+    before = [at for at in read_from if at < start]
+    assert len(before) == len(set(before)) == 5  # each earlier activity, once
+    # Written again at that level, further on: the last one wins, as in json.loads.
+    again = text[: text.rindex("}")].rstrip() + ',\n"p": {"acts": [1, 2, 3, 4, 5, 6]}}'
+    assert json.loads(again[slice(*value_span(again, ("p", "acts", 5)))]) == 6
+    missing = text[: text.rindex("}")].rstrip() + ',\n"p": {"acts": []}}'
+    with pytest.raises(SpanNotFound):
+        value_span(missing, ("p", "acts", 5))

@@ -335,6 +335,7 @@ STYLES = [
     lambda d: json.dumps(d, indent=2).replace("\n", "\r\n").encode() + b"\r\n",
     lambda d: json.dumps(d, indent=4, ensure_ascii=True).encode(),
     lambda d: json.dumps(d).encode(),
+    lambda d: b"\xef\xbb\xbf" + json.dumps(d, indent="\t", ensure_ascii=True).encode(),
 ]
 EDITS = [
     lambda a: {**a, "description": "naïve x"},
