@@ -189,13 +189,17 @@ class Repository:
 
 
 def read_repository(
-    source: Path | bytes, limits: Limits = DEFAULT_LIMITS, *, keep_documents: bool = True
+    source: Path | bytes | IO[bytes],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    keep_documents: bool = True,
 ) -> Repository:
-    """A repository root (folder) or a zip of it. Raises RepositoryRefused for unsafe input.
+    """A repository root (folder) or a zip of it (its bytes, or a seekable binary file of
+    them, read from while the repository is). Raises RepositoryRefused for unsafe input.
     ``keep_documents`` False: each file's parsed document is dropped once its envelope is
     checked (an import reads each file again as it saves it; holding every document of a
     large repository at once would only cost memory)."""
-    if isinstance(source, bytes):
+    if not isinstance(source, Path):
         members = read_zip_members(source, limits)
         return _parsed(
             parse_file(

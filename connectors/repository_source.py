@@ -15,7 +15,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from connectors.json_limits import control_character_problem
 from connectors.kinds import kind_for_folder
@@ -121,13 +121,14 @@ class ZipMembers:
         return _read_entry(self._archive, info, path, budget)
 
 
-def read_zip_members(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ZipMembers:
-    """Every file in a zip of a repository, in zip order, once every file has passed the
-    checks (each read in full and counted, then let go): :meth:`ZipMembers.read` gives a
-    file's bytes, decompressed again from ``data`` at each call, so a caller holds one
-    file's bytes at a time, not the repository's."""
+def read_zip_members(data: bytes | IO[bytes], limits: Limits = DEFAULT_LIMITS) -> ZipMembers:
+    """Every file in a zip of a repository (its bytes, or a seekable binary file of them),
+    in zip order, once every file has passed the checks (each read in full and counted,
+    then let go): :meth:`ZipMembers.read` gives a file's bytes, decompressed again from
+    ``data`` at each call, so a caller holds one file's bytes at a time, not the
+    repository's."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile as exc:
         raise RepositoryRefused(f"Not a zip file ({exc}).") from exc
     budget = _Budget(limits)

@@ -28,7 +28,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -527,7 +527,7 @@ class _Refused(Exception):
 
 
 def import_repository(
-    source: Path | bytes,
+    source: Path | bytes | IO[bytes],
     *,
     user: Any,
     factory: Factory | None = None,
@@ -535,9 +535,10 @@ def import_repository(
     skip_bad_files: bool = False,
     pedantic: bool = False,
 ) -> RepositoryImport:
-    """Import the root of an ADF or Synapse git repository (a folder, or a zip's bytes)
-    into ``factory`` in one transaction, each resource with the path and exact bytes it came
-    from; the files that are not resources are kept as is (and exported back).
+    """Import the root of an ADF or Synapse git repository (a folder, or a zip: its bytes
+    or a seekable binary file of them, which need not be held in memory) into ``factory``
+    in one transaction, each resource with the path and exact bytes it came from; the
+    files that are not resources are kept as is (and exported back).
 
     Every file is checked in one pass, whatever the errors of others. When any file has an
     error nothing is imported (every file's line says so), unless ``skip_bad_files``: then
@@ -551,7 +552,7 @@ def import_repository(
 
 
 def _import_repository(
-    source: Path | bytes,
+    source: Path | bytes | IO[bytes],
     user: Any,
     factory: Factory,
     replace: bool,
