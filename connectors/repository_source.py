@@ -158,7 +158,15 @@ def read_zip_members(data: bytes | IO[bytes], limits: Limits = DEFAULT_LIMITS) -
         _read_entry(archive, info, path, budget)  # counted (a zip may lie about sizes)
     del seen
     members = _strip_common_folder(entries)
+    # Only what reading a member again needs is held (each file's ZipInfo, without its
+    # time, extra field and comment; not the archive's list and table of them again).
+    archive.filelist, archive.NameToInfo = [], {}
+    for _, info in members:
+        info.date_time, info.extra, info.comment = _NO_TIME, b"", b""
     return ZipMembers(archive, [path for path, _ in members], [info for _, info in members])
+
+
+_NO_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, b: _Budget) -> bytes:
