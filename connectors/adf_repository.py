@@ -91,7 +91,7 @@ class ReportLine:
     def as_dict(self) -> dict[str, str]:
         return {
             "file": self.path,
-            "status": str(self.status),
+            "status": self.status.value,  # one string for all lines, not a copy each
             "path": self.json_path,
             "message": self.message,
         }
