@@ -582,7 +582,7 @@ def _import_repository(
                 failed = {o.source for o in outcomes if o.problems}
                 for f, outcome in zip(todo, outcomes, strict=True):
                     if outcome.problems:
-                        lines[f.path] = _report_of(outcome, f.report, done)
+                        lines[f.path] = _report_of(outcome, f.lines or [], done)
                 bad |= failed
                 if done or not skip_bad_files or not failed:
                     break
@@ -621,7 +621,7 @@ def _repository_report(
         if f.path in lines:
             report += lines[f.path]
         elif outcome is not None:
-            report += _report_of(outcome, f.report, done)
+            report += _report_of(outcome, f.lines or [], done)
         else:
             report += f.report
     return report
