@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
+from zipfile import ZipInfo
 
 from connectors import json_limits
-from connectors.file_style import BOM, STUDIO_STYLE, FileStyle, detect_style, render
+from connectors.file_style import (
+    BOM,
+    STUDIO_STYLE,
+    FileStyle,
+    detect_style,
+    render,
+    shared_style,
+)
 from connectors.json_spans import SpanNotFound, value_span
 from connectors.problems import json_path
 from connectors.repository_layout import Placement, has_properties, place
@@ -31,6 +40,7 @@ from connectors.repository_source import (
     DEFAULT_LIMITS,
     Limits,
     RepositoryRefused,
+    ZipMembers,
     read_folder,
     read_zip_members,
     safe_relative_path,
@@ -66,7 +76,7 @@ _WORST_FIRST = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportLine:
     path: str
     status: Status
@@ -81,14 +91,18 @@ class ReportLine:
     def as_dict(self) -> dict[str, str]:
         return {
             "file": self.path,
-            "status": str(self.status),
+            "status": self.status.value,  # one string for all lines, not a copy each
             "path": self.json_path,
             "message": self.message,
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class RepositoryFile:
+    """One file of a repository. A large repository has thousands: each holds only what
+    its report needs (its bytes are read again from the zip when asked for, its document
+    let go, its style one shared with the files written alike)."""
+
     path: str
     held: bytes | None
     """The file's bytes, or None when :attr:`raw` reads them again from their zip."""
@@ -97,16 +111,31 @@ class RepositoryFile:
     name: str | None = None
     document: dict[str, Any] | None = None
     style: FileStyle | None = None
-    report: list[ReportLine] = field(default_factory=list)
-    read_again: Callable[[], bytes] | None = field(default=None, repr=False)
+    lines: list[ReportLine] | None = field(default=None, repr=False)
+    """What reading the file found (None: nothing)."""
+    listed: bool = field(default=False, repr=False)
+    """Read with the repository and found nothing: :attr:`report` says it is imported."""
+    zipped: ZipInfo | None = field(default=None, repr=False)
+    zip: ZipMembers | None = field(default=None, repr=False)
+    """Where :attr:`raw` reads the bytes again when not held."""
 
     @property
     def raw(self) -> bytes:
         """The file's bytes (read again from the zip when not held)."""
         if self.held is not None:
             return self.held
-        assert self.read_again is not None
-        return self.read_again()
+        assert self.zip is not None and self.zipped is not None
+        return self.zip.read(self.zipped, self.path)
+
+    @property
+    def report(self) -> list[ReportLine]:
+        """The file's report lines: its errors, warnings and notes, or that it is kept as
+        is, or (read with its repository, nothing found) that it is imported."""
+        if self.lines:
+            return list(self.lines)
+        if self.listed:
+            return [ReportLine(self.path, Status.IMPORTED, f"{self.kind} '{self.name}'")]
+        return []
 
     @property
     def is_resource(self) -> bool:
@@ -114,7 +143,7 @@ class RepositoryFile:
 
     @property
     def ok(self) -> bool:
-        return not any(line.status is Status.ERROR for line in self.report)
+        return not any(line.status is Status.ERROR for line in self.lines or ())
 
     @property
     def resource_type(self) -> str | None:
@@ -122,11 +151,16 @@ class RepositoryFile:
         value = properties.get("type") if isinstance(properties, dict) else None
         return value if isinstance(value, str) else None
 
+    def add(self, line: ReportLine) -> None:
+        if self.lines is None:
+            self.lines = []
+        self.lines.append(line)
+
     def error(self, message: str, where: str = "$") -> None:
-        self.report.append(ReportLine(self.path, Status.ERROR, message, where))
+        self.add(ReportLine(self.path, Status.ERROR, message, where))
 
     def warn(self, message: str, where: str = "") -> None:
-        self.report.append(ReportLine(self.path, Status.WARNING, message, where))
+        self.add(ReportLine(self.path, Status.WARNING, message, where))
 
 
 @dataclass
@@ -155,17 +189,26 @@ class Repository:
 
 
 def read_repository(
-    source: Path | bytes, limits: Limits = DEFAULT_LIMITS, *, keep_documents: bool = True
+    source: Path | bytes | IO[bytes],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    keep_documents: bool = True,
 ) -> Repository:
-    """A repository root (folder) or a zip of it. Raises RepositoryRefused for unsafe input.
+    """A repository root (folder) or a zip of it (its bytes, or a seekable binary file of
+    them, read from while the repository is). Raises RepositoryRefused for unsafe input.
     ``keep_documents`` False: each file's parsed document is dropped once its envelope is
     checked (an import reads each file again as it saves it; holding every document of a
     large repository at once would only cost memory)."""
-    if isinstance(source, bytes):
+    if not isinstance(source, Path):
         members = read_zip_members(source, limits)
         return _parsed(
-            parse_file(path, read(), keep_document=keep_documents, read_again=read)
-            for path, read in members
+            parse_file(
+                path,
+                members.read(info, path),
+                keep_document=keep_documents,
+                zipped=(members, info),
+            )
+            for path, info in zip(members.paths, members.infos, strict=True)
         )
     return parse_repository(read_folder(source, limits), keep_documents=keep_documents)
 
@@ -180,8 +223,7 @@ def _parsed(entries: Iterable[RepositoryFile]) -> Repository:
     parsed = list(entries)
     _report_duplicate_names(parsed)
     for f in parsed:
-        if not f.report:
-            f.report.append(ReportLine(f.path, Status.IMPORTED, f"{f.kind} '{f.name}'"))
+        f.listed = not f.lines  # its line is written when asked for, not held per file
     return Repository(parsed)
 
 
@@ -190,17 +232,17 @@ def parse_file(
     raw: bytes,
     *,
     keep_document: bool = True,
-    read_again: Callable[[], bytes] | None = None,
+    zipped: tuple[ZipMembers, ZipInfo] | None = None,
 ) -> RepositoryFile:
-    """One file read and its envelope checked. ``read_again`` (a zip member's): the bytes
+    """One file read and its envelope checked. ``zipped`` (a zip member's): the bytes
     are let go once read, and read again from the zip when asked for (a large repository's
     files are not all held at once)."""
     path = safe_relative_path(path)
     placement = place(path)
     entry = RepositoryFile(path=path, held=raw, kind=placement.kind)
     _read_file(entry, raw, placement, keep_document)
-    if read_again is not None:
-        entry.held, entry.read_again = None, read_again
+    if zipped is not None:
+        entry.held, (entry.zip, entry.zipped) = None, zipped
     return entry
 
 
@@ -209,7 +251,7 @@ def _read_file(
 ) -> None:
     path = entry.path
     if placement.kind is None:
-        entry.report.append(ReportLine(path, Status.KEPT, placement.why_kept))
+        entry.add(ReportLine(path, Status.KEPT, placement.why_kept))
         return
     try:
         text = raw.decode("utf-8-sig")
@@ -221,13 +263,13 @@ def _read_file(
     except json_limits.JsonRefused as exc:
         entry.error(str(exc))
         return
-    entry.style = detect_style(raw)
-    _check_envelope(entry, document, placement.name_from_path or "")
+    entry.style = shared_style(detect_style(raw))
+    _check_envelope(entry, raw, document, placement.name_from_path or "")
     if not keep_document:
         entry.document = None
 
 
-def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> None:
+def _check_envelope(entry: RepositoryFile, raw: bytes, document: Any, file_stem: str) -> None:
     if not isinstance(document, dict):
         entry.error("A resource file holds one JSON object with name and properties.")
         return
@@ -236,7 +278,7 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
     if not isinstance(name, str) or not name:
         entry.error("The resource has no name.", "$.name")
     else:
-        entry.name = name
+        entry.name = sys.intern(name)  # one string with the import's own reading of it
         if name != file_stem and name.casefold() == file_stem.casefold():
             # ADF names ignore case: a file renamed on a case-insensitive disk is the same.
             entry.warn(
@@ -255,7 +297,7 @@ def _check_envelope(entry: RepositoryFile, document: Any, file_stem: str) -> Non
     if not isinstance(document.get("properties"), dict):
         entry.error("The resource has no properties object.", "$.properties")
         return
-    if SECURE_STRING.encode() not in entry.raw:
+    if SECURE_STRING.encode() not in raw:
         return  # the common case, found without walking the document
     for where in clear_secret_paths(document):
         entry.warn("a secure string holds a value in clear; it is exported as the mask", where)

@@ -69,6 +69,15 @@ def detect_style(raw: bytes) -> FileStyle:
     )
 
 
+_STYLES: dict[FileStyle, FileStyle] = {}
+
+
+def shared_style(style: FileStyle) -> FileStyle:
+    """The one instance of ``style`` (equal styles are one object): a repository's files
+    are written in a few styles, and each file keeps its own."""
+    return _STYLES.setdefault(style, style)
+
+
 def render(document: Any, style: FileStyle = STUDIO_STYLE) -> bytes:
     """``document`` as bytes in ``style``."""
     if style.indent is None:

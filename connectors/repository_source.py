@@ -13,11 +13,9 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from connectors.json_limits import control_character_problem
 from connectors.kinds import kind_for_folder
@@ -57,7 +55,8 @@ def safe_relative_path(name: str) -> str:
         raise RepositoryRefused(f"'{name}' climbs out of the repository with '..'.")
     if not parts:
         raise RepositoryRefused(f"'{name}' is not a file path.")
-    return "/".join(parts)
+    clean = "/".join(parts)
+    return name if clean == name else clean  # the one string, not a copy, per file held
 
 
 class _Budget:
@@ -100,15 +99,36 @@ def _strip_common_folder(files: list[tuple[str, _T]]) -> list[tuple[str, _T]]:
     return [(path.split("/", 1)[1], data) for path, data in files]
 
 
-def read_zip_members(
-    data: bytes, limits: Limits = DEFAULT_LIMITS
-) -> list[tuple[str, Callable[[], bytes]]]:
-    """``(posix path, read)`` of every file in a zip of a repository, in zip order, once
-    every file has passed the checks (each read in full and counted, then let go): ``read()``
-    gives the file's bytes, decompressed again from ``data`` at each call, so a caller
-    holds one file's bytes at a time, not the repository's."""
+class ZipMembers:
+    """The files of a zip of a repository, checked: :attr:`paths` in zip order (the
+    repository's root's), and :meth:`read` to decompress one again from the zip's bytes.
+    Only the zip's directory (one ``ZipInfo`` a file) is held, not the files."""
+
+    __slots__ = ("_archive", "infos", "paths")
+
+    def __init__(
+        self, archive: zipfile.ZipFile, paths: list[str], infos: list[zipfile.ZipInfo]
+    ) -> None:
+        self._archive, self.paths, self.infos = archive, paths, infos
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def read(self, info: zipfile.ZipInfo, path: str) -> bytes:
+        """A member read before (and found within the limits) read again: the same bytes,
+        its CRC checked again by zipfile; the archive is the caller's bytes, never written."""
+        budget = _Budget(Limits(max_total_bytes=info.file_size))
+        return _read_entry(self._archive, info, path, budget)
+
+
+def read_zip_members(data: bytes | IO[bytes], limits: Limits = DEFAULT_LIMITS) -> ZipMembers:
+    """Every file in a zip of a repository (its bytes, or a seekable binary file of them),
+    in zip order, once every file has passed the checks (each read in full and counted,
+    then let go): :meth:`ZipMembers.read` gives a file's bytes, decompressed again from
+    ``data`` at each call, so a caller holds one file's bytes at a time, not the
+    repository's."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile as exc:
         raise RepositoryRefused(f"Not a zip file ({exc}).") from exc
     budget = _Budget(limits)
@@ -130,21 +150,23 @@ def read_zip_members(
             f"The zip declares {_size(declared)} uncompressed; at most "
             f"{_size(limits.max_total_bytes)} are accepted."
         )
-    members: list[tuple[str, Callable[[], bytes]]] = []
     seen: set[str] = set()
     for path, info in entries:
         if path in seen:
             raise RepositoryRefused(f"'{path}' is in the zip twice.")
         seen.add(path)
         _read_entry(archive, info, path, budget)  # counted (a zip may lie about sizes)
-        members.append((path, partial(_read_again, archive, info, path)))
-    return _strip_common_folder(members)
+    del seen
+    members = _strip_common_folder(entries)
+    # Only what reading a member again needs is held (each file's ZipInfo, without its
+    # time, extra field and comment; not the archive's list and table of them again).
+    archive.filelist, archive.NameToInfo = [], {}
+    for _, info in members:
+        info.date_time, info.extra, info.comment = _NO_TIME, b"", b""
+    return ZipMembers(archive, [path for path, _ in members], [info for _, info in members])
 
 
-def _read_again(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
-    """A member read before (and found within the limits) read again: the same bytes, its
-    CRC checked again by zipfile; the archive is the caller's bytes, never written."""
-    return _read_entry(archive, info, path, _Budget(Limits(max_total_bytes=info.file_size)))
+_NO_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, b: _Budget) -> bytes:
@@ -206,6 +228,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
     "RepositoryRefused",
+    "ZipMembers",
     "read_folder",
     "read_zip_members",
     "safe_relative_path",

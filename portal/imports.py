@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,7 @@ from connectors.adf_repository import (
     read_repository,
     unedited_bytes,
 )
+from connectors.adf_repository import RepositoryFile as ReadFile
 from connectors.documents import document_of, envelope_problems
 from connectors.edited_files import edited_bytes
 from connectors.external_references import resolved_outside
@@ -76,12 +78,17 @@ from portal.models import (
 from portal.postgres_values import results_in_binary
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportOutcome:
+    """One file imported (or not): what its report says. A repository's import keeps one
+    per file, so it holds no more: the resource's key, not the resource (:attr:`resource`
+    reads it when asked for)."""
+
     source: str
     name: str | None = None
     kind: ResourceKind = LINKED_SERVICE
-    resource: Resource | None = None
+    pk: int | None = None
+    """The imported resource's primary key; None when nothing was imported."""
     replaced: bool = False
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -91,6 +98,28 @@ class ImportOutcome:
     """Another writer changed the resource while this import ran."""
     properties: dict[str, Any] = field(default_factory=dict, repr=False)
     raw: bytes = field(default=b"", repr=False)
+    held: Resource | None = field(default=None, repr=False, compare=False)
+    """The imported resource, when the caller keeps it (``keep_resources``) or once read."""
+
+    @property
+    def imported(self) -> bool:
+        return self.pk is not None
+
+    @property
+    def resource(self) -> Resource | None:
+        """The imported resource (read by its key, once, when not kept)."""
+        if self.pk is None:
+            return None
+        if self.held is None:
+            self.held = Resource.objects.select_related("factory").get(pk=self.pk)
+        return self.held
+
+    def imported_as(self, resource: Resource, keep: bool) -> None:
+        self.pk, self.held = resource.pk, resource if keep else None
+
+    def forget(self) -> None:
+        """Nothing was imported after all (the transaction rolled back)."""
+        self.pk = self.held = None
 
 
 class _Rollback(Exception):
@@ -144,6 +173,7 @@ def import_documents(
     comment: str = "",
     factory: Factory | None = None,
     pedantic: bool = False,
+    keep_resources: bool = True,
 ) -> tuple[bool, list[ImportOutcome]]:
     """Import every file into ``factory`` (default: the default factory), or none.
 
@@ -156,32 +186,39 @@ def import_documents(
     The files are read, checked and written :data:`IMPORT_CHUNK` at a time in the one
     transaction (rolled back when any file has a problem): a chunk's parsed documents are
     let go once it is written, so memory follows the chunk, not the repository; each
-    outcome keeps only what its report says (and its references until all names are known).
-    The collector does not walk all that again and again meanwhile: it collects after each
-    chunk (:func:`portal.start_up.collector_between_chunks`).
+    outcome keeps only what its report says (and its references to names no file read so
+    far defines, until one does), and its resource's key, not the resource, unless
+    ``keep_resources``. The collector does not walk all that again and again meanwhile: it
+    collects after each chunk (:func:`portal.start_up.collector_between_chunks`).
     """
     factory = factory or Factory.default()
     outcomes: list[ImportOutcome] = []
-    pending: list[tuple[ImportOutcome, Reference]] = []
+    pending = _Pending()
     seen: dict[tuple[str, str], str] = {}
     try:
         with transaction.atomic(), start_up.collector_between_chunks():
             for chunk in _chunks(files, IMPORT_CHUNK):
                 read = [_read_checked(source, raw, seen, pedantic) for source, raw in chunk]
-                pending += _not_read_yet(read, seen)
-                _write([o for o in read if not o.problems], factory, user, replace, comment)
+                pending.add(read, seen)
+                readable = [o for o in read if not o.problems]
+                _write(readable, factory, user, replace, comment, keep_resources)
                 for outcome in read:  # written (or refused): the document is not needed now
-                    outcome.properties, outcome.raw = {}, b""
+                    outcome.properties, outcome.raw = _NO_PROPERTIES, b""
                 outcomes += read
+                del chunk, read, readable
                 start_up.collect_chunk()
-            _check_references(pending, factory, set(seen))
+            _check_references(pending, factory, seen)
             if any(o.problems for o in outcomes):
                 raise _Rollback
     except _Rollback:
         for outcome in outcomes:
-            outcome.resource = None
+            outcome.forget()
         return False, outcomes
     return True, outcomes
+
+
+_NO_PROPERTIES: dict[str, Any] = {}
+"""An imported outcome's properties once written (never changed: one for all)."""
 
 
 IMPORT_CHUNK = 500
@@ -210,7 +247,8 @@ def _read_checked(
         return outcome
     _read(outcome, raw, pedantic)
     if outcome.name:
-        key = (outcome.kind.name, Resource.key_for(outcome.name))
+        outcome.name = sys.intern(outcome.name)  # the repository's reading holds it too
+        key = (outcome.kind.name, _key(outcome.name))
         if key in seen:
             outcome.problems.append(
                 Problem("$.name", f"'{outcome.name}' is also defined in {seen[key]}.")
@@ -219,8 +257,19 @@ def _read_checked(
     return outcome
 
 
+def _key(name: str) -> str:
+    """:meth:`Resource.key_for`, the name itself when the same (one string held, not two)."""
+    key = Resource.key_for(name)
+    return name if key == name else key
+
+
 def _write(
-    readable: list[ImportOutcome], factory: Factory, user: Any, replace: bool, comment: str
+    readable: list[ImportOutcome],
+    factory: Factory,
+    user: Any,
+    replace: bool,
+    comment: str,
+    keep: bool,
 ) -> None:
     """Write the readable files of a chunk: a name taken in the factory or a value the
     schema refuses is found here (and the whole import rolled back by the caller)."""
@@ -230,41 +279,55 @@ def _write(
         key = (outcome.kind.name, Resource.key_for(outcome.name or ""))
         if key in existing:
             _import_one(
-                outcome, existing[key], factory, user=user, replace=replace, comment=comment
+                outcome,
+                existing[key],
+                factory,
+                user=user,
+                replace=replace,
+                comment=comment,
+                keep=keep,
             )
         else:
             new.append(outcome)
-    _create_new(new, factory, user=user, comment=comment)
+    _create_new(new, factory, user=user, comment=comment, keep=keep)
 
 
-def _not_read_yet(
-    read: list[ImportOutcome], seen: dict[tuple[str, str], str]
-) -> list[tuple[ImportOutcome, Reference]]:
-    """The references of the files just read to names no file read so far defines (each
-    file walked once): only these are kept until every file is read; a reference to a
-    file read before is resolved already."""
-    return [
-        (outcome, reference)
-        for outcome in read
-        for reference in references_in(outcome.properties)
-        if (reference.kind.name, Resource.key_for(reference.name)) not in seen
-    ]
+class _Pending:
+    """The references of the files read so far to names no file read so far defines, in
+    the files' order: each file walked once, and a reference let go as soon as a file
+    defining its name is read (most are: only the broken ones are kept to the end)."""
+
+    def __init__(self) -> None:
+        self.references: dict[int, tuple[ImportOutcome, Reference]] = {}
+        self.by_name: dict[tuple[str, str], list[int]] = {}
+        self.count = 0
+
+    def add(self, read: list[ImportOutcome], seen: dict[tuple[str, str], str]) -> None:
+        for outcome in read:
+            if outcome.name:  # defined now: the references kept to it are resolved
+                for number in self.by_name.pop((outcome.kind.name, _key(outcome.name)), ()):
+                    del self.references[number]
+        for outcome in read:
+            for reference in references_in(outcome.properties):
+                key = (reference.kind.name, _key(reference.name))
+                if key not in seen:
+                    number = self.count = self.count + 1
+                    self.by_name.setdefault(key, []).append(number)
+                    self.references[number] = (outcome, reference)
 
 
 def _check_references(
-    pending: list[tuple[ImportOutcome, Reference]],
-    factory: Factory,
-    imported: set[tuple[str, str]],
+    pending: _Pending, factory: Factory, imported: dict[tuple[str, str], str]
 ) -> None:
     """A warning (or a note, see ``connectors.external_references``) on each file for each
     of its references to a resource neither among the files nor in the factory."""
-    wanted = {Resource.key_for(r.name) for _, r in pending}
+    wanted = {key for _, key in pending.by_name}
     existing = set(
         Resource.objects.live()
         .filter(factory=factory, name_key__in=wanted)
         .values_list("kind", "name_key")
     )
-    for outcome, reference in pending:
+    for outcome, reference in pending.references.values():
         key = (reference.kind.name, Resource.key_for(reference.name))
         if key in imported or key in existing:
             continue
@@ -296,7 +359,7 @@ def _existing(outcomes: list[ImportOutcome], factory: Factory) -> dict[tuple[str
 
 
 def _create_new(
-    outcomes: list[ImportOutcome], factory: Factory, *, user: Any, comment: str
+    outcomes: list[ImportOutcome], factory: Factory, *, user: Any, comment: str, keep: bool
 ) -> None:
     """Create the resources whose names are new in the factory, all at once."""
     entries = [
@@ -315,7 +378,8 @@ def _create_new(
         if isinstance(result, list):
             outcome.problems.extend(result)
         else:
-            outcome.resource = _without_definition(result.resource)
+            resource = result.resource
+            outcome.imported_as(_without_definition(resource) if keep else resource, keep)
 
 
 def _without_definition(resource: Resource) -> Resource:
@@ -335,6 +399,7 @@ def _import_one(
     user: Any,
     replace: bool,
     comment: str,
+    keep: bool,
 ) -> None:
     """Import a file whose name the factory has already: a new revision with ``replace``."""
     name = outcome.name or ""
@@ -369,7 +434,7 @@ def _import_one(
             )
         )
         return
-    outcome.resource = result.resource
+    outcome.imported_as(result.resource, keep)
     outcome.replaced = True
 
 
@@ -447,7 +512,7 @@ class RepositoryImport:
     """The bad files skipped: kept as is, and exported unchanged."""
 
     def summary(self) -> str:
-        imported = sum(1 for o in self.outcomes if o.resource is not None)
+        imported = sum(1 for o in self.outcomes if o.imported)
         if not self.ok:
             bad = len({line.path for line in self.report if line.status is Status.ERROR})
             return f"Nothing imported: {bad} file(s) with errors."
@@ -469,7 +534,7 @@ class _Refused(Exception):
 
 
 def import_repository(
-    source: Path | bytes,
+    source: Path | bytes | IO[bytes],
     *,
     user: Any,
     factory: Factory | None = None,
@@ -477,9 +542,10 @@ def import_repository(
     skip_bad_files: bool = False,
     pedantic: bool = False,
 ) -> RepositoryImport:
-    """Import the root of an ADF or Synapse git repository (a folder, or a zip's bytes)
-    into ``factory`` in one transaction, each resource with the path and exact bytes it came
-    from; the files that are not resources are kept as is (and exported back).
+    """Import the root of an ADF or Synapse git repository (a folder, or a zip: its bytes
+    or a seekable binary file of them, which need not be held in memory) into ``factory``
+    in one transaction, each resource with the path and exact bytes it came from; the
+    files that are not resources are kept as is (and exported back).
 
     Every file is checked in one pass, whatever the errors of others. When any file has an
     error nothing is imported (every file's line says so), unless ``skip_bad_files``: then
@@ -493,7 +559,7 @@ def import_repository(
 
 
 def _import_repository(
-    source: Path | bytes,
+    source: Path | bytes | IO[bytes],
     user: Any,
     factory: Factory,
     replace: bool,
@@ -501,35 +567,71 @@ def _import_repository(
     pedantic: bool,
 ) -> RepositoryImport:
     repository = read_repository(source, keep_documents=False)
-    read = {f.path: f.report for f in repository.files}
-    lines = dict(read)
     bad = {f.path for f in repository.files if not f.ok}
+    lines: dict[str, list[ReportLine]] = {}
+    """The lines of the files whose report is more than reading them said: a file with
+    errors, a file kept as is; an imported file's are written with the whole report."""
+    todo: list[ReadFile] = []
     outcomes: list[ImportOutcome] = []
+    done = refused = False
     try:
         with transaction.atomic():
             while True:
-                files = ((f.path, f.raw) for f in repository.resources if f.path not in bad)
+                todo = [f for f in repository.files if f.is_resource and f.path not in bad]
                 done, outcomes = import_documents(
-                    files, user=user, replace=replace, factory=factory, pedantic=pedantic
+                    ((f.path, f.raw) for f in todo),
+                    user=user,
+                    replace=replace,
+                    factory=factory,
+                    pedantic=pedantic,
+                    keep_resources=False,
                 )
-                for outcome in outcomes:
-                    lines[outcome.source] = _report_of(outcome, read[outcome.source], done)
                 failed = {o.source for o in outcomes if o.problems}
+                for f, outcome in zip(todo, outcomes, strict=True):
+                    if outcome.problems:
+                        lines[f.path] = _report_of(outcome, f.lines or [], done)
                 bad |= failed
                 if done or not skip_bad_files or not failed:
                     break
             if not done or (bad and not skip_bad_files):
                 raise _Refused
-            kept = [(f.path, f.raw) for f in repository.files if f.kind is None or f.path in bad]
+            kept = ((f.path, f.raw) for f in repository.files if not f.is_resource or f.path in bad)
             lines |= keep_files(factory, kept)
+            read = {f.path: f.report for f in repository.files if f.path in bad}
             for path in bad:
-                lines[path] = [*lines[path], ReportLine(path, Status.KEPT, SKIPPED)]
+                lines[path] = [*lines.get(path, read[path]), ReportLine(path, Status.KEPT, SKIPPED)]
             _forget_kept(factory, {o.source for o in outcomes})
     except _Refused:
-        report = [_not_imported(line) for f in repository.files for line in lines[f.path]]
-        return RepositoryImport(False, report, [], [])
-    report = [line for f in repository.files for line in lines[f.path]]
+        refused = True
+    report = _repository_report(repository.files, todo, outcomes, lines, done)
+    if refused:
+        return RepositoryImport(False, [_not_imported(line) for line in report], [], [])
     return RepositoryImport(True, report, outcomes, sorted(bad))
+
+
+def _repository_report(
+    files: list[ReadFile],
+    todo: list[ReadFile],
+    outcomes: list[ImportOutcome],
+    lines: dict[str, list[ReportLine]],
+    done: bool,
+) -> list[ReportLine]:
+    """Every file's lines in the repository's order: those ``lines`` hold, else an
+    imported file's (``todo``'s ``outcomes``, the last import tried), else its reading's."""
+    imported = iter(zip(todo, outcomes, strict=True))  # in the files' order
+    upcoming = next(imported, None)
+    report: list[ReportLine] = []
+    for f in files:
+        outcome = None
+        if upcoming is not None and upcoming[0] is f:
+            outcome, upcoming = upcoming[1], next(imported, None)
+        if f.path in lines:
+            report += lines[f.path]
+        elif outcome is not None:
+            report += _report_of(outcome, f.lines or [], done)
+        else:
+            report += f.report
+    return report
 
 
 def _forget_kept(factory: Factory, imported: set[str]) -> None:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from typing import IO
+
 from django.http import HttpResponse
 from rest_framework import status
 from rest_framework.request import Request
@@ -21,26 +24,38 @@ ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/oct
 TOO_BIG = "The zip is over 100 MB."
 
 
-def repository_upload(request: Request) -> bytes | None:
-    """A repository zip sent as the body, or as the multipart field ``repository``; None
-    for JSON. At most the repository's uncompressed limit is read."""
+def repository_upload(request: Request) -> IO[bytes] | None:
+    """A repository zip sent as the body, or as the multipart field ``repository``, as a
+    seekable file (the caller closes it); None for JSON. At most the repository's
+    uncompressed limit is read. A body is copied a block at a time into a file spooled on
+    disk beyond :data:`SPOOLED_BYTES`: the serving process does not hold a large zip."""
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if content_type in ZIP_TYPES:
-        data = request._request.read(DEFAULT_LIMITS.max_total_bytes + 1)
-        if len(data) > DEFAULT_LIMITS.max_total_bytes:
-            raise Invalid([Problem("$", TOO_BIG)])
-        return bytes(data)
+        spooled: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES)  # noqa: SIM115 (the caller closes it)
+        size = 0
+        while block := request._request.read(_BLOCK):
+            size += len(block)
+            if size > DEFAULT_LIMITS.max_total_bytes:
+                spooled.close()
+                raise Invalid([Problem("$", TOO_BIG)])
+            spooled.write(block)
+        spooled.seek(0)
+        return spooled
     if content_type == "multipart/form-data":
         upload = request.FILES.get("repository")
         if upload is None:
             raise Invalid([Problem("$.repository", "Send the repository zip in 'repository'.")])
         if upload.size is not None and upload.size > DEFAULT_LIMITS.max_total_bytes:
             raise Invalid([Problem("$.repository", TOO_BIG)])
-        return upload.read()
+        return upload.file
     return None
 
 
-def import_response(request: Request, factory: Factory, archive: bytes) -> Response:
+SPOOLED_BYTES = 1024 * 1024
+_BLOCK = 64 * 1024
+
+
+def import_response(request: Request, factory: Factory, archive: IO[bytes]) -> Response:
     """201 with the report when imported, 400 with it when not; 400 ``errors`` if refused."""
     try:
         result = repository.import_repository(

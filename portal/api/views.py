@@ -275,7 +275,8 @@ class ImportView(ScopedView):
 
         archive = repositories.repository_upload(request)
         if archive is not None:
-            return repositories.import_response(request, self.factory, archive)
+            with archive:
+                return repositories.import_response(request, self.factory, archive)
         many = isinstance(request.data, list)
         body = request.data if many else [request.data]
         files = [

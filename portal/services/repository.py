@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 
 from django.db import transaction
 
@@ -22,16 +23,16 @@ _WHERE = {"ui": "", "api": "API, ", "cli": "command line, "}
 def import_repository(
     actor: Actor,
     factory: Factory,
-    source: Path | bytes,
+    source: Path | bytes | IO[bytes],
     *,
     label: str,
     replace: bool = False,
     skip_bad_files: bool = False,
     pedantic: bool = False,
 ) -> RepositoryImport:
-    """Import a repository (a folder or a zip's bytes) into ``factory``: one audit row for
-    the whole import (each resource's revision names its file), in the same transaction.
-    ``pedantic`` adds key-order advice to the report. Raises
+    """Import a repository (a folder, or a zip's bytes or seekable file) into ``factory``:
+    one audit row for the whole import (each resource's revision names its file), in the
+    same transaction. ``pedantic`` adds key-order advice to the report. Raises
     :class:`portal.imports.RepositoryRefused` before anything is read."""
     with transaction.atomic():
         result = imports.import_repository(

@@ -68,7 +68,7 @@ def _import_repository(
         result = repository.import_repository(
             Actor.of(request),
             home,
-            upload.read(),
+            upload.file,  # read from as needed (on disk when large), not copied whole
             label=str(upload.name or "upload"),
             replace=request.POST.get("replace") == "on",
             skip_bad_files=request.POST.get("skip_bad_files") == "on",

@@ -4,6 +4,7 @@ or none."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -88,19 +89,21 @@ class Command(BaseCommand):
     def _import_repository(
         self, path: Path, actor: Actor, factory: Factory, options: dict[str, Any]
     ) -> None:
-        source: Path | bytes = path.read_bytes() if path.is_file() else path
-        try:
-            result = repository.import_repository(
-                actor,
-                factory,
-                source,
-                label=str(path),
-                replace=options["replace"],
-                skip_bad_files=options["skip_bad_files"],
-                pedantic=options["pedantic"],
-            )
-        except RepositoryRefused as exc:
-            self._fail([f"{path}: refused: {exc}"], "Nothing imported: nothing was read.")
+        # A zip is read from its file as needed, not into memory whole.
+        with ExitStack() as stack:
+            source = stack.enter_context(path.open("rb")) if path.is_file() else path
+            try:
+                result = repository.import_repository(
+                    actor,
+                    factory,
+                    source,
+                    label=str(path),
+                    replace=options["replace"],
+                    skip_bad_files=options["skip_bad_files"],
+                    pedantic=options["pedantic"],
+                )
+            except RepositoryRefused as exc:
+                self._fail([f"{path}: refused: {exc}"], "Nothing imported: nothing was read.")
         for line in result.report:
             self.stdout.write(str(line))
         if not result.ok:
