@@ -22,7 +22,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         try:
             readable, _, _ = select.select([raw.pgconn.socket], [], [], 0)
-        except (OSError, ValueError):
+        except (OSError, ValueError, base.Database.Error):  # no socket: closed
             return False
         if not readable:
             return True
