@@ -5,12 +5,14 @@ the PostgreSQL pass of scripts/test.sh."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, connections
 from django.db.backends.postgresql import base as django_postgresql
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.db import together
 from portal.models import AuditEvent, ConnectionTest, LiveCall
@@ -99,3 +101,24 @@ def test_a_connection_the_server_ended_is_not_usable_and_the_next_query_reconnec
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_the_rate_count_in_fixed_sql_counts_what_the_orm_counts(editor: Any) -> None:
+    now = timezone.now()
+    ages = {5: "running", 20: "running", 40: "failed", 70: "running", 200: "passed"}  # seconds
+    for age, verdict in ages.items():
+        for user in (editor, None):
+            call = LiveCall.objects.create(operation=LiveCall.Operation.TEST, user=user)
+            LiveCall.objects.filter(pk=call.pk).update(
+                started_at=now - timedelta(seconds=age), verdict=verdict
+            )
+    for user in (editor, None):
+        for window in (10, 60, 300):
+            since = now - timedelta(seconds=window)
+            recent = LiveCall.objects.filter(user=user, started_at__gte=since)
+            pk = user.pk if user is not None else None
+            assert LiveCall.started_since(pk, since) == recent.count() > 0
+            for cutoff_age in (10, 30):
+                cutoff = now - timedelta(seconds=cutoff_age)
+                expected = recent.exclude(verdict="running", started_at__lt=cutoff).count()
+                assert LiveCall.started_since(pk, since, interrupted_before=cutoff) == expected

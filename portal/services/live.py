@@ -156,16 +156,16 @@ def rate_wait(actor: Actor) -> tuple[int, float]:
     limit = settings.CONNECTION_TEST_RATE_PER_MINUTE
     now = timezone.now()
     user = actor.user if getattr(actor.user, "pk", None) is not None else None
-    recent = LiveCall.objects.filter(user=user, started_at__gte=now - RATE_WINDOW)
-    if interrupted_after() < RATE_WINDOW.total_seconds():
-        # Only then can a call of the window have been interrupted already: those do not
-        # count (their process died; the user may try again).
-        recent = recent.exclude(
-            verdict=LiveCall.Verdict.RUNNING, started_at__lt=interrupted_cutoff()
-        )
-    count = recent.count()
+    since = now - RATE_WINDOW
+    # Only when the deadline is shorter than the window can a call of the window have been
+    # interrupted already: those do not count (their process died; the user may try again).
+    cutoff = interrupted_cutoff() if interrupted_after() < RATE_WINDOW.total_seconds() else None
+    count = LiveCall.started_since(getattr(user, "pk", None), since, interrupted_before=cutoff)
     if count < limit:
         return count, 0.0
+    recent = LiveCall.objects.filter(user=user, started_at__gte=since)
+    if cutoff is not None:
+        recent = recent.exclude(verdict=LiveCall.Verdict.RUNNING, started_at__lt=cutoff)
     if limit <= 0:
         return count, RATE_WINDOW.total_seconds()
     # One more may go once the limit-th newest has left the window.
