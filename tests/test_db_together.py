@@ -122,3 +122,16 @@ def test_the_rate_count_in_fixed_sql_counts_what_the_orm_counts(editor: Any) -> 
                 cutoff = now - timedelta(seconds=cutoff_age)
                 expected = recent.exclude(verdict="running", started_at__lt=cutoff).count()
                 assert LiveCall.started_since(pk, since, interrupted_before=cutoff) == expected
+
+
+def test_a_row_updated_by_its_key_reads_back_as_the_orm_writes_it() -> None:
+    first = ConnectionTest.objects.create(name="C", connector="Spark", connector_version="1")
+    other = ConnectionTest.objects.create(name="D", connector="Spark", connector_version="1")
+    finished = timezone.now()
+    changes = {"status": "failed", "finished_at": finished, "report": '{"ok": false, "x": "%s"}'}
+    assert together.run([together.update_row(ConnectionTest, first.pk, **changes)]) == [1]
+    ConnectionTest.objects.filter(pk=other.pk).update(**changes)
+    a, b = ConnectionTest.objects.get(pk=first.pk), ConnectionTest.objects.get(pk=other.pk)
+    assert (a.status, a.finished_at, a.report) == (b.status, b.finished_at, b.report)
+    assert a.finished_at == finished
+    assert together.run([together.update_row(ConnectionTest, other.pk + 99, status="x")]) == [0]

@@ -39,6 +39,32 @@ def update(queryset: models.QuerySet[Any], **changes: Any) -> Statement:
     return Statement(sql, tuple(params))
 
 
+def update_row(model: type[models.Model], pk: Any, **changes: Any) -> Statement:
+    """``model.objects.filter(pk=pk).update(**changes)`` as a statement, its SQL written
+    once per model and set of fields (the queryset's clone and compile cost about 0.1 ms
+    a statement; a test's verdict writes two), each value bound by its field as ``update``
+    binds it."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    names = tuple(changes)
+    fields = [meta.get_field(name) for name in names]
+    key = (model, names, connection.vendor)
+    sql = _update_sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        assert meta.pk is not None
+        assigned = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+        sql = f"UPDATE {quote(meta.db_table)} SET {assigned} WHERE {quote(meta.pk.column)} = %s"
+        _update_sql[key] = sql
+    params = [f.get_db_prep_save(changes[f.name], connection) for f in fields]  # type: ignore[union-attr]
+    assert meta.pk is not None
+    params.append(meta.pk.get_db_prep_value(pk, connection))
+    return Statement(sql, tuple(params))
+
+
+_update_sql: dict[tuple[Any, ...], str] = {}
+
+
 def insert(row: models.Model, **expressions: RawSQL) -> Statement:
     """``row``'s INSERT, returning its primary key (its ``auto_now_add`` fields are set on
     ``row`` as ``save`` sets them). ``expressions`` give columns (by attribute name) as

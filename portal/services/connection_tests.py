@@ -387,10 +387,10 @@ def _run(
         # A test already reported interrupted stays so: it neither runs nor gets a verdict.
         # Readers call it interrupted only once it is interrupted_after() old: until a
         # second before that, there is no need to ask.
-        rows = ConnectionTest.objects.filter(pk=pk)
         if (timezone.now() - taken_at).total_seconds() > interrupted_after() - 1:
-            rows = rows.not_interrupted()
-        return together.update(rows, **changes)
+            rows = ConnectionTest.objects.filter(pk=pk).not_interrupted()
+            return together.update(rows, **changes)
+        return together.update_row(ConnectionTest, pk, **changes)
 
     def store(**changes: Any) -> bool:
         return bool(together.run([verdict_of(**changes)])[0])

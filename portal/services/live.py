@@ -283,9 +283,7 @@ def finish(
     results = together.run(
         [
             *also,
-            together.update(
-                LiveCall.objects.filter(pk=call.pk), verdict=verdict, finished_at=timezone.now()
-            ),
+            together.update_row(LiveCall, call.pk, verdict=verdict, finished_at=timezone.now()),
             audit_row,
         ]
     )
