@@ -65,6 +65,7 @@ def test_an_editor_puts_a_wrong_path_right_in_the_table_and_its_finding_goes(
 
     # A new row: its name completes from the linked services, its path from the one named.
     new = section.locator('tr[data-row="new-0"]')
+    page.wait_for_function(SETTLED)  # the saved table's new row too: htmx listens once settled
     new.get_by_label("Type").select_option("linkedService")
     names = page.locator("#names_new-0 option")
     expect(names.and_(page.locator('[value="LS_KeyVault"]'))).to_have_count(1)
