@@ -8,8 +8,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from portal.db import together
-from portal.db.together import Statement
 from portal.models import AuditEvent, Resource
 from portal.services.actor import Actor
 
@@ -42,17 +40,6 @@ def record(
     )  # fmt: skip
     _logged(event)
     return event
-
-
-def statement(action: str, *, actor: Actor, **fields: Any) -> tuple[Statement, AuditEvent]:
-    """The INSERT of an audit row as :func:`record` writes it, to run with the statements
-    it records (:mod:`portal.db.together`); :func:`logged` once they ran."""
-    event = AuditEvent(**_fields(action, actor=actor, **fields))
-    return together.insert(event), event
-
-
-def logged(event: AuditEvent) -> None:
-    _logged(event)
 
 
 def record_many(

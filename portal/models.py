@@ -850,38 +850,6 @@ class LiveCall(models.Model):
     def __str__(self) -> str:
         return f"{self.operation} through {self.linked_service or '-'}: {self.verdict}"
 
-    @classmethod
-    def started_since(
-        cls, user_pk: int | None, since: datetime, *, interrupted_before: datetime | None = None
-    ) -> int:
-        """How many calls user ``user_pk`` (None: no user) started since ``since``, those
-        still running that started before ``interrupted_before`` (interrupted) left out:
-        what the rate limit counts before every call. Fixed SQL on the index
-        (user, started_at), the values bound by the fields, as the ORM binds them: building
-        the query with the ORM each time cost about a tenth of a test's CPU (issue 21)."""
-        from django.db import connection
-
-        meta, quote = cls._meta, connection.ops.quote_name
-        user, started, verdict = (meta.get_field(n) for n in ("user", "started_at", "verdict"))
-        sql = f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {quote(user.column)} "
-        params: list[Any] = []
-        if user_pk is None:
-            sql += "IS NULL"
-        else:
-            sql += "= %s"
-            params.append(user_pk)
-        sql += f" AND {quote(started.column)} >= %s"
-        params.append(started.get_db_prep_value(since, connection))
-        if interrupted_before is not None:  # both columns are NOT NULL: a plain NOT
-            sql += f" AND NOT ({quote(verdict.column)} = %s AND {quote(started.column)} < %s)"
-            params += [
-                str(cls.Verdict.RUNNING),
-                started.get_db_prep_value(interrupted_before, connection),
-            ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return int(cursor.fetchone()[0])
-
 
 class RepositoryFile(models.Model):
     """A file of an imported repository that is not a resource (``publish_config.json``, a

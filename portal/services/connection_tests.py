@@ -31,7 +31,6 @@ from connectors.registry import get_connector
 from connectors.secret_targets import target_of
 from connectors.test_values import TestValues
 from portal import audit
-from portal.db import together
 from portal.models import (
     AuditEvent,
     ConnectionTest,
@@ -164,15 +163,11 @@ def start(
     # worker has no "running" to write. The test's row and its call's row are one commit.
     starts_now = _claim_worker()
     try:
-        if queued is not None:
-            with transaction.atomic():
-                test = _claimed(queued, starts_now)
-                record = live.begin(actor, live.Operation.TEST, target, test=test)
-        else:
-            test, record = _begin(
-                actor,
-                target,
-                ConnectionTest(
+        with transaction.atomic():
+            test = (
+                _claimed(queued, starts_now)
+                if queued is not None
+                else ConnectionTest.begin(
                     resource=resource,
                     revision=resource.revision if resource else None,
                     unsaved=unsaved,
@@ -187,8 +182,9 @@ def start(
                         else ConnectionTest.Status.QUEUED
                     ),
                     taken_at=timezone.now(),
-                ),
+                )
             )
+            record = live.begin(actor, live.Operation.TEST, target, test=test)
         future: Future[dict[str, Any] | None] = pool.submit(
             _run,
             test.pk,
@@ -219,22 +215,6 @@ def start(
             for field_name, value in verdict.items():
                 setattr(test, field_name, value)
     return test
-
-
-def _begin(
-    actor: Actor, target: live.Target, test: ConnectionTest
-) -> tuple[ConnectionTest, LiveCall]:
-    """The test's row and its call's row, written in one transaction (one round trip
-    where the database allows it): the call's row refers to the test's by the key that
-    the first INSERT gave it."""
-    record = live.unsaved_record(actor, live.Operation.TEST, target)
-    test_pk, record_pk = together.run(
-        [together.insert(test), together.insert(record, test_id=together.last_id(ConnectionTest))]
-    )
-    together.inserted(test, test_pk)
-    record.test = test
-    together.inserted(record, record_pk)
-    return test, record
 
 
 def _claimed(test: ConnectionTest, starts_now: bool) -> ConnectionTest:
@@ -383,17 +363,13 @@ def _run(
     same transaction; returns the fields stored (None: nothing was)."""
     _connection_for_this_test()
 
-    def verdict_of(**changes: Any) -> together.Statement:
+    def store(**changes: Any) -> bool:
         # A test already reported interrupted stays so: it neither runs nor gets a verdict.
         # Readers call it interrupted only once it is interrupted_after() old: until a
         # second before that, there is no need to ask.
         if (timezone.now() - taken_at).total_seconds() > interrupted_after() - 1:
-            rows = ConnectionTest.objects.filter(pk=pk).not_interrupted()
-            return together.update(rows, **changes)
-        return together.update_row(ConnectionTest, pk, **changes)
-
-    def store(**changes: Any) -> bool:
-        return bool(together.run([verdict_of(**changes)])[0])
+            return bool(ConnectionTest.objects.filter(pk=pk).not_interrupted().update(**changes))
+        return ConnectionTest.store(pk, **changes)
 
     try:
         if queued and not store(status=ConnectionTest.Status.RUNNING):
@@ -413,15 +389,16 @@ def _run(
             "finished_at": timezone.now(),
             "report": json.dumps(report, default=str),
         }
-        (stored,) = live.finish(
+        stored: list[bool] = []
+        live.finish(
             finish.record,
             finish.actor,
             finish.target,
             ok=status == ConnectionTest.Status.PASSED,
             detail=finish.detail,
-            also=[verdict_of(**verdict)],
+            also=lambda: stored.append(store(**verdict)),
         )
-        return verdict if stored else None
+        return verdict if stored[0] else None
     finally:
         _keep_connection()
 

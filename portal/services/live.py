@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -34,6 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from connectors.base import TestOptions
@@ -41,7 +42,6 @@ from connectors.net_policy import AddressPolicy, SettingNames
 from connectors.redaction import redact
 from connectors.secrets import secure_strings
 from portal import audit
-from portal.db import together
 from portal.models import (
     ConnectionTest,
     Factory,
@@ -156,16 +156,16 @@ def rate_wait(actor: Actor) -> tuple[int, float]:
     limit = settings.CONNECTION_TEST_RATE_PER_MINUTE
     now = timezone.now()
     user = actor.user if getattr(actor.user, "pk", None) is not None else None
-    since = now - RATE_WINDOW
-    # Only when the deadline is shorter than the window can a call of the window have been
-    # interrupted already: those do not count (their process died; the user may try again).
-    cutoff = interrupted_cutoff() if interrupted_after() < RATE_WINDOW.total_seconds() else None
-    count = LiveCall.started_since(getattr(user, "pk", None), since, interrupted_before=cutoff)
+    recent = LiveCall.objects.filter(user=user, started_at__gte=now - RATE_WINDOW)
+    if interrupted_after() < RATE_WINDOW.total_seconds():
+        # Only then can a call of the window have been interrupted already: those do not
+        # count (their process died; the user may try again).
+        recent = recent.exclude(
+            verdict=LiveCall.Verdict.RUNNING, started_at__lt=interrupted_cutoff()
+        )
+    count = recent.count()
     if count < limit:
         return count, 0.0
-    recent = LiveCall.objects.filter(user=user, started_at__gte=since)
-    if cutoff is not None:
-        recent = recent.exclude(verdict=LiveCall.Verdict.RUNNING, started_at__lt=cutoff)
     if limit <= 0:
         return count, RATE_WINDOW.total_seconds()
     # One more may go once the limit-th newest has left the window.
@@ -238,16 +238,7 @@ def begin(
     actor: Actor, operation: str, target: Target, *, test: ConnectionTest | None = None
 ) -> LiveCall:
     """The call's row, written before any connection opens (what the rate counts)."""
-    record = unsaved_record(actor, operation, target)
-    record.test = test
-    record.save(force_insert=True)
-    return record
-
-
-def unsaved_record(actor: Actor, operation: str, target: Target) -> LiveCall:
-    """The call's row, not yet written (:func:`begin` writes it; a connection test writes
-    it with its own row, in one statement batch)."""
-    return LiveCall(
+    return LiveCall.objects.create(
         user=actor.user if actor.signed_in else None,
         origin=actor.origin,
         operation=operation,
@@ -256,6 +247,7 @@ def unsaved_record(actor: Actor, operation: str, target: Target) -> LiveCall:
         linked_service=target.linked_service[:260],
         connector=target.connector,
         connector_version=target.connector_version,
+        test=test,
     )
 
 
@@ -266,29 +258,23 @@ def finish(
     *,
     ok: bool,
     detail: str,
-    also: Sequence[together.Statement] = (),
-) -> list[Any]:
+    also: Callable[[], Any] | None = None,
+) -> None:
     """The verdict on the call's row and its one audit row, in one transaction (with
-    ``also``: a connection test's verdict), in one round trip where the database allows
-    it; returns what each of ``also`` gave (see :func:`portal.db.together.run`)."""
+    ``also``: a connection test's verdict)."""
     verdict = LiveCall.Verdict.PASSED if ok else LiveCall.Verdict.FAILED
-    audit_row, event = audit.statement(
-        call.operation,
-        actor=actor,
-        resource=target.resource,
-        factory=target.factory,
-        name=target.name,
-        detail=f"{detail}: {verdict}",
-    )
-    results = together.run(
-        [
-            *also,
-            together.update_row(LiveCall, call.pk, verdict=verdict, finished_at=timezone.now()),
-            audit_row,
-        ]
-    )
-    audit.logged(event)
-    return results[: len(also)]
+    with transaction.atomic():
+        if also is not None:
+            also()
+        LiveCall.objects.filter(pk=call.pk).update(verdict=verdict, finished_at=timezone.now())
+        audit.record(
+            call.operation,
+            actor=actor,
+            resource=target.resource,
+            factory=target.factory,
+            name=target.name,
+            detail=f"{detail}: {verdict}",
+        )
 
 
 # -- a call that the request waits for -------------------------------------------------
