@@ -15,6 +15,7 @@ from portal.services import repository
 from portal.services.actor import Actor
 
 SPOOL_BYTES = 1024 * 1024
+"""A zip larger than this (an upload, a download) is on disk, not in memory."""
 BLOCK_BYTES = 256 * 1024
 
 
@@ -28,7 +29,11 @@ def repository_zip(actor: Actor, factory: Factory) -> FileResponse:
     """The factory as its git repository, zipped (every file kept as is included). The
     zip is complete (and the export audited) before the response starts."""
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
-    repository.export_factory(actor, factory, lambda files: write_zip_to(files, archive))
+    try:
+        repository.export_factory(actor, factory, lambda files: write_zip_to(files, archive))
+    except BaseException:
+        archive.close()  # no response takes it
+        raise
     archive.seek(0)
     response = FileResponse(archive, content_type="application/zip")
     response.block_size = BLOCK_BYTES

@@ -15,7 +15,7 @@ from connectors.problems import Problem
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
 from portal.api.documents import Invalid
 from portal.api.requests import flag
-from portal.downloads import repository_zip
+from portal.downloads import SPOOL_BYTES, repository_zip
 from portal.models import Factory
 from portal.services import repository
 from portal.services.actor import Actor
@@ -28,10 +28,11 @@ def repository_upload(request: Request) -> IO[bytes] | None:
     """A repository zip sent as the body, or as the multipart field ``repository``, as a
     seekable file (the caller closes it); None for JSON. At most the repository's
     uncompressed limit is read. A body is copied a block at a time into a file spooled on
-    disk beyond :data:`SPOOLED_BYTES`: the serving process does not hold a large zip."""
+    disk beyond :data:`portal.downloads.SPOOL_BYTES`: the serving process does not hold a
+    large zip."""
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     if content_type in ZIP_TYPES:
-        spooled: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES)  # noqa: SIM115 (the caller closes it)
+        spooled: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
         size = 0
         while block := request._request.read(_BLOCK):
             size += len(block)
@@ -51,7 +52,6 @@ def repository_upload(request: Request) -> IO[bytes] | None:
     return None
 
 
-SPOOLED_BYTES = 1024 * 1024
 _BLOCK = 64 * 1024
 
 
