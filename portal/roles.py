@@ -58,14 +58,12 @@ def factory_named_for(user: Any, name: str) -> Any:
     """The factory ``name`` (None: there is none), with ``user``'s role in it remembered
     for :func:`role_of`: one query when the user has a role there (a request's scope and
     its permission check, read together)."""
-    from portal.models import Factory, FactoryRole, unique_row
+    from portal.models import ROLE_IN_FACTORY_NAMED, Factory
 
     if not _active(user) or user.is_superuser:
         return Factory.named(name)
     cache = user.__dict__.setdefault("_factory_roles", {})
-    found = unique_row(
-        FactoryRole.objects.filter(user_id=user.pk, factory__name=name).select_related("factory")
-    )
+    found = ROLE_IN_FACTORY_NAMED.get(user.pk, name)
     if found is not None:
         cache[found.factory_id] = Role(found.role) if found.role else None
         return found.factory
