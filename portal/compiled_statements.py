@@ -12,26 +12,23 @@ client's own call). Here a few fixed shapes keep their SQL:
   compiler's converters and related populators, as ``QuerySet.__iter__`` makes it.
 * :func:`insert`: a new row's INSERT, its SQL written once per model and database from the
   model's columns; each value as ``save`` prepares it (``pre_save``, ``get_db_prep_save``).
-  A model with its own ``save``, a parent table, database defaults, or save signals
-  listened to, is saved by ``save``.
+  A model with its own ``save``, or save signals listened to, is saved by ``save``.
 * :func:`update_row`: ``filter(pk=...).update(...)``, its SQL written once per model and
   fields, each value bound as ``update`` binds it.
 """
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
-from django.db.models import NOT_PROVIDED, signals
+from django.db.models import signals
 from django.db.models.query import get_related_populators
 
 _M = TypeVar("_M", bound=models.Model)
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,7 @@ class Lookup(Generic[_M]):
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compile(connection, using, values)
-            with _lock:  # each thread has its own connection: only the mapping is shared
-                self._compiled[connection] = compiled
+            self._compiled[connection] = compiled
         params = (*compiled.fixed_params, *self._bound(connection, compiled.model, values))
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
@@ -142,33 +138,15 @@ def _field(model: type[models.Model], path: str) -> Any:
     return field
 
 
-def _plain(model: type[models.Model]) -> bool:
-    """True: ``save`` of a new row is one INSERT of its own columns' values (no save of its
-    own, no parent table, not a proxy, no value the database computes)."""
-    plain = _plain_models.get(model)
-    if plain is None:
-        meta = model._meta
-        plain = _plain_models[model] = (
-            model.save is models.Model.save
-            and not meta.parents
-            and not meta.proxy
-            and all(f.db_default is NOT_PROVIDED for f in meta.concrete_fields)
-        )
-    return plain
-
-
-_plain_models: dict[type[models.Model], bool] = {}
-
-
 _insert_sql: dict[tuple[type[models.Model], str], tuple[str, list[Any], bool]] = {}
 
 
 def insert(row: _M) -> _M:
     """Save new ``row`` (no primary key yet) as ``row.save()`` does, its INSERT written once
     per model and database; returns it with its key."""
-    model: type[models.Model] = type(row)
+    model = type(row)
     if (
-        not _plain(model)
+        model.save is not models.Model.save  # its own save decides
         or signals.pre_save.has_listeners(model)
         or signals.post_save.has_listeners(model)
     ):

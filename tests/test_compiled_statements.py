@@ -120,14 +120,6 @@ def test_an_insert_writes_the_row_create_writes(editor: Any) -> None:
         insert(test)
 
 
-def test_only_a_plain_model_is_inserted_by_its_own_sql() -> None:
-    from portal.compiled_statements import _plain
-
-    assert _plain(ConnectionTest) and _plain(LiveCall) and _plain(AuditEvent)
-    assert not _plain(Revision)  # its own save()
-    assert not _plain(get_user_model())  # AbstractBaseUser.save
-
-
 def test_a_model_with_its_own_save_is_saved_by_it(editor: Any) -> None:
     save_definition(user=editor, name="SparkOne", properties=_spark(10000), action="create")
     revision = Revision.objects.first()
