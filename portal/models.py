@@ -23,7 +23,6 @@ from connectors.secrets import (
     secure_strings,
     text_without_secure_strings,
 )
-from portal.compiled_statements import Lookup, insert, update_row
 
 
 class ImmutableError(Exception):
@@ -232,7 +231,7 @@ class Factory(models.Model):
 
     @classmethod
     def named(cls, name: str) -> Factory | None:
-        return _FACTORY_NAMED.get(name)
+        return unique_row(cls.objects.filter(name=name))
 
 
 class FactoryRole(models.Model):
@@ -350,7 +349,11 @@ class Resource(models.Model):
     def live_named(cls, factory: Factory, kind: str, name: str) -> Resource | None:
         """The live resource of this kind and name in ``factory`` (its factory set)."""
         # Without the factory's join: it is the one given.
-        resource = _LIVE_NAMED.get(factory.pk, kind, cls.key_for(name))
+        resource = unique_row(
+            cls.objects.live()
+            .select_related(None)
+            .filter(factory=factory, kind=kind, name_key=cls.key_for(name))
+        )
         if resource is not None:
             resource.factory = factory
         return resource
@@ -542,7 +545,7 @@ class AuditEvent(models.Model):
     @classmethod
     def append(cls, **fields: Any) -> AuditEvent:
         """A new event."""
-        return insert(cls(**fields))
+        return cls.objects.create(**fields)
 
     @classmethod
     def append_many(cls, events: list[AuditEvent]) -> list[AuditEvent]:
@@ -576,7 +579,11 @@ class ApiToken(models.Model):
     @classmethod
     def active(cls, key: str) -> ApiToken | None:
         """The unrevoked token with this key, with its user (None: there is none)."""
-        return _ACTIVE_TOKEN.get(cls.hash_key(key))
+        return unique_row(
+            cls.objects.filter(key_hash=cls.hash_key(key), revoked_at__isnull=True).select_related(
+                "user"
+            )
+        )
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -744,12 +751,12 @@ class ConnectionTest(models.Model):
     @classmethod
     def begin(cls, **fields: Any) -> ConnectionTest:
         """A new test's row."""
-        return insert(cls(**fields))
+        return cls.objects.create(**fields)
 
     @classmethod
     def store(cls, pk: int, **changes: Any) -> bool:
         """Write these fields of test ``pk``; False if there is no such test."""
-        return bool(update_row(cls, pk, **changes))
+        return bool(cls.objects.filter(pk=pk).update(**changes))
 
     @classmethod
     def started_since(cls, user: Any, since: datetime) -> int:
@@ -842,38 +849,6 @@ class LiveCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} through {self.linked_service or '-'}: {self.verdict}"
-
-    @classmethod
-    def started_since(
-        cls, user_pk: int | None, since: datetime, *, interrupted_before: datetime | None = None
-    ) -> int:
-        """How many calls user ``user_pk`` (None: no user) started since ``since``, those
-        still running that started before ``interrupted_before`` (interrupted) left out:
-        what the rate limit counts before every call. Fixed SQL on the index
-        (user, started_at), the values bound by the fields, as the ORM binds them: building
-        the query with the ORM each time cost about a tenth of a test's CPU (issue 21)."""
-        from django.db import connection
-
-        meta, quote = cls._meta, connection.ops.quote_name
-        user, started, verdict = (meta.get_field(n) for n in ("user", "started_at", "verdict"))
-        sql = f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {quote(user.column)} "
-        params: list[Any] = []
-        if user_pk is None:
-            sql += "IS NULL"
-        else:
-            sql += "= %s"
-            params.append(user_pk)
-        sql += f" AND {quote(started.column)} >= %s"
-        params.append(started.get_db_prep_value(since, connection))
-        if interrupted_before is not None:  # both columns are NOT NULL: a plain NOT
-            sql += f" AND NOT ({quote(verdict.column)} = %s AND {quote(started.column)} < %s)"
-            params += [
-                str(cls.Verdict.RUNNING),
-                started.get_db_prep_value(interrupted_before, connection),
-            ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return int(cursor.fetchone()[0])
 
 
 class RepositoryFile(models.Model):
@@ -998,18 +973,3 @@ class EnvironmentFileRevision(models.Model):
         if not self._state.adding:
             raise ImmutableError("Revisions are append-only.")
         super().save(*args, **kwargs)
-
-
-# Lookups by unique key on the path of every API call and live call, compiled once (see
-# portal.compiled_statements; issue 21).
-_FACTORY_NAMED: Lookup[Factory] = Lookup(lambda: Factory.objects.all(), "name")
-_LIVE_NAMED: Lookup[Resource] = Lookup(
-    lambda: Resource.objects.live().select_related(None), "factory_id", "kind", "name_key"
-)
-_ACTIVE_TOKEN: Lookup[ApiToken] = Lookup(
-    lambda: ApiToken.objects.filter(revoked_at__isnull=True).select_related("user"), "key_hash"
-)
-ROLE_IN_FACTORY_NAMED: Lookup[FactoryRole] = Lookup(
-    lambda: FactoryRole.objects.select_related("factory"), "user_id", "factory__name"
-)
-"""A user's role in the factory of that name, with the factory (user pk, factory name)."""

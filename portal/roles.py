@@ -58,12 +58,14 @@ def factory_named_for(user: Any, name: str) -> Any:
     """The factory ``name`` (None: there is none), with ``user``'s role in it remembered
     for :func:`role_of`: one query when the user has a role there (a request's scope and
     its permission check, read together)."""
-    from portal.models import ROLE_IN_FACTORY_NAMED, Factory
+    from portal.models import Factory, FactoryRole, unique_row
 
     if not _active(user) or user.is_superuser:
         return Factory.named(name)
     cache = user.__dict__.setdefault("_factory_roles", {})
-    found = ROLE_IN_FACTORY_NAMED.get(user.pk, name)
+    found = unique_row(
+        FactoryRole.objects.filter(user_id=user.pk, factory__name=name).select_related("factory")
+    )
     if found is not None:
         cache[found.factory_id] = Role(found.role) if found.role else None
         return found.factory

@@ -23,5 +23,5 @@ bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider \
   tests/test_address_roles.py tests/test_live_path.py tests/test_json_number_limits.py \
   tests/test_control_characters.py tests/test_refusal_logging.py tests/test_secrets_at_rest.py \
   tests/test_query_counts.py tests/test_postgres_values.py tests/test_import_chunks.py \
-  tests/test_export_chunks.py tests/test_api_test_statements.py tests/test_compiled_statements.py \
+  tests/test_export_chunks.py tests/test_api_test_statements.py \
   tests/test_postgres_health_check.py

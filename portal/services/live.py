@@ -42,7 +42,6 @@ from connectors.net_policy import AddressPolicy, SettingNames
 from connectors.redaction import redact
 from connectors.secrets import secure_strings
 from portal import audit
-from portal.compiled_statements import insert, update_row
 from portal.models import (
     ConnectionTest,
     Factory,
@@ -157,16 +156,16 @@ def rate_wait(actor: Actor) -> tuple[int, float]:
     limit = settings.CONNECTION_TEST_RATE_PER_MINUTE
     now = timezone.now()
     user = actor.user if getattr(actor.user, "pk", None) is not None else None
-    since = now - RATE_WINDOW
-    # Only when the deadline is shorter than the window can a call of the window have been
-    # interrupted already: those do not count (their process died; the user may try again).
-    cutoff = interrupted_cutoff() if interrupted_after() < RATE_WINDOW.total_seconds() else None
-    count = LiveCall.started_since(getattr(user, "pk", None), since, interrupted_before=cutoff)
+    recent = LiveCall.objects.filter(user=user, started_at__gte=now - RATE_WINDOW)
+    if interrupted_after() < RATE_WINDOW.total_seconds():
+        # Only then can a call of the window have been interrupted already: those do not
+        # count (their process died; the user may try again).
+        recent = recent.exclude(
+            verdict=LiveCall.Verdict.RUNNING, started_at__lt=interrupted_cutoff()
+        )
+    count = recent.count()
     if count < limit:
         return count, 0.0
-    recent = LiveCall.objects.filter(user=user, started_at__gte=since)
-    if cutoff is not None:
-        recent = recent.exclude(verdict=LiveCall.Verdict.RUNNING, started_at__lt=cutoff)
     if limit <= 0:
         return count, RATE_WINDOW.total_seconds()
     # One more may go once the limit-th newest has left the window.
@@ -239,18 +238,16 @@ def begin(
     actor: Actor, operation: str, target: Target, *, test: ConnectionTest | None = None
 ) -> LiveCall:
     """The call's row, written before any connection opens (what the rate counts)."""
-    return insert(
-        LiveCall(
-            user=actor.user if actor.signed_in else None,
-            origin=actor.origin,
-            operation=operation,
-            factory=target.factory or (target.resource.factory if target.resource else None),
-            resource=target.resource,
-            linked_service=target.linked_service[:260],
-            connector=target.connector,
-            connector_version=target.connector_version,
-            test=test,
-        )
+    return LiveCall.objects.create(
+        user=actor.user if actor.signed_in else None,
+        origin=actor.origin,
+        operation=operation,
+        factory=target.factory or (target.resource.factory if target.resource else None),
+        resource=target.resource,
+        linked_service=target.linked_service[:260],
+        connector=target.connector,
+        connector_version=target.connector_version,
+        test=test,
     )
 
 
@@ -269,7 +266,7 @@ def finish(
     with transaction.atomic():
         if also is not None:
             also()
-        update_row(LiveCall, call.pk, verdict=verdict, finished_at=timezone.now())
+        LiveCall.objects.filter(pk=call.pk).update(verdict=verdict, finished_at=timezone.now())
         audit.record(
             call.operation,
             actor=actor,
