@@ -8,7 +8,9 @@ pointing at a refused port on 127.0.0.1 (the portal's work with next to no netwo
 alternately: the raw client call a worker makes (``connector.test_connection`` with the stored
 properties, in this process) and ``POST /api/v1/linkedservices/NAME/test?wait=true`` with an
 API token on one kept-alive HTTP connection; and, for what any authenticated request costs
-there, ``GET /api/v1/factories/`` with the same token. Goal (issue 21): the API's median at
+there, ``GET /api/v1/factories/`` with the same token; for what the server costs before
+the portal's own work, on the same connection without the token, the API refused (401) and
+a static file. Goal (issue 21): the API's median at
 most 3 ms over the raw call's. Figures go to the section ``api_test_http`` of
 docs/benchmarks.md (``--no-write``: printed only); exit status 1 when the goal is missed.
 """
