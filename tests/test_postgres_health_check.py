@@ -4,6 +4,7 @@ something to read (portal.db.postgresql): in the PostgreSQL pass of scripts/test
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -51,3 +52,30 @@ def test_a_connection_the_server_ended_is_not_usable_and_the_next_query_reconnec
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_the_check_works_on_a_descriptor_select_cannot_watch(monkeypatch: Any) -> None:
+    _postgresql_only()
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("no descriptors above 1023 here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    connection.ensure_connection()
+    raw = connection.connection
+    fd = raw.pgconn.socket
+    high = os.dup2(fd, 1500)  # the same socket, seen through a descriptor above 1023
+    try:
+        seen_high = SimpleNamespace(closed=False, broken=False, pgconn=SimpleNamespace(socket=high))
+        monkeypatch.setattr(connections["default"], "connection", seen_high)
+
+        def asked(self: Any) -> bool:
+            raise AssertionError("a round trip")
+
+        monkeypatch.setattr(django_postgresql.DatabaseWrapper, "is_usable", asked)
+        assert connection.is_usable()
+    finally:
+        os.close(high)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

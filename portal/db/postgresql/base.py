@@ -21,9 +21,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if raw is None or raw.closed or raw.broken:
             return False
         try:
-            readable, _, _ = select.select([raw.pgconn.socket], [], [], 0)
+            # poll, not select: a descriptor above 1023 is refused by select.
+            poller = select.poll()
+            poller.register(raw.pgconn.socket, select.POLLIN)
+            heard = poller.poll(0)
         except (OSError, ValueError, base.Database.Error):  # no socket: closed
             return False
-        if not readable:
+        if not heard:
             return True
         return bool(super().is_usable())
