@@ -209,7 +209,12 @@ def main(argv: list[str] | None = None) -> int:
             "shared machine. The same refused-port test with the processor left idle "
             f"{IDLE_MS} ms before each call (untimed, both sides) shows what the Spark row "
             "shows: after a wait on the network, the same portal work runs with cold caches "
-            "and wakes a sleeping worker thread, and costs more than back to back.",
+            "and wakes a sleeping worker thread, and costs more than back to back. Most "
+            "of the API's share is the ORM building each of the test's nine statements "
+            "anew (0.23-0.36 ms of CPU a read here): statements compiled once (66abe6e, "
+            "reverted) took the refused port from 4.55 to 2.39 ms and the other rows to 4.12 "
+            "and 4.82 ms, but issue 19 keeps the ORM plain unless a benchmark shows over "
+            "5 ms a request.",
             "",
             markdown_table(
                 [
