@@ -17,6 +17,7 @@ from portal.services.actor import Actor
 SPOOL_BYTES = 1024 * 1024
 """A zip larger than this (an upload, a download) is on disk, not in memory."""
 BLOCK_BYTES = 256 * 1024
+"""A zip is read and written this much at a time (an upload's copy, a download's stream)."""
 
 
 def attachment(filename: str) -> str:

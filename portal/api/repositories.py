@@ -15,7 +15,7 @@ from connectors.problems import Problem
 from connectors.repository_source import DEFAULT_LIMITS, RepositoryRefused
 from portal.api.documents import Invalid
 from portal.api.requests import flag
-from portal.downloads import SPOOL_BYTES, repository_zip
+from portal.downloads import BLOCK_BYTES, SPOOL_BYTES, repository_zip
 from portal.models import Factory
 from portal.services import repository
 from portal.services.actor import Actor
@@ -34,7 +34,7 @@ def repository_upload(request: Request) -> IO[bytes] | None:
     if content_type in ZIP_TYPES:
         spooled: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
         size = 0
-        while block := request._request.read(_BLOCK):
+        while block := request._request.read(BLOCK_BYTES):
             size += len(block)
             if size > DEFAULT_LIMITS.max_total_bytes:
                 spooled.close()
@@ -50,9 +50,6 @@ def repository_upload(request: Request) -> IO[bytes] | None:
             raise Invalid([Problem("$.repository", TOO_BIG)])
         return upload.file
     return None
-
-
-_BLOCK = 64 * 1024
 
 
 def import_response(request: Request, factory: Factory, archive: IO[bytes]) -> Response:
